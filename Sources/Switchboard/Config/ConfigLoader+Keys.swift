@@ -1,0 +1,21 @@
+/// The keys the loader accepts at each level, in documentation order. The schema test checks
+/// `docs/config.schema.json` against these lists both ways, so a key added here without the
+/// schema (or the reverse) fails the build's tests.
+extension ConfigLoader {
+    package static let rootKeys = ["listen", "store", "servers", "limits", "sessions", "security"]
+    package static let serverKeys = [
+        "stdio", "url", "sse", "headers", "enabled", "timeouts", "restart", "max_message_bytes", "max_connections",
+    ]
+    /// Exactly one of these per server.
+    package static let transportKeys = ["stdio", "url", "sse"]
+    /// Described in the product but not built: rejected with their own message, not "unknown key".
+    package static let unavailableServerKeys = ["openapi", "base_url"]
+    package static let stdioKeys = ["command", "args", "env", "cwd"]
+    package static let timeoutKeys = ["connect", "initialize", "request"]
+    package static let restartKeys = ["initial_backoff", "max_backoff"]
+    package static let limitsKeys = ["max_body_bytes", "max_json_depth", "max_tool_name_length", "max_concurrent_requests"]
+    package static let sessionsKeys = ["idle_timeout", "keepalive", "max_sessions"]
+    package static let securityKeys = ["allowed_origins"]
+    /// The server-name rule as a regular expression, shared with the schema.
+    package static let serverNamePattern = ServerNameRule.pattern
+}

@@ -1,0 +1,69 @@
+import SwitchboardCore
+
+/// The top level and the gateway-wide sections (`limits`, `sessions`, `security`, `store`).
+extension ConfigLoader {
+    /// `node` is nil for an empty file, which is a valid config: every default, no servers.
+    static func decodeRoot(_ node: ConfigNode?, source: ConfigSource) throws(ConfigError) -> GatewayConfig {
+        // The default store sits beside the config, not in whatever directory the gateway
+        // happens to be started from.
+        var config = GatewayConfig(store: "sqlite:" + source.resolve("switchboard.db"))
+        guard let node else { return config }
+        let root = try ConfigMapping(node)
+        try root.rejectUnknownKeys(allowed: rootKeys)
+
+        if let listen = root["listen"] { config.listen = try listen.parsed(ListenAddressSyntax.parse) }
+        if let store = root["store"] { config.store = try decodeStore(store) }
+        if let servers = root["servers"] { config.servers = try decodeServers(servers) }
+        if let limits = root["limits"] { config.limits = try decodeLimits(limits) }
+        if let sessions = root["sessions"] { config.sessions = try decodeSessions(sessions) }
+        if let security = root["security"] { config.security = try decodeSecurity(security) }
+        return config
+    }
+
+    /// `sqlite:PATH` (relative to the config's folder) or `postgres://…`. The value is never
+    /// quoted back in errors: a PostgreSQL URL carries a password.
+    static func decodeStore(_ node: ConfigNode) throws(ConfigError) -> String {
+        let scalar = try node.scalar()
+        let text = scalar.text
+        if text.hasPrefix("sqlite:") {
+            let path = String(text.dropFirst("sqlite:".count))
+            guard !path.isEmpty else { throw scalar.error("expected sqlite:PATH, the path is missing", quotesValue: false) }
+            return path == ":memory:" ? text : "sqlite:" + node.source.resolve(path)
+        }
+        if text.hasPrefix("postgres://") || text.hasPrefix("postgresql://") { return text }
+        throw scalar.error("expected sqlite:PATH or postgres://USER:PASSWORD@HOST:PORT/DATABASE", quotesValue: false)
+    }
+
+    static func decodeLimits(_ node: ConfigNode) throws(ConfigError) -> LimitsConfig {
+        let section = try ConfigMapping(node)
+        try section.rejectUnknownKeys(allowed: limitsKeys)
+        var limits = LimitsConfig()
+        if let value = section["max_body_bytes"] { limits.maxBodyBytes = try value.byteSize() }
+        if let value = section["max_json_depth"] { limits.maxJSONDepth = try value.positiveInt() }
+        if let value = section["max_tool_name_length"] { limits.maxToolNameLength = try value.positiveInt() }
+        if let value = section["max_concurrent_requests"] { limits.maxConcurrentRequestsPerSession = try value.positiveInt() }
+        return limits
+    }
+
+    static func decodeSessions(_ node: ConfigNode) throws(ConfigError) -> SessionsConfig {
+        let section = try ConfigMapping(node)
+        try section.rejectUnknownKeys(allowed: sessionsKeys)
+        var sessions = SessionsConfig()
+        if let value = section["idle_timeout"] { sessions.idleTimeout = try value.positiveDuration() }
+        if let value = section["keepalive"] { sessions.keepAlive = try value.positiveDuration() }
+        if let value = section["max_sessions"] { sessions.maxSessions = try value.positiveInt() }
+        return sessions
+    }
+
+    static func decodeSecurity(_ node: ConfigNode) throws(ConfigError) -> SecurityConfig {
+        let section = try ConfigMapping(node)
+        try section.rejectUnknownKeys(allowed: securityKeys)
+        var security = SecurityConfig()
+        if let origins = section["allowed_origins"] {
+            for element in try origins.sequence() {
+                security.allowedOrigins.append(try element.parsed(OriginSyntax.parse))
+            }
+        }
+        return security
+    }
+}

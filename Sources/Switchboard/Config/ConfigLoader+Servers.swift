@@ -1,0 +1,174 @@
+import SwitchboardCore
+
+/// `servers`: one entry per upstream MCP server, kept in file order because that order is the
+/// merged catalogue's order.
+extension ConfigLoader {
+    static func decodeServers(_ node: ConfigNode) throws(ConfigError) -> [ServerConfig] {
+        var servers: [ServerConfig] = []
+        for entry in try ConfigMapping(node).entries {
+            if let problem = ServerNameRule.problem(with: entry.key) {
+                throw entry.value.error("invalid server name: \(problem)", atKey: true)
+            }
+            servers.append(try decodeServer(named: entry.key, entry.value))
+        }
+        return servers
+    }
+
+    static func decodeServer(named name: String, _ node: ConfigNode) throws(ConfigError) -> ServerConfig {
+        let oneOf = "set exactly one of stdio, url or sse"
+        if node.isNull { throw node.error("a server needs a transport: \(oneOf)", code: .missingKey, atKey: true) }
+        let server = try ConfigMapping(node)
+
+        for key in unavailableServerKeys {
+            if let value = server[key] {
+                throw value.error(
+                    "OpenAPI servers are not available in this version; put the REST API behind an MCP server "
+                        + "and connect it with stdio, url or sse",
+                    code: .unsupported, atKey: true
+                )
+            }
+        }
+        try server.rejectUnknownKeys(allowed: serverKeys, hint: serverKeyHint)
+
+        let transports = server.entries.filter { transportKeys.contains($0.key) }
+        guard let chosen = transports.first else {
+            throw node.error("a server needs a transport: \(oneOf)", code: .missingKey, atKey: true)
+        }
+        if transports.count > 1 {
+            throw transports[1].value.error(
+                "a server has exactly one transport, and \"\(chosen.key)\" is already set", atKey: true
+            )
+        }
+        let transport: ServerTransport =
+            switch chosen.key {
+            case "stdio": .stdio(try decodeStdio(chosen.value))
+            case "url": .streamableHTTP(try chosen.value.parsed(HTTPURLSyntax.parse))
+            default: .sse(try chosen.value.parsed(HTTPURLSyntax.parse))
+            }
+
+        var config = ServerConfig(name: name, transport: transport)
+        if let headers = server["headers"] {
+            if case .stdio = transport {
+                throw headers.error(
+                    "headers apply to url and sse servers; give a stdio server its settings with stdio.env",
+                    atKey: true
+                )
+            }
+            config.headers = try decodeHeaders(headers)
+        }
+        if let value = server["enabled"] { config.enabled = try value.bool() }
+        if let value = server["timeouts"] { config.timeouts = try decodeTimeouts(value) }
+        if let value = server["restart"] { config.restart = try decodeRestart(value) }
+        if let value = server["max_message_bytes"] { config.maxMessageBytes = try value.byteSize() }
+        if let value = server["max_connections"] { config.maxConnections = try value.positiveInt() }
+        return config
+    }
+
+    /// Better than "did you mean" for the mistakes people actually make at this level.
+    private static func serverKeyHint(_ key: String) -> String? {
+        if stdioKeys.contains(key) {
+            let example = key == "command" ? "args: […]" : "\(key): …"
+            return "\"\(key)\" belongs under stdio, as in stdio: { command: …, \(example) }"
+        }
+        if ["transport", "type", "http", "streamable_http"].contains(key) {
+            return "choose the transport by key: set exactly one of stdio, url or sse"
+        }
+        return nil
+    }
+
+    static func decodeStdio(_ node: ConfigNode) throws(ConfigError) -> StdioLaunch {
+        if node.isScalar, !node.isNull {
+            throw node.error("expected a mapping such as { command: python3, args: [-m, my_server] }, got a single value")
+        }
+        let stdio = try ConfigMapping(node)
+        try stdio.rejectUnknownKeys(allowed: stdioKeys)
+        guard let command = stdio["command"] else {
+            throw node.error("missing required key \"command\"", code: .missingKey, atKey: true)
+        }
+        // The command is kept as written: a bare name is looked up on PATH when spawned.
+        var launch = StdioLaunch(command: try command.string())
+        if let args = stdio["args"] {
+            for argument in try args.sequence() { launch.args.append(try argument.string(allowEmpty: true)) }
+        }
+        if let env = stdio["env"] {
+            for entry in try ConfigMapping(env).entries {
+                if entry.key.isEmpty || entry.key.contains("=") || entry.key.contains("\0") {
+                    throw entry.value.error("an environment variable name cannot be empty or contain \"=\"", atKey: true)
+                }
+                launch.env[entry.key] = try entry.value.string(allowEmpty: true)
+            }
+        }
+        if let cwd = stdio["cwd"] { launch.cwd = node.source.resolve(try cwd.string()) }
+        return launch
+    }
+
+    /// Header values are never quoted in errors: they are where upstream credentials live.
+    static func decodeHeaders(_ node: ConfigNode) throws(ConfigError) -> [HTTPHeaderField] {
+        var fields: [HTTPHeaderField] = []
+        for entry in try ConfigMapping(node).entries {
+            let lowercased = entry.key.lowercased()
+            guard !entry.key.isEmpty, entry.key.unicodeScalars.allSatisfy(isHeaderNameCharacter) else {
+                throw entry.value.error("not a valid HTTP header name", atKey: true)
+            }
+            if gatewayManagedHeaders.contains(lowercased) {
+                throw entry.value.error("this header is set by the gateway and cannot be configured", atKey: true)
+            }
+            if let earlier = fields.first(where: { $0.name.lowercased() == lowercased }) {
+                throw entry.value.error(
+                    "duplicate header: \"\(earlier.name)\" is already set (header names ignore case)",
+                    code: .duplicateKey, atKey: true
+                )
+            }
+            let value = try entry.value.string(allowEmpty: true)
+            // Scalars, not Characters: "\r\n" is one Character and would slip past a Character test.
+            if value.unicodeScalars.contains(where: { $0 == "\r" || $0 == "\n" || $0 == "\0" }) {
+                throw entry.value.error("a header value cannot contain line breaks or NUL")
+            }
+            fields.append(HTTPHeaderField(name: entry.key, value: value))
+        }
+        return fields
+    }
+
+    /// Framing and session headers: a configured value would corrupt the exchange.
+    private static let gatewayManagedHeaders: Set<String> = [
+        "host", "content-length", "transfer-encoding", "connection", "upgrade", "keep-alive", "te", "trailer",
+        "mcp-session-id", "mcp-protocol-version",
+    ]
+
+    /// RFC 9110 `token` characters.
+    private static func isHeaderNameCharacter(_ scalar: Unicode.Scalar) -> Bool {
+        ("a"..."z").contains(scalar) || ("A"..."Z").contains(scalar) || ("0"..."9").contains(scalar)
+            || "!#$%&'*+-.^_`|~".unicodeScalars.contains(scalar)
+    }
+
+    static func decodeTimeouts(_ node: ConfigNode) throws(ConfigError) -> ServerTimeouts {
+        let section = try ConfigMapping(node)
+        try section.rejectUnknownKeys(allowed: timeoutKeys)
+        var timeouts = ServerTimeouts()
+        if let value = section["connect"] { timeouts.connect = try value.positiveDuration() }
+        if let value = section["initialize"] { timeouts.initialize = try value.positiveDuration() }
+        if let value = section["request"] { timeouts.request = try value.positiveDuration() }
+        return timeouts
+    }
+
+    static func decodeRestart(_ node: ConfigNode) throws(ConfigError) -> RestartPolicy {
+        let section = try ConfigMapping(node)
+        try section.rejectUnknownKeys(allowed: restartKeys)
+        var restart = RestartPolicy()
+        let initial = section["initial_backoff"]
+        let maximum = section["max_backoff"]
+        if let initial { restart.initialBackoff = try initial.positiveDuration() }
+        if let maximum { restart.maxBackoff = try maximum.positiveDuration() }
+        if restart.initialBackoff > restart.maxBackoff {
+            // Blame the key the operator wrote; values are not repeated (they may be substituted).
+            if let initial {
+                let defaultNote = maximum == nil ? " (\(DurationSyntax.format(RestartPolicy().maxBackoff)) by default)" : ""
+                throw initial.error("must not be longer than max_backoff\(defaultNote)")
+            }
+            throw (maximum ?? node).error(
+                "must not be shorter than initial_backoff (\(DurationSyntax.format(RestartPolicy().initialBackoff)) by default)"
+            )
+        }
+        return restart
+    }
+}

@@ -1,0 +1,252 @@
+/// The whole gateway configuration, validated once at start. Every field has a default so that
+/// a config file only names what differs. Loaded from YAML by `ConfigLoader` (target
+/// `Switchboard`); the JSON Schema in `docs/config.schema.json` mirrors these types.
+public struct GatewayConfig: Sendable, Equatable {
+    /// Where the data plane listens (`listen`).
+    public var listen: ListenAddress
+    /// The store URL (`store`): `sqlite:PATH` or `postgres://…`. Not used by the data plane yet.
+    public var store: String
+    /// Upstream MCP servers in file order (`servers`). Order is the merged catalogue's order.
+    public var servers: [ServerConfig]
+    /// Size, depth and naming limits (`limits`).
+    public var limits: LimitsConfig
+    /// Downstream session handling (`sessions`).
+    public var sessions: SessionsConfig
+    /// Request-level security checks (`security`).
+    public var security: SecurityConfig
+    /// Built-in demo servers run inside the gateway process (`demo`).
+    public var demo: DemoConfig
+
+    public init(
+        listen: ListenAddress = .init(),
+        store: String = "sqlite:switchboard.db",
+        servers: [ServerConfig] = [],
+        limits: LimitsConfig = .init(),
+        sessions: SessionsConfig = .init(),
+        security: SecurityConfig = .init(),
+        demo: DemoConfig = .init()
+    ) {
+        self.listen = listen
+        self.store = store
+        self.servers = servers
+        self.limits = limits
+        self.sessions = sessions
+        self.security = security
+        self.demo = demo
+    }
+}
+
+/// `demo`: the built-in demo MCP server, served in-process so the quick start needs nothing
+/// but the gateway binary.
+public struct DemoConfig: Sendable, Equatable {
+    /// Serve the demo server over Streamable HTTP at this address (`http`), endpoint `/mcp`.
+    public var http: ListenAddress?
+
+    public init(http: ListenAddress? = nil) {
+        self.http = http
+    }
+}
+
+/// `HOST:PORT`; IPv6 hosts are written in brackets (`[::1]:8080`).
+public struct ListenAddress: Sendable, Equatable, CustomStringConvertible {
+    public var host: String
+    public var port: Int
+
+    public init(host: String = "127.0.0.1", port: Int = 8080) {
+        self.host = host
+        self.port = port
+    }
+
+    public var description: String { host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)" }
+}
+
+/// One upstream MCP server (`servers.NAME`).
+public struct ServerConfig: Sendable, Equatable {
+    /// The key under `servers`; the prefix of its federated names (`NAME__tool`).
+    public var name: String
+    public var transport: ServerTransport
+    /// Extra HTTP headers sent on every upstream request (`headers`); values may hold secrets
+    /// and are never logged.
+    public var headers: [HTTPHeaderField]
+    /// A disabled server is neither started nor listed (`enabled`, default true).
+    public var enabled: Bool
+    public var timeouts: ServerTimeouts
+    /// Restart back-off for stdio servers (`restart`).
+    public var restart: RestartPolicy
+    /// Largest single message accepted from this server (`max_message_bytes`), stdio line or SSE event.
+    public var maxMessageBytes: Int
+    /// At most this many concurrent HTTP connections to this server (`max_connections`).
+    public var maxConnections: Int
+
+    public init(
+        name: String,
+        transport: ServerTransport,
+        headers: [HTTPHeaderField] = [],
+        enabled: Bool = true,
+        timeouts: ServerTimeouts = .init(),
+        restart: RestartPolicy = .init(),
+        maxMessageBytes: Int = 16 * 1024 * 1024,
+        maxConnections: Int = 16
+    ) {
+        self.name = name
+        self.transport = transport
+        self.headers = headers
+        self.enabled = enabled
+        self.timeouts = timeouts
+        self.restart = restart
+        self.maxMessageBytes = maxMessageBytes
+        self.maxConnections = maxConnections
+    }
+}
+
+/// How the gateway reaches a server: exactly one of `stdio`, `url`, `sse` is set in the file.
+public enum ServerTransport: Sendable, Equatable {
+    /// A child process spoken to over stdin/stdout (`stdio`).
+    case stdio(StdioLaunch)
+    /// Streamable HTTP (`url`).
+    case streamableHTTP(HTTPEndpoint)
+    /// The 2024-11-05 HTTP+SSE transport (`sse`): the GET endpoint that announces the POST target.
+    case sse(HTTPEndpoint)
+
+    public var kindName: String {
+        switch self {
+        case .stdio: "stdio"
+        case .streamableHTTP: "http"
+        case .sse: "sse"
+        }
+    }
+}
+
+/// `servers.NAME.stdio`.
+public struct StdioLaunch: Sendable, Equatable {
+    public var command: String
+    public var args: [String]
+    /// Added to (and overriding) the gateway's own environment.
+    public var env: [String: String]
+    /// Working directory (`cwd`); relative paths are resolved against the config file's folder.
+    public var cwd: String?
+
+    public init(command: String, args: [String] = [], env: [String: String] = [:], cwd: String? = nil) {
+        self.command = command
+        self.args = args
+        self.env = env
+        self.cwd = cwd
+    }
+}
+
+/// An `http://` URL split into what a NIO client needs. `https` needs TLS, which this build
+/// does not have yet, so the loader rejects it with a clear message.
+public struct HTTPEndpoint: Sendable, Equatable, CustomStringConvertible {
+    public var scheme: String
+    public var host: String
+    public var port: Int
+    /// Path plus query, always starting with `/`.
+    public var pathAndQuery: String
+
+    public init(scheme: String = "http", host: String, port: Int, pathAndQuery: String) {
+        self.scheme = scheme
+        self.host = host
+        self.port = port
+        self.pathAndQuery = pathAndQuery
+    }
+
+    /// The value of the `Host` header: the authority, port omitted when default.
+    public var authority: String {
+        let h = host.contains(":") ? "[\(host)]" : host
+        return (scheme == "http" && port == 80) || (scheme == "https" && port == 443) ? h : "\(h):\(port)"
+    }
+
+    public var description: String { "\(scheme)://\(authority)\(pathAndQuery)" }
+}
+
+/// One header line; order and repetition are kept.
+public struct HTTPHeaderField: Sendable, Equatable {
+    public var name: String
+    public var value: String
+
+    public init(name: String, value: String) {
+        self.name = name
+        self.value = value
+    }
+}
+
+/// `servers.NAME.timeouts`. Durations are written `500ms`, `5s`, `2m` or as plain seconds.
+public struct ServerTimeouts: Sendable, Equatable {
+    /// TCP connect, or process spawn until the first byte can be written (`connect`).
+    public var connect: Duration
+    /// The `initialize` handshake (`initialize`).
+    public var initialize: Duration
+    /// One request until its response (`request`); progress notifications do not extend it.
+    public var request: Duration
+
+    public init(connect: Duration = .seconds(10), initialize: Duration = .seconds(30), request: Duration = .seconds(60)) {
+        self.connect = connect
+        self.initialize = initialize
+        self.request = request
+    }
+}
+
+/// `servers.NAME.restart`: exponential back-off between restarts of a failed server.
+public struct RestartPolicy: Sendable, Equatable {
+    /// First delay after a failure (`initial_backoff`).
+    public var initialBackoff: Duration
+    /// Upper bound of the delay (`max_backoff`).
+    public var maxBackoff: Duration
+
+    public init(initialBackoff: Duration = .milliseconds(250), maxBackoff: Duration = .seconds(30)) {
+        self.initialBackoff = initialBackoff
+        self.maxBackoff = maxBackoff
+    }
+}
+
+/// `limits`.
+public struct LimitsConfig: Sendable, Equatable {
+    /// Largest request body accepted at `/mcp` (`max_body_bytes`); larger gets 413.
+    public var maxBodyBytes: Int
+    /// Deepest JSON nesting accepted from a client (`max_json_depth`).
+    public var maxJSONDepth: Int
+    /// Longest federated name (`max_tool_name_length`): the spec allows 128; many model APIs 64.
+    public var maxToolNameLength: Int
+    /// Concurrent in-flight requests per downstream session (`max_concurrent_requests`).
+    public var maxConcurrentRequestsPerSession: Int
+
+    public init(
+        maxBodyBytes: Int = 4 * 1024 * 1024,
+        maxJSONDepth: Int = 64,
+        maxToolNameLength: Int = 128,
+        maxConcurrentRequestsPerSession: Int = 64
+    ) {
+        self.maxBodyBytes = maxBodyBytes
+        self.maxJSONDepth = maxJSONDepth
+        self.maxToolNameLength = maxToolNameLength
+        self.maxConcurrentRequestsPerSession = maxConcurrentRequestsPerSession
+    }
+}
+
+/// `sessions`.
+public struct SessionsConfig: Sendable, Equatable {
+    /// A session with no traffic for this long is forgotten (`idle_timeout`); later use gets 404.
+    public var idleTimeout: Duration
+    /// Interval of `:` comments on open SSE streams (`keepalive`).
+    public var keepAlive: Duration
+    /// Most sessions held at once (`max_sessions`); a new `initialize` beyond it gets 503.
+    public var maxSessions: Int
+
+    public init(idleTimeout: Duration = .seconds(1800), keepAlive: Duration = .seconds(15), maxSessions: Int = 10_000) {
+        self.idleTimeout = idleTimeout
+        self.keepAlive = keepAlive
+        self.maxSessions = maxSessions
+    }
+}
+
+/// `security`.
+public struct SecurityConfig: Sendable, Equatable {
+    /// Origins allowed on browser requests (`allowed_origins`), e.g. `https://app.example.com`.
+    /// A request without `Origin` is allowed; one with an Origin not listed gets 403. Loopback
+    /// origins are allowed only when the gateway itself listens on loopback.
+    public var allowedOrigins: [String]
+
+    public init(allowedOrigins: [String] = []) {
+        self.allowedOrigins = allowedOrigins
+    }
+}

@@ -1,0 +1,20 @@
+/// JSON-RPC and MCP error codes (spec digest §6).
+public enum JSONRPCErrorCode {
+    public static let parseError = -32700
+    public static let invalidRequest = -32600
+    public static let methodNotFound = -32601
+    public static let invalidParams = -32602
+    public static let internalError = -32603
+    /// Legacy "resource not found" (2024-11-05 … 2025-11-25).
+    public static let resourceNotFound = -32002
+    /// 2025-11-25 URL elicitation required.
+    public static let urlElicitationRequired = -32042
+
+    /// Gateway-local failures sit outside the JSON-RPC reserved range so a client can never
+    /// confuse them with an error the server itself sent (digest §6).
+    public static let upstreamUnavailable = -31001
+    public static let upstreamTimeout = -31002
+    public static let upstreamProtocolError = -31003
+    public static let requestCancelled = -31004
+    public static let overloaded = -31005
+}

@@ -1,0 +1,168 @@
+public import NIOCore
+public import SwitchboardCore
+import Synchronization
+
+/// One client's MCP session: what it negotiated and declared, its calls in flight, and the
+/// server-to-client requests waiting for its answer. Shared between the transport that owns
+/// the client connection and the upstream sessions that deliver to it.
+package final class DownstreamSession: Sendable {
+    /// A server-to-client request forwarded to this client, awaiting its answer.
+    package struct ForwardedRequest: Sendable {
+        package var server: UpstreamServer
+        package var upstreamID: JSONRPCID
+        package var method: String
+    }
+
+    struct State {
+        var initialized = false
+        var logLevel: String?
+        var stream: (any DownstreamStream)?
+        var calls: [JSONRPCID: CallContext] = [:]
+        var forwarded: [Int: ForwardedRequest] = [:]
+        var nextForwardedID = 1
+        var subscriptions: Set<String> = []
+        var lastActivity = NIODeadline.now()
+        var closed = false
+    }
+
+    package let id: String
+    package let revision: String
+    /// The `capabilities` object the client sent in `initialize`.
+    package let clientCapabilities: JSONView?
+    package let clientName: String
+    let state = Mutex(State())
+    let tap: WireTap?
+
+    package init(id: String, revision: String, clientCapabilities: JSONView?, clientName: String, tap: WireTap?) {
+        self.id = id
+        self.revision = revision
+        self.clientCapabilities = clientCapabilities
+        self.clientName = clientName
+        self.tap = tap
+    }
+
+    /// Whether the client declared `capability` (e.g. "sampling", "elicitation", "roots").
+    package func declares(_ capability: String) -> Bool {
+        clientCapabilities?[capability] != nil
+    }
+
+    package func touch() {
+        state.withLock { $0.lastActivity = .now() }
+    }
+
+    package var lastActivity: NIODeadline { state.withLock { $0.lastActivity } }
+
+    package var isIdle: Bool { state.withLock { $0.calls.isEmpty && $0.stream == nil } }
+
+    package func markInitialized() {
+        state.withLock { $0.initialized = true }
+    }
+
+    package var logLevel: String? {
+        get { state.withLock { $0.logLevel } }
+        set { state.withLock { $0.logLevel = newValue } }
+    }
+
+    // MARK: Streams
+
+    /// Attaches the session's stream (GET on HTTP); a previous one is closed.
+    package func attach(stream: any DownstreamStream) {
+        let old = state.withLock { s -> (any DownstreamStream)? in
+            defer { s.stream = stream }
+            return s.stream
+        }
+        old?.close()
+    }
+
+    package func detach(stream: any DownstreamStream) {
+        state.withLock { s in
+            if s.stream === stream { s.stream = nil }
+        }
+    }
+
+    /// Sends on the session stream; false when there is none.
+    @discardableResult
+    package func sendOnStream(_ message: ByteBuffer, kind: WireTap.Kind, method: String?) -> Bool {
+        guard let stream = state.withLock({ $0.closed ? nil : $0.stream }) else { return false }
+        tap?.record(revision: revision, kind: kind, method: method, message: message)
+        return stream.send(message)
+    }
+
+    /// Sends a message tied to a call, falling back to the session stream when the call's
+    /// own channel cannot take it.
+    @discardableResult
+    package func sendInterim(_ message: ByteBuffer, via responder: any DownstreamResponder, kind: WireTap.Kind, method: String?) -> Bool {
+        tap?.record(revision: revision, kind: kind, method: method, message: message)
+        if responder.sendInterim(message) { return true }
+        guard let stream = state.withLock({ $0.closed ? nil : $0.stream }) else { return false }
+        return stream.send(message)
+    }
+
+    package func sendFinal(_ message: ByteBuffer, via responder: any DownstreamResponder, method: String?, isError: Bool) {
+        tap?.record(revision: revision, kind: isError ? .error : .response, method: method, message: message)
+        responder.sendFinal(message)
+    }
+
+    // MARK: Calls
+
+    package func register(call: CallContext) {
+        state.withLock { $0.calls[call.downstreamID] = call }
+    }
+
+    package func finish(call: CallContext) {
+        state.withLock { s in
+            if s.calls[call.downstreamID] === call { s.calls[call.downstreamID] = nil }
+        }
+    }
+
+    package func call(_ id: JSONRPCID) -> CallContext? {
+        state.withLock { $0.calls[id] }
+    }
+
+    package var inFlightCount: Int { state.withLock { $0.calls.count } }
+
+    // MARK: Server-to-client requests
+
+    /// Records a forwarded request and returns the id to use toward the client. Ids are the
+    /// gateway's own so requests from different servers never clash in one session.
+    package func forward(_ request: ForwardedRequest) -> Int {
+        state.withLock { s in
+            let id = s.nextForwardedID
+            s.nextForwardedID += 1
+            s.forwarded[id] = request
+            return id
+        }
+    }
+
+    package func takeForwarded(_ id: JSONRPCID) -> ForwardedRequest? {
+        guard let n = Int(id.json) else { return nil }
+        return state.withLock { $0.forwarded.removeValue(forKey: n) }
+    }
+
+    package func forwardedID(for upstreamID: JSONRPCID, server: UpstreamServer) -> Int? {
+        state.withLock { s in
+            s.forwarded.first { $0.value.upstreamID == upstreamID && $0.value.server === server }?.key
+        }
+    }
+
+    // MARK: Subscriptions
+
+    package func subscribe(_ uri: String) { _ = state.withLock { $0.subscriptions.insert(uri) } }
+    package func unsubscribe(_ uri: String) { _ = state.withLock { $0.subscriptions.remove(uri) } }
+    package func isSubscribed(_ uri: String) -> Bool { state.withLock { $0.subscriptions.contains(uri) } }
+
+    /// Ends the session: streams close, calls in flight are cancelled upstream.
+    package func close() {
+        let (stream, calls) = state.withLock { s -> ((any DownstreamStream)?, [CallContext]) in
+            s.closed = true
+            defer {
+                s.stream = nil
+                s.calls.removeAll()
+                s.forwarded.removeAll()
+            }
+            return (s.stream, Array(s.calls.values))
+        }
+        stream?.close()
+        for call in calls { call.cancel(reason: "session closed") }
+    }
+}

@@ -1,0 +1,275 @@
+import Synchronization
+public import NIOCore
+import NIOHTTP1
+import Logging
+import SwitchboardCore
+
+/// The `/mcp` endpoint (Streamable HTTP, 2025-03-26 … 2025-11-25) plus health endpoints, as a
+/// channel handler: the body is collected up to the limit, checked, scanned for its envelope
+/// and handed to the gateway on this event loop. No task or actor per request.
+final class MCPHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
+    typealias InboundIn = HTTPServerRequestPart
+    typealias OutboundOut = HTTPServerResponsePart
+
+    private let gateway: Gateway
+    private let origins: OriginPolicy
+    private var head: HTTPRequestHead?
+    private var body: ByteBuffer?
+    private var rejected = false
+    private var responders: [HTTPPostResponder] = []
+    private var stream: (SSEDownstreamStream, DownstreamSession)?
+
+    init(gateway: Gateway, origins: OriginPolicy) {
+        self.gateway = gateway
+        self.origins = origins
+    }
+
+    private var limits: LimitsConfig { gateway.config.limits }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        switch unwrapInboundIn(data) {
+        case .head(let head):
+            self.head = head
+            self.body = nil
+            self.rejected = false
+            if let length = head.headers.first(name: "Content-Length").flatMap(Int.init), length > limits.maxBodyBytes {
+                reject(context, .payloadTooLarge, "Request body larger than \(limits.maxBodyBytes) bytes", close: true)
+            }
+        case .body(var chunk):
+            guard !rejected else { return }
+            if body == nil { body = context.channel.allocator.buffer(capacity: chunk.readableBytes) }
+            if body!.readableBytes + chunk.readableBytes > limits.maxBodyBytes {
+                reject(context, .payloadTooLarge, "Request body larger than \(limits.maxBodyBytes) bytes", close: true)
+                return
+            }
+            body!.writeBuffer(&chunk)
+        case .end:
+            guard !rejected, let head else { return }
+            route(context, head: head, body: body ?? ByteBuffer())
+            self.body = nil
+        }
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        // A legacy client disconnecting is not a cancel (spec digest §3.1): calls go on and
+        // their answers are dropped; the session stays.
+        for r in responders { r.connectionClosed() }
+        responders.removeAll()
+        if let (stream, session) = stream {
+            stream.connectionClosed()
+            session.detach(stream: stream)
+        }
+        context.fireChannelInactive()
+    }
+
+    private func route(_ context: ChannelHandlerContext, head: HTTPRequestHead, body: ByteBuffer) {
+        let path = head.uri.split(separator: "?", maxSplits: 1).first.map(String.init) ?? head.uri
+        switch path {
+        case "/mcp":
+            guard origins.permits(head.headers.first(name: "Origin")) else {
+                respond(context, .forbidden, jsonError: .invalidRequest, "Origin not allowed")
+                return
+            }
+            switch head.method {
+            case .POST: post(context, head: head, body: body)
+            case .GET: openStream(context, head: head)
+            case .DELETE: delete(context, head: head)
+            default:
+                respond(context, .methodNotAllowed, headers: [("Allow", "GET, POST, DELETE")], jsonError: .invalidRequest, "Method not allowed")
+            }
+        case "/healthz":
+            respond(context, .ok, contentType: "text/plain", body: ByteBuffer(string: "ok\n"))
+        case "/readyz":
+            respond(context, .ok, contentType: "application/json", body: ReadinessReport.render(gateway))
+        default:
+            respond(context, .notFound, contentType: "text/plain", body: ByteBuffer(string: "not found\n"))
+        }
+    }
+
+    // MARK: POST
+
+    private func post(_ context: ChannelHandlerContext, head: HTTPRequestHead, body: ByteBuffer) {
+        let contentType = head.headers.first(name: "Content-Type")?.lowercased() ?? ""
+        guard contentType.hasPrefix("application/json") else {
+            respond(context, .unsupportedMediaType, jsonError: .invalidRequest, "Content-Type must be application/json")
+            return
+        }
+        let accept = AcceptHeader(head.headers)
+        guard accept.json || accept.eventStream else {
+            respond(context, .notAcceptable, jsonError: .invalidRequest, "Accept must list application/json and text/event-stream")
+            return
+        }
+        if body.readableBytesView.first(where: { $0 != 0x20 && $0 != 0x0A && $0 != 0x0D && $0 != 0x09 }) == UInt8(ascii: "[") {
+            respond(context, .badRequest, jsonError: .invalidRequest, "JSON-RPC batches are not supported")
+            return
+        }
+        let message: JSONRPCMessage
+        do {
+            message = try JSONRPCMessage.parse(body, maxDepth: limits.maxJSONDepth)
+        } catch {
+            respond(context, .badRequest, body: JSONRPCEncoding.error(id: nil, code: error.code, message: error.message))
+            return
+        }
+        if let version = head.headers.first(name: "MCP-Protocol-Version"), !ProtocolRevision.legacy.contains(version) {
+            respond(context, .badRequest, id: message.id, jsonError: .invalidRequest, "Unsupported MCP-Protocol-Version: \(version)")
+            return
+        }
+        if message.method == MCPMethod.initialize {
+            guard message.kind == .request else {
+                respond(context, .badRequest, jsonError: .invalidRequest, "initialize must be a request")
+                return
+            }
+            initialize(context, head: head, message: message)
+            return
+        }
+        guard let session = session(context, head: head, id: message.id) else { return }
+        switch message.kind {
+        case .request:
+            let responder = makeResponder(context, head: head, acceptsEventStream: accept.eventStream)
+            gateway.handle(message, session: session, responder: responder, on: context.eventLoop)
+        case .notification, .response, .errorResponse:
+            respond(context, .accepted, body: nil)
+            gateway.handle(message, session: session, responder: NoResponder.shared, on: context.eventLoop)
+        }
+    }
+
+    private func initialize(_ context: ChannelHandlerContext, head: HTTPRequestHead, message: JSONRPCMessage) {
+        let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+        gateway.initialize(message, on: context.eventLoop).whenComplete { result in
+            let (handler, context) = loopBound.value
+            switch result {
+            case .success(let (session, initResult)):
+                let bytes = JSONRPCEncoding.result(id: message.id!, result: initResult)
+                session.tap?.record(revision: session.revision, kind: .response, method: MCPMethod.initialize, message: bytes)
+                handler.respond(context, .ok, headers: [("Mcp-Session-Id", session.id)], contentType: "application/json", body: bytes)
+            case .failure(let error):
+                let gatewayError = GatewayError(error)
+                handler.respond(context, .serviceUnavailable, body: gatewayError.response(id: message.id))
+            }
+        }
+    }
+
+    /// The session named by `Mcp-Session-Id`: 400 when missing, 404 when unknown (the client
+    /// then starts over with `initialize`).
+    private func session(_ context: ChannelHandlerContext, head: HTTPRequestHead, id: JSONRPCID?) -> DownstreamSession? {
+        guard let sessionID = head.headers.first(name: "Mcp-Session-Id") else {
+            respond(context, .badRequest, id: id, jsonError: .invalidRequest, "Missing Mcp-Session-Id header")
+            return nil
+        }
+        guard let session = gateway.session(id: sessionID) else {
+            respond(context, .notFound, id: id, jsonError: .invalidRequest, "Session not found")
+            return nil
+        }
+        return session
+    }
+
+    private func makeResponder(_ context: ChannelHandlerContext, head: HTTPRequestHead, acceptsEventStream: Bool) -> HTTPPostResponder {
+        let loopBound = NIOLoopBound(self, eventLoop: context.eventLoop)
+        let responder = HTTPPostResponder(channel: context.channel, keepAlive: head.isKeepAlive, acceptsEventStream: acceptsEventStream) {}
+        responders.append(responder)
+        // Responders of finished requests are dropped on the next request; a connection
+        // carries one request at a time (the pipeline handler orders them).
+        if responders.count > 1 { loopBound.value.responders.removeFirst(responders.count - 1) }
+        return responder
+    }
+
+    // MARK: GET and DELETE
+
+    private func openStream(_ context: ChannelHandlerContext, head: HTTPRequestHead) {
+        guard AcceptHeader(head.headers).eventStream else {
+            respond(context, .notAcceptable, jsonError: .invalidRequest, "Accept must list text/event-stream")
+            return
+        }
+        guard let session = session(context, head: head, id: nil) else { return }
+        let stream = SSEDownstreamStream(channel: context.channel, keepAlive: gateway.config.sessions.keepAlive.timeAmount)
+        self.stream = (stream, session)
+        session.attach(stream: stream)
+    }
+
+    private func delete(_ context: ChannelHandlerContext, head: HTTPRequestHead) {
+        guard let session = session(context, head: head, id: nil) else { return }
+        gateway.endSession(id: session.id)
+        respond(context, .ok, body: nil)
+    }
+
+    // MARK: Writing
+
+    private func reject(_ context: ChannelHandlerContext, _ status: HTTPResponseStatus, _ text: String, close: Bool) {
+        rejected = true
+        respond(context, status, jsonError: .invalidRequest, text, forceClose: close)
+    }
+
+    private enum JSONErrorKind { case invalidRequest }
+
+    private func respond(
+        _ context: ChannelHandlerContext,
+        _ status: HTTPResponseStatus,
+        id: JSONRPCID? = nil,
+        headers: [(String, String)] = [],
+        jsonError: JSONErrorKind,
+        _ text: String,
+        forceClose: Bool = false
+    ) {
+        respond(context, status, headers: headers, body: JSONRPCEncoding.error(id: id, code: JSONRPCErrorCode.invalidRequest, message: text), forceClose: forceClose)
+    }
+
+    private func respond(
+        _ context: ChannelHandlerContext,
+        _ status: HTTPResponseStatus,
+        headers extra: [(String, String)] = [],
+        contentType: String = "application/json",
+        body: ByteBuffer?,
+        forceClose: Bool = false
+    ) {
+        var headers = HTTPHeaders()
+        if let body {
+            headers.add(name: "Content-Type", value: contentType)
+            headers.add(name: "Content-Length", value: String(body.readableBytes))
+        } else {
+            headers.add(name: "Content-Length", value: "0")
+        }
+        for (n, v) in extra { headers.add(name: n, value: v) }
+        let close = forceClose || !(head?.isKeepAlive ?? false)
+        if close { headers.add(name: "Connection", value: "close") }
+        context.write(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: status, headers: headers))), promise: nil)
+        if let body { context.write(wrapOutboundOut(.body(.byteBuffer(body))), promise: nil) }
+        let channel = context.channel
+        context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { _ in
+            if close { channel.close(promise: nil) }
+        }
+    }
+}
+
+/// What an `Accept` header allows; a missing header or `*/*` allows both.
+struct AcceptHeader {
+    var json = false
+    var eventStream = false
+
+    init(_ headers: HTTPHeaders) {
+        let values = headers[canonicalForm: "Accept"].map { $0.lowercased() }
+        if values.isEmpty {
+            json = true
+            eventStream = true
+            return
+        }
+        for v in values {
+            let type = String((v.split(separator: ";").first ?? "").filter { $0 != " " && $0 != "\t" })
+            switch type {
+            case "application/json", "application/*": json = true
+            case "text/event-stream", "text/*": eventStream = true
+            case "*/*":
+                json = true
+                eventStream = true
+            default: break
+            }
+        }
+    }
+}
+
+/// For notifications and responses, which get no answer.
+final class NoResponder: DownstreamResponder {
+    static let shared = NoResponder()
+    func sendInterim(_ message: ByteBuffer) -> Bool { false }
+    func sendFinal(_ message: ByteBuffer) {}
+    func abandon() {}
+}

@@ -1,0 +1,24 @@
+public import NIOCore
+import NIOPosix
+import NIOHTTP1
+public import SwitchboardCore
+
+/// Binds the data plane's HTTP listener.
+package enum MCPHTTPServer {
+    /// Listens on `host:port` (port 0 picks a free one; read it from the channel).
+    package static func bind(gateway: Gateway, host: String, port: Int, group: any EventLoopGroup) -> EventLoopFuture<any Channel> {
+        let origins = OriginPolicy(allowedOrigins: gateway.config.security.allowedOrigins, listenHost: host)
+        return ServerBootstrap(group: group)
+            .serverChannelOption(.backlog, value: 256)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+            .childChannelOption(.maxMessagesPerRead, value: 16)
+            .childChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
+                    try channel.pipeline.syncOperations.addHandler(MCPHTTPHandler(gateway: gateway, origins: origins))
+                }
+            }
+            .bind(host: host, port: port)
+    }
+}

@@ -1,0 +1,31 @@
+public import NIOCore
+import SwitchboardCore
+
+/// `/readyz` body: the gateway is ready to serve as soon as it listens (one server down
+/// never makes the whole gateway unready); the per-server state is there for operators.
+enum ReadinessReport {
+    static func render(_ gateway: Gateway) -> ByteBuffer {
+        var w = JSONWriter()
+        w.beginObject()
+        w.field("status", "ready")
+        w.key("servers")
+        w.beginArray()
+        for server in gateway.servers {
+            let status = server.status
+            w.beginObject()
+            w.field("name", status.name)
+            w.field("transport", status.transport)
+            w.field("state", status.phase.label)
+            if let v = status.protocolVersion { w.field("protocolVersion", v) }
+            w.field("restarts", status.restarts)
+            if let e = status.lastError { w.field("lastError", e) }
+            w.endObject()
+        }
+        w.endArray()
+        w.field("sessions", gateway.sessionCount)
+        w.endObject()
+        var out = w.buffer
+        out.writeString("\n")
+        return out
+    }
+}

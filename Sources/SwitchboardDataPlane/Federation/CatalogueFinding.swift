@@ -1,0 +1,29 @@
+import Synchronization
+/// Something wrong with a server's catalogue that the gateway worked around: reported by
+/// `switchboard check`, logged once when it appears, and counted.
+package struct CatalogueFinding: Sendable, Hashable, CustomStringConvertible {
+    package enum Problem: Sendable, Hashable {
+        /// The federated name breaks the spec's name rule or the configured length limit.
+        case invalidName(String)
+        /// The server listed the same name twice; the first one is kept.
+        case duplicate
+        /// Two servers claim the same resource URI or template; the first server keeps it.
+        case uriCollision(otherServer: String)
+        /// An item without its identifying member.
+        case missingIdentity
+    }
+
+    package var server: String
+    package var list: ListKind
+    package var item: String
+    package var problem: Problem
+
+    package var description: String {
+        switch problem {
+        case .invalidName(let why): "\(list.rawValue) \(item) from \(server) left out: name \(why)"
+        case .duplicate: "\(list.rawValue) \(item) listed twice by \(server); the first is kept"
+        case .uriCollision(let other): "\(list.rawValue) \(item) from \(server) collides with \(other); \(other) keeps it"
+        case .missingIdentity: "\(list.rawValue) item from \(server) left out: no \(list.identityKey)"
+        }
+    }
+}

@@ -1,0 +1,68 @@
+import Synchronization
+public import NIOCore
+public import SwitchboardCore
+
+/// Builds one merged list result from the pages servers returned. Items are spliced, not
+/// re-encoded: a tool's definition reaches the client byte for byte except its `name`.
+package struct CatalogueMerger {
+    package let kind: ListKind
+    package let maxNameLength: Int
+
+    package init(kind: ListKind, maxNameLength: Int) {
+        self.kind = kind
+        self.maxNameLength = maxNameLength
+    }
+
+    package struct Output {
+        /// The result object for the client.
+        package var result: ByteBuffer
+        package var findings: [CatalogueFinding]
+        /// Identity (URI or template) → server, for resources.
+        package var owners: [(identity: String, server: String)]
+    }
+
+    /// `pages` in config order: each server's list result. `claimed` holds URIs already owned
+    /// by another server (resources only), to report collisions across pages.
+    package func merge(pages: [(server: String, result: JSONView)], nextCursor: String?, claimed: [String: String]) -> Output {
+        var w = JSONWriter()
+        var findings: [CatalogueFinding] = []
+        var owners: [(String, String)] = []
+        var seenAcrossServers = claimed
+        w.beginObject()
+        w.key(kind.arrayKey)
+        w.beginArray()
+        for (server, result) in pages {
+            var seenHere = Set<String>()
+            for item in result[kind.arrayKey]?.elements ?? [] {
+                guard item.isObject, let identityView = item[kind.identityKey], let identity = identityView.string else {
+                    findings.append(CatalogueFinding(server: server, list: kind, item: "?", problem: .missingIdentity))
+                    continue
+                }
+                guard seenHere.insert(identity).inserted else {
+                    findings.append(CatalogueFinding(server: server, list: kind, item: identity, problem: .duplicate))
+                    continue
+                }
+                if kind.isRenamed {
+                    let federated = FederatedName.join(server: server, name: identity)
+                    if let why = FederatedName.problem(federated, maxLength: maxNameLength) {
+                        findings.append(CatalogueFinding(server: server, list: kind, item: federated, problem: .invalidName(why)))
+                        continue
+                    }
+                    w.raw(JSONSplice.replacing(in: item, [(identityView, JSONWriter.quoted(federated))]))
+                } else {
+                    if let other = seenAcrossServers[identity], other != server {
+                        findings.append(CatalogueFinding(server: server, list: kind, item: identity, problem: .uriCollision(otherServer: other)))
+                        continue
+                    }
+                    seenAcrossServers[identity] = server
+                    owners.append((identity, server))
+                    w.raw(item.bytes)
+                }
+            }
+        }
+        w.endArray()
+        if let nextCursor { w.field("nextCursor", nextCursor) }
+        w.endObject()
+        return Output(result: w.buffer, findings: findings, owners: owners)
+    }
+}

@@ -1,0 +1,115 @@
+import Synchronization
+public import NIOCore
+public import Logging
+public import SwitchboardCore
+
+extension Gateway {
+    /// Handles one message from a client of `session`. Requests are answered through
+    /// `responder`; notifications and responses need none.
+    package func handle(_ message: JSONRPCMessage, session: DownstreamSession, responder: any DownstreamResponder, on loop: any EventLoop) {
+        session.touch()
+        switch message.kind {
+        case .request:
+            handleRequest(message, session: session, responder: responder, on: loop)
+        case .notification:
+            handleNotification(message, session: session)
+        case .response, .errorResponse:
+            handleClientAnswer(message, session: session)
+        }
+    }
+
+    private func handleRequest(_ message: JSONRPCMessage, session: DownstreamSession, responder: any DownstreamResponder, on loop: any EventLoop) {
+        let method = message.method!
+        GatewayMetrics.requests.increment(MetricMethod.label(method))
+        switch method {
+        case MCPMethod.ping:
+            reply(message, result: ByteBuffer(string: "{}"), session: session, responder: responder)
+        case MCPMethod.initialize:
+            fail(message, .invalidParams("the session is already initialized"), session: session, responder: responder)
+        case MCPMethod.toolsList, MCPMethod.promptsList, MCPMethod.resourcesList, MCPMethod.resourceTemplatesList:
+            list(ListKind(method: method)!, message, session: session, responder: responder, on: loop)
+        case MCPMethod.toolsCall:
+            routeByName(message, kind: .tools, session: session, responder: responder, on: loop)
+        case MCPMethod.promptsGet:
+            routeByName(message, kind: .prompts, session: session, responder: responder, on: loop)
+        case MCPMethod.resourcesRead, MCPMethod.resourcesSubscribe, MCPMethod.resourcesUnsubscribe:
+            routeByURI(message, session: session, responder: responder, on: loop)
+        case MCPMethod.completionComplete:
+            routeCompletion(message, session: session, responder: responder, on: loop)
+        case MCPMethod.loggingSetLevel:
+            setLogLevel(message, session: session, responder: responder)
+        default:
+            fail(message, .methodNotFound(method), session: session, responder: responder)
+        }
+    }
+
+    private func handleNotification(_ message: JSONRPCMessage, session: DownstreamSession) {
+        switch message.method {
+        case MCPMethod.initialized:
+            session.markInitialized()
+        case MCPMethod.cancelled:
+            guard let requestID = message.params?["requestId"], requestID.kind == .string || requestID.kind == .number else { return }
+            session.call(JSONRPCID(json: requestID.rawText))?.cancel(reason: message.params?["reason"]?.string)
+        case MCPMethod.rootsListChanged:
+            for server in servers { server.notify(method: MCPMethod.rootsListChanged, params: nil) }
+        default:
+            // Client progress for server-to-client requests and unknown notifications need no
+            // action; notifications never get an answer.
+            break
+        }
+    }
+
+    /// A client's answer to a server-to-client request goes back to the server that asked,
+    /// under the id that server used.
+    private func handleClientAnswer(_ message: JSONRPCMessage, session: DownstreamSession) {
+        guard let id = message.id, let forwarded = session.takeForwarded(id) else {
+            logger.debug("client answered no pending request", metadata: ["switchboard.id": "\(message.id?.json ?? "null")"])
+            return
+        }
+        forwarded.server.respond(to: forwarded.upstreamID, result: message.result?.bytes, error: message.error?.bytes)
+    }
+
+    private func setLogLevel(_ message: JSONRPCMessage, session: DownstreamSession, responder: any DownstreamResponder) {
+        guard let level = message.params?["level"]?.string, LogLevel.rank(level) != nil else {
+            fail(message, .invalidParams("level must be one of \(LogLevel.names.joined(separator: ", "))"), session: session, responder: responder)
+            return
+        }
+        session.logLevel = level
+        // Servers get the lowest level any session wants; the gateway filters per session.
+        let lowest = sessions.withLock { s in
+            s.values.compactMap { $0.logLevel }.min { LogLevel.rank($0)! < LogLevel.rank($1)! }
+        } ?? level
+        for server in servers where server.initializeResult?["capabilities"]?["logging"] != nil {
+            _ = server.request(method: MCPMethod.loggingSetLevel, observer: nil, on: eventLoop) { _ in
+                ByteBuffer(string: #"{"level":"# + JSONWriter.quoted(lowest) + "}")
+            }
+        }
+        reply(message, result: ByteBuffer(string: "{}"), session: session, responder: responder)
+    }
+
+    func reply(_ message: JSONRPCMessage, result: ByteBuffer, session: DownstreamSession, responder: any DownstreamResponder) {
+        session.sendFinal(JSONRPCEncoding.result(id: message.id!, result: result), via: responder, method: message.method, isError: false)
+    }
+
+    func fail(_ message: JSONRPCMessage, _ error: GatewayError, session: DownstreamSession, responder: any DownstreamResponder) {
+        session.sendFinal(error.response(id: message.id), via: responder, method: message.method, isError: true)
+    }
+}
+
+/// Bounded metric labels for request methods: known MCP methods, everything else "other".
+enum MetricMethod {
+    private static let known: Set<String> = [
+        MCPMethod.initialize, MCPMethod.ping, MCPMethod.toolsList, MCPMethod.toolsCall, MCPMethod.promptsList,
+        MCPMethod.promptsGet, MCPMethod.resourcesList, MCPMethod.resourceTemplatesList, MCPMethod.resourcesRead,
+        MCPMethod.resourcesSubscribe, MCPMethod.resourcesUnsubscribe, MCPMethod.completionComplete, MCPMethod.loggingSetLevel,
+    ]
+
+    static func label(_ method: String) -> String { known.contains(method) ? method : "other" }
+}
+
+/// RFC 5424 levels as MCP uses them (`logging/setLevel`, `notifications/message`).
+enum LogLevel {
+    static let names = ["debug", "info", "notice", "warning", "error", "critical", "alert", "emergency"]
+
+    static func rank(_ level: String) -> Int? { names.firstIndex(of: level) }
+}

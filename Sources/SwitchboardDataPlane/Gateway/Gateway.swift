@@ -1,0 +1,104 @@
+public import NIOCore
+public import Logging
+public import SwitchboardCore
+import Synchronization
+
+/// The federating core: many upstream servers behind one MCP face. Transport-neutral: the
+/// HTTP and stdio front ends hand it parsed messages with a session and a responder; it
+/// merges lists, routes calls and relays everything in between. All state is behind short
+/// locks; nothing here awaits.
+package final class Gateway: Sendable {
+    package let config: GatewayConfig
+    /// Enabled servers in config order, which is the merged lists' order.
+    package let servers: [UpstreamServer]
+    let serversByName: [String: UpstreamServer]
+    let sessions = Mutex<[String: DownstreamSession]>([:])
+    let resourceIndex = ResourceIndex()
+    let findings = Mutex<[String: [CatalogueFinding]]>([:])
+    let tap: WireTap?
+    package let logger: Logger
+    package let version: String
+    let eventLoop: any EventLoop
+    private let sweeper = Mutex<RepeatedTask?>(nil)
+
+    package init(
+        config: GatewayConfig,
+        group: any EventLoopGroup,
+        logger: Logger,
+        version: String,
+        tap: WireTap? = WireTap.fromEnvironment(),
+        makeTransport: (ServerConfig, any EventLoop) -> any UpstreamTransport = { UpstreamTransportFactory.make($0, $1) }
+    ) {
+        self.config = config
+        self.logger = logger
+        self.version = version
+        self.tap = tap
+        self.eventLoop = group.next()
+        var servers: [UpstreamServer] = []
+        for server in config.servers where server.enabled {
+            let loop = group.next()
+            var serverLogger = logger
+            serverLogger[metadataKey: "switchboard.transport"] = "\(server.transport.kindName)"
+            servers.append(
+                UpstreamServer(
+                    config: server,
+                    transport: makeTransport(server, loop),
+                    eventLoop: loop,
+                    logger: serverLogger,
+                    clientVersion: version
+                )
+            )
+        }
+        self.servers = servers
+        self.serversByName = Dictionary(uniqueKeysWithValues: servers.map { ($0.name, $0) })
+    }
+
+    /// Starts every server and the idle-session sweeper.
+    package func start() {
+        for server in servers {
+            server.setDelegate(self)
+            server.start()
+        }
+        let idle = config.sessions.idleTimeout.timeAmount
+        let every = min(idle, .seconds(60))
+        let task = eventLoop.scheduleRepeatedTask(initialDelay: every, delay: every) { [weak self] _ in
+            self?.sweepIdleSessions(olderThan: idle)
+        }
+        sweeper.withLock { $0 = task }
+    }
+
+    /// Ends sessions and stops servers (their process groups are torn down).
+    package func shutdown() -> EventLoopFuture<Void> {
+        sweeper.withLock { $0?.cancel() }
+        let all = sessions.withLock { s -> [DownstreamSession] in
+            defer { s.removeAll() }
+            return Array(s.values)
+        }
+        for session in all { session.close() }
+        let stops = servers.map { $0.stop() }
+        return EventLoopFuture.andAllComplete(stops, on: eventLoop)
+    }
+
+    package func server(named name: String) -> UpstreamServer? { serversByName[name] }
+
+    /// Findings from the latest lists, per server and list, for `check` and the admin API.
+    package var catalogueFindings: [CatalogueFinding] {
+        findings.withLock { f in f.keys.sorted().flatMap { f[$0]! } }
+    }
+
+    /// Completes once no server is still starting, or after `limit`.
+    package func settled(within limit: TimeAmount, on loop: any EventLoop) -> EventLoopFuture<Void> {
+        let deadline = NIODeadline.now() + limit
+        let promise = loop.makePromise(of: Void.self)
+        func poll() {
+            let starting = servers.contains { $0.status.phase == .starting }
+            if !starting || NIODeadline.now() >= deadline {
+                promise.succeed()
+            } else {
+                loop.scheduleTask(in: .milliseconds(25)) { poll() }
+            }
+        }
+        poll()
+        return promise.futureResult
+    }
+}

@@ -1,0 +1,75 @@
+import Synchronization
+public import NIOCore
+public import SwitchboardCore
+
+/// Every error the gateway answers a request with, mapped to its JSON-RPC code and message
+/// here and only here. Messages name what failed and never echo secrets.
+package enum GatewayError: Error, Sendable {
+    case methodNotFound(String)
+    case invalidParams(String)
+    case unknownTool(String)
+    case unknownPrompt(String)
+    case resourceNotFound(String)
+    case invalidCursor
+    case upstream(UpstreamError)
+    case overloaded(String)
+    case internalError(String)
+
+    package init(_ error: any Error) {
+        switch error {
+        case let e as GatewayError: self = e
+        case let e as UpstreamError: self = .upstream(e)
+        default: self = .internalError("\(error)")
+        }
+    }
+
+    package var code: Int {
+        switch self {
+        case .methodNotFound: JSONRPCErrorCode.methodNotFound
+        case .invalidParams, .unknownTool, .unknownPrompt, .invalidCursor: JSONRPCErrorCode.invalidParams
+        case .resourceNotFound: JSONRPCErrorCode.resourceNotFound
+        case .upstream(.unavailable): JSONRPCErrorCode.upstreamUnavailable
+        case .upstream(.timeout): JSONRPCErrorCode.upstreamTimeout
+        case .upstream(.protocolError): JSONRPCErrorCode.upstreamProtocolError
+        case .upstream(.cancelled): JSONRPCErrorCode.requestCancelled
+        case .overloaded: JSONRPCErrorCode.overloaded
+        case .internalError: JSONRPCErrorCode.internalError
+        }
+    }
+
+    package var message: String {
+        switch self {
+        case .methodNotFound(let m): "Method not found: \(m)"
+        case .invalidParams(let why): "Invalid params: \(why)"
+        case .unknownTool(let name): "Unknown tool: \(name)"
+        case .unknownPrompt(let name): "Unknown prompt: \(name)"
+        case .resourceNotFound(let uri): "Resource not found: \(uri)"
+        case .invalidCursor: "Invalid params: unknown or malformed cursor"
+        case .upstream(.unavailable(let server, let reason)): "Server '\(server)' is unavailable: \(reason)"
+        case .upstream(.timeout(let server, let after)): "Server '\(server)' did not answer within \(after)"
+        case .upstream(.protocolError(let server, let reason)): "Server '\(server)' broke the protocol: \(reason)"
+        case .upstream(.cancelled): "Request cancelled"
+        case .overloaded(let why): "Gateway overloaded: \(why)"
+        case .internalError: "Internal error"
+        }
+    }
+
+    /// `data` for the error: the server involved, so clients and logs can tell which one.
+    package var data: ByteBuffer? {
+        let server: String
+        switch self {
+        case .upstream(.unavailable(let s, _)), .upstream(.timeout(let s, _)), .upstream(.protocolError(let s, _)): server = s
+        default: return nil
+        }
+        var w = JSONWriter()
+        w.beginObject()
+        w.field("server", server)
+        w.endObject()
+        return w.buffer
+    }
+
+    package func response(id: JSONRPCID?) -> ByteBuffer {
+        GatewayMetrics.gatewayErrors.increment(String(code))
+        return JSONRPCEncoding.error(id: id, code: code, message: message, data: data)
+    }
+}

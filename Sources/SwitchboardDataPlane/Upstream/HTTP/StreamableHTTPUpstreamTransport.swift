@@ -1,0 +1,237 @@
+package import Logging
+package import NIOCore
+import NIOHTTP1
+package import SwitchboardCore
+import Synchronization
+
+/// The gateway as a Streamable HTTP client (2025-03-26, 2025-06-18, 2025-11-25; spec digest
+/// §1.3). Every message is a POST on a pooled keep-alive connection; its answer (JSON or an
+/// event stream) is reported with `.postStream(correlation:)`. The session id comes from the
+/// `initialize` response and is echoed on every later request; `MCP-Protocol-Version` is sent
+/// once the handshake settled a revision that uses it. After the handshake a GET stream is
+/// opened on a connection of its own for server-initiated messages (`.sharedStream`); it is
+/// re-opened with back-off and `Last-Event-ID` when it drops, and never again after a 405.
+///
+/// All delegate calls happen on `eventLoop`. Errors are reported per `send`; this transport
+/// never calls `upstreamTransportClosed`, since no single connection is its lifeline.
+package final class StreamableHTTPUpstreamTransport: UpstreamTransport {
+    struct State {
+        var delegate: (any UpstreamTransportDelegate)?
+        var sessionID: String?
+        /// Set by `handshakeCompleted`; nil before and after `resetSession`.
+        var protocolVersion: String?
+        var closed = false
+        var getStream = GetStreamState.notStarted
+        /// Bumped when the session changes, so callbacks of an older GET stream are ignored.
+        var generation: UInt64 = 0
+        /// The id of the last GET stream event, for `Last-Event-ID` on re-open.
+        var lastEventID: String?
+        /// Failed GET attempts since one last worked.
+        var failedAttempts = 0
+        /// The server's `retry:` for the GET stream, which the client must honour.
+        var serverRetry: TimeAmount?
+    }
+
+    enum GetStreamState {
+        case notStarted
+        case open(UpstreamHTTPStream)
+        case waiting(Scheduled<Void>)
+        /// 405: the server offers no GET stream. Or back-off gave up, or the session is gone.
+        case stopped
+    }
+
+    package let serverName: String
+    package let endpoint: HTTPEndpoint
+    package let eventLoop: any EventLoop
+    let maxMessageBytes: Int
+    let timeouts: ServerTimeouts
+    let extraHeaders: HTTPHeaders
+    let client: UpstreamHTTPClient
+    let logger: Logger
+    let state = Mutex(State())
+    let backoff: (initial: TimeAmount, max: TimeAmount, attempts: Int)
+
+    /// - Parameters:
+    ///   - headers: extra headers for every request (`servers.NAME.headers`), e.g. credentials.
+    ///   - maxConnections: pooled connections for POSTs; the GET stream has its own on top.
+    ///   - eventLoop: where every connection lives and every delegate call is made.
+    package init(
+        serverName: String,
+        endpoint: HTTPEndpoint,
+        headers: [HTTPHeaderField] = [],
+        timeouts: ServerTimeouts = .init(),
+        maxMessageBytes: Int,
+        maxConnections: Int,
+        eventLoop: any EventLoop,
+        logger: Logger,
+        getStreamBackoff: (initial: TimeAmount, max: TimeAmount, attempts: Int) = (.milliseconds(500), .seconds(30), 10)
+    ) {
+        self.serverName = serverName
+        self.endpoint = endpoint
+        self.eventLoop = eventLoop
+        self.maxMessageBytes = maxMessageBytes
+        self.timeouts = timeouts
+        self.extraHeaders = UpstreamHTTPHeaders.extra(headers)
+        var logger = logger
+        logger[metadataKey: "switchboard.server"] = "\(serverName)"
+        self.logger = logger
+        self.backoff = getStreamBackoff
+        self.client = UpstreamHTTPClient(
+            configuration: .init(
+                host: endpoint.host,
+                port: endpoint.port,
+                authority: endpoint.authority,
+                connectTimeout: TimeAmount(timeouts.connect),
+                maxConnections: maxConnections,
+                queueTimeout: TimeAmount(max(timeouts.request, timeouts.initialize))
+            ),
+            eventLoop: eventLoop,
+            logger: logger
+        )
+    }
+
+    /// From a server's configuration; nil unless it is a Streamable HTTP server.
+    package convenience init?(server: ServerConfig, eventLoop: any EventLoop, logger: Logger) {
+        guard case .streamableHTTP(let endpoint) = server.transport else { return nil }
+        self.init(
+            serverName: server.name,
+            endpoint: endpoint,
+            headers: server.headers,
+            timeouts: server.timeouts,
+            maxMessageBytes: server.maxMessageBytes,
+            maxConnections: server.maxConnections,
+            eventLoop: eventLoop,
+            logger: logger
+        )
+    }
+
+    /// The session id the server assigned, if any.
+    package var sessionID: String? { state.withLock { $0.sessionID } }
+
+    package func setDelegate(_ delegate: any UpstreamTransportDelegate) {
+        state.withLock { $0.delegate = delegate }
+    }
+
+    package func connect() -> EventLoopFuture<Void> {
+        let closed = state.withLock { $0.closed }
+        return closed ? eventLoop.makeFailedFuture(UpstreamTransportError.notConnected) : eventLoop.makeSucceededVoidFuture()
+    }
+
+    package func send(_ message: ByteBuffer, correlation: UInt64?) -> EventLoopFuture<Void> {
+        let snapshot = state.withLock { state in state.closed ? nil : (state.sessionID, state.protocolVersion) }
+        guard let (sessionID, protocolVersion) = snapshot else {
+            return eventLoop.makeFailedFuture(UpstreamTransportError.notConnected)
+        }
+        var headers = HTTPHeaders()
+        headers.add(name: "Content-Type", value: UpstreamHTTPHeaders.json)
+        headers.add(name: "Accept", value: UpstreamHTTPHeaders.acceptBoth)
+        addSessionHeaders(&headers, sessionID: sessionID, protocolVersion: protocolVersion)
+        let request = UpstreamHTTPRequest(
+            method: .POST,
+            target: endpoint.pathAndQuery,
+            headers: headers,
+            body: message,
+            readTimeout: TimeAmount(max(timeouts.request, timeouts.initialize))
+        )
+        let promise = eventLoop.makePromise(of: Void.self)
+        let response = StreamableHTTPPostResponse(
+            transport: self,
+            origin: correlation.map { .postStream(correlation: $0) } ?? .sharedStream,
+            sentSessionID: sessionID != nil,
+            promise: promise
+        )
+        client.execute(request, delegate: response)
+        return promise.futureResult
+    }
+
+    package func handshakeCompleted(protocolVersion: String) {
+        let generation = state.withLock { state -> UInt64? in
+            guard !state.closed else { return nil }
+            state.protocolVersion = protocolVersion
+            guard case .notStarted = state.getStream else { return nil }
+            state.failedAttempts = 0
+            return state.generation
+        }
+        if let generation { eventLoop.execute { self.openGetStream(generation: generation) } }
+    }
+
+    package func resetSession() {
+        let previous = state.withLock { state -> GetStreamState in
+            state.sessionID = nil
+            state.protocolVersion = nil
+            state.lastEventID = nil
+            state.serverRetry = nil
+            state.generation &+= 1
+            defer { state.getStream = .notStarted }
+            return state.getStream
+        }
+        Self.stop(previous)
+    }
+
+    package func close() -> EventLoopFuture<Void> {
+        let snapshot = state.withLock { state -> (GetStreamState, String?, String?)? in
+            guard !state.closed else { return nil }
+            state.closed = true
+            state.generation &+= 1
+            defer { state.getStream = .stopped }
+            return (state.getStream, state.sessionID, state.protocolVersion)
+        }
+        guard let (getStream, sessionID, protocolVersion) = snapshot else { return client.shutdown() }
+        Self.stop(getStream)
+        guard let sessionID else { return client.shutdown() }
+
+        // The spec asks clients to end their session; the answer (often 405) does not matter.
+        var headers = HTTPHeaders()
+        addSessionHeaders(&headers, sessionID: sessionID, protocolVersion: protocolVersion)
+        let request = UpstreamHTTPRequest(method: .DELETE, target: endpoint.pathAndQuery, headers: headers, readTimeout: TimeAmount(timeouts.connect))
+        let deleted = eventLoop.makePromise(of: Void.self)
+        client.execute(request, delegate: UpstreamHTTPDiscardingResponse(promise: deleted))
+        return deleted.futureResult.flatMap { self.client.shutdown() }
+    }
+
+    // MARK: Used by the response delegates
+
+    func addSessionHeaders(_ headers: inout HTTPHeaders, sessionID: String?, protocolVersion: String?) {
+        if let sessionID { headers.add(name: UpstreamHTTPHeaders.sessionID, value: sessionID) }
+        if let protocolVersion, ProtocolRevision.usesVersionHeader(protocolVersion) {
+            headers.add(name: UpstreamHTTPHeaders.protocolVersion, value: protocolVersion)
+        }
+        headers.add(contentsOf: extraHeaders)
+    }
+
+    /// Keeps the session id from a response, unless one is already held.
+    func captureSessionID(from headers: HTTPHeaders) {
+        guard let value = UpstreamHTTPHeaders.validSessionID(headers.first(name: UpstreamHTTPHeaders.sessionID)) else { return }
+        state.withLock { state in
+            if state.sessionID == nil, !state.closed { state.sessionID = value }
+        }
+    }
+
+    func deliver(_ message: ByteBuffer, origin: UpstreamInboundOrigin) {
+        guard let delegate = state.withLock({ $0.closed ? nil : $0.delegate }) else { return }
+        delegate.upstreamTransport(received: message, origin: origin)
+    }
+
+    private static func stop(_ getStream: GetStreamState) {
+        switch getStream {
+        case .open(let stream): stream.cancel()
+        case .waiting(let task): task.cancel()
+        case .notStarted, .stopped: break
+        }
+    }
+}
+
+/// Completes a promise when a response ends, whatever it was.
+final class UpstreamHTTPDiscardingResponse: UpstreamHTTPResponseDelegate {
+    private let promise: EventLoopPromise<Void>
+
+    init(promise: EventLoopPromise<Void>) {
+        self.promise = promise
+    }
+
+    func responseHead(_ head: HTTPResponseHead) -> UpstreamHTTPBodyMode { .discard }
+
+    func responseEnded(error: (any Error)?) {
+        promise.succeed()
+    }
+}

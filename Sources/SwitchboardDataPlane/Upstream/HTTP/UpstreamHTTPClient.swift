@@ -1,0 +1,223 @@
+package import Logging
+package import NIOCore
+import NIOHTTP1
+import NIOPosix
+import Synchronization
+
+/// A small HTTP/1.1 client for one upstream origin, on one event loop. Ordinary requests share
+/// a bounded pool of keep-alive connections; long-lived streams (`openStream`) get a connection
+/// of their own that is closed when the stream ends. Every delegate callback runs on
+/// `eventLoop`.
+package final class UpstreamHTTPClient: UpstreamHTTPConnectionOwner {
+    package struct Configuration: Sendable {
+        package var host: String
+        package var port: Int
+        /// The `Host` header value.
+        package var authority: String
+        package var connectTimeout: TimeAmount
+        package var maxConnections: Int
+        /// Requests waiting for a connection beyond `maxConnections`; more are refused.
+        package var maxQueuedRequests: Int
+        /// How long a request may wait in that queue.
+        package var queueTimeout: TimeAmount
+        /// An idle pooled connection is closed after this long. Kept below the 5 s keep-alive
+        /// timeout common in servers (uvicorn, Node) so that a request rarely meets a
+        /// connection the server is closing.
+        package var idleConnectionTimeout: TimeAmount
+
+        package init(
+            host: String,
+            port: Int,
+            authority: String,
+            connectTimeout: TimeAmount,
+            maxConnections: Int,
+            maxQueuedRequests: Int? = nil,
+            queueTimeout: TimeAmount = .seconds(60),
+            idleConnectionTimeout: TimeAmount = .seconds(4)
+        ) {
+            self.host = host
+            self.port = port
+            self.authority = authority
+            self.connectTimeout = connectTimeout
+            self.maxConnections = max(1, maxConnections)
+            self.maxQueuedRequests = maxQueuedRequests ?? max(64, 8 * maxConnections)
+            self.queueTimeout = queueTimeout
+            self.idleConnectionTimeout = idleConnectionTimeout
+        }
+    }
+
+    package let configuration: Configuration
+    package let eventLoop: any EventLoop
+    private let logger: Logger
+    private let pool: Mutex<UpstreamHTTPPoolStateMachine>
+    private let streams = Mutex<(channels: [ObjectIdentifier: any Channel], isShutDown: Bool)>(([:], false))
+
+    package init(configuration: Configuration, eventLoop: any EventLoop, logger: Logger) {
+        self.configuration = configuration
+        self.eventLoop = eventLoop
+        self.logger = logger
+        self.pool = Mutex(UpstreamHTTPPoolStateMachine(
+            maxConnections: configuration.maxConnections,
+            maxWaiters: configuration.maxQueuedRequests
+        ))
+    }
+
+    /// Connections in the pool now (idle or busy); streams not counted.
+    package var openPooledConnections: Int { pool.withLock { $0.openConnections } }
+
+    // MARK: Pooled requests
+
+    /// Runs a request on a pooled connection; the delegate hears everything, failures included.
+    package func execute(_ request: UpstreamHTTPRequest, delegate: any UpstreamHTTPResponseDelegate) {
+        let exchange = UpstreamHTTPExchange(request: request, delegate: delegate)
+        if eventLoop.inEventLoop {
+            acquire(exchange)
+        } else {
+            eventLoop.execute { self.acquire(exchange) }
+        }
+    }
+
+    private func acquire(_ exchange: UpstreamHTTPExchange) {
+        switch pool.withLock({ $0.acquire(exchange) }) {
+        case .run(let exchange, let channel):
+            channel.writeAndFlush(exchange, promise: nil)
+        case .fail(let exchange, let error):
+            exchange.delegate.responseEnded(error: error)
+        case .wait(let waiterID, let createConnection):
+            let timeout = eventLoop.scheduleTask(in: configuration.queueTimeout) { self.waiterTimedOut(waiterID) }
+            if !pool.withLock({ $0.setTimeout(timeout, forWaiter: waiterID) }) { timeout.cancel() }
+            if createConnection { openPooledConnection() }
+        }
+    }
+
+    private func waiterTimedOut(_ id: UInt64) {
+        guard let waiter = pool.withLock({ $0.waiterTimedOut(id) }) else { return }
+        waiter.exchange.delegate.responseEnded(error: UpstreamTransportError.timeout("waiting for a free upstream connection"))
+    }
+
+    private func openPooledConnection() {
+        connect(owner: self).assumeIsolated().whenComplete { result in
+            switch result {
+            case .success(let channel):
+                self.perform(self.pool.withLock { $0.connectionEstablished(channel) })
+            case .failure(let error):
+                let failed = self.pool.withLock { $0.connectionFailed() }
+                if !failed.isEmpty {
+                    self.logger.debug("upstream connect failed", metadata: ["switchboard.error": "\(error)"])
+                }
+                for waiter in failed {
+                    waiter.timeout?.cancel()
+                    waiter.exchange.delegate.responseEnded(error: error)
+                }
+            }
+        }
+    }
+
+    private func perform(_ action: UpstreamHTTPPoolStateMachine.ConnectionAction) {
+        switch action {
+        case .none:
+            break
+        case .run(let waiter, let channel):
+            waiter.timeout?.cancel()
+            channel.writeAndFlush(waiter.exchange, promise: nil)
+        case .close(let channel):
+            channel.close(promise: nil)
+        case .createConnection:
+            openPooledConnection()
+        }
+    }
+
+    package func connectionBecameIdle(_ channel: any Channel) {
+        perform(pool.withLock { $0.connectionBecameIdle(channel) })
+    }
+
+    package func connectionClosed(_ channel: any Channel) {
+        perform(pool.withLock { $0.connectionClosed(channel) })
+    }
+
+    // MARK: Dedicated streams
+
+    /// Runs a request on a connection of its own, for a response that may last indefinitely.
+    /// `cancel()` on the returned handle closes it; the delegate still hears `responseEnded`.
+    package func openStream(_ request: UpstreamHTTPRequest, delegate: any UpstreamHTTPResponseDelegate) -> UpstreamHTTPStream {
+        let stream = UpstreamHTTPStream()
+        let exchange = UpstreamHTTPExchange(request: request, delegate: delegate)
+        eventLoop.execute {
+            guard !self.streams.withLock({ $0.isShutDown }) else {
+                delegate.responseEnded(error: UpstreamTransportError.notConnected)
+                return
+            }
+            self.connect(owner: nil).assumeIsolated().whenComplete { result in
+                switch result {
+                case .success(let channel):
+                    let id = ObjectIdentifier(channel)
+                    let accepted = self.streams.withLock { state -> Bool in
+                        guard !state.isShutDown else { return false }
+                        state.channels[id] = channel
+                        return true
+                    }
+                    guard accepted, stream.attach(channel) else {
+                        channel.close(promise: nil)
+                        delegate.responseEnded(error: UpstreamTransportError.notConnected)
+                        return
+                    }
+                    channel.closeFuture.whenComplete { _ in self.streams.withLock { _ = $0.channels.removeValue(forKey: id) } }
+                    channel.writeAndFlush(exchange, promise: nil)
+                case .failure(let error):
+                    delegate.responseEnded(error: error)
+                }
+            }
+        }
+        return stream
+    }
+
+    // MARK: Connecting
+
+    private func connect(owner: (any UpstreamHTTPConnectionOwner)?) -> EventLoopFuture<any Channel> {
+        let configuration = configuration
+        return ClientBootstrap(group: eventLoop)
+            .connectTimeout(configuration.connectTimeout)
+            .channelOption(.socketOption(.tcp_nodelay), value: 1)
+            .channelOption(.socketOption(.so_keepalive), value: 1)
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHTTPClientHandlers()
+                    try channel.pipeline.syncOperations.addHandler(UpstreamHTTPConnectionHandler(
+                        authority: configuration.authority,
+                        owner: owner,
+                        idleTimeout: configuration.idleConnectionTimeout
+                    ))
+                }
+            }
+            .connect(host: configuration.host, port: configuration.port)
+            .flatMapErrorThrowing { error in
+                if case ChannelError.connectTimeout = error {
+                    throw UpstreamTransportError.timeout("connecting to \(configuration.authority)")
+                }
+                throw error
+            }
+    }
+
+    // MARK: Shutdown
+
+    /// Refuses new requests, fails queued ones and closes every connection, streams included.
+    /// In-flight requests end with an error.
+    package func shutdown() -> EventLoopFuture<Void> {
+        eventLoop.flatSubmit {
+            let (waiters, pooled) = self.pool.withLock { $0.shutDown() }
+            let streamChannels = self.streams.withLock { state -> [any Channel] in
+                state.isShutDown = true
+                defer { state.channels.removeAll() }
+                return Array(state.channels.values)
+            }
+            for waiter in waiters {
+                waiter.timeout?.cancel()
+                waiter.exchange.delegate.responseEnded(error: UpstreamTransportError.notConnected)
+            }
+            let closes = (pooled + streamChannels).map { channel in
+                channel.close().recover { _ in }
+            }
+            return EventLoopFuture.andAllComplete(closes, on: self.eventLoop)
+        }
+    }
+}

@@ -1,0 +1,19 @@
+public import SwitchboardCore
+
+/// The downstream call an upstream request was made for. The upstream session hands it the
+/// notifications the server sends about that call before the response (progress, logs);
+/// server-to-client requests go through `UpstreamEventsDelegate` with the call attached.
+package protocol UpstreamCallObserver: AnyObject, Sendable {
+    /// A notification tied to the call (progress with our token, or a log message).
+    func upstreamCallNotification(_ message: JSONRPCMessage, from server: UpstreamServer)
+}
+
+/// Receives what a server sends that no single call owns, and changes of its state.
+package protocol UpstreamEventsDelegate: AnyObject, Sendable {
+    /// list_changed, resources/updated, logging not tied to a call, cancellations.
+    func upstream(_ server: UpstreamServer, sentNotification message: JSONRPCMessage)
+    /// A server-to-client request that could not be tied to a call.
+    func upstream(_ server: UpstreamServer, sentRequest message: JSONRPCMessage, observer: (any UpstreamCallObserver)?)
+    /// The server finished a handshake; `restarted` is true after the first.
+    func upstreamBecameReady(_ server: UpstreamServer, restarted: Bool)
+}

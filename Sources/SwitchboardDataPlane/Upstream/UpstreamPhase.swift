@@ -1,0 +1,34 @@
+import Synchronization
+public import NIOCore
+
+/// Where an upstream session is in its life. Pure data; `UpstreamServer` drives it.
+package enum UpstreamPhase: Sendable, Equatable {
+    /// Not started, or stopped for good.
+    case stopped
+    /// Spawning/connecting and running the `initialize` handshake.
+    case starting
+    /// Handshake done; requests flow.
+    case ready
+    /// Failed; the next start is scheduled. `reason` says why it failed.
+    case backingOff(reason: String)
+
+    package var label: String {
+        switch self {
+        case .stopped: "stopped"
+        case .starting: "starting"
+        case .ready: "ready"
+        case .backingOff: "unavailable"
+        }
+    }
+}
+
+/// A snapshot for `check`, logs and the admin API.
+package struct UpstreamStatus: Sendable {
+    package var name: String
+    package var transport: String
+    package var phase: UpstreamPhase
+    package var protocolVersion: String?
+    package var serverInfo: String?
+    package var restarts: Int
+    package var lastError: String?
+}

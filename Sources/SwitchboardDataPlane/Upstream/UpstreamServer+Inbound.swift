@@ -1,0 +1,80 @@
+import Synchronization
+public import NIOCore
+public import Logging
+public import SwitchboardCore
+
+extension UpstreamServer: UpstreamTransportDelegate {
+    package func upstreamTransport(received bytes: ByteBuffer, origin: UpstreamInboundOrigin) {
+        let message: JSONRPCMessage
+        do {
+            message = try JSONRPCMessage.parse(bytes, maxDepth: 128)
+        } catch {
+            // One bad line must not take the session down; it is logged and counted.
+            logger.warning("unreadable message from upstream", metadata: ["switchboard.error": "\(error.message)"])
+            GatewayMetrics.upstreamProtocolErrors.increment(server: name)
+            return
+        }
+        switch message.kind {
+        case .response, .errorResponse:
+            resolve(message)
+        case .request:
+            if message.method == MCPMethod.ping {
+                respond(to: message.id!, result: ByteBuffer(string: "{}"), error: nil)
+                return
+            }
+            delegate?.upstream(self, sentRequest: message, observer: observer(for: origin))
+        case .notification:
+            routeNotification(message, origin: origin)
+        }
+    }
+
+    package func upstreamTransportClosed(error: (any Error)?) {
+        let reason = error.map { "connection lost: \(Self.describe($0))" } ?? "server exited"
+        let running = state.withLock { $0.phase == .ready || $0.phase == .starting }
+        guard running else { return }
+        failed(reason)
+    }
+
+    private func resolve(_ message: JSONRPCMessage) {
+        guard let id = message.id.flatMap({ Int($0.json) }),
+            let pending = state.withLock({ $0.pending.removeValue(forKey: id) })
+        else {
+            // Late (after a timeout or cancel) or never ours: nothing waits for it.
+            logger.debug("response for no pending request", metadata: ["switchboard.id": "\(message.id?.json ?? "null")"])
+            return
+        }
+        pending.timeout?.cancel()
+        pending.promise.succeed(message)
+    }
+
+    private func routeNotification(_ message: JSONRPCMessage, origin: UpstreamInboundOrigin) {
+        if message.method == MCPMethod.progress {
+            // Our progress token is the upstream request id.
+            if let token = message.params?["progressToken"], let id = token.int ?? token.string.flatMap({ Int($0) }),
+                let observer = state.withLock({ $0.pending[id]?.observer })
+            {
+                observer.upstreamCallNotification(message, from: self)
+            }
+            return
+        }
+        if message.method == MCPMethod.message, case .postStream(let correlation) = origin,
+            let observer = state.withLock({ $0.pending[Int(correlation)]?.observer })
+        {
+            observer.upstreamCallNotification(message, from: self)
+            return
+        }
+        delegate?.upstream(self, sentNotification: message)
+    }
+
+    /// The call a server-to-client message belongs to. On a POST's own stream that is exact.
+    /// On a shared stream (stdio, GET) the protocol carries no link, so it is the most recent
+    /// call still waiting on this server: exact when one call is in flight, which is the case
+    /// a client waiting on an elicitation is in.
+    private func observer(for origin: UpstreamInboundOrigin) -> (any UpstreamCallObserver)? {
+        state.withLock { s in
+            if case .postStream(let correlation) = origin, let o = s.pending[Int(correlation)]?.observer { return o }
+            let latest = s.pending.filter { $0.value.observer != nil }.max { $0.key < $1.key }
+            return latest?.value.observer
+        }
+    }
+}

@@ -1,0 +1,237 @@
+public import NIOCore
+public import Logging
+public import SwitchboardCore
+import Synchronization
+
+/// One MCP client session to one upstream server, shared by every downstream session: it runs
+/// the handshake, numbers requests with its own ids, matches responses, enforces timeouts,
+/// and restarts the server with back-off when it fails. Transport details live below it.
+package final class UpstreamServer: Sendable {
+    struct Pending {
+        var promise: EventLoopPromise<JSONRPCMessage>
+        var observer: (any UpstreamCallObserver)?
+        var method: String
+        var timeout: Scheduled<Void>?
+        /// Set when the request was sent, so a restart knows what was in flight.
+        var sent: Bool
+        var params: ByteBuffer?
+        /// A request is re-sent at most once after a session expiry.
+        var retried: Bool
+    }
+
+    struct State {
+        var phase: UpstreamPhase = .stopped
+        var nextID = 1
+        var pending: [Int: Pending] = [:]
+        /// Requests made while starting, sent once the handshake is done (ids in order).
+        var queued: [Int] = []
+        var initializeResult: JSONView?
+        var protocolVersion: String?
+        var consecutiveFailures = 0
+        var handshakes = 0
+        var readySince: NIODeadline?
+        var restartTask: Scheduled<Void>?
+        var lastError: String?
+    }
+
+    package let config: ServerConfig
+    package var name: String { config.name }
+    let transport: any UpstreamTransport
+    let eventLoop: any EventLoop
+    let logger: Logger
+    let state = Mutex(State())
+    private let delegateBox = Mutex<(any UpstreamEventsDelegate)?>(nil)
+    let clientInfoName: String
+    let clientVersion: String
+
+    package init(
+        config: ServerConfig,
+        transport: any UpstreamTransport,
+        eventLoop: any EventLoop,
+        logger: Logger,
+        clientVersion: String
+    ) {
+        self.config = config
+        self.transport = transport
+        self.eventLoop = eventLoop
+        var logger = logger
+        logger[metadataKey: "switchboard.server"] = "\(config.name)"
+        self.logger = logger
+        self.clientInfoName = "switchboard"
+        self.clientVersion = clientVersion
+    }
+
+    package func setDelegate(_ delegate: any UpstreamEventsDelegate) {
+        delegateBox.withLock { $0 = delegate }
+    }
+
+    var delegate: (any UpstreamEventsDelegate)? { delegateBox.withLock { $0 } }
+
+    package var status: UpstreamStatus {
+        state.withLock { s in
+            UpstreamStatus(
+                name: name,
+                transport: config.transport.kindName,
+                phase: s.phase,
+                protocolVersion: s.protocolVersion,
+                serverInfo: s.initializeResult?["serverInfo"].map { info in
+                    [info["name"]?.string, info["version"]?.string].compactMap { $0 }.joined(separator: " ")
+                },
+                restarts: max(0, s.handshakes - 1),
+                lastError: s.lastError
+            )
+        }
+    }
+
+    /// The server's `initialize` result from its latest handshake (capabilities, serverInfo,
+    /// instructions); kept across restarts so the gateway can still describe it.
+    package var initializeResult: JSONView? { state.withLock { $0.initializeResult } }
+
+    package var isReady: Bool { state.withLock { $0.phase == .ready } }
+
+    // MARK: Requests
+
+    /// Sends a request and completes on `eventLoop` with the server's response (result or
+    /// error). `makeParams` receives the upstream id, which is also the progress token the
+    /// caller should put into `_meta` when the client asked for progress.
+    package func request(
+        method: String,
+        observer: (any UpstreamCallObserver)?,
+        on resultLoop: any EventLoop,
+        timeout: Duration? = nil,
+        makeParams: (Int) -> ByteBuffer?
+    ) -> (id: Int, future: EventLoopFuture<JSONRPCMessage>) {
+        let promise = resultLoop.makePromise(of: JSONRPCMessage.self)
+        enum Next { case send(ByteBuffer), queued, fail(UpstreamError) }
+        let (id, next): (Int, Next) = state.withLock { s in
+            let id = s.nextID
+            s.nextID += 1
+            let params = makeParams(id)
+            switch s.phase {
+            case .ready:
+                s.pending[id] = Pending(promise: promise, observer: observer, method: method, sent: true, params: params, retried: false)
+                return (id, .send(JSONRPCEncoding.request(id: JSONRPCID(id), method: method, params: params)))
+            case .starting:
+                s.pending[id] = Pending(promise: promise, observer: observer, method: method, sent: false, params: params, retried: false)
+                s.queued.append(id)
+                return (id, .queued)
+            case .stopped:
+                return (id, .fail(.unavailable(server: name, reason: "server is stopped")))
+            case .backingOff(let reason):
+                return (id, .fail(.unavailable(server: name, reason: reason)))
+            }
+        }
+        switch next {
+        case .fail(let error):
+            promise.fail(error)
+        case .queued:
+            armTimeout(id: id, after: timeout ?? config.timeouts.request)
+        case .send(let bytes):
+            armTimeout(id: id, after: timeout ?? config.timeouts.request)
+            write(bytes, correlation: id)
+        }
+        return (id, promise.futureResult)
+    }
+
+    /// Sends a notification if the session is up; dropped otherwise (nothing to notify).
+    package func notify(method: String, params: ByteBuffer?) {
+        guard isReady else { return }
+        _ = transport.send(JSONRPCEncoding.notification(method: method, params: params), correlation: nil)
+    }
+
+    /// Answers a server-to-client request (sampling, elicitation, roots) with the client's
+    /// result or error object, under the id the server used.
+    package func respond(to id: JSONRPCID, result: ByteBuffer?, error: ByteBuffer?) {
+        let message = error.map { JSONRPCEncoding.error(id: id, errorObject: $0) }
+            ?? JSONRPCEncoding.result(id: id, result: result ?? ByteBuffer(string: "{}"))
+        _ = transport.send(message, correlation: nil)
+    }
+
+    /// Answers a server-to-client request with an error the gateway decided.
+    package func respondError(to id: JSONRPCID, code: Int, message: String) {
+        _ = transport.send(JSONRPCEncoding.error(id: id, code: code, message: message), correlation: nil)
+    }
+
+    /// Cancels an in-flight request: the server is told, and the caller's future fails with
+    /// `.cancelled`. A late response is then ignored.
+    package func cancel(id: Int, reason: String?) {
+        guard let pending = state.withLock({ s -> Pending? in
+            s.queued.removeAll { $0 == id }
+            return s.pending.removeValue(forKey: id)
+        }) else { return }
+        pending.timeout?.cancel()
+        if pending.sent { sendCancelled(id: id, reason: reason) }
+        pending.promise.fail(UpstreamError.cancelled)
+    }
+
+    func sendCancelled(id: Int, reason: String?) {
+        var w = JSONWriter()
+        w.beginObject()
+        w.field("requestId", id)
+        if let reason { w.field("reason", reason) }
+        w.endObject()
+        notify(method: MCPMethod.cancelled, params: w.buffer)
+    }
+
+    func write(_ bytes: ByteBuffer, correlation id: Int) {
+        transport.send(bytes, correlation: UInt64(id)).whenFailure { [self] error in
+            handleSendFailure(id: id, error: error)
+        }
+    }
+
+    private func armTimeout(id: Int, after: Duration) {
+        let task = eventLoop.scheduleTask(in: after.timeAmount) { [self] in
+            guard let pending = state.withLock({ s -> Pending? in
+                s.queued.removeAll { $0 == id }
+                return s.pending.removeValue(forKey: id)
+            }) else { return }
+            logger.warning("upstream request timed out", metadata: ["switchboard.method": "\(pending.method)"])
+            if pending.sent && pending.method != MCPMethod.initialize { sendCancelled(id: id, reason: "timeout") }
+            pending.promise.fail(UpstreamError.timeout(server: name, after: after))
+        }
+        let stillPending = state.withLock { s -> Bool in
+            guard s.pending[id] != nil else { return false }
+            s.pending[id]?.timeout = task
+            return true
+        }
+        if !stillPending { task.cancel() }
+    }
+
+    private func handleSendFailure(id: Int, error: any Error) {
+        if let transportError = error as? UpstreamTransportError, transportError == .sessionExpired {
+            sessionExpired(retrying: id)
+            return
+        }
+        guard let pending = state.withLock({ $0.pending.removeValue(forKey: id) }) else { return }
+        pending.timeout?.cancel()
+        logger.warning("upstream request failed", metadata: ["switchboard.method": "\(pending.method)", "switchboard.error": "\(error)"])
+        pending.promise.fail(UpstreamError.unavailable(server: name, reason: Self.describe(error)))
+    }
+
+    static func describe(_ error: any Error) -> String {
+        switch error {
+        case let e as UpstreamTransportError:
+            switch e {
+            case .sessionExpired: return "session expired"
+            case .httpStatus(let code, _): return "HTTP \(code)"
+            case .unexpectedContentType(let type): return "unexpected content type \(type)"
+            case .timeout(let what): return "timed out: \(what)"
+            case .notConnected: return "not connected"
+            case .frameTooLarge(let max): return "message larger than \(max) bytes"
+            case .protocolViolation(let why): return why
+            case .spawnFailed(let why): return "could not start: \(why)"
+            }
+        case let e as UpstreamError:
+            switch e {
+            case .unavailable(_, let reason): return reason
+            case .timeout(_, let after): return "timed out after \(after)"
+            case .protocolError(_, let reason): return reason
+            case .cancelled: return "cancelled"
+            }
+        case let e as IOError:
+            return e.description
+        default:
+            return "\(error)"
+        }
+    }
+}

@@ -1,0 +1,52 @@
+import Logging
+
+/// The stdio transport: one JSON-RPC message per line on the input, responses and notifications
+/// one per line on the output, until the input ends. Logs never go to the output.
+struct StdioTransport: Sendable {
+    let core: DemoServerCore
+    let input: FileDescriptorIO
+    let output: FileDescriptorIO
+    let logger: Logger
+
+    /// Serves one client until end of input, then waits for the requests still running.
+    func run() async throws {
+        let session = DemoSession()
+        var framer = LineFramer(maxLineBytes: core.options.maxMessageBytes)
+        try await withThrowingDiscardingTaskGroup { group in
+            while let chunk = try await input.read() {
+                for frame in framer.append(chunk) { accept(frame, session: session, group: &group) }
+            }
+            for frame in framer.finish() { accept(frame, session: session, group: &group) }
+            logger.debug("demo stdio input ended")
+        }
+    }
+
+    private func accept(_ frame: LineFramer.Frame, session: DemoSession, group: inout ThrowingDiscardingTaskGroup<any Error>) {
+        let output = self.output
+        let send: NotificationSink = { message in
+            // A closed output means the client is gone; there is nobody left to tell.
+            try? await output.write(message.serializedBytes + [UInt8(ascii: "\n")])
+        }
+        switch frame {
+        case .oversized:
+            logger.warning("demo stdio message too large", metadata: ["switchboard.limit": "\(core.options.maxMessageBytes)"])
+            let error = JSONRPCError.invalidRequest("Invalid request: message exceeds \(core.options.maxMessageBytes) bytes")
+            group.addTask { await send(JSONRPCEnvelope.error(id: nil, error)) }
+        case .line(let bytes):
+            switch JSONRPCMessage.decode(bytes) {
+            case .failure(let rejection):
+                group.addTask { await send(JSONRPCEnvelope.error(id: rejection.id, rejection.error)) }
+            case .success(.request(let request)):
+                // Requests run concurrently so that a countdown never holds up a ping or a cancellation.
+                group.addTask {
+                    if let response = await core.respond(to: request, in: session, notify: send) { await send(response) }
+                }
+            case .success(.notification(let method, let params)):
+                // Applied in order, on the read loop, so a cancellation follows the request it names.
+                core.receive(method: method, params: params, in: session)
+            case .success(.response):
+                break
+            }
+        }
+    }
+}

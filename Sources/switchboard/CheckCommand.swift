@@ -1,0 +1,66 @@
+import ArgumentParser
+import Foundation
+import Logging
+import Switchboard
+import SwitchboardCore
+
+/// Validates the config, starts every server once, and prints what a client would see:
+/// each server's state, its tools, prompts and resources under their federated names, and
+/// the findings (invalid names, duplicates, URI collisions). Exits 2 on a bad config, 1 when
+/// a server is unavailable or a finding was made, 0 when all is well.
+struct CheckCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "check",
+        abstract: "Validate the config, probe every server, print the catalogue and findings."
+    )
+
+    @OptionGroup var options: ConfigOptions
+
+    @Option(help: "Seconds to wait for servers to start.")
+    var wait: Int = 30
+
+    func run() async throws {
+        let config = try options.load()
+        var logOptions = options
+        if logOptions.logLevel == .info { logOptions.logLevel = .error }  // the report is the output
+        let logger = logOptions.bootstrapLogging()
+        let runtime = GatewayRuntime(config: config, logger: logger, threads: 1)
+        print("config ok: \(config.servers.count) server(s), listen \(config.listen)")
+        if let demo = config.demo.http {
+            // The built-in demo server is part of the gateway process; `check` starts it too so
+            // servers pointing at it can be probed.
+            Task { try await DemoHTTPService(listen: demo, logger: logger).run() }
+        }
+        try await runtime.start(listen: false)
+        await runtime.waitForServers(seconds: Int64(wait))
+        var healthy = true
+        print("\nservers:")
+        for s in runtime.serverStatuses {
+            let detail = [s.protocolVersion.map { "protocol \($0)" }, s.serverInfo, s.lastError.map { "error: \($0)" }].compactMap { $0 }
+            print("  \(s.name) [\(s.transport)] \(s.state)\(detail.isEmpty ? "" : " — " + detail.joined(separator: ", "))")
+            if s.state != "ready" { healthy = false }
+        }
+        for disabled in config.servers where !disabled.enabled {
+            print("  \(disabled.name) [\(disabled.transport.kindName)] disabled")
+        }
+        for (kind, title) in [("tools", "tools"), ("prompts", "prompts"), ("resources", "resources"), ("resourceTemplates", "resource templates")] {
+            let items = try await runtime.catalogue(kind)
+            print("\n\(title) (\(items.count)):")
+            for item in items {
+                let text = item.description.map { " — " + Self.firstLine($0, max: 80) } ?? ""
+                print("  \(item.identity)\(text)")
+            }
+        }
+        let findings = runtime.findings
+        print("\nfindings (\(findings.count)):")
+        for f in findings { print("  \(f)") }
+        if findings.isEmpty { print("  none") }
+        try await runtime.shutdown()
+        if !healthy || !findings.isEmpty { throw ExitCode(1) }
+    }
+
+    private static func firstLine(_ text: String, max: Int) -> String {
+        let line = text.split(separator: "\n", maxSplits: 1).first.map(String.init) ?? ""
+        return line.count > max ? String(line.prefix(max - 1)) + "…" : line
+    }
+}

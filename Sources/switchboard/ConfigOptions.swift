@@ -1,0 +1,43 @@
+public import ArgumentParser
+import Logging
+import Switchboard
+import SwitchboardCore
+import Foundation
+
+/// Options shared by the commands that read a config file.
+struct ConfigOptions: ParsableArguments {
+    @Option(name: .long, help: "Config file (default: switchboard.yaml, or the built-in quick start when that file does not exist).")
+    var config: String?
+
+    @Option(name: .long, help: "Log level: trace, debug, info, notice, warning, error, critical.")
+    var logLevel: Logger.Level = .info
+
+    /// Loads and validates the config; prints the error (file:line: key: problem) and exits 2.
+    func load() throws -> GatewayConfig {
+        let environment = ConfigLoader.substitutionEnvironment()
+        do {
+            if let config {
+                return try ConfigLoader.load(path: config, environment: environment)
+            }
+            if FileManager.default.fileExists(atPath: "switchboard.yaml") {
+                return try ConfigLoader.load(path: "switchboard.yaml", environment: environment)
+            }
+            return try ConfigLoader.parse(yaml: BuiltInConfig.quickstart, path: "(built-in quick start)", environment: environment)
+        } catch {
+            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+            throw ExitCode(2)
+        }
+    }
+
+    func bootstrapLogging() -> Logger {
+        let level = logLevel
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        return Logger(label: "switchboard")
+    }
+}
+
+extension Logger.Level: @retroactive ExpressibleByArgument {}

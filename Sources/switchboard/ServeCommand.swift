@@ -1,0 +1,41 @@
+import ArgumentParser
+import Logging
+import ServiceLifecycle
+import UnixSignals
+import Switchboard
+import SwitchboardCore
+
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "serve", abstract: "Run the gateway.")
+
+    @OptionGroup var options: ConfigOptions
+
+    @Option(name: .long, help: "Listen address HOST:PORT, overriding the config's `listen`.")
+    var listen: String?
+
+    func run() async throws {
+        var config = try options.load()
+        if let listen {
+            do {
+                config.listen = try ConfigLoader.parseListenAddress(listen)
+            } catch {
+                throw ValidationError("\(error)")
+            }
+        }
+        let logger = options.bootstrapLogging()
+        let runtime = GatewayRuntime(config: config, logger: logger)
+        var services: [any Service] = []
+        if let demo = config.demo.http {
+            services.append(DemoHTTPService(listen: demo, logger: logger))
+        }
+        services.append(GatewayService(runtime: runtime))
+        let group = ServiceGroup(
+            configuration: .init(
+                services: services.map { .init(service: $0) },
+                gracefulShutdownSignals: [.sigterm, .sigint],
+                logger: logger
+            )
+        )
+        try await group.run()
+    }
+}

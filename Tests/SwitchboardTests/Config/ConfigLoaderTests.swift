@@ -1,0 +1,203 @@
+import SwitchboardCore
+import Testing
+
+@testable import Switchboard
+
+@Suite struct ConfigLoaderTests {
+    /// An absolute path keeps the expected resolved paths independent of where tests run.
+    let path = "/etc/switchboard/switchboard.yaml"
+
+    func parse(_ yaml: String, _ environment: [String: String] = [:]) throws -> GatewayConfig {
+        try ConfigLoader.parse(yaml: yaml, path: path, environment: environment)
+    }
+
+    @Test func emptyFileGivesDefaultsWithStoreBesideConfig() throws {
+        for yaml in ["", "# only a comment\n", "servers:\n", "servers: {}\n"] {
+            let config = try parse(yaml)
+            #expect(config == GatewayConfig(store: "sqlite:/etc/switchboard/switchboard.db"))
+        }
+    }
+
+    @Test func everyKey() throws {
+        let config = try parse(
+            """
+            listen: 0.0.0.0:9000
+            store: sqlite:data/gateway.db
+            servers:
+              time:
+                stdio:
+                  command: python3
+                  args: ["-m", mcp_server_time, 42]
+                  env: {TZ: UTC, EMPTY: ""}
+                  cwd: ../work
+                enabled: false
+                timeouts: {connect: 2s, initialize: 1m, request: 0.5}
+                restart: {initial_backoff: 100ms, max_backoff: 1h}
+                max_message_bytes: 1MiB
+              crm:
+                url: http://127.0.0.1:9001/mcp?tenant=a
+                headers:
+                  Authorization: Bearer abc
+                  X-Trace: 1
+                max_connections: 4
+              legacy:
+                sse: http://[::1]:9002/sse
+            limits:
+              max_body_bytes: 64KiB
+              max_json_depth: 32
+              max_tool_name_length: 64
+              max_concurrent_requests: 8
+            sessions:
+              idle_timeout: 10m
+              keepalive: 5s
+              max_sessions: 100
+            security:
+              allowed_origins: [HTTPS://App.Example.com, "http://localhost:3000"]
+            """
+        )
+        #expect(config.listen == ListenAddress(host: "0.0.0.0", port: 9000))
+        #expect(config.store == "sqlite:/etc/switchboard/data/gateway.db")
+        #expect(config.servers.map(\.name) == ["time", "crm", "legacy"])
+
+        let time = config.servers[0]
+        #expect(
+            time.transport
+                == .stdio(
+                    StdioLaunch(
+                        command: "python3", args: ["-m", "mcp_server_time", "42"], env: ["TZ": "UTC", "EMPTY": ""],
+                        cwd: "/etc/work"
+                    )
+                )
+        )
+        #expect(time.enabled == false)
+        #expect(time.timeouts == ServerTimeouts(connect: .seconds(2), initialize: .seconds(60), request: .milliseconds(500)))
+        #expect(time.restart == RestartPolicy(initialBackoff: .milliseconds(100), maxBackoff: .seconds(3600)))
+        #expect(time.maxMessageBytes == 1_048_576)
+
+        let crm = config.servers[1]
+        #expect(crm.transport == .streamableHTTP(HTTPEndpoint(host: "127.0.0.1", port: 9001, pathAndQuery: "/mcp?tenant=a")))
+        #expect(crm.headers == [HTTPHeaderField(name: "Authorization", value: "Bearer abc"), HTTPHeaderField(name: "X-Trace", value: "1")])
+        #expect(crm.maxConnections == 4)
+        #expect(crm.enabled)
+        #expect(crm.timeouts == ServerTimeouts())
+
+        #expect(config.servers[2].transport == .sse(HTTPEndpoint(host: "::1", port: 9002, pathAndQuery: "/sse")))
+        #expect(config.limits == LimitsConfig(maxBodyBytes: 65536, maxJSONDepth: 32, maxToolNameLength: 64, maxConcurrentRequestsPerSession: 8))
+        #expect(config.sessions == SessionsConfig(idleTimeout: .seconds(600), keepAlive: .seconds(5), maxSessions: 100))
+        #expect(config.security.allowedOrigins == ["https://app.example.com", "http://localhost:3000"])
+    }
+
+    @Test(arguments: [
+        ("\"[::1]:8080\"", ListenAddress(host: "::1", port: 8080)),
+        ("\"[::]:0\"", ListenAddress(host: "::", port: 0)),
+        ("'[fe80::1%eth0]:80'", ListenAddress(host: "fe80::1%eth0", port: 80)),
+        ("localhost:65535", ListenAddress(host: "localhost", port: 65535)),
+        ("0.0.0.0:0", ListenAddress(host: "0.0.0.0", port: 0)),
+    ])
+    func listenAddresses(_ text: String, _ expected: ListenAddress) throws {
+        #expect(try parse("listen: \(text)\n").listen == expected)
+    }
+
+    @Test func ipv6ListenPrintsWithBrackets() throws {
+        #expect(try parse("listen: '[::1]:8080'\n").listen.description == "[::1]:8080")
+    }
+
+    @Test func relativePathsResolveAgainstTheConfigFolder() throws {
+        let yaml = """
+            store: sqlite:./state/../gw.db
+            servers:
+              rel: {stdio: {command: ./bin/server, cwd: srv}}
+              abs: {stdio: {command: server, cwd: /opt/srv/}}
+            """
+        let config = try parse(yaml)
+        #expect(config.store == "sqlite:/etc/switchboard/gw.db")
+        // The command is never resolved: a relative command is relative to cwd at spawn, a bare name uses PATH.
+        #expect(config.servers[0].transport == .stdio(StdioLaunch(command: "./bin/server", cwd: "/etc/switchboard/srv")))
+        #expect(config.servers[1].transport == .stdio(StdioLaunch(command: "server", cwd: "/opt/srv")))
+
+        let other = try parse("store: postgres://u:p@db:5432/gw\n")
+        #expect(other.store == "postgres://u:p@db:5432/gw")
+        #expect(try parse("store: \"sqlite::memory:\"\n").store == "sqlite::memory:")
+    }
+
+    @Test func relativeConfigPathResolvesAgainstTheWorkingDirectory() throws {
+        let config = try ConfigLoader.parse(yaml: "servers:\n  s: {stdio: {command: x, cwd: .}}\n", path: "conf/sb.yaml", environment: [:])
+        guard case .stdio(let launch) = config.servers[0].transport, let cwd = launch.cwd else {
+            Issue.record("expected a stdio server with cwd")
+            return
+        }
+        #expect(cwd.hasPrefix("/") && cwd.hasSuffix("/conf"))
+    }
+
+    @Test func substitutesEnvironmentInEveryScalar() throws {
+        let yaml = """
+            listen: ${HOST:-127.0.0.1}:${PORT}
+            servers:
+              crm:
+                url: http://${CRM_HOST}/mcp
+                headers: {Authorization: "Bearer ${CRM_TOKEN}"}
+                enabled: ${CRM_ENABLED:-true}
+                max_connections: ${CRM_CONNS}
+                timeouts: {request: "${CRM_TIMEOUT:-2m}"}
+              tool:
+                stdio:
+                  command: ${SWITCHBOARD_BIN}
+                  args: ["$${NOT_A_VARIABLE}", "cost: $5", "${EMPTY:-fallback}"]
+                  env: {TOKEN: "${CRM_TOKEN}"}
+            """
+        let environment = [
+            "PORT": "9100", "CRM_HOST": "crm.internal:8000", "CRM_TOKEN": "s3cret: #not-a-comment",
+            "CRM_CONNS": "3", "SWITCHBOARD_BIN": "/usr/local/bin/switchboard", "EMPTY": "",
+        ]
+        let config = try parse(yaml, environment)
+        #expect(config.listen == ListenAddress(host: "127.0.0.1", port: 9100))
+        let crm = config.servers[0]
+        #expect(crm.transport == .streamableHTTP(HTTPEndpoint(host: "crm.internal", port: 8000, pathAndQuery: "/mcp")))
+        // A substituted value is never parsed as YAML, so `:` and `#` stay in the value.
+        #expect(crm.headers == [HTTPHeaderField(name: "Authorization", value: "Bearer s3cret: #not-a-comment")])
+        #expect(crm.enabled)
+        #expect(crm.maxConnections == 3)
+        #expect(crm.timeouts.request == .seconds(120))
+        #expect(
+            config.servers[1].transport
+                == .stdio(
+                    StdioLaunch(
+                        command: "/usr/local/bin/switchboard", args: ["${NOT_A_VARIABLE}", "cost: $5", "fallback"],
+                        env: ["TOKEN": "s3cret: #not-a-comment"]
+                    )
+                )
+        )
+    }
+
+    @Test func quotedNumbersAndPlainNumbersAreTheSame() throws {
+        let config = try parse("limits: {max_json_depth: \"12\", max_body_bytes: '100'}\nsessions: {keepalive: \"2\"}\n")
+        #expect(config.limits.maxJSONDepth == 12)
+        #expect(config.limits.maxBodyBytes == 100)
+        #expect(config.sessions.keepAlive == .seconds(2))
+    }
+
+    @Test func mergeKeysShareSettingsAndExplicitKeysWin() throws {
+        let yaml = """
+            servers:
+              a:
+                url: http://a/mcp
+                timeouts: &fast {connect: 1s, request: 5s}
+              b:
+                url: http://b/mcp
+                timeouts:
+                  <<: *fast
+                  request: 9s
+            """
+        let config = try parse(yaml)
+        #expect(config.servers[1].timeouts == ServerTimeouts(connect: .seconds(1), initialize: .seconds(30), request: .seconds(9)))
+    }
+
+    @Test func substitutionEnvironmentAddsTheRunningExecutable() {
+        let environment = ConfigLoader.substitutionEnvironment(
+            processEnvironment: ["PATH": "/bin", "SWITCHBOARD_BIN": "/stale"],
+            executablePath: "/opt/switchboard/bin/switchboard"
+        )
+        #expect(environment == ["PATH": "/bin", "SWITCHBOARD_BIN": "/opt/switchboard/bin/switchboard"])
+        #expect(ConfigLoader.substitutionEnvironment()[ConfigLoader.executableVariable]?.hasPrefix("/") == true)
+    }
+}
