@@ -2,7 +2,7 @@
 /// `docs/config.schema.json` against these lists both ways, so a key added here without the
 /// schema (or the reverse) fails the build's tests.
 extension ConfigLoader {
-    package static let rootKeys = ["listen", "store", "servers", "limits", "sessions", "security"]
+    package static let rootKeys = ["listen", "store", "servers", "limits", "sessions", "security", "demo"]
     package static let serverKeys = [
         "stdio", "url", "sse", "headers", "enabled", "timeouts", "restart", "max_message_bytes", "max_connections",
     ]
@@ -16,6 +16,7 @@ extension ConfigLoader {
     package static let limitsKeys = ["max_body_bytes", "max_json_depth", "max_tool_name_length", "max_concurrent_requests"]
     package static let sessionsKeys = ["idle_timeout", "keepalive", "max_sessions"]
     package static let securityKeys = ["allowed_origins"]
+    package static let demoKeys = ["http"]
     /// The server-name rule as a regular expression, shared with the schema.
     package static let serverNamePattern = ServerNameRule.pattern
 }

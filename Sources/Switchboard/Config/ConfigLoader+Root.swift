@@ -17,6 +17,7 @@ extension ConfigLoader {
         if let limits = root["limits"] { config.limits = try decodeLimits(limits) }
         if let sessions = root["sessions"] { config.sessions = try decodeSessions(sessions) }
         if let security = root["security"] { config.security = try decodeSecurity(security) }
+        if let demo = root["demo"] { config.demo = try decodeDemo(demo) }
         return config
     }
 
@@ -65,5 +66,14 @@ extension ConfigLoader {
             }
         }
         return security
+    }
+
+    /// `demo`: the built-in demo server served in-process (the quick start's HTTP upstream).
+    static func decodeDemo(_ node: ConfigNode) throws(ConfigError) -> DemoConfig {
+        let section = try ConfigMapping(node)
+        try section.rejectUnknownKeys(allowed: demoKeys)
+        var demo = DemoConfig()
+        if let http = section["http"] { demo.http = try http.parsed(ListenAddressSyntax.parse) }
+        return demo
     }
 }

@@ -20,8 +20,12 @@ public struct DemoHTTPService: Service {
         options.host = listen.host
         options.port = listen.port
         let configured = options
-        try await cancelWhenGracefulShutdown {
-            try await DemoServer.serveHTTP(options: configured, logger: logger)
+        do {
+            try await cancelWhenGracefulShutdown {
+                try await DemoServer.serveHTTP(options: configured, logger: logger)
+            }
+        } catch is CancellationError {
+            // Cancelled by the graceful shutdown: the normal way for this service to end.
         }
     }
 }

@@ -436,6 +436,18 @@ async def _run_bounded(args: argparse.Namespace) -> dict[str, Any]:
             return await run(args)
     except TimeoutError:
         raise ScenarioError(f"scenario did not finish within {args.timeout} s") from None
+    except BaseExceptionGroup as group:
+        # The SDK's task groups wrap our check failures; surface a lone ScenarioError as such.
+        leaves = _leaves(group)
+        if len(leaves) == 1 and isinstance(leaves[0], ScenarioError):
+            raise leaves[0] from None
+        raise
+
+
+def _leaves(e: BaseException) -> list[BaseException]:
+    if isinstance(e, BaseExceptionGroup):
+        return [leaf for inner in e.exceptions for leaf in _leaves(inner)]
+    return [e]
 
 
 def _describe(e: BaseException) -> str:

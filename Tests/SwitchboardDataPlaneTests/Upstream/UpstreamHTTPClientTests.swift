@@ -129,6 +129,31 @@ struct UpstreamHTTPClientTests {
         }
     }
 
+    @Test("a body delimited by the end of the connection is read to EOF")
+    func bodyUntilEOF() async throws {
+        try await withEventLoops { loop, group in
+            let server = try await RawTCPServer.start(group: group, response: "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n{\"eof\":true}")
+            let client = Self.makeClient(port: server.port, loop: loop)
+            let (status, body) = try await Self.get(client, "/").get()
+            #expect(status == 200)
+            #expect(body == #"{"eof":true}"#)
+            #expect(client.openPooledConnections == 0)
+            try await client.shutdown().get()
+            try await server.shutdown()
+        }
+    }
+
+    @Test("a connection closed in the middle of a response fails the request")
+    func truncated() async throws {
+        try await withEventLoops { loop, group in
+            let server = try await RawTCPServer.start(group: group, response: "HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nshort")
+            let client = Self.makeClient(port: server.port, loop: loop)
+            await #expect(throws: (any Error).self) { try await Self.get(client, "/").get() }
+            try await client.shutdown().get()
+            try await server.shutdown()
+        }
+    }
+
     @Test("a server that accepts but never answers hits the read timeout")
     func readTimeout() async throws {
         try await withEventLoops { loop, group in

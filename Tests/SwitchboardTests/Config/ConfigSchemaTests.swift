@@ -31,6 +31,7 @@ import Testing
         (["properties", "limits"], ConfigLoader.limitsKeys),
         (["properties", "sessions"], ConfigLoader.sessionsKeys),
         (["properties", "security"], ConfigLoader.securityKeys),
+        (["properties", "demo"], ConfigLoader.demoKeys),
         (["$defs", "server"], ConfigLoader.serverKeys),
         (["$defs", "server", "properties", "stdio"], ConfigLoader.stdioKeys),
         (["$defs", "server", "properties", "timeouts"], ConfigLoader.timeoutKeys),

@@ -1,11 +1,11 @@
-import NIOCore
+package import NIOCore
 
 /// A cheap look at a message's top-level keys, without validating or allocating: does it
 /// answer a request (`result` or `error`, no `method`)? Streamable HTTP uses it to know
 /// whether a POST's event stream ended before its response, which is when the stream is
 /// resumed. A batch (2025-03-26) counts as an answer, so it is never resumed.
-enum JSONRPCResponseProbe {
-    static func isResponse(_ message: ByteBuffer) -> Bool {
+package enum JSONRPCResponseProbe {
+    package static func isResponse(_ message: ByteBuffer) -> Bool {
         message.withUnsafeReadableBytes { bytes in
             var depth = 0
             var expectingKey = false
