@@ -27,8 +27,10 @@ Unknown methods are validated against the envelope only, and the output says so.
 Definitions come from the schema itself (method consts), not from a table here; the JSON Schema
 dialect comes from each file's `$schema` (draft-07 up to 2025-06-18, 2020-12 after).
 
-Usage: validate_wire.py [--schema-dir DIR] [--check-formats] [--quiet] WIRE.jsonl [...]
+Usage: validate_wire.py [--schema-dir DIR] [--check-formats] [--quiet] [--self-check] WIRE.jsonl [...]
 Exit 0 when every line is valid, 1 when any is not (each listed with its error), 2 on bad input.
+--self-check runs the validator's own test: Tests/Peers/samples/wire-sample.jsonl marks each line
+"_expect": "valid"|"invalid", and the exit status says whether every verdict matched.
 """
 
 from __future__ import annotations
@@ -89,13 +91,23 @@ class Revision:
             return set()
         return {ref["$ref"].rsplit("/", 1)[-1] for ref in union.get("anyOf", union.get("oneOf", [])) if "$ref" in ref}
 
-    def _error_codes(self) -> dict[int, str]:
-        codes: dict[int, str] = {}
+    def _error_codes(self) -> dict[int, tuple[str, str]]:
+        """Error code -> (definition, "error" | "message"): 2026-07-28 defines some codes' error
+        objects (InvalidParamsError) and some whole error responses (UnsupportedProtocolVersionError)."""
+        codes: dict[int, tuple[str, str]] = {}
         for name, definition in self.defs.items():
-            if name.endswith("Error") and not name.startswith("JSONRPC"):
-                code = definition.get("properties", {}).get("code", {}).get("const")
+            if not name.endswith("Error") or name.startswith("JSONRPC"):
+                continue
+            properties = definition.get("properties", {})
+            code = properties.get("code", {}).get("const")
+            if isinstance(code, int):
+                codes[code] = (name, "error")
+                continue
+            error = properties.get("error", {})
+            for part in [error, *error.get("allOf", [])]:
+                code = part.get("properties", {}).get("code", {}).get("const")
                 if isinstance(code, int):
-                    codes[code] = name
+                    codes[code] = (name, "message")
         return codes
 
     def result_definitions(self, method: str, result: Any) -> list[str]:
@@ -165,7 +177,8 @@ def check_line(revisions: dict[str, Revision], entry: Any) -> tuple[list[str], l
         code = message.get("error", {}).get("code") if isinstance(message.get("error"), dict) else None
         specific = rev.error_codes.get(code) if isinstance(code, int) else None
         if specific is not None:
-            errors += rev.errors(specific, message["error"])
+            definition, scope = specific
+            errors += rev.errors(definition, message["error"] if scope == "error" else message)
     return errors, notes
 
 
@@ -212,13 +225,18 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--schema-dir", type=Path, default=DEFAULT_SCHEMA_DIR, help=f"default {DEFAULT_SCHEMA_DIR}")
     p.add_argument("--check-formats", action="store_true", help="also check `format` (uri, byte, ...)")
     p.add_argument("--quiet", action="store_true", help="do not print envelope-only notes")
+    p.add_argument(
+        "--self-check",
+        action="store_true",
+        help='each line carries "_expect": "valid"|"invalid"; exit 0 iff every verdict matches it',
+    )
     args = p.parse_args(argv)
     try:
         revisions = load_revisions(args.schema_dir, args.check_formats)
     except (OSError, ValueError) as e:
         print(f"cannot load schemas from {args.schema_dir}: {e}", file=sys.stderr)
         return 2
-    total = invalid = 0
+    total = invalid = mismatched = 0
     for path in args.files:
         try:
             lines = path.read_text().splitlines()
@@ -245,7 +263,16 @@ def main(argv: list[str] | None = None) -> int:
                 for note in notes:
                     print(f"NOTE {label}: {note}")
             invalid += bool(errors)
+            if args.self_check:
+                expected = entry.get("_expect") if isinstance(entry, dict) else None
+                verdict = "invalid" if errors else "valid"
+                if verdict != expected:
+                    mismatched += 1
+                    print(f"SELF-CHECK MISMATCH {label}: expected {expected}, got {verdict}")
     print(f"{total - invalid} messages valid, {invalid} invalid (of {total})")
+    if args.self_check:
+        print(f"selfcheck: {total - mismatched} passed, {mismatched} failed")
+        return 1 if mismatched else 0
     return 1 if invalid else 0
 
 

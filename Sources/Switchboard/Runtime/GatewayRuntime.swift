@@ -18,13 +18,16 @@ public final class GatewayRuntime: Sendable {
     private let listener = Mutex<(any Channel)?>(nil)
     private let logger: Logger
 
-    public init(config: GatewayConfig, logger: Logger, threads: Int = System.coreCount) {
+    /// `wireLog` names a file to record every message sent to clients (see `WireTap`); by
+    /// default the `SWITCHBOARD_WIRE_LOG` environment variable decides.
+    public init(config: GatewayConfig, logger: Logger, threads: Int = System.coreCount, wireLog: String? = nil) {
         // Writes to a child whose stdin closed must fail with EPIPE, not kill the gateway.
         signal(SIGPIPE, SIG_IGN)
         self.config = config
         self.logger = logger
         self.group = MultiThreadedEventLoopGroup(numberOfThreads: max(1, threads))
-        self.gateway = Gateway(config: config, group: group, logger: logger, version: Self.version)
+        let tap = wireLog.flatMap { WireTap(path: $0) } ?? WireTap.fromEnvironment()
+        self.gateway = Gateway(config: config, group: group, logger: logger, version: Self.version, tap: tap)
     }
 
     /// Starts the servers and, when `listen` is true, the HTTP listener; returns the port.

@@ -27,7 +27,7 @@ package final class Gateway: Sendable {
         logger: Logger,
         version: String,
         tap: WireTap? = WireTap.fromEnvironment(),
-        makeTransport: (ServerConfig, any EventLoop) -> any UpstreamTransport = { UpstreamTransportFactory.make($0, $1) }
+        makeTransport: (ServerConfig, any EventLoop, Logger) -> any UpstreamTransport = UpstreamTransportFactory.make
     ) {
         self.config = config
         self.logger = logger
@@ -42,7 +42,7 @@ package final class Gateway: Sendable {
             servers.append(
                 UpstreamServer(
                     config: server,
-                    transport: makeTransport(server, loop),
+                    transport: makeTransport(server, loop, serverLogger),
                     eventLoop: loop,
                     logger: serverLogger,
                     clientVersion: version

@@ -4,11 +4,7 @@ public import SwitchboardCore
 
 /// Builds the transport a server's config asks for.
 package enum UpstreamTransportFactory {
-    package static func make(_ config: ServerConfig, _ eventLoop: any EventLoop) -> any UpstreamTransport {
-        make(config, eventLoop, logger: Logger(label: "switchboard.upstream"))
-    }
-
-    package static func make(_ config: ServerConfig, _ eventLoop: any EventLoop, logger: Logger) -> any UpstreamTransport {
+    package static func make(_ config: ServerConfig, _ eventLoop: any EventLoop, _ logger: Logger) -> any UpstreamTransport {
         var logger = logger
         logger[metadataKey: "switchboard.server"] = "\(config.name)"
         switch config.transport {

@@ -224,6 +224,8 @@ class Scenario:
         for server in servers:
             missing = [t for t in BASE_TOOLS if self.tool(server, t) not in names]
             check(not missing, f"tools of {server} missing from tools/list: {missing}")
+        for server in self.servers(("time",)) if not self.args.direct else []:
+            check(self.tool(server, "get_current_time") in names, f"{server}__get_current_time not in tools/list")
         if self.args.expect_tools is not None:
             check(len(names) == self.args.expect_tools, f"expected {self.args.expect_tools} tools, got {len(names)}")
         self.observed["tools"] = len(names)
@@ -271,8 +273,9 @@ class Scenario:
 
         async with anyio.create_task_group() as tg:
             tg.start_soon(run_slow)
-            with anyio.fail_after(10):
+            with anyio.move_on_after(10):
                 await first_progress.wait()  # the call is running upstream
+            check(first_progress.is_set(), f"{server}: no progress from slow(30) within 10 s; cannot test its cancel")
             # Cancelling the caller's scope makes the SDK send notifications/cancelled for the request.
             tg.cancel_scope.cancel()
 

@@ -1,0 +1,75 @@
+import Foundation
+import Synchronization
+
+/// A child process for tests, with its output captured and a hard time limit.
+final class ChildProcessRunner: Sendable {
+    let process: Process
+    private let stdout = OutputBuffer()
+    private let stderr = OutputBuffer()
+
+    init(_ executable: String, _ arguments: [String], environment: [String: String] = [:]) throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        var env = ProcessInfo.processInfo.environment
+        for (k, v) in environment { env[k] = v }
+        process.environment = env
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        process.standardInput = FileHandle.nullDevice
+        self.process = process
+        out.fileHandleForReading.readabilityHandler = { [stdout] h in
+            let d = h.availableData
+            stdout.append(d)
+        }
+        err.fileHandleForReading.readabilityHandler = { [stderr] h in
+            let d = h.availableData
+            stderr.append(d)
+        }
+        try process.run()
+    }
+
+    var standardOutput: String { stdout.text }
+    var standardError: String { stderr.text }
+
+    /// Waits for exit, killing the process at the deadline; returns the exit status.
+    func wait(seconds: Double) async -> Int32 {
+        let deadline = Date().addingTimeInterval(seconds)
+        while process.isRunning && Date() < deadline { try? await Task.sleep(for: .milliseconds(50)) }
+        if process.isRunning {
+            process.terminate()
+            try? await Task.sleep(for: .milliseconds(300))
+            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+            return -1
+        }
+        try? await Task.sleep(for: .milliseconds(50))  // let the pipes drain
+        return process.terminationStatus
+    }
+
+    /// Waits until stderr contains a line starting with `prefix`; returns the rest of it.
+    func waitForLine(prefix: String, seconds: Double) async throws -> String {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            for line in standardError.split(separator: "\n") where line.hasPrefix(prefix) {
+                return String(line.dropFirst(prefix.count)).trimmingCharacters(in: .whitespaces)
+            }
+            guard process.isRunning else { break }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        throw HarnessError("no '\(prefix)' line from \(process.executableURL!.lastPathComponent): \(standardError.suffix(2000))")
+    }
+
+    func stop() {
+        guard process.isRunning else { return }
+        process.terminate()
+    }
+}
+
+/// Output collected from a pipe's reader thread.
+final class OutputBuffer: Sendable {
+    private let data = Mutex(Data())
+
+    func append(_ chunk: Data) { data.withLock { $0.append(chunk) } }
+    var text: String { String(decoding: data.withLock { $0 }, as: UTF8.self) }
+}

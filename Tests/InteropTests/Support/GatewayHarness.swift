@@ -1,0 +1,84 @@
+import Foundation
+import Logging
+import Switchboard
+import SwitchboardCore
+
+/// A real gateway on 127.0.0.1 with real upstream processes, for one test.
+final class GatewayHarness {
+    let runtime: GatewayRuntime
+    let port: Int
+    let wireLog: String
+    private var children: [ChildProcessRunner]
+
+    var url: String { "http://127.0.0.1:\(port)/mcp" }
+
+    /// Starts the HTTP servers among `servers`, then the gateway in front of all of them.
+    static func start(_ servers: [FeatureServer], extra: [ServerConfig] = [], limits: LimitsConfig = .init()) async throws -> GatewayHarness {
+        try PeerEnvironment.requirePeers()
+        var children: [ChildProcessRunner] = []
+        var configs: [ServerConfig] = []
+        do {
+            for server in servers {
+                if server.kind == .stdio {
+                    configs.append(server.serverConfig(port: nil))
+                } else {
+                    let (child, port) = try await server.launch()
+                    children.append(child)
+                    configs.append(server.serverConfig(port: port))
+                }
+            }
+        } catch {
+            children.forEach { $0.stop() }
+            throw error
+        }
+        var config = GatewayConfig(listen: ListenAddress(host: "127.0.0.1", port: 0), servers: configs + extra, limits: limits)
+        for i in config.servers.indices {
+            // Tests restart crashed servers fast; production defaults are gentler.
+            config.servers[i].restart = RestartPolicy(initialBackoff: .milliseconds(100), maxBackoff: .seconds(2))
+        }
+        var logger = Logger(label: "switchboard.test")
+        logger.logLevel = ProcessInfo.processInfo.environment["SWITCHBOARD_TEST_LOG"] == nil ? .critical : .debug
+        let wireLog = PeerEnvironment.temporaryFile("wire.jsonl")
+        let runtime = GatewayRuntime(config: config, logger: logger, threads: 2, wireLog: wireLog)
+        let port = try await runtime.start()
+        await runtime.waitForServers(seconds: 30)
+        return GatewayHarness(runtime: runtime, port: port, wireLog: wireLog, children: children)
+    }
+
+    private init(runtime: GatewayRuntime, port: Int, wireLog: String, children: [ChildProcessRunner]) {
+        self.runtime = runtime
+        self.port = port
+        self.wireLog = wireLog
+        self.children = children
+    }
+
+    /// Runs scenario.py against the gateway; returns its output, failing with it on error.
+    func scenario(_ name: String, protocolVersion: String = "2025-11-25", _ arguments: [String] = [], seconds: Double = 150) async throws -> String {
+        let child = try ChildProcessRunner(
+            PeerEnvironment.python,
+            [PeerEnvironment.scenario, "--url", url, "--scenario", name, "--protocol-version", protocolVersion, "--timeout", String(Int(seconds - 10))] + arguments
+        )
+        let status = await child.wait(seconds: seconds)
+        guard status == 0 else {
+            throw HarnessError("scenario \(name) at \(protocolVersion) failed (\(status)):\n\(child.standardOutput.suffix(4000))\n\(child.standardError.suffix(4000))")
+        }
+        return child.standardOutput
+    }
+
+    /// Every message the gateway sent to clients validates against the official schema of
+    /// the negotiated revision.
+    func validateWire() async throws -> String {
+        let child = try ChildProcessRunner(PeerEnvironment.python, [PeerEnvironment.validator, "--schema-dir", PeerEnvironment.schemaDirectory, "--quiet", wireLog])
+        let status = await child.wait(seconds: 60)
+        guard status == 0 else {
+            throw HarnessError("wire validation failed:\n\(child.standardOutput.suffix(6000))\n\(child.standardError.suffix(2000))")
+        }
+        return child.standardOutput
+    }
+
+    func stop() async {
+        try? await runtime.shutdown()
+        children.forEach { $0.stop() }
+        try? FileManager.default.removeItem(atPath: wireLog)
+    }
+}

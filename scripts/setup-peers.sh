@@ -1,0 +1,94 @@
+#!/usr/bin/env bash
+# Create/refresh the Python venv holding the real MCP peers used by the interop tests:
+# the official MCP Python SDK (client + our test servers), mcp-server-time and jsonschema.
+#
+#   scripts/setup-peers.sh            # venv at <repo>/.build-venv (override: SWITCHBOARD_PEERS_VENV=DIR)
+#
+# Idempotent: the pins are recorded in .build-venv/.switchboard-peers; when they match and the
+# packages import, the run is a fast no-op. Needs python3 (3.11) with venv and PyPI; nothing else.
+# Prints one line on success; on failure prints pip's log and exits non-zero.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+VENV="${SWITCHBOARD_PEERS_VENV:-$ROOT/.build-venv}"
+PYTHON="${PYTHON:-python3}"
+MARKER="$VENV/.switchboard-peers"
+
+# Top-level pins, then the exact transitive set that was tested with them (pip constraints).
+REQUIREMENTS="mcp==2.3.0 mcp-server-time==2026.10.19 jsonschema==4.26.0"
+CONSTRAINTS="annotated-types==0.8.0
+anyio==4.16.0
+attrs==26.1.0
+cffi==2.1.1
+click==8.5.1
+cryptography==50.0.2
+h11==0.16.0
+httpcore2==2.16.2
+httpx2==2.16.2
+idna==3.20
+jsonschema-specifications==2025.9.1
+mcp-types==2.3.0
+opentelemetry-api==1.45.2
+pycparser==3.12
+pydantic==2.14.3
+pydantic_core==2.50.4
+PyJWT==2.15.1
+python-multipart==0.0.34
+referencing==0.37.0
+rpds-py==2026.9.1
+sse-starlette==3.7.0
+starlette==1.10.0
+truststore==0.10.5
+typing-inspection==0.4.5
+typing_extensions==4.16.0
+tzdata==2026.6
+tzlocal==5.4.5
+uvicorn==0.54.0"
+
+die() { echo "setup-peers: ERROR: $*" >&2; exit 1; }
+
+command -v "$PYTHON" >/dev/null || die "$PYTHON not found"
+PYVER="$("$PYTHON" -c 'import sys; print("%d.%d" % sys.version_info[:2])')"
+WANT="python=$PYVER $REQUIREMENTS $(printf '%s' "$CONSTRAINTS" | tr '\n' ' ')"
+
+imports_ok() {
+    "$VENV/bin/python" -c 'import mcp, mcp.server.mcpserver, jsonschema, mcp_server_time' >/dev/null 2>&1 \
+        && [ -x "$VENV/bin/mcp-server-time" ]
+}
+
+up_to_date() { [ -f "$MARKER" ] && [ "$(cat "$MARKER")" = "$WANT" ] && imports_ok; }
+
+if up_to_date; then
+    echo "setup-peers: up to date ($REQUIREMENTS) in $VENV"
+    exit 0
+fi
+
+# Serialize concurrent runs (parallel test processes) on one lock per venv path.
+LOCK="${TMPDIR:-/tmp}/switchboard-peers-$(printf '%s' "$VENV" | cksum | cut -d' ' -f1).lock"
+exec 9>"$LOCK"
+flock -w 900 9 || die "timed out waiting for another setup-peers run (lock $LOCK)"
+if up_to_date; then  # another run finished while we waited
+    echo "setup-peers: up to date ($REQUIREMENTS) in $VENV"
+    exit 0
+fi
+
+LOG="$(mktemp "${TMPDIR:-/tmp}/setup-peers.XXXXXX.log")"
+trap 'rm -f "$LOG" "$LOG.constraints"' EXIT
+fail() { echo "setup-peers: ERROR: $1 (log follows)" >&2; cat "$LOG" >&2; exit 1; }
+
+if [ -x "$VENV/bin/python" ] && [ "$("$VENV/bin/python" -c 'import sys; print("%d.%d" % sys.version_info[:2])' 2>/dev/null)" != "$PYVER" ]; then
+    rm -rf "$VENV"  # built by another Python: start over
+fi
+if [ ! -x "$VENV/bin/python" ]; then
+    "$PYTHON" -m venv "$VENV" >"$LOG" 2>&1 \
+        || fail "'$PYTHON -m venv $VENV' failed (on Debian: apt-get install -y python3-venv)"
+fi
+rm -f "$MARKER"
+printf '%s\n' "$CONSTRAINTS" >"$LOG.constraints"
+# shellcheck disable=SC2086  # word-splitting REQUIREMENTS is intended
+"$VENV/bin/python" -m pip install --quiet --disable-pip-version-check --no-input \
+    -c "$LOG.constraints" $REQUIREMENTS >>"$LOG" 2>&1 \
+    || fail "pip install $REQUIREMENTS failed"
+imports_ok || fail "installed, but the packages do not import"
+printf '%s' "$WANT" >"$MARKER"
+echo "setup-peers: installed $REQUIREMENTS in $VENV"
