@@ -397,7 +397,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     target = p.add_mutually_exclusive_group(required=True)
     target.add_argument("--url", help="http://127.0.0.1:PORT/mcp (Streamable HTTP) or .../sse (HTTP+SSE)")
-    target.add_argument("--stdio", help="with --direct: command line of a stdio server to launch")
+    target.add_argument("--stdio", help="command line of a stdio server to launch (a server with --direct, or `switchboard stdio`)")
     p.add_argument("--protocol-version", choices=HANDSHAKE_PROTOCOL_VERSIONS, default="2025-11-25")
     p.add_argument("--scenario", choices=SCENARIOS, required=True)
     p.add_argument("--prefix", type=parse_prefix, action="append", default=[], metavar="SERVER=KIND")
@@ -406,8 +406,6 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--crash", metavar="SERVER", help="failover: the server to crash (the stdio one)")
     p.add_argument("--timeout", type=float, default=120.0, help="overall limit in seconds")
     args = p.parse_args(argv)
-    if args.stdio and not args.direct:
-        p.error("--stdio is only for --direct")
     return args
 
 

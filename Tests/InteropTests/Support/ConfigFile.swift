@@ -1,0 +1,28 @@
+import Foundation
+import SwitchboardCore
+
+/// Writes a gateway config as YAML, for tests that run the `switchboard` binary itself.
+enum ConfigFile {
+    static func write(_ servers: [ServerConfig], listen: String = "127.0.0.1:0", extra: String = "") throws -> String {
+        var yaml = "listen: \(listen)\n\(extra)servers:\n"
+        for server in servers {
+            yaml += "  \(server.name):\n"
+            switch server.transport {
+            case .stdio(let launch):
+                yaml += "    stdio:\n      command: \(quote(launch.command))\n      args: [\(launch.args.map(quote).joined(separator: ", "))]\n"
+            case .streamableHTTP(let endpoint):
+                yaml += "    url: \(endpoint)\n"
+            case .sse(let endpoint):
+                yaml += "    sse: \(endpoint)\n"
+            }
+            yaml += "    restart: {initial_backoff: 100ms, max_backoff: 2s}\n"
+        }
+        let path = PeerEnvironment.temporaryFile("switchboard.yaml")
+        try yaml.write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
+    private static func quote(_ s: String) -> String {
+        "\"" + s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
+    }
+}
