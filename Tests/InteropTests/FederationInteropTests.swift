@@ -15,18 +15,13 @@ import SwitchboardCore
 
     @Test(arguments: ["2025-03-26", "2025-06-18", "2025-11-25"])
     func federatesThreeTransports(_ revision: String) async throws {
-        let gateway = try await GatewayHarness.start(Self.servers)
-        do {
+        try await GatewayHarness.with(Self.servers) { gateway in
             _ = try await gateway.scenario("federation", protocolVersion: revision, Self.prefixes)
             let summary = try await gateway.validateWire()
             // The run emits dozens of messages; a near-empty log would mean the tap is broken.
             let valid = Int(summary.split(separator: " ").first ?? "") ?? 0
             #expect(valid > 40, "\(summary)")
-        } catch {
-            await gateway.stop()
-            throw error
         }
-        await gateway.stop()
     }
 
     /// Servers with several pages each: every tool of every server exactly once.
@@ -36,48 +31,33 @@ import SwitchboardCore
             FeatureServer(name: "pb", kind: .http, extraArguments: ["--extra-tools", "41", "--page-size", "7"]),
             FeatureServer(name: "pc", kind: .sse),
         ]
-        let gateway = try await GatewayHarness.start(servers)
-        do {
+        try await GatewayHarness.with(servers) { gateway in
             let direct = try await Self.directToolCount(servers)
             let output = try await gateway.scenario("pagination", ["--prefix", "pa=stdio", "--prefix", "pb=http", "--prefix", "pc=sse", "--expect-tools", String(direct)])
             #expect(output.contains("pages:"))
             _ = try await gateway.validateWire()
-        } catch {
-            await gateway.stop()
-            throw error
         }
-        await gateway.stop()
     }
 
     /// Killing one upstream mid-session: the others keep working, the dead one's tools get a
     /// clear error, and a stdio server comes back within 2 s without the client reconnecting.
     @Test func survivesAnUpstreamCrash() async throws {
-        let gateway = try await GatewayHarness.start(Self.servers)
-        do {
+        try await GatewayHarness.with(Self.servers) { gateway in
             let output = try await gateway.scenario("failover", Self.prefixes + ["--crash", "alpha"])
             let summary = try #require(output.split(separator: "\n").last.flatMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] })
             let observed = try #require(summary["observed"] as? [String: Any])
             let seconds = try #require(observed["back_after_s"] as? Double)
             #expect(seconds < 2.0, "stdio server took \(seconds) s to come back")
-        } catch {
-            await gateway.stop()
-            throw error
         }
-        await gateway.stop()
     }
 
     /// The official reference server `mcp-server-time` over stdio, a peer nobody here wrote.
     @Test func relaysTheReferenceTimeServer() async throws {
         let time = ServerConfig(name: "time", transport: .stdio(StdioLaunch(command: PeerEnvironment.venvBin + "/mcp-server-time", args: ["--local-timezone", "UTC"])))
-        let gateway = try await GatewayHarness.start([], extra: [time])
-        do {
+        try await GatewayHarness.with([], extra: [time]) { gateway in
             _ = try await gateway.scenario("time", ["--prefix", "time=time"])
             _ = try await gateway.validateWire()
-        } catch {
-            await gateway.stop()
-            throw error
         }
-        await gateway.stop()
     }
 
     /// What a client would see talking to each server alone: the number to expect merged.

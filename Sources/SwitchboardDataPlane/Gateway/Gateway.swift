@@ -86,12 +86,13 @@ package final class Gateway: Sendable {
         findings.withLock { f in f.keys.sorted().flatMap { f[$0]! } }
     }
 
-    /// Completes once no server is still starting, or after `limit`.
+    /// Completes once no server is still on its first start, or after `limit`. A server that
+    /// was up before and is restarting does not hold clients up: its capabilities are known.
     package func settled(within limit: TimeAmount, on loop: any EventLoop) -> EventLoopFuture<Void> {
         let deadline = NIODeadline.now() + limit
         let promise = loop.makePromise(of: Void.self)
         func poll() {
-            let starting = servers.contains { $0.status.phase == .starting }
+            let starting = servers.contains { $0.initializeResult == nil && $0.status.phase == .starting }
             if !starting || NIODeadline.now() >= deadline {
                 promise.succeed()
             } else {

@@ -5,6 +5,16 @@ public import SwitchboardCore
 
 extension UpstreamServer: UpstreamTransportDelegate {
     package func upstreamTransport(received bytes: ByteBuffer, origin: UpstreamInboundOrigin) {
+        // 2025-03-26 peers may send a batch: each element is handled as its own message.
+        if bytes.readableBytesView.first(where: { $0 != 0x20 && $0 != 0x09 && $0 != 0x0A && $0 != 0x0D }) == UInt8(ascii: "[") {
+            guard let batch = try? JSONView.parse(bytes, maxDepth: 129), batch.isArray else {
+                logger.warning("unreadable batch from upstream")
+                GatewayMetrics.upstreamProtocolErrors.increment(server: name)
+                return
+            }
+            for element in batch.elements { upstreamTransport(received: element.bytes, origin: origin) }
+            return
+        }
         let message: JSONRPCMessage
         do {
             message = try JSONRPCMessage.parse(bytes, maxDepth: 128)

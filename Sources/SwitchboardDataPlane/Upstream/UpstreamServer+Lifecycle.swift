@@ -118,7 +118,9 @@ extension UpstreamServer {
     /// Fails what is in flight and schedules the next start.
     func failed(_ reason: String) {
         let (pending, delay) = state.withLock { s -> ([Pending], TimeAmount?) in
-            guard s.phase != .stopped else { return ([], nil) }
+            // Only a running or starting server fails; a second report of the same failure
+            // (the handshake's own error after the transport closed) changes nothing.
+            guard s.phase == .ready || s.phase == .starting else { return ([], nil) }
             // A server that stayed up a while starts its back-off from the beginning again.
             if let since = s.readySince, NIODeadline.now() - since > .seconds(10) { s.consecutiveFailures = 0 }
             s.readySince = nil

@@ -60,6 +60,12 @@ final class ChildProcessRunner: Sendable {
         throw HarnessError("no '\(prefix)' line from \(process.executableURL!.lastPathComponent): \(standardError.suffix(2000))")
     }
 
+    /// SIGKILL: a crash, not a shutdown.
+    func kill() {
+        guard process.isRunning else { return }
+        Foundation.kill(process.processIdentifier, SIGKILL)
+    }
+
     func stop() {
         guard process.isRunning else { return }
         process.terminate()

@@ -8,7 +8,7 @@ final class GatewayHarness {
     let runtime: GatewayRuntime
     let port: Int
     let wireLog: String
-    private var children: [ChildProcessRunner]
+    private let children: [ChildProcessRunner]
 
     var url: String { "http://127.0.0.1:\(port)/mcp" }
 
@@ -50,6 +50,23 @@ final class GatewayHarness {
         self.port = port
         self.wireLog = wireLog
         self.children = children
+    }
+
+    /// Starts a gateway, runs `body`, and stops everything whether `body` passed or threw.
+    static func with(
+        _ servers: [FeatureServer],
+        extra: [ServerConfig] = [],
+        limits: LimitsConfig = .init(),
+        _ body: (GatewayHarness) async throws -> Void
+    ) async throws {
+        let gateway = try await start(servers, extra: extra, limits: limits)
+        do {
+            try await body(gateway)
+        } catch {
+            await gateway.stop()
+            throw error
+        }
+        await gateway.stop()
     }
 
     /// Runs scenario.py against the gateway; returns its output, failing with it on error.

@@ -13,17 +13,15 @@ final class HTTPPostResponder: DownstreamResponder, @unchecked Sendable {
     private let keepAlive: Bool
     private let acceptsEventStream: Bool
     private let extraHeaders: [(String, String)]
-    private let onFinish: @Sendable () -> Void
     /// Touched only on `channel.eventLoop`.
     private var mode = Mode.undecided
     private let closed = Atomic<Bool>(false)
 
-    init(channel: any Channel, keepAlive: Bool, acceptsEventStream: Bool, extraHeaders: [(String, String)] = [], onFinish: @escaping @Sendable () -> Void) {
+    init(channel: any Channel, keepAlive: Bool, acceptsEventStream: Bool, extraHeaders: [(String, String)] = []) {
         self.channel = channel
         self.keepAlive = keepAlive
         self.acceptsEventStream = acceptsEventStream
         self.extraHeaders = extraHeaders
-        self.onFinish = onFinish
     }
 
     /// The connection went away; later messages have nowhere to go.
@@ -110,7 +108,6 @@ final class HTTPPostResponder: DownstreamResponder, @unchecked Sendable {
         channel.writeAndFlush(HTTPServerResponsePart.end(nil)).whenComplete { _ in
             if !keepAlive { channel.close(promise: nil) }
         }
-        onFinish()
     }
 
     private func onLoop(_ body: @escaping @Sendable () -> Void) {

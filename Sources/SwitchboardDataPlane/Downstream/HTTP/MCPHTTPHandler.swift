@@ -16,7 +16,8 @@ final class MCPHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
     private var head: HTTPRequestHead?
     private var body: ByteBuffer?
     private var rejected = false
-    private var responders: [HTTPPostResponder] = []
+    /// The request being answered; the pipeline handler feeds one request at a time.
+    private var responder: HTTPPostResponder?
     private var stream: (SSEDownstreamStream, DownstreamSession)?
 
     init(gateway: Gateway, origins: OriginPolicy) {
@@ -53,8 +54,8 @@ final class MCPHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
     func channelInactive(context: ChannelHandlerContext) {
         // A legacy client disconnecting is not a cancel (spec digest §3.1): calls go on and
         // their answers are dropped; the session stays.
-        for r in responders { r.connectionClosed() }
-        responders.removeAll()
+        responder?.connectionClosed()
+        responder = nil
         if let (stream, session) = stream {
             stream.connectionClosed()
             session.detach(stream: stream)
@@ -164,12 +165,8 @@ final class MCPHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
     }
 
     private func makeResponder(_ context: ChannelHandlerContext, head: HTTPRequestHead, acceptsEventStream: Bool) -> HTTPPostResponder {
-        let loopBound = NIOLoopBound(self, eventLoop: context.eventLoop)
-        let responder = HTTPPostResponder(channel: context.channel, keepAlive: head.isKeepAlive, acceptsEventStream: acceptsEventStream) {}
-        responders.append(responder)
-        // Responders of finished requests are dropped on the next request; a connection
-        // carries one request at a time (the pipeline handler orders them).
-        if responders.count > 1 { loopBound.value.responders.removeFirst(responders.count - 1) }
+        let responder = HTTPPostResponder(channel: context.channel, keepAlive: head.isKeepAlive, acceptsEventStream: acceptsEventStream)
+        self.responder = responder
         return responder
     }
 
