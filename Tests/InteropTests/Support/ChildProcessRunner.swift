@@ -40,7 +40,7 @@ final class ChildProcessRunner: Sendable {
         if process.isRunning {
             process.terminate()
             try? await Task.sleep(for: .milliseconds(300))
-            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+            if process.isRunning { Foundation.kill(process.processIdentifier, SIGKILL) }
             return -1
         }
         try? await Task.sleep(for: .milliseconds(50))  // let the pipes drain
