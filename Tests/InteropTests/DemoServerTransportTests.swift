@@ -128,6 +128,28 @@ import Testing
         }
     }
 
+    @Test func stdioCancelsLongRequestsShortlyAfterEndOfInput() async throws {
+        let input = Pipe()
+        let output = Pipe()
+        var transport = StdioTransport(
+            core: DemoServerCore(options: DemoServerOptions(), environment: DemoEnvironment(countdownTick: .seconds(1))),
+            input: FileDescriptorIO(descriptor: input.fileHandleForReading.fileDescriptor),
+            output: FileDescriptorIO(descriptor: output.fileHandleForWriting.fileDescriptor),
+            logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() })
+        )
+        transport.drainTimeout = .milliseconds(200)
+        let drainingTransport = transport
+        let call = #"{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"countdown","arguments":{"seconds":60}}}"#
+        input.fileHandleForWriting.write(Data((call + "\n" + #"{"jsonrpc":"2.0","id":2,"method":"ping"}"# + "\n").utf8))
+        try input.fileHandleForWriting.close()
+        let started = ContinuousClock.now
+        try await withTimeout(.seconds(10)) { try await drainingTransport.run() }
+        #expect(ContinuousClock.now - started < .seconds(3))
+        try output.fileHandleForWriting.close()
+        let lines = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).split(separator: "\n")
+        #expect(lines.map { JSONValue(parsing: Array($0.utf8))?["id"] } == [2], "the cancelled countdown sends nothing")
+    }
+
     @Test func sessionRegistryEndsOldestPastItsLimit() {
         let registry = HTTPSessionRegistry(limit: 2)
         let sessions = (0..<3).map { _ in registry.makeSession() }

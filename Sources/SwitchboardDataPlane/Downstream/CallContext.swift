@@ -1,5 +1,5 @@
-public import NIOCore
-public import SwitchboardCore
+import NIOCore
+package import SwitchboardCore
 import Synchronization
 
 /// A client request that was sent to an upstream server: links the client's id and progress

@@ -1,5 +1,5 @@
 import Synchronization
-public import NIOCore
+package import NIOCore
 
 /// Carries everything that answers one client request: messages tied to it (progress, logs,
 /// server-to-client requests) and then its response. On HTTP that is the POST's response,

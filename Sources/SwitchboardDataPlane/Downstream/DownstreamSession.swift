@@ -1,5 +1,5 @@
-public import NIOCore
-public import SwitchboardCore
+package import NIOCore
+package import SwitchboardCore
 import Synchronization
 
 /// One client's MCP session: what it negotiated and declared, its calls in flight, and the

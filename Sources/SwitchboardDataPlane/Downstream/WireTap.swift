@@ -1,4 +1,4 @@
-public import NIOCore
+package import NIOCore
 import Synchronization
 #if canImport(Glibc)
 import Glibc
@@ -48,4 +48,4 @@ package final class WireTap: Sendable {
     }
 }
 
-public import SwitchboardCore
+import SwitchboardCore

@@ -1,6 +1,6 @@
 import Synchronization
-public import NIOCore
-public import SwitchboardCore
+package import NIOCore
+package import SwitchboardCore
 
 /// Builds one merged list result from the pages servers returned. Items are spliced, not
 /// re-encoded: a tool's definition reaches the client byte for byte except its `name`.

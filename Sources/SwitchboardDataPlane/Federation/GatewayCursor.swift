@@ -1,6 +1,6 @@
 import Synchronization
-public import SwitchboardCore
-public import NIOCore
+import SwitchboardCore
+import NIOCore
 
 /// The gateway's list cursor: for every server that has more pages, that server's own cursor.
 /// Page one asks every server for its first page; each later page asks the servers named in

@@ -1,7 +1,7 @@
 import Synchronization
-public import NIOCore
-public import Logging
-public import SwitchboardCore
+package import NIOCore
+import Logging
+package import SwitchboardCore
 
 extension Gateway {
     /// Handles one message from a client of `session`. Requests are answered through

@@ -1,7 +1,7 @@
 import Synchronization
-public import NIOCore
-public import Logging
-public import SwitchboardCore
+package import NIOCore
+import Logging
+package import SwitchboardCore
 
 extension Gateway {
     /// Lists are read from every server concurrently and merged; a server that fails or is
@@ -51,7 +51,7 @@ extension Gateway {
 
     /// Every page of a merged list, for `switchboard check` (bounded to 1,000 pages).
     package func fullList(_ kind: ListKind, on loop: any EventLoop) -> EventLoopFuture<[JSONView]> {
-        func next(_ cursor: String?, _ collected: [JSONView], _ pages: Int) -> EventLoopFuture<[JSONView]> {
+        @Sendable func next(_ cursor: String?, _ collected: [JSONView], _ pages: Int) -> EventLoopFuture<[JSONView]> {
             listPage(kind, cursor: cursor, on: loop).flatMap { page in
                 guard let view = try? JSONView.parse(page) else { return loop.makeSucceededFuture(collected) }
                 let items = collected + (view[kind.arrayKey]?.elements ?? [])

@@ -1,7 +1,7 @@
 import Synchronization
-public import NIOCore
-public import Logging
-public import SwitchboardCore
+import NIOCore
+import Logging
+import SwitchboardCore
 
 extension Gateway {
     /// tools/call and prompts/get: `{server}__{name}` picks the server; the server sees its

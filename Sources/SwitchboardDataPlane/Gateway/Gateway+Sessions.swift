@@ -1,6 +1,6 @@
-public import NIOCore
-public import Logging
-public import SwitchboardCore
+package import NIOCore
+import Logging
+package import SwitchboardCore
 import Synchronization
 
 extension Gateway {

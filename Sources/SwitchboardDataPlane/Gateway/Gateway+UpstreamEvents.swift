@@ -1,7 +1,7 @@
 import Synchronization
-public import NIOCore
-public import Logging
-public import SwitchboardCore
+import NIOCore
+import Logging
+package import SwitchboardCore
 
 extension Gateway: UpstreamEventsDelegate {
     package func upstream(_ server: UpstreamServer, sentNotification message: JSONRPCMessage) {

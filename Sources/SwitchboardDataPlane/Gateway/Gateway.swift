@@ -1,6 +1,6 @@
-public import NIOCore
-public import Logging
-public import SwitchboardCore
+package import NIOCore
+package import Logging
+package import SwitchboardCore
 import Synchronization
 
 /// The federating core: many upstream servers behind one MCP face. Transport-neutral: the
@@ -91,7 +91,7 @@ package final class Gateway: Sendable {
     package func settled(within limit: TimeAmount, on loop: any EventLoop) -> EventLoopFuture<Void> {
         let deadline = NIODeadline.now() + limit
         let promise = loop.makePromise(of: Void.self)
-        func poll() {
+        @Sendable func poll() {
             let starting = servers.contains { $0.initializeResult == nil && $0.status.phase == .starting }
             if !starting || NIODeadline.now() >= deadline {
                 promise.succeed()

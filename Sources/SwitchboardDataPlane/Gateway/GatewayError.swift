@@ -1,6 +1,6 @@
 import Synchronization
-public import NIOCore
-public import SwitchboardCore
+package import NIOCore
+package import SwitchboardCore
 
 /// Every error the gateway answers a request with, mapped to its JSON-RPC code and message
 /// here and only here. Messages name what failed and never echo secrets.

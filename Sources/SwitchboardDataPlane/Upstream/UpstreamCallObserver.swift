@@ -1,4 +1,4 @@
-public import SwitchboardCore
+package import SwitchboardCore
 
 /// The downstream call an upstream request was made for. The upstream session hands it the
 /// notifications the server sends about that call before the response (progress, logs);

@@ -1,5 +1,5 @@
 import Synchronization
-public import NIOCore
+import NIOCore
 
 /// Where an upstream session is in its life. Pure data; `UpstreamServer` drives it.
 package enum UpstreamPhase: Sendable, Equatable {

@@ -1,7 +1,7 @@
 import Synchronization
-public import NIOCore
-public import Logging
-public import SwitchboardCore
+package import NIOCore
+import Logging
+import SwitchboardCore
 
 extension UpstreamServer: UpstreamTransportDelegate {
     package func upstreamTransport(received bytes: ByteBuffer, origin: UpstreamInboundOrigin) {

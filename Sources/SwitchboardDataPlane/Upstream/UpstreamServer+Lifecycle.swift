@@ -1,7 +1,7 @@
 import Synchronization
-public import NIOCore
-public import Logging
-public import SwitchboardCore
+package import NIOCore
+import Logging
+import SwitchboardCore
 
 extension UpstreamServer {
     /// Starts the server and keeps it running: a failure schedules the next attempt with

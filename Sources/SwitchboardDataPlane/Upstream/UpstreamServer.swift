@@ -1,6 +1,6 @@
-public import NIOCore
-public import Logging
-public import SwitchboardCore
+package import NIOCore
+package import Logging
+package import SwitchboardCore
 import Synchronization
 
 /// One MCP client session to one upstream server, shared by every downstream session: it runs

@@ -1,4 +1,4 @@
-public import NIOCore
+package import NIOCore
 
 /// Where an inbound upstream message came from. Streamable HTTP answers a POST on its own
 /// stream, so messages read from that stream are tied to the request that opened it; that is

@@ -1,6 +1,6 @@
-public import NIOCore
-public import Logging
-public import SwitchboardCore
+package import NIOCore
+package import Logging
+package import SwitchboardCore
 
 /// Builds the transport a server's config asks for.
 package enum UpstreamTransportFactory {

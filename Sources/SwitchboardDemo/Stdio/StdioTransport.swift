@@ -7,8 +7,12 @@ struct StdioTransport: Sendable {
     let input: FileDescriptorIO
     let output: FileDescriptorIO
     let logger: Logger
+    /// After end of input, how long running requests may take to answer before they are cancelled.
+    /// A closed stdin is how a client asks the server to shut down, so this stays short.
+    var drainTimeout: Duration = .seconds(1)
 
-    /// Serves one client until end of input, then waits for the requests still running.
+    /// Serves one client until end of input; then gives running requests `drainTimeout` to finish,
+    /// cancels the rest, and returns.
     func run() async throws {
         let session = DemoSession()
         var framer = LineFramer(maxLineBytes: core.options.maxMessageBytes)
@@ -18,6 +22,11 @@ struct StdioTransport: Sendable {
             }
             for frame in framer.finish() { accept(frame, session: session, group: &group) }
             logger.debug("demo stdio input ended")
+            let deadline = ContinuousClock.now + drainTimeout
+            while session.inFlightCount > 0, ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(10))
+            }
+            session.cancelAll()
         }
     }
 

@@ -1,5 +1,5 @@
 import Synchronization
-public import NIOCore
+import NIOCore
 import NIOHTTP1
 import Logging
 import SwitchboardCore

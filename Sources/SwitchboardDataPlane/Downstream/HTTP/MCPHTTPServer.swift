@@ -1,7 +1,7 @@
-public import NIOCore
+package import NIOCore
 import NIOPosix
 import NIOHTTP1
-public import SwitchboardCore
+import SwitchboardCore
 
 /// Binds the data plane's HTTP listener.
 package enum MCPHTTPServer {

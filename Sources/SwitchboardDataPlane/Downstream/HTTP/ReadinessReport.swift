@@ -1,4 +1,4 @@
-public import NIOCore
+import NIOCore
 import SwitchboardCore
 
 /// `/readyz` body: the gateway is ready to serve as soon as it listens (one server down

@@ -1,5 +1,5 @@
 import Synchronization
-public import NIOCore
+import NIOCore
 import NIOHTTP1
 
 /// A session's GET stream: messages no request owns, plus `:` comments now and then so

@@ -1,8 +1,8 @@
 import Synchronization
-public import NIOCore
+package import NIOCore
 import NIOPosix
 import Logging
-public import SwitchboardCore
+import SwitchboardCore
 
 /// `switchboard stdio`: the gateway served to one client over stdin/stdout, one JSON-RPC
 /// message per line. stdout carries only MCP messages; logs go to stderr.

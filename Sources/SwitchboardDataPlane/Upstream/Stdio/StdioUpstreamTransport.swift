@@ -1,7 +1,7 @@
-public import NIOCore
+package import NIOCore
 import NIOPosix
-public import Logging
-public import SwitchboardCore
+package import Logging
+package import SwitchboardCore
 import Synchronization
 #if canImport(Glibc)
 import Glibc
@@ -133,7 +133,7 @@ package final class StdioUpstreamTransport: UpstreamTransport {
     private func terminate(_ process: ChildProcess) -> EventLoopFuture<Void> {
         let promise = eventLoop.makePromise(of: Void.self)
         let steps: [(TimeAmount, CInt?)] = [(.zero, nil), (gracePeriod, SIGTERM), (gracePeriod, SIGKILL), (gracePeriod, nil)]
-        func step(_ index: Int, elapsed: TimeAmount) {
+        @Sendable func step(_ index: Int, elapsed: TimeAmount) {
             if let status = process.reapIfExited() {
                 logger.debug("stdio server exited", metadata: ["switchboard.server": "\(serverName)", "switchboard.exit": "\(status)"])
                 // Grandchildren may outlive the leader; the group gets a last SIGKILL.
