@@ -2,93 +2,85 @@ import Foundation
 import Testing
 import SwitchboardCore
 
-/// The `switchboard` binary itself: `stdio` serving the official SDK client, and `check`.
-@Suite(.serialized) struct CommandLineInteropTests {
-    /// Starts the HTTP peers and writes a config naming all three transports.
-    private func setUp() async throws -> (config: String, children: [ChildProcessRunner]) {
-        try PeerEnvironment.requirePeers()
-        guard FileManager.default.isExecutableFile(atPath: PeerEnvironment.switchboardBinary) else {
-            throw HarnessError("build the binary first (scripts/test.sh runs swift build)")
-        }
-        var configs: [ServerConfig] = []
-        var children: [ChildProcessRunner] = []
-        for server in FederationInteropTests.servers {
-            if server.kind == .stdio {
-                configs.append(server.serverConfig(port: nil))
-            } else {
-                let (child, port) = try await server.launch()
-                children.append(child)
-                configs.append(server.serverConfig(port: port))
+extension Interop {
+    /// The `switchboard` binary itself: `stdio` serving the official SDK client, and `check`.
+    @Suite struct CommandLineInteropTests {
+        /// Starts the HTTP peers and writes a config naming all three transports.
+        private func setUp() async throws -> (config: String, children: [ChildProcessRunner]) {
+            try PeerEnvironment.requirePeers()
+            guard FileManager.default.isExecutableFile(atPath: PeerEnvironment.switchboardBinary) else {
+                throw HarnessError("build the binary first (scripts/test.sh runs swift build)")
             }
+            let (configs, children) = try await FederationInteropTests.servers.launchAll()
+            return (try ConfigFile.write(configs), children)
         }
-        return (try ConfigFile.write(configs), children)
-    }
 
-    /// `switchboard stdio`: the same federation, served to one client over stdin/stdout,
-    /// every message on stdout valid against the schema.
-    @Test func servesTheSDKClientOverStdio() async throws {
-        let (config, children) = try await setUp()
-        defer { children.forEach { $0.stop() } }
-        let wire = PeerEnvironment.temporaryFile("stdio-wire.jsonl")
-        let command = "/usr/bin/env SWITCHBOARD_WIRE_LOG=\(wire) \(PeerEnvironment.switchboardBinary) stdio --config \(config) --log-level error"
-        let child = try ChildProcessRunner(
-            PeerEnvironment.python,
-            [PeerEnvironment.scenario, "--stdio", command, "--scenario", "federation", "--timeout", "110"] + FederationInteropTests.prefixes
-        )
-        let status = await child.wait(seconds: 120)
-        #expect(status == 0, "\(child.standardOutput.suffix(3000))\n\(child.standardError.suffix(3000))")
-        let validator = try ChildProcessRunner(PeerEnvironment.python, [PeerEnvironment.validator, "--schema-dir", PeerEnvironment.schemaDirectory, "--quiet", wire])
-        #expect(await validator.wait(seconds: 60) == 0, "\(validator.standardOutput.suffix(4000))")
-        #expect((Int(validator.standardOutput.split(separator: " ").first ?? "") ?? 0) > 40, "\(validator.standardOutput)")
-    }
-
-    /// `check` prints each server's state, its federated tools and the findings.
-    @Test func checkPrintsServersToolsAndFindings() async throws {
-        let (config, children) = try await setUp()
-        defer { children.forEach { $0.stop() } }
-        let check = try ChildProcessRunner(PeerEnvironment.switchboardBinary, ["check", "--config", config])
-        let status = await check.wait(seconds: 90)
-        let out = check.standardOutput
-        #expect(status == 0, "\(out)\n\(check.standardError.suffix(2000))")
-        for server in ["alpha [stdio] ready", "beta [http] ready", "gamma [sse] ready"] {
-            #expect(out.contains(server), "\(out)")
+        /// `switchboard stdio`: the same federation, served to one client over stdin/stdout,
+        /// every message on stdout valid against the schema.
+        @Test func servesTheSDKClientOverStdio() async throws {
+            let (config, children) = try await setUp()
+            defer { children.forEach { $0.stop() } }
+            let wire = PeerEnvironment.temporaryFile("stdio-wire.jsonl")
+            let command = "/usr/bin/env SWITCHBOARD_WIRE_LOG=\(wire) \(PeerEnvironment.switchboardBinary) stdio --config \(config) --log-level error"
+            let child = try ChildProcessRunner(
+                PeerEnvironment.python,
+                [PeerEnvironment.scenario, "--stdio", command, "--scenario", "federation", "--timeout", "110"] + FederationInteropTests.prefixes
+            )
+            let status = await child.wait(seconds: 120)
+            #expect(status == 0, "\(child.standardOutput.suffix(3000))\n\(child.standardError.suffix(3000))")
+            let validator = try ChildProcessRunner(PeerEnvironment.python, [PeerEnvironment.validator, "--schema-dir", PeerEnvironment.schemaDirectory, "--quiet", wire])
+            #expect(await validator.wait(seconds: 60) == 0, "\(validator.standardOutput.suffix(4000))")
+            #expect((Int(validator.standardOutput.split(separator: " ").first ?? "") ?? 0) > 40, "\(validator.standardOutput)")
         }
-        for tool in ["alpha__echo", "beta__slow", "gamma__ask_user"] {
-            #expect(out.contains(tool), "\(out)")
+
+        /// `check` prints each server's state, its federated tools and the findings.
+        @Test func checkPrintsServersToolsAndFindings() async throws {
+            let (config, children) = try await setUp()
+            defer { children.forEach { $0.stop() } }
+            let check = try ChildProcessRunner(PeerEnvironment.switchboardBinary, ["check", "--config", config])
+            let status = await check.wait(seconds: 90)
+            let out = check.standardOutput
+            #expect(status == 0, "\(out)\n\(check.standardError.suffix(2000))")
+            for server in ["alpha [stdio] ready", "beta [http] ready", "gamma [sse] ready"] {
+                #expect(out.contains(server), "\(out)")
+            }
+            for tool in ["alpha__echo", "beta__slow", "gamma__ask_user"] {
+                #expect(out.contains(tool), "\(out)")
+            }
+            #expect(out.contains("feature://beta/readme"))
+            #expect(out.contains("findings (0)"))
         }
-        #expect(out.contains("feature://beta/readme"))
-        #expect(out.contains("findings (0)"))
-    }
 
-    /// Names that break the configured limit are reported as findings and fail `check`.
-    @Test func checkReportsInvalidNames() async throws {
-        try PeerEnvironment.requirePeers()
-        let alpha = FederationInteropTests.servers[0].serverConfig(port: nil)
-        let config = try ConfigFile.write([alpha], extra: "limits:\n  max_tool_name_length: 12\n")
-        let check = try ChildProcessRunner(PeerEnvironment.switchboardBinary, ["check", "--config", config])
-        #expect(await check.wait(seconds: 60) == 1)
-        let out = check.standardOutput
-        #expect(out.contains("alpha__echo"), "\(out)")
-        #expect(!out.contains("  alpha__ask_user —"), "\(out)")
-        #expect(out.contains("tools alpha__ask_user from alpha left out: name longer than 12 characters"), "\(out)")
-    }
+        /// Names that break the configured limit are reported as findings and fail `check`.
+        @Test func checkReportsInvalidNames() async throws {
+            try PeerEnvironment.requirePeers()
+            let alpha = FederationInteropTests.servers[0].serverConfig(port: nil)
+            let config = try ConfigFile.write([alpha], extra: "limits:\n  max_tool_name_length: 12\n")
+            let check = try ChildProcessRunner(PeerEnvironment.switchboardBinary, ["check", "--config", config])
+            #expect(await check.wait(seconds: 60) == 1)
+            let out = check.standardOutput
+            #expect(out.contains("alpha__echo"), "\(out)")
+            #expect(!out.contains("  alpha__ask_user —"), "\(out)")
+            #expect(out.contains("tools alpha__ask_user from alpha left out: name longer than 12 characters"), "\(out)")
+        }
 
-    /// A server that cannot start makes `check` fail and say why.
-    @Test func checkFailsOnAnUnavailableServer() async throws {
-        try PeerEnvironment.requirePeers()
-        let config = try ConfigFile.write([ServerConfig(name: "ghost", transport: .stdio(StdioLaunch(command: "/nonexistent/server")))])
-        let check = try ChildProcessRunner(PeerEnvironment.switchboardBinary, ["check", "--config", config, "--wait", "3"])
-        #expect(await check.wait(seconds: 30) == 1)
-        #expect(check.standardOutput.contains("ghost [stdio] unavailable"), "\(check.standardOutput)")
-        #expect(check.standardOutput.contains("/nonexistent/server"), "\(check.standardOutput)")
-    }
+        /// A server that cannot start makes `check` fail and say why.
+        @Test func checkFailsOnAnUnavailableServer() async throws {
+            try PeerEnvironment.requirePeers()
+            let config = try ConfigFile.write([ServerConfig(name: "ghost", transport: .stdio(StdioLaunch(command: "/nonexistent/server")))])
+            let check = try ChildProcessRunner(PeerEnvironment.switchboardBinary, ["check", "--config", config, "--wait", "3"])
+            #expect(await check.wait(seconds: 30) == 1)
+            #expect(check.standardOutput.contains("ghost [stdio] unavailable"), "\(check.standardOutput)")
+            #expect(check.standardOutput.contains("/nonexistent/server"), "\(check.standardOutput)")
+        }
 
-    /// A bad config stops `check` with exit 2 and file:line: key in the message.
-    @Test func checkRejectsABadConfigWithItsLocation() async throws {
-        let path = PeerEnvironment.temporaryFile("bad.yaml")
-        try "listen: 127.0.0.1:8080\nservers:\n  crm:\n    url: ftp://example\n".write(toFile: path, atomically: true, encoding: .utf8)
-        let check = try ChildProcessRunner(PeerEnvironment.switchboardBinary, ["check", "--config", path])
-        #expect(await check.wait(seconds: 30) == 2)
-        #expect(check.standardError.contains("\(path):4: servers.crm.url:"), "\(check.standardError)")
+        /// A bad config stops `check` with exit 2 and file:line: key in the message.
+        @Test func checkRejectsABadConfigWithItsLocation() async throws {
+            let path = PeerEnvironment.temporaryFile("bad.yaml")
+            try "listen: 127.0.0.1:8080\nservers:\n  crm:\n    url: ftp://example\n".write(toFile: path, atomically: true, encoding: .utf8)
+            let check = try ChildProcessRunner(PeerEnvironment.switchboardBinary, ["check", "--config", path])
+            #expect(await check.wait(seconds: 30) == 2)
+            #expect(check.standardError.contains("\(path):4: servers.crm.url:"), "\(check.standardError)")
+        }
     }
 }

@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import Foundation
 import Logging
 import Testing
@@ -129,8 +132,8 @@ import Testing
     }
 
     @Test func stdioCancelsLongRequestsShortlyAfterEndOfInput() async throws {
-        let input = Pipe()
-        let output = Pipe()
+        let input = try ClosingPipe()
+        let output = try ClosingPipe()
         var transport = StdioTransport(
             core: DemoServerCore(options: DemoServerOptions(), environment: DemoEnvironment(countdownTick: .seconds(1))),
             input: FileDescriptorIO(descriptor: input.fileHandleForReading.fileDescriptor),
@@ -143,7 +146,7 @@ import Testing
         input.fileHandleForWriting.write(Data((call + "\n" + #"{"jsonrpc":"2.0","id":2,"method":"ping"}"# + "\n").utf8))
         try input.fileHandleForWriting.close()
         let started = ContinuousClock.now
-        try await withTimeout(.seconds(10)) { try await drainingTransport.run() }
+        try await withDemoTimeout(.seconds(10)) { try await drainingTransport.run() }
         #expect(ContinuousClock.now - started < .seconds(3))
         try output.fileHandleForWriting.close()
         let lines = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).split(separator: "\n")
@@ -161,8 +164,8 @@ import Testing
     }
 
     @Test func stdioServesLinesUntilEndOfInput() async throws {
-        let input = Pipe()
-        let output = Pipe()
+        let input = try ClosingPipe()
+        let output = try ClosingPipe()
         let transport = StdioTransport(
             core: DemoServerCore(
                 options: DemoServerOptions(name: "piped", maxMessageBytes: 1024),
@@ -182,7 +185,7 @@ import Testing
         ]
         input.fileHandleForWriting.write(Data((lines.joined(separator: "\n") + "\n").utf8))
         try input.fileHandleForWriting.close()
-        try await withTimeout(.seconds(10)) { try await transport.run() }
+        try await withDemoTimeout(.seconds(10)) { try await transport.run() }
         try output.fileHandleForWriting.close()
         let messages = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
             .split(separator: "\n").map { JSONValue(parsing: Array($0.utf8)) }
@@ -224,12 +227,28 @@ func withDemoHTTPServer(
         group.addTask { try await server.run { _, port in listening.yield(port) } }
         var iterator = ports.makeAsyncIterator()
         let port = try #require(await iterator.next())
-        try await withTimeout(.seconds(30)) { try await body("http://127.0.0.1:\(port)/mcp") }
+        try await withDemoTimeout(.seconds(30)) { try await body("http://127.0.0.1:\(port)/mcp") }
         group.cancelAll()
     }
 }
 
-func withTimeout(_ limit: Duration, _ body: @Sendable @escaping () async throws -> Void) async throws {
+/// A one-way channel whose descriptors are close-on-exec: `curl` processes spawned by tests running
+/// in parallel must not inherit the write end, or the reader would never see end of input.
+struct ClosingPipe {
+    let fileHandleForReading: FileHandle
+    let fileHandleForWriting: FileHandle
+
+    init() throws {
+        var descriptors: [Int32] = [0, 0]
+        // pipe2 is not exported to Swift; a Unix socket pair can be made close-on-exec atomically.
+        let type = Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue)
+        guard socketpair(AF_UNIX, type, 0, &descriptors) == 0 else { throw CocoaError(.fileReadUnknown) }
+        fileHandleForReading = FileHandle(fileDescriptor: descriptors[0], closeOnDealloc: true)
+        fileHandleForWriting = FileHandle(fileDescriptor: descriptors[1], closeOnDealloc: true)
+    }
+}
+
+func withDemoTimeout(_ limit: Duration, _ body: @Sendable @escaping () async throws -> Void) async throws {
     try await withThrowingTaskGroup(of: Bool.self) { group in
         group.addTask {
             try await body()

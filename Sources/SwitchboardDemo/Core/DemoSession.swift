@@ -32,11 +32,6 @@ final class DemoSession: Sendable {
         state.withLock { $0.logLevel }
     }
 
-    /// How many requests are running.
-    var inFlightCount: Int {
-        state.withLock { $0.inFlight.count }
-    }
-
     func negotiate(_ revision: ProtocolRevision) {
         state.withLock { $0.revision = revision }
     }

@@ -35,3 +35,28 @@ struct FeatureServer {
         return (child, value)
     }
 }
+
+extension [FeatureServer] {
+    /// Starts the HTTP kinds (stdio ones are the gateway's to spawn) and returns the gateway
+    /// config entries for all, with the processes started. On failure nothing is left running.
+    func launchAll() async throws -> (configs: [ServerConfig], children: [ChildProcessRunner]) {
+        try PeerEnvironment.requirePeers()
+        var children: [ChildProcessRunner] = []
+        var configs: [ServerConfig] = []
+        do {
+            for server in self {
+                if server.kind == .stdio {
+                    configs.append(server.serverConfig(port: nil))
+                } else {
+                    let (child, port) = try await server.launch()
+                    children.append(child)
+                    configs.append(server.serverConfig(port: port))
+                }
+            }
+        } catch {
+            children.forEach { $0.stop() }
+            throw error
+        }
+        return (configs, children)
+    }
+}

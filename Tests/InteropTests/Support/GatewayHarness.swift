@@ -14,23 +14,7 @@ final class GatewayHarness {
 
     /// Starts the HTTP servers among `servers`, then the gateway in front of all of them.
     static func start(_ servers: [FeatureServer], extra: [ServerConfig] = [], limits: LimitsConfig = .init()) async throws -> GatewayHarness {
-        try PeerEnvironment.requirePeers()
-        var children: [ChildProcessRunner] = []
-        var configs: [ServerConfig] = []
-        do {
-            for server in servers {
-                if server.kind == .stdio {
-                    configs.append(server.serverConfig(port: nil))
-                } else {
-                    let (child, port) = try await server.launch()
-                    children.append(child)
-                    configs.append(server.serverConfig(port: port))
-                }
-            }
-        } catch {
-            children.forEach { $0.stop() }
-            throw error
-        }
+        let (configs, children) = try await servers.launchAll()
         var config = GatewayConfig(listen: ListenAddress(host: "127.0.0.1", port: 0), servers: configs + extra, limits: limits)
         for i in config.servers.indices {
             // Tests restart crashed servers fast; production defaults are gentler.
