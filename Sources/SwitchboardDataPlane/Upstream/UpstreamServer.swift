@@ -125,9 +125,9 @@ package final class UpstreamServer: Sendable {
         case .fail(let error):
             promise.fail(error)
         case .queued:
-            armTimeout(id: id, after: timeout ?? config.timeouts.request)
+            armTimeout(id: id, after: timeout ?? config.timeouts.request, on: resultLoop)
         case .send(let bytes):
-            armTimeout(id: id, after: timeout ?? config.timeouts.request)
+            armTimeout(id: id, after: timeout ?? config.timeouts.request, on: resultLoop)
             write(bytes, correlation: id)
         }
         return (id, promise.futureResult)
@@ -179,8 +179,10 @@ package final class UpstreamServer: Sendable {
         }
     }
 
-    private func armTimeout(id: Int, after: Duration) {
-        let task = eventLoop.scheduleTask(in: after.timeAmount) { [self] in
+    /// The timer lives on the caller's loop, with the rest of the request, so arming and
+    /// cancelling it never crosses threads.
+    private func armTimeout(id: Int, after: Duration, on loop: any EventLoop) {
+        let task = loop.scheduleTask(in: after.timeAmount) { [self] in
             guard let pending = state.withLock({ s -> Pending? in
                 s.queued.removeAll { $0 == id }
                 return s.pending.removeValue(forKey: id)

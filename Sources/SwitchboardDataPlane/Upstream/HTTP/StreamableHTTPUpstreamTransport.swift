@@ -12,7 +12,8 @@ import Synchronization
 /// opened on a connection of its own for server-initiated messages (`.sharedStream`); it is
 /// re-opened with back-off and `Last-Event-ID` when it drops, and never again after a 405.
 ///
-/// All delegate calls happen on `eventLoop`. Errors are reported per `send`; this transport
+/// POSTs and their answers stay on the caller's event loop (one pool per loop); the GET
+/// stream lives on `eventLoop`. Errors are reported per `send`; this transport
 /// never calls `upstreamTransportClosed`, since no single connection is its lifeline.
 package final class StreamableHTTPUpstreamTransport: UpstreamTransport {
     struct State {
@@ -46,7 +47,9 @@ package final class StreamableHTTPUpstreamTransport: UpstreamTransport {
     let maxMessageBytes: Int
     let timeouts: ServerTimeouts
     let extraHeaders: HTTPHeaders
-    let client: UpstreamHTTPClient
+    let clients: UpstreamHTTPClientSet
+    /// The home pool: GET streams, DELETE, and callers off the event loops.
+    var client: UpstreamHTTPClient { clients.home }
     let logger: Logger
     let state = Mutex(State())
     let backoff: (initial: TimeAmount, max: TimeAmount, attempts: Int)
@@ -76,7 +79,7 @@ package final class StreamableHTTPUpstreamTransport: UpstreamTransport {
         logger[metadataKey: "switchboard.server"] = "\(serverName)"
         self.logger = logger
         self.backoff = getStreamBackoff
-        self.client = UpstreamHTTPClient(
+        self.clients = UpstreamHTTPClientSet(
             configuration: .init(
                 host: endpoint.host,
                 port: endpoint.port,
@@ -85,7 +88,7 @@ package final class StreamableHTTPUpstreamTransport: UpstreamTransport {
                 maxConnections: maxConnections,
                 queueTimeout: TimeAmount(max(timeouts.request, timeouts.initialize))
             ),
-            eventLoop: eventLoop,
+            home: eventLoop,
             logger: logger
         )
     }
@@ -133,14 +136,16 @@ package final class StreamableHTTPUpstreamTransport: UpstreamTransport {
             body: message,
             readTimeout: TimeAmount(max(timeouts.request, timeouts.initialize))
         )
-        let promise = eventLoop.makePromise(of: Void.self)
+        // POSTs run on the caller's loop (see UpstreamHTTPClientSet); so does their promise.
+        let postClient = clients.forCurrentLoop()
+        let promise = postClient.eventLoop.makePromise(of: Void.self)
         let response = StreamableHTTPPostResponse(
             transport: self,
             origin: correlation.map { .postStream(correlation: $0) } ?? .sharedStream,
             sentSessionID: sessionID != nil,
             promise: promise
         )
-        client.execute(request, delegate: response)
+        postClient.execute(request, delegate: response)
         return promise.futureResult
     }
 
@@ -176,9 +181,9 @@ package final class StreamableHTTPUpstreamTransport: UpstreamTransport {
             defer { state.getStream = .stopped }
             return (state.getStream, state.sessionID, state.protocolVersion)
         }
-        guard let (getStream, sessionID, protocolVersion) = snapshot else { return client.shutdown() }
+        guard let (getStream, sessionID, protocolVersion) = snapshot else { return clients.shutdown() }
         Self.stop(getStream)
-        guard let sessionID else { return client.shutdown() }
+        guard let sessionID else { return clients.shutdown() }
 
         // The spec asks clients to end their session; the answer (often 405) does not matter.
         var headers = HTTPHeaders()
@@ -186,7 +191,7 @@ package final class StreamableHTTPUpstreamTransport: UpstreamTransport {
         let request = UpstreamHTTPRequest(method: .DELETE, target: endpoint.pathAndQuery, headers: headers, readTimeout: TimeAmount(timeouts.connect))
         let deleted = eventLoop.makePromise(of: Void.self)
         client.execute(request, delegate: UpstreamHTTPDiscardingResponse(promise: deleted))
-        return deleted.futureResult.flatMap { self.client.shutdown() }
+        return deleted.futureResult.flatMap { self.clients.shutdown() }
     }
 
     // MARK: Used by the response delegates
