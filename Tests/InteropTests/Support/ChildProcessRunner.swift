@@ -6,6 +6,8 @@ final class ChildProcessRunner: Sendable {
     let process: Process
     private let stdout = OutputBuffer()
     private let stderr = OutputBuffer()
+    /// Held so the read ends stay open as long as the runner.
+    private let pipes: [Pipe]
 
     init(_ executable: String, _ arguments: [String], environment: [String: String] = [:]) throws {
         let process = Process()
@@ -19,15 +21,26 @@ final class ChildProcessRunner: Sendable {
         process.standardError = err
         process.standardInput = FileHandle.nullDevice
         self.process = process
-        out.fileHandleForReading.readabilityHandler = { [stdout] h in
-            let d = h.availableData
-            stdout.append(d)
-        }
-        err.fileHandleForReading.readabilityHandler = { [stderr] h in
-            let d = h.availableData
-            stderr.append(d)
-        }
+        self.pipes = [out, err]
         try process.run()
+        // Plain blocking reads on threads of their own: FileHandle.readabilityHandler's
+        // dispatch sources have crashed libdispatch here when a pipe closed under them.
+        Self.drain(out.fileHandleForReading, into: stdout)
+        Self.drain(err.fileHandleForReading, into: stderr)
+    }
+
+    private static func drain(_ handle: FileHandle, into buffer: OutputBuffer) {
+        let thread = Thread {
+            while true {
+                let chunk = handle.availableData
+                if chunk.isEmpty {
+                    buffer.finish()
+                    return
+                }
+                buffer.append(chunk)
+            }
+        }
+        thread.start()
     }
 
     var standardOutput: String { stdout.text }
@@ -43,7 +56,9 @@ final class ChildProcessRunner: Sendable {
             if process.isRunning { Foundation.kill(process.processIdentifier, SIGKILL) }
             return -1
         }
-        try? await Task.sleep(for: .milliseconds(50))  // let the pipes drain
+        // Let the readers reach end of file (bounded: a grandchild may hold a pipe open).
+        let drained = Date().addingTimeInterval(2)
+        while !(stdout.isFinished && stderr.isFinished) && Date() < drained { try? await Task.sleep(for: .milliseconds(10)) }
         return process.terminationStatus
     }
 
@@ -75,7 +90,10 @@ final class ChildProcessRunner: Sendable {
 /// Output collected from a pipe's reader thread.
 final class OutputBuffer: Sendable {
     private let data = Mutex(Data())
+    private let finished = Atomic<Bool>(false)
 
     func append(_ chunk: Data) { data.withLock { $0.append(chunk) } }
+    func finish() { finished.store(true, ordering: .releasing) }
+    var isFinished: Bool { finished.load(ordering: .acquiring) }
     var text: String { String(decoding: data.withLock { $0 }, as: UTF8.self) }
 }
