@@ -6,5 +6,12 @@ cd "$(dirname "$0")/.."
 
 scripts/setup-peers.sh
 swift build --build-tests
-# The interop suites spawn real processes; keep the parallelism within what 2 cores bear.
-swift test --skip-build "$@" 2>&1 | tee .build/test-output.txt
+mkdir -p .build
+status=0
+swift test --skip-build "$@" 2>&1 | tee .build/test-output.txt || status=$?
+
+# One plain closing line for CI, from Swift Testing's own summary.
+total=$(grep -Eo 'Test run with [0-9]+ tests?' .build/test-output.txt | tail -1 | grep -Eo '[0-9]+' || echo 0)
+failed=$(grep -Ec '^✘ Test .* failed after' .build/test-output.txt || true)
+echo "$((total - failed)) passed, ${failed} failed"
+exit "$status"
