@@ -62,27 +62,41 @@ extension Gateway {
         return next(nil, [], 1)
     }
 
-    /// One page from each target; failures become gaps.
+    /// One page from each target; failures become gaps. Pages of servers that announce
+    /// their changes come from their cache when present.
     func fetchPages(_ kind: ListKind, targets: [(UpstreamServer, String?)], on loop: any EventLoop) -> EventLoopFuture<[(server: String, result: JSONView)]> {
-        let futures = targets.map { server, cursor in
-            server.request(method: kind.method, observer: nil, on: loop, timeout: listTimeout(server)) { _ in
-                cursor.map { ByteBuffer(string: #"{"cursor":"# + JSONWriter.quoted($0) + "}") }
-            }.future
-        }
-        return EventLoopFuture.whenAllComplete(futures, on: loop).map { results in
+        let futures = targets.map { server, cursor in fetchPage(kind, from: server, cursor: cursor, on: loop) }
+        return EventLoopFuture.whenAllSucceed(futures, on: loop).map { outcomes in
             var pages: [(server: String, result: JSONView)] = []
-            for ((server, _), result) in zip(targets, results) {
-                switch result {
-                case .success(let response) where response.result?.isObject == true:
-                    pages.append((server.name, response.result!))
-                case .success(let response):
-                    self.listGap(kind, server: server.name, reason: response.error?["message"]?.string ?? "error response")
-                case .failure(let error):
-                    self.listGap(kind, server: server.name, reason: UpstreamServer.describe(error))
+            for ((server, _), outcome) in zip(targets, outcomes) {
+                switch outcome {
+                case .page(let result): pages.append((server.name, result))
+                case .gap(let reason): self.listGap(kind, server: server.name, reason: reason)
                 }
             }
             return pages
         }
+    }
+
+    private enum PageOutcome {
+        case page(JSONView)
+        case gap(String)
+    }
+
+    private func fetchPage(_ kind: ListKind, from server: UpstreamServer, cursor: String?, on loop: any EventLoop) -> EventLoopFuture<PageOutcome> {
+        if let cached = server.listCache.page(kind, cursor: cursor) { return loop.makeSucceededFuture(.page(cached)) }
+        let generation = server.listCache.generation
+        return server.request(method: kind.method, observer: nil, on: loop, timeout: listTimeout(server)) { _ in
+            cursor.map { ByteBuffer(string: #"{"cursor":"# + JSONWriter.quoted($0) + "}") }
+        }.future.map { response -> PageOutcome in
+            guard let result = response.result, result.isObject else {
+                return .gap(response.error?["message"]?.string ?? "error response")
+            }
+            if server.announcesChanges(of: kind) {
+                server.listCache.store(result, for: kind, cursor: cursor, fetchedAt: generation)
+            }
+            return .page(result)
+        }.recover { .gap(UpstreamServer.describe($0)) }
     }
 
     /// Lists must stay fast even when one server hangs: capped at 10 s.

@@ -73,6 +73,10 @@ extension UpstreamServer: UpstreamTransportDelegate {
             observer.upstreamCallNotification(message, from: self)
             return
         }
+        if let method = message.method {
+            let lists = ListKind.changed(by: method)
+            if !lists.isEmpty { listCache.invalidate(lists) }
+        }
         delegate?.upstream(self, sentNotification: message)
     }
 

@@ -110,6 +110,8 @@ extension UpstreamServer {
             return (out, s.handshakes > 1, s.protocolVersion)
         }
         guard let version else { return }
+        // Whatever was cached may have changed while the server was away.
+        listCache.invalidateAll()
         logger.info("upstream ready", metadata: ["switchboard.protocol": "\(version)", "switchboard.restarted": "\(restarted)"])
         for (id, bytes) in toSend { write(bytes, correlation: id) }
         delegate?.upstreamBecameReady(self, restarted: restarted)

@@ -43,6 +43,8 @@ package final class UpstreamServer: Sendable {
     private let delegateBox = Mutex<(any UpstreamEventsDelegate)?>(nil)
     let clientInfoName: String
     let clientVersion: String
+    /// Pages of lists the server promised to announce changes of.
+    package let listCache = UpstreamListCache()
 
     package init(
         config: ServerConfig,
@@ -88,6 +90,11 @@ package final class UpstreamServer: Sendable {
     package var initializeResult: JSONView? { state.withLock { $0.initializeResult } }
 
     package var isReady: Bool { state.withLock { $0.phase == .ready } }
+
+    /// Whether the server announces changes of `list` (so its pages may be cached).
+    package func announcesChanges(of list: ListKind) -> Bool {
+        initializeResult?["capabilities"]?[list.capability]?["listChanged"]?.bool == true
+    }
 
     // MARK: Requests
 
