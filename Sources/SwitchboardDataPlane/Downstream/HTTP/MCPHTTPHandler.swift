@@ -64,7 +64,7 @@ final class MCPHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
     }
 
     private func route(_ context: ChannelHandlerContext, head: HTTPRequestHead, body: ByteBuffer) {
-        let path = head.uri.split(separator: "?", maxSplits: 1).first.map(String.init) ?? head.uri
+        let path = head.uri.firstIndex(of: "?").map { head.uri[..<$0] } ?? head.uri[...]
         switch path {
         case "/mcp":
             guard origins.permits(head.headers.first(name: "Origin")) else {
@@ -90,8 +90,7 @@ final class MCPHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
     // MARK: POST
 
     private func post(_ context: ChannelHandlerContext, head: HTTPRequestHead, body: ByteBuffer) {
-        let contentType = head.headers.first(name: "Content-Type")?.lowercased() ?? ""
-        guard contentType.hasPrefix("application/json") else {
+        guard let contentType = head.headers.first(name: "Content-Type"), ASCII.hasPrefix(contentType, "application/json") else {
             respond(context, .unsupportedMediaType, jsonError: .invalidRequest, "Content-Type must be application/json")
             return
         }
@@ -237,28 +236,69 @@ final class MCPHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
     }
 }
 
-/// What an `Accept` header allows; a missing header or `*/*` allows both.
+/// What an `Accept` header allows; a missing header or `*/*` allows both. Read on every
+/// request, so it scans the raw values without lower-casing or splitting them.
 struct AcceptHeader {
     var json = false
     var eventStream = false
 
     init(_ headers: HTTPHeaders) {
-        let values = headers[canonicalForm: "Accept"].map { $0.lowercased() }
-        if values.isEmpty {
-            json = true
-            eventStream = true
-            return
-        }
-        for v in values {
-            let type = String((v.split(separator: ";").first ?? "").filter { $0 != " " && $0 != "\t" })
-            switch type {
-            case "application/json", "application/*": json = true
-            case "text/event-stream", "text/*": eventStream = true
-            case "*/*":
+        var seen = false
+        for (name, value) in headers where ASCII.equalsIgnoringCase(name, "accept") {
+            seen = true
+            if ASCII.contains(value, "application/json") || ASCII.contains(value, "application/*") { json = true }
+            if ASCII.contains(value, "text/event-stream") || ASCII.contains(value, "text/*") { eventStream = true }
+            if ASCII.contains(value, "*/*") {
                 json = true
                 eventStream = true
-            default: break
             }
+        }
+        if !seen {
+            json = true
+            eventStream = true
+        }
+    }
+}
+
+/// Allocation-free, ASCII case-insensitive comparisons for header values.
+enum ASCII {
+    @inline(__always) private static func lower(_ c: UInt8) -> UInt8 {
+        c >= 0x41 && c <= 0x5A ? c | 0x20 : c
+    }
+
+    /// `needle` must be lower-case.
+    static func contains(_ haystack: String, _ needle: StaticString) -> Bool {
+        let n = UnsafeRawBufferPointer(start: needle.utf8Start, count: needle.utf8CodeUnitCount)
+        var haystack = haystack
+        return haystack.withUTF8 { h in
+            guard h.count >= n.count else { return false }
+            outer: for start in 0...(h.count - n.count) {
+                for k in 0..<n.count where lower(h[start + k]) != n[k] { continue outer }
+                return true
+            }
+            return false
+        }
+    }
+
+    /// `lowercased` must be lower-case.
+    static func equalsIgnoringCase(_ value: String, _ lowercased: StaticString) -> Bool {
+        let n = UnsafeRawBufferPointer(start: lowercased.utf8Start, count: lowercased.utf8CodeUnitCount)
+        var value = value
+        return value.withUTF8 { v in
+            guard v.count == n.count else { return false }
+            for k in 0..<n.count where lower(v[k]) != n[k] { return false }
+            return true
+        }
+    }
+
+    /// Whether `value` starts with `prefix` (lower-case), ignoring case.
+    static func hasPrefix(_ value: String, _ prefix: StaticString) -> Bool {
+        let n = UnsafeRawBufferPointer(start: prefix.utf8Start, count: prefix.utf8CodeUnitCount)
+        var value = value
+        return value.withUTF8 { v in
+            guard v.count >= n.count else { return false }
+            for k in 0..<n.count where lower(v[k]) != n[k] { return false }
+            return true
         }
     }
 }
