@@ -33,6 +33,14 @@ import Testing
         #expect(config.servers[1].transport == .streamableHTTP(HTTPEndpoint(host: "127.0.0.1", port: 8091, pathAndQuery: "/mcp")))
     }
 
+    /// `serve` without a config file runs exactly the example, served in-process.
+    @Test func builtInQuickstartIsTheExampleFile() throws {
+        let file = try String(contentsOfFile: RepositoryFiles.path("examples/quickstart.yaml"), encoding: .utf8)
+        #expect(BuiltInConfig.quickstart == file)
+        let config = try ConfigLoader.load(path: RepositoryFiles.path("examples/quickstart.yaml"), environment: Self.environment)
+        #expect(config.demo.http == ListenAddress(host: "127.0.0.1", port: 8091))
+    }
+
     /// Without `SWITCHBOARD_BIN` the error says which variable is missing.
     @Test func quickstartNamesTheMissingExecutableVariable() {
         let path = RepositoryFiles.path("examples/quickstart.yaml")

@@ -1,7 +1,7 @@
 /// What `serve` runs with no config file: the quick start, so a first run needs nothing but
 /// Swift. Kept identical to examples/quickstart.yaml (a test checks that).
-enum BuiltInConfig {
-    static let quickstart = """
+public enum BuiltInConfig {
+    public static let quickstart = """
     # yaml-language-server: $schema=../docs/config.schema.json
     #
     # Quick start: two built-in demo servers behind one gateway, nothing to install but Swift.
