@@ -28,5 +28,6 @@ public enum BuiltInConfig {
       # The in-process demo server above, reached over Streamable HTTP.
       clock:
         url: http://127.0.0.1:8091/mcp
-"""
+
+    """
 }

@@ -53,7 +53,6 @@ extension UpstreamServer: UpstreamTransportDelegate {
             logger.debug("response for no pending request", metadata: ["switchboard.id": "\(message.id?.json ?? "null")"])
             return
         }
-        pending.timeout?.cancel()
         pending.promise.succeed(message)
     }
 

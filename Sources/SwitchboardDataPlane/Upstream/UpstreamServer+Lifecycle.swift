@@ -8,6 +8,7 @@ extension UpstreamServer {
     /// exponential back-off until `stop()`.
     package func start() {
         transport.setDelegate(self)
+        startSweeping()
         let go = state.withLock { s -> Bool in
             guard s.phase == .stopped || { if case .backingOff = s.phase { return true } else { return false } }() else { return false }
             s.phase = .starting
@@ -29,6 +30,8 @@ extension UpstreamServer {
     package func stop() -> EventLoopFuture<Void> {
         let (pending, task) = state.withLock { s -> ([Pending], Scheduled<Void>?) in
             s.phase = .stopped
+            s.sweeper?.cancel()
+            s.sweeper = nil
             let p = Array(s.pending.values)
             s.pending.removeAll()
             s.queued.removeAll()
@@ -36,10 +39,19 @@ extension UpstreamServer {
         }
         task?.cancel()
         for p in pending {
-            p.timeout?.cancel()
             p.promise.fail(UpstreamError.unavailable(server: name, reason: "gateway is shutting down"))
         }
         return transport.close()
+    }
+
+    /// Runs `expireOverdue` every 100 ms while the server is not stopped.
+    private func startSweeping() {
+        state.withLock { s in
+            guard s.sweeper == nil else { return }
+            s.sweeper = eventLoop.scheduleRepeatedTask(initialDelay: .milliseconds(100), delay: .milliseconds(100)) { [weak self] _ in
+                self?.expireOverdue()
+            }
+        }
     }
 
     /// The legacy handshake (spec digest §2.1): `initialize`, check the version, then
@@ -53,7 +65,10 @@ extension UpstreamServer {
         }
         let promise = eventLoop.makePromise(of: JSONRPCMessage.self)
         state.withLock {
-            $0.pending[id] = Pending(promise: promise, observer: nil, method: MCPMethod.initialize, sent: true, params: nil, retried: true)
+            $0.pending[id] = Pending(
+                promise: promise, observer: nil, method: MCPMethod.initialize, deadline: .distantFuture,
+                timeoutAfter: config.timeouts.initialize, sent: true, params: nil, retried: true
+            )
         }
         var w = JSONWriter()
         w.beginObject()
@@ -141,7 +156,6 @@ extension UpstreamServer {
         logger.warning("upstream unavailable", metadata: ["switchboard.reason": "\(reason)", "switchboard.retry_in_ms": "\(delay.nanoseconds / 1_000_000)"])
         GatewayMetrics.upstreamFailures.increment(server: name)
         for p in pending {
-            p.timeout?.cancel()
             p.promise.fail(UpstreamError.unavailable(server: name, reason: reason))
         }
         _ = transport.disconnect().always { _ in
@@ -171,7 +185,6 @@ extension UpstreamServer {
                 guard let p = s.pending[id], p.retried, p.sent else { return nil }
                 return s.pending.removeValue(forKey: id)
             }) {
-                p.timeout?.cancel()
                 p.promise.fail(UpstreamError.unavailable(server: name, reason: "session expired twice"))
             }
             return

@@ -11,7 +11,9 @@ package final class UpstreamServer: Sendable {
         var promise: EventLoopPromise<JSONRPCMessage>
         var observer: (any UpstreamCallObserver)?
         var method: String
-        var timeout: Scheduled<Void>?
+        /// When the request times out; checked by the sweeper (see `expireOverdue`).
+        var deadline: NIODeadline
+        var timeoutAfter: Duration
         /// Set when the request was sent, so a restart knows what was in flight.
         var sent: Bool
         var params: ByteBuffer?
@@ -31,6 +33,7 @@ package final class UpstreamServer: Sendable {
         var handshakes = 0
         var readySince: NIODeadline?
         var restartTask: Scheduled<Void>?
+        var sweeper: RepeatedTask?
         var lastError: String?
     }
 
@@ -109,6 +112,8 @@ package final class UpstreamServer: Sendable {
         makeParams: (Int) -> ByteBuffer?
     ) -> (id: Int, future: EventLoopFuture<JSONRPCMessage>) {
         let promise = resultLoop.makePromise(of: JSONRPCMessage.self)
+        let after = timeout ?? config.timeouts.request
+        let deadline = NIODeadline.now() + after.timeAmount
         enum Next { case send(ByteBuffer), queued, fail(UpstreamError) }
         let (id, next): (Int, Next) = state.withLock { s in
             let id = s.nextID
@@ -116,10 +121,10 @@ package final class UpstreamServer: Sendable {
             let params = makeParams(id)
             switch s.phase {
             case .ready:
-                s.pending[id] = Pending(promise: promise, observer: observer, method: method, sent: true, params: params, retried: false)
+                s.pending[id] = Pending(promise: promise, observer: observer, method: method, deadline: deadline, timeoutAfter: after, sent: true, params: params, retried: false)
                 return (id, .send(JSONRPCEncoding.request(id: JSONRPCID(id), method: method, params: params)))
             case .starting:
-                s.pending[id] = Pending(promise: promise, observer: observer, method: method, sent: false, params: params, retried: false)
+                s.pending[id] = Pending(promise: promise, observer: observer, method: method, deadline: deadline, timeoutAfter: after, sent: false, params: params, retried: false)
                 s.queued.append(id)
                 return (id, .queued)
             case .stopped:
@@ -132,9 +137,8 @@ package final class UpstreamServer: Sendable {
         case .fail(let error):
             promise.fail(error)
         case .queued:
-            armTimeout(id: id, after: timeout ?? config.timeouts.request, on: resultLoop)
+            break
         case .send(let bytes):
-            armTimeout(id: id, after: timeout ?? config.timeouts.request, on: resultLoop)
             write(bytes, correlation: id)
         }
         return (id, promise.futureResult)
@@ -166,7 +170,6 @@ package final class UpstreamServer: Sendable {
             s.queued.removeAll { $0 == id }
             return s.pending.removeValue(forKey: id)
         }) else { return }
-        pending.timeout?.cancel()
         if pending.sent { sendCancelled(id: id, reason: reason) }
         pending.promise.fail(UpstreamError.cancelled)
     }
@@ -186,24 +189,24 @@ package final class UpstreamServer: Sendable {
         }
     }
 
-    /// The timer lives on the caller's loop, with the rest of the request, so arming and
-    /// cancelling it never crosses threads.
-    private func armTimeout(id: Int, after: Duration, on loop: any EventLoop) {
-        let task = loop.scheduleTask(in: after.timeAmount) { [self] in
-            guard let pending = state.withLock({ s -> Pending? in
+    /// Fails the requests whose deadline passed and tells the server to stop working on them.
+    /// One sweep per server (every 100 ms, see `startSweeping`) instead of a timer per request:
+    /// arming and cancelling a timer for every call costs more than the call's own work here.
+    func expireOverdue() {
+        let now = NIODeadline.now()
+        let expired = state.withLock { s -> [(Int, Pending)] in
+            var ids: [Int] = []
+            for (id, p) in s.pending where p.deadline <= now && p.method != MCPMethod.initialize { ids.append(id) }
+            return ids.compactMap { id in
                 s.queued.removeAll { $0 == id }
-                return s.pending.removeValue(forKey: id)
-            }) else { return }
+                return s.pending.removeValue(forKey: id).map { (id, $0) }
+            }
+        }
+        for (id, pending) in expired {
             logger.warning("upstream request timed out", metadata: ["switchboard.method": "\(pending.method)"])
-            if pending.sent && pending.method != MCPMethod.initialize { sendCancelled(id: id, reason: "timeout") }
-            pending.promise.fail(UpstreamError.timeout(server: name, after: after))
+            if pending.sent { sendCancelled(id: id, reason: "timeout") }
+            pending.promise.fail(UpstreamError.timeout(server: name, after: pending.timeoutAfter))
         }
-        let stillPending = state.withLock { s -> Bool in
-            guard s.pending[id] != nil else { return false }
-            s.pending[id]?.timeout = task
-            return true
-        }
-        if !stillPending { task.cancel() }
     }
 
     private func handleSendFailure(id: Int, error: any Error) {
@@ -212,7 +215,6 @@ package final class UpstreamServer: Sendable {
             return
         }
         guard let pending = state.withLock({ $0.pending.removeValue(forKey: id) }) else { return }
-        pending.timeout?.cancel()
         logger.warning("upstream request failed", metadata: ["switchboard.method": "\(pending.method)", "switchboard.error": "\(error)"])
         pending.promise.fail(UpstreamError.unavailable(server: name, reason: Self.describe(error)))
     }
