@@ -15,6 +15,8 @@ final class HTTPPostResponder: DownstreamResponder, @unchecked Sendable {
     private let extraHeaders: [(String, String)]
     /// Touched only on `channel.eventLoop`.
     private var mode = Mode.undecided
+    /// A flush is queued on the loop: events written until it runs share one syscall.
+    private var flushQueued = false
     private let closed = Atomic<Bool>(false)
 
     init(channel: any Channel, keepAlive: Bool, acceptsEventStream: Bool, extraHeaders: [(String, String)] = []) {
@@ -41,7 +43,8 @@ final class HTTPPostResponder: DownstreamResponder, @unchecked Sendable {
             case .streaming:
                 break
             }
-            self.channel.writeAndFlush(HTTPServerResponsePart.body(.byteBuffer(SSEFrame.message(message))), promise: nil)
+            self.channel.write(HTTPServerResponsePart.body(.byteBuffer(SSEFrame.message(message))), promise: nil)
+            self.queueFlush()
         }
         return true
     }
@@ -78,6 +81,17 @@ final class HTTPPostResponder: DownstreamResponder, @unchecked Sendable {
                 break
             }
             self.end()
+        }
+    }
+
+    /// Progress can arrive by the thousand per second; flushing each event would be a write
+    /// syscall per event. The flush runs after whatever else the loop has queued now.
+    private func queueFlush() {
+        guard !flushQueued else { return }
+        flushQueued = true
+        channel.eventLoop.execute {
+            self.flushQueued = false
+            self.channel.flush()
         }
     }
 

@@ -1,0 +1,115 @@
+import NIOCore
+import NIOHTTP1
+import SwitchboardCore
+
+/// Streamable HTTP on `/mcp` for the bench upstream, one connection per instance. Sits right
+/// after NIO's request decoder and writes whole raw responses (`BenchHTTPResponse`): every
+/// answer is ready as soon as its request is read, so responses leave in request order even
+/// when a client pipelines, and no response encoder or pipelining handler is needed.
+final class BenchHTTPHandler: ChannelInboundHandler {
+    typealias InboundIn = HTTPServerRequestPart
+    typealias OutboundOut = ByteBuffer
+
+    /// Larger bodies are refused (413) and the connection closed rather than buffered.
+    static let maxBodyBytes = 16 * 1024 * 1024
+
+    private let responder: BenchResponder
+    private let sessions: BenchSessionIDs
+    private var head: HTTPRequestHead?
+    private var body: ByteBuffer?
+    private var refused = false
+
+    init(responder: BenchResponder, sessions: BenchSessionIDs) {
+        self.responder = responder
+        self.sessions = sessions
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        switch unwrapInboundIn(data) {
+        case .head(let head):
+            self.head = head
+            body = nil
+        case .body(let part):
+            guard !refused else { return }
+            if body == nil {
+                body = part
+            } else {
+                body!.writeImmutableBuffer(part)
+            }
+            if body!.readableBytes > Self.maxBodyBytes {
+                refused = true
+                body = nil
+                let out = BenchHTTPResponse.status("413 Content Too Large", connection: .close, allocator: context.channel.allocator)
+                context.writeAndFlush(wrapOutboundOut(out)).assumeIsolated().whenComplete { _ in context.close(promise: nil) }
+            }
+        case .end:
+            guard !refused, let head else { return }
+            self.head = nil
+            respond(to: head, body: body ?? ByteBuffer(), context: context)
+            body = nil
+        }
+    }
+
+    func channelReadComplete(context: ChannelHandlerContext) {
+        context.flush()
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        // A decoding error leaves the framing unknown; say so if we can and close.
+        let out = BenchHTTPResponse.status("400 Bad Request", connection: .close, allocator: context.channel.allocator)
+        context.writeAndFlush(wrapOutboundOut(out)).assumeIsolated().whenComplete { _ in context.close(promise: nil) }
+    }
+
+    private func respond(to head: HTTPRequestHead, body: ByteBuffer, context: ChannelHandlerContext) {
+        let connection = BenchHTTPResponse.Connection(head)
+        let allocator = context.channel.allocator
+        let out: ByteBuffer
+        let path = head.uri.utf8.firstIndex(of: UInt8(ascii: "?")).map { head.uri[..<$0] } ?? Substring(head.uri)
+        if path != "/mcp" {
+            out = BenchHTTPResponse.status("404 Not Found", connection: connection, allocator: allocator)
+        } else if let id = head.headers.first(name: "mcp-session-id"), !sessions.isKnown(id) {
+            out = BenchHTTPResponse.status(
+                "404 Not Found",
+                json: JSONRPCEncoding.error(id: nil, code: JSONRPCErrorCode.invalidRequest, message: "Session not found"),
+                connection: connection,
+                allocator: allocator
+            )
+        } else {
+            switch head.method {
+            case .POST:
+                out = post(body, connection: connection, allocator: allocator)
+            case .DELETE:
+                out = BenchHTTPResponse.status("200 OK", connection: connection, allocator: allocator)
+            default:
+                out = BenchHTTPResponse.status(
+                    "405 Method Not Allowed", extraHeaders: "Allow: POST, DELETE\r\n", connection: connection, allocator: allocator
+                )
+            }
+        }
+        if case .close = connection {
+            refused = true  // anything the client sends after this is not answered
+            context.writeAndFlush(wrapOutboundOut(out)).assumeIsolated().whenComplete { _ in context.close(promise: nil) }
+        } else {
+            context.write(wrapOutboundOut(out), promise: nil)
+        }
+    }
+
+    private func post(_ body: ByteBuffer, connection: BenchHTTPResponse.Connection, allocator: ByteBufferAllocator) -> ByteBuffer {
+        let message: JSONRPCMessage
+        do {
+            message = try JSONRPCMessage.parse(body)
+        } catch {
+            let answer = JSONRPCEncoding.error(id: nil, code: error.code, message: error.message)
+            return BenchHTTPResponse.status("400 Bad Request", json: answer, connection: connection, allocator: allocator)
+        }
+        switch responder.reply(to: message) {
+        case .accepted:
+            return BenchHTTPResponse.status("202 Accepted", connection: connection, allocator: allocator)
+        case .message(let answer):
+            let sessionID = message.method == MCPMethod.initialize ? sessions.issue() : nil
+            return BenchHTTPResponse.json(answer, sessionID: sessionID, connection: connection, allocator: allocator)
+        case .stream(let messages):
+            return BenchHTTPResponse.eventStream(messages, connection: connection, allocator: allocator)
+        }
+    }
+}
