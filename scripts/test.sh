@@ -9,6 +9,9 @@ swift build --build-tests
 mkdir -p .build
 status=0
 swift test --skip-build "$@" 2>&1 | tee .build/test-output.txt || status=$?
+# The benchmark harness, for seconds on debug builds, so it does not rot (the full run is
+# scripts/bench, kept out of CI).
+if [ "$#" -eq 0 ]; then scripts/bench --smoke || status=$?; fi
 
 # One plain closing line for CI, from Swift Testing's own summary.
 total=$(grep -Eo 'Test run with [0-9]+ tests?' .build/test-output.txt | tail -1 | grep -Eo '[0-9]+' || echo 0)

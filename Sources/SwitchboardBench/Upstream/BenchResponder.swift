@@ -83,6 +83,8 @@ struct BenchResponder: Sendable {
         var w = JSONWriter()
         w.beginObject()
         w.field("protocolVersion", version)
+        // The list never changes, so promising to announce changes is honest; it lets the
+        // gateway cache the list as it does for any server that announces its changes.
         w.field("capabilities", raw: #"{"tools":{"listChanged":true}}"#)
         w.key("serverInfo")
         w.beginObject()
