@@ -13,17 +13,20 @@ final class HTTPPostResponder: DownstreamResponder, @unchecked Sendable {
     private let keepAlive: Bool
     private let acceptsEventStream: Bool
     private let extraHeaders: [(String, String)]
+    /// Called on the loop once the response is complete, so the connection's next request may go.
+    private let onFinish: () -> Void
     /// Touched only on `channel.eventLoop`.
     private var mode = Mode.undecided
     /// A flush is queued on the loop: events written until it runs share one syscall.
     private var flushQueued = false
     private let closed = Atomic<Bool>(false)
 
-    init(channel: any Channel, keepAlive: Bool, acceptsEventStream: Bool, extraHeaders: [(String, String)] = []) {
+    init(channel: any Channel, keepAlive: Bool, acceptsEventStream: Bool, extraHeaders: [(String, String)] = [], onFinish: @escaping () -> Void) {
         self.channel = channel
         self.keepAlive = keepAlive
         self.acceptsEventStream = acceptsEventStream
         self.extraHeaders = extraHeaders
+        self.onFinish = onFinish
     }
 
     /// The connection went away; later messages have nowhere to go.
@@ -122,6 +125,7 @@ final class HTTPPostResponder: DownstreamResponder, @unchecked Sendable {
         channel.writeAndFlush(HTTPServerResponsePart.end(nil)).whenComplete { _ in
             if !keepAlive { channel.close(promise: nil) }
         }
+        if keepAlive { onFinish() }
     }
 
     private func onLoop(_ body: @escaping @Sendable () -> Void) {

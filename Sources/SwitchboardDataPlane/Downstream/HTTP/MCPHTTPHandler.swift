@@ -13,10 +13,16 @@ final class MCPHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
 
     private let gateway: Gateway
     private let origins: OriginPolicy
+    /// The request being read off the wire.
     private var head: HTTPRequestHead?
     private var body: ByteBuffer?
     private var rejected = false
-    /// The request being answered; the pipeline handler feeds one request at a time.
+    /// The request being answered. One at a time per connection, in order: requests that a
+    /// client pipelines behind it wait in `waiting`. (NIO's pipelining handler would do the
+    /// same, at the price of two epoll_ctl calls per request to pause and resume reading.)
+    private var current: HTTPRequestHead?
+    private var waiting: [(HTTPRequestHead, ByteBuffer)] = []
+    private static let maxWaiting = 16
     private var responder: HTTPPostResponder?
     private var stream: (SSEDownstreamStream, DownstreamSession)?
 
@@ -34,21 +40,57 @@ final class MCPHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
             self.body = nil
             self.rejected = false
             if let length = head.headers.first(name: "Content-Length").flatMap(Int.init), length > limits.maxBodyBytes {
-                reject(context, .payloadTooLarge, "Request body larger than \(limits.maxBodyBytes) bytes", close: true)
+                rejected = true
+                if current == nil {
+                    current = head
+                    respond(context, .payloadTooLarge, jsonError: .invalidRequest, "Request body larger than \(limits.maxBodyBytes) bytes", forceClose: true)
+                } else {
+                    context.close(promise: nil)
+                }
             }
         case .body(var chunk):
             guard !rejected else { return }
-            if body == nil { body = context.channel.allocator.buffer(capacity: chunk.readableBytes) }
-            if body!.readableBytes + chunk.readableBytes > limits.maxBodyBytes {
-                reject(context, .payloadTooLarge, "Request body larger than \(limits.maxBodyBytes) bytes", close: true)
-                return
+            if body == nil {
+                body = chunk  // the common single-chunk body is not copied
+            } else {
+                body!.writeBuffer(&chunk)
             }
-            body!.writeBuffer(&chunk)
+            if body!.readableBytes > limits.maxBodyBytes {
+                rejected = true
+                body = nil
+                if current == nil {
+                    current = head
+                    respond(context, .payloadTooLarge, jsonError: .invalidRequest, "Request body larger than \(limits.maxBodyBytes) bytes", forceClose: true)
+                } else {
+                    context.close(promise: nil)
+                }
+            }
         case .end:
             guard !rejected, let head else { return }
-            route(context, head: head, body: body ?? ByteBuffer())
+            let request = (head, body ?? ByteBuffer())
+            self.head = nil
             self.body = nil
+            if current == nil {
+                start(context, request)
+            } else if waiting.count < Self.maxWaiting {
+                waiting.append(request)
+            } else {
+                context.close(promise: nil)
+            }
         }
+    }
+
+    private func start(_ context: ChannelHandlerContext, _ request: (HTTPRequestHead, ByteBuffer)) {
+        current = request.0
+        route(context, head: request.0, body: request.1)
+    }
+
+    /// The answer to `current` is written: the next waiting request may go.
+    private func finished(_ context: ChannelHandlerContext) {
+        current = nil
+        responder = nil
+        guard !waiting.isEmpty, context.channel.isActive else { return }
+        start(context, waiting.removeFirst())
     }
 
     func channelInactive(context: ChannelHandlerContext) {
@@ -56,6 +98,7 @@ final class MCPHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
         // their answers are dropped; the session stays.
         responder?.connectionClosed()
         responder = nil
+        waiting.removeAll()
         if let (stream, session) = stream {
             stream.connectionClosed()
             session.detach(stream: stream)
@@ -164,7 +207,11 @@ final class MCPHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
     }
 
     private func makeResponder(_ context: ChannelHandlerContext, head: HTTPRequestHead, acceptsEventStream: Bool) -> HTTPPostResponder {
-        let responder = HTTPPostResponder(channel: context.channel, keepAlive: head.isKeepAlive, acceptsEventStream: acceptsEventStream)
+        let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+        let responder = HTTPPostResponder(channel: context.channel, keepAlive: head.isKeepAlive, acceptsEventStream: acceptsEventStream) {
+            let (handler, context) = loopBound.value
+            handler.finished(context)
+        }
         self.responder = responder
         return responder
     }
@@ -189,11 +236,6 @@ final class MCPHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
     }
 
     // MARK: Writing
-
-    private func reject(_ context: ChannelHandlerContext, _ status: HTTPResponseStatus, _ text: String, close: Bool) {
-        rejected = true
-        respond(context, status, jsonError: .invalidRequest, text, forceClose: close)
-    }
 
     private enum JSONErrorKind { case invalidRequest }
 
@@ -225,13 +267,18 @@ final class MCPHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
             headers.add(name: "Content-Length", value: "0")
         }
         for (n, v) in extra { headers.add(name: n, value: v) }
-        let close = forceClose || !(head?.isKeepAlive ?? false)
+        let close = forceClose || !(current?.isKeepAlive ?? false)
         if close { headers.add(name: "Connection", value: "close") }
         context.write(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: status, headers: headers))), promise: nil)
         if let body { context.write(wrapOutboundOut(.body(.byteBuffer(body))), promise: nil) }
         let channel = context.channel
         context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { _ in
             if close { channel.close(promise: nil) }
+        }
+        if close {
+            waiting.removeAll()
+        } else {
+            finished(context)
         }
     }
 }

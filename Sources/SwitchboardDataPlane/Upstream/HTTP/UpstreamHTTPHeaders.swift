@@ -28,9 +28,11 @@ enum UpstreamHTTPHeaders {
         return headers
     }
 
-    /// The media type of a `Content-Type` value, lowercased, without parameters.
+    /// The media type of a `Content-Type` value, lowercased, without parameters. Read for
+    /// every upstream response: the usual exact spellings are answered without allocating.
     static func mediaType(_ headers: HTTPHeaders) -> String {
         guard let value = headers.first(name: "content-type") else { return "" }
+        if value == json || value == eventStream { return value }
         let type = value.split(separator: ";", maxSplits: 1).first ?? ""
         return type.trimmingCharacters(in: " \t").lowercased()
     }
