@@ -44,8 +44,9 @@ package final class CallContext: UpstreamCallObserver, Sendable {
         var outgoing: ByteBuffer
         if method == MCPMethod.progress {
             // Put the client's own token back in place of ours.
+            // The server's message with only the token swapped: one copy, nothing re-encoded.
             guard let token = progressToken, let ours = params["progressToken"] else { return }
-            outgoing = JSONRPCEncoding.notification(method: method, params: JSONSplice.replacing(in: params, [(ours, token)]))
+            outgoing = JSONSplice.replacing(in: message.root, [(ours, token)])
         } else if method == MCPMethod.message {
             outgoing = message.bytes
         } else {

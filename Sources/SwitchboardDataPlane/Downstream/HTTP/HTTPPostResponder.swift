@@ -17,8 +17,9 @@ final class HTTPPostResponder: DownstreamResponder, @unchecked Sendable {
     private let onFinish: () -> Void
     /// Touched only on `channel.eventLoop`.
     private var mode = Mode.undecided
-    /// A flush is queued on the loop: events written until it runs share one syscall.
-    private var flushQueued = false
+    /// SSE events gathered until the queued flush runs: one pipeline write and one syscall
+    /// for everything that arrived in one turn of the loop.
+    private var pendingEvents: ByteBuffer?
     private let closed = Atomic<Bool>(false)
 
     init(channel: any Channel, keepAlive: Bool, acceptsEventStream: Bool, extraHeaders: [(String, String)] = [], onFinish: @escaping () -> Void) {
@@ -46,8 +47,7 @@ final class HTTPPostResponder: DownstreamResponder, @unchecked Sendable {
             case .streaming:
                 break
             }
-            self.channel.write(HTTPServerResponsePart.body(.byteBuffer(SSEFrame.message(message))), promise: nil)
-            self.queueFlush()
+            self.queueEvent(message)
         }
         return true
     }
@@ -65,7 +65,8 @@ final class HTTPPostResponder: DownstreamResponder, @unchecked Sendable {
                 self.write(head: HTTPResponseHead(version: .http1_1, status: .ok, headers: self.withConnection(headers)))
                 self.channel.write(HTTPServerResponsePart.body(.byteBuffer(message)), promise: nil)
             case .streaming:
-                self.channel.write(HTTPServerResponsePart.body(.byteBuffer(SSEFrame.message(message))), promise: nil)
+                self.queueEvent(message)
+                self.writePendingEvents()
             }
             self.end()
         }
@@ -81,21 +82,32 @@ final class HTTPPostResponder: DownstreamResponder, @unchecked Sendable {
                 // without inventing a response.
                 self.writeStreamHead()
             case .streaming:
-                break
+                self.writePendingEvents()
             }
             self.end()
         }
     }
 
-    /// Progress can arrive by the thousand per second; flushing each event would be a write
-    /// syscall per event. The flush runs after whatever else the loop has queued now.
-    private func queueFlush() {
-        guard !flushQueued else { return }
-        flushQueued = true
-        channel.eventLoop.execute {
-            self.flushQueued = false
-            self.channel.flush()
+    /// Progress can arrive by the thousand per second; writing and flushing each event would
+    /// cost a pipeline pass and a syscall per event. Events gathered in one turn of the loop
+    /// go out together after whatever else the loop has queued now.
+    private func queueEvent(_ message: ByteBuffer) {
+        if pendingEvents == nil {
+            pendingEvents = SSEFrame.message(message)
+            channel.eventLoop.execute {
+                guard self.mode == .streaming else { return }
+                self.writePendingEvents()
+                self.channel.flush()
+            }
+        } else {
+            SSEFrame.append(message, to: &pendingEvents!)
         }
+    }
+
+    private func writePendingEvents() {
+        guard let events = pendingEvents else { return }
+        pendingEvents = nil
+        channel.write(HTTPServerResponsePart.body(.byteBuffer(events)), promise: nil)
     }
 
     private func writeStreamHead() {
@@ -142,11 +154,15 @@ enum SSEFrame {
     static func message(_ json: ByteBuffer) -> ByteBuffer {
         var out = ByteBuffer()
         out.reserveCapacity(json.readableBytes + 24)
-        out.writeString("event: message\ndata: ")
+        append(json, to: &out)
+        return out
+    }
+
+    static func append(_ json: ByteBuffer, to out: inout ByteBuffer) {
+        out.writeStaticString("event: message\ndata: ")
         var json = json
         out.writeBuffer(&json)
-        out.writeString("\n\n")
-        return out
+        out.writeStaticString("\n\n")
     }
 
     static let keepAlive = ByteBuffer(string: ": keep-alive\n\n")
