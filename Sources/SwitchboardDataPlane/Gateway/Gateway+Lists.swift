@@ -36,6 +36,11 @@ extension Gateway {
         } else {
             targets = servers.filter { offers(kind, $0) }.map { ($0, nil) }
         }
+        // Every contributor cached and unchanged since the last merge: the merge is reused.
+        let stampBefore = MergedListCache.stamp(targets)
+        if MergedListCache.allCached(kind, targets: targets), let merged = mergedLists.page(kind, cursor: cursor, stamp: stampBefore) {
+            return loop.makeSucceededFuture(merged)
+        }
         return fetchPages(kind, targets: targets, on: loop).map { pages in
             let next = pages.compactMap { page in page.result["nextCursor"]?.string.map { (page.server, $0) } }
             let merged = CatalogueMerger(kind: kind, maxNameLength: self.config.limits.maxToolNameLength).merge(
@@ -45,6 +50,13 @@ extension Gateway {
             )
             self.record(findings: merged.findings, kind: kind, servers: pages.map(\.server))
             if !kind.isRenamed { self.resourceIndex.record(kind: kind, owners: merged.owners) }
+            // Kept only when every page came from (or went into) a server's cache and no list
+            // changed while merging.
+            if pages.count == targets.count, MergedListCache.allCached(kind, targets: targets),
+                MergedListCache.stamp(targets) == stampBefore
+            {
+                self.mergedLists.store(merged.result, list: kind, cursor: cursor, stamp: stampBefore)
+            }
             return merged.result
         }
     }

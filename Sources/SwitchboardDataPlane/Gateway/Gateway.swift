@@ -14,6 +14,7 @@ package final class Gateway: Sendable {
     let serversByName: [String: UpstreamServer]
     let sessions = Mutex<[String: DownstreamSession]>([:])
     let resourceIndex = ResourceIndex()
+    let mergedLists = MergedListCache()
     let findings = Mutex<[String: [CatalogueFinding]]>([:])
     let tap: WireTap?
     package let logger: Logger
