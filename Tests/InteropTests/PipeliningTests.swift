@@ -3,6 +3,18 @@ import Testing
 import SwitchboardCore
 
 extension Interop {
+    /// Bytes that are not HTTP get a 400 and a closed connection.
+    @Suite struct RawHTTPTests {
+        @Test func answersGarbageWith400() async throws {
+            try await GatewayHarness.with([]) { gateway in
+                let script = "import socket,sys\ns=socket.create_connection(('127.0.0.1',int(sys.argv[1])),timeout=10)\ns.sendall(b'GARBAGE\\r\\n\\r\\n')\nd=b''\nwhile True:\n  c=s.recv(4096)\n  if not c: break\n  d+=c\nprint(d.split(b'\\r\\n')[0].decode())"
+                let child = try ChildProcessRunner(PeerEnvironment.python, ["-c", script, String(gateway.port)])
+                #expect(await child.wait(seconds: 30) == 0, "\(child.standardError)")
+                #expect(child.standardOutput.hasPrefix("HTTP/1.1 400"), "\(child.standardOutput)")
+            }
+        }
+    }
+
     /// Requests a client pipelines on one connection are answered one by one, in order.
     @Suite struct PipeliningTests {
         @Test func answersPipelinedRequestsInOrder() async throws {

@@ -5,21 +5,24 @@ import SwitchboardCore
 /// Reading the JSON-RPC envelope and writing re-framed messages.
 enum EnvelopeBenchmarks {
     static func register() {
+        // ~300 B: every client request pays this before routing.
         let request = Fixtures.callRequest
-        Benchmark("envelope: parse tools/call request (\(request.readableBytes) B)", configuration: .init(scalingFactor: .kilo)) { benchmark in
+        MicroBenchmark.register("envelope.parse-tools-call", scalingFactor: .kilo) { benchmark in
             for _ in benchmark.scaledIterations {
                 blackHole(try JSONRPCMessage.parse(request))
             }
         }
 
+        // ~44 KB: one server's page of a merged list.
         let list = Fixtures.toolsListResponse(count: 100)
-        Benchmark("envelope: parse tools/list result, 100 tools (\(list.readableBytes / 1024) KB)") { benchmark in
+        MicroBenchmark.register("envelope.parse-tools-list-100") { _ in
             blackHole(try JSONRPCMessage.parse(list))
         }
 
+        // An upstream result going back to the client under the client's own id.
         let result = Fixtures.callResult(bytes: 2_048)
         let id = JSONRPCID(1042)
-        Benchmark("json: re-frame 2 KB result", configuration: .init(scalingFactor: .kilo)) { benchmark in
+        MicroBenchmark.register("json.reframe-result-2KB", scalingFactor: .kilo) { benchmark in
             for _ in benchmark.scaledIterations {
                 blackHole(JSONRPCEncoding.result(id: id, result: result))
             }

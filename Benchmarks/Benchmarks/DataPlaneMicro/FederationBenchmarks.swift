@@ -16,17 +16,17 @@ enum FederationBenchmarks {
         let names = names
         let federated = names.map { FederatedName.join(server: $0.server, name: $0.name) }
 
-        Benchmark("names: join ×8", configuration: .init(scalingFactor: .kilo)) { benchmark in
+        MicroBenchmark.register("names.join-x8", scalingFactor: .kilo) { benchmark in
             for _ in benchmark.scaledIterations {
                 for (server, name) in names { blackHole(FederatedName.join(server: server, name: name)) }
             }
         }
-        Benchmark("names: split ×8", configuration: .init(scalingFactor: .kilo)) { benchmark in
+        MicroBenchmark.register("names.split-x8", scalingFactor: .kilo) { benchmark in
             for _ in benchmark.scaledIterations {
                 for name in federated { blackHole(FederatedName.split(name)) }
             }
         }
-        Benchmark("names: problem ×8", configuration: .init(scalingFactor: .kilo)) { benchmark in
+        MicroBenchmark.register("names.problem-x8", scalingFactor: .kilo) { benchmark in
             for _ in benchmark.scaledIterations {
                 for name in federated { blackHole(FederatedName.problem(name, maxLength: 64)) }
             }
@@ -34,7 +34,7 @@ enum FederationBenchmarks {
 
         let positions = [("github", "eyJwYWdlIjoyLCJwZXJQYWdlIjo1MH0"), ("filesystem", "cursor-0002"), ("slack", "dGVhbXM6MTAw")]
         let known: Set<String> = ["github", "filesystem", "slack", "jira", "postgres"]
-        Benchmark("cursor: encode + decode, 3 servers", configuration: .init(scalingFactor: .kilo)) { benchmark in
+        MicroBenchmark.register("cursor.encode-decode-3-servers", scalingFactor: .kilo) { benchmark in
             for _ in benchmark.scaledIterations {
                 let encoded = GatewayCursor(positions: positions).encoded
                 blackHole(GatewayCursor(encoded: encoded, knownServers: known))
@@ -45,7 +45,7 @@ enum FederationBenchmarks {
         let pages = ["github", "filesystem", "slack"].enumerated().map { index, server in
             (server: server, result: try! JSONRPCMessage.parse(Fixtures.toolsListResponse(count: 100, id: index)).result!)
         }
-        Benchmark("merge: 3 pages × 100 tools") { benchmark in
+        MicroBenchmark.register("merge.tools-3x100") { _ in
             let merger = CatalogueMerger(kind: .tools, maxNameLength: 128)
             blackHole(merger.merge(pages: pages, nextCursor: "eyJ2IjoxfQ", claimed: [:]).result)
         }

@@ -9,7 +9,7 @@ enum FramingBenchmarks {
 
     static func register() {
         let sseChunks = Fixtures.chunks(of: Fixtures.sseStream(events: 100), size: 1_500)
-        Benchmark("sse: 100 events in 1,500 B reads") { benchmark in
+        MicroBenchmark.register("sse.100-events-1500B-reads") { _ in
             var parser = SSEParser(maxEventBytes: maxMessageBytes)
             var events = 0
             for chunk in sseChunks {
@@ -23,7 +23,7 @@ enum FramingBenchmarks {
         }
 
         let stdioChunks = Fixtures.chunks(of: Fixtures.stdioStream(lines: 100), size: 4_096)
-        Benchmark("stdio: 100 lines in 4 KB reads") { benchmark in
+        MicroBenchmark.register("stdio.100-lines-4KB-reads") { _ in
             var decoder = LineFrameDecoder(maxFrameBytes: maxMessageBytes)
             // What ByteToMessageHandler does: the first read becomes the cumulation buffer,
             // later reads are appended to what is left of it.

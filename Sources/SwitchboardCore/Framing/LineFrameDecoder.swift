@@ -31,7 +31,7 @@ public struct LineFrameDecoder: ByteToMessageDecoder {
     }
 
     /// Takes the next complete frame off `buffer`, if one is there.
-    package mutating func nextFrame(_ buffer: inout ByteBuffer) throws(LineFrameError) -> ByteBuffer? {
+    public mutating func nextFrame(_ buffer: inout ByteBuffer) throws(LineFrameError) -> ByteBuffer? {
         let view = buffer.readableBytesView
         let searchStart = view.index(view.startIndex, offsetBy: min(scanned, view.count))
         guard let newline = view[searchStart...].firstIndex(of: UInt8(ascii: "\n")) else {

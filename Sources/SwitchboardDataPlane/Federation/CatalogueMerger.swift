@@ -1,21 +1,21 @@
 import Synchronization
-package import NIOCore
-package import SwitchboardCore
+public import NIOCore
+public import SwitchboardCore
 
 /// Builds one merged list result from the pages servers returned. Items are spliced, not
 /// re-encoded: a tool's definition reaches the client byte for byte except its `name`.
-package struct CatalogueMerger {
-    package let kind: ListKind
-    package let maxNameLength: Int
+public struct CatalogueMerger {
+    public let kind: ListKind
+    public let maxNameLength: Int
 
-    package init(kind: ListKind, maxNameLength: Int) {
+    public init(kind: ListKind, maxNameLength: Int) {
         self.kind = kind
         self.maxNameLength = maxNameLength
     }
 
-    package struct Output {
+    public struct Output {
         /// The result object for the client.
-        package var result: ByteBuffer
+        public var result: ByteBuffer
         package var findings: [CatalogueFinding]
         /// Identity (URI or template) → server, for resources.
         package var owners: [(identity: String, server: String)]
@@ -23,7 +23,7 @@ package struct CatalogueMerger {
 
     /// `pages` in config order: each server's list result. `claimed` holds URIs already owned
     /// by another server (resources only), to report collisions across pages.
-    package func merge(pages: [(server: String, result: JSONView)], nextCursor: String?, claimed: [String: String]) -> Output {
+    public func merge(pages: [(server: String, result: JSONView)], nextCursor: String?, claimed: [String: String]) -> Output {
         var w = JSONWriter()
         var findings: [CatalogueFinding] = []
         var owners: [(String, String)] = []

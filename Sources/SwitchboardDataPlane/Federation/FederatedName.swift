@@ -1,15 +1,15 @@
 import Synchronization
 /// Federated names: `{server}__{name}` (PRODUCT.md). Server keys cannot contain `__`, so the
 /// first `__` always splits correctly even when the server's own name contains one.
-package enum FederatedName {
-    package static let separator = "__"
+public enum FederatedName {
+    public static let separator = "__"
 
-    package static func join(server: String, name: String) -> String {
+    public static func join(server: String, name: String) -> String {
         server + separator + name
     }
 
     /// The server key and the server's own name, or nil when `name` has no separator.
-    package static func split(_ name: String) -> (server: String, name: String)? {
+    public static func split(_ name: String) -> (server: String, name: String)? {
         let utf8 = Array(name.utf8)
         guard let at = (0..<max(0, utf8.count - 1)).first(where: { utf8[$0] == UInt8(ascii: "_") && utf8[$0 + 1] == UInt8(ascii: "_") })
         else { return nil }
@@ -22,7 +22,7 @@ package enum FederatedName {
     /// Why a federated name would break clients, or nil when it is fine. The spec's tool-name
     /// rule (2025-11-25): 1–128 characters from `[A-Za-z0-9_.-]`; `maxLength` may be lower
     /// for clients whose model APIs cap names at 64.
-    package static func problem(_ name: String, maxLength: Int) -> String? {
+    public static func problem(_ name: String, maxLength: Int) -> String? {
         if name.utf8.count > maxLength { return "longer than \(maxLength) characters" }
         for c in name.utf8 {
             switch c {

@@ -6,20 +6,20 @@ import NIOCore
 /// Page one asks every server for its first page; each later page asks the servers named in
 /// the cursor for their next one. So every item of every server appears exactly once, in
 /// config order within a page, and a client that never paginates still sees every server.
-package struct GatewayCursor: Equatable, Sendable {
+public struct GatewayCursor: Equatable, Sendable {
     /// Server key and its opaque cursor, in config order.
-    package var positions: [(server: String, cursor: String)]
+    public var positions: [(server: String, cursor: String)]
 
-    package init(positions: [(server: String, cursor: String)]) {
+    public init(positions: [(server: String, cursor: String)]) {
         self.positions = positions
     }
 
-    package static func == (a: GatewayCursor, b: GatewayCursor) -> Bool {
+    public static func == (a: GatewayCursor, b: GatewayCursor) -> Bool {
         a.positions.elementsEqual(b.positions) { $0.server == $1.server && $0.cursor == $1.cursor }
     }
 
     /// Opaque text: base64url of `{"v":1,"p":[[server,cursor],…]}`.
-    package var encoded: String {
+    public var encoded: String {
         var w = JSONWriter()
         w.beginObject()
         w.field("v", 1)
@@ -37,7 +37,7 @@ package struct GatewayCursor: Equatable, Sendable {
     }
 
     /// Nil for anything the gateway did not mint (wrong shape, unknown version or server).
-    package init?(encoded: String, knownServers: Set<String>) {
+    public init?(encoded: String, knownServers: Set<String>) {
         guard encoded.utf8.count <= 16 * 1024, let bytes = Base64URL.decode(encoded),
             let root = try? JSONView.parse(ByteBuffer(bytes: bytes), maxDepth: 4),
             root["v"]?.int == 1, let list = root["p"], list.isArray

@@ -1,6 +1,6 @@
 import Synchronization
 /// The four merged lists and how each is federated.
-package enum ListKind: String, Sendable, CaseIterable {
+public enum ListKind: String, Sendable, CaseIterable {
     case tools, prompts, resources, resourceTemplates
 
     package init?(method: String) {

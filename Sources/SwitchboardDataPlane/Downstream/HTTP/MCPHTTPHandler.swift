@@ -93,6 +93,17 @@ final class MCPHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
         start(context, waiting.removeFirst())
     }
 
+    /// Bytes that are not HTTP/1.1: a 400 when nothing else is being answered, then close.
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        guard error is HTTPParserError, current == nil, responder == nil, stream == nil else {
+            context.close(promise: nil)
+            return
+        }
+        current = nil
+        rejected = true
+        respond(context, .badRequest, contentType: "text/plain", body: ByteBuffer(string: "bad HTTP request\n"), forceClose: true)
+    }
+
     func channelInactive(context: ChannelHandlerContext) {
         // A legacy client disconnecting is not a cancel (spec digest §3.1): calls go on and
         // their answers are dropped; the session stays.

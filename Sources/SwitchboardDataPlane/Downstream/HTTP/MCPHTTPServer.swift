@@ -14,9 +14,15 @@ package enum MCPHTTPServer {
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
             .childChannelOption(.maxMessagesPerRead, value: 16)
             .childChannelInitializer { channel in
+                // Encoder, decoder and our handler, nothing else: every response part passes each
+                // handler in the pipeline, so the stock extras (pipelining pause/resume, a header
+                // validator for headers we write ourselves, a generic 400 writer) are left out.
+                // MCPHTTPHandler sequences pipelined requests and answers parse errors itself.
                 channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.configureHTTPServerPipeline(withPipeliningAssistance: false, withErrorHandling: true)
-                    try channel.pipeline.syncOperations.addHandler(MCPHTTPHandler(gateway: gateway, origins: origins))
+                    let sync = channel.pipeline.syncOperations
+                    try sync.addHandler(HTTPResponseEncoder(configuration: .init()))
+                    try sync.addHandler(ByteToMessageHandler(HTTPRequestDecoder(leftOverBytesStrategy: .dropBytes)))
+                    try sync.addHandler(MCPHTTPHandler(gateway: gateway, origins: origins))
                 }
             }
             .bind(host: host, port: port)
