@@ -1,3 +1,4 @@
+import Metrics
 import Synchronization
 package import NIOCore
 import Logging
@@ -20,7 +21,7 @@ extension Gateway {
 
     private func handleRequest(_ message: JSONRPCMessage, session: DownstreamSession, responder: any DownstreamResponder, on loop: any EventLoop) {
         let method = message.method!
-        GatewayMetrics.requests.increment(MetricMethod.label(method))
+        MetricMethod.counter(for: method).increment()
         switch method {
         case MCPMethod.ping:
             reply(message, result: ByteBuffer(string: "{}"), session: session, responder: responder)
@@ -96,15 +97,17 @@ extension Gateway {
     }
 }
 
-/// Bounded metric labels for request methods: known MCP methods, everything else "other".
+/// Request counters by method, made once: known MCP methods, everything else "other", so
+/// the label set stays bounded and counting takes no lock.
 enum MetricMethod {
-    private static let known: Set<String> = [
+    private static let counters: [String: Counter] = Dictionary(uniqueKeysWithValues: [
         MCPMethod.initialize, MCPMethod.ping, MCPMethod.toolsList, MCPMethod.toolsCall, MCPMethod.promptsList,
         MCPMethod.promptsGet, MCPMethod.resourcesList, MCPMethod.resourceTemplatesList, MCPMethod.resourcesRead,
         MCPMethod.resourcesSubscribe, MCPMethod.resourcesUnsubscribe, MCPMethod.completionComplete, MCPMethod.loggingSetLevel,
-    ]
+    ].map { ($0, Counter(label: "switchboard_requests_total", dimensions: [("method", $0)])) })
+    private static let other = Counter(label: "switchboard_requests_total", dimensions: [("method", "other")])
 
-    static func label(_ method: String) -> String { known.contains(method) ? method : "other" }
+    static func counter(for method: String) -> Counter { counters[method] ?? other }
 }
 
 /// RFC 5424 levels as MCP uses them (`logging/setLevel`, `notifications/message`).

@@ -14,8 +14,6 @@ package enum GatewayMetrics {
     package static let rejectedNames = LabeledCounter("switchboard_rejected_names_total", label: "server")
     /// Requests answered with an error by the gateway itself, by JSON-RPC code.
     package static let gatewayErrors = LabeledCounter("switchboard_gateway_errors_total", label: "code")
-    /// Downstream requests received, by method family.
-    package static let requests = LabeledCounter("switchboard_requests_total", label: "method")
 }
 
 /// A counter family with one label whose handles are made once per value and reused.
