@@ -74,21 +74,6 @@ package final class SSEUpstreamTransport: UpstreamTransport {
         )
     }
 
-    /// From a server's configuration; nil unless it is an HTTP+SSE server.
-    package convenience init?(server: ServerConfig, eventLoop: any EventLoop, logger: Logger) {
-        guard case .sse(let endpoint) = server.transport else { return nil }
-        self.init(
-            serverName: server.name,
-            endpoint: endpoint,
-            headers: server.headers,
-            timeouts: server.timeouts,
-            maxMessageBytes: server.maxMessageBytes,
-            maxConnections: server.maxConnections,
-            eventLoop: eventLoop,
-            logger: logger
-        )
-    }
-
     /// Where messages are POSTed, once the `endpoint` event named it.
     package var postEndpoint: HTTPEndpoint? {
         state.withLock { state in

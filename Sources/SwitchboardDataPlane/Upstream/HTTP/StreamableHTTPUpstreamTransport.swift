@@ -93,21 +93,6 @@ package final class StreamableHTTPUpstreamTransport: UpstreamTransport {
         )
     }
 
-    /// From a server's configuration; nil unless it is a Streamable HTTP server.
-    package convenience init?(server: ServerConfig, eventLoop: any EventLoop, logger: Logger) {
-        guard case .streamableHTTP(let endpoint) = server.transport else { return nil }
-        self.init(
-            serverName: server.name,
-            endpoint: endpoint,
-            headers: server.headers,
-            timeouts: server.timeouts,
-            maxMessageBytes: server.maxMessageBytes,
-            maxConnections: server.maxConnections,
-            eventLoop: eventLoop,
-            logger: logger
-        )
-    }
-
     /// The session id the server assigned, if any.
     package var sessionID: String? { state.withLock { $0.sessionID } }
 
