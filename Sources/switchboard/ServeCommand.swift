@@ -1,5 +1,6 @@
 import ArgumentParser
 import Logging
+import NIOCore
 import ServiceLifecycle
 import UnixSignals
 import Switchboard
@@ -13,6 +14,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Listen address HOST:PORT, overriding the config's `listen`.")
     var listen: String?
 
+    @Option(name: .long, help: "Event-loop threads of the data plane (default: one per core).")
+    var threads: Int?
+
     func run() async throws {
         var config = try options.load()
         if let listen {
@@ -23,7 +27,8 @@ struct ServeCommand: AsyncParsableCommand {
             }
         }
         let logger = options.bootstrapLogging()
-        let runtime = GatewayRuntime(config: config, logger: logger)
+        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
+        let runtime = GatewayRuntime(config: config, logger: logger, threads: threads ?? System.coreCount)
         var services: [any Service] = []
         if let demo = config.demo.http {
             services.append(DemoHTTPService(listen: demo, logger: logger))
