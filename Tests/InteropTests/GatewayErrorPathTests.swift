@@ -26,7 +26,7 @@ extension Interop {
             let cases: [(String, String, [String: String], String, Int, Int?)] = [
                 ("malformed JSON", #"{"jsonrpc":"2.0","id":2,"method""#, s, "application/json", 400, -32700),
                 ("too deep", #"{"jsonrpc":"2.0","id":2,"method":"ping","params":{"a":"# + String(repeating: "[", count: 40) + String(repeating: "]", count: 40) + "}}", s, "application/json", 400, -32700),
-                ("batch", #"[{"jsonrpc":"2.0","id":2,"method":"ping"}]"#, s, "application/json", 400, -32600),
+                ("batch at 2025-11-25", #"[{"jsonrpc":"2.0","id":2,"method":"ping"}]"#, s, "application/json", 400, -32600),
                 ("not JSON-RPC", #"{"id":2,"method":"tools/list"}"#, s, "application/json", 400, -32600),
                 ("unknown method", #"{"jsonrpc":"2.0","id":2,"method":"tools/destroy"}"#, s, "application/json", 200, -32601),
                 ("unknown tool", #"{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"nope__x","arguments":{}}}"#, s, "application/json", 200, -32602),

@@ -154,7 +154,7 @@ final class MCPHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
             return
         }
         if body.readableBytesView.first(where: { $0 != 0x20 && $0 != 0x0A && $0 != 0x0D && $0 != 0x09 }) == UInt8(ascii: "[") {
-            respond(context, .badRequest, jsonError: .invalidRequest, "JSON-RPC batches are not supported")
+            batch(context, head: head, body: body)
             return
         }
         let message: JSONRPCMessage
@@ -199,6 +199,72 @@ final class MCPHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
             case .failure(let error):
                 let gatewayError = GatewayError(error)
                 handler.respond(context, .serviceUnavailable, body: gatewayError.response(id: message.id))
+            }
+        }
+    }
+
+    /// A JSON-RPC batch, which only 2025-03-26 allows (spec digest §1.3): every message is
+    /// handled as if posted alone; the responses to its requests come back as one JSON array,
+    /// or 202 when it held no request. `initialize` must not be batched.
+    private func batch(_ context: ChannelHandlerContext, head: HTTPRequestHead, body: ByteBuffer) {
+        let root: JSONView
+        do {
+            root = try JSONView.parse(body, maxDepth: limits.maxJSONDepth)
+        } catch {
+            respond(context, .badRequest, body: JSONRPCEncoding.error(id: nil, code: JSONRPCErrorCode.parseError, message: "Parse error: \(error)"))
+            return
+        }
+        let elements = root.elements
+        guard !elements.isEmpty else {
+            respond(context, .badRequest, jsonError: .invalidRequest, "Invalid request: empty batch")
+            return
+        }
+        guard let session = session(context, head: head, id: nil) else { return }
+        guard session.revision == "2025-03-26" else {
+            respond(context, .badRequest, jsonError: .invalidRequest, "Invalid request: JSON-RPC batches exist only in protocol 2025-03-26")
+            return
+        }
+        var messages: [JSONRPCMessage] = []
+        var invalid: [ByteBuffer] = []
+        for element in elements {
+            do {
+                let message = try JSONRPCMessage(element)
+                if message.method == MCPMethod.initialize {
+                    invalid.append(JSONRPCEncoding.error(id: message.id, code: JSONRPCErrorCode.invalidRequest, message: "Invalid request: initialize must not be batched"))
+                } else {
+                    messages.append(message)
+                }
+            } catch {
+                invalid.append(JSONRPCEncoding.error(id: nil, code: error.code, message: error.message))
+            }
+        }
+        let requests = messages.filter { $0.kind == .request }
+        guard !requests.isEmpty else {
+            // Only notifications and responses (and maybe unreadable entries): nothing to wait for.
+            if invalid.isEmpty {
+                respond(context, .accepted, body: nil)
+            } else {
+                respond(context, .ok, body: BatchResponder.array(invalid))
+            }
+            for message in messages { gateway.handle(message, session: session, responder: NoResponder.shared, on: context.eventLoop) }
+            return
+        }
+        let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+        let loop = context.eventLoop
+        let rejected = invalid
+        let batch = BatchResponder(requests: requests.count) { responses in
+            loop.execute {
+                let (handler, context) = loopBound.value
+                handler.respond(context, .ok, body: BatchResponder.array(rejected + responses))
+            }
+        }
+        var index = 0
+        for message in messages {
+            if message.kind == .request {
+                gateway.handle(message, session: session, responder: batch.part(index), on: context.eventLoop)
+                index += 1
+            } else {
+                gateway.handle(message, session: session, responder: NoResponder.shared, on: context.eventLoop)
             }
         }
     }
