@@ -1,5 +1,6 @@
 package import NIOCore
 import Synchronization
+import SwitchboardCore
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -47,5 +48,3 @@ package final class WireTap: Sendable {
         }
     }
 }
-
-import SwitchboardCore

@@ -91,14 +91,9 @@ extension Gateway {
         if resourceIndex.isPopulated {
             refresh = loop.makeSucceededVoidFuture()
         } else {
-            let targets = candidates.map { ($0, String?.none) }
-            refresh = fetchPages(.resources, targets: targets, on: loop).and(fetchPages(.resourceTemplates, targets: targets, on: loop))
-                .map { resources, templates in
-                    for (kind, pages) in [(ListKind.resources, resources), (.resourceTemplates, templates)] {
-                        let merged = CatalogueMerger(kind: kind, maxNameLength: .max).merge(pages: pages, nextCursor: nil, claimed: [:])
-                        self.resourceIndex.record(kind: kind, owners: merged.owners)
-                    }
-                }
+            // The first pages of both lists, merged as for a client, record their owners.
+            refresh = listPage(.resources, cursor: nil, on: loop).and(listPage(.resourceTemplates, cursor: nil, on: loop))
+                .map { _ in }
         }
         return refresh.map {
             if let name = self.resourceIndex.owner(of: uri) { return self.serversByName[name] }

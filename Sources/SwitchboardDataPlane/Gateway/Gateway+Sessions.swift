@@ -18,7 +18,7 @@ extension Gateway {
     }
 
     /// Answers `initialize`: negotiates the version, creates the session and returns it with
-    /// the result. Waits briefly for servers still starting so the advertised capabilities are
+    /// the whole response message (already recorded by the wire tap). Waits briefly for servers still starting so the advertised capabilities are
     /// the honest union of what the servers offer.
     package func initialize(
         _ message: JSONRPCMessage,
@@ -49,7 +49,9 @@ extension Gateway {
                 "switchboard.session": "\(session.id.prefix(8))", "switchboard.protocol": "\(revision)",
                 "switchboard.client": "\(clientName)",
             ])
-            return (session, self.initializeResult(revision: revision))
+            let response = JSONRPCEncoding.result(id: message.id!, result: self.initializeResult(revision: revision))
+            session.tap?.record(revision: revision, kind: .response, method: MCPMethod.initialize, message: response)
+            return (session, response)
         }
     }
 

@@ -12,7 +12,6 @@ final class HTTPPostResponder: DownstreamResponder, @unchecked Sendable {
     private let channel: any Channel
     private let keepAlive: Bool
     private let acceptsEventStream: Bool
-    private let extraHeaders: [(String, String)]
     /// Called on the loop once the response is complete, so the connection's next request may go.
     private let onFinish: () -> Void
     /// Touched only on `channel.eventLoop`.
@@ -22,11 +21,10 @@ final class HTTPPostResponder: DownstreamResponder, @unchecked Sendable {
     private var pendingEvents: ByteBuffer?
     private let closed = Atomic<Bool>(false)
 
-    init(channel: any Channel, keepAlive: Bool, acceptsEventStream: Bool, extraHeaders: [(String, String)] = [], onFinish: @escaping () -> Void) {
+    init(channel: any Channel, keepAlive: Bool, acceptsEventStream: Bool, onFinish: @escaping () -> Void) {
         self.channel = channel
         self.keepAlive = keepAlive
         self.acceptsEventStream = acceptsEventStream
-        self.extraHeaders = extraHeaders
         self.onFinish = onFinish
     }
 
@@ -61,7 +59,6 @@ final class HTTPPostResponder: DownstreamResponder, @unchecked Sendable {
                 var headers = HTTPHeaders()
                 headers.add(name: "Content-Type", value: "application/json")
                 headers.add(name: "Content-Length", value: String(message.readableBytes))
-                for (n, v) in self.extraHeaders { headers.add(name: n, value: v) }
                 self.write(head: HTTPResponseHead(version: .http1_1, status: .ok, headers: self.withConnection(headers)))
                 self.channel.write(HTTPServerResponsePart.body(.byteBuffer(message)), promise: nil)
             case .streaming:
@@ -115,7 +112,6 @@ final class HTTPPostResponder: DownstreamResponder, @unchecked Sendable {
         headers.add(name: "Content-Type", value: "text/event-stream")
         headers.add(name: "Cache-Control", value: "no-cache")
         headers.add(name: "X-Accel-Buffering", value: "no")
-        for (n, v) in extraHeaders { headers.add(name: n, value: v) }
         // Chunked: the stream's length is not known up front.
         write(head: HTTPResponseHead(version: .http1_1, status: .ok, headers: withConnection(headers)))
     }

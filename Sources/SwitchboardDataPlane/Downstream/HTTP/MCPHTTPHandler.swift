@@ -192,10 +192,8 @@ final class MCPHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
         gateway.initialize(message, on: context.eventLoop).whenComplete { result in
             let (handler, context) = loopBound.value
             switch result {
-            case .success(let (session, initResult)):
-                let bytes = JSONRPCEncoding.result(id: message.id!, result: initResult)
-                session.tap?.record(revision: session.revision, kind: .response, method: MCPMethod.initialize, message: bytes)
-                handler.respond(context, .ok, headers: [("Mcp-Session-Id", session.id)], contentType: "application/json", body: bytes)
+            case .success(let (session, response)):
+                handler.respond(context, .ok, headers: [("Mcp-Session-Id", session.id)], contentType: "application/json", body: response)
             case .failure(let error):
                 let gatewayError = GatewayError(error)
                 handler.respond(context, .serviceUnavailable, body: gatewayError.response(id: message.id))
@@ -358,79 +356,4 @@ final class MCPHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
             finished(context)
         }
     }
-}
-
-/// What an `Accept` header allows; a missing header or `*/*` allows both. Read on every
-/// request, so it scans the raw values without lower-casing or splitting them.
-struct AcceptHeader {
-    var json = false
-    var eventStream = false
-
-    init(_ headers: HTTPHeaders) {
-        var seen = false
-        for (name, value) in headers where ASCII.equalsIgnoringCase(name, "accept") {
-            seen = true
-            if ASCII.contains(value, "application/json") || ASCII.contains(value, "application/*") { json = true }
-            if ASCII.contains(value, "text/event-stream") || ASCII.contains(value, "text/*") { eventStream = true }
-            if ASCII.contains(value, "*/*") {
-                json = true
-                eventStream = true
-            }
-        }
-        if !seen {
-            json = true
-            eventStream = true
-        }
-    }
-}
-
-/// Allocation-free, ASCII case-insensitive comparisons for header values.
-enum ASCII {
-    @inline(__always) private static func lower(_ c: UInt8) -> UInt8 {
-        c >= 0x41 && c <= 0x5A ? c | 0x20 : c
-    }
-
-    /// `needle` must be lower-case.
-    static func contains(_ haystack: String, _ needle: StaticString) -> Bool {
-        let n = UnsafeRawBufferPointer(start: needle.utf8Start, count: needle.utf8CodeUnitCount)
-        var haystack = haystack
-        return haystack.withUTF8 { h in
-            guard h.count >= n.count else { return false }
-            outer: for start in 0...(h.count - n.count) {
-                for k in 0..<n.count where lower(h[start + k]) != n[k] { continue outer }
-                return true
-            }
-            return false
-        }
-    }
-
-    /// `lowercased` must be lower-case.
-    static func equalsIgnoringCase(_ value: String, _ lowercased: StaticString) -> Bool {
-        let n = UnsafeRawBufferPointer(start: lowercased.utf8Start, count: lowercased.utf8CodeUnitCount)
-        var value = value
-        return value.withUTF8 { v in
-            guard v.count == n.count else { return false }
-            for k in 0..<n.count where lower(v[k]) != n[k] { return false }
-            return true
-        }
-    }
-
-    /// Whether `value` starts with `prefix` (lower-case), ignoring case.
-    static func hasPrefix(_ value: String, _ prefix: StaticString) -> Bool {
-        let n = UnsafeRawBufferPointer(start: prefix.utf8Start, count: prefix.utf8CodeUnitCount)
-        var value = value
-        return value.withUTF8 { v in
-            guard v.count >= n.count else { return false }
-            for k in 0..<n.count where lower(v[k]) != n[k] { return false }
-            return true
-        }
-    }
-}
-
-/// For notifications and responses, which get no answer.
-final class NoResponder: DownstreamResponder {
-    static let shared = NoResponder()
-    func sendInterim(_ message: ByteBuffer) -> Bool { false }
-    func sendFinal(_ message: ByteBuffer) {}
-    func abandon() {}
 }

@@ -90,12 +90,10 @@ final class StdioDownstreamHandler: ChannelInboundHandler {
             if let old = session { gateway.endSession(id: old.id) }
             gateway.initialize(message, on: context.eventLoop).whenComplete { result in
                 switch result {
-                case .success(let (session, initResult)):
+                case .success(let (session, response)):
                     loopBound.value.session = session
                     session.attach(stream: writer)
-                    let bytes = JSONRPCEncoding.result(id: message.id!, result: initResult)
-                    session.tap?.record(revision: session.revision, kind: .response, method: MCPMethod.initialize, message: bytes)
-                    writer.write(bytes)
+                    writer.write(response)
                 case .failure(let error):
                     writer.write(GatewayError(error).response(id: message.id))
                 }

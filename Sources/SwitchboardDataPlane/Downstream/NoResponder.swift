@@ -1,0 +1,9 @@
+import NIOCore
+
+/// For notifications and responses, which get no answer.
+final class NoResponder: DownstreamResponder {
+    static let shared = NoResponder()
+    func sendInterim(_ message: ByteBuffer) -> Bool { false }
+    func sendFinal(_ message: ByteBuffer) {}
+    func abandon() {}
+}
