@@ -48,7 +48,7 @@ extension Gateway {
                 nextCursor: next.isEmpty ? nil : GatewayCursor(positions: next).encoded,
                 claimed: kind == .resources ? self.resourceIndex.claimedURIs : [:]
             )
-            self.record(findings: merged.findings, kind: kind, servers: pages.map(\.server))
+            self.record(findings: merged.findings, kind: kind, servers: pages.map(\.server), firstPage: cursor == nil)
             if !kind.isRenamed { self.resourceIndex.record(kind: kind, owners: merged.owners) }
             // Kept only when every page came from (or went into) a server's cache and no list
             // changed while merging.
@@ -131,13 +131,18 @@ extension Gateway {
     }
 
     /// Keeps the latest findings per server and list; logs only what is new.
-    private func record(findings new: [CatalogueFinding], kind: ListKind, servers: [String]) {
+    /// A first page starts a server's findings afresh; later pages add to them, so findings
+    /// on every page of a long list are kept.
+    private func record(findings new: [CatalogueFinding], kind: ListKind, servers: [String], firstPage: Bool) {
         for server in servers {
             let key = "\(server)\u{0}\(kind.rawValue)"
             let mine = new.filter { $0.server == server }
             let previous = findings.withLock { f -> [CatalogueFinding] in
-                defer { f[key] = mine.isEmpty ? nil : mine }
-                return f[key] ?? []
+                let before = f[key] ?? []
+                let kept = firstPage ? [] : before
+                let all = kept + mine.filter { !kept.contains($0) }
+                f[key] = all.isEmpty ? nil : all
+                return before
             }
             for finding in mine where !previous.contains(finding) {
                 logger.warning("catalogue finding", metadata: ["switchboard.finding": "\(finding)"])
