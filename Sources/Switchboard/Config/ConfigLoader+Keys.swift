@@ -4,7 +4,7 @@
 extension ConfigLoader {
     package static let rootKeys = ["listen", "store", "servers", "limits", "sessions", "security", "demo"]
     package static let serverKeys = [
-        "stdio", "url", "sse", "headers", "enabled", "timeouts", "restart", "max_message_bytes", "max_connections",
+        "stdio", "url", "sse", "headers", "enabled", "timeouts", "restart", "max_message_bytes", "max_connections", "era",
     ]
     /// Exactly one of these per server.
     package static let transportKeys = ["stdio", "url", "sse"]
@@ -14,7 +14,7 @@ extension ConfigLoader {
     package static let timeoutKeys = ["connect", "initialize", "request"]
     package static let restartKeys = ["initial_backoff", "max_backoff"]
     package static let limitsKeys = ["max_body_bytes", "max_json_depth", "max_tool_name_length", "max_concurrent_requests"]
-    package static let sessionsKeys = ["idle_timeout", "keepalive", "max_sessions"]
+    package static let sessionsKeys = ["idle_timeout", "keepalive", "max_sessions", "seal_keys", "max_lifetime"]
     package static let securityKeys = ["allowed_origins"]
     package static let demoKeys = ["http"]
     /// The server-name rule as a regular expression, shared with the schema.

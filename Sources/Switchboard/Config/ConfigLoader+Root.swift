@@ -53,7 +53,24 @@ extension ConfigLoader {
         if let value = section["idle_timeout"] { sessions.idleTimeout = try value.positiveDuration() }
         if let value = section["keepalive"] { sessions.keepAlive = try value.positiveDuration() }
         if let value = section["max_sessions"] { sessions.maxSessions = try value.positiveInt() }
+        if let keys = section["seal_keys"] {
+            for element in try keys.sequence() { sessions.sealKeys.append(try decodeSealSecret(element)) }
+        }
+        if let value = section["max_lifetime"] { sessions.maxLifetime = try value.positiveDuration() }
         return sessions
+    }
+
+    /// A seal key is a secret: errors name its variable, never its text or length.
+    static func decodeSealSecret(_ node: ConfigNode) throws(ConfigError) -> SealSecret {
+        let scalar = try node.scalar()
+        guard scalar.text.count >= SealSecret.minimumLength else {
+            let origin = scalar.variables.isEmpty ? "" : " (from " + scalar.variables.map { "${\($0)}" }.joined(separator: ", ") + ")"
+            throw scalar.error(
+                "a seal key needs at least \(SealSecret.minimumLength) characters\(origin); generate one with: openssl rand -base64 48",
+                quotesValue: false
+            )
+        }
+        return SealSecret(scalar.text)
     }
 
     static func decodeSecurity(_ node: ConfigNode) throws(ConfigError) -> SecurityConfig {

@@ -61,6 +61,16 @@ extension ConfigLoader {
         if let value = server["restart"] { config.restart = try decodeRestart(value) }
         if let value = server["max_message_bytes"] { config.maxMessageBytes = try value.byteSize() }
         if let value = server["max_connections"] { config.maxConnections = try value.positiveInt() }
+        if let value = server["era"] {
+            let text = try value.string()
+            guard let era = ServerEraSetting(rawValue: text) else {
+                throw value.error("expected one of auto, legacy, modern, got \"\(text)\"")
+            }
+            if era == .modern, case .sse = transport {
+                throw value.error("an sse server speaks the 2024-11-05 protocol only; era: modern needs url or stdio")
+            }
+            config.era = era
+        }
         return config
     }
 
@@ -132,7 +142,7 @@ extension ConfigLoader {
     /// Framing and session headers: a configured value would corrupt the exchange.
     private static let gatewayManagedHeaders: Set<String> = [
         "host", "content-length", "transfer-encoding", "connection", "upgrade", "keep-alive", "te", "trailer",
-        "mcp-session-id", "mcp-protocol-version",
+        "mcp-session-id", "mcp-protocol-version", "mcp-method", "mcp-name",
     ]
 
     /// RFC 9110 `token` characters.

@@ -37,6 +37,7 @@ public final class GatewayRuntime: Sendable {
         guard listen else { return 0 }
         let channel = try await MCPHTTPServer.bind(gateway: gateway, host: config.listen.host, port: config.listen.port, group: group).get()
         listener.withLock { $0 = channel }
+        gateway.logSessionSealing()
         let port = channel.localAddress?.port ?? config.listen.port
         logger.notice("switchboard listening", metadata: [
             "switchboard.address": "\(config.listen.host):\(port)", "switchboard.servers": "\(gateway.servers.count)",

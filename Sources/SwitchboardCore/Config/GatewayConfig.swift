@@ -77,6 +77,8 @@ public struct ServerConfig: Sendable, Equatable {
     public var maxMessageBytes: Int
     /// At most this many concurrent HTTP connections to this server (`max_connections`).
     public var maxConnections: Int
+    /// Which protocol era to speak (`era`): found out at each start by default.
+    public var era: ServerEraSetting
 
     public init(
         name: String,
@@ -86,7 +88,8 @@ public struct ServerConfig: Sendable, Equatable {
         timeouts: ServerTimeouts = .init(),
         restart: RestartPolicy = .init(),
         maxMessageBytes: Int = 16 * 1024 * 1024,
-        maxConnections: Int = 16
+        maxConnections: Int = 16,
+        era: ServerEraSetting = .auto
     ) {
         self.name = name
         self.transport = transport
@@ -96,7 +99,14 @@ public struct ServerConfig: Sendable, Equatable {
         self.restart = restart
         self.maxMessageBytes = maxMessageBytes
         self.maxConnections = maxConnections
+        self.era = era
     }
+}
+
+/// `servers.NAME.era`: `auto` probes with 2026-07-28 `server/discover` and falls back to the
+/// `initialize` handshake; `legacy` and `modern` skip the other era.
+public enum ServerEraSetting: String, Sendable, Equatable, CaseIterable {
+    case auto, legacy, modern
 }
 
 /// How the gateway reaches a server: exactly one of `stdio`, `url`, `sse` is set in the file.
@@ -231,12 +241,42 @@ public struct SessionsConfig: Sendable, Equatable {
     public var keepAlive: Duration
     /// Most sessions held at once (`max_sessions`); a new `initialize` beyond it gets 503.
     public var maxSessions: Int
+    /// Secrets the session ids are sealed with (`seal_keys`), newest first: the first seals,
+    /// all open. Empty means a random key per process, so sessions end with it.
+    public var sealKeys: [SealSecret]
+    /// How long a session id stays valid after `initialize` (`max_lifetime`), whatever its use.
+    public var maxLifetime: Duration
 
-    public init(idleTimeout: Duration = .seconds(1800), keepAlive: Duration = .seconds(15), maxSessions: Int = 10_000) {
+    public init(
+        idleTimeout: Duration = .seconds(1800),
+        keepAlive: Duration = .seconds(15),
+        maxSessions: Int = 10_000,
+        sealKeys: [SealSecret] = [],
+        maxLifetime: Duration = .seconds(24 * 3600)
+    ) {
         self.idleTimeout = idleTimeout
         self.keepAlive = keepAlive
         self.maxSessions = maxSessions
+        self.sealKeys = sealKeys
+        self.maxLifetime = maxLifetime
     }
+}
+
+/// A secret from `sessions.seal_keys`. Printing, dumping or logging the config shows
+/// `<redacted>`, never the secret; only the key derivation reads `value`.
+public struct SealSecret: Sendable, Equatable, CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
+    /// Shorter secrets are refused: they are guessable offline from one sealed session id.
+    public static let minimumLength = 32
+
+    public let value: String
+
+    public init(_ value: String) {
+        self.value = value
+    }
+
+    public var description: String { "<redacted>" }
+    public var debugDescription: String { "<redacted>" }
+    public var customMirror: Mirror { Mirror(self, children: [:]) }
 }
 
 /// `security`.

@@ -43,3 +43,43 @@ public enum JSONSplice {
         return out
     }
 }
+
+extension JSONSplice {
+    /// `object` with `members` (raw `"key":value` pairs, comma-separated) inserted first. The
+    /// caller guarantees none of the keys is already there.
+    public static func inserting(_ members: String, into object: ByteBuffer) -> ByteBuffer {
+        var body = object
+        var out = ByteBuffer()
+        out.reserveCapacity(body.readableBytes + members.utf8.count + 2)
+        // Leading whitespace before the brace is dropped with it.
+        while let byte = body.readableBytesView.first, byte != UInt8(ascii: "{") { body.moveReaderIndex(forwardBy: 1) }
+        body.moveReaderIndex(forwardBy: 1)
+        out.writeInteger(UInt8(ascii: "{"))
+        out.writeString(members)
+        let isEmpty = body.readableBytesView.allSatisfy { $0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D || $0 == UInt8(ascii: "}") }
+        if !isEmpty { out.writeInteger(UInt8(ascii: ",")) }
+        out.writeBuffer(&body)
+        return out
+    }
+
+    /// `object` without the members named `keys` (the bytes of every other member copied as
+    /// they are). Returns nil when none of them is present, so callers keep the original.
+    public static func removing(_ keys: Set<String>, from object: JSONView) -> ByteBuffer? {
+        let members = object.memberSpans
+        guard members.contains(where: { keys.contains($0.key) }) else { return nil }
+        var out = ByteBuffer()
+        out.reserveCapacity(object.range.count)
+        out.writeInteger(UInt8(ascii: "{"))
+        var first = true
+        let base = object.document.readerIndex
+        for member in members where !keys.contains(member.key) {
+            if !first { out.writeInteger(UInt8(ascii: ",")) }
+            first = false
+            if var chunk = object.document.getSlice(at: base + member.span.lowerBound, length: member.span.count) {
+                out.writeBuffer(&chunk)
+            }
+        }
+        out.writeInteger(UInt8(ascii: "}"))
+        return out
+    }
+}

@@ -75,6 +75,30 @@ public struct JSONView: Sendable {
         return out
     }
 
+    /// Each member's decoded key and the span of the whole `"key":value` text (offsets into
+    /// `document`'s readable bytes), for copying members selectively.
+    package var memberSpans: [(key: String, span: Range<Int>)] {
+        guard kind == .object else { return [] }
+        var out: [(String, Range<Int>)] = []
+        document.withUnsafeReadableBytes { raw in
+            let s = JSONScanner(raw, maxDepth: .max)
+            var i = s.skipWhitespace(range.lowerBound + 1)
+            guard raw[i] != UInt8(ascii: "}") else { return }
+            while i < range.upperBound {
+                let start = i
+                guard let keyEnd = try? s.scanString(at: i) else { return }
+                let key = JSONKey(bytes: UnsafeRawBufferPointer(rebasing: raw[(i + 1)..<(keyEnd - 1)]))
+                i = s.skipWhitespace(s.skipWhitespace(keyEnd) + 1)
+                guard let (_, end) = try? s.scanValue(at: i, depth: 0) else { return }
+                out.append((key.decoded(), start..<end))
+                i = s.skipWhitespace(end)
+                guard raw[i] == UInt8(ascii: ",") else { return }
+                i = s.skipWhitespace(i + 1)
+            }
+        }
+        return out
+    }
+
     /// The elements of an array, in order.
     public var elements: [JSONView] {
         guard kind == .array else { return [] }

@@ -9,6 +9,12 @@ public enum JSONRPCErrorCode {
     public static let resourceNotFound = -32002
     /// 2025-11-25 URL elicitation required.
     public static let urlElicitationRequired = -32042
+    /// 2026-07-28: HTTP headers disagree with the body, or one is missing (HTTP 400).
+    public static let headerMismatch = -32020
+    /// 2026-07-28: the request needs a client capability it did not declare (HTTP 400).
+    public static let missingRequiredClientCapability = -32021
+    /// 2026-07-28: the requested protocol version is not served (HTTP 400).
+    public static let unsupportedProtocolVersion = -32022
 
     /// Gateway-local failures sit outside the JSON-RPC reserved range so a client can never
     /// confuse them with an error the server itself sent (digest §6).

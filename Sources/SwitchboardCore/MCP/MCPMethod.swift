@@ -25,4 +25,8 @@ public enum MCPMethod {
     public static let samplingCreateMessage = "sampling/createMessage"
     public static let elicitationCreate = "elicitation/create"
     public static let rootsList = "roots/list"
+    // 2026-07-28 (spec digest §2.3, §3.1).
+    public static let serverDiscover = "server/discover"
+    public static let subscriptionsListen = "subscriptions/listen"
+    public static let subscriptionsAcknowledged = "notifications/subscriptions/acknowledged"
 }

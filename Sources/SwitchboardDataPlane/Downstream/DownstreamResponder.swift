@@ -11,8 +11,19 @@ package protocol DownstreamResponder: AnyObject, Sendable {
     func sendInterim(_ message: ByteBuffer) -> Bool
     /// The response; nothing more is sent after it.
     func sendFinal(_ message: ByteBuffer)
+    /// The response, with the HTTP status it should carry if it still can (a 2026-07-28
+    /// "method not found" is a 404, digest §1.4). Transports without statuses ignore it.
+    func sendFinal(_ message: ByteBuffer, httpStatus: Int)
+    /// Keeps a long-lived answer (a listen stream) alive through idle proxies with periodic
+    /// comments, where the transport has such a thing.
+    func keepAlive(every interval: TimeAmount)
     /// Ends without a response: the client cancelled the request.
     func abandon()
+}
+
+extension DownstreamResponder {
+    package func sendFinal(_ message: ByteBuffer, httpStatus: Int) { sendFinal(message) }
+    package func keepAlive(every interval: TimeAmount) {}
 }
 
 /// The session's channel for messages no request owns (list_changed, resource updates,

@@ -8,9 +8,20 @@ import Synchronization
 package final class DownstreamSession: Sendable {
     /// A server-to-client request forwarded to this client, awaiting its answer.
     package struct ForwardedRequest: Sendable {
-        package var server: UpstreamServer
-        package var upstreamID: JSONRPCID
+        package enum Origin: Sendable {
+            /// A legacy server's own request: the answer goes back under the server's id.
+            case server(UpstreamServer, id: JSONRPCID)
+            /// One entry of a 2026-07-28 server's `input_required`: the answer is gathered
+            /// for the retry (spec digest §4.3).
+            case input(InputGathering, key: String)
+        }
+        package var origin: Origin
         package var method: String
+
+        package init(origin: Origin, method: String) {
+            self.origin = origin
+            self.method = method
+        }
     }
 
     struct State {
@@ -30,6 +41,9 @@ package final class DownstreamSession: Sendable {
     /// The `capabilities` object the client sent in `initialize`.
     package let clientCapabilities: JSONView?
     package let clientName: String
+    /// A 2026-07-28 client: the "session" lives for one request (or one listen stream) and
+    /// carries what that request's `_meta` declared.
+    package let isModern: Bool
     let state = Mutex(State())
     let tap: WireTap?
 
@@ -38,12 +52,25 @@ package final class DownstreamSession: Sendable {
         self.revision = revision
         self.clientCapabilities = clientCapabilities
         self.clientName = clientName
+        self.isModern = ProtocolRevision.modern.contains(revision)
         self.tap = tap
     }
 
     /// Whether the client declared `capability` (e.g. "sampling", "elicitation", "roots").
     package func declares(_ capability: String) -> Bool {
         clientCapabilities?[capability] != nil
+    }
+
+    /// The client's capabilities a server may use through the gateway: roots, sampling and
+    /// elicitation (each relayed), and nothing else (`{}` when none).
+    package var bridgeableCapabilities: ByteBuffer {
+        var w = JSONWriter()
+        w.beginObject()
+        for name in ["roots", "sampling", "elicitation"] {
+            if let value = clientCapabilities?[name], value.isObject { w.field(name, raw: value.bytes) }
+        }
+        w.endObject()
+        return w.buffer
     }
 
     package func touch() {
@@ -62,6 +89,16 @@ package final class DownstreamSession: Sendable {
         get { state.withLock { $0.logLevel } }
         set { state.withLock { $0.logLevel = newValue } }
     }
+
+    /// Whether a log message at `level`, tied to one of this client's calls, goes to it. A
+    /// legacy client that never set a level gets the server's choice; a 2026-07-28 request
+    /// without `logLevel` gets no logs at all (spec digest §2.2).
+    package func wantsLog(level: String?) -> Bool {
+        guard let wanted = logLevel.flatMap(LogLevel.rank) else { return !isModern }
+        return (level.flatMap(LogLevel.rank) ?? Int.max) >= wanted
+    }
+
+    package var isClosed: Bool { state.withLock { $0.closed } }
 
     // MARK: Streams
 
@@ -98,20 +135,29 @@ package final class DownstreamSession: Sendable {
         return stream.send(message)
     }
 
-    package func sendFinal(_ message: ByteBuffer, via responder: any DownstreamResponder, method: String?, isError: Bool) {
+    package func sendFinal(_ message: ByteBuffer, via responder: any DownstreamResponder, method: String?, isError: Bool, httpStatus: Int = 200) {
         tap?.record(revision: revision, kind: isError ? .error : .response, method: method, message: message)
-        responder.sendFinal(message)
+        if httpStatus == 200 {
+            responder.sendFinal(message)
+        } else {
+            responder.sendFinal(message, httpStatus: httpStatus)
+        }
     }
 
     // MARK: Calls
 
-    package func register(call: CallContext) {
-        state.withLock { $0.calls[call.downstreamID] = call }
+    package func register(call: CallContext, id: JSONRPCID) {
+        state.withLock { $0.calls[id] = call }
     }
 
     package func finish(call: CallContext) {
         state.withLock { s in
-            if s.calls[call.downstreamID] === call { s.calls[call.downstreamID] = nil }
+            if let id = call.target?.downstreamID, s.calls[id] === call {
+                s.calls[id] = nil
+            } else if let key = s.calls.first(where: { $0.value === call })?.key {
+                // The call moved on to another client request (a retry after input_required).
+                s.calls[key] = nil
+            }
         }
     }
 
@@ -141,7 +187,10 @@ package final class DownstreamSession: Sendable {
 
     package func forwardedID(for upstreamID: JSONRPCID, server: UpstreamServer) -> Int? {
         state.withLock { s in
-            s.forwarded.first { $0.value.upstreamID == upstreamID && $0.value.server === server }?.key
+            s.forwarded.first {
+                if case .server(let owner, let id) = $0.value.origin { return id == upstreamID && owner === server }
+                return false
+            }?.key
         }
     }
 

@@ -22,6 +22,22 @@ extension Gateway {
     private func handleRequest(_ message: JSONRPCMessage, session: DownstreamSession, responder: any DownstreamResponder, on loop: any EventLoop) {
         let method = message.method!
         MetricMethod.counter(for: method).increment()
+        if session.isModern {
+            switch method {
+            case MCPMethod.serverDiscover:
+                discover(message, session: session, responder: responder, on: loop)
+                return
+            case MCPMethod.subscriptionsListen:
+                listen(message, session: session, responder: responder, on: loop)
+                return
+            case MCPMethod.ping, MCPMethod.initialize, MCPMethod.loggingSetLevel, MCPMethod.resourcesSubscribe, MCPMethod.resourcesUnsubscribe:
+                // Removed in 2026-07-28 (digest §0): unknown methods there.
+                fail(message, .methodNotFound(method), session: session, responder: responder)
+                return
+            default:
+                break
+            }
+        }
         switch method {
         case MCPMethod.ping:
             reply(message, result: ByteBuffer(string: "{}"), session: session, responder: responder)
@@ -67,7 +83,12 @@ extension Gateway {
             logger.debug("client answered no pending request", metadata: ["switchboard.id": "\(message.id?.json ?? "null")"])
             return
         }
-        forwarded.server.respond(to: forwarded.upstreamID, result: message.result?.bytes, error: message.error?.bytes)
+        switch forwarded.origin {
+        case .server(let server, let upstreamID):
+            server.respond(to: upstreamID, result: message.result?.bytes, error: message.error?.bytes)
+        case .input(let gathering, let key):
+            gathering.answer(key, result: message.result?.bytes, error: message.error)
+        }
     }
 
     private func setLogLevel(_ message: JSONRPCMessage, session: DownstreamSession, responder: any DownstreamResponder) {
@@ -86,14 +107,6 @@ extension Gateway {
             }
         }
         reply(message, result: ByteBuffer(string: "{}"), session: session, responder: responder)
-    }
-
-    func reply(_ message: JSONRPCMessage, result: ByteBuffer, session: DownstreamSession, responder: any DownstreamResponder) {
-        session.sendFinal(JSONRPCEncoding.result(id: message.id!, result: result), via: responder, method: message.method, isError: false)
-    }
-
-    func fail(_ message: JSONRPCMessage, _ error: GatewayError, session: DownstreamSession, responder: any DownstreamResponder) {
-        session.sendFinal(error.response(id: message.id), via: responder, method: message.method, isError: true)
     }
 }
 

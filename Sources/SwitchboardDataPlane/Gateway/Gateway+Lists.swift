@@ -107,6 +107,7 @@ extension Gateway {
             if server.announcesChanges(of: kind) {
                 server.listCache.store(result, for: kind, cursor: cursor, fetchedAt: generation)
             }
+            if kind == .tools { self.paramHeaders.record(server: server.name, page: result) }
             return .page(result)
         }.recover { .gap(UpstreamServer.describe($0)) }
     }

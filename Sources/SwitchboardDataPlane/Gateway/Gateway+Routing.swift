@@ -36,8 +36,7 @@ extension Gateway {
             case MCPMethod.resourcesUnsubscribe:
                 session.unsubscribe(uri)
                 // Other sessions may still want updates for this URI from the shared upstream.
-                let stillWanted = self.sessions.withLock { $0.values.contains { $0.isSubscribed(uri) } }
-                if stillWanted {
+                if self.isWanted(uri) {
                     self.reply(message, result: ByteBuffer(string: "{}"), session: session, responder: responder)
                     return
                 }
@@ -102,45 +101,96 @@ extension Gateway {
     }
 
     /// Sends a client request to `server` with `edits` applied to its params and the progress
-    /// token swapped for ours, and relays the answer under the client's id.
+    /// token swapped for ours, and relays the answer under the client's id. A 2026-07-28 retry
+    /// that carries this gateway's sealed `requestState` resumes its held call instead.
     func forward(
         _ message: JSONRPCMessage,
         to server: UpstreamServer,
         edits: [(target: JSONView, json: String)],
         session: DownstreamSession,
         responder: any DownstreamResponder,
-        on loop: any EventLoop
+        on loop: any EventLoop,
+        prefilled: [String: ByteBuffer] = [:]
     ) {
         guard session.inFlightCount < config.limits.maxConcurrentRequestsPerSession else {
             fail(message, .overloaded("more than \(config.limits.maxConcurrentRequestsPerSession) requests in flight in this session"), session: session, responder: responder)
             return
         }
-        let method = message.method!
-        let clientToken = message.progressToken
-        let call = CallContext(session: session, downstreamID: message.id!, method: method, progressToken: clientToken?.rawText, responder: responder)
-        session.register(call: call)
-        let params = message.params
-        let (upstreamID, future) = server.request(method: method, observer: call, on: loop) { id in
+        if session.isModern, prefilled.isEmpty, resumeHeldCall(message, to: server, session: session, responder: responder, on: loop) { return }
+        let call = CallContext(
+            session: session, downstreamID: message.id!, method: message.method!,
+            name: ModernRequest.nameKey(for: message.method!).flatMap { message.params?[$0]?.string }, progressToken: message.progressToken?.rawText,
+            responder: responder, prefilled: prefilled
+        )
+        session.register(call: call, id: message.id!)
+        send(call, params: message.params, edits: edits, to: server, on: loop)
+    }
+
+    /// One upstream attempt of `call`: `members` (raw JSON by key) are set in the params on
+    /// top of `edits`, for retries that carry `inputResponses` and `requestState`.
+    func send(
+        _ call: CallContext,
+        params: JSONView?,
+        edits: [(target: JSONView, json: String)],
+        members: [(String, String)] = [],
+        to server: UpstreamServer,
+        on loop: any EventLoop,
+        round: Int = 0
+    ) {
+        let metaView = params?["_meta"]
+        let clientToken = metaView?["progressToken"]
+        let modernServer = server.speaksModernEra
+        // A legacy server refuses requests that carry the 2026-07-28 envelope: `_meta` goes
+        // without it (rebuilt from the small `_meta` alone, the rest of params untouched).
+        let strippedMeta = call.session?.isModern == true && !modernServer ? metaView.flatMap { JSONSplice.removing(Self.modernMetaKeys, from: $0) } : nil
+        // A 2026-07-28 server is told, per request, what the client can answer (§4.3).
+        let meta = modernServer ? call.session.map { UpstreamRequestMeta(clientCapabilities: $0.bridgeableCapabilities, logLevel: $0.logLevel) } : nil
+        let (upstreamID, future) = server.request(method: call.method, observer: call, on: loop, meta: meta) { id in
             guard let params else { return nil }
             var all = edits
-            if let clientToken { all.append((clientToken, String(id))) }
-            return all.isEmpty ? params.bytes : JSONSplice.replacing(in: params, all)
+            if let strippedMeta, let metaView {
+                var meta = strippedMeta
+                if let view = try? JSONView.parse(strippedMeta), let token = view["progressToken"] {
+                    meta = JSONSplice.replacing(in: view, [(token, String(id))])
+                }
+                all.append((metaView, String(buffer: meta)))
+            } else if let clientToken {
+                all.append((clientToken, String(id)))
+            }
+            var bytes = all.isEmpty ? params.bytes : JSONSplice.replacing(in: params, all)
+            for (key, json) in members {
+                guard let view = try? JSONView.parse(bytes, maxDepth: 256) else { break }
+                bytes = JSONSplice.setting(key, to: json, in: view)
+            }
+            return bytes
         }
         call.bind(server: server, id: upstreamID)
         future.whenComplete { result in
-            session.finish(call: call)
-            switch result {
-            case .success(let response):
-                if let result = response.result {
-                    session.sendFinal(JSONRPCEncoding.result(id: message.id!, result: result.bytes), via: responder, method: method, isError: false)
-                } else {
-                    session.sendFinal(JSONRPCEncoding.error(id: message.id!, errorObject: response.error!.bytes), via: responder, method: method, isError: true)
-                }
-            case .failure(UpstreamError.cancelled):
-                break  // the client cancelled; it expects no answer
-            case .failure(let error):
-                self.fail(message, GatewayError(error), session: session, responder: responder)
+            if case .success(let response) = result, modernServer, let answer = response.result,
+                answer["resultType"]?.string == "input_required", let session = call.session, !session.isModern
+            {
+                // A 2026-07-28 server asks a legacy client for input: ask it for real, then retry.
+                self.gatherInput(answer, for: call, from: server, params: params, edits: edits, round: round, on: loop)
+                return
             }
+            self.complete(call, result, from: server)
+        }
+    }
+
+    /// The per-request envelope of 2026-07-28 (digest §2.2); a legacy server must not see it.
+    static let modernMetaKeys: Set<String> = [MCPMeta.protocolVersion, MCPMeta.clientCapabilities, MCPMeta.clientInfo, MCPMeta.logLevel]
+
+    /// The end of an upstream attempt: relayed to the client the call answers now, or kept
+    /// for the retry of a client that is away answering `input_required`.
+    func complete(_ call: CallContext, _ result: Result<JSONRPCMessage, any Error>, from server: UpstreamServer) {
+        if call.target == nil, heldCalls.finish(call, outcome: result) { return }
+        switch result {
+        case .success(let response):
+            deliver(response, of: call, from: server)
+        case .failure(UpstreamError.cancelled):
+            break  // the client cancelled; it expects no answer
+        case .failure(let error):
+            fail(call, GatewayError(error))
         }
     }
 }

@@ -4,17 +4,65 @@ package import SwitchboardCore
 import Synchronization
 
 extension Gateway {
+    /// The session named by `id`. Live sessions come from memory, with no crypto per request;
+    /// an id this process does not hold (it restarted, or another replica minted it) is opened
+    /// as a sealed token and the session re-created under the same id.
     package func session(id: String) -> DownstreamSession? {
-        sessions.withLock { $0[id] }
+        if let live = sessions.withLock({ $0[id] }) { return live }
+        return restoreSession(id: id)
     }
 
     package var sessionCount: Int { sessions.withLock { $0.count } }
 
-    /// Ends a session (DELETE, idle expiry, stdio EOF).
+    /// The sealer behind session ids, for other client-held state (MRTR `requestState`): seal
+    /// with a purpose of its own so the two kinds of token never open as each other.
+    package var sealer: Sealer { sessionTokens.sealer }
+
+    /// Ends a session for good (DELETE, stdio EOF): its id stays refused until it expires.
     package func endSession(id: String) {
+        sessionTokens.end(id)
         guard let session = sessions.withLock({ $0.removeValue(forKey: id) }) else { return }
         session.close()
         logger.debug("session ended", metadata: ["switchboard.session": "\(id.prefix(8))"])
+    }
+
+    /// Forgets an idle session without ending it: its sealed id re-creates it on next use.
+    func evictSession(id: String) {
+        sessions.withLock { $0.removeValue(forKey: id) }?.close()
+    }
+
+    /// Says once, at start, whether sessions outlive the process.
+    package func logSessionSealing() {
+        if sessionTokens.isEphemeral {
+            logger.info("sessions.seal_keys is not set: session ids are sealed with a random key, so sessions end when the gateway stops and work on this replica only")
+        } else {
+            logger.debug("session ids are sealed with the configured keys", metadata: [
+                "switchboard.keys": "\(sessionTokens.sealer.keyRing.keys.count)",
+            ])
+        }
+    }
+
+    private func restoreSession(id: String) -> DownstreamSession? {
+        guard let state = sessionTokens.open(id) else { return nil }
+        let session = DownstreamSession(
+            id: id, revision: state.revision, clientCapabilities: state.capabilities, clientName: state.clientName, tap: tap
+        )
+        // The client finished the handshake with whichever process minted the id.
+        session.markInitialized()
+        let held = sessions.withLock { s -> DownstreamSession? in
+            // Two requests of one client may race here; both must get the same session.
+            if let first = s[id] { return first }
+            guard s.count < config.sessions.maxSessions else { return nil }
+            s[id] = session
+            return session
+        }
+        if held === session {
+            logger.debug("session restored", metadata: [
+                "switchboard.session": "\(id.prefix(8))", "switchboard.protocol": "\(state.revision)",
+                "switchboard.client": "\(state.clientName)",
+            ])
+        }
+        return held
     }
 
     /// Answers `initialize`: negotiates the version, creates the session and returns it with
@@ -31,10 +79,11 @@ extension Gateway {
         let requested = params?["protocolVersion"]?.string
         let revision = ProtocolRevision.negotiate(requested)
         let clientName = params?["clientInfo"]?["name"]?.string ?? "unknown"
+        let capabilities = params?["capabilities"]
         let session = DownstreamSession(
-            id: SessionID.generate(),
+            id: sessionTokens.mint(SealedSessionState(revision: revision, clientName: clientName, capabilities: capabilities)),
             revision: revision,
-            clientCapabilities: params?["capabilities"],
+            clientCapabilities: capabilities,
             clientName: clientName,
             tap: tap
         )
@@ -55,59 +104,19 @@ extension Gateway {
         }
     }
 
-    /// The union of the servers' capabilities. `listChanged` is always true where a list is
-    /// offered: the gateway emits its own changes (servers restarting, coming and going).
-    func initializeResult(revision: String) -> ByteBuffer {
-        var tools = false, prompts = false, resources = false, subscribe = false, logging = false, completions = false
-        var instructions: [String] = []
-        for server in servers {
-            guard let result = server.initializeResult else { continue }
-            let caps = result["capabilities"]
-            tools = tools || caps?["tools"] != nil
-            prompts = prompts || caps?["prompts"] != nil
-            resources = resources || caps?["resources"] != nil
-            subscribe = subscribe || caps?["resources"]?["subscribe"]?.bool == true
-            logging = logging || caps?["logging"] != nil
-            completions = completions || caps?["completions"] != nil
-            if let text = result["instructions"]?.string, !text.isEmpty {
-                instructions.append("## \(server.name)\n\(text)")
-            }
-        }
-        var w = JSONWriter()
-        w.beginObject()
-        w.field("protocolVersion", revision)
-        w.key("capabilities")
-        w.beginObject()
-        if tools { w.field("tools", raw: #"{"listChanged":true}"#) }
-        if prompts { w.field("prompts", raw: #"{"listChanged":true}"#) }
-        if resources { w.field("resources", raw: subscribe ? #"{"subscribe":true,"listChanged":true}"# : #"{"listChanged":true}"#) }
-        if logging { w.field("logging", raw: "{}") }
-        // `completions` was added in 2025-03-26; 2024-11-05 clients call the method without it.
-        if completions && revision >= "2025-03-26" { w.field("completions", raw: "{}") }
-        w.endObject()
-        w.key("serverInfo")
-        w.beginObject()
-        w.field("name", "switchboard")
-        w.field("version", version)
-        w.endObject()
-        if !instructions.isEmpty && revision >= "2025-03-26" {
-            w.field("instructions", "This gateway federates several MCP servers; tool and prompt names are prefixed with the server key.\n\n" + instructions.joined(separator: "\n\n"))
-        }
-        w.endObject()
-        return w.buffer
-    }
-
     func sweepIdleSessions(olderThan idle: TimeAmount) {
         let now = NIODeadline.now()
         let expired = sessions.withLock { s -> [String] in
             s.filter { $0.value.isIdle && now - $0.value.lastActivity > idle }.map(\.key)
         }
-        for id in expired { endSession(id: id) }
+        for id in expired { evictSession(id: id) }
         if !expired.isEmpty { logger.debug("idle sessions expired", metadata: ["switchboard.count": "\(expired.count)"]) }
     }
 }
 
-/// Session ids: 128 bits from the system CSPRNG, hex (visible ASCII, spec digest §1.3).
+/// Random ids: 128 bits from the system CSPRNG, hex (visible ASCII, spec digest §1.3). Session
+/// ids of `initialize` are sealed tokens instead (`SessionTokens`); these name things that
+/// need no state behind them.
 package enum SessionID {
     package static func generate() -> String {
         var rng = SystemRandomNumberGenerator()

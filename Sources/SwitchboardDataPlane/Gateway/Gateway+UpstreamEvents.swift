@@ -14,6 +14,7 @@ extension Gateway: UpstreamEventsDelegate {
             guard let uri = message.params?["uri"]?.string else { return }
             let targets = sessions.withLock { $0.values.filter { $0.isSubscribed(uri) } }
             for session in targets { session.sendOnStream(message.bytes, kind: .notification, method: method) }
+            if let params = message.params { notifyListeners(resourceUpdated: params, uri: uri) }
         case MCPMethod.message:
             // A log not tied to a call goes to the sessions that asked for that level.
             let level = LogLevel.rank(message.params?["level"]?.string ?? "") ?? 0
@@ -45,33 +46,28 @@ extension Gateway: UpstreamEventsDelegate {
     /// a gateway id; its answer returns to this server under the server's id.
     package func upstream(_ server: UpstreamServer, sentRequest message: JSONRPCMessage, observer: (any UpstreamCallObserver)?) {
         let method = message.method!
-        let call = observer as? CallContext
-        let session = call?.session ?? soleSession()
-        guard let session else {
-            server.respondError(to: message.id!, code: JSONRPCErrorCode.methodNotFound, message: "No client session to route \(method) to")
+        guard let capability = Self.capability(for: method) else {
+            server.respondError(to: message.id!, code: JSONRPCErrorCode.methodNotFound, message: "Method not found: \(method)")
             return
         }
-        let capability: String
-        switch method {
-        case MCPMethod.samplingCreateMessage: capability = "sampling"
-        case MCPMethod.elicitationCreate: capability = "elicitation"
-        case MCPMethod.rootsList: capability = "roots"
-        default:
-            server.respondError(to: message.id!, code: JSONRPCErrorCode.methodNotFound, message: "Method not found: \(method)")
+        let call = observer as? CallContext
+        // A 2026-07-28 client cannot be sent requests: it gets `input_required` (§4.2). That
+        // includes a call whose client is away answering an earlier round.
+        if let call, call.session?.isModern ?? true {
+            askForInput(message, call: call, from: server, capability: capability)
+            return
+        }
+        guard let session = call?.session ?? soleSession() else {
+            server.respondError(to: message.id!, code: JSONRPCErrorCode.methodNotFound, message: "No client session to route \(method) to")
             return
         }
         guard session.declares(capability) else {
             server.respondError(to: message.id!, code: JSONRPCErrorCode.methodNotFound, message: "The client does not support \(method)")
             return
         }
-        var params = message.params?.bytes
-        // An aggregating gateway must not let one server pull in another server's context.
-        if method == MCPMethod.samplingCreateMessage, let p = message.params, let include = p["includeContext"], include.string != "none" {
-            params = JSONSplice.replacing(in: p, [(include, #""none""#)])
-        }
-        let id = session.forward(.init(server: server, upstreamID: message.id!, method: method))
-        let outgoing = JSONRPCEncoding.request(id: JSONRPCID(id), method: method, params: params)
-        let delivered = call.map { session.sendInterim(outgoing, via: $0.responder, kind: .request, method: method) }
+        let id = session.forward(.init(origin: .server(server, id: message.id!), method: method))
+        let outgoing = JSONRPCEncoding.request(id: JSONRPCID(id), method: method, params: Self.relayable(method: method, params: message.params))
+        let delivered = call?.target.map { session.sendInterim(outgoing, via: $0.responder, kind: .request, method: method) }
             ?? session.sendOnStream(outgoing, kind: .request, method: method)
         if !delivered {
             _ = session.takeForwarded(JSONRPCID(id))
@@ -92,6 +88,7 @@ extension Gateway: UpstreamEventsDelegate {
     private func broadcast(_ message: ByteBuffer, method: String) {
         let all = sessions.withLock { Array($0.values) }
         for session in all { session.sendOnStream(message, kind: .notification, method: method) }
+        notifyListeners(method)
     }
 
     /// With one client connected there is no doubt where an unattributed request belongs.

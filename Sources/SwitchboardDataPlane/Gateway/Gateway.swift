@@ -13,12 +13,22 @@ package final class Gateway: Sendable {
     package let servers: [UpstreamServer]
     let serversByName: [String: UpstreamServer]
     let sessions = Mutex<[String: DownstreamSession]>([:])
+    /// Mints and opens the sealed session ids (`Gateway+Sessions`).
+    let sessionTokens: SessionTokens
     let resourceIndex = ResourceIndex()
     let mergedLists = MergedListCache()
+    /// Calls of 2026-07-28 clients waiting for their retry after `input_required`.
+    let heldCalls = HeldCalls()
+    /// Tools whose arguments travel as `Mcp-Param-*` headers too.
+    let paramHeaders = ParamHeaderIndex()
+    /// Open `subscriptions/listen` streams of 2026-07-28 clients.
+    let listeners = ListenRegistry()
     let findings = Mutex<[String: [CatalogueFinding]]>([:])
     let tap: WireTap?
     package let logger: Logger
     package let version: String
+    /// `{"name":"switchboard","version":…}`, stamped on results for 2026-07-28 clients.
+    let serverInfoJSON: String
     let eventLoop: any EventLoop
     private let sweeper = Mutex<RepeatedTask?>(nil)
 
@@ -33,7 +43,9 @@ package final class Gateway: Sendable {
         self.config = config
         self.logger = logger
         self.version = version
+        self.serverInfoJSON = #"{"name":"switchboard","version":"# + JSONWriter.quoted(version) + "}"
         self.tap = tap
+        self.sessionTokens = SessionTokens(config: config.sessions)
         self.eventLoop = group.next()
         var servers: [UpstreamServer] = []
         for server in config.servers where server.enabled {
@@ -71,6 +83,7 @@ package final class Gateway: Sendable {
     /// Ends sessions and stops servers (their process groups are torn down).
     package func shutdown() -> EventLoopFuture<Void> {
         sweeper.withLock { $0?.cancel() }
+        endListeners()
         let all = sessions.withLock { s -> [DownstreamSession] in
             defer { s.removeAll() }
             return Array(s.values)

@@ -14,6 +14,8 @@ package enum GatewayError: Error, Sendable {
     case upstream(UpstreamError)
     case overloaded(String)
     case internalError(String)
+    /// 2026-07-28: the call needs a client capability the request did not declare.
+    case missingCapability(String)
 
     package init(_ error: any Error) {
         switch error {
@@ -34,6 +36,7 @@ package enum GatewayError: Error, Sendable {
         case .upstream(.cancelled): JSONRPCErrorCode.requestCancelled
         case .overloaded: JSONRPCErrorCode.overloaded
         case .internalError: JSONRPCErrorCode.internalError
+        case .missingCapability: JSONRPCErrorCode.missingRequiredClientCapability
         }
     }
 
@@ -51,11 +54,15 @@ package enum GatewayError: Error, Sendable {
         case .upstream(.cancelled): "Request cancelled"
         case .overloaded(let why): "Gateway overloaded: \(why)"
         case .internalError: "Internal error"
+        case .missingCapability(let capability): "Missing required client capability: \(capability)"
         }
     }
 
     /// `data` for the error: the server involved, so clients and logs can tell which one.
     package var data: ByteBuffer? {
+        if case .missingCapability(let capability) = self {
+            return ByteBuffer(string: #"{"requiredCapabilities":{"# + JSONWriter.quoted(capability) + ":{}}}")
+        }
         let server: String
         switch self {
         case .upstream(.unavailable(let s, _)), .upstream(.timeout(let s, _)), .upstream(.protocolError(let s, _)): server = s

@@ -5,7 +5,8 @@ import NIOCore
 package enum UpstreamPhase: Sendable, Equatable {
     /// Not started, or stopped for good.
     case stopped
-    /// Spawning/connecting and running the `initialize` handshake.
+    /// Spawning/connecting, finding the era and running its handshake (`server/discover` or
+    /// `initialize`).
     case starting
     /// Handshake done; requests flow.
     case ready
@@ -31,4 +32,6 @@ package struct UpstreamStatus: Sendable {
     package var serverInfo: String?
     package var restarts: Int
     package var lastError: String?
+    /// The era found at the latest start (nil before the first finished).
+    package var era: UpstreamEra?
 }

@@ -38,6 +38,14 @@ extension UpstreamServer: UpstreamTransportDelegate {
         }
     }
 
+    /// A modern HTTP response stream ended without the response: the request is lost (spec
+    /// digest §1.4, no resumption), so its caller hears it now rather than at its timeout.
+    package func upstreamTransport(requestEnded correlation: UInt64) {
+        guard let pending = state.withLock({ $0.pending.removeValue(forKey: Int(correlation)) }) else { return }
+        logger.debug("upstream response stream ended without a response", metadata: ["switchboard.method": "\(pending.method)"])
+        pending.promise.fail(UpstreamError.unavailable(server: name, reason: "the server closed the response stream before answering"))
+    }
+
     package func upstreamTransportClosed(error: (any Error)?) {
         let reason = error.map { "connection lost: \(Self.describe($0))" } ?? "server exited"
         let running = state.withLock { $0.phase == .ready || $0.phase == .starting }
@@ -70,6 +78,16 @@ extension UpstreamServer: UpstreamTransportDelegate {
             let observer = state.withLock({ $0.pending[Int(correlation)]?.observer })
         {
             observer.upstreamCallNotification(message, from: self)
+            return
+        }
+        if message.method == MCPMethod.subscriptionsAcknowledged {
+            listenAcknowledged()
+            return
+        }
+        // A modern server ends a stdio listen with `notifications/cancelled` for it; that
+        // cancels nothing of a client's.
+        if message.method == MCPMethod.cancelled, let id = message.params?["requestId"]?.int, isListen(id) {
+            listenCancelledByServer(id: id)
             return
         }
         if let method = message.method {

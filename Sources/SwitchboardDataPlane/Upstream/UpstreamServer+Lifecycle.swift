@@ -9,15 +9,16 @@ extension UpstreamServer {
     package func start() {
         transport.setDelegate(self)
         startSweeping()
-        let go = state.withLock { s -> Bool in
-            guard s.phase == .stopped || { if case .backingOff = s.phase { return true } else { return false } }() else { return false }
+        let attempt = state.withLock { s -> UInt64? in
+            guard s.phase == .stopped || { if case .backingOff = s.phase { return true } else { return false } }() else { return nil }
             s.phase = .starting
             s.restartTask = nil
-            return true
+            s.attempt &+= 1
+            return s.attempt
         }
-        guard go else { return }
+        guard let attempt else { return }
         transport.connect()
-            .flatMap { self.handshake() }
+            .flatMap { self.establish(attempt: attempt) }
             .whenComplete { result in
                 switch result {
                 case .success: self.becameReady()
@@ -28,16 +29,18 @@ extension UpstreamServer {
 
     /// Stops for good: pending requests fail, the transport closes (process group torn down).
     package func stop() -> EventLoopFuture<Void> {
-        let (pending, task) = state.withLock { s -> ([Pending], Scheduled<Void>?) in
+        let (pending, task, listenRetry) = state.withLock { s -> ([Pending], Scheduled<Void>?, Scheduled<Void>?) in
             s.phase = .stopped
             s.sweeper?.cancel()
             s.sweeper = nil
             let p = Array(s.pending.values)
             s.pending.removeAll()
             s.queued.removeAll()
-            return (p, s.restartTask)
+            defer { s.listen = ListenState() }
+            return (p, s.restartTask, s.listen.retry)
         }
         task?.cancel()
+        listenRetry?.cancel()
         for p in pending {
             p.promise.fail(UpstreamError.unavailable(server: name, reason: "gateway is shutting down"))
         }
@@ -56,8 +59,11 @@ extension UpstreamServer {
 
     /// The legacy handshake (spec digest §2.1): `initialize`, check the version, then
     /// `notifications/initialized`. The gateway declares every client capability it can relay;
-    /// a request a given client cannot serve is answered with an error at that point.
-    private func handshake() -> EventLoopFuture<Void> {
+    /// a request a given client cannot serve is answered with an error at that point. A
+    /// server that refuses `initialize` because it speaks only 2026-07-28 fails it with
+    /// `ModernOnlyServer`, so the caller can switch eras.
+    func handshake() -> EventLoopFuture<Void> {
+        transport.prepare(era: .legacy)
         let id = state.withLock { s -> Int in
             let id = s.nextID
             s.nextID += 1
@@ -89,6 +95,7 @@ extension UpstreamServer {
         return promise.futureResult.flatMapThrowing { [self] response in
             timeout.cancel()
             guard let result = response.result, result.isObject else {
+                if let error = response.error, UpstreamEraProbe.refusesInitializeForModern(error) { throw ModernOnlyServer() }
                 let why = response.error?["message"]?.string ?? "no result"
                 throw UpstreamError.protocolError(server: name, reason: "initialize failed: \(why)")
             }
@@ -101,6 +108,7 @@ extension UpstreamServer {
             state.withLock {
                 $0.initializeResult = result
                 $0.protocolVersion = version
+                $0.era = .legacy
             }
             _ = transport.send(JSONRPCEncoding.notification(method: MCPMethod.initialized, params: nil), correlation: nil)
             transport.handshakeCompleted(protocolVersion: version)
@@ -108,27 +116,30 @@ extension UpstreamServer {
     }
 
     private func becameReady() {
-        let (toSend, restarted, version) = state.withLock { s -> ([(Int, ByteBuffer)], Bool, String?) in
-            guard s.phase == .starting else { return ([], false, nil) }
+        let (toSend, restarted, version, era, logLevel) = state.withLock { s -> ([(Int, Pending)], Bool, String?, UpstreamEra, String?) in
+            guard s.phase == .starting else { return ([], false, nil, .legacy, nil) }
             s.phase = .ready
             s.handshakes += 1
             s.readySince = .now()
             s.lastError = nil
-            var out: [(Int, ByteBuffer)] = []
+            var out: [(Int, Pending)] = []
             for id in s.queued {
                 guard var p = s.pending[id] else { continue }
                 p.sent = true
                 s.pending[id] = p
-                out.append((id, JSONRPCEncoding.request(id: JSONRPCID(id), method: p.method, params: p.params)))
+                out.append((id, p))
             }
             s.queued.removeAll()
-            return (out, s.handshakes > 1, s.protocolVersion)
+            return (out, s.handshakes > 1, s.protocolVersion, s.era ?? .legacy, s.logLevel)
         }
         guard let version else { return }
         // Whatever was cached may have changed while the server was away.
         listCache.invalidateAll()
         logger.info("upstream ready", metadata: ["switchboard.protocol": "\(version)", "switchboard.restarted": "\(restarted)"])
-        for (id, bytes) in toSend { write(bytes, correlation: id) }
+        for (id, p) in toSend {
+            dispatch(id: id, method: p.method, params: p.params, meta: p.meta, era: era, defaultLogLevel: logLevel)
+        }
+        if era == .modern { openListen() }
         delegate?.upstreamBecameReady(self, restarted: restarted)
     }
 
@@ -144,6 +155,8 @@ extension UpstreamServer {
             s.consecutiveFailures += 1
             s.phase = .backingOff(reason: reason)
             s.lastError = reason
+            s.listen.retry?.cancel()
+            s.listen = ListenState()
             let p = Array(s.pending.values)
             s.pending.removeAll()
             s.queued.removeAll()

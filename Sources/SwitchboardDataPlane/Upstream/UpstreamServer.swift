@@ -3,9 +3,12 @@ package import Logging
 package import SwitchboardCore
 import Synchronization
 
-/// One MCP client session to one upstream server, shared by every downstream session: it runs
-/// the handshake, numbers requests with its own ids, matches responses, enforces timeouts,
-/// and restarts the server with back-off when it fails. Transport details live below it.
+/// One MCP client to one upstream server, shared by every downstream session: it finds out the
+/// server's era (a 2026-07-28 `server/discover` probe, else the legacy `initialize` handshake;
+/// `+Discovery`), numbers requests with its own ids, matches responses, enforces timeouts,
+/// and restarts the server with back-off when it fails. Toward a modern server every request
+/// carries its own `_meta` envelope (`ModernRequestParams`) and list changes arrive on a
+/// `subscriptions/listen` kept open (`+Listen`). Transport details live below it.
 package final class UpstreamServer: Sendable {
     struct Pending {
         var promise: EventLoopPromise<JSONRPCMessage>
@@ -19,6 +22,8 @@ package final class UpstreamServer: Sendable {
         var params: ByteBuffer?
         /// A request is re-sent at most once after a session expiry.
         var retried: Bool
+        /// The client it is made for, stamped into `_meta` when the server is modern.
+        var meta: UpstreamRequestMeta? = nil
     }
 
     struct State {
@@ -35,6 +40,23 @@ package final class UpstreamServer: Sendable {
         var restartTask: Scheduled<Void>?
         var sweeper: RepeatedTask?
         var lastError: String?
+        /// The era of the current session; after a failure, the first guess for the next start.
+        var era: UpstreamEra?
+        /// Bumped by every start, so the steps of an abandoned start change nothing.
+        var attempt: UInt64 = 0
+        /// The level of the gateway's last `logging/setLevel`: a modern server has no such
+        /// method, so it travels in the `_meta` of requests that bring no level of their own.
+        var logLevel: String?
+        var listen = ListenState()
+    }
+
+    /// The `subscriptions/listen` kept open toward a modern server.
+    struct ListenState {
+        /// The listen request's id (also its subscription id), while one is open.
+        var id: Int?
+        var retry: Scheduled<Void>?
+        /// Listens that ended since one was last acknowledged, for the back-off.
+        var failures = 0
     }
 
     package let config: ServerConfig
@@ -46,6 +68,8 @@ package final class UpstreamServer: Sendable {
     private let delegateBox = Mutex<(any UpstreamEventsDelegate)?>(nil)
     let clientInfoName: String
     let clientVersion: String
+    /// `clientInfo` as JSON, for the `_meta` of modern requests.
+    let clientInfoJSON: String
     /// Pages of lists the server promised to announce changes of.
     package let listCache = UpstreamListCache()
 
@@ -64,6 +88,7 @@ package final class UpstreamServer: Sendable {
         self.logger = logger
         self.clientInfoName = "switchboard"
         self.clientVersion = clientVersion
+        self.clientInfoJSON = #"{"name":"switchboard","version":"# + JSONWriter.quoted(clientVersion) + "}"
     }
 
     package func setDelegate(_ delegate: any UpstreamEventsDelegate) {
@@ -83,14 +108,20 @@ package final class UpstreamServer: Sendable {
                     [info["name"]?.string, info["version"]?.string].compactMap { $0 }.joined(separator: " ")
                 },
                 restarts: max(0, s.handshakes - 1),
-                lastError: s.lastError
+                lastError: s.lastError,
+                era: s.era
             )
         }
     }
 
     /// The server's `initialize` result from its latest handshake (capabilities, serverInfo,
-    /// instructions); kept across restarts so the gateway can still describe it.
+    /// instructions); kept across restarts so the gateway can still describe it. For a modern
+    /// server it is built from its `DiscoverResult` in the same shape, with `protocolVersion`
+    /// 2026-07-28 (`UpstreamEraProbe.initializeEquivalent`).
     package var initializeResult: JSONView? { state.withLock { $0.initializeResult } }
+
+    /// The era found at the latest start; nil before the first one finished.
+    package var era: UpstreamEra? { state.withLock { $0.era } }
 
     package var isReady: Bool { state.withLock { $0.phase == .ready } }
 
@@ -103,28 +134,34 @@ package final class UpstreamServer: Sendable {
 
     /// Sends a request and completes on `eventLoop` with the server's response (result or
     /// error). `makeParams` receives the upstream id, which is also the progress token the
-    /// caller should put into `_meta` when the client asked for progress.
+    /// caller should put into `_meta` when the client asked for progress. `meta` describes the
+    /// client the request is made for; a modern server gets it in `_meta` (nil declares no
+    /// capabilities), a legacy one never sees it.
+    ///
+    /// A modern server's results are returned as they come (`resultType`, `input_required`
+    /// included); `logging/setLevel`, which it does not have, is answered here with `{}`.
     package func request(
         method: String,
         observer: (any UpstreamCallObserver)?,
         on resultLoop: any EventLoop,
         timeout: Duration? = nil,
+        meta: UpstreamRequestMeta? = nil,
         makeParams: (Int) -> ByteBuffer?
     ) -> (id: Int, future: EventLoopFuture<JSONRPCMessage>) {
         let promise = resultLoop.makePromise(of: JSONRPCMessage.self)
         let after = timeout ?? config.timeouts.request
         let deadline = NIODeadline.now() + after.timeAmount
-        enum Next { case send(ByteBuffer), queued, fail(UpstreamError) }
+        enum Next { case send(ByteBuffer?, UpstreamEra, logLevel: String?), queued, fail(UpstreamError) }
         let (id, next): (Int, Next) = state.withLock { s in
             let id = s.nextID
             s.nextID += 1
             let params = makeParams(id)
             switch s.phase {
             case .ready:
-                s.pending[id] = Pending(promise: promise, observer: observer, method: method, deadline: deadline, timeoutAfter: after, sent: true, params: params, retried: false)
-                return (id, .send(JSONRPCEncoding.request(id: JSONRPCID(id), method: method, params: params)))
+                s.pending[id] = Pending(promise: promise, observer: observer, method: method, deadline: deadline, timeoutAfter: after, sent: true, params: params, retried: false, meta: meta)
+                return (id, .send(params, s.era ?? .legacy, logLevel: s.logLevel))
             case .starting:
-                s.pending[id] = Pending(promise: promise, observer: observer, method: method, deadline: deadline, timeoutAfter: after, sent: false, params: params, retried: false)
+                s.pending[id] = Pending(promise: promise, observer: observer, method: method, deadline: deadline, timeoutAfter: after, sent: false, params: params, retried: false, meta: meta)
                 s.queued.append(id)
                 return (id, .queued)
             case .stopped:
@@ -138,17 +175,58 @@ package final class UpstreamServer: Sendable {
             promise.fail(error)
         case .queued:
             break
-        case .send(let bytes):
-            write(bytes, correlation: id)
+        case .send(let params, let era, let logLevel):
+            dispatch(id: id, method: method, params: params, meta: meta, era: era, defaultLogLevel: logLevel)
         }
         return (id, promise.futureResult)
     }
 
+    /// Writes a registered request in the server's era: as it is for a legacy server; for a
+    /// modern one with the `_meta` envelope and the routing headers, or answered here when
+    /// the method no longer exists there.
+    func dispatch(id: Int, method: String, params: ByteBuffer?, meta: UpstreamRequestMeta?, era: UpstreamEra, defaultLogLevel: String?) {
+        guard era == .modern else {
+            write(JSONRPCEncoding.request(id: JSONRPCID(id), method: method, params: params), correlation: id)
+            return
+        }
+        if method == MCPMethod.loggingSetLevel {
+            answerSetLevelLocally(id: id, params: params)
+            return
+        }
+        var meta = meta ?? UpstreamRequestMeta()
+        if meta.logLevel == nil { meta.logLevel = defaultLogLevel }
+        let stamped = ModernRequestParams.stamp(params, method: method, meta: meta, clientInfo: clientInfoJSON)
+        write(
+            JSONRPCEncoding.request(id: JSONRPCID(id), method: method, params: stamped.params),
+            correlation: id,
+            routing: UpstreamRequestRouting(method: method, name: stamped.name)
+        )
+    }
+
+    /// 2026-07-28 removed `logging/setLevel` (spec digest §4.3): the level is kept and sent with
+    /// each request instead, and the gateway gets the success it expects.
+    private func answerSetLevelLocally(id: Int, params: ByteBuffer?) {
+        let level = params.flatMap { try? JSONView.parse($0) }?["level"]?.string
+        guard let pending = state.withLock({ s -> Pending? in
+            if let level { s.logLevel = level }
+            return s.pending.removeValue(forKey: id)
+        }) else { return }
+        let answer = JSONRPCEncoding.result(id: JSONRPCID(id), result: ByteBuffer(string: "{}"))
+        guard let message = try? JSONRPCMessage.parse(answer) else { return }
+        pending.promise.succeed(message)
+    }
+
     /// Sends a notification if the session is up; dropped otherwise (nothing to notify).
+    /// A modern server gets none of the notifications 2026-07-28 removed.
     package func notify(method: String, params: ByteBuffer?) {
-        guard isReady else { return }
+        let era = state.withLock { $0.phase == .ready ? ($0.era ?? .legacy) : nil }
+        guard let era else { return }
+        if era == .modern, Self.removedInModern.contains(method) { return }
         _ = transport.send(JSONRPCEncoding.notification(method: method, params: params), correlation: nil)
     }
+
+    /// Client notifications a 2026-07-28 server does not know (spec digest §0, §4.3).
+    static let removedInModern: Set<String> = [MCPMethod.initialized, MCPMethod.rootsListChanged]
 
     /// Answers a server-to-client request (sampling, elicitation, roots) with the client's
     /// result or error object, under the id the server used.
@@ -170,8 +248,18 @@ package final class UpstreamServer: Sendable {
             s.queued.removeAll { $0 == id }
             return s.pending.removeValue(forKey: id)
         }) else { return }
-        if pending.sent { sendCancelled(id: id, reason: reason) }
+        if pending.sent { cancelUpstream(id: id, reason: reason) }
         pending.promise.fail(UpstreamError.cancelled)
+    }
+
+    /// Tells the server to stop working on a request, in the transport's idiom (spec digest
+    /// §3.1): modern Streamable HTTP closes the request's connection; stdio (both eras) and
+    /// legacy HTTP send `notifications/cancelled`.
+    func cancelUpstream(id: Int, reason: String?) {
+        let aborted = transport.abort(correlation: UInt64(id))
+        logger.debug("upstream request cancelled", metadata: ["switchboard.id": "\(id)", "switchboard.aborted": "\(aborted)"])
+        if aborted { return }
+        sendCancelled(id: id, reason: reason)
     }
 
     func sendCancelled(id: Int, reason: String?) {
@@ -183,8 +271,10 @@ package final class UpstreamServer: Sendable {
         notify(method: MCPMethod.cancelled, params: w.buffer)
     }
 
-    func write(_ bytes: ByteBuffer, correlation id: Int) {
-        transport.send(bytes, correlation: UInt64(id)).whenFailure { [self] error in
+    func write(_ bytes: ByteBuffer, correlation id: Int, routing: UpstreamRequestRouting? = nil) {
+        let sent = routing.map { transport.sendRequest(bytes, correlation: UInt64(id), routing: $0) }
+            ?? transport.send(bytes, correlation: UInt64(id))
+        sent.whenFailure { [self] error in
             handleSendFailure(id: id, error: error)
         }
     }
@@ -204,7 +294,7 @@ package final class UpstreamServer: Sendable {
         }
         for (id, pending) in expired {
             logger.warning("upstream request timed out", metadata: ["switchboard.method": "\(pending.method)"])
-            if pending.sent { sendCancelled(id: id, reason: "timeout") }
+            if pending.sent { cancelUpstream(id: id, reason: "timeout") }
             pending.promise.fail(UpstreamError.timeout(server: name, after: pending.timeoutAfter))
         }
     }

@@ -17,6 +17,13 @@ package protocol UpstreamTransportDelegate: AnyObject, Sendable {
     /// The transport lost its peer (process exit, stream closed, connection refused). After this
     /// no more messages arrive; the owner decides whether to reconnect.
     func upstreamTransportClosed(error: (any Error)?)
+    /// The response stream of the request sent with `correlation` ended without its response.
+    /// Only reported for 2026-07-28 HTTP, where nothing resumes a stream: the request is lost.
+    func upstreamTransport(requestEnded correlation: UInt64)
+}
+
+extension UpstreamTransportDelegate {
+    package func upstreamTransport(requestEnded correlation: UInt64) {}
 }
 
 /// Failures a transport reports through the futures it returns.
@@ -62,4 +69,27 @@ package protocol UpstreamTransport: AnyObject, Sendable {
     func disconnect() -> EventLoopFuture<Void>
     /// Tears down for good: DELETE the session, close streams, terminate the process group.
     func close() -> EventLoopFuture<Void>
+
+    // 2026-07-28 (spec digest §1.4, §1.6). The defaults fit transports whose framing is the
+    // same in both eras (stdio) or that only exist in the legacy era (HTTP+SSE).
+
+    /// Called before each probe or handshake: Streamable HTTP speaks the chosen era's headers
+    /// (modern: no session, no GET stream, `MCP-Protocol-Version: 2026-07-28` everywhere).
+    func prepare(era: UpstreamEra)
+    /// Sends a request whose method and name are known, for the modern request headers.
+    func sendRequest(_ message: ByteBuffer, correlation: UInt64, routing: UpstreamRequestRouting) -> EventLoopFuture<Void>
+    /// Cancels a request the transport's way; false when the owner must send
+    /// `notifications/cancelled` instead. Modern Streamable HTTP closes the request's
+    /// connection, which is the cancel there.
+    func abort(correlation: UInt64) -> Bool
+}
+
+extension UpstreamTransport {
+    package func prepare(era: UpstreamEra) {}
+
+    package func sendRequest(_ message: ByteBuffer, correlation: UInt64, routing: UpstreamRequestRouting) -> EventLoopFuture<Void> {
+        send(message, correlation: correlation)
+    }
+
+    package func abort(correlation: UInt64) -> Bool { false }
 }

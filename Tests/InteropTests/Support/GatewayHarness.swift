@@ -13,9 +13,14 @@ final class GatewayHarness {
     var url: String { "http://127.0.0.1:\(port)/mcp" }
 
     /// Starts the HTTP servers among `servers`, then the gateway in front of all of them.
-    static func start(_ servers: [FeatureServer], extra: [ServerConfig] = [], limits: LimitsConfig = .init()) async throws -> GatewayHarness {
+    /// `sessions` carries seal keys; `port` 0 picks a free port (a fixed one lets a test
+    /// restart a gateway at the same address).
+    static func start(
+        _ servers: [FeatureServer], extra: [ServerConfig] = [], limits: LimitsConfig = .init(),
+        sessions: SessionsConfig = .init(), port: Int = 0
+    ) async throws -> GatewayHarness {
         let (configs, children) = try await servers.launchAll()
-        var config = GatewayConfig(listen: ListenAddress(host: "127.0.0.1", port: 0), servers: configs + extra, limits: limits)
+        var config = GatewayConfig(listen: ListenAddress(host: "127.0.0.1", port: port), servers: configs + extra, limits: limits, sessions: sessions)
         for i in config.servers.indices {
             // Tests restart crashed servers fast; production defaults are gentler.
             config.servers[i].restart = RestartPolicy(initialBackoff: .milliseconds(100), maxBackoff: .seconds(2))
@@ -41,9 +46,10 @@ final class GatewayHarness {
         _ servers: [FeatureServer],
         extra: [ServerConfig] = [],
         limits: LimitsConfig = .init(),
+        sessions: SessionsConfig = .init(),
         _ body: (GatewayHarness) async throws -> Void
     ) async throws {
-        let gateway = try await start(servers, extra: extra, limits: limits)
+        let gateway = try await start(servers, extra: extra, limits: limits, sessions: sessions)
         do {
             try await body(gateway)
         } catch {
@@ -55,13 +61,22 @@ final class GatewayHarness {
 
     /// Runs scenario.py against the gateway; returns its output, failing with it on error.
     func scenario(_ name: String, protocolVersion: String = "2025-11-25", _ arguments: [String] = [], seconds: Double = 150) async throws -> String {
+        try await scenario(name, url: url, protocolVersion: protocolVersion, arguments, seconds: seconds)
+    }
+
+    /// The legacy HTTP+SSE endpoint (2024-11-05 clients).
+    var sseURL: String { "http://127.0.0.1:\(port)/sse" }
+
+    /// Runs scenario.py against another endpoint of the gateway, such as `sseURL` (scenario.py
+    /// picks the SDK's `sse_client` for a URL ending in `/sse`).
+    func scenario(_ name: String, url: String, protocolVersion: String, _ arguments: [String] = [], seconds: Double = 150) async throws -> String {
         let child = try ChildProcessRunner(
             PeerEnvironment.python,
             [PeerEnvironment.scenario, "--url", url, "--scenario", name, "--protocol-version", protocolVersion, "--timeout", String(Int(seconds - 10))] + arguments
         )
         let status = await child.wait(seconds: seconds)
         guard status == 0 else {
-            throw HarnessError("scenario \(name) at \(protocolVersion) failed (\(status)):\n\(child.standardOutput.suffix(4000))\n\(child.standardError.suffix(4000))")
+            throw HarnessError("scenario \(name) at \(protocolVersion) via \(url) failed (\(status)):\n\(child.standardOutput.suffix(4000))\n\(child.standardError.suffix(4000))")
         }
         return child.standardOutput
     }

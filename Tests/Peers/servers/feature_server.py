@@ -10,10 +10,22 @@ Tools: echo, slow, status, ask_user (elicitation), summarize (sampling), add_too
 Also the resource feature://NAME/readme, the template feature://NAME/items/{id} and the prompt greet.
 tools/list is paginated (--page-size K) by a hand-written handler: MCPServer itself never paginates.
 
-The server answers both eras: the legacy initialize handshake (2024-11-05 .. 2025-11-25, the
-client's offered version is echoed) and 2026-07-28. Elicitation and sampling use the SDK's
-Resolve(Elicit/Sample) markers, which become server->client requests on legacy eras and
-InputRequiredResult on 2026-07-28.
+By default (--era both) the server answers both eras: the legacy initialize handshake
+(2024-11-05 .. 2025-11-25, the client's offered version is echoed) and 2026-07-28. Elicitation
+and sampling use the SDK's Resolve(Elicit/Sample) markers, which become server->client requests
+on legacy eras and InputRequiredResult on 2026-07-28.
+
+--era pins one era, the way a single-era server behaves, through a thin gate in front of the SDK
+(an ASGI middleware on HTTP, a message filter on stdio):
+  legacy  refuses 2026-07-28 the way a 2025-only server does. HTTP: a POST carrying server/discover,
+          the modern _meta envelope or a 2026 MCP-Protocol-Version gets a bare 400 with a JSON-RPC
+          -32600 "Bad Request: Missing session ID" (stateful; with --stateless "Unsupported protocol
+          version"), id "server-error", like mcp 1.x servers. stdio: server/discover gets -32601
+          Method not found, any other enveloped request -32600, so the connection never turns modern.
+  modern  refuses the handshake the way a 2026-only server does. HTTP: initialize, and any POST
+          without MCP-Protocol-Version: 2026-07-28, gets 400 with -32022 UnsupportedProtocolVersion
+          {supported: ["2026-07-28"], requested}; GET and DELETE get 405. stdio: initialize gets the
+          same -32022 error, a request without the envelope -32602, notifications/initialized is dropped.
 """
 
 from __future__ import annotations
@@ -30,6 +42,7 @@ import mcp_types as types
 from pydantic import BaseModel
 
 from mcp.server.lowlevel import NotificationOptions, Server
+from mcp.server.stdio import stdio_server
 from mcp.server.mcpserver import (
     AcceptedElicitation,
     Context,
@@ -40,8 +53,12 @@ from mcp.server.mcpserver import (
     Sample,
 )
 from mcp.shared.exceptions import MCPError
+from mcp.shared.message import SessionMessage
 
 COUNTERS: dict[str, int] = {"slow_started": 0, "slow_completed": 0, "slow_cancelled": 0}
+
+MODERN_VERSIONS = ("2026-07-28",)
+VERSION_META_KEY = "io.modelcontextprotocol/protocolVersion"
 
 
 def log(msg: str) -> None:
@@ -185,14 +202,169 @@ def force_list_changed(low: Server[Any]) -> None:
     low.create_initialization_options = create_initialization_options  # type: ignore[method-assign]
 
 
+# --------------------------------------------------------------------------- era gates
+
+
+def has_modern_envelope(params: Any) -> bool:
+    meta = params.get("_meta") if isinstance(params, dict) else None
+    return isinstance(meta, dict) and VERSION_META_KEY in meta
+
+
+def unsupported_version(request_id: Any, requested: Any) -> dict[str, Any]:
+    return {
+        "jsonrpc": "2.0",
+        "id": request_id,
+        "error": {
+            "code": -32022,
+            "message": "Unsupported protocol version: this server speaks 2026-07-28 only",
+            "data": {"supported": list(MODERN_VERSIONS), "requested": requested},
+        },
+    }
+
+
+class HTTPEraGate:
+    """ASGI middleware that pins the Streamable HTTP app to one era (see the module docstring)."""
+
+    def __init__(self, app: Any, era: str, stateless: bool) -> None:
+        self.app = app
+        self.era = era
+        self.stateless = stateless
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http" or self.era == "both":
+            await self.app(scope, receive, send)
+            return
+        method = scope["method"]
+        if self.era == "modern" and method in ("GET", "DELETE"):
+            await self.respond(send, 405, None, [(b"allow", b"POST")])
+            return
+        if method != "POST":
+            await self.app(scope, receive, send)
+            return
+        chunks: list[bytes] = []
+        while True:
+            event = await receive()
+            if event["type"] == "http.disconnect":
+                return
+            chunks.append(event.get("body", b""))
+            if not event.get("more_body", False):
+                break
+        body = b"".join(chunks)
+        headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
+        try:
+            message = json.loads(body)
+        except ValueError:
+            message = None
+        refusal = self.refusal(headers.get("mcp-protocol-version"), message if isinstance(message, dict) else {})
+        if refusal is not None:
+            log(f"era gate ({self.era}) refused {(message or {}).get('method') if isinstance(message, dict) else 'a batch'}")
+            await self.respond(send, 400, refusal)
+            return
+        replayed = False
+
+        async def replay() -> Any:
+            nonlocal replayed
+            if not replayed:
+                replayed = True
+                return {"type": "http.request", "body": body, "more_body": False}
+            return await receive()
+
+        await self.app(scope, replay, send)
+
+    def refusal(self, version_header: str | None, message: dict[str, Any]) -> dict[str, Any] | None:
+        method = message.get("method")
+        params = message.get("params")
+        if self.era == "legacy":
+            if method == "server/discover" or has_modern_envelope(params) or version_header in MODERN_VERSIONS:
+                reason = (
+                    f"Bad Request: Unsupported protocol version: {version_header}"
+                    if self.stateless
+                    else "Bad Request: Missing session ID"
+                )
+                return {"jsonrpc": "2.0", "id": "server-error", "error": {"code": -32600, "message": reason}}
+            return None
+        if method == "initialize":
+            requested = params.get("protocolVersion") if isinstance(params, dict) else None
+            return unsupported_version(message.get("id"), requested)
+        if version_header not in MODERN_VERSIONS:
+            return unsupported_version(message.get("id"), version_header)
+        return None
+
+    @staticmethod
+    async def respond(send: Any, status: int, body: dict[str, Any] | None, headers: list[tuple[bytes, bytes]] | None = None) -> None:
+        payload = json.dumps(body).encode() if body is not None else b""
+        head = [(b"content-type", b"application/json"), (b"content-length", str(len(payload)).encode())]
+        await send({"type": "http.response.start", "status": status, "headers": head + (headers or [])})
+        await send({"type": "http.response.body", "body": payload})
+
+
+def stdio_refusal(item: Any, era: str) -> Any:
+    """For a message read on stdio: None to pass it on, DROP, or the JSON-RPC error to answer."""
+    if not isinstance(item, SessionMessage):
+        return None
+    message = item.message
+    if isinstance(message, types.JSONRPCNotification):
+        return DROP if era == "modern" and message.method == "notifications/initialized" else None
+    if not isinstance(message, types.JSONRPCRequest):
+        return None
+    params = message.params
+    if era == "legacy":
+        if message.method == "server/discover":
+            return error_message(message.id, -32601, "Method not found")
+        if has_modern_envelope(params):
+            return error_message(message.id, -32600, "Invalid request: this server speaks the initialize handshake only")
+        return None
+    if message.method == "initialize":
+        requested = params.get("protocolVersion") if isinstance(params, dict) else None
+        refusal = unsupported_version(message.id, requested)["error"]
+        return error_message(message.id, refusal["code"], refusal["message"], refusal["data"])
+    if not has_modern_envelope(params):
+        return error_message(message.id, -32602, f"Invalid params: _meta[{VERSION_META_KEY!r}] is required")
+    return None
+
+
+DROP = object()
+
+
+def error_message(request_id: Any, code: int, message: str, data: Any = None) -> types.JSONRPCError:
+    error = types.ErrorData(code=code, message=message, data=data) if data is not None else types.ErrorData(code=code, message=message)
+    return types.JSONRPCError(jsonrpc="2.0", id=request_id, error=error)
+
+
+async def serve_stdio(mcp: MCPServer, args: argparse.Namespace) -> None:
+    low = mcp._lowlevel_server  # pyright: ignore[reportPrivateUsage]
+    async with stdio_server() as (read_stream, write_stream):
+        if args.era == "both":
+            await low.run(read_stream, write_stream, low.create_initialization_options())
+            return
+        gated_send, gated_receive = anyio.create_memory_object_stream[Any](0)
+
+        async def gate() -> None:
+            async with gated_send:
+                async for item in read_stream:
+                    refusal = stdio_refusal(item, args.era)
+                    if refusal is None:
+                        await gated_send.send(item)
+                    elif refusal is not DROP:
+                        log(f"era gate ({args.era}) refused {item.message.method}")
+                        await write_stream.send(SessionMessage(refusal))
+
+        async with anyio.create_task_group() as tg:
+            tg.start_soon(gate)
+            await low.run(gated_receive, write_stream, low.create_initialization_options())
+            tg.cancel_scope.cancel()
+
+
 async def serve_http(mcp: MCPServer, args: argparse.Namespace) -> None:
     import uvicorn
 
     if args.transport == "sse":
         app = mcp.sse_app(host=args.host)
     else:
-        app = mcp.streamable_http_app(
-            host=args.host, json_response=args.json_response, stateless_http=args.stateless
+        app = HTTPEraGate(
+            mcp.streamable_http_app(host=args.host, json_response=args.json_response, stateless_http=args.stateless),
+            args.era,
+            args.stateless,
         )
     sock = socket.socket(socket.AF_INET6 if ":" in args.host else socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -228,14 +400,23 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     )
     p.add_argument("--json-response", action="store_true", help="streamable-http: answer with JSON, not SSE")
     p.add_argument("--stateless", action="store_true", help="streamable-http: stateless mode (no session)")
-    return p.parse_args(argv)
+    p.add_argument(
+        "--era",
+        choices=["legacy", "modern", "both"],
+        default="both",
+        help="protocol era(s) served: legacy (initialize only), modern (2026-07-28 only) or both; not for sse",
+    )
+    args = p.parse_args(argv)
+    if args.transport == "sse" and args.era == "modern":
+        p.error("--era modern: HTTP+SSE exists only in the legacy era")
+    return args
 
 
 def main() -> None:
     args = parse_args()
     mcp = build_server(args)
     if args.transport == "stdio":
-        anyio.run(mcp.run_stdio_async)
+        anyio.run(serve_stdio, mcp, args)
     else:
         anyio.run(serve_http, mcp, args)
 

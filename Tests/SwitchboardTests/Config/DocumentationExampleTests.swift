@@ -9,6 +9,7 @@ import Testing
     static let environment = [
         ConfigLoader.executableVariable: "/usr/local/bin/switchboard",
         "CRM_TOKEN": "token", "DB_PASSWORD": "password",
+        "SESSION_SEAL_KEY": "a documentation seal key of 32+ characters",
     ]
 
     @Test func everyYAMLBlockInTheManualLoads() throws {

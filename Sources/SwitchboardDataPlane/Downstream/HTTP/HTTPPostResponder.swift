@@ -20,6 +20,8 @@ final class HTTPPostResponder: DownstreamResponder, @unchecked Sendable {
     /// for everything that arrived in one turn of the loop.
     private var pendingEvents: ByteBuffer?
     private let closed = Atomic<Bool>(false)
+    /// Touched only on `channel.eventLoop`.
+    private var keepAliveTask: RepeatedTask?
 
     init(channel: any Channel, keepAlive: Bool, acceptsEventStream: Bool, onFinish: @escaping () -> Void) {
         self.channel = channel
@@ -51,6 +53,10 @@ final class HTTPPostResponder: DownstreamResponder, @unchecked Sendable {
     }
 
     func sendFinal(_ message: ByteBuffer) {
+        sendFinal(message, httpStatus: 200)
+    }
+
+    func sendFinal(_ message: ByteBuffer, httpStatus: Int) {
         onLoop {
             switch self.mode {
             case .finished:
@@ -59,13 +65,28 @@ final class HTTPPostResponder: DownstreamResponder, @unchecked Sendable {
                 var headers = HTTPHeaders()
                 headers.add(name: "Content-Type", value: "application/json")
                 headers.add(name: "Content-Length", value: String(message.readableBytes))
-                self.write(head: HTTPResponseHead(version: .http1_1, status: .ok, headers: self.withConnection(headers)))
+                let status = HTTPResponseStatus(statusCode: httpStatus)
+                self.write(head: HTTPResponseHead(version: .http1_1, status: status, headers: self.withConnection(headers)))
                 self.channel.write(HTTPServerResponsePart.body(.byteBuffer(message)), promise: nil)
             case .streaming:
                 self.queueEvent(message)
                 self.writePendingEvents()
             }
             self.end()
+        }
+    }
+
+    /// `:` comments while the stream is open (listen streams idle for long stretches).
+    func keepAlive(every interval: TimeAmount) {
+        onLoop {
+            guard self.keepAliveTask == nil else { return }
+            self.keepAliveTask = self.channel.eventLoop.scheduleRepeatedTask(initialDelay: interval, delay: interval) { [weak self] task in
+                guard let self, self.mode == .streaming, !self.closed.load(ordering: .relaxed) else {
+                    task.cancel()
+                    return
+                }
+                self.channel.writeAndFlush(HTTPServerResponsePart.body(.byteBuffer(SSEFrame.keepAlive)), promise: nil)
+            }
         }
     }
 
@@ -128,6 +149,8 @@ final class HTTPPostResponder: DownstreamResponder, @unchecked Sendable {
 
     private func end() {
         mode = .finished
+        keepAliveTask?.cancel()
+        keepAliveTask = nil
         let keepAlive = self.keepAlive
         let channel = self.channel
         channel.writeAndFlush(HTTPServerResponsePart.end(nil)).whenComplete { _ in

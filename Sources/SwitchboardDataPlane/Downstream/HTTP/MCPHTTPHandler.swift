@@ -24,11 +24,17 @@ final class MCPHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
     private var waiting: [(HTTPRequestHead, ByteBuffer)] = []
     private static let maxWaiting = 16
     private var responder: HTTPPostResponder?
+    /// The 2026-07-28 request being answered: closing the connection cancels it.
+    private var modernSession: DownstreamSession?
     private var stream: (SSEDownstreamStream, DownstreamSession)?
+    private let legacySSE: LegacySSEEndpoint
+    /// This connection's `GET /sse` stream (HTTP+SSE), whose closing ends its session.
+    private var legacyStream: LegacySSEConnection?
 
-    init(gateway: Gateway, origins: OriginPolicy) {
+    init(gateway: Gateway, origins: OriginPolicy, legacySSE: LegacySSEEndpoint) {
         self.gateway = gateway
         self.origins = origins
+        self.legacySSE = legacySSE
     }
 
     private var limits: LimitsConfig { gateway.config.limits }
@@ -89,6 +95,7 @@ final class MCPHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
     private func finished(_ context: ChannelHandlerContext) {
         current = nil
         responder = nil
+        modernSession = nil
         guard !waiting.isEmpty, context.channel.isActive else { return }
         start(context, waiting.removeFirst())
     }
@@ -109,10 +116,17 @@ final class MCPHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
         // their answers are dropped; the session stays.
         responder?.connectionClosed()
         responder = nil
+        // A 2026-07-28 client closing its stream cancels the request (and ends a listen).
+        modernSession?.close()
+        modernSession = nil
         waiting.removeAll()
         if let (stream, session) = stream {
             stream.connectionClosed()
             session.detach(stream: stream)
+        }
+        if let legacyStream {
+            self.legacyStream = nil
+            legacySSE.closed(legacyStream)
         }
         context.fireChannelInactive()
     }
@@ -131,6 +145,15 @@ final class MCPHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
             case .DELETE: delete(context, head: head)
             default:
                 respond(context, .methodNotAllowed, headers: [("Allow", "GET, POST, DELETE")], jsonError: .invalidRequest, "Method not allowed")
+            }
+        case LegacySSEEndpoint.streamPath, LegacySSEEndpoint.messagesPath:
+            guard origins.permits(head.headers.first(name: "Origin")) else {
+                respond(context, .forbidden, jsonError: .invalidRequest, "Origin not allowed")
+                return
+            }
+            switch legacySSE.serve(path: path, head: head, body: body, channel: context.channel) {
+            case .streaming(let connection): legacyStream = connection
+            case .reply(let status, let headers, let body): respond(context, status, headers: headers, body: body)
             }
         case "/healthz":
             respond(context, .ok, contentType: "text/plain", body: ByteBuffer(string: "ok\n"))
@@ -164,6 +187,13 @@ final class MCPHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
             respond(context, .badRequest, body: JSONRPCEncoding.error(id: nil, code: error.code, message: error.message))
             return
         }
+        // A request with the 2026-07-28 envelope and no legacy session is modern (digest §1.5).
+        if head.headers.first(name: "Mcp-Session-Id") == nil, message.method != MCPMethod.initialize,
+            ModernRequest.isModern(message) || head.headers.first(name: "MCP-Protocol-Version").map(ProtocolRevision.modern.contains) == true
+        {
+            postModern(context, head: head, message: message, acceptsEventStream: accept.eventStream)
+            return
+        }
         if let version = head.headers.first(name: "MCP-Protocol-Version"), !ProtocolRevision.legacy.contains(version) {
             respond(context, .badRequest, id: message.id, jsonError: .invalidRequest, "Unsupported MCP-Protocol-Version: \(version)")
             return
@@ -185,6 +215,38 @@ final class MCPHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
             respond(context, .accepted, body: nil)
             gateway.handle(message, session: session, responder: NoResponder.shared, on: context.eventLoop)
         }
+    }
+
+    /// A 2026-07-28 request: headers checked against the body, then handled with a session
+    /// that lives as long as this one request (or listen stream). The client closing the
+    /// connection cancels it (digest §1.4), unlike a legacy client's.
+    private func postModern(_ context: ChannelHandlerContext, head: HTTPRequestHead, message: JSONRPCMessage, acceptsEventStream: Bool) {
+        switch message.kind {
+        case .notification:
+            // Core 2026-07-28 defines no client notification over HTTP; accepted and dropped.
+            respond(context, .accepted, body: nil)
+            return
+        case .response, .errorResponse:
+            respond(context, .badRequest, jsonError: .invalidRequest, "Invalid request: 2026-07-28 clients send no responses")
+            return
+        case .request:
+            break
+        }
+        let request: ModernRequest
+        switch ModernRequest.check(message, headers: head.headers, annotated: gateway.paramHeaders.params(for:)) {
+        case .success(let checked): request = checked
+        case .failure(let rejection):
+            GatewayMetrics.gatewayErrors.increment("modern-rejected")
+            respond(context, rejection.status, body: rejection.body)
+            return
+        }
+        let session = DownstreamSession(
+            id: "", revision: request.version, clientCapabilities: request.capabilities, clientName: request.clientName, tap: gateway.tap
+        )
+        session.logLevel = request.logLevel
+        modernSession = session
+        let responder = makeResponder(context, head: head, acceptsEventStream: acceptsEventStream)
+        gateway.handle(message, session: session, responder: responder, on: context.eventLoop)
     }
 
     private func initialize(_ context: ChannelHandlerContext, head: HTTPRequestHead, message: JSONRPCMessage) {
@@ -294,6 +356,11 @@ final class MCPHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
     // MARK: GET and DELETE
 
     private func openStream(_ context: ChannelHandlerContext, head: HTTPRequestHead) {
+        // Without a legacy session there is no stream to open: 2026-07-28 has no GET (§1.5).
+        guard head.headers.contains(name: "Mcp-Session-Id") else {
+            respond(context, .methodNotAllowed, headers: [("Allow", "POST")], jsonError: .invalidRequest, "GET needs an Mcp-Session-Id (2026-07-28 clients use POST only)")
+            return
+        }
         guard AcceptHeader(head.headers).eventStream else {
             respond(context, .notAcceptable, jsonError: .invalidRequest, "Accept must list text/event-stream")
             return
@@ -305,6 +372,10 @@ final class MCPHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
     }
 
     private func delete(_ context: ChannelHandlerContext, head: HTTPRequestHead) {
+        guard head.headers.contains(name: "Mcp-Session-Id") else {
+            respond(context, .methodNotAllowed, headers: [("Allow", "POST")], jsonError: .invalidRequest, "DELETE needs an Mcp-Session-Id")
+            return
+        }
         guard let session = session(context, head: head, id: nil) else { return }
         gateway.endSession(id: session.id)
         respond(context, .ok, body: nil)

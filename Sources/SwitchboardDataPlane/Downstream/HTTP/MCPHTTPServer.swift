@@ -8,6 +8,7 @@ package enum MCPHTTPServer {
     /// Listens on `host:port` (port 0 picks a free one; read it from the channel).
     package static func bind(gateway: Gateway, host: String, port: Int, group: any EventLoopGroup) -> EventLoopFuture<any Channel> {
         let origins = OriginPolicy(allowedOrigins: gateway.config.security.allowedOrigins, listenHost: host)
+        let legacySSE = LegacySSEEndpoint(gateway: gateway)
         return ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 256)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -22,7 +23,7 @@ package enum MCPHTTPServer {
                     let sync = channel.pipeline.syncOperations
                     try sync.addHandler(HTTPResponseEncoder(configuration: .init()))
                     try sync.addHandler(ByteToMessageHandler(HTTPRequestDecoder(leftOverBytesStrategy: .dropBytes)))
-                    try sync.addHandler(MCPHTTPHandler(gateway: gateway, origins: origins))
+                    try sync.addHandler(MCPHTTPHandler(gateway: gateway, origins: origins, legacySSE: legacySSE))
                 }
             }
             .bind(host: host, port: port)

@@ -64,6 +64,10 @@ final class StdioDownstreamHandler: ChannelInboundHandler {
     private let done: EventLoopPromise<Void>
     private var session: DownstreamSession?
     private var writer: StdioLineWriter?
+    /// A 2026-07-28 client: every request carries its own envelope, and each in-flight one has
+    /// a session of its own so `notifications/cancelled` can end it.
+    private var modern = false
+    private var modernRequests: [JSONRPCID: DownstreamSession] = [:]
 
     init(gateway: Gateway, done: EventLoopPromise<Void>) {
         self.gateway = gateway
@@ -83,6 +87,12 @@ final class StdioDownstreamHandler: ChannelInboundHandler {
             message = try JSONRPCMessage.parse(frame, maxDepth: gateway.config.limits.maxJSONDepth)
         } catch {
             writer.write(JSONRPCEncoding.error(id: nil, code: error.code, message: error.message))
+            return
+        }
+        // The first message fixes the era of the process (digest §1.5).
+        if session == nil, !modern, message.method != MCPMethod.initialize, ModernRequest.isModern(message) { modern = true }
+        if modern {
+            serveModern(message, writer: writer, on: context.eventLoop)
             return
         }
         if message.method == MCPMethod.initialize, message.kind == .request {
@@ -109,6 +119,42 @@ final class StdioDownstreamHandler: ChannelInboundHandler {
         gateway.handle(message, session: session, responder: message.kind == .request ? writer : NoResponder.shared, on: context.eventLoop)
     }
 
+    private func serveModern(_ message: JSONRPCMessage, writer: StdioLineWriter, on loop: any EventLoop) {
+        switch message.kind {
+        case .notification:
+            // Cancelling ends the request, or a listen stream.
+            if message.method == MCPMethod.cancelled, let id = message.params?["requestId"] {
+                modernRequests.removeValue(forKey: JSONRPCID(json: id.rawText))?.close()
+            }
+            return
+        case .response, .errorResponse:
+            return
+        case .request:
+            break
+        }
+        if message.method == MCPMethod.initialize {
+            let data = ModernRequest.unsupportedData(requested: message.params?["protocolVersion"]?.string ?? "")
+            writer.write(JSONRPCEncoding.error(id: message.id, code: JSONRPCErrorCode.unsupportedProtocolVersion, message: "This connection serves 2026-07-28; initialize is not accepted", data: data))
+            return
+        }
+        let request: ModernRequest
+        switch ModernRequest.check(message, headers: nil, annotated: { _ in [] }) {
+        case .success(let checked): request = checked
+        case .failure(let rejection):
+            writer.write(rejection.body)
+            return
+        }
+        let session = DownstreamSession(id: "", revision: request.version, clientCapabilities: request.capabilities, clientName: request.clientName, tap: gateway.tap)
+        session.logLevel = request.logLevel
+        let id = message.id!
+        modernRequests[id] = session
+        let loopBound = NIOLoopBound(self, eventLoop: loop)
+        let responder = StdioRequestResponder(writer: writer) {
+            loop.execute { loopBound.value.modernRequests.removeValue(forKey: id) }
+        }
+        gateway.handle(message, session: session, responder: responder, on: loop)
+    }
+
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
         if event is ChannelEvent, case .inputClosed = event as! ChannelEvent {
             finish(context)
@@ -128,10 +174,31 @@ final class StdioDownstreamHandler: ChannelInboundHandler {
     }
 
     private func finish(_ context: ChannelHandlerContext) {
+        for request in modernRequests.values { request.close() }
+        modernRequests.removeAll()
         if let session {
             gateway.endSession(id: session.id)
             self.session = nil
         }
         done.succeed()
     }
+}
+
+/// One 2026-07-28 request's answer on the shared stdout: written in order with everything
+/// else; its end lets the handler forget the request.
+final class StdioRequestResponder: DownstreamResponder, Sendable {
+    private let writer: StdioLineWriter
+    private let onEnd: @Sendable () -> Void
+
+    init(writer: StdioLineWriter, onEnd: @escaping @Sendable () -> Void) {
+        self.writer = writer
+        self.onEnd = onEnd
+    }
+
+    func sendInterim(_ message: ByteBuffer) -> Bool { writer.sendInterim(message) }
+    func sendFinal(_ message: ByteBuffer) {
+        writer.sendFinal(message)
+        onEnd()
+    }
+    func abandon() { onEnd() }
 }

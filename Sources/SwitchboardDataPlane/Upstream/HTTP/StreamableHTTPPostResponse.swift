@@ -9,8 +9,13 @@ import Synchronization
 /// HTTP error. The send future completes when the message was accepted: for JSON once the body
 /// was delivered, for an event stream as soon as it starts (its messages keep flowing after).
 ///
-/// An event stream that ends before a response came, after the server gave its events ids
-/// (2025-11-25 polling, or a dropped connection), is resumed with GET and `Last-Event-ID`.
+/// An error status whose JSON body is a JSON-RPC error answering this very request is that
+/// request's answer (2026-07-28 servers answer -32601 with 404, -32022 with 400; legacy ones
+/// may too), delivered like a 200 would be.
+///
+/// Legacy: an event stream that ends before a response came, after the server gave its events
+/// ids (2025-11-25 polling, or a dropped connection), is resumed with GET and `Last-Event-ID`.
+/// Modern (2026-07-28) has no resumption: the transport is told the request is lost.
 final class StreamableHTTPPostResponse: UpstreamHTTPResponseDelegate {
     private enum Body {
         case pending
@@ -20,6 +25,8 @@ final class StreamableHTTPPostResponse: UpstreamHTTPResponseDelegate {
         case otherType(String)
         case failed(UpstreamTransportError)
         case httpError(Int)
+        /// An error status whose body was this request's JSON-RPC error, delivered.
+        case answeredWithError
     }
 
     private struct State {
@@ -33,12 +40,14 @@ final class StreamableHTTPPostResponse: UpstreamHTTPResponseDelegate {
     private let transport: StreamableHTTPUpstreamTransport
     private let origin: UpstreamInboundOrigin
     private let sentSessionID: Bool
+    private let modern: Bool
     private let state: Mutex<State>
 
-    init(transport: StreamableHTTPUpstreamTransport, origin: UpstreamInboundOrigin, sentSessionID: Bool, promise: EventLoopPromise<Void>) {
+    init(transport: StreamableHTTPUpstreamTransport, origin: UpstreamInboundOrigin, sentSessionID: Bool, modern: Bool, promise: EventLoopPromise<Void>) {
         self.transport = transport
         self.origin = origin
         self.sentSessionID = sentSessionID
+        self.modern = modern
         self.state = Mutex(State(promise: promise))
     }
 
@@ -68,13 +77,23 @@ final class StreamableHTTPPostResponse: UpstreamHTTPResponseDelegate {
         let kind = state.withLock { $0.body }
         switch kind {
         case .json:
-            if body.readableBytes > 0 { transport.deliver(body, origin: origin) }
+            guard body.readableBytes > 0 else { return }
+            if modern, JSONRPCResponseProbe.isResponse(body) { state.withLock { $0.sawResponse = true } }
+            transport.deliver(body, origin: origin)
         case .otherType(let type):
             if body.readableBytes > 0 { state.withLock { $0.body = .failed(.unexpectedContentType(type)) } }
         case .httpError(let code):
+            if answersThisRequest(body) {
+                state.withLock {
+                    $0.body = .answeredWithError
+                    $0.sawResponse = true
+                }
+                transport.deliver(body, origin: origin)
+                return
+            }
             let text = String(decoding: body.readableBytesView, as: UTF8.self)
             state.withLock { $0.body = .failed(.httpStatus(code, body: text)) }
-        case .pending, .empty, .events, .failed:
+        case .pending, .empty, .events, .failed, .answeredWithError:
             break
         }
     }
@@ -92,10 +111,10 @@ final class StreamableHTTPPostResponse: UpstreamHTTPResponseDelegate {
     }
 
     func responseEnded(error: (any Error)?) {
-        let (promise, body, resumeFrom, retry) = state.withLock { state in
+        let (promise, body, resumeFrom, retry, answered) = state.withLock { state in
             defer { state.promise = nil }
             let resume = state.sawResponse ? nil : state.lastEventID
-            return (state.promise, state.body, resume, state.retry)
+            return (state.promise, state.body, resume, state.retry, state.sawResponse)
         }
         if let promise {
             if let error {
@@ -106,8 +125,21 @@ final class StreamableHTTPPostResponse: UpstreamHTTPResponseDelegate {
                 promise.succeed()
             }
         }
-        if case .events = body, let resumeFrom, case .postStream(let correlation) = origin {
+        guard case .postStream(let correlation) = origin else { return }
+        if modern {
+            transport.modernRequestEnded(correlation: correlation, answered: answered)
+        } else if case .events = body, let resumeFrom {
             transport.resumePostStream(correlation: correlation, lastEventID: resumeFrom, retryMilliseconds: retry, attempt: 1)
         }
+    }
+
+    /// Whether an error body is a JSON-RPC error under this POST's own id (our ids are the
+    /// correlation values). Read only on error statuses, so parsing it costs nothing that matters.
+    private func answersThisRequest(_ body: ByteBuffer) -> Bool {
+        guard case .postStream(let correlation) = origin,
+            let message = try? JSONRPCMessage.parse(body),
+            message.kind == .errorResponse
+        else { return false }
+        return message.id?.json == String(correlation)
     }
 }

@@ -12,6 +12,11 @@ import Synchronization
 /// opened on a connection of its own for server-initiated messages (`.sharedStream`); it is
 /// re-opened with back-off and `Last-Event-ID` when it drops, and never again after a 405.
 ///
+/// Toward a 2026-07-28 server (`prepare(era: .modern)`, spec digest §1.4) there is no session,
+/// no GET stream and no DELETE: every POST carries `MCP-Protocol-Version`, `Mcp-Method` and
+/// `Mcp-Name`; cancelling a request closes its connection; a `subscriptions/listen` gets a
+/// connection of its own (see `+Modern`).
+///
 /// POSTs and their answers stay on the caller's event loop (one pool per loop); the GET
 /// stream lives on `eventLoop`. Errors are reported per `send`; this transport
 /// never calls `upstreamTransportClosed`, since no single connection is its lifeline.
@@ -31,6 +36,9 @@ package final class StreamableHTTPUpstreamTransport: UpstreamTransport {
         var failedAttempts = 0
         /// The server's `retry:` for the GET stream, which the client must honour.
         var serverRetry: TimeAmount?
+        var era = UpstreamEra.legacy
+        /// Modern requests in flight, by correlation: closing one's connection cancels it.
+        var aborts: [UInt64: UpstreamHTTPStream] = [:]
     }
 
     enum GetStreamState {
@@ -106,9 +114,12 @@ package final class StreamableHTTPUpstreamTransport: UpstreamTransport {
     }
 
     package func send(_ message: ByteBuffer, correlation: UInt64?) -> EventLoopFuture<Void> {
-        let snapshot = state.withLock { state in state.closed ? nil : (state.sessionID, state.protocolVersion) }
-        guard let (sessionID, protocolVersion) = snapshot else {
+        let snapshot = state.withLock { state in state.closed ? nil : (state.sessionID, state.protocolVersion, state.era) }
+        guard let (sessionID, protocolVersion, era) = snapshot else {
             return eventLoop.makeFailedFuture(UpstreamTransportError.notConnected)
+        }
+        if era == .modern {
+            return sendModern(message, correlation: correlation, routing: nil)
         }
         var headers = HTTPHeaders()
         headers.add(name: "Content-Type", value: UpstreamHTTPHeaders.json)
@@ -128,6 +139,7 @@ package final class StreamableHTTPUpstreamTransport: UpstreamTransport {
             transport: self,
             origin: correlation.map { .postStream(correlation: $0) } ?? .sharedStream,
             sentSessionID: sessionID != nil,
+            modern: false,
             promise: promise
         )
         postClient.execute(request, delegate: response)
@@ -136,7 +148,7 @@ package final class StreamableHTTPUpstreamTransport: UpstreamTransport {
 
     package func handshakeCompleted(protocolVersion: String) {
         let generation = state.withLock { state -> UInt64? in
-            guard !state.closed else { return nil }
+            guard !state.closed, state.era == .legacy else { return nil }
             state.protocolVersion = protocolVersion
             guard case .notStarted = state.getStream else { return nil }
             state.failedAttempts = 0
@@ -146,28 +158,36 @@ package final class StreamableHTTPUpstreamTransport: UpstreamTransport {
     }
 
     package func resetSession() {
-        let previous = state.withLock { state -> GetStreamState in
-            state.sessionID = nil
-            state.protocolVersion = nil
-            state.lastEventID = nil
-            state.serverRetry = nil
-            state.generation &+= 1
-            defer { state.getStream = .notStarted }
-            return state.getStream
-        }
+        let previous = state.withLock { Self.forgetSession(&$0) }
         Self.stop(previous)
     }
 
+    /// Drops the session and the GET stream's position; returns the stream to stop.
+    static func forgetSession(_ state: inout State) -> GetStreamState {
+        state.sessionID = nil
+        state.protocolVersion = nil
+        state.lastEventID = nil
+        state.serverRetry = nil
+        state.generation &+= 1
+        defer { state.getStream = .notStarted }
+        return state.getStream
+    }
+
     package func close() -> EventLoopFuture<Void> {
-        let snapshot = state.withLock { state -> (GetStreamState, String?, String?)? in
+        let snapshot = state.withLock { state -> (GetStreamState, String?, String?, [UpstreamHTTPStream])? in
             guard !state.closed else { return nil }
             state.closed = true
             state.generation &+= 1
-            defer { state.getStream = .stopped }
-            return (state.getStream, state.sessionID, state.protocolVersion)
+            defer {
+                state.getStream = .stopped
+                state.aborts.removeAll()
+            }
+            return (state.getStream, state.sessionID, state.protocolVersion, Array(state.aborts.values))
         }
-        guard let (getStream, sessionID, protocolVersion) = snapshot else { return clients.shutdown() }
+        guard let (getStream, sessionID, protocolVersion, inFlight) = snapshot else { return clients.shutdown() }
         Self.stop(getStream)
+        // Listen streams have connections of their own; the pool's shutdown closes the rest.
+        for stream in inFlight { stream.cancel() }
         guard let sessionID else { return clients.shutdown() }
 
         // The spec asks clients to end their session; the answer (often 405) does not matter.
@@ -193,7 +213,8 @@ package final class StreamableHTTPUpstreamTransport: UpstreamTransport {
     func captureSessionID(from headers: HTTPHeaders) {
         guard let value = UpstreamHTTPHeaders.validSessionID(headers.first(name: UpstreamHTTPHeaders.sessionID)) else { return }
         state.withLock { state in
-            if state.sessionID == nil, !state.closed { state.sessionID = value }
+            // A 2026-07-28 server has no sessions; a stray header must not start one.
+            if state.sessionID == nil, !state.closed, state.era == .legacy { state.sessionID = value }
         }
     }
 
@@ -202,7 +223,7 @@ package final class StreamableHTTPUpstreamTransport: UpstreamTransport {
         delegate.upstreamTransport(received: message, origin: origin)
     }
 
-    private static func stop(_ getStream: GetStreamState) {
+    static func stop(_ getStream: GetStreamState) {
         switch getStream {
         case .open(let stream): stream.cancel()
         case .waiting(let task): task.cancel()

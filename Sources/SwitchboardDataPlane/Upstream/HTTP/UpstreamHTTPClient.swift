@@ -68,8 +68,10 @@ package final class UpstreamHTTPClient: UpstreamHTTPConnectionOwner {
     // MARK: Pooled requests
 
     /// Runs a request on a pooled connection; the delegate hears everything, failures included.
-    package func execute(_ request: UpstreamHTTPRequest, delegate: any UpstreamHTTPResponseDelegate) {
-        let exchange = UpstreamHTTPExchange(request: request, delegate: delegate)
+    /// With `abortHandle`, cancelling the handle closes the connection the request runs on
+    /// (the pool then opens another).
+    package func execute(_ request: UpstreamHTTPRequest, delegate: any UpstreamHTTPResponseDelegate, abortHandle: UpstreamHTTPStream? = nil) {
+        let exchange = UpstreamHTTPExchange(request: request, delegate: delegate, abortHandle: abortHandle)
         if eventLoop.inEventLoop {
             acquire(exchange)
         } else {
@@ -139,8 +141,12 @@ package final class UpstreamHTTPClient: UpstreamHTTPConnectionOwner {
 
     /// Runs a request on a connection of its own, for a response that may last indefinitely.
     /// `cancel()` on the returned handle closes it; the delegate still hears `responseEnded`.
-    package func openStream(_ request: UpstreamHTTPRequest, delegate: any UpstreamHTTPResponseDelegate) -> UpstreamHTTPStream {
-        let stream = UpstreamHTTPStream()
+    @discardableResult
+    package func openStream(
+        _ request: UpstreamHTTPRequest,
+        delegate: any UpstreamHTTPResponseDelegate,
+        handle stream: UpstreamHTTPStream = UpstreamHTTPStream()
+    ) -> UpstreamHTTPStream {
         let exchange = UpstreamHTTPExchange(request: request, delegate: delegate)
         eventLoop.execute {
             guard !self.streams.withLock({ $0.isShutDown }) else {

@@ -72,6 +72,12 @@ final class UpstreamHTTPConnectionHandler: ChannelDuplexHandler {
         current = exchange
         reader = .awaitingHead
         keepAlive = true
+        if let handle = exchange.abortHandle, !handle.attach(context.channel) {
+            // Cancelled while it waited for a connection: it never reaches the server.
+            finish(context: context, error: UpstreamTransportError.notConnected, close: false)
+            promise?.succeed()
+            return
+        }
 
         let request = exchange.request
         var head = HTTPRequestHead(version: .http1_1, method: request.method, uri: request.target, headers: request.headers)
@@ -191,6 +197,7 @@ final class UpstreamHTTPConnectionHandler: ChannelDuplexHandler {
         guard let exchange = current else { return }
         current = nil
         reader = .awaitingHead
+        exchange.abortHandle?.detach()
         let closing = close || error != nil || owner == nil || !isActive
         if closing {
             disarm()

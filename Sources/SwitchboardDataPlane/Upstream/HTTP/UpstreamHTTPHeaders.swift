@@ -6,6 +6,9 @@ enum UpstreamHTTPHeaders {
     static let sessionID = "Mcp-Session-Id"
     static let protocolVersion = "MCP-Protocol-Version"
     static let lastEventID = "Last-Event-ID"
+    /// 2026-07-28 request headers (spec digest §1.4).
+    static let method = "Mcp-Method"
+    static let name = "Mcp-Name"
     static let acceptBoth = "application/json, text/event-stream"
     static let eventStream = "text/event-stream"
     static let json = "application/json"
@@ -15,6 +18,7 @@ enum UpstreamHTTPHeaders {
     private static let reserved: Set<String> = [
         "host", "content-length", "transfer-encoding", "connection", "keep-alive", "te", "upgrade",
         "content-type", "accept", "accept-encoding", "mcp-session-id", "mcp-protocol-version", "last-event-id",
+        "mcp-method", "mcp-name",
     ]
 
     /// The configured extra headers (`servers.NAME.headers`) in order, minus reserved names and

@@ -64,9 +64,12 @@ extension UpstreamHTTPResponseDelegate {
 package struct UpstreamHTTPExchange: Sendable {
     package var request: UpstreamHTTPRequest
     package var delegate: any UpstreamHTTPResponseDelegate
+    /// Lets the owner close the connection this exchange runs on, to cancel it.
+    package var abortHandle: UpstreamHTTPStream?
 
-    package init(request: UpstreamHTTPRequest, delegate: any UpstreamHTTPResponseDelegate) {
+    package init(request: UpstreamHTTPRequest, delegate: any UpstreamHTTPResponseDelegate, abortHandle: UpstreamHTTPStream? = nil) {
         self.request = request
         self.delegate = delegate
+        self.abortHandle = abortHandle
     }
 }

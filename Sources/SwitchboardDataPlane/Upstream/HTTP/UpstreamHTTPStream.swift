@@ -1,11 +1,17 @@
 import NIOCore
 import Synchronization
 
-/// The handle of a long-lived response on a dedicated connection (an SSE GET stream).
+/// The handle of a response whose connection may be closed to end it: a long-lived stream on a
+/// dedicated connection (an SSE GET stream, a 2026-07-28 listen), or a 2026-07-28 POST on a
+/// pooled connection, where closing the connection is how a request is cancelled (spec digest
+/// §3.1).
 package final class UpstreamHTTPStream: Sendable {
     private struct State {
         var channel: (any Channel)?
         var cancelled = false
+        /// Set on the connection's loop when its exchange ended; the connection may then serve
+        /// another request and must not be closed for this one.
+        var ended = false
     }
 
     private let state = Mutex(State())
@@ -17,10 +23,14 @@ package final class UpstreamHTTPStream: Sendable {
     package func cancel() {
         let channel = state.withLock { state -> (any Channel)? in
             state.cancelled = true
-            defer { state.channel = nil }
-            return state.channel
+            return state.ended ? nil : state.channel
         }
-        channel?.close(promise: nil)
+        guard let channel else { return }
+        // `ended` changes only on the connection's loop, so checking it there again cannot
+        // race with a pooled connection being handed to the next request.
+        channel.eventLoop.execute {
+            if self.state.withLock({ !$0.ended }) { channel.close(promise: nil) }
+        }
     }
 
     /// Records the connection; false when the stream was cancelled while connecting.
@@ -29,6 +39,14 @@ package final class UpstreamHTTPStream: Sendable {
             guard !state.cancelled else { return false }
             state.channel = channel
             return true
+        }
+    }
+
+    /// The exchange ended (called on the connection's loop); a later `cancel` does nothing.
+    func detach() {
+        state.withLock { state in
+            state.ended = true
+            state.channel = nil
         }
     }
 }

@@ -1,0 +1,65 @@
+import Synchronization
+import NIOCore
+import SwitchboardCore
+
+extension Gateway {
+    /// Answers a request with a result the gateway made, shaped for the client's era.
+    func reply(_ message: JSONRPCMessage, result: ByteBuffer, session: DownstreamSession, responder: any DownstreamResponder) {
+        let shaped = session.isModern
+            ? EraShaping.result(result, method: message.method ?? "", for: session, fromModernServer: false, serverInfo: serverInfoJSON)
+            : result
+        session.sendFinal(JSONRPCEncoding.result(id: message.id!, result: shaped), via: responder, method: message.method, isError: false)
+    }
+
+    /// Answers a request with a gateway error.
+    func fail(_ message: JSONRPCMessage, _ error: GatewayError, session: DownstreamSession, responder: any DownstreamResponder) {
+        let (response, status) = errorResponse(error, id: message.id, for: session)
+        session.sendFinal(response, via: responder, method: message.method, isError: true, httpStatus: status)
+    }
+
+    /// The error message and HTTP status for `session`'s era: 2026-07-28 reports a missing
+    /// resource as invalid params (digest §6) and an unknown method with a 404.
+    private func errorResponse(_ error: GatewayError, id: JSONRPCID?, for session: DownstreamSession) -> (ByteBuffer, Int) {
+        guard session.isModern else { return (error.response(id: id), 200) }
+        var code = error.code
+        if code == JSONRPCErrorCode.resourceNotFound { code = JSONRPCErrorCode.invalidParams }
+        let response = code == error.code ? error.response(id: id) : JSONRPCEncoding.error(id: id, code: code, message: error.message, data: error.data)
+        return (response, EraShaping.httpStatus(code: code, for: session))
+    }
+
+    /// Relays a server's response to the client the call currently answers, under that
+    /// client's id and shaped for its era.
+    func deliver(_ response: JSONRPCMessage, of call: CallContext, from server: UpstreamServer) {
+        guard let target = call.target else { return }
+        let session = target.session
+        target.session.finish(call: call)
+        if let result = response.result {
+            let shaped = session.isModern || server.speaksModernEra
+                ? EraShaping.result(result.bytes, method: call.method, for: session, fromModernServer: server.speaksModernEra, serverInfo: serverInfoJSON)
+                : result.bytes
+            session.sendFinal(JSONRPCEncoding.result(id: target.downstreamID, result: shaped), via: target.responder, method: call.method, isError: false)
+        } else if let error = response.error {
+            let (object, code) = EraShaping.error(error, for: session)
+            session.sendFinal(
+                JSONRPCEncoding.error(id: target.downstreamID, errorObject: object), via: target.responder, method: call.method,
+                isError: true, httpStatus: EraShaping.httpStatus(code: code, for: session)
+            )
+        }
+    }
+
+    /// Ends the call's current client request with a gateway error.
+    func fail(_ call: CallContext, _ error: GatewayError) {
+        guard let target = call.target else { return }
+        target.session.finish(call: call)
+        let (response, status) = errorResponse(error, id: target.downstreamID, for: target.session)
+        target.session.sendFinal(response, via: target.responder, method: call.method, isError: true, httpStatus: status)
+    }
+}
+
+extension UpstreamServer {
+    /// Whether the server was last reached as a 2026-07-28 server (its results carry
+    /// `resultType` and cache hints; it asks for input through `input_required`).
+    var speaksModernEra: Bool {
+        era == .modern
+    }
+}

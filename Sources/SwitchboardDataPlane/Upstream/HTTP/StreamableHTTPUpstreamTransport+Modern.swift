@@ -1,0 +1,88 @@
+package import NIOCore
+import NIOHTTP1
+package import SwitchboardCore
+import Synchronization
+
+/// Streamable HTTP toward a 2026-07-28 server (spec digest §1.4): stateless POSTs with the
+/// version, method and name in headers, cancel by closing the request's connection, and no
+/// resumption (a stream that ends early loses its request).
+extension StreamableHTTPUpstreamTransport {
+    package func prepare(era: UpstreamEra) {
+        let previous = state.withLock { state -> GetStreamState? in
+            guard state.era != era else { return nil }
+            state.era = era
+            guard era == .modern else { return nil }
+            // Whatever a legacy handshake left behind has no meaning to a modern server.
+            return Self.forgetSession(&state)
+        }
+        if let previous { Self.stop(previous) }
+    }
+
+    package func sendRequest(_ message: ByteBuffer, correlation: UInt64, routing: UpstreamRequestRouting) -> EventLoopFuture<Void> {
+        guard state.withLock({ $0.era }) == .modern else { return send(message, correlation: correlation) }
+        return sendModern(message, correlation: correlation, routing: routing)
+    }
+
+    package func abort(correlation: UInt64) -> Bool {
+        let (era, handle) = state.withLock { state in (state.era, state.aborts.removeValue(forKey: correlation)) }
+        guard era == .modern else { return false }
+        handle?.cancel()
+        return true
+    }
+
+    /// One modern POST. A `subscriptions/listen` lasts as long as the server keeps it open, so
+    /// it gets a connection of its own without a read timeout instead of holding a pooled one.
+    func sendModern(_ message: ByteBuffer, correlation: UInt64?, routing: UpstreamRequestRouting?) -> EventLoopFuture<Void> {
+        guard !state.withLock({ $0.closed }) else {
+            return eventLoop.makeFailedFuture(UpstreamTransportError.notConnected)
+        }
+        var headers = HTTPHeaders()
+        headers.add(name: "Content-Type", value: UpstreamHTTPHeaders.json)
+        headers.add(name: "Accept", value: UpstreamHTTPHeaders.acceptBoth)
+        headers.add(name: UpstreamHTTPHeaders.protocolVersion, value: ProtocolRevision.latestModern)
+        if let routing {
+            headers.add(name: UpstreamHTTPHeaders.method, value: routing.method)
+            if let name = routing.name { headers.add(name: UpstreamHTTPHeaders.name, value: MCPHeaderValue.encode(name)) }
+        }
+        headers.add(contentsOf: extraHeaders)
+        let isListen = routing?.method == MCPMethod.subscriptionsListen
+        let request = UpstreamHTTPRequest(
+            method: .POST,
+            target: endpoint.pathAndQuery,
+            headers: headers,
+            body: message,
+            readTimeout: isListen ? nil : TimeAmount(max(timeouts.request, timeouts.initialize))
+        )
+        let postClient = isListen ? client : clients.forCurrentLoop()
+        let promise = postClient.eventLoop.makePromise(of: Void.self)
+        let response = StreamableHTTPPostResponse(
+            transport: self,
+            origin: correlation.map { .postStream(correlation: $0) } ?? .sharedStream,
+            sentSessionID: false,
+            modern: true,
+            promise: promise
+        )
+        guard let correlation else {
+            postClient.execute(request, delegate: response)
+            return promise.futureResult
+        }
+        // Registered before the request starts, so even an instant failure finds it to remove.
+        let handle = UpstreamHTTPStream()
+        state.withLock { $0.aborts[correlation] = handle }
+        if isListen {
+            postClient.openStream(request, delegate: response, handle: handle)
+        } else {
+            postClient.execute(request, delegate: response, abortHandle: handle)
+        }
+        return promise.futureResult
+    }
+
+    /// A modern request's response ended, answered or not.
+    func modernRequestEnded(correlation: UInt64, answered: Bool) {
+        let delegate = state.withLock { state -> (any UpstreamTransportDelegate)? in
+            state.aborts.removeValue(forKey: correlation)
+            return state.closed ? nil : state.delegate
+        }
+        if !answered { delegate?.upstreamTransport(requestEnded: correlation) }
+    }
+}

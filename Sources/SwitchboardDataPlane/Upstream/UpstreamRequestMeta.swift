@@ -1,0 +1,16 @@
+package import NIOCore
+
+/// What a modern (2026-07-28) server needs to know about the client a request is made for
+/// (spec digest §2.2, §4.3): its capabilities and the log level it asked for. Ignored for
+/// legacy servers, whose session was declared once at `initialize`.
+package struct UpstreamRequestMeta: Sendable {
+    /// The downstream client's capabilities as a JSON object; nil declares none (`{}`).
+    package var clientCapabilities: ByteBuffer?
+    /// `io.modelcontextprotocol/logLevel`; nil asks for no `notifications/message`.
+    package var logLevel: String?
+
+    package init(clientCapabilities: ByteBuffer? = nil, logLevel: String? = nil) {
+        self.clientCapabilities = clientCapabilities
+        self.logLevel = logLevel
+    }
+}

@@ -1,0 +1,123 @@
+import Foundation
+import Logging
+import NIOCore
+import Synchronization
+import SwitchboardCore
+import SwitchboardDataPlane
+import SwitchboardTesting
+import Testing
+
+/// `UpstreamServer` against a scripted 2026-07-28 Streamable HTTP server: discovery, the
+/// per-request `_meta`, the local `logging/setLevel`, cancel by closing the POST, and the
+/// listen stream that is re-opened when it drops (spec digest §1.4, §1.6, §2.2, §3.1).
+@Suite("UpstreamServer, 2026-07-28 over HTTP", .timeLimit(.minutes(1)))
+struct ModernUpstreamServerTests {
+    /// What the scripted server saw and holds.
+    final class Script: Sendable {
+        struct State {
+            var listens = 0
+            var listenStream: TestHTTPResponder?
+            var slow: TestHTTPResponder?
+        }
+
+        let state = Mutex(State())
+
+        func handle(_ request: TestHTTPRequest, _ responder: TestHTTPResponder) {
+            let body = (try? JSONSerialization.jsonObject(with: Data(request.body.utf8))) as? [String: Any] ?? [:]
+            let id = body["id"].map { "\($0)" } ?? "null"
+            let params = body["params"] as? [String: Any] ?? [:]
+            switch request.header("Mcp-Method") {
+            case "server/discover":
+                responder.json(#"{"jsonrpc":"2.0","id":\#(id),"result":{"resultType":"complete","supportedVersions":["2026-07-28"],"capabilities":{"tools":{"listChanged":true}},"instructions":"hi","_meta":{"io.modelcontextprotocol/serverInfo":{"name":"scripted","version":"9"}},"ttlMs":0,"cacheScope":"public"}}"#)
+            case "subscriptions/listen":
+                let count = state.withLock { s -> Int in
+                    s.listens += 1
+                    s.listenStream = responder
+                    return s.listens
+                }
+                responder.startEventStream()
+                responder.event(#"{"jsonrpc":"2.0","method":"notifications/subscriptions/acknowledged","params":{"notifications":{"toolsListChanged":true},"_meta":{"io.modelcontextprotocol/subscriptionId":\#(id)}}}"#)
+                // The first listen drops at once: the server must get another one.
+                if count == 1 { responder.after(milliseconds: 50) { responder.closeConnection() } }
+            case "tools/call" where params["name"] as? String == "slow":
+                state.withLock { $0.slow = responder }
+                responder.startEventStream()
+            default:
+                // Echo the params, so the test sees what the server got.
+                let echoed = (try? JSONSerialization.data(withJSONObject: params)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+                responder.json(#"{"jsonrpc":"2.0","id":\#(id),"result":{"resultType":"complete","echo":\#(echoed)}}"#)
+            }
+        }
+    }
+
+    final class Events: UpstreamEventsDelegate {
+        let notifications = Mutex<[String]>([])
+        func upstream(_ server: UpstreamServer, sentNotification message: JSONRPCMessage) {
+            notifications.withLock { $0.append(message.method ?? "") }
+        }
+        func upstream(_ server: UpstreamServer, sentRequest message: JSONRPCMessage, observer: (any UpstreamCallObserver)?) {}
+        func upstreamBecameReady(_ server: UpstreamServer, restarted: Bool) {}
+    }
+
+    @Test("discovers, stamps _meta and headers, answers setLevel itself, cancels by closing, keeps a listen open")
+    func modernSession() async throws {
+        try await withEventLoops { loop, group in
+            let script = Script()
+            let server = try await TestHTTPServer.start(group: group) { request, responder in script.handle(request, responder) }
+            let config = ServerConfig(name: "m", transport: .streamableHTTP(HTTPEndpoint(host: "127.0.0.1", port: server.port, pathAndQuery: "/mcp")))
+            let transport = UpstreamTransportFactory.make(config, loop, Logger(label: "test"))
+            let upstream = UpstreamServer(config: config, transport: transport, eventLoop: loop, logger: Logger(label: "test"), clientVersion: "1.0")
+            let events = Events()
+            upstream.setDelegate(events)
+            upstream.start()
+            try await eventually { upstream.isReady }
+            #expect(upstream.era == .modern)
+            #expect(upstream.status.protocolVersion == "2026-07-28")
+            #expect(upstream.initializeResult?["serverInfo"]?["name"]?.string == "scripted")
+            #expect(upstream.initializeResult?["instructions"]?.string == "hi")
+
+            // A call: the client's capabilities and progress token travel in _meta.
+            let caps = ByteBuffer(string: #"{"sampling":{}}"#)
+            let (_, call) = upstream.request(method: "tools/call", observer: nil, on: loop, meta: UpstreamRequestMeta(clientCapabilities: caps)) { id in
+                ByteBuffer(string: #"{"name":"echo","arguments":{},"_meta":{"progressToken":\#(id)}}"#)
+            }
+            let echoed = try #require(try await call.get().result?["echo"])
+            #expect(echoed["_meta"]?[MCPMeta.clientCapabilities]?["sampling"] != nil)
+            #expect(echoed["_meta"]?[MCPMeta.clientInfo]?["name"]?.string == "switchboard")
+            #expect(echoed["_meta"]?["progressToken"]?.int != nil)
+            let posted = try #require(server.requests.last { $0.header("Mcp-Method") == "tools/call" })
+            #expect(posted.header("Mcp-Name") == "echo")
+            #expect(posted.header("MCP-Protocol-Version") == "2026-07-28")
+
+            // logging/setLevel never reaches the server; the level rides on later requests.
+            let (_, setLevel) = upstream.request(method: "logging/setLevel", observer: nil, on: loop) { _ in ByteBuffer(string: #"{"level":"debug"}"#) }
+            #expect(try await setLevel.get().result?.rawText == "{}")
+            #expect(!server.requests.contains { $0.header("Mcp-Method") == "logging/setLevel" })
+            let (_, list) = upstream.request(method: "tools/list", observer: nil, on: loop) { _ in nil }
+            #expect(try await list.get().result?["echo"]?["_meta"]?[MCPMeta.logLevel]?.string == "debug")
+
+            // The listen that dropped is opened again; a list change on it reaches the gateway.
+            try await eventually(timeout: .seconds(5)) { script.state.withLock { $0.listens } >= 2 }
+            let listen = try #require(server.requests.last { $0.header("Mcp-Method") == "subscriptions/listen" })
+            #expect(listen.body.contains(#""notifications":{"toolsListChanged":true}"#))
+            try await Task.sleep(for: .milliseconds(50))
+            let stream = try #require(script.state.withLock { $0.listenStream })
+            stream.event(#"{"jsonrpc":"2.0","method":"notifications/tools/list_changed","params":{"_meta":{"io.modelcontextprotocol/subscriptionId":1}}}"#)
+            try await eventually { events.notifications.withLock { $0.contains("notifications/tools/list_changed") } }
+            #expect(!events.notifications.withLock { $0.contains("notifications/subscriptions/acknowledged") })
+
+            // Cancelling a call closes its POST; no notifications/cancelled is sent.
+            let (slowID, slow) = upstream.request(method: "tools/call", observer: nil, on: loop) { _ in ByteBuffer(string: #"{"name":"slow"}"#) }
+            try await eventually { script.state.withLock { $0.slow != nil } }
+            let held = try #require(script.state.withLock { $0.slow })
+            upstream.cancel(id: slowID, reason: "test")
+            await #expect(throws: UpstreamError.cancelled) { try await slow.get() }
+            try await eventually { !held.isConnected }
+            #expect(!server.requests.contains { $0.body.contains("notifications/cancelled") })
+            #expect(!server.requests.contains { $0.method != "POST" })
+
+            try await upstream.stop().get()
+            try await server.shutdown()
+        }
+    }
+}
