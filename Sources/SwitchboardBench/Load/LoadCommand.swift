@@ -20,6 +20,14 @@ struct LoadCommand: AsyncParsableCommand {
         case toolsList = "tools/list"
     }
 
+    /// How the client speaks MCP (spec digest §1.3, §1.4).
+    enum Era: String, ExpressibleByArgument, CaseIterable {
+        /// `initialize`, then every request within the session it opened.
+        case legacy
+        /// 2026-07-28: stateless requests, each carrying its version and capabilities.
+        case modern
+    }
+
     @Option(help: "The MCP endpoint, e.g. http://127.0.0.1:8080/mcp.")
     var url: String
 
@@ -50,8 +58,17 @@ struct LoadCommand: AsyncParsableCommand {
     @Flag(help: "Add params._meta.progressToken to every request (for the stream tool).")
     var progressToken = false
 
-    @Option(help: "The protocol revision offered in initialize.")
-    var protocolVersion = "2025-11-25"
+    @Option(help: ArgumentHelp(
+        "legacy: initialize, then requests within the session; modern: stateless 2026-07-28 requests (no initialize, no session).",
+        discussion: "Default: modern when --protocol-version names a 2026 revision, otherwise legacy."
+    ))
+    var era: Era?
+
+    @Option(
+        name: [.customLong("protocol-version"), .customLong("protocol")],
+        help: "The revision offered in initialize (legacy) or carried by every request (modern); default 2025-11-25, or 2026-07-28 for --era modern."
+    )
+    var protocolVersion: String?
 
     @Option(help: "An extra request header, 'Name: value'; repeatable.")
     var header: [String] = []
@@ -65,16 +82,61 @@ struct LoadCommand: AsyncParsableCommand {
         guard duration > 0, duration <= 86_400 else { throw ValidationError("--duration must be more than 0 seconds") }
         guard warmup >= 0, warmup <= 86_400 else { throw ValidationError("--warmup must be 0 seconds or more") }
         if let rate { guard rate > 0, rate.isFinite else { throw ValidationError("--rate must be more than 0") } }
+        if let protocolVersion, let era, (era == .modern) != ProtocolRevision.modern.contains(protocolVersion) {
+            throw ValidationError("--protocol-version \(protocolVersion) is not a revision of the \(era.rawValue) era")
+        }
+        if resolvedEra == .modern, sessions != 1 {
+            throw ValidationError("--sessions: a 2026-07-28 client has no sessions")
+        }
+    }
+
+    private var resolvedEra: Era {
+        era ?? (protocolVersion.map(ProtocolRevision.modern.contains) == true ? .modern : .legacy)
+    }
+
+    private var resolvedVersion: String {
+        protocolVersion ?? (resolvedEra == .modern ? ProtocolRevision.latestModern : "2025-11-25")
     }
 
     func run() async throws {
         let endpoint = try BenchURL(parsing: url)
         let headers = try header.map { (text: String) throws(BenchError) in try HeaderArgument(parsing: text) }
         let params = try requestParams()
-        let client = HandshakeClient(url: endpoint, headers: headers, group: BenchEventLoops.group)
-        let opener = SessionOpener(client: client, protocolVersion: protocolVersion)
+        let modern = resolvedEra == .modern
+        let envelope = modern ? ModernEnvelope(version: resolvedVersion, method: method.rawValue, name: method == .toolsCall ? tool : nil) : nil
+        let resultCheck = ResultShapeCheck.forRun(modern: modern, method: method.rawValue)
+        let opened: [MCPSession] = if envelope == nil {
+            try await openSessions(endpoint, headers: headers)
+        } else {
+            [MCPSession(id: nil, protocolVersion: resolvedVersion)]
+        }
 
-        // The first session also tells whether the server keeps sessions at all.
+        let encoder = MCPRequestEncoder(
+            url: endpoint, sessions: opened, headers: headers, method: method.rawValue, params: params,
+            progressToken: progressToken, envelope: envelope
+        )
+        if let envelope {
+            try await checkFirstRequest(endpoint, headers: headers + envelope.headers, encoder: encoder, resultCheck: resultCheck)
+        }
+        let plan = LoadPlan(url: endpoint, encoder: encoder, connections: connections, rate: rate, resultCheck: resultCheck)
+        let run = LoadRun(plan: plan, warmup: Self.time(warmup), duration: Self.time(duration), group: BenchEventLoops.group)
+        let outcome = try await run.run()
+        let report = LoadReport(
+            tally: outcome.tally,
+            durationSeconds: outcome.measuredSeconds,
+            sessions: opened[0].id == nil ? 0 : opened.count,
+            connections: connections,
+            rate: rate,
+            cpu: outcome.cpu
+        )
+        print(json ? report.jsonLine : "switchboard-bench load \(url) \(method.rawValue)\(modern ? " (\(resolvedVersion), stateless)" : "")\n" + report.summary)
+    }
+
+    /// Opens `--sessions` sessions; the first also tells whether the server keeps sessions at
+    /// all (a sessionless server gets every request without one).
+    private func openSessions(_ endpoint: BenchURL, headers: [HeaderArgument]) async throws -> [MCPSession] {
+        let client = HandshakeClient(url: endpoint, headers: headers, group: BenchEventLoops.group)
+        let opener = SessionOpener(client: client, protocolVersion: resolvedVersion)
         let first: MCPSession
         do {
             first = try await client.withConnection { try await opener.openOne(on: &$0) }
@@ -89,22 +151,26 @@ struct LoadCommand: AsyncParsableCommand {
             }
             opened += more.sessions
         }
+        return opened
+    }
 
-        let encoder = MCPRequestEncoder(
-            url: endpoint, sessions: opened, headers: headers, method: method.rawValue, params: params, progressToken: progressToken
-        )
-        let plan = LoadPlan(url: endpoint, encoder: encoder, connections: connections, rate: rate)
-        let run = LoadRun(plan: plan, warmup: Self.time(warmup), duration: Self.time(duration), group: BenchEventLoops.group)
-        let outcome = try await run.run()
-        let report = LoadReport(
-            tally: outcome.tally,
-            durationSeconds: outcome.measuredSeconds,
-            sessions: first.id == nil ? 0 : opened.count,
-            connections: connections,
-            rate: rate,
-            cpu: outcome.cpu
-        )
-        print(json ? report.jsonLine : "switchboard-bench load \(url) \(method.rawValue)\n" + report.summary)
+    /// A 2026-07-28 run has no handshake to fail on, so one request goes first: a server that
+    /// refuses the envelope stops the run with its reason instead of a run of identical errors.
+    private func checkFirstRequest(_ endpoint: BenchURL, headers: [HeaderArgument], encoder: MCPRequestEncoder, resultCheck: ResultShapeCheck) async throws {
+        let client = HandshakeClient(url: endpoint, headers: headers, group: BenchEventLoops.group)
+        let session = MCPSession(id: nil, protocolVersion: resolvedVersion)
+        let answer: HandshakeConnection.Answer
+        do {
+            answer = try await client.withConnection { try await $0.post(encoder.body(id: 0), session: session, expectedID: 0) }
+        } catch {
+            throw BenchError("cannot start against \(url): \(error)")
+        }
+        guard case .response(let result) = answer.outcome else {
+            throw BenchError("cannot start against \(url): the first 2026-07-28 \(method.rawValue) failed: \(answer.outcome.errorText ?? "no result")")
+        }
+        if let problem = resultCheck.problem(in: result) {
+            throw BenchError("cannot start against \(url): \(problem)")
+        }
     }
 
     /// The `params` members after `_meta`, checked once so no request carries broken JSON.

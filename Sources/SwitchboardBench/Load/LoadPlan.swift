@@ -10,12 +10,23 @@ struct LoadPlan: Sendable {
     /// An unanswered request fails after this long, and its connection is replaced.
     let requestTimeout: TimeAmount
     let connectTimeout: TimeAmount
+    /// What every answered call's result is checked for.
+    let resultCheck: ResultShapeCheck
 
-    init(url: BenchURL, encoder: MCPRequestEncoder, connections: Int, rate: Double?, requestTimeout: TimeAmount = .seconds(10), connectTimeout: TimeAmount = .seconds(5)) {
+    init(
+        url: BenchURL,
+        encoder: MCPRequestEncoder,
+        connections: Int,
+        rate: Double?,
+        resultCheck: ResultShapeCheck = .none,
+        requestTimeout: TimeAmount = .seconds(10),
+        connectTimeout: TimeAmount = .seconds(5)
+    ) {
         self.url = url
         self.encoder = encoder
         self.connections = connections
         self.rate = rate
+        self.resultCheck = resultCheck
         self.requestTimeout = requestTimeout
         self.connectTimeout = connectTimeout
     }

@@ -164,6 +164,8 @@ final class LoadWorker {
         let now = NIODeadline.now()
         if let error = outcome.errorText {
             recorder.tally.recordError(error, at: now)
+        } else if case .response(let result) = outcome, let problem = plan.resultCheck.problem(in: result) {
+            recorder.tally.recordError(problem, at: now)
         } else {
             recorder.tally.recordSuccess(latency: now - flight.intended, at: now)
         }

@@ -5,7 +5,8 @@ import SwitchboardCore
 /// Streamable HTTP on `/mcp` for the bench upstream, one connection per instance. Sits right
 /// after NIO's request decoder and writes whole raw responses (`BenchHTTPResponse`): every
 /// answer is ready as soon as its request is read, so responses leave in request order even
-/// when a client pipelines, and no response encoder or pipelining handler is needed.
+/// when a client pipelines, and no response encoder or pipelining handler is needed. Which
+/// era a POST belongs to, and whether it is served, is `BenchEraGate`'s call.
 final class BenchHTTPHandler: ChannelInboundHandler {
     typealias InboundIn = HTTPServerRequestPart
     typealias OutboundOut = ByteBuffer
@@ -14,13 +15,15 @@ final class BenchHTTPHandler: ChannelInboundHandler {
     static let maxBodyBytes = 16 * 1024 * 1024
 
     private let responder: BenchResponder
+    private let gate: BenchEraGate
     private let sessions: BenchSessionIDs
     private var head: HTTPRequestHead?
     private var body: ByteBuffer?
     private var refused = false
 
-    init(responder: BenchResponder, sessions: BenchSessionIDs) {
+    init(responder: BenchResponder, gate: BenchEraGate, sessions: BenchSessionIDs) {
         self.responder = responder
+        self.gate = gate
         self.sessions = sessions
     }
 
@@ -65,9 +68,11 @@ final class BenchHTTPHandler: ChannelInboundHandler {
         let allocator = context.channel.allocator
         let out: ByteBuffer
         let path = head.uri.utf8.firstIndex(of: UInt8(ascii: "?")).map { head.uri[..<$0] } ?? Substring(head.uri)
+        // A 2026-07-28-only server mints no sessions and ignores the header (spec digest §1.4).
+        let sessionID = gate.era == .modern ? nil : head.headers.first(name: "mcp-session-id")
         if path != "/mcp" {
             out = BenchHTTPResponse.status("404 Not Found", connection: connection, allocator: allocator)
-        } else if let id = head.headers.first(name: "mcp-session-id"), !sessions.isKnown(id) {
+        } else if let id = sessionID, !sessions.isKnown(id) {
             out = BenchHTTPResponse.status(
                 "404 Not Found",
                 json: JSONRPCEncoding.error(id: nil, code: JSONRPCErrorCode.invalidRequest, message: "Session not found"),
@@ -77,8 +82,8 @@ final class BenchHTTPHandler: ChannelInboundHandler {
         } else {
             switch head.method {
             case .POST:
-                out = post(body, connection: connection, allocator: allocator)
-            case .DELETE:
+                out = post(body, headers: head.headers, inSession: sessionID != nil, connection: connection, allocator: allocator)
+            case .DELETE where gate.era != .modern:
                 out = BenchHTTPResponse.status("200 OK", connection: connection, allocator: allocator)
             default:
                 out = BenchHTTPResponse.status(
@@ -94,7 +99,9 @@ final class BenchHTTPHandler: ChannelInboundHandler {
         }
     }
 
-    private func post(_ body: ByteBuffer, connection: BenchHTTPResponse.Connection, allocator: ByteBufferAllocator) -> ByteBuffer {
+    private func post(
+        _ body: ByteBuffer, headers: HTTPHeaders, inSession: Bool, connection: BenchHTTPResponse.Connection, allocator: ByteBufferAllocator
+    ) -> ByteBuffer {
         let message: JSONRPCMessage
         do {
             message = try JSONRPCMessage.parse(body)
@@ -102,7 +109,14 @@ final class BenchHTTPHandler: ChannelInboundHandler {
             let answer = JSONRPCEncoding.error(id: nil, code: error.code, message: error.message)
             return BenchHTTPResponse.status("400 Bad Request", json: answer, connection: connection, allocator: allocator)
         }
-        switch responder.reply(to: message) {
+        let modern: Bool
+        switch gate.admit(message, headers: headers, inSession: inSession) {
+        case .legacy: modern = false
+        case .modern: modern = true
+        case .refuse(let refusal):
+            return BenchHTTPResponse.status(refusal.status, json: refusal.body, connection: connection, allocator: allocator)
+        }
+        switch responder.reply(to: message, modern: modern) {
         case .accepted:
             return BenchHTTPResponse.status("202 Accepted", connection: connection, allocator: allocator)
         case .message(let answer):

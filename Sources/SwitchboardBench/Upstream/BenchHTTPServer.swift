@@ -8,11 +8,13 @@ struct BenchHTTPServer {
     let host: String
     let port: Int
     let responder: BenchResponder
+    let gate: BenchEraGate
 
     /// Binds, prints `READY <port>` on stderr, and serves until the process is stopped.
     func run() async throws {
         let sessions = BenchSessionIDs()
         let responder = self.responder
+        let gate = self.gate
         let channel: any Channel
         do {
             channel = try await ServerBootstrap(group: BenchEventLoops.group)
@@ -23,7 +25,7 @@ struct BenchHTTPServer {
                     channel.eventLoop.makeCompletedFuture {
                         try channel.pipeline.syncOperations.addHandlers([
                             ByteToMessageHandler(HTTPRequestDecoder(leftOverBytesStrategy: .dropBytes)),
-                            BenchHTTPHandler(responder: responder, sessions: sessions),
+                            BenchHTTPHandler(responder: responder, gate: gate, sessions: sessions),
                         ])
                     }
                 }

@@ -4,6 +4,8 @@ import SwitchboardCore
 /// Answers the MCP methods a benchmark needs. The envelope is scanned (`JSONRPCMessage`), and the
 /// answer is pre-encoded bytes with the request id (and, for `echo`, the text argument) spliced
 /// in as their original JSON, so this server stays far cheaper per request than what it measures.
+/// A 2026-07-28 request (as `BenchEraGate` judged it) gets the same answers with that
+/// revision's members added: `resultType`, and cache hints on lists (spec digest §2.2, §7.2).
 struct BenchResponder: Sendable {
     static let revisions = ["2025-03-26", "2025-06-18", "2025-11-25"]
     /// Caps `stream`'s `count` so one request cannot make the server buffer without bound.
@@ -11,27 +13,44 @@ struct BenchResponder: Sendable {
 
     let serverName: String
     let catalogue: BenchToolCatalogue
+    /// The `server/discover` result, encoded once.
+    private let discoverResult: String
 
     init(serverName: String, tools: Int, pageSize: Int) {
         self.serverName = serverName
         self.catalogue = BenchToolCatalogue(count: tools, pageSize: pageSize)
+        discoverResult = Self.discover(serverName: serverName)
     }
 
-    func reply(to message: JSONRPCMessage) -> BenchReply {
-        guard message.kind == .request, let id = message.id, let method = message.method else { return .accepted }
+    /// The methods a 2026-07-28 request may name here; anything else is not found.
+    static func servesModern(_ method: String) -> Bool {
         switch method {
-        case MCPMethod.toolsCall: return call(id, message.params)
-        case MCPMethod.toolsList: return list(id, message.params)
-        case MCPMethod.ping: return .message(Self.response(id, #"{}"#))
-        case MCPMethod.initialize: return .message(initialize(id, message.params))
-        default: return .message(JSONRPCEncoding.error(id: id, code: JSONRPCErrorCode.methodNotFound, message: "Method not found: \(method)"))
+        case MCPMethod.toolsCall, MCPMethod.toolsList, MCPMethod.serverDiscover: true
+        default: false
         }
     }
 
-    private func call(_ id: JSONRPCID, _ params: JSONView?) -> BenchReply {
+    func reply(to message: JSONRPCMessage, modern: Bool) -> BenchReply {
+        guard message.kind == .request, let id = message.id, let method = message.method else { return .accepted }
+        guard !modern || Self.servesModern(method) else { return .message(notFound(id, method)) }
+        switch method {
+        case MCPMethod.toolsCall: return call(id, message.params, modern: modern)
+        case MCPMethod.toolsList: return list(id, message.params, modern: modern)
+        case MCPMethod.serverDiscover where modern: return .message(Self.response(id, discoverResult))
+        case MCPMethod.ping: return .message(Self.response(id, #"{}"#))
+        case MCPMethod.initialize: return .message(initialize(id, message.params))
+        default: return .message(notFound(id, method))
+        }
+    }
+
+    private func notFound(_ id: JSONRPCID, _ method: String) -> ByteBuffer {
+        JSONRPCEncoding.error(id: id, code: JSONRPCErrorCode.methodNotFound, message: "Method not found: \(method)")
+    }
+
+    private func call(_ id: JSONRPCID, _ params: JSONView?, modern: Bool) -> BenchReply {
         let name = params?["name"]?.string ?? ""
         let arguments = params?["arguments"]
-        if name == "stream" { return stream(id, arguments: arguments, token: params?["_meta"]?["progressToken"]) }
+        if name == "stream" { return stream(id, arguments: arguments, token: params?["_meta"]?["progressToken"], modern: modern) }
         guard name == "echo" || name.hasPrefix("tool_") else {
             return .message(JSONRPCEncoding.error(id: id, code: JSONRPCErrorCode.invalidParams, message: "Unknown tool: \(name)"))
         }
@@ -40,11 +59,11 @@ struct BenchResponder: Sendable {
         var out = Self.responsePrefix(id, capacity: 64 + (text?.readableBytes ?? 2))
         out.writeStaticString(#"{"content":[{"type":"text","text":"#)
         if let text { out.writeImmutableBuffer(text) } else { out.writeStaticString(#""""#) }
-        out.writeStaticString("}]}}")
+        out.writeStaticString(modern ? #"}],"resultType":"complete"}}"# : "}]}}")
         return .message(out)
     }
 
-    private func stream(_ id: JSONRPCID, arguments: JSONView?, token: JSONView?) -> BenchReply {
+    private func stream(_ id: JSONRPCID, arguments: JSONView?, token: JSONView?, modern: Bool) -> BenchReply {
         let count = arguments?["count"]?.int ?? 0
         guard (0...Self.maxStreamCount).contains(count) else {
             return .message(JSONRPCEncoding.error(id: id, code: JSONRPCErrorCode.invalidParams, message: "count must be 0…\(Self.maxStreamCount)"))
@@ -62,19 +81,52 @@ struct BenchResponder: Sendable {
                 messages.append(n)
             }
         }
-        messages.append(Self.response(id, #"{"content":[{"type":"text","text":"streamed \#(count)"}]}"#))
+        let complete = modern ? #","resultType":"complete""# : ""
+        messages.append(Self.response(id, #"{"content":[{"type":"text","text":"streamed \#(count)"}]\#(complete)}"#))
         return .stream(messages)
     }
 
-    private func list(_ id: JSONRPCID, _ params: JSONView?) -> BenchReply {
+    private func list(_ id: JSONRPCID, _ params: JSONView?, modern: Bool) -> BenchReply {
         let cursor = params?["cursor"]?.string
         guard let page = catalogue.page(cursor: cursor) else {
             return .message(JSONRPCEncoding.error(id: id, code: JSONRPCErrorCode.invalidParams, message: "Invalid cursor"))
         }
-        var out = Self.responsePrefix(id, capacity: page.readableBytes + 40)
-        out.writeImmutableBuffer(page)
+        var out = Self.responsePrefix(id, capacity: page.readableBytes + 100)
+        if modern {
+            // The page object without its closing brace, then the members 2026-07-28 adds. The
+            // catalogue never changes, but ttlMs 0 makes no promise the bench does not test.
+            out.writeImmutableBuffer(page.getSlice(at: page.readerIndex, length: page.readableBytes - 1)!)
+            out.writeStaticString(#","resultType":"complete","ttlMs":0,"cacheScope":"public"}"#)
+        } else {
+            out.writeImmutableBuffer(page)
+        }
         out.writeStaticString("}")
         return .message(out)
+    }
+
+    /// A `DiscoverResult` (spec digest §2.3). Only `tools`: without `listChanged` a gateway
+    /// has no reason to hold a `subscriptions/listen` stream open, which this server lacks.
+    private static func discover(serverName: String) -> String {
+        var w = JSONWriter()
+        w.beginObject()
+        w.field("resultType", "complete")
+        w.key("supportedVersions")
+        w.beginArray()
+        for version in ProtocolRevision.modern { w.string(version) }
+        w.endArray()
+        w.field("capabilities", raw: #"{"tools":{}}"#)
+        w.key("_meta")
+        w.beginObject()
+        w.key(MCPMeta.serverInfo)
+        w.beginObject()
+        w.field("name", serverName)
+        w.field("version", "1.0.0")
+        w.endObject()
+        w.endObject()
+        w.field("ttlMs", 0)
+        w.field("cacheScope", "public")
+        w.endObject()
+        return String(buffer: w.buffer)
     }
 
     private func initialize(_ id: JSONRPCID, _ params: JSONView?) -> ByteBuffer {

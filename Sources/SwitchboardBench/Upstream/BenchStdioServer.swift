@@ -16,9 +16,11 @@ struct BenchStdioServer {
     static let maxFrameBytes = 16 * 1024 * 1024
 
     let responder: BenchResponder
+    let gate: BenchEraGate
 
     func run() async throws {
         let responder = self.responder
+        let gate = self.gate
         let channel: any Channel
         do {
             channel = try await NIOPipeBootstrap(group: BenchEventLoops.group)
@@ -26,7 +28,7 @@ struct BenchStdioServer {
                     channel.eventLoop.makeCompletedFuture {
                         try channel.pipeline.syncOperations.addHandlers([
                             ByteToMessageHandler(LineFrameDecoder(maxFrameBytes: Self.maxFrameBytes)),
-                            BenchStdioHandler(responder: responder),
+                            BenchStdioHandler(responder: responder, gate: gate),
                         ])
                     }
                 }

@@ -28,6 +28,9 @@ struct UpstreamCommand: AsyncParsableCommand {
     @Option(help: "tools/list page size; 0 lists everything on one page.")
     var pageSize = 0
 
+    @Option(help: "legacy (2025: initialize and sessions), modern (2026-07-28 only: server/discover, stateless requests) or both.")
+    var era: BenchEra = .legacy
+
     func validate() throws {
         guard tools >= 1, tools <= 100_000 else { throw ValidationError("--tools must be 1…100000") }
         guard pageSize >= 0 else { throw ValidationError("--page-size must be 0 or more") }
@@ -37,9 +40,10 @@ struct UpstreamCommand: AsyncParsableCommand {
     func run() async throws {
         StandardError.exitCleanlyOnTermination()
         let responder = BenchResponder(serverName: name, tools: tools, pageSize: pageSize)
+        let gate = BenchEraGate(era: era)
         switch transport {
-        case .http: try await BenchHTTPServer(host: host, port: port, responder: responder).run()
-        case .stdio: try await BenchStdioServer(responder: responder).run()
+        case .http: try await BenchHTTPServer(host: host, port: port, responder: responder, gate: gate).run()
+        case .stdio: try await BenchStdioServer(responder: responder, gate: gate).run()
         }
     }
 }
