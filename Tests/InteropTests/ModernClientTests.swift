@@ -151,6 +151,21 @@ extension Interop {
             #expect(Self.result(resumed)?["resultType"] as? String == "complete", "\(resumed.body)")
             #expect(resumed.body.contains("answer: 42"), "\(resumed.body)")
 
+            // A state resumes once; a retry with other arguments is not the request it was given for.
+            let replay = try await retry(a, id: 21, key: key1, state: state1)
+            #expect(replay.errorCode == JSONRPCErrorCode.invalidParams, "\(replay.body)")
+            #expect(replay.body.contains("already used"), "\(replay.body)")
+            let (keyX, stateX) = try await ask(a, id: 22)
+            let otherArguments = call.replacingOccurrences(of: "Q?", with: "Other?").replacingOccurrences(of: "ID", with: "23")
+                .replacingOccurrences(of: "EXTRA", with: #","inputResponses":{"\#(keyX)":{"action":"accept","content":{"answer":"1"}}},"requestState":"\#(stateX)""#)
+            let mismatched = try await RawHTTP(url: a.url).post(otherArguments, headers: headers)
+            #expect(mismatched.body.contains("belongs to another request"), "\(mismatched.body)")
+            // While that call waits, another call's question goes to that other call.
+            let (key24, state24) = try await ask(a, id: 24)
+            #expect(try await retry(a, id: 26, key: key24, state: state24).body.contains("answer: 42"))
+            let finished = try await retry(a, id: 25, key: keyX, state: stateX)
+            #expect(finished.body.contains("answer: 42"), "\(finished.body)")
+
             // Another gateway with the same key: the call runs again there, answered from the retry.
             let (key2, state2) = try await ask(a, id: 3)
             let elsewhere = try await retry(b, id: 4, key: key2, state: state2)
@@ -169,15 +184,41 @@ extension Interop {
             _ = try await b.validateWire()
         }
 
+        /// `alpha__slow` as a 2026-07-28 request in a curl process that closes its connection
+        /// after `giveUpAfter` seconds whatever the state of the call.
+        static func slowCall(seconds: Int, giveUpAfter: Double, gateway: GatewayHarness) throws -> ChildProcessRunner {
+            let body = #"{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"alpha__slow","arguments":{"seconds":\#(seconds),"steps":\#(seconds)},\#(meta)}}"#
+            let file = PeerEnvironment.temporaryFile("slow.json")
+            try body.write(toFile: file, atomically: true, encoding: .utf8)
+            var args = ["-s", "--max-time", String(giveUpAfter), "-H", "Content-Type: application/json", "-H", "Accept: application/json, text/event-stream"]
+            for (name, value) in headers("tools/call", name: "alpha__slow") { args += ["-H", "\(name): \(value)"] }
+            return try ChildProcessRunner("/usr/bin/curl", args + ["--data-binary", "@\(file)", gateway.url])
+        }
+
+        /// A 2026-07-28 request is a session while it lasts: `max_sessions` bounds them too.
+        @Test func requestsInFlightCountAgainstMaxSessions() async throws {
+            try await GatewayHarness.with([Self.legacyAlpha], sessions: SessionsConfig(maxSessions: 1)) { gateway in
+                let slow = try Self.slowCall(seconds: 3, giveUpAfter: 10, gateway: gateway)
+                let http = RawHTTP(url: gateway.url)
+                let echo = #"{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"alpha__echo","arguments":{"text":"x"},\#(Self.meta)}}"#
+                var refused: RawHTTP.Response?
+                for _ in 0..<40 {
+                    let r = try await http.post(echo, headers: Self.headers("tools/call", name: "alpha__echo"))
+                    if r.status == 503 { refused = r; break }
+                    try await Task.sleep(for: .milliseconds(50))
+                }
+                #expect(refused?.errorCode == JSONRPCErrorCode.overloaded, "\(refused?.body ?? "never refused")")
+                _ = await slow.wait(seconds: 15)
+                #expect(slow.standardOutput.contains("done"), "\(slow.standardOutput)")
+                let after = try await http.post(echo, headers: Self.headers("tools/call", name: "alpha__echo"))
+                #expect(after.status == 200, "\(after.body)")
+            }
+        }
+
         /// Closing a 2026-07-28 request's stream cancels the call upstream (§1.4).
         @Test func closingTheStreamCancelsUpstream() async throws {
             try await GatewayHarness.with([Self.legacyAlpha]) { gateway in
-                let body = #"{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"alpha__slow","arguments":{"seconds":30,"steps":30},\#(Self.meta)}}"#
-                let file = PeerEnvironment.temporaryFile("slow.json")
-                try body.write(toFile: file, atomically: true, encoding: .utf8)
-                var args = ["-s", "--max-time", "1.5", "-H", "Content-Type: application/json", "-H", "Accept: application/json, text/event-stream"]
-                for (name, value) in Self.headers("tools/call", name: "alpha__slow") { args += ["-H", "\(name): \(value)"] }
-                let curl = try ChildProcessRunner("/usr/bin/curl", args + ["--data-binary", "@\(file)", gateway.url])
+                let curl = try Self.slowCall(seconds: 30, giveUpAfter: 1.5, gateway: gateway)
                 _ = await curl.wait(seconds: 10)
                 let http = RawHTTP(url: gateway.url)
                 let status = #"{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"alpha__status","arguments":{},\#(Self.meta)}}"#

@@ -70,6 +70,12 @@ import SwitchboardCore
         #expect(v["cacheScope"]?.string == "public")
         #expect(v["_meta"]?[MCPMeta.serverInfo]?["name"]?.string == "switchboard")
         #expect(v["tools"]?.isArray == true)
+        // A server that called its list private keeps the merged list private.
+        let privateList = EraShaping.result(ByteBuffer(string: #"{"tools":[]}"#), method: MCPMethod.toolsList, for: session("2026-07-28"), fromModernServer: false, serverInfo: info, cacheScope: "private")
+        #expect(try JSONView.parse(privateList)["cacheScope"]?.string == "private")
+        // Members a legacy server already set are not added twice.
+        let withMeta = EraShaping.result(ByteBuffer(string: #"{"content":[],"_meta":{"x":1}}"#), method: MCPMethod.toolsCall, for: session("2026-07-28"), fromModernServer: false, serverInfo: info)
+        #expect(String(buffer: withMeta) == #"{"resultType":"complete","content":[],"_meta":{"x":1}}"#)
         // A modern server's own resultType and hints are kept.
         let relayed = EraShaping.result(ByteBuffer(string: #"{"resultType":"input_required","requestState":"x"}"#), method: MCPMethod.toolsCall, for: session("2026-07-28"), fromModernServer: true, serverInfo: info)
         #expect(try JSONView.parse(relayed)["resultType"]?.string == "input_required")
@@ -85,12 +91,16 @@ import SwitchboardCore
 
     @Test func errorCodesAreRenumberedPerEra() throws {
         let notFound = try view(#"{"code":-32002,"message":"Resource not found"}"#)
-        #expect(EraShaping.error(notFound, for: session("2026-07-28")).code == JSONRPCErrorCode.invalidParams)
-        #expect(EraShaping.error(notFound, for: session("2025-06-18")).code == JSONRPCErrorCode.resourceNotFound)
+        #expect(EraShaping.error(notFound, for: session("2026-07-28"), server: "s").code == JSONRPCErrorCode.invalidParams)
+        #expect(EraShaping.error(notFound, for: session("2025-06-18"), server: "s").code == JSONRPCErrorCode.resourceNotFound)
         let mismatch = try view(#"{"code":-32021,"message":"needs elicitation"}"#)
-        let (object, code) = EraShaping.error(mismatch, for: session("2025-11-25"))
-        #expect(code == JSONRPCErrorCode.internalError)
-        #expect(String(buffer: object).contains("needs elicitation"))
+        for revision in ["2025-11-25", "2026-07-28"] {
+            let (object, code) = EraShaping.error(mismatch, for: session(revision), server: "crm")
+            #expect(code == JSONRPCErrorCode.upstreamProtocolError)
+            let text = String(buffer: object)
+            #expect(text.contains("needs elicitation") && text.contains("crm"), "\(text)")
+            #expect((try? JSONView.parse(object)) != nil)
+        }
         #expect(EraShaping.httpStatus(code: JSONRPCErrorCode.methodNotFound, for: session("2026-07-28")) == 404)
         #expect(EraShaping.httpStatus(code: JSONRPCErrorCode.methodNotFound, for: session("2025-11-25")) == 200)
     }

@@ -23,4 +23,6 @@ public enum JSONRPCErrorCode {
     public static let upstreamProtocolError = -31003
     public static let requestCancelled = -31004
     public static let overloaded = -31005
+    /// The client did not answer a server's request relayed to it in time.
+    public static let clientTimeout = -31006
 }

@@ -8,7 +8,9 @@ import Synchronization
 ///
 /// The client side can change while the upstream call goes on: a 2026-07-28 client that got
 /// `input_required` retries under a new id on a new HTTP request, and the same upstream call
-/// then answers that one (spec digest §4.2). Between the two there is no client side at all.
+/// then answers that one (spec digest §4.2). Between the two the call is `away`. Every change
+/// of side happens under one lock, so a result that arrives while the client is away is kept
+/// for the retry, a question is never lost between two rounds, and a call is answered once.
 package final class CallContext: UpstreamCallObserver, Sendable {
     /// Where messages about the call and its result go.
     package struct Target: Sendable {
@@ -19,45 +21,78 @@ package final class CallContext: UpstreamCallObserver, Sendable {
         package var responder: any DownstreamResponder
     }
 
+    /// A server-to-client request made during a 2026-07-28 client's call.
+    package struct Question: Sendable {
+        var key: String
+        var upstreamID: JSONRPCID
+        var method: String
+        /// The request's params as relayed to the client.
+        var params: ByteBuffer
+        /// Digest of method and the server's params bytes: lets a replica without the held
+        /// call recognise the same question when it runs the call again.
+        var digest: String
+    }
+
+    /// What to do with a question just asked.
+    enum QuestionAction {
+        /// The first of a batch: answer the client with `input_required` shortly.
+        case flushSoon
+        /// It joins a batch already due, or waits for the client's retry.
+        case wait
+        /// The call is over: refuse the server's request.
+        case refused
+    }
+
+    /// What a retry finds.
+    enum Resumed {
+        /// The server finished while the client was away: this is the answer.
+        case finished(Result<JSONRPCMessage, any Error>)
+        /// The call goes on; these questions were put to the client last round.
+        case asked([Question])
+        /// Nothing to resume (it ended, or another retry took it).
+        case gone
+    }
+
+    private enum Phase { case attached, away, finished }
+
+    private struct State {
+        var phase = Phase.attached
+        var target: Target?
+        var upstream: (server: UpstreamServer, id: Int)?
+        var gathered: [Question] = []
+        var flushScheduled = false
+        var asked: [Question] = []
+        var outcome: Result<JSONRPCMessage, any Error>?
+    }
+
     package let method: String
     /// `params.name` or `params.uri` as the client sent it: a retry must repeat it.
     package let name: String?
     /// Answers a 2026-07-28 client already gave, by question digest: a replica running the
     /// call again (its held call lives elsewhere) answers the same questions with them.
     let prefilled: [String: ByteBuffer]
-    private struct State {
-        var target: Target?
-        var upstream: (server: UpstreamServer, id: Int)?
-    }
+    /// The client's params (a view, no copy), for binding a sealed `requestState` to them.
+    let clientParams: JSONView?
     private let state: Mutex<State>
 
     package init(
         session: DownstreamSession, downstreamID: JSONRPCID, method: String, name: String? = nil, progressToken: String?,
-        responder: any DownstreamResponder, prefilled: [String: ByteBuffer] = [:]
+        responder: any DownstreamResponder, prefilled: [String: ByteBuffer] = [:], clientParams: JSONView? = nil
     ) {
         self.method = method
         self.name = name
         self.prefilled = prefilled
+        self.clientParams = clientParams
         self.state = Mutex(State(target: Target(session: session, downstreamID: downstreamID, progressToken: progressToken, responder: responder)))
     }
 
+    /// The client side while one is attached.
     package var target: Target? { state.withLock { $0.target } }
 
-    /// The session the call currently answers (nil while it waits for a client's retry).
+    package var clientIsPresent: Bool { state.withLock { $0.phase == .attached } }
+
+    /// The session the call currently answers (nil while away or after its answer).
     package var session: DownstreamSession? { target?.session }
-
-    /// Detaches the client side (the call now waits for a retry); returns what it was.
-    package func detach() -> Target? {
-        state.withLock { s in
-            defer { s.target = nil }
-            return s.target
-        }
-    }
-
-    /// Attaches the client side of a retry.
-    package func attach(_ target: Target) {
-        state.withLock { $0.target = target }
-    }
 
     package func bind(server: UpstreamServer, id: Int) {
         state.withLock { $0.upstream = (server, id) }
@@ -66,16 +101,115 @@ package final class CallContext: UpstreamCallObserver, Sendable {
     package var server: UpstreamServer? { state.withLock { $0.upstream?.server } }
     package var upstreamID: Int? { state.withLock { $0.upstream?.id } }
 
+    // MARK: Answering
+
+    /// Takes the client side for the final answer; nil when the call was answered already or
+    /// its client is away. The first final answer wins.
+    func finish() -> Target? {
+        state.withLock { s in
+            guard s.phase == .attached, let target = s.target else { return nil }
+            s.phase = .finished
+            s.target = nil
+            return target
+        }
+    }
+
+    /// The server's outcome: the client side to answer, or nil when it is kept for the
+    /// client's retry (or the call is over).
+    func settle(_ outcome: Result<JSONRPCMessage, any Error>) -> Target? {
+        state.withLock { s in
+            switch s.phase {
+            case .attached:
+                s.phase = .finished
+                defer { s.target = nil }
+                return s.target
+            case .away:
+                if s.outcome == nil { s.outcome = outcome }
+                return nil
+            case .finished:
+                return nil
+            }
+        }
+    }
+
+    // MARK: Questions (2026-07-28 clients)
+
+    func ask(_ question: Question) -> QuestionAction {
+        state.withLock { s in
+            switch s.phase {
+            case .finished:
+                return .refused
+            case .away:
+                s.gathered.append(question)
+                return .wait
+            case .attached:
+                s.gathered.append(question)
+                guard !s.flushScheduled else { return .wait }
+                s.flushScheduled = true
+                return .flushSoon
+            }
+        }
+    }
+
+    /// The client side leaves with the gathered questions (to be sent as `input_required`);
+    /// nil when there is nothing to ask or no client attached.
+    func goAway() -> (Target, [Question])? {
+        state.withLock { s in
+            s.flushScheduled = false
+            guard s.phase == .attached, let target = s.target, !s.gathered.isEmpty else { return nil }
+            s.phase = .away
+            s.target = nil
+            s.asked = s.gathered
+            s.gathered = []
+            return (target, s.asked)
+        }
+    }
+
+    /// A retry attaches its client side.
+    func resume(_ target: Target) -> Resumed {
+        state.withLock { s in
+            guard s.phase == .away else { return .gone }
+            if let outcome = s.outcome {
+                s.phase = .finished
+                return .finished(outcome)
+            }
+            s.phase = .attached
+            s.target = target
+            defer { s.asked = [] }
+            return .asked(s.asked)
+        }
+    }
+
+    /// Questions the retry did not answer go into the next round, first.
+    func requeue(_ questions: [Question]) {
+        state.withLock { $0.gathered = questions + $0.gathered }
+    }
+
+    /// The client never came back: the call is over; true when it was still away.
+    func expire() -> Bool {
+        state.withLock { s in
+            guard s.phase == .away else { return false }
+            s.phase = .finished
+            return true
+        }
+    }
+
+    // MARK: Cancelling
+
     /// The client cancelled: tell the server and end the request without a response.
     package func cancel(reason: String?) {
         let (upstream, target) = state.withLock { s -> ((UpstreamServer, Int)?, Target?) in
-            defer { s.upstream = nil }
+            s.phase = .finished
+            defer {
+                s.upstream = nil
+                s.target = nil
+            }
             return (s.upstream.map { ($0.server, $0.id) }, s.target)
         }
         guard let (server, id) = upstream else { return }
         server.cancel(id: id, reason: reason)
         if let target {
-            target.session.finish(call: self)
+            target.session.finish(call: self, id: target.downstreamID)
             target.responder.abandon()
         }
     }

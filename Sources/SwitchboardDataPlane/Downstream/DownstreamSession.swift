@@ -61,6 +61,14 @@ package final class DownstreamSession: Sendable {
         clientCapabilities?[capability] != nil
     }
 
+    /// Whether the client declared the capability at `path` (e.g. `["elicitation", "url"]`).
+    /// `elicitation: {}` declares form mode alone (2025-11-25).
+    package func declares(path: [String]) -> Bool {
+        var value = clientCapabilities
+        for key in path { value = value?[key] }
+        return value != nil
+    }
+
     /// The client's capabilities a server may use through the gateway: roots, sampling and
     /// elicitation (each relayed), and nothing else (`{}` when none).
     package var bridgeableCapabilities: ByteBuffer {
@@ -150,14 +158,9 @@ package final class DownstreamSession: Sendable {
         state.withLock { $0.calls[id] = call }
     }
 
-    package func finish(call: CallContext) {
+    package func finish(call: CallContext, id: JSONRPCID) {
         state.withLock { s in
-            if let id = call.target?.downstreamID, s.calls[id] === call {
-                s.calls[id] = nil
-            } else if let key = s.calls.first(where: { $0.value === call })?.key {
-                // The call moved on to another client request (a retry after input_required).
-                s.calls[key] = nil
-            }
+            if s.calls[id] === call { s.calls[id] = nil }
         }
     }
 

@@ -20,6 +20,16 @@ package final class InputGathering: Sendable {
         self.onComplete = onComplete
     }
 
+    /// The round's deadline passed: the call ends unless every answer is in.
+    func expire(_ error: GatewayError) {
+        let expired = state.withLock { s -> Bool in
+            guard !s.done else { return false }
+            s.done = true
+            return true
+        }
+        if expired { onComplete(.failure(error)) }
+    }
+
     /// The client's answer to the request sent for `key`: a result, or an error that ends
     /// the call (MRTR has no way to hand a server an error in place of an answer).
     func answer(_ key: String, result: ByteBuffer?, error: JSONView?) {
@@ -80,6 +90,11 @@ extension Gateway {
             case .success(let answers): retry(answers)
             case .failure(let error): self.fail(call, error)
             }
+        }
+        // A client that never answers must not hold the call (and its session's slot) for ever.
+        let deadline = server.config.timeouts.request
+        loop.scheduleTask(in: deadline.timeAmount) {
+            gathering.expire(.clientTimeout("\(server.name)'s input requests within \(deadline)"))
         }
         for (key, request) in requests {
             guard let method = request["method"]?.string, let capability = Self.capability(for: method) else {

@@ -1,5 +1,5 @@
-import Logging
 import Crypto
+import Logging
 import NIOCore
 import SwitchboardCore
 
@@ -11,14 +11,22 @@ import SwitchboardCore
 /// A retry that reaches a gateway without the held call (another replica, or after a restart)
 /// runs the call again and answers the server's questions from the retry's answers, matched
 /// by a digest of each question: the same question gets the same answer, a new one is asked.
+/// The state is bound to the method, the name and a digest of the arguments, and a handle
+/// resumes once.
 extension Gateway {
     static let requestStatePurpose = "mrtr"
     /// Questions a server sends within this window of each other go out in one result.
     static let questionWindow = TimeAmount.milliseconds(10)
+    /// Only these requests may answer `input_required` (§4.1).
+    static let inputRequiredMethods: Set<String> = [MCPMethod.toolsCall, MCPMethod.promptsGet, MCPMethod.resourcesRead]
 
     /// A server-to-client request made during a 2026-07-28 client's call.
-    func askForInput(_ message: JSONRPCMessage, call: CallContext, from server: UpstreamServer, capability: String) {
+    func askForInput(_ message: JSONRPCMessage, call: CallContext, from server: UpstreamServer) {
         let method = message.method!
+        guard Self.inputRequiredMethods.contains(call.method) else {
+            server.respondError(to: message.id!, code: JSONRPCErrorCode.methodNotFound, message: "\(method) cannot be relayed during \(call.method)")
+            return
+        }
         let params = Self.relayable(method: method, params: message.params)
         let digest = Self.digest(method: method, params: message.params)
         if let answer = call.prefilled[digest] {
@@ -26,37 +34,42 @@ extension Gateway {
             return
         }
         let key = server.name + "-" + message.id!.json.filter { $0 != "\"" }
-        let question = HeldCalls.Question(key: key, upstreamID: message.id!, method: method, params: params ?? ByteBuffer(string: "{}"), digest: digest)
-        guard let target = call.target else {
-            // The client is away answering earlier questions: this one waits for the next round.
-            if !heldCalls.addQuestion(question, for: call) {
-                server.respondError(to: message.id!, code: JSONRPCErrorCode.internalError, message: "The call is no longer waiting for input")
-            }
-            return
-        }
-        guard target.session.declares(capability) else {
-            // The client learns what it lacks (-32021, §1.4) and the server's call stops.
-            server.respondError(to: message.id!, code: JSONRPCErrorCode.methodNotFound, message: "The client did not declare \(capability) on this request")
-            fail(call, .missingCapability(capability))
-            if let id = call.upstreamID { server.cancel(id: id, reason: "the client lacks \(capability)") }
-            return
-        }
-        if heldCalls.gather(question, for: call) {
+        let question = CallContext.Question(key: key, upstreamID: message.id!, method: method, params: params ?? ByteBuffer(string: "{}"), digest: digest)
+        switch call.ask(question) {
+        case .flushSoon:
             eventLoop.scheduleTask(in: Self.questionWindow) { self.sendInputRequired(call, from: server) }
+        case .wait:
+            break
+        case .refused:
+            server.respondError(to: message.id!, code: JSONRPCErrorCode.internalError, message: "The call is no longer waiting for input")
         }
     }
 
     /// Answers the client's request with the gathered questions and holds the call.
     func sendInputRequired(_ call: CallContext, from server: UpstreamServer) {
-        let questions = heldCalls.takeGathered(for: call)
-        guard !questions.isEmpty, let target = call.detach() else { return }
-        target.session.finish(call: call)
+        guard let (target, questions) = call.goAway() else { return }
+        target.session.finish(call: call, id: target.downstreamID)
+        // Capabilities are per request: each question is checked against this request's.
+        if let missing = questions.lazy.compactMap({ Self.requiredCapability(for: $0) }).first(where: { !target.session.declares(path: $0) }) {
+            // The client learns what it lacks (-32021, §1.4) and the server's call stops.
+            let name = missing.joined(separator: ".")
+            for q in questions { server.respondError(to: q.upstreamID, code: JSONRPCErrorCode.methodNotFound, message: "The client did not declare \(name) on this request") }
+            _ = call.expire()
+            if let id = call.upstreamID { server.cancel(id: id, reason: "the client lacks \(name)") }
+            answer(target, method: call.method, with: .missingCapability(name))
+            return
+        }
+        guard heldCalls.count < config.sessions.maxSessions else {
+            _ = call.expire()
+            if let id = call.upstreamID { server.cancel(id: id, reason: "too many calls waiting for input") }
+            answer(target, method: call.method, with: .overloaded("too many calls waiting for input"))
+            return
+        }
         let handle = SessionID.generate()
         let ttl = server.config.timeouts.request
-        heldCalls.hold(
-            HeldCalls.Held(call: call, server: server, method: call.method, name: call.name ?? "", questions: questions, outcome: nil),
-            handle: handle
-        )
+        heldCalls.hold(HeldCalls.Held(call: call, server: server), handle: handle)
+        // The server waits on the client now; its timeout runs from here, as the state's does.
+        if let id = call.upstreamID { server.restartDeadline(id: id) }
         var w = JSONWriter()
         w.beginObject()
         w.field("resultType", "input_required")
@@ -76,8 +89,8 @@ extension Gateway {
         logger.debug("call held for input", metadata: ["switchboard.server": "\(server.name)", "switchboard.questions": "\(questions.count)"])
         // A client that never retries must not keep the server's call open for ever.
         eventLoop.scheduleTask(in: ttl.timeAmount) {
-            guard let held = self.heldCalls.take(handle) else { return }
-            held.call.cancel(reason: "the client did not answer input_required in time")
+            guard let held = self.heldCalls.take(handle, expires: .now()), held.call.expire() else { return }
+            if let id = held.call.upstreamID { held.server.cancel(id: id, reason: "the client did not answer input_required in time") }
         }
     }
 
@@ -85,7 +98,7 @@ extension Gateway {
     /// state is not ours (it may be a 2026-07-28 server's own, relayed as it is).
     func resumeHeldCall(_ message: JSONRPCMessage, to server: UpstreamServer, session: DownstreamSession, responder: any DownstreamResponder, on loop: any EventLoop) -> Bool {
         guard let method = message.method, let token = message.params?["requestState"]?.string else { return false }
-        guard let payload = sealer.open(token, purpose: Self.requestStatePurpose), let state = try? JSONView.parse(ByteBuffer(bytes: payload)) else {
+        guard let opened = sealer.openWithTimes(token, purpose: Self.requestStatePurpose), let state = try? JSONView.parse(ByteBuffer(bytes: opened.payload)) else {
             // Not ours. A 2026-07-28 server's own state is relayed as it is; a legacy server
             // never issued one, so it is forged, expired or sealed with a key we do not have.
             if server.speaksModernEra { return false }
@@ -93,34 +106,45 @@ extension Gateway {
             return true
         }
         let name = ModernRequest.nameKey(for: method).flatMap { message.params?[$0]?.string } ?? ""
-        guard state["m"]?.string == method, state["n"]?.string == name, state["s"]?.string == server.name else {
+        guard state["m"]?.string == method, state["n"]?.string == name, state["s"]?.string == server.name,
+            state["a"]?.string == Self.argumentsDigest(message.params)
+        else {
             fail(message, .invalidParams("requestState belongs to another request"), session: session, responder: responder)
             return true
         }
+        guard let handle = state["h"]?.string, !heldCalls.wasUsed(handle) else {
+            fail(message, .invalidParams("requestState was already used"), session: session, responder: responder)
+            return true
+        }
         let answers = message.params?["inputResponses"]
-        guard let handle = state["h"]?.string, let held = heldCalls.take(handle) else {
+        let expires = NIODeadline.now() + .seconds(max(0, opened.expiresAt - Sealer.unixTime()) + 1)
+        guard let held = heldCalls.take(handle, expires: expires) else {
             rerun(message, state: state, answers: answers, to: server, session: session, responder: responder, on: loop)
             return true
         }
         let call = held.call
-        call.attach(CallContext.Target(session: session, downstreamID: message.id!, progressToken: message.progressToken?.rawText, responder: responder))
-        session.register(call: call, id: message.id!)
-        if let outcome = held.outcome {
-            complete(call, outcome, from: held.server)
-            return true
-        }
-        var unanswered: [HeldCalls.Question] = []
-        for q in held.questions {
-            if let answer = answers?[q.key], answer.isObject {
-                held.server.respond(to: q.upstreamID, result: answer.bytes, error: nil)
-            } else {
-                unanswered.append(q)
+        let target = CallContext.Target(session: session, downstreamID: message.id!, progressToken: message.progressToken?.rawText, responder: responder)
+        switch call.resume(target) {
+        case .gone:
+            fail(message, .invalidParams("requestState was already used"), session: session, responder: responder)
+        case .finished(let outcome):
+            complete(outcome, to: target, method: call.method, from: held.server)
+        case .asked(let asked):
+            session.register(call: call, id: message.id!)
+            if let id = call.upstreamID { held.server.restartDeadline(id: id) }
+            var unanswered: [CallContext.Question] = []
+            for q in asked {
+                if let answer = answers?[q.key], answer.isObject {
+                    held.server.respond(to: q.upstreamID, result: answer.bytes, error: nil)
+                } else {
+                    unanswered.append(q)
+                }
             }
-        }
-        // Missing answers earn a fresh input_required, not an error (§4.1).
-        if !unanswered.isEmpty {
-            for q in unanswered { _ = heldCalls.gather(q, for: call) }
-            sendInputRequired(call, from: held.server)
+            // Missing answers earn a fresh input_required, not an error (§4.1).
+            if !unanswered.isEmpty {
+                call.requeue(unanswered)
+                sendInputRequired(call, from: held.server)
+            }
         }
         return true
     }
@@ -152,15 +176,16 @@ extension Gateway {
         forward(fresh, to: server, edits: edits, session: session, responder: responder, on: loop, prefilled: prefilled)
     }
 
-    /// `{"h":handle,"m":method,"n":name,"s":server,"q":[[key,digest],…]}`, sealed for the
-    /// call's hold time; bound to the request it answers.
-    private func sealRequestState(handle: String, call: CallContext, questions: [HeldCalls.Question], ttl: Duration) -> String {
+    /// `{"h":handle,"m":method,"n":name,"s":server,"a":arguments digest,"q":[[key,digest],…]}`,
+    /// sealed for the call's hold time; bound to the request it answers.
+    private func sealRequestState(handle: String, call: CallContext, questions: [CallContext.Question], ttl: Duration) -> String {
         var w = JSONWriter()
         w.beginObject()
         w.field("h", handle)
         w.field("m", call.method)
         w.field("n", call.name ?? "")
         w.field("s", call.server?.name ?? "")
+        w.field("a", Self.argumentsDigest(call.clientParams))
         w.key("q")
         w.beginArray()
         for q in questions {
@@ -174,17 +199,39 @@ extension Gateway {
         return sealer.seal(Array(w.buffer.readableBytesView), purpose: Self.requestStatePurpose, ttl: ttl)
     }
 
+    /// The capability a question needs, as a path: URL-mode elicitation needs
+    /// `elicitation.url` (form mode must never stand in for it, §4.4).
+    static func requiredCapability(for question: CallContext.Question) -> [String]? {
+        guard let capability = capability(for: question.method) else { return nil }
+        if question.method == MCPMethod.elicitationCreate, (try? JSONView.parse(question.params))?["mode"]?.string == "url" {
+            return [capability, "url"]
+        }
+        return [capability]
+    }
+
     /// SHA-256 of the method and the server's params bytes, hex, truncated to 128 bits.
     static func digest(method: String, params: JSONView?) -> String {
         var hasher = SHA256()
         hasher.update(data: Array(method.utf8))
         hasher.update(data: [0])
         if let params { hasher.update(data: Array(params.bytes.readableBytesView)) }
-        let hex = Array("0123456789abcdef".utf8)
+        return hex(hasher.finalize().prefix(16))
+    }
+
+    /// Digest of a request's `arguments` (tools/call, prompts/get) or `uri`: a retry must
+    /// repeat the same ones, or it is not the request the state was given for.
+    static func argumentsDigest(_ params: JSONView?) -> String {
+        var hasher = SHA256()
+        if let arguments = params?["arguments"] ?? params?["uri"] { hasher.update(data: Array(arguments.bytes.readableBytesView)) }
+        return hex(hasher.finalize().prefix(16))
+    }
+
+    private static func hex(_ bytes: some Sequence<UInt8>) -> String {
+        let digits = Array("0123456789abcdef".utf8)
         var out: [UInt8] = []
-        for byte in hasher.finalize().prefix(16) {
-            out.append(hex[Int(byte >> 4)])
-            out.append(hex[Int(byte & 0xF)])
+        for byte in bytes {
+            out.append(digits[Int(byte >> 4)])
+            out.append(digits[Int(byte & 0xF)])
         }
         return String(decoding: out, as: UTF8.self)
     }
@@ -192,7 +239,9 @@ extension Gateway {
     /// A server's request params as the gateway relays them to any client: an aggregating
     /// gateway must not let one server pull in another server's context (§4.4).
     static func relayable(method: String, params: JSONView?) -> ByteBuffer? {
-        guard let p = params else { return nil }
+        guard var p = params else { return nil }
+        // 2025-11-25 task augmentation has no meaning to the client the gateway relays to.
+        if let stripped = JSONSplice.removing(["task"], from: p), let view = try? JSONView.parse(stripped) { p = view }
         if method == MCPMethod.samplingCreateMessage, let include = p["includeContext"], include.string != "none" {
             return JSONSplice.replacing(in: p, [(include, #""none""#)])
         }

@@ -8,6 +8,9 @@ import SwitchboardCore
 /// server it came from, tagged with the listen request's id. The stream stays open until the
 /// client closes it or the gateway shuts down.
 extension Gateway {
+    /// Each URI may cost an upstream subscription: a listen names a bounded number.
+    static let maxResourceSubscriptions = 256
+
     func listen(_ message: JSONRPCMessage, session: DownstreamSession, responder: any DownstreamResponder, on loop: any EventLoop) {
         guard let filter = message.params?["notifications"], filter.isObject else {
             fail(message, .invalidParams("params.notifications is required"), session: session, responder: responder)
@@ -15,7 +18,12 @@ extension Gateway {
         }
         settled(within: .seconds(3), on: loop).whenComplete { _ in
             let union = CapabilityUnion(self.servers)
-            let uris = union.subscribe ? Set((filter["resourceSubscriptions"]?.elements ?? []).compactMap(\.string)) : []
+            let requested = filter["resourceSubscriptions"]?.elements ?? []
+            guard requested.count <= Self.maxResourceSubscriptions else {
+                self.fail(message, .invalidParams("at most \(Self.maxResourceSubscriptions) resourceSubscriptions per listen"), session: session, responder: responder)
+                return
+            }
+            let uris = union.subscribe ? Set(requested.compactMap(\.string)) : []
             let listener = ListenRegistry.Listener(
                 session: session,
                 responder: responder,
@@ -89,7 +97,7 @@ extension Gateway {
 
     /// Listeners whose client left: their resource subscriptions upstream end when nobody
     /// else wants them.
-    private func release(_ gone: [ListenRegistry.Listener]) {
+    func release(_ gone: [ListenRegistry.Listener]) {
         for uri in Set(gone.flatMap(\.resourceURIs)) where !isWanted(uri) {
             guard let name = resourceIndex.owner(of: uri), let server = serversByName[name] else { continue }
             _ = server.request(method: MCPMethod.resourcesUnsubscribe, observer: nil, on: eventLoop) { _ in

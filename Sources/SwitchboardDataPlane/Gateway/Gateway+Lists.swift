@@ -19,7 +19,9 @@ extension Gateway {
         }
         listPage(kind, cursor: cursor ?? nil, on: loop).whenComplete { result in
             switch result {
-            case .success(let page): self.reply(message, result: page, session: session, responder: responder)
+            case .success(let page):
+                let scope = self.privateLists.withLock { $0.contains(kind) } ? "private" : "public"
+                self.reply(message, result: page, session: session, responder: responder, cacheScope: scope)
             case .failure(let error): self.fail(message, GatewayError(error), session: session, responder: responder)
             }
         }
@@ -42,6 +44,9 @@ extension Gateway {
             return loop.makeSucceededFuture(merged)
         }
         return fetchPages(kind, targets: targets, on: loop).map { pages in
+            if pages.contains(where: { $0.result["cacheScope"]?.string == "private" }) {
+                _ = self.privateLists.withLock { $0.insert(kind) }
+            }
             let next = pages.compactMap { page in page.result["nextCursor"]?.string.map { (page.server, $0) } }
             let merged = CatalogueMerger(kind: kind, maxNameLength: self.config.limits.maxToolNameLength).merge(
                 pages: pages,

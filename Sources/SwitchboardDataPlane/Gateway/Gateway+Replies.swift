@@ -4,9 +4,9 @@ import SwitchboardCore
 
 extension Gateway {
     /// Answers a request with a result the gateway made, shaped for the client's era.
-    func reply(_ message: JSONRPCMessage, result: ByteBuffer, session: DownstreamSession, responder: any DownstreamResponder) {
+    func reply(_ message: JSONRPCMessage, result: ByteBuffer, session: DownstreamSession, responder: any DownstreamResponder, cacheScope: String = "public") {
         let shaped = session.isModern
-            ? EraShaping.result(result, method: message.method ?? "", for: session, fromModernServer: false, serverInfo: serverInfoJSON)
+            ? EraShaping.result(result, method: message.method ?? "", for: session, fromModernServer: false, serverInfo: serverInfoJSON, cacheScope: cacheScope)
             : result
         session.sendFinal(JSONRPCEncoding.result(id: message.id!, result: shaped), via: responder, method: message.method, isError: false)
     }
@@ -27,32 +27,35 @@ extension Gateway {
         return (response, EraShaping.httpStatus(code: code, for: session))
     }
 
-    /// Relays a server's response to the client the call currently answers, under that
-    /// client's id and shaped for its era.
-    func deliver(_ response: JSONRPCMessage, of call: CallContext, from server: UpstreamServer) {
-        guard let target = call.target else { return }
+    /// Relays a server's response to `target`, under that client's id and shaped for its era.
+    func deliver(_ response: JSONRPCMessage, to target: CallContext.Target, method: String, from server: UpstreamServer) {
         let session = target.session
-        target.session.finish(call: call)
         if let result = response.result {
-            let shaped = session.isModern || server.speaksModernEra
-                ? EraShaping.result(result.bytes, method: call.method, for: session, fromModernServer: server.speaksModernEra, serverInfo: serverInfoJSON)
+            let modernServer = server.speaksModernEra
+            let shaped = session.isModern || modernServer
+                ? EraShaping.result(result.bytes, method: method, for: session, fromModernServer: modernServer, serverInfo: serverInfoJSON)
                 : result.bytes
-            session.sendFinal(JSONRPCEncoding.result(id: target.downstreamID, result: shaped), via: target.responder, method: call.method, isError: false)
+            session.sendFinal(JSONRPCEncoding.result(id: target.downstreamID, result: shaped), via: target.responder, method: method, isError: false)
         } else if let error = response.error {
-            let (object, code) = EraShaping.error(error, for: session)
+            let (object, code) = EraShaping.error(error, for: session, server: server.name)
             session.sendFinal(
-                JSONRPCEncoding.error(id: target.downstreamID, errorObject: object), via: target.responder, method: call.method,
+                JSONRPCEncoding.error(id: target.downstreamID, errorObject: object), via: target.responder, method: method,
                 isError: true, httpStatus: EraShaping.httpStatus(code: code, for: session)
             )
         }
     }
 
-    /// Ends the call's current client request with a gateway error.
+    /// Ends the call's request with a gateway error, unless it was answered already.
     func fail(_ call: CallContext, _ error: GatewayError) {
-        guard let target = call.target else { return }
-        target.session.finish(call: call)
+        guard let target = call.finish() else { return }
+        target.session.finish(call: call, id: target.downstreamID)
+        answer(target, method: call.method, with: error)
+    }
+
+    /// Answers `target` with a gateway error.
+    func answer(_ target: CallContext.Target, method: String, with error: GatewayError) {
         let (response, status) = errorResponse(error, id: target.downstreamID, for: target.session)
-        target.session.sendFinal(response, via: target.responder, method: call.method, isError: true, httpStatus: status)
+        target.session.sendFinal(response, via: target.responder, method: method, isError: true, httpStatus: status)
     }
 }
 

@@ -120,7 +120,7 @@ extension Gateway {
         let call = CallContext(
             session: session, downstreamID: message.id!, method: message.method!,
             name: ModernRequest.nameKey(for: message.method!).flatMap { message.params?[$0]?.string }, progressToken: message.progressToken?.rawText,
-            responder: responder, prefilled: prefilled
+            responder: responder, prefilled: prefilled, clientParams: session.isModern ? message.params : nil
         )
         session.register(call: call, id: message.id!)
         send(call, params: message.params, edits: edits, to: server, on: loop)
@@ -183,14 +183,20 @@ extension Gateway {
     /// The end of an upstream attempt: relayed to the client the call answers now, or kept
     /// for the retry of a client that is away answering `input_required`.
     func complete(_ call: CallContext, _ result: Result<JSONRPCMessage, any Error>, from server: UpstreamServer) {
-        if call.target == nil, heldCalls.finish(call, outcome: result) { return }
+        if case .failure(UpstreamError.cancelled) = result { return }  // the client cancelled; it expects no answer
+        guard let target = call.settle(result) else { return }
+        target.session.finish(call: call, id: target.downstreamID)
+        complete(result, to: target, method: call.method, from: server)
+    }
+
+    func complete(_ result: Result<JSONRPCMessage, any Error>, to target: CallContext.Target, method: String, from server: UpstreamServer) {
         switch result {
         case .success(let response):
-            deliver(response, of: call, from: server)
+            deliver(response, to: target, method: method, from: server)
         case .failure(UpstreamError.cancelled):
-            break  // the client cancelled; it expects no answer
+            target.responder.abandon()
         case .failure(let error):
-            fail(call, GatewayError(error))
+            answer(target, method: method, with: GatewayError(error))
         }
     }
 }

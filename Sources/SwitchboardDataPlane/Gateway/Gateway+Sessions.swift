@@ -19,8 +19,10 @@ extension Gateway {
     package var sealer: Sealer { sessionTokens.sealer }
 
     /// Ends a session for good (DELETE, stdio EOF): its id stays refused until it expires.
-    package func endSession(id: String) {
-        sessionTokens.end(id)
+    /// `revoke` is for ids a client was given (`Mcp-Session-Id`); sessions whose id never left
+    /// the gateway (HTTP+SSE, stdio) need no entry in the bounded list of ended ids.
+    package func endSession(id: String, revoke: Bool = true) {
+        if revoke { sessionTokens.end(id) }
         guard let session = sessions.withLock({ $0.removeValue(forKey: id) }) else { return }
         session.close()
         logger.debug("session ended", metadata: ["switchboard.session": "\(id.prefix(8))"])

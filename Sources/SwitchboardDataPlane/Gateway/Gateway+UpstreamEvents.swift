@@ -54,7 +54,7 @@ extension Gateway: UpstreamEventsDelegate {
         // A 2026-07-28 client cannot be sent requests: it gets `input_required` (§4.2). That
         // includes a call whose client is away answering an earlier round.
         if let call, call.session?.isModern ?? true {
-            askForInput(message, call: call, from: server, capability: capability)
+            askForInput(message, call: call, from: server)
             return
         }
         guard let session = call?.session ?? soleSession() else {

@@ -19,8 +19,13 @@ package final class Gateway: Sendable {
     let mergedLists = MergedListCache()
     /// Calls of 2026-07-28 clients waiting for their retry after `input_required`.
     let heldCalls = HeldCalls()
+    /// Lists a server called `private` (2026-07-28 `cacheScope`): the merged list is private
+    /// too from then on, never downgraded to public (digest §7.2).
+    let privateLists = Mutex<Set<ListKind>>([])
     /// Tools whose arguments travel as `Mcp-Param-*` headers too.
     let paramHeaders = ParamHeaderIndex()
+    /// 2026-07-28 requests and listen streams being answered (see `admitModern`).
+    let modernInFlight = Atomic<Int>(0)
     /// Open `subscriptions/listen` streams of 2026-07-28 clients.
     let listeners = ListenRegistry()
     let findings = Mutex<[String: [CatalogueFinding]]>([:])

@@ -16,6 +16,8 @@ package enum GatewayError: Error, Sendable {
     case internalError(String)
     /// 2026-07-28: the call needs a client capability the request did not declare.
     case missingCapability(String)
+    /// The client left a server's request relayed to it unanswered.
+    case clientTimeout(String)
 
     package init(_ error: any Error) {
         switch error {
@@ -37,6 +39,7 @@ package enum GatewayError: Error, Sendable {
         case .overloaded: JSONRPCErrorCode.overloaded
         case .internalError: JSONRPCErrorCode.internalError
         case .missingCapability: JSONRPCErrorCode.missingRequiredClientCapability
+        case .clientTimeout: JSONRPCErrorCode.clientTimeout
         }
     }
 
@@ -55,6 +58,7 @@ package enum GatewayError: Error, Sendable {
         case .overloaded(let why): "Gateway overloaded: \(why)"
         case .internalError: "Internal error"
         case .missingCapability(let capability): "Missing required client capability: \(capability)"
+        case .clientTimeout(let what): "The client did not answer \(what) in time"
         }
     }
 

@@ -5,87 +5,39 @@ import Synchronization
 /// Upstream calls of 2026-07-28 clients that a legacy server paused with server-to-client
 /// requests (spec digest §4.2): the client got `input_required` and the call waits, bounded,
 /// for its retry. Keyed by a random handle that only travels sealed inside `requestState`.
+/// A handle works once: a replayed state is refused while it could still be opened.
 final class HeldCalls: Sendable {
-    /// A server-to-client request waiting for the client's answer.
-    struct Question: Sendable {
-        var key: String
-        var upstreamID: JSONRPCID
-        var method: String
-        /// The request's params as sent to the client.
-        var params: ByteBuffer
-        /// Digest of method and the server's params bytes: lets a replica without the held
-        /// call recognise the same question when it runs the call again.
-        var digest: String
-    }
-
     struct Held: Sendable {
         var call: CallContext
         var server: UpstreamServer
-        /// The method and routed name (`tools/call` + tool) the retry must repeat.
-        var method: String
-        var name: String
-        var questions: [Question]
-        /// Set when the server finished while the client was away.
-        var outcome: Result<JSONRPCMessage, any Error>?
-    }
-
-    /// Calls being asked questions right now, before `input_required` goes out: questions that
-    /// arrive together go out together.
-    private struct Gathering {
-        var questions: [Question]
     }
 
     private struct State {
         var held: [String: Held] = [:]
-        var gathering: [ObjectIdentifier: Gathering] = [:]
+        /// Handles taken, until their state expires.
+        var used: [String: NIODeadline] = [:]
     }
 
     private let state = Mutex(State())
 
     var count: Int { state.withLock { $0.held.count } }
 
-    /// Adds a question to the call's current batch; true when it is the first, so the caller
-    /// schedules the flush.
-    func gather(_ question: Question, for call: CallContext) -> Bool {
-        state.withLock { s in
-            let key = ObjectIdentifier(call)
-            if s.gathering[key] == nil {
-                s.gathering[key] = Gathering(questions: [question])
-                return true
-            }
-            s.gathering[key]!.questions.append(question)
-            return false
-        }
-    }
-
-    /// The batch gathered for `call`, ended.
-    func takeGathered(for call: CallContext) -> [Question] {
-        state.withLock { $0.gathering.removeValue(forKey: ObjectIdentifier(call))?.questions ?? [] }
-    }
-
     func hold(_ held: Held, handle: String) {
         state.withLock { $0.held[handle] = held }
     }
 
-    /// Adds a question that arrived while the client was away to the held call's list.
-    func addQuestion(_ question: Question, for call: CallContext) -> Bool {
+    /// The held call, once; `expires` is when its sealed state stops opening.
+    func take(_ handle: String, expires: NIODeadline) -> Held? {
         state.withLock { s in
-            guard let handle = s.held.first(where: { $0.value.call === call })?.key else { return false }
-            s.held[handle]!.questions.append(question)
-            return true
+            let now = NIODeadline.now()
+            if s.used.count > 1024 { s.used = s.used.filter { $0.value > now } }
+            s.used[handle] = expires
+            return s.held.removeValue(forKey: handle)
         }
     }
 
-    /// Records how the call ended while nobody was attached; false when it is not held.
-    func finish(_ call: CallContext, outcome: Result<JSONRPCMessage, any Error>) -> Bool {
-        state.withLock { s in
-            guard let handle = s.held.first(where: { $0.value.call === call })?.key else { return false }
-            s.held[handle]!.outcome = outcome
-            return true
-        }
-    }
-
-    func take(_ handle: String) -> Held? {
-        state.withLock { $0.held.removeValue(forKey: handle) }
+    /// Whether the handle was taken already (resumed, expired or cancelled).
+    func wasUsed(_ handle: String) -> Bool {
+        state.withLock { s in s.used[handle].map { $0 > .now() } ?? false }
     }
 }

@@ -52,6 +52,10 @@ final class ListenRegistry: Sendable {
         }
     }
 
+    func remove(_ session: DownstreamSession) -> Listener? {
+        listeners.withLock { $0.removeValue(forKey: ObjectIdentifier(session)) }
+    }
+
     func isSubscribed(_ uri: String) -> Bool {
         listeners.withLock { $0.values.contains { !$0.session.isClosed && $0.resourceURIs.contains(uri) } }
     }

@@ -6,6 +6,13 @@ package import SwitchboardCore
 package protocol UpstreamCallObserver: AnyObject, Sendable {
     /// A notification tied to the call (progress with our token, or a log message).
     func upstreamCallNotification(_ message: JSONRPCMessage, from server: UpstreamServer)
+    /// False while the call's client is away (a 2026-07-28 client answering
+    /// `input_required`): a request on a shared stream then goes to another call if there is one.
+    var clientIsPresent: Bool { get }
+}
+
+extension UpstreamCallObserver {
+    package var clientIsPresent: Bool { true }
 }
 
 /// Receives what a server sends that no single call owns, and changes of its state.

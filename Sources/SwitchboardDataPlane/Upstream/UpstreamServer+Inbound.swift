@@ -32,8 +32,7 @@ extension UpstreamServer: UpstreamTransportDelegate {
                 respond(to: message.id!, result: ByteBuffer(string: "{}"), error: nil)
                 return
             }
-            delegate?.upstream(self, sentRequest: message, observer: observer(for: origin))
-        case .notification:
+            delegate?.upstream(self, sentRequest: message, observer: observer(for: origin))        case .notification:
             routeNotification(message, origin: origin)
         }
     }
@@ -99,13 +98,18 @@ extension UpstreamServer: UpstreamTransportDelegate {
 
     /// The call a server-to-client message belongs to. On a POST's own stream that is exact.
     /// On a shared stream (stdio, GET) the protocol carries no link, so it is the most recent
-    /// call still waiting on this server: exact when one call is in flight, which is the case
-    /// a client waiting on an elicitation is in.
+    /// call still waiting on this server whose client is there to be asked: exact when one
+    /// call is in flight, which is the case a client waiting on an elicitation is in. A call
+    /// whose client is away answering `input_required` is chosen only when no other is
+    /// waiting, so a call left behind by a client that retried elsewhere does not take other
+    /// clients' questions. (Several clients asking the same shared server at once can still
+    /// be told apart only by separate upstream sessions per client.)
     private func observer(for origin: UpstreamInboundOrigin) -> (any UpstreamCallObserver)? {
         state.withLock { s in
             if case .postStream(let correlation) = origin, let o = s.pending[Int(correlation)]?.observer { return o }
-            let latest = s.pending.filter { $0.value.observer != nil }.max { $0.key < $1.key }
-            return latest?.value.observer
+            let waiting = s.pending.filter { $0.value.observer != nil }
+            let present = waiting.filter { $0.value.observer!.clientIsPresent }
+            return (present.isEmpty ? waiting : present).max { $0.key < $1.key }?.value.observer
         }
     }
 }

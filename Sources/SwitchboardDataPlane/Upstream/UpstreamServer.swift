@@ -241,6 +241,16 @@ package final class UpstreamServer: Sendable {
         _ = transport.send(JSONRPCEncoding.error(id: id, code: code, message: message), correlation: nil)
     }
 
+    /// Gives an in-flight request its full timeout again from now: time a client spends
+    /// answering the server's question (a held `input_required` call) is not the server's.
+    package func restartDeadline(id: Int) {
+        state.withLock { s in
+            guard var p = s.pending[id] else { return }
+            p.deadline = .now() + p.timeoutAfter.timeAmount
+            s.pending[id] = p
+        }
+    }
+
     /// Cancels an in-flight request: the server is told, and the caller's future fails with
     /// `.cancelled`. A late response is then ignored.
     package func cancel(id: Int, reason: String?) {

@@ -86,7 +86,7 @@ final class LegacySSEEndpoint: Sendable {
         connection.stream.connectionClosed()
         if let session = connection.close() {
             session.detach(stream: connection.stream)
-            gateway.endSession(id: session.id)
+            gateway.endSession(id: session.id, revoke: false)
         }
         gateway.logger.debug("legacy SSE stream closed", metadata: ["switchboard.token": "\(connection.token.prefix(8))"])
     }
@@ -135,7 +135,7 @@ final class LegacySSEEndpoint: Sendable {
             switch result {
             case .success(let (session, response)):
                 guard connection.ready(session) else {
-                    gateway.endSession(id: session.id)
+                    gateway.endSession(id: session.id, revoke: false)
                     return
                 }
                 // The response goes out before the stream is attached, so no notification

@@ -95,7 +95,7 @@ final class MCPHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
     private func finished(_ context: ChannelHandlerContext) {
         current = nil
         responder = nil
-        modernSession = nil
+        endModern(cancel: false)
         guard !waiting.isEmpty, context.channel.isActive else { return }
         start(context, waiting.removeFirst())
     }
@@ -117,8 +117,7 @@ final class MCPHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
         responder?.connectionClosed()
         responder = nil
         // A 2026-07-28 client closing its stream cancels the request (and ends a listen).
-        modernSession?.close()
-        modernSession = nil
+        endModern(cancel: true)
         waiting.removeAll()
         if let (stream, session) = stream {
             stream.connectionClosed()
@@ -240,6 +239,10 @@ final class MCPHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
             respond(context, rejection.status, body: rejection.body)
             return
         }
+        guard gateway.admitModern() else {
+            respond(context, .serviceUnavailable, body: GatewayError.overloaded("too many sessions and requests in flight").response(id: message.id))
+            return
+        }
         let session = DownstreamSession(
             id: "", revision: request.version, clientCapabilities: request.capabilities, clientName: request.clientName, tap: gateway.tap
         )
@@ -247,6 +250,14 @@ final class MCPHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
         modernSession = session
         let responder = makeResponder(context, head: head, acceptsEventStream: acceptsEventStream)
         gateway.handle(message, session: session, responder: responder, on: context.eventLoop)
+    }
+
+    /// The 2026-07-28 request is answered, or its client left (which cancels it).
+    private func endModern(cancel: Bool) {
+        guard let session = modernSession else { return }
+        modernSession = nil
+        if cancel { session.close() }
+        gateway.modernRequestEnded(session)
     }
 
     private func initialize(_ context: ChannelHandlerContext, head: HTTPRequestHead, message: JSONRPCMessage) {

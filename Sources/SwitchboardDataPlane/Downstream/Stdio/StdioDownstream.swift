@@ -97,7 +97,7 @@ final class StdioDownstreamHandler: ChannelInboundHandler {
         }
         if message.method == MCPMethod.initialize, message.kind == .request {
             let loopBound = NIOLoopBound(self, eventLoop: context.eventLoop)
-            if let old = session { gateway.endSession(id: old.id) }
+            if let old = session { gateway.endSession(id: old.id, revoke: false) }
             gateway.initialize(message, on: context.eventLoop).whenComplete { result in
                 switch result {
                 case .success(let (session, response)):
@@ -123,8 +123,11 @@ final class StdioDownstreamHandler: ChannelInboundHandler {
         switch message.kind {
         case .notification:
             // Cancelling ends the request, or a listen stream.
-            if message.method == MCPMethod.cancelled, let id = message.params?["requestId"] {
-                modernRequests.removeValue(forKey: JSONRPCID(json: id.rawText))?.close()
+            if message.method == MCPMethod.cancelled, let id = message.params?["requestId"],
+                let session = modernRequests.removeValue(forKey: JSONRPCID(json: id.rawText))
+            {
+                session.close()
+                gateway.modernRequestEnded(session)
             }
             return
         case .response, .errorResponse:
@@ -144,13 +147,24 @@ final class StdioDownstreamHandler: ChannelInboundHandler {
             writer.write(rejection.body)
             return
         }
+        let id = message.id!
+        guard modernRequests[id] == nil else {
+            writer.write(JSONRPCEncoding.error(id: id, code: JSONRPCErrorCode.invalidRequest, message: "Invalid request: id \(id.json) is already in use"))
+            return
+        }
+        guard gateway.admitModern() else {
+            writer.write(GatewayError.overloaded("too many sessions and requests in flight").response(id: id))
+            return
+        }
         let session = DownstreamSession(id: "", revision: request.version, clientCapabilities: request.capabilities, clientName: request.clientName, tap: gateway.tap)
         session.logLevel = request.logLevel
-        let id = message.id!
         modernRequests[id] = session
         let loopBound = NIOLoopBound(self, eventLoop: loop)
+        let gateway = self.gateway
         let responder = StdioRequestResponder(writer: writer) {
-            loop.execute { loopBound.value.modernRequests.removeValue(forKey: id) }
+            loop.execute {
+                if let ended = loopBound.value.modernRequests.removeValue(forKey: id) { gateway.modernRequestEnded(ended) }
+            }
         }
         gateway.handle(message, session: session, responder: responder, on: loop)
     }
@@ -174,10 +188,13 @@ final class StdioDownstreamHandler: ChannelInboundHandler {
     }
 
     private func finish(_ context: ChannelHandlerContext) {
-        for request in modernRequests.values { request.close() }
+        for request in modernRequests.values {
+            request.close()
+            gateway.modernRequestEnded(request)
+        }
         modernRequests.removeAll()
         if let session {
-            gateway.endSession(id: session.id)
+            gateway.endSession(id: session.id, revoke: false)
             self.session = nil
         }
         done.succeed()
