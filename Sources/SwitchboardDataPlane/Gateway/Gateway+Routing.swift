@@ -119,7 +119,9 @@ extension Gateway {
         if session.isModern, prefilled.isEmpty, resumeHeldCall(message, to: server, session: session, responder: responder, on: loop) { return }
         let call = CallContext(
             session: session, downstreamID: message.id!, method: message.method!,
-            name: ModernRequest.nameKey(for: message.method!).flatMap { message.params?[$0]?.string }, progressToken: message.progressToken?.rawText,
+            // Only a 2026-07-28 retry needs the name repeated; legacy calls skip the lookup.
+            name: session.isModern ? ModernRequest.nameKey(for: message.method!).flatMap { message.params?[$0]?.string } : nil,
+            progressToken: message.progressToken?.rawText,
             responder: responder, prefilled: prefilled, clientParams: session.isModern ? message.params : nil
         )
         session.register(call: call, id: message.id!)

@@ -12,10 +12,30 @@ extension UpstreamServer {
     /// The listen `notifications` filter for what the server announces; nil for nothing.
     var listenFilter: String? {
         guard let capabilities = initializeResult?["capabilities"] else { return nil }
-        let flags = [("tools", "toolsListChanged"), ("prompts", "promptsListChanged"), ("resources", "resourcesListChanged")]
+        var members = [("tools", "toolsListChanged"), ("prompts", "promptsListChanged"), ("resources", "resourcesListChanged")]
             .filter { capabilities[$0.0]?["listChanged"]?.bool == true }
-        guard !flags.isEmpty else { return nil }
-        return "{" + flags.map { #"""# + $0.1 + #"":true"# }.joined(separator: ",") + "}"
+            .map { #"""# + $0.1 + #"":true"# }
+        let resources = state.withLock { $0.listen.resources }
+        if !resources.isEmpty, capabilities["resources"]?["subscribe"]?.bool == true {
+            members.append(#""resourceSubscriptions":["# + resources.sorted().map(JSONWriter.quoted).joined(separator: ",") + "]")
+        }
+        guard !members.isEmpty else { return nil }
+        return "{" + members.joined(separator: ",") + "}"
+    }
+
+    /// The subscriptions changed: the open listen is replaced by one carrying them.
+    func reopenListen() {
+        let (current, retry) = state.withLock { s -> (Int?, Scheduled<Void>?) in
+            defer {
+                s.listen.id = nil
+                s.listen.retry = nil
+            }
+            return (s.listen.id, s.listen.retry)
+        }
+        retry?.cancel()
+        // Forgotten first, so its end is not taken for a failure to recover from.
+        if let current { cancel(id: current, reason: "resource subscriptions changed") }
+        openListen()
     }
 
     func openListen() {

@@ -57,6 +57,8 @@ package final class UpstreamServer: Sendable {
         var retry: Scheduled<Void>?
         /// Listens that ended since one was last acknowledged, for the back-off.
         var failures = 0
+        /// URIs clients subscribed to, carried as the listen's `resourceSubscriptions`.
+        var resources: Set<String> = []
     }
 
     package let config: ServerConfig
@@ -193,6 +195,10 @@ package final class UpstreamServer: Sendable {
             answerSetLevelLocally(id: id, params: params)
             return
         }
+        if method == MCPMethod.resourcesSubscribe || method == MCPMethod.resourcesUnsubscribe {
+            changeResourceSubscription(id: id, params: params, subscribe: method == MCPMethod.resourcesSubscribe)
+            return
+        }
         var meta = meta ?? UpstreamRequestMeta()
         if meta.logLevel == nil { meta.logLevel = defaultLogLevel }
         let stamped = ModernRequestParams.stamp(params, method: method, meta: meta, clientInfo: clientInfoJSON)
@@ -211,6 +217,24 @@ package final class UpstreamServer: Sendable {
             if let level { s.logLevel = level }
             return s.pending.removeValue(forKey: id)
         }) else { return }
+        Self.succeedEmpty(pending, id: id)
+    }
+
+    /// 2026-07-28 removed `resources/subscribe` and `unsubscribe` (digest §4.3): the URI joins
+    /// or leaves the listen's `resourceSubscriptions`, and the listen is opened again with it.
+    private func changeResourceSubscription(id: Int, params: ByteBuffer?, subscribe: Bool) {
+        let uri = params.flatMap { try? JSONView.parse($0) }?["uri"]?.string
+        guard let (pending, changed) = state.withLock({ s -> (Pending, Bool)? in
+            guard let p = s.pending.removeValue(forKey: id) else { return nil }
+            guard let uri else { return (p, false) }
+            let changed = subscribe ? s.listen.resources.insert(uri).inserted : s.listen.resources.remove(uri) != nil
+            return (p, changed)
+        }) else { return }
+        Self.succeedEmpty(pending, id: id)
+        if changed { reopenListen() }
+    }
+
+    private static func succeedEmpty(_ pending: Pending, id: Int) {
         let answer = JSONRPCEncoding.result(id: JSONRPCID(id), result: ByteBuffer(string: "{}"))
         guard let message = try? JSONRPCMessage.parse(answer) else { return }
         pending.promise.succeed(message)

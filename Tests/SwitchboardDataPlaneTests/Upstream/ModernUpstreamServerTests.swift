@@ -28,7 +28,7 @@ struct ModernUpstreamServerTests {
             let params = body["params"] as? [String: Any] ?? [:]
             switch request.header("Mcp-Method") {
             case "server/discover":
-                responder.json(#"{"jsonrpc":"2.0","id":\#(id),"result":{"resultType":"complete","supportedVersions":["2026-07-28"],"capabilities":{"tools":{"listChanged":true}},"instructions":"hi","_meta":{"io.modelcontextprotocol/serverInfo":{"name":"scripted","version":"9"}},"ttlMs":0,"cacheScope":"public"}}"#)
+                responder.json(#"{"jsonrpc":"2.0","id":\#(id),"result":{"resultType":"complete","supportedVersions":["2026-07-28"],"capabilities":{"tools":{"listChanged":true},"resources":{"subscribe":true}},"instructions":"hi","_meta":{"io.modelcontextprotocol/serverInfo":{"name":"scripted","version":"9"}},"ttlMs":0,"cacheScope":"public"}}"#)
             case "subscriptions/listen":
                 let count = state.withLock { s -> Int in
                     s.listens += 1
@@ -105,6 +105,15 @@ struct ModernUpstreamServerTests {
             stream.event(#"{"jsonrpc":"2.0","method":"notifications/tools/list_changed","params":{"_meta":{"io.modelcontextprotocol/subscriptionId":1}}}"#)
             try await eventually { events.notifications.withLock { $0.contains("notifications/tools/list_changed") } }
             #expect(!events.notifications.withLock { $0.contains("notifications/subscriptions/acknowledged") })
+
+            // resources/subscribe no longer exists: the URI joins the listen, opened again with it.
+            let listensBefore = script.state.withLock { $0.listens }
+            let (_, subscribed) = upstream.request(method: "resources/subscribe", observer: nil, on: loop) { _ in ByteBuffer(string: #"{"uri":"x://a"}"#) }
+            #expect(try await subscribed.get().result?.isObject == true)
+            try await eventually(timeout: .seconds(5)) { script.state.withLock { $0.listens } > listensBefore }
+            let resubscribed = try #require(server.requests.last { $0.header("Mcp-Method") == "subscriptions/listen" })
+            #expect(resubscribed.body.contains(#""resourceSubscriptions":["x://a"]"#), "\(resubscribed.body)")
+            #expect(!server.requests.contains { $0.header("Mcp-Method") == "resources/subscribe" })
 
             // Cancelling a call closes its POST; no notifications/cancelled is sent.
             let (slowID, slow) = upstream.request(method: "tools/call", observer: nil, on: loop) { _ in ByteBuffer(string: #"{"name":"slow"}"#) }
