@@ -226,5 +226,52 @@ extension Interop {
                 #expect(cancelled == 1)
             }
         }
+
+        /// The tasks extension passes through between 2026-07-28 ends (§4.5): the server's
+        /// task ids reach the client as `{server}__{id}`, and tasks/get finds the server again
+        /// with its own id in the body and in `Mcp-Name` (the test server checks both).
+        @Test func tasksPassThroughWithGatewayNamedIDs() async throws {
+            try PeerEnvironment.requirePeers()
+            let server = try ChildProcessRunner(PeerEnvironment.python, [PeerEnvironment.path("Tests/Peers/servers/tasks_server.py"), "--port", "0"])
+            defer { server.stop() }
+            let port = try #require(Int(try await server.waitForLine(prefix: "READY ", seconds: 30)))
+            let jobs = ServerConfig(name: "jobs", transport: .streamableHTTP(HTTPEndpoint(host: "127.0.0.1", port: port, pathAndQuery: "/mcp")))
+            try await GatewayHarness.with([], extra: [jobs]) { gateway in
+                let http = RawHTTP(url: gateway.url)
+                let tasksMeta = #""_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28","io.modelcontextprotocol/clientCapabilities":{"extensions":{"io.modelcontextprotocol/tasks":{}}}}"#
+                let discover = try await http.post(#"{"jsonrpc":"2.0","id":1,"method":"server/discover","params":{\#(tasksMeta)}}"#, headers: Self.headers("server/discover"))
+                #expect(discover.body.contains(#""extensions":{"io.modelcontextprotocol/tasks":{}}"#), "\(discover.body)")
+
+                let call = try await http.post(#"{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"jobs__job","arguments":{"seconds":0.3},\#(tasksMeta)}}"#, headers: Self.headers("tools/call", name: "jobs__job"))
+                let created = try #require(Self.result(call), "\(call.body)")
+                #expect(created["resultType"] as? String == "task", "\(call.body)")
+                let taskID = try #require(created["taskId"] as? String)
+                #expect(taskID == "jobs__t-1")
+
+                var status = ""
+                var last: RawHTTP.Response?
+                for i in 0..<50 where status != "completed" {
+                    let get = try await http.post(#"{"jsonrpc":"2.0","id":\#(10 + i),"method":"tasks/get","params":{"taskId":"\#(taskID)",\#(tasksMeta)}}"#, headers: Self.headers("tasks/get", name: taskID))
+                    last = get
+                    status = Self.result(get)?["status"] as? String ?? "error"
+                    #expect(Self.result(get)?["taskId"] as? String == taskID, "\(get.body)")
+                    if status != "completed" { try await Task.sleep(for: .milliseconds(100)) }
+                }
+                #expect(status == "completed", "\(last?.body ?? "")")
+                #expect(last?.body.contains("job done") == true)
+                let cancel = try await http.post(#"{"jsonrpc":"2.0","id":90,"method":"tasks/cancel","params":{"taskId":"\#(taskID)",\#(tasksMeta)}}"#, headers: Self.headers("tasks/cancel", name: taskID))
+                #expect(Self.result(cancel)?["resultType"] as? String == "complete", "\(cancel.body)")
+                let unknown = try await http.post(#"{"jsonrpc":"2.0","id":91,"method":"tasks/get","params":{"taskId":"nope__t-1",\#(tasksMeta)}}"#, headers: Self.headers("tasks/get", name: "nope__t-1"))
+                #expect(unknown.errorCode == JSONRPCErrorCode.invalidParams, "\(unknown.body)")
+
+                // A client without the extension gets the result itself, and tasks stay out of
+                // a legacy client's view.
+                let plain = try await http.post(#"{"jsonrpc":"2.0","id":92,"method":"tools/call","params":{"name":"jobs__job","arguments":{"seconds":0.1},\#(Self.meta)}}"#, headers: Self.headers("tools/call", name: "jobs__job"))
+                #expect(plain.body.contains("synchronously"), "\(plain.body)")
+                let initialize = try await http.post(#"{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"raw","version":"1"}}}"#)
+                #expect(!initialize.body.contains("io.modelcontextprotocol/tasks"), "\(initialize.body)")
+                _ = try await gateway.validateWire()
+            }
+        }
     }
 }

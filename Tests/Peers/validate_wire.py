@@ -120,11 +120,18 @@ class Revision:
                 return ["InputRequiredResult"]
             if "task" in result and "CreateTaskResult" in self.defs and method == "tools/call":
                 return ["CreateTaskResult"]
+            if result.get("resultType") == "task" and "Result" in self.defs:
+                # The tasks extension (io.modelcontextprotocol/tasks) is not in the core schema:
+                # checked as a core Result plus the extension's own required fields.
+                return ["Result", TASK_EXTENSION_RESULT]
         own = request[: -len("Request")] + "Result"
         return [own if own in self.defs else "EmptyResult"]
 
     def errors(self, definition: str, instance: Any) -> list[str]:
         validator = self._validators.get(definition)
+        if validator is None and definition == TASK_EXTENSION_RESULT:
+            validator = self.validator_class(TASK_EXTENSION_SCHEMA)
+            self._validators[definition] = validator
         if validator is None:
             schema = {
                 "$schema": self.root.get("$schema"),
@@ -135,6 +142,22 @@ class Revision:
             self._validators[definition] = validator
         found = sorted(validator.iter_errors(instance), key=lambda e: list(e.absolute_path))
         return [describe(definition, e) for e in found]
+
+
+# The 2026-07-28 tasks extension's CreateTaskResult, from the spec repository's
+# docs/extensions/tasks/overview.mdx (the extension has no JSON schema in the core one).
+TASK_EXTENSION_RESULT = "TasksExtension.CreateTaskResult"
+TASK_EXTENSION_SCHEMA = {
+    "type": "object",
+    "required": ["resultType", "taskId", "status"],
+    "properties": {
+        "resultType": {"const": "task"},
+        "taskId": {"type": "string", "minLength": 1},
+        "status": {"enum": ["working", "input_required", "completed", "failed", "cancelled"]},
+        "ttlMs": {"type": "integer", "minimum": 0},
+        "pollIntervalMs": {"type": "integer", "minimum": 0},
+    },
+}
 
 
 def describe(definition: str, error: jsonschema.ValidationError) -> str:

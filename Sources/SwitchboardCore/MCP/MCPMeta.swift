@@ -6,4 +6,6 @@ public enum MCPMeta {
     public static let logLevel = "io.modelcontextprotocol/logLevel"
     public static let serverInfo = "io.modelcontextprotocol/serverInfo"
     public static let subscriptionID = "io.modelcontextprotocol/subscriptionId"
+    /// The tasks extension's key in `capabilities.extensions` (digest §4.5).
+    public static let tasksExtension = "io.modelcontextprotocol/tasks"
 }

@@ -29,4 +29,8 @@ public enum MCPMethod {
     public static let serverDiscover = "server/discover"
     public static let subscriptionsListen = "subscriptions/listen"
     public static let subscriptionsAcknowledged = "notifications/subscriptions/acknowledged"
+    // The 2026-07-28 tasks extension (`io.modelcontextprotocol/tasks`, digest §4.5).
+    public static let tasksGet = "tasks/get"
+    public static let tasksUpdate = "tasks/update"
+    public static let tasksCancel = "tasks/cancel"
 }

@@ -70,12 +70,19 @@ package final class DownstreamSession: Sendable {
     }
 
     /// The client's capabilities a server may use through the gateway: roots, sampling and
-    /// elicitation (each relayed), and nothing else (`{}` when none).
+    /// elicitation (each relayed) and the tasks extension, nothing else (`{}` when none).
     package var bridgeableCapabilities: ByteBuffer {
         var w = JSONWriter()
         w.beginObject()
         for name in ["roots", "sampling", "elicitation"] {
             if let value = clientCapabilities?[name], value.isObject { w.field(name, raw: value.bytes) }
+        }
+        // The tasks extension passes through, task ids renamed (`TaskNaming`).
+        if let tasks = clientCapabilities?["extensions"]?[MCPMeta.tasksExtension], tasks.isObject {
+            w.key("extensions")
+            w.beginObject()
+            w.field(MCPMeta.tasksExtension, raw: tasks.bytes)
+            w.endObject()
         }
         w.endObject()
         return w.buffer

@@ -116,6 +116,7 @@ struct ModernRequest {
         switch method {
         case MCPMethod.toolsCall, MCPMethod.promptsGet: "name"
         case MCPMethod.resourcesRead: "uri"
+        case MCPMethod.tasksGet, MCPMethod.tasksUpdate, MCPMethod.tasksCancel: "taskId"
         default: nil
         }
     }

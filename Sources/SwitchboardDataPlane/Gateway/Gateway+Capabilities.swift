@@ -10,6 +10,8 @@ struct CapabilityUnion {
     var subscribe = false
     var logging = false
     var completions = false
+    /// Some 2026-07-28 server offers the tasks extension.
+    var tasks = false
     var instructions: [String] = []
 
     init(_ servers: [UpstreamServer]) {
@@ -22,6 +24,7 @@ struct CapabilityUnion {
             subscribe = subscribe || caps?["resources"]?["subscribe"]?.bool == true
             logging = logging || caps?["logging"] != nil
             completions = completions || caps?["completions"] != nil
+            tasks = tasks || caps?["extensions"]?[MCPMeta.tasksExtension] != nil
             if let text = result["instructions"]?.string, !text.isEmpty {
                 instructions.append("## \(server.name)\n\(text)")
             }
@@ -39,6 +42,8 @@ struct CapabilityUnion {
         if logging { w.field("logging", raw: "{}") }
         // `completions` was added in 2025-03-26; 2024-11-05 clients call the method without it.
         if completions && revision >= "2025-03-26" { w.field("completions", raw: "{}") }
+        // Tasks pass through only between 2026-07-28 ends; legacy clients never see them.
+        if tasks && ProtocolRevision.modern.contains(revision) { w.field("extensions", raw: #"{""# + MCPMeta.tasksExtension + #"":{}}"#) }
         w.endObject()
     }
 

@@ -30,6 +30,9 @@ extension Gateway {
             case MCPMethod.subscriptionsListen:
                 listen(message, session: session, responder: responder, on: loop)
                 return
+            case MCPMethod.tasksGet, MCPMethod.tasksUpdate, MCPMethod.tasksCancel:
+                routeTask(message, session: session, responder: responder, on: loop)
+                return
             case MCPMethod.ping, MCPMethod.initialize, MCPMethod.loggingSetLevel, MCPMethod.resourcesSubscribe, MCPMethod.resourcesUnsubscribe:
                 // Removed in 2026-07-28 (digest §0): unknown methods there.
                 fail(message, .methodNotFound(method), session: session, responder: responder)

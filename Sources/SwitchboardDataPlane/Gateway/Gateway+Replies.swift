@@ -32,9 +32,10 @@ extension Gateway {
         let session = target.session
         if let result = response.result {
             let modernServer = server.speaksModernEra
-            let shaped = session.isModern || modernServer
+            var shaped = session.isModern || modernServer
                 ? EraShaping.result(result.bytes, method: method, for: session, fromModernServer: modernServer, serverInfo: serverInfoJSON)
                 : result.bytes
+            if session.isModern, modernServer, let named = TaskNaming.federate(shaped, method: method, server: server.name) { shaped = named }
             session.sendFinal(JSONRPCEncoding.result(id: target.downstreamID, result: shaped), via: target.responder, method: method, isError: false)
         } else if let error = response.error {
             let (object, code) = EraShaping.error(error, for: session, server: server.name)

@@ -47,6 +47,19 @@ extension Gateway {
         }
     }
 
+    /// tasks/get, tasks/update, tasks/cancel (the 2026-07-28 tasks extension, digest §4.5): the
+    /// task id the client holds is `{server}__{id}`, as the gateway named it when the task
+    /// was created; the server sees its own id.
+    func routeTask(_ message: JSONRPCMessage, session: DownstreamSession, responder: any DownstreamResponder, on loop: any EventLoop) {
+        guard let idView = message.params?["taskId"], let id = idView.string, let (serverName, local) = FederatedName.split(id),
+            let server = serversByName[serverName]
+        else {
+            fail(message, .invalidParams("unknown taskId"), session: session, responder: responder)
+            return
+        }
+        forward(message, to: server, edits: [(idView, JSONWriter.quoted(local))], session: session, responder: responder, on: loop)
+    }
+
     /// completion/complete: a prompt reference is routed like prompts/get, a resource
     /// reference like resources/read.
     func routeCompletion(_ message: JSONRPCMessage, session: DownstreamSession, responder: any DownstreamResponder, on loop: any EventLoop) {

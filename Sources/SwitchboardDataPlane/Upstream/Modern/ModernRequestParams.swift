@@ -43,6 +43,7 @@ package enum ModernRequestParams {
         switch method {
         case MCPMethod.toolsCall, MCPMethod.promptsGet: params["name"]?.string
         case MCPMethod.resourcesRead: params["uri"]?.string
+        case MCPMethod.tasksGet, MCPMethod.tasksUpdate, MCPMethod.tasksCancel: params["taskId"]?.string
         default: nil
         }
     }
