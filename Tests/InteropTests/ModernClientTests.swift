@@ -273,5 +273,38 @@ extension Interop {
                 _ = try await gateway.validateWire()
             }
         }
+
+        /// A 2025-11-25 server's -32042 (URL elicitation required) reaches a 2026-07-28 client
+        /// as `input_required` with URL-mode elicitations; the retry runs the call again (§4.2).
+        @Test func urlElicitationRequiredBecomesInputRequired() async throws {
+            let server = FeatureServer(name: "alpha", kind: .stdio, extraArguments: ["--era", "legacy", "--url-elicitation"])
+            try await GatewayHarness.with([server]) { gateway in
+                let http = RawHTTP(url: gateway.url)
+                let urlMeta = #""_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28","io.modelcontextprotocol/clientCapabilities":{"elicitation":{"form":{},"url":{}}}}"#
+                let headers = Self.headers("tools/call", name: "alpha__needs_url")
+                let first = try await http.post(#"{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"alpha__needs_url","arguments":{},\#(urlMeta)}}"#, headers: headers)
+                let result = Self.result(first)
+                if result?["resultType"] as? String == "input_required" {
+                    let requests = try #require(result?["inputRequests"] as? [String: [String: Any]], "\(first.body)")
+                    let (key, request) = try #require(requests.first)
+                    let params = request["params"] as? [String: Any]
+                    #expect(params?["mode"] as? String == "url")
+                    #expect((params?["url"] as? String)?.hasPrefix("https://example.com/authorize/") == true)
+                    #expect(params?["elicitationId"] == nil, "2026-07-28 has no elicitationId")
+                    let state = try #require(result?["requestState"] as? String)
+                    let retry = #"{"jsonrpc":"2.0","id":3,"method":"tools/call","params":{"name":"alpha__needs_url","arguments":{},"inputResponses":{"\#(key)":{"action":"accept"}},"requestState":"\#(state)",\#(urlMeta)}}"#
+                    let done = try await http.post(retry, headers: headers)
+                    #expect(done.body.contains("authorized"), "\(done.body)")
+                } else {
+                    Issue.record("expected input_required: \(first.body)")
+                }
+                // Without elicitation.url the client is told what it lacks (the server's next
+                // call asks for the URL again).
+                let lacking = try await http.post(#"{"jsonrpc":"2.0","id":4,"method":"tools/call","params":{"name":"alpha__needs_url","arguments":{},\#(Self.meta)}}"#, headers: headers)
+                #expect(lacking.errorCode == JSONRPCErrorCode.missingRequiredClientCapability, "\(lacking.body)")
+                #expect(lacking.body.contains("elicitation.url"))
+                _ = try await gateway.validateWire()
+            }
+        }
     }
 }

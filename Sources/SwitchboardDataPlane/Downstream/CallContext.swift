@@ -19,6 +19,9 @@ package final class CallContext: UpstreamCallObserver, Sendable {
         /// The client's `progressToken` as JSON text, when it asked for progress.
         package var progressToken: String?
         package var responder: any DownstreamResponder
+        /// The request's params (a view, no copy), kept for 2026-07-28 clients: a sealed
+        /// `requestState` is bound to them.
+        package var params: JSONView? = nil
     }
 
     /// A server-to-client request made during a 2026-07-28 client's call.
@@ -71,19 +74,16 @@ package final class CallContext: UpstreamCallObserver, Sendable {
     /// Answers a 2026-07-28 client already gave, by question digest: a replica running the
     /// call again (its held call lives elsewhere) answers the same questions with them.
     let prefilled: [String: ByteBuffer]
-    /// The client's params (a view, no copy), for binding a sealed `requestState` to them.
-    let clientParams: JSONView?
     private let state: Mutex<State>
 
     package init(
         session: DownstreamSession, downstreamID: JSONRPCID, method: String, name: String? = nil, progressToken: String?,
-        responder: any DownstreamResponder, prefilled: [String: ByteBuffer] = [:], clientParams: JSONView? = nil
+        responder: any DownstreamResponder, prefilled: [String: ByteBuffer] = [:], params: JSONView? = nil
     ) {
         self.method = method
         self.name = name
         self.prefilled = prefilled
-        self.clientParams = clientParams
-        self.state = Mutex(State(target: Target(session: session, downstreamID: downstreamID, progressToken: progressToken, responder: responder)))
+        self.state = Mutex(State(target: Target(session: session, downstreamID: downstreamID, progressToken: progressToken, responder: responder, params: params)))
     }
 
     /// The client side while one is attached.

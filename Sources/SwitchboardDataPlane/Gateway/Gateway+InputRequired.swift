@@ -70,22 +70,13 @@ extension Gateway {
         heldCalls.hold(HeldCalls.Held(call: call, server: server), handle: handle)
         // The server waits on the client now; its timeout runs from here, as the state's does.
         if let id = call.upstreamID { server.restartDeadline(id: id) }
-        var w = JSONWriter()
-        w.beginObject()
-        w.field("resultType", "input_required")
-        w.key("inputRequests")
-        w.beginObject()
-        for q in questions {
-            w.key(q.key)
-            w.beginObject()
-            w.field("method", q.method)
-            w.field("params", raw: q.params)
-            w.endObject()
-        }
-        w.endObject()
-        w.field("requestState", sealRequestState(handle: handle, call: call, questions: questions, ttl: ttl))
-        w.endObject()
-        target.session.sendFinal(JSONRPCEncoding.result(id: target.downstreamID, result: w.buffer), via: target.responder, method: call.method, isError: false)
+        let state = sealRequestState(
+            handle: handle, method: call.method, name: call.name ?? "", server: server.name,
+            arguments: Self.argumentsDigest(target.params), questions: questions, ttl: ttl
+        )
+        target.session.sendFinal(
+            JSONRPCEncoding.result(id: target.downstreamID, result: Self.inputRequired(questions, state: state)), via: target.responder, method: call.method, isError: false
+        )
         logger.debug("call held for input", metadata: ["switchboard.server": "\(server.name)", "switchboard.questions": "\(questions.count)"])
         // A client that never retries must not keep the server's call open for ever.
         eventLoop.scheduleTask(in: ttl.timeAmount) {
@@ -123,7 +114,7 @@ extension Gateway {
             return true
         }
         let call = held.call
-        let target = CallContext.Target(session: session, downstreamID: message.id!, progressToken: message.progressToken?.rawText, responder: responder)
+        let target = CallContext.Target(session: session, downstreamID: message.id!, progressToken: message.progressToken?.rawText, responder: responder, params: message.params)
         switch call.resume(target) {
         case .gone:
             fail(message, .invalidParams("requestState was already used"), session: session, responder: responder)
@@ -146,6 +137,41 @@ extension Gateway {
                 sendInputRequired(call, from: held.server)
             }
         }
+        return true
+    }
+
+    /// A 2025-11-25 server's -32042 (URL elicitation required) to a 2026-07-28 client (§4.2):
+    /// the URL elicitations become `input_required`; the error already ended the call, so the
+    /// retry runs it again. False when the error carries no usable elicitation (relayed as is).
+    func requireURLElicitation(_ error: JSONView, to target: CallContext.Target, method: String, from server: UpstreamServer) -> Bool {
+        var questions: [CallContext.Question] = []
+        for (i, elicitation) in (error["data"]?["elicitations"]?.elements ?? []).enumerated() {
+            guard let url = elicitation["url"]?.string, let message = elicitation["message"]?.string else { continue }
+            var w = JSONWriter()
+            w.beginObject()
+            w.field("mode", "url")
+            w.field("message", message)
+            w.field("url", url)
+            w.endObject()
+            let params = w.buffer
+            questions.append(CallContext.Question(
+                key: "\(server.name)-url-\(i + 1)", upstreamID: JSONRPCID(0), method: MCPMethod.elicitationCreate, params: params,
+                digest: Self.digest(method: MCPMethod.elicitationCreate, params: try? JSONView.parse(params))
+            ))
+        }
+        guard !questions.isEmpty else { return false }
+        guard target.session.declares(path: ["elicitation", "url"]) else {
+            answer(target, method: method, with: .missingCapability("elicitation.url"))
+            return true
+        }
+        // A handle that is never held: the retry finds no call and runs it again, once.
+        let state = sealRequestState(
+            handle: SessionID.generate(), method: method, name: ModernRequest.nameKey(for: method).flatMap { target.params?[$0]?.string } ?? "",
+            server: server.name, arguments: Self.argumentsDigest(target.params), questions: questions, ttl: server.config.timeouts.request
+        )
+        target.session.sendFinal(
+            JSONRPCEncoding.result(id: target.downstreamID, result: Self.inputRequired(questions, state: state)), via: target.responder, method: method, isError: false
+        )
         return true
     }
 
@@ -178,14 +204,16 @@ extension Gateway {
 
     /// `{"h":handle,"m":method,"n":name,"s":server,"a":arguments digest,"q":[[key,digest],…]}`,
     /// sealed for the call's hold time; bound to the request it answers.
-    private func sealRequestState(handle: String, call: CallContext, questions: [CallContext.Question], ttl: Duration) -> String {
+    private func sealRequestState(
+        handle: String, method: String, name: String, server: String, arguments: String, questions: [CallContext.Question], ttl: Duration
+    ) -> String {
         var w = JSONWriter()
         w.beginObject()
         w.field("h", handle)
-        w.field("m", call.method)
-        w.field("n", call.name ?? "")
-        w.field("s", call.server?.name ?? "")
-        w.field("a", Self.argumentsDigest(call.clientParams))
+        w.field("m", method)
+        w.field("n", name)
+        w.field("s", server)
+        w.field("a", arguments)
         w.key("q")
         w.beginArray()
         for q in questions {
@@ -197,6 +225,26 @@ extension Gateway {
         w.endArray()
         w.endObject()
         return sealer.seal(Array(w.buffer.readableBytesView), purpose: Self.requestStatePurpose, ttl: ttl)
+    }
+
+    /// `{"resultType":"input_required","inputRequests":{key:{method,params},…},"requestState":…}`.
+    static func inputRequired(_ questions: [CallContext.Question], state: String) -> ByteBuffer {
+        var w = JSONWriter()
+        w.beginObject()
+        w.field("resultType", "input_required")
+        w.key("inputRequests")
+        w.beginObject()
+        for q in questions {
+            w.key(q.key)
+            w.beginObject()
+            w.field("method", q.method)
+            w.field("params", raw: q.params)
+            w.endObject()
+        }
+        w.endObject()
+        w.field("requestState", state)
+        w.endObject()
+        return w.buffer
     }
 
     /// The capability a question needs, as a path: URL-mode elicitation needs

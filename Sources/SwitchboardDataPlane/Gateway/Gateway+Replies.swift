@@ -38,6 +38,11 @@ extension Gateway {
             if session.isModern, modernServer, let named = TaskNaming.federate(shaped, method: method, server: server.name) { shaped = named }
             session.sendFinal(JSONRPCEncoding.result(id: target.downstreamID, result: shaped), via: target.responder, method: method, isError: false)
         } else if let error = response.error {
+            if session.isModern, !server.speaksModernEra, error["code"]?.int == JSONRPCErrorCode.urlElicitationRequired,
+                requireURLElicitation(error, to: target, method: method, from: server)
+            {
+                return
+            }
             let (object, code) = EraShaping.error(error, for: session, server: server.name)
             session.sendFinal(
                 JSONRPCEncoding.error(id: target.downstreamID, errorObject: object), via: target.responder, method: method,

@@ -52,10 +52,10 @@ from mcp.server.mcpserver import (
     Resolve,
     Sample,
 )
-from mcp.shared.exceptions import MCPError
+from mcp.shared.exceptions import MCPError, UrlElicitationRequiredError
 from mcp.shared.message import SessionMessage
 
-COUNTERS: dict[str, int] = {"slow_started": 0, "slow_completed": 0, "slow_cancelled": 0}
+COUNTERS: dict[str, int] = {"slow_started": 0, "slow_completed": 0, "slow_cancelled": 0, "url_elicitations": 0}
 
 MODERN_VERSIONS = ("2026-07-28",)
 VERSION_META_KEY = "io.modelcontextprotocol/protocolVersion"
@@ -129,6 +129,23 @@ def build_server(args: argparse.Namespace) -> MCPServer:
         mcp.add_tool(hello, name=name, description=f"Added at run time: {name}")
         await announce_tools_changed(ctx, args.notify_via)
         return f"added {name}"
+
+    def needs_url() -> str:
+        COUNTERS["url_elicitations"] += 1
+        if COUNTERS["url_elicitations"] % 2 == 1:
+            raise UrlElicitationRequiredError([
+                types.ElicitRequestURLParams(
+                    mode="url", message="Authorize the feature server", url=f"https://example.com/authorize/{name}", elicitation_id=f"auth-{name}"
+                )
+            ])
+        return "authorized"
+
+    if args.url_elicitation:
+        mcp.add_tool(
+            needs_url,
+            name="needs_url",
+            description="Needs the user to visit a URL first: calls 1, 3, 5, … fail with -32042 (URL elicitation required, 2025-11-25); the call after each succeeds.",
+        )
 
     @mcp.tool(description="Exits the server process at once (exit code 3).")
     def crash() -> str:
@@ -398,6 +415,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         default="request",
         help="legacy channel for tools/list_changed: the add_tool request's stream, the standalone stream, or both",
     )
+    p.add_argument("--url-elicitation", action="store_true", help="add the tool needs_url (-32042 on every other call, starting with the first)")
     p.add_argument("--json-response", action="store_true", help="streamable-http: answer with JSON, not SSE")
     p.add_argument("--stateless", action="store_true", help="streamable-http: stateless mode (no session)")
     p.add_argument(
