@@ -105,6 +105,18 @@ import SwitchboardCore
         #expect(EraShaping.httpStatus(code: JSONRPCErrorCode.methodNotFound, for: session("2025-11-25")) == 200)
     }
 
+    @Test func byteSearchFindsNeedlesAnywhere() {
+        let buffer = ByteBuffer(string: #"{"a":"taskId","taskId":1}"#)
+        #expect(buffer.containsBytes(Array(#""taskId""#.utf8)))
+        #expect(buffer.containsBytes(Array("}".utf8)))
+        #expect(!buffer.containsBytes(Array(#""_meta""#.utf8)))
+        #expect(!ByteBuffer(string: "ab").containsBytes(Array("abc".utf8)))
+        var sliced = ByteBuffer(string: "xxneedle")
+        sliced.moveReaderIndex(forwardBy: 3)
+        #expect(!sliced.containsBytes(Array("needle".utf8)), "only readable bytes count")
+        #expect(sliced.containsBytes(Array("eedle".utf8)))
+    }
+
     @Test func spliceInsertsAndRemovesMembers() throws {
         #expect(String(buffer: JSONSplice.inserting(#""a":1"#, into: ByteBuffer(string: " {}"))) == #"{"a":1}"#)
         #expect(String(buffer: JSONSplice.inserting(#""a":1"#, into: ByteBuffer(string: #"{"b":2}"#))) == #"{"a":1,"b":2}"#)

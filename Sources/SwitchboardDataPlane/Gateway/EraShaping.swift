@@ -44,7 +44,7 @@ enum EraShaping {
 
     /// Whether the object `json` has the top-level member `key`.
     private static func has(_ key: String, in json: ByteBuffer) -> Bool {
-        guard json.readableBytesView.firstRange(of: Array(("\"" + key + "\"").utf8)) != nil else { return false }
+        guard json.containsBytes(Array(("\"" + key + "\"").utf8)) else { return false }
         return (try? JSONView.parse(json, maxDepth: 256))?[key] != nil
     }
 

@@ -21,7 +21,7 @@ final class ParamHeaderIndex: Sendable {
     /// marker cost one byte search, and clear what that page's tools declared before.
     func record(server: String, page: JSONView) {
         let bytes = page.bytes
-        let marked = bytes.readableBytesView.firstRange(of: Self.marker) != nil
+        let marked = bytes.containsBytes(Self.marker)
         if !marked, byTool.withLock({ $0.isEmpty }) { return }
         var found: [String: [Param]] = [:]
         var seen: [String] = []

@@ -11,7 +11,7 @@ enum TaskNaming {
     /// (`resultType: "task"`) or the task a `tasks/*` request returns. Nil when there is none
     /// (one byte search for results that cannot hold one).
     static func federate(_ result: ByteBuffer, method: String, server: String) -> ByteBuffer? {
-        guard result.readableBytesView.firstRange(of: marker) != nil, let view = try? JSONView.parse(result, maxDepth: 256),
+        guard result.containsBytes(marker), let view = try? JSONView.parse(result, maxDepth: 256),
             let idView = view["taskId"], let id = idView.string
         else { return nil }
         let isTaskMethod = method == MCPMethod.tasksGet || method == MCPMethod.tasksUpdate || method == MCPMethod.tasksCancel

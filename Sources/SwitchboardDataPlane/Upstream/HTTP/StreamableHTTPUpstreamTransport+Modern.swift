@@ -1,6 +1,6 @@
 package import NIOCore
 import NIOHTTP1
-package import SwitchboardCore
+import SwitchboardCore
 import Synchronization
 
 /// Streamable HTTP toward a 2026-07-28 server (spec digest §1.4): stateless POSTs with the

@@ -1,4 +1,4 @@
-package import NIOCore
+import NIOCore
 package import SwitchboardCore
 
 /// Reads the answer to the `server/discover` probe (spec digest §1.6, §2.3): whether the
