@@ -32,7 +32,8 @@ extension UpstreamServer: UpstreamTransportDelegate {
                 respond(to: message.id!, result: ByteBuffer(string: "{}"), error: nil)
                 return
             }
-            delegate?.upstream(self, sentRequest: message, observer: observer(for: origin))        case .notification:
+            delegate?.upstream(self, sentRequest: message, observer: observer(for: origin))
+        case .notification:
             routeNotification(message, origin: origin)
         }
     }
