@@ -69,6 +69,6 @@ extension UpstreamServer {
     /// Whether the server was last reached as a 2026-07-28 server (its results carry
     /// `resultType` and cache hints; it asks for input through `input_required`).
     var speaksModernEra: Bool {
-        era == .modern
+        readyEraIsModern.load(ordering: .relaxed)
     }
 }

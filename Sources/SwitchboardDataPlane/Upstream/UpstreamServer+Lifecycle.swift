@@ -133,6 +133,7 @@ extension UpstreamServer {
             return (out, s.handshakes > 1, s.protocolVersion, s.era ?? .legacy, s.logLevel)
         }
         guard let version else { return }
+        readyEraIsModern.store(era == .modern, ordering: .relaxed)
         // Whatever was cached may have changed while the server was away.
         listCache.invalidateAll()
         logger.info("upstream ready", metadata: ["switchboard.protocol": "\(version)", "switchboard.restarted": "\(restarted)"])

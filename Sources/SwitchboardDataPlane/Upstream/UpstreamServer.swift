@@ -74,6 +74,10 @@ package final class UpstreamServer: Sendable {
     let clientInfoJSON: String
     /// Pages of lists the server promised to announce changes of.
     package let listCache = UpstreamListCache()
+    /// The era of the latest ready session, readable without the state lock: every relayed
+    /// call asks it twice, and the lock is the one every request and response of this server
+    /// takes.
+    let readyEraIsModern = Atomic<Bool>(false)
 
     package init(
         config: ServerConfig,
