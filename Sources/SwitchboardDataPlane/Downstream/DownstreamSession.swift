@@ -58,7 +58,7 @@ package final class DownstreamSession: Sendable {
 
     /// Whether the client declared `capability` (e.g. "sampling", "elicitation", "roots").
     package func declares(_ capability: String) -> Bool {
-        clientCapabilities?[capability] != nil
+        declares(path: [capability])
     }
 
     /// Whether the client declared the capability at `path` (e.g. `["elicitation", "url"]`).

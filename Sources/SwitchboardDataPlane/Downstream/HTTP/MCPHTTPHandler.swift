@@ -187,7 +187,8 @@ final class MCPHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
             return
         }
         // A request with the 2026-07-28 envelope and no legacy session is modern (digest §1.5).
-        if head.headers.first(name: "Mcp-Session-Id") == nil, message.method != MCPMethod.initialize,
+        // (`contains` makes no String of the long sealed id; `session(...)` reads it once.)
+        if !head.headers.contains(name: "Mcp-Session-Id"), message.method != MCPMethod.initialize,
             ModernRequest.isModern(message) || head.headers.first(name: "MCP-Protocol-Version").map(ProtocolRevision.modern.contains) == true
         {
             postModern(context, head: head, message: message, acceptsEventStream: accept.eventStream)
