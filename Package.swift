@@ -24,6 +24,9 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift.git", from: "0.2.0"),
         .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
+        .package(url: "https://github.com/vapor/jwt-kit.git", from: "5.8.0"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
     ],
     targets: [
         // Envelope scanning, JSON writing, JSON-RPC ids and errors, SSE and line framing.
@@ -34,11 +37,50 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Pure and synchronous: principals, compiled policy rules and their decisions, quotas.
+        .target(
+            name: "SwitchboardPolicy",
+            dependencies: [
+                "SwitchboardCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // Who is calling: API key digests, JWT bearer tokens checked against a JWKS (jwt-kit).
+        .target(
+            name: "SwitchboardIdentity",
+            dependencies: [
+                "SwitchboardCore",
+                "SwitchboardPolicy",
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "JWTKit", package: "jwt-kit"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The embedded store (SQLite through GRDB): API keys, and later what must outlive a process.
+        .target(
+            name: "SwitchboardStore",
+            dependencies: [
+                "SwitchboardCore",
+                "SwitchboardIdentity",
+                "SwitchboardPolicy",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // The MCP data plane: downstream server, sessions, federation, upstream transports.
         .target(
             name: "SwitchboardDataPlane",
             dependencies: [
                 "SwitchboardCore",
+                "SwitchboardPolicy",
+                "SwitchboardIdentity",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -66,6 +108,9 @@ let package = Package(
             dependencies: [
                 "SwitchboardCore",
                 "SwitchboardDataPlane",
+                "SwitchboardPolicy",
+                "SwitchboardIdentity",
+                "SwitchboardStore",
                 "SwitchboardDemo",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
@@ -79,6 +124,10 @@ let package = Package(
             name: "switchboard",
             dependencies: [
                 "Switchboard",
+                "SwitchboardStore",
+                "SwitchboardPolicy",
+                "SwitchboardDataPlane",
+                "SwitchboardIdentity",
                 "SwitchboardCore",
                 "SwitchboardDemo",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -119,6 +168,29 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "SwitchboardPolicyTests",
+            dependencies: ["SwitchboardPolicy", "SwitchboardCore", .product(name: "NIOCore", package: "swift-nio")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "SwitchboardIdentityTests",
+            dependencies: [
+                "SwitchboardIdentity", "SwitchboardPolicy", "SwitchboardCore", "SwitchboardTesting",
+                .product(name: "JWTKit", package: "jwt-kit"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                // RSA key generation for test tokens.
+                .product(name: "CryptoExtras", package: "swift-crypto"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "SwitchboardStoreTests",
+            dependencies: ["SwitchboardStore", "SwitchboardIdentity", "SwitchboardPolicy", "SwitchboardCore"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "SwitchboardDataPlaneTests",
             dependencies: [
                 "SwitchboardDataPlane", "SwitchboardCore", "SwitchboardTesting",
@@ -135,7 +207,10 @@ let package = Package(
         .testTarget(
             name: "InteropTests",
             dependencies: [
-                "Switchboard", "SwitchboardTesting", "SwitchboardCore",
+                "Switchboard", "SwitchboardTesting", "SwitchboardCore", "SwitchboardStore", "SwitchboardIdentity",
+                .product(name: "JWTKit", package: "jwt-kit"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
                 .product(name: "NIOCore", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings

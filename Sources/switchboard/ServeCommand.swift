@@ -28,7 +28,7 @@ struct ServeCommand: AsyncParsableCommand {
         }
         let logger = options.bootstrapLogging()
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
-        let runtime = GatewayRuntime(config: config, logger: logger, threads: threads ?? System.coreCount)
+        let runtime = try GatewayRuntime(config: config, logger: logger, threads: threads ?? System.coreCount)
         var services: [any Service] = []
         if let demo = config.demo.http {
             services.append(DemoHTTPService(listen: demo, logger: logger))

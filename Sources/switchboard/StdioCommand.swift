@@ -14,7 +14,7 @@ struct StdioCommand: AsyncParsableCommand {
     func run() async throws {
         let config = try options.load()
         let logger = options.bootstrapLogging()
-        let runtime = GatewayRuntime(config: config, logger: logger)
+        let runtime = try GatewayRuntime(config: config, logger: logger)
         let demo = config.demo.http.map { DemoHTTPService(listen: $0, logger: logger) }
         let demoTask = demo.map { service in Task { try await service.run() } }  // lives as long as the session
         try await runtime.start(listen: false)

@@ -2,7 +2,7 @@
 /// `docs/config.schema.json` against these lists both ways, so a key added here without the
 /// schema (or the reverse) fails the build's tests.
 extension ConfigLoader {
-    package static let rootKeys = ["listen", "store", "servers", "limits", "sessions", "security", "demo"]
+    package static let rootKeys = ["listen", "store", "servers", "limits", "sessions", "security", "demo", "auth", "policy", "quotas", "virtual_servers"]
     package static let serverKeys = [
         "stdio", "url", "sse", "headers", "enabled", "timeouts", "restart", "max_message_bytes", "max_connections", "era",
     ]
@@ -17,6 +17,22 @@ extension ConfigLoader {
     package static let sessionsKeys = ["idle_timeout", "keepalive", "max_sessions", "seal_keys", "max_lifetime"]
     package static let securityKeys = ["allowed_origins"]
     package static let demoKeys = ["http"]
+    package static let policyKeys = ["default", "version", "denied_calls", "rules"]
+    /// The matchers a policy rule and a quota limit share.
+    package static let callMatchKeys = ["principals", "roles", "tenants", "virtual_servers", "servers", "tools"]
+    package static let policyRuleKeys = ["id", "description", "effect"] + callMatchKeys + ["annotations", "arguments"]
+    package static let annotationMatchKeys = ["readOnlyHint", "destructiveHint", "idempotentHint", "openWorldHint"]
+    package static let argumentPredicateKeys = ["pointer", "regex", "min", "max", "equals", "one_of", "max_length"]
+    package static let quotaKeys = ["costs", "limits"]
+    package static let quotaLimitKeys = ["id", "per"] + callMatchKeys + ["rate", "burst", "concurrency", "daily_budget"]
+    package static let virtualServerKeys = ["description", "tools", "prompts", "resources"]
+    package static let authKeys = [
+        "anonymous", "anonymous_roles", "anonymous_tenant", "api_keys", "jwt", "resource", "authorization_servers", "scopes_supported",
+    ]
+    package static let jwtKeys = [
+        "issuer", "jwks_url", "audiences", "algorithms", "clock_skew", "refresh_interval", "min_refresh_interval", "claims", "required_scopes",
+    ]
+    package static let jwtClaimKeys = ["principal", "roles", "tenant", "scopes"]
     /// The server-name rule as a regular expression, shared with the schema.
     package static let serverNamePattern = ServerNameRule.pattern
 }

@@ -18,6 +18,10 @@ extension ConfigLoader {
         if let sessions = root["sessions"] { config.sessions = try decodeSessions(sessions) }
         if let security = root["security"] { config.security = try decodeSecurity(security) }
         if let demo = root["demo"] { config.demo = try decodeDemo(demo) }
+        if let auth = root["auth"] { config.auth = try decodeAuth(auth) }
+        if let policy = root["policy"] { config.policy = try decodePolicy(policy) }
+        if let quotas = root["quotas"] { config.quotas = try decodeQuotas(quotas) }
+        if let virtualServers = root["virtual_servers"] { config.virtualServers = try decodeVirtualServers(virtualServers) }
         return config
     }
 

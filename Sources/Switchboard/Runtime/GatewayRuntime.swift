@@ -1,6 +1,8 @@
 public import Logging
 public import SwitchboardCore
-import SwitchboardDataPlane
+package import SwitchboardDataPlane
+import SwitchboardIdentity
+import SwitchboardStore
 public import NIOCore
 import NIOPosix
 import Synchronization
@@ -14,26 +16,55 @@ public final class GatewayRuntime: Sendable {
     public let config: GatewayConfig
     public static let version = "0.1.0"
     let group: MultiThreadedEventLoopGroup
-    let gateway: Gateway
+    package let gateway: Gateway
     private let listener = Mutex<(any Channel)?>(nil)
     private let logger: Logger
+    /// Keeps the API keys in memory in step with the store (nil when keys are not accepted).
+    private let keyService: KeyDirectoryService?
+    /// Verifies JWT bearer tokens (nil without `auth.jwt`); its key set refreshes in the background.
+    private let tokens: JWTVerifier?
+    /// The key reload and JWKS refresh loops, from `start` to `shutdown`.
+    private let background = Mutex<Task<Void, Never>?>(nil)
 
     /// `wireLog` names a file to record every message sent to clients (see `WireTap`); by
-    /// default the `SWITCHBOARD_WIRE_LOG` environment variable decides.
-    public init(config: GatewayConfig, logger: Logger, threads: Int = System.coreCount, wireLog: String? = nil) {
+    /// default the `SWITCHBOARD_WIRE_LOG` environment variable decides. Fails when the store
+    /// cannot be opened or the policy does not compile.
+    public init(config: GatewayConfig, logger: Logger, threads: Int = System.coreCount, wireLog: String? = nil) throws {
         // Writes to a child whose stdin closed must fail with EPIPE, not kill the gateway.
         signal(SIGPIPE, SIG_IGN)
         self.config = config
         self.logger = logger
-        self.group = MultiThreadedEventLoopGroup(numberOfThreads: max(1, threads))
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: max(1, threads))
+        self.group = group
         let tap = wireLog.flatMap { WireTap(path: $0) } ?? WireTap.fromEnvironment()
-        self.gateway = Gateway(config: config, group: group, logger: logger, version: Self.version, tap: tap)
+        do {
+            if let auth = config.auth, auth.apiKeys {
+                keyService = try KeyDirectoryService(store: try SQLiteStore(url: config.store), logger: logger)
+            } else {
+                keyService = nil
+            }
+            tokens = config.auth.flatMap { auth in
+                auth.jwt.map { JWTVerifier(config: $0, resource: auth.resource, group: group, logger: logger) }
+            }
+            let governance = try Governance(config: config, keys: keyService?.directory, tokens: tokens, logger: logger)
+            self.gateway = Gateway(config: config, group: group, logger: logger, version: Self.version, governance: governance, tap: tap)
+        } catch {
+            try? group.syncShutdownGracefully()
+            throw RuntimeError(message: "\(error)")
+        }
     }
 
     /// Starts the servers and, when `listen` is true, the HTTP listener; returns the port.
     @discardableResult
     public func start(listen: Bool = true) async throws -> Int {
+        if listen, config.auth == nil, !config.listen.isLoopback {
+            throw RuntimeError(
+                message: "auth is not configured, so the gateway would serve anyone who can reach \(config.listen); "
+                    + "add an auth section (docs/security.md), or `auth: { anonymous: true }` to allow that on purpose"
+            )
+        }
         gateway.start()
+        startBackground()
         guard listen else { return 0 }
         let channel = try await MCPHTTPServer.bind(gateway: gateway, host: config.listen.host, port: config.listen.port, group: group).get()
         listener.withLock { $0 = channel }
@@ -55,8 +86,33 @@ public final class GatewayRuntime: Sendable {
         try? await gateway.settled(within: .seconds(seconds), on: group.next()).get()
     }
 
+    /// The loops that keep credentials fresh. A task rather than services of the caller's
+    /// group: `serve`, `stdio`, `check` and the tests all run the runtime, not all in a group.
+    private func startBackground() {
+        let keyService = self.keyService
+        let source = tokens?.source
+        guard keyService != nil || source != nil else { return }
+        let task = Task {
+            await withTaskGroup(of: Void.self) { group in
+                if let keyService { group.addTask { try? await keyService.run() } }
+                if let source {
+                    group.addTask {
+                        // Keys fetched before the first token arrives, not while it waits.
+                        _ = await source.refresh()
+                        await source.run()
+                    }
+                }
+            }
+        }
+        background.withLock { $0 = task }
+    }
+
     /// Stops listening, ends sessions, stops servers (process groups torn down), then loops.
     public func shutdown() async throws {
+        if let task = background.withLock({ $0 }) {
+            task.cancel()
+            await task.value
+        }
         if let channel = listener.withLock({ $0 }) { try? await channel.close() }
         try? await gateway.shutdown().get()
         try await group.shutdownGracefully()
@@ -77,6 +133,12 @@ public final class GatewayRuntime: Sendable {
             return ServerStatusLine(name: s.name, transport: s.transport, state: s.phase.label, protocolVersion: s.protocolVersion, serverInfo: s.serverInfo, lastError: s.lastError)
         }
     }
+}
+
+/// The runtime could not be built or started; the message names what and why.
+public struct RuntimeError: Error, CustomStringConvertible {
+    public let message: String
+    public var description: String { message }
 }
 
 public struct CatalogueItem: Sendable {

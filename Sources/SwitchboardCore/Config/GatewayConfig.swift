@@ -16,6 +16,15 @@ public struct GatewayConfig: Sendable, Equatable {
     public var security: SecurityConfig
     /// Built-in demo servers run inside the gateway process (`demo`).
     public var demo: DemoConfig
+    /// Who may call (`auth`): API keys, JWT bearer tokens, anonymous access. Nil when the file
+    /// has no `auth` section: the gateway is then open, which it allows on loopback only.
+    public var auth: AuthConfig?
+    /// Tool-level rules (`policy`).
+    public var policy: PolicyConfig
+    /// Rate limits, concurrency limits and budgets (`quotas`).
+    public var quotas: QuotaConfig
+    /// Named subsets of the catalogue served at `/mcp/{name}` (`virtual_servers`), in file order.
+    public var virtualServers: [VirtualServerConfig]
 
     public init(
         listen: ListenAddress = .init(),
@@ -24,7 +33,11 @@ public struct GatewayConfig: Sendable, Equatable {
         limits: LimitsConfig = .init(),
         sessions: SessionsConfig = .init(),
         security: SecurityConfig = .init(),
-        demo: DemoConfig = .init()
+        demo: DemoConfig = .init(),
+        auth: AuthConfig? = nil,
+        policy: PolicyConfig = .init(),
+        quotas: QuotaConfig = .init(),
+        virtualServers: [VirtualServerConfig] = []
     ) {
         self.listen = listen
         self.store = store
@@ -33,6 +46,10 @@ public struct GatewayConfig: Sendable, Equatable {
         self.sessions = sessions
         self.security = security
         self.demo = demo
+        self.auth = auth
+        self.policy = policy
+        self.quotas = quotas
+        self.virtualServers = virtualServers
     }
 }
 
@@ -58,6 +75,12 @@ public struct ListenAddress: Sendable, Equatable, CustomStringConvertible {
     }
 
     public var description: String { host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)" }
+
+    /// Reachable from this machine only.
+    public var isLoopback: Bool {
+        let h = host.lowercased()
+        return h == "localhost" || h == "::1" || h.hasPrefix("127.")
+    }
 }
 
 /// One upstream MCP server (`servers.NAME`).

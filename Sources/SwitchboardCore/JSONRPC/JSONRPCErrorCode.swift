@@ -25,4 +25,16 @@ public enum JSONRPCErrorCode {
     public static let overloaded = -31005
     /// The client did not answer a server's request relayed to it in time.
     public static let clientTimeout = -31006
+    /// A policy rule (or the default) denied the call; `data` names the rule and policy version.
+    public static let policyDenied = -31010
+    /// A rate limit, concurrency limit or budget refused the call; `data.retryAfterMs` says when
+    /// to try again.
+    public static let quotaExceeded = -31011
+    /// A policy rule requires a human to approve the call first.
+    public static let approvalRequired = -31012
+    /// The body of a 401: no credentials, or credentials the gateway does not accept.
+    public static let unauthorized = -31013
+    /// The body of a 403 from authentication: an insufficient token scope, or an endpoint the
+    /// caller may not use.
+    public static let forbidden = -31014
 }

@@ -66,6 +66,15 @@ package final class CallContext: UpstreamCallObserver, Sendable {
         var flushScheduled = false
         var asked: [Question] = []
         var outcome: Result<JSONRPCMessage, any Error>?
+        /// Runs once when the call is over, whichever way (a quota's concurrency slot).
+        var onEnd: (@Sendable () -> Void)?
+
+        /// Moves to `finished`, handing back what must run now that the call is over.
+        mutating func end() -> (@Sendable () -> Void)? {
+            phase = .finished
+            defer { onEnd = nil }
+            return onEnd
+        }
     }
 
     package let method: String
@@ -98,6 +107,16 @@ package final class CallContext: UpstreamCallObserver, Sendable {
         state.withLock { $0.upstream = (server, id) }
     }
 
+    /// `body` runs once when the call ends (answered, expired or cancelled); at once if it has.
+    package func whenEnded(_ body: @escaping @Sendable () -> Void) {
+        let ended = state.withLock { s -> Bool in
+            guard s.phase != .finished else { return true }
+            s.onEnd = body
+            return false
+        }
+        if ended { body() }
+    }
+
     package var server: UpstreamServer? { state.withLock { $0.upstream?.server } }
     package var upstreamID: Int? { state.withLock { $0.upstream?.id } }
 
@@ -106,30 +125,32 @@ package final class CallContext: UpstreamCallObserver, Sendable {
     /// Takes the client side for the final answer; nil when the call was answered already or
     /// its client is away. The first final answer wins.
     func finish() -> Target? {
-        state.withLock { s in
-            guard s.phase == .attached, let target = s.target else { return nil }
-            s.phase = .finished
+        let (target, ended) = state.withLock { s -> (Target?, (@Sendable () -> Void)?) in
+            guard s.phase == .attached, let target = s.target else { return (nil, nil) }
             s.target = nil
-            return target
+            return (target, s.end())
         }
+        ended?()
+        return target
     }
 
     /// The server's outcome: the client side to answer, or nil when it is kept for the
     /// client's retry (or the call is over).
     func settle(_ outcome: Result<JSONRPCMessage, any Error>) -> Target? {
-        state.withLock { s in
+        let (target, ended) = state.withLock { s -> (Target?, (@Sendable () -> Void)?) in
             switch s.phase {
             case .attached:
-                s.phase = .finished
                 defer { s.target = nil }
-                return s.target
+                return (s.target, s.end())
             case .away:
                 if s.outcome == nil { s.outcome = outcome }
-                return nil
+                return (nil, nil)
             case .finished:
-                return nil
+                return (nil, nil)
             }
         }
+        ended?()
+        return target
     }
 
     // MARK: Questions (2026-07-28 clients)
@@ -167,17 +188,18 @@ package final class CallContext: UpstreamCallObserver, Sendable {
 
     /// A retry attaches its client side.
     func resume(_ target: Target) -> Resumed {
-        state.withLock { s in
-            guard s.phase == .away else { return .gone }
+        let (resumed, ended) = state.withLock { s -> (Resumed, (@Sendable () -> Void)?) in
+            guard s.phase == .away else { return (.gone, nil) }
             if let outcome = s.outcome {
-                s.phase = .finished
-                return .finished(outcome)
+                return (.finished(outcome), s.end())
             }
             s.phase = .attached
             s.target = target
             defer { s.asked = [] }
-            return .asked(s.asked)
+            return (.asked(s.asked), nil)
         }
+        ended?()
+        return resumed
     }
 
     /// Questions the retry did not answer go into the next round, first.
@@ -187,25 +209,27 @@ package final class CallContext: UpstreamCallObserver, Sendable {
 
     /// The client never came back: the call is over; true when it was still away.
     func expire() -> Bool {
-        state.withLock { s in
-            guard s.phase == .away else { return false }
-            s.phase = .finished
-            return true
+        let ended = state.withLock { s -> (@Sendable () -> Void)?? in
+            guard s.phase == .away else { return nil }
+            return .some(s.end())
         }
+        guard let ended else { return false }
+        ended?()
+        return true
     }
 
     // MARK: Cancelling
 
     /// The client cancelled: tell the server and end the request without a response.
     package func cancel(reason: String?) {
-        let (upstream, target) = state.withLock { s -> ((UpstreamServer, Int)?, Target?) in
-            s.phase = .finished
+        let (upstream, target, ended) = state.withLock { s -> ((UpstreamServer, Int)?, Target?, (@Sendable () -> Void)?) in
             defer {
                 s.upstream = nil
                 s.target = nil
             }
-            return (s.upstream.map { ($0.server, $0.id) }, s.target)
+            return (s.upstream.map { ($0.server, $0.id) }, s.target, s.end())
         }
+        ended?()
         guard let (server, id) = upstream else { return }
         server.cancel(id: id, reason: reason)
         if let target {

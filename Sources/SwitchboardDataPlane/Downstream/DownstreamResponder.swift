@@ -14,6 +14,8 @@ package protocol DownstreamResponder: AnyObject, Sendable {
     /// The response, with the HTTP status it should carry if it still can (a 2026-07-28
     /// "method not found" is a 404, digest §1.4). Transports without statuses ignore it.
     func sendFinal(_ message: ByteBuffer, httpStatus: Int)
+    /// As above, with a `Retry-After` (seconds) for a 429 where the transport has headers.
+    func sendFinal(_ message: ByteBuffer, httpStatus: Int, retryAfter: Int?)
     /// Keeps a long-lived answer (a listen stream) alive through idle proxies with periodic
     /// comments, where the transport has such a thing.
     func keepAlive(every interval: TimeAmount)
@@ -23,6 +25,7 @@ package protocol DownstreamResponder: AnyObject, Sendable {
 
 extension DownstreamResponder {
     package func sendFinal(_ message: ByteBuffer, httpStatus: Int) { sendFinal(message) }
+    package func sendFinal(_ message: ByteBuffer, httpStatus: Int, retryAfter: Int?) { sendFinal(message, httpStatus: httpStatus) }
     package func keepAlive(every interval: TimeAmount) {}
 }
 

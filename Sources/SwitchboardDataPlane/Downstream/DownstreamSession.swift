@@ -1,5 +1,6 @@
 package import NIOCore
 package import SwitchboardCore
+package import SwitchboardPolicy
 import Synchronization
 
 /// One client's MCP session: what it negotiated and declared, its calls in flight, and the
@@ -34,6 +35,7 @@ package final class DownstreamSession: Sendable {
         var subscriptions: Set<String> = []
         var lastActivity = NIODeadline.now()
         var closed = false
+        var principal: Principal
     }
 
     package let id: String
@@ -44,16 +46,36 @@ package final class DownstreamSession: Sendable {
     /// A 2026-07-28 client: the "session" lives for one request (or one listen stream) and
     /// carries what that request's `_meta` declared.
     package let isModern: Bool
-    let state = Mutex(State())
+    /// The virtual server the session was opened on (`/mcp/{name}`); nil for `/mcp` itself.
+    /// A session is used only through the endpoint that opened it.
+    package let virtualServer: String?
+    let state: Mutex<State>
     let tap: WireTap?
 
-    package init(id: String, revision: String, clientCapabilities: JSONView?, clientName: String, tap: WireTap?) {
+    package init(
+        id: String,
+        revision: String,
+        clientCapabilities: JSONView?,
+        clientName: String,
+        tap: WireTap?,
+        principal: Principal = .anonymous(),
+        virtualServer: String? = nil
+    ) {
         self.id = id
         self.revision = revision
         self.clientCapabilities = clientCapabilities
         self.clientName = clientName
         self.isModern = ProtocolRevision.modern.contains(revision)
         self.tap = tap
+        self.virtualServer = virtualServer
+        self.state = Mutex(State(principal: principal))
+    }
+
+    /// Who the session belongs to, as last authenticated: every request proves it again, and
+    /// a token whose roles changed (same subject) replaces the old view of them.
+    package var principal: Principal {
+        get { state.withLock { $0.principal } }
+        set { state.withLock { $0.principal = newValue } }
     }
 
     /// Whether the client declared `capability` (e.g. "sampling", "elicitation", "roots").
@@ -150,9 +172,13 @@ package final class DownstreamSession: Sendable {
         return stream.send(message)
     }
 
-    package func sendFinal(_ message: ByteBuffer, via responder: any DownstreamResponder, method: String?, isError: Bool, httpStatus: Int = 200) {
+    package func sendFinal(
+        _ message: ByteBuffer, via responder: any DownstreamResponder, method: String?, isError: Bool, httpStatus: Int = 200, retryAfter: Int? = nil
+    ) {
         tap?.record(revision: revision, kind: isError ? .error : .response, method: method, message: message)
-        if httpStatus == 200 {
+        if retryAfter != nil {
+            responder.sendFinal(message, httpStatus: httpStatus, retryAfter: retryAfter)
+        } else if httpStatus == 200 {
             responder.sendFinal(message)
         } else {
             responder.sendFinal(message, httpStatus: httpStatus)

@@ -20,8 +20,11 @@ extension Gateway {
         listPage(kind, cursor: cursor ?? nil, on: loop).whenComplete { result in
             switch result {
             case .success(let page):
-                let scope = self.privateLists.withLock { $0.contains(kind) } ? "private" : "public"
-                self.reply(message, result: page, session: session, responder: responder, cacheScope: scope)
+                let rules = self.governance.current
+                let shown = self.pageForCaller(page, kind: kind, session: session, rules: rules)
+                // A list that depends on who asks must not sit in a shared cache (digest §7.2).
+                let scope = rules.listsDependOnCaller || self.privateLists.withLock { $0.contains(kind) } ? "private" : "public"
+                self.reply(message, result: shown, session: session, responder: responder, cacheScope: scope)
             case .failure(let error): self.fail(message, GatewayError(error), session: session, responder: responder)
             }
         }
@@ -112,7 +115,10 @@ extension Gateway {
             if server.announcesChanges(of: kind) {
                 server.listCache.store(result, for: kind, cursor: cursor, fetchedAt: generation)
             }
-            if kind == .tools { self.paramHeaders.record(server: server.name, page: result) }
+            if kind == .tools {
+                self.paramHeaders.record(server: server.name, page: result)
+                self.governance.annotations.record(server: server.name, page: result)
+            }
             return .page(result)
         }.recover { .gap(UpstreamServer.describe($0)) }
     }

@@ -14,12 +14,14 @@ extension Gateway {
     /// Answers a request with a gateway error.
     func fail(_ message: JSONRPCMessage, _ error: GatewayError, session: DownstreamSession, responder: any DownstreamResponder) {
         let (response, status) = errorResponse(error, id: message.id, for: session)
-        session.sendFinal(response, via: responder, method: message.method, isError: true, httpStatus: status)
+        session.sendFinal(response, via: responder, method: message.method, isError: true, httpStatus: status, retryAfter: error.retryAfterSeconds)
     }
 
     /// The error message and HTTP status for `session`'s era: 2026-07-28 reports a missing
-    /// resource as invalid params (digest §6) and an unknown method with a 404.
+    /// resource as invalid params (digest §6) and an unknown method with a 404. A quota
+    /// refusal is a 429 in every era (SDK clients read the JSON-RPC error from its body).
     private func errorResponse(_ error: GatewayError, id: JSONRPCID?, for session: DownstreamSession) -> (ByteBuffer, Int) {
+        if case .quotaExceeded = error { return (error.response(id: id), 429) }
         guard session.isModern else { return (error.response(id: id), 200) }
         var code = error.code
         if code == JSONRPCErrorCode.resourceNotFound { code = JSONRPCErrorCode.invalidParams }

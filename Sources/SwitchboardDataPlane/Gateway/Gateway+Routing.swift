@@ -2,6 +2,7 @@ import Synchronization
 import NIOCore
 import Logging
 import SwitchboardCore
+import SwitchboardPolicy
 
 extension Gateway {
     /// tools/call and prompts/get: `{server}__{name}` picks the server; the server sees its
@@ -15,7 +16,19 @@ extension Gateway {
             fail(message, kind == .tools ? .unknownTool(name) : .unknownPrompt(name), session: session, responder: responder)
             return
         }
-        forward(message, to: server, edits: [(nameView, JSONWriter.quoted(local))], session: session, responder: responder, on: loop)
+        var ticket: QuotaTicket?
+        if kind == .tools {
+            switch admitToolCall(message, name: name, server: serverName, session: session) {
+            case .success(let admitted): ticket = admitted
+            case .failure(let error):
+                fail(message, error, session: session, responder: responder)
+                return
+            }
+        } else if !governance.current.virtualServers.includesPrompt(name, in: session.virtualServer) {
+            fail(message, .unknownPrompt(name), session: session, responder: responder)
+            return
+        }
+        forward(message, to: server, edits: [(nameView, JSONWriter.quoted(local))], session: session, responder: responder, on: loop, ticket: ticket)
     }
 
     /// resources/read, subscribe, unsubscribe: URIs are not rewritten; the index built from
@@ -23,6 +36,10 @@ extension Gateway {
     func routeByURI(_ message: JSONRPCMessage, session: DownstreamSession, responder: any DownstreamResponder, on loop: any EventLoop) {
         guard let uri = message.params?["uri"]?.string else {
             fail(message, .invalidParams("params.uri is required"), session: session, responder: responder)
+            return
+        }
+        guard governance.current.virtualServers.includesResource(uri: uri, in: session.virtualServer) else {
+            fail(message, .resourceNotFound(uri), session: session, responder: responder)
             return
         }
         resolveOwner(of: uri, on: loop).whenSuccess { server in
@@ -70,7 +87,8 @@ extension Gateway {
         switch type {
         case "ref/prompt":
             guard let nameView = ref["name"], let name = nameView.string,
-                let (serverName, local) = FederatedName.split(name), let server = serversByName[serverName]
+                let (serverName, local) = FederatedName.split(name), let server = serversByName[serverName],
+                governance.current.virtualServers.includesPrompt(name, in: session.virtualServer)
             else {
                 fail(message, .unknownPrompt(ref["name"]?.string ?? ""), session: session, responder: responder)
                 return
@@ -79,6 +97,10 @@ extension Gateway {
         case "ref/resource":
             guard let uri = ref["uri"]?.string else {
                 fail(message, .invalidParams("ref.uri is required"), session: session, responder: responder)
+                return
+            }
+            guard governance.current.virtualServers.includesResource(uri: uri, in: session.virtualServer) else {
+                fail(message, .resourceNotFound(uri), session: session, responder: responder)
                 return
             }
             resolveOwner(of: uri, on: loop).whenSuccess { server in
@@ -123,13 +145,19 @@ extension Gateway {
         session: DownstreamSession,
         responder: any DownstreamResponder,
         on loop: any EventLoop,
-        prefilled: [String: ByteBuffer] = [:]
+        prefilled: [String: ByteBuffer] = [:],
+        ticket: QuotaTicket? = nil
     ) {
         guard session.inFlightCount < config.limits.maxConcurrentRequestsPerSession else {
+            ticket?.release()
             fail(message, .overloaded("more than \(config.limits.maxConcurrentRequestsPerSession) requests in flight in this session"), session: session, responder: responder)
             return
         }
-        if session.isModern, prefilled.isEmpty, resumeHeldCall(message, to: server, session: session, responder: responder, on: loop) { return }
+        if session.isModern, prefilled.isEmpty, resumeHeldCall(message, to: server, session: session, responder: responder, on: loop) {
+            // The held call keeps the slot it took when it started.
+            ticket?.release()
+            return
+        }
         let call = CallContext(
             session: session, downstreamID: message.id!, method: message.method!,
             // Only a 2026-07-28 retry needs the name repeated; legacy calls skip the lookup.
@@ -137,6 +165,7 @@ extension Gateway {
             progressToken: message.progressToken?.rawText,
             responder: responder, prefilled: prefilled, params: session.isModern ? message.params : nil
         )
+        if let ticket, ticket.holdsSlots { call.whenEnded { ticket.release() } }
         session.register(call: call, id: message.id!)
         send(call, params: message.params, edits: edits, to: server, on: loop)
     }

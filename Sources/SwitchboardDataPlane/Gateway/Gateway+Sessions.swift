@@ -1,15 +1,25 @@
 package import NIOCore
 import Logging
 package import SwitchboardCore
+package import SwitchboardPolicy
 import Synchronization
 
 extension Gateway {
-    /// The session named by `id`. Live sessions come from memory, with no crypto per request;
-    /// an id this process does not hold (it restarted, or another replica minted it) is opened
-    /// as a sealed token and the session re-created under the same id.
-    package func session(id: String) -> DownstreamSession? {
-        if let live = sessions.withLock({ $0[id] }) { return live }
-        return restoreSession(id: id)
+    /// The session named by `id`, when `caller` owns it and it was opened on `virtualServer`.
+    /// A session id is not a credential (spec digest §5): every request authenticates, and a
+    /// session seen with another caller or through another endpoint is "not found", exactly
+    /// as an unknown one, so ids leak nothing. Live sessions come from memory, with no crypto
+    /// per request; an id this process does not hold (it restarted, or another replica minted
+    /// it) is opened as a sealed token and the session re-created under the same id.
+    package func session(id: String, caller: Principal, virtualServer: String?) -> DownstreamSession? {
+        guard let session = sessions.withLock({ $0[id] }) ?? restoreSession(id: id, caller: caller, virtualServer: virtualServer) else {
+            return nil
+        }
+        guard session.virtualServer == virtualServer else { return nil }
+        let owner = session.principal
+        guard owner.id == caller.id else { return nil }
+        if owner != caller { session.principal = caller }
+        return session
     }
 
     package var sessionCount: Int { sessions.withLock { $0.count } }
@@ -44,10 +54,11 @@ extension Gateway {
         }
     }
 
-    private func restoreSession(id: String) -> DownstreamSession? {
-        guard let state = sessionTokens.open(id) else { return nil }
+    private func restoreSession(id: String, caller: Principal, virtualServer: String?) -> DownstreamSession? {
+        guard let state = sessionTokens.open(id), state.principalID == caller.id, state.virtualServer == virtualServer else { return nil }
         let session = DownstreamSession(
-            id: id, revision: state.revision, clientCapabilities: state.capabilities, clientName: state.clientName, tap: tap
+            id: id, revision: state.revision, clientCapabilities: state.capabilities, clientName: state.clientName, tap: tap,
+            principal: caller, virtualServer: virtualServer
         )
         // The client finished the handshake with whichever process minted the id.
         session.markInitialized()
@@ -72,6 +83,8 @@ extension Gateway {
     /// the honest union of what the servers offer.
     package func initialize(
         _ message: JSONRPCMessage,
+        caller: Principal,
+        virtualServer: String? = nil,
         on loop: any EventLoop
     ) -> EventLoopFuture<(DownstreamSession, ByteBuffer)> {
         guard sessionCount < config.sessions.maxSessions else {
@@ -83,11 +96,17 @@ extension Gateway {
         let clientName = params?["clientInfo"]?["name"]?.string ?? "unknown"
         let capabilities = params?["capabilities"]
         let session = DownstreamSession(
-            id: sessionTokens.mint(SealedSessionState(revision: revision, clientName: clientName, capabilities: capabilities)),
+            id: sessionTokens.mint(
+                SealedSessionState(
+                    revision: revision, clientName: clientName, capabilities: capabilities, principalID: caller.id, virtualServer: virtualServer
+                )
+            ),
             revision: revision,
             clientCapabilities: capabilities,
             clientName: clientName,
-            tap: tap
+            tap: tap,
+            principal: caller,
+            virtualServer: virtualServer
         )
         return settled(within: .seconds(3), on: loop).flatMapThrowing {
             let admitted = self.sessions.withLock { s -> Bool in

@@ -34,7 +34,9 @@ package final class Gateway: Sendable {
     package let version: String
     /// `{"name":"switchboard","version":…}`, stamped on results for 2026-07-28 clients.
     let serverInfoJSON: String
-    let eventLoop: any EventLoop
+    package let eventLoop: any EventLoop
+    /// Authentication, policy, virtual servers and quotas (`Governance`).
+    package let governance: Governance
     private let sweeper = Mutex<RepeatedTask?>(nil)
 
     package init(
@@ -42,6 +44,7 @@ package final class Gateway: Sendable {
         group: any EventLoopGroup,
         logger: Logger,
         version: String,
+        governance: Governance,
         tap: WireTap? = WireTap.fromEnvironment(),
         makeTransport: (ServerConfig, any EventLoop, Logger) -> any UpstreamTransport = UpstreamTransportFactory.make
     ) {
@@ -50,6 +53,7 @@ package final class Gateway: Sendable {
         self.version = version
         self.serverInfoJSON = #"{"name":"switchboard","version":"# + JSONWriter.quoted(version) + "}"
         self.tap = tap
+        self.governance = governance
         self.sessionTokens = SessionTokens(config: config.sessions)
         self.eventLoop = group.next()
         var servers: [UpstreamServer] = []

@@ -18,6 +18,12 @@ package enum GatewayError: Error, Sendable {
     case missingCapability(String)
     /// The client left a server's request relayed to it unanswered.
     case clientTimeout(String)
+    /// Policy said no: the rule (nil for the default) and the policy version.
+    case policyDenied(rule: String?, policyVersion: String)
+    /// Policy wants a human to approve the call first.
+    case approvalRequired(rule: String?, policyVersion: String)
+    /// A quota refused the call: which limit, what kind, and when to try again.
+    case quotaExceeded(limit: String, kind: String, retryAfter: Duration)
 
     package init(_ error: any Error) {
         switch error {
@@ -40,6 +46,9 @@ package enum GatewayError: Error, Sendable {
         case .internalError: JSONRPCErrorCode.internalError
         case .missingCapability: JSONRPCErrorCode.missingRequiredClientCapability
         case .clientTimeout: JSONRPCErrorCode.clientTimeout
+        case .policyDenied: JSONRPCErrorCode.policyDenied
+        case .approvalRequired: JSONRPCErrorCode.approvalRequired
+        case .quotaExceeded: JSONRPCErrorCode.quotaExceeded
         }
     }
 
@@ -59,13 +68,50 @@ package enum GatewayError: Error, Sendable {
         case .internalError: "Internal error"
         case .missingCapability(let capability): "Missing required client capability: \(capability)"
         case .clientTimeout(let what): "The client did not answer \(what) in time"
+        case .policyDenied(let rule, _): "Denied by policy" + (rule.map { " (rule \($0))" } ?? " (default)")
+        case .approvalRequired(let rule, _): "Approval required" + (rule.map { " (rule \($0))" } ?? "")
+        case .quotaExceeded(let limit, let kind, let after):
+            "Quota exceeded: \(kind) limit \(limit); retry after \(Self.milliseconds(after)) ms"
         }
+    }
+
+    /// Whole milliseconds, rounded up so "retry after" never says a moment too early.
+    static func milliseconds(_ duration: Duration) -> Int64 {
+        let (seconds, attoseconds) = duration.components
+        return max(0, seconds * 1000 + (attoseconds + 999_999_999_999_999) / 1_000_000_000_000_000)
+    }
+
+    /// For HTTP answers: seconds for a `Retry-After` header, when the error has one.
+    package var retryAfterSeconds: Int? {
+        guard case .quotaExceeded(_, _, let after) = self else { return nil }
+        return Int((Self.milliseconds(after) + 999) / 1000)
     }
 
     /// `data` for the error: the server involved, so clients and logs can tell which one.
     package var data: ByteBuffer? {
-        if case .missingCapability(let capability) = self {
+        switch self {
+        case .missingCapability(let capability):
             return ByteBuffer(string: #"{"requiredCapabilities":{"# + JSONWriter.quoted(capability) + ":{}}}")
+        case .policyDenied(let rule, let version), .approvalRequired(let rule, let version):
+            // Machine-readable: clients and audit tell which rule of which policy version.
+            var w = JSONWriter()
+            w.beginObject()
+            w.field("reason", code == JSONRPCErrorCode.policyDenied ? "policy_denied" : "approval_required")
+            w.field("rule", rule ?? "default")
+            w.field("policyVersion", version)
+            w.endObject()
+            return w.buffer
+        case .quotaExceeded(let limit, let kind, let after):
+            var w = JSONWriter()
+            w.beginObject()
+            w.field("reason", "quota_exceeded")
+            w.field("limit", limit)
+            w.field("kind", kind)
+            w.field("retryAfterMs", Int(Self.milliseconds(after)))
+            w.endObject()
+            return w.buffer
+        default:
+            break
         }
         let server: String
         switch self {

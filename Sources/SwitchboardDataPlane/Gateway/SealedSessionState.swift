@@ -1,22 +1,30 @@
 import NIOCore
 import SwitchboardCore
+import SwitchboardPolicy
 
 /// What a sealed session id carries: everything the client negotiated in `initialize`, which
 /// is all a replica needs to re-create the downstream session (upstream sessions are the
 /// gateway's own and shared by every client).
 ///
 /// Encoded compactly because it travels in every request's `Mcp-Session-Id`:
-/// `format(1) | revision length(1) | revision | name length(2) | name | capabilities JSON`.
-/// The creation time is the token's own issued-at.
+/// `format(1) | revision length(1) | revision | name length(2) | name | principal length(2) |
+/// principal id | virtual server length(1) | virtual server | capabilities JSON`.
+/// The creation time is the token's own issued-at. Format 1 (before identities) had no
+/// principal or virtual server: such a session belongs to the anonymous caller at `/mcp`.
 struct SealedSessionState {
     var revision: String
     var clientName: String
     /// The `capabilities` object from `initialize`; nil when the client sent none.
     var capabilities: JSONView?
+    /// `Principal.id` of the caller who opened the session: only that caller may use it.
+    var principalID: String
+    /// The virtual server it was opened on; nil for `/mcp`.
+    var virtualServer: String?
 
-    static let format: UInt8 = 1
+    static let format: UInt8 = 2
     /// Client names are for logs; a longer one is cut (at a character boundary).
     static let maxClientNameBytes = 256
+    static let maxPrincipalBytes = 1024
     /// Capabilities larger than this keep their top-level names with `{}` values: presence is
     /// what routing reads, and the id must stay small enough for proxies' header limits.
     static let maxCapabilitiesBytes = 4096
@@ -28,6 +36,14 @@ struct SealedSessionState {
         out += revisionBytes
         out += [UInt8(nameBytes.count >> 8), UInt8(nameBytes.count & 0xFF)]
         out += nameBytes
+        // Principal ids are short (a key name, a token subject); an absurd one is cut, and the
+        // cut id then matches nobody, which fails closed.
+        let principalBytes = Array(principalID.utf8.prefix(Self.maxPrincipalBytes))
+        out += [UInt8(principalBytes.count >> 8), UInt8(principalBytes.count & 0xFF)]
+        out += principalBytes
+        let virtualServerBytes = Array((virtualServer ?? "").utf8.prefix(255))
+        out.append(UInt8(virtualServerBytes.count))
+        out += virtualServerBytes
         if let capabilities, capabilities.isObject {
             if capabilities.range.count <= Self.maxCapabilitiesBytes {
                 out += capabilities.bytes.readableBytesView
@@ -40,7 +56,7 @@ struct SealedSessionState {
 
     /// Nil for anything this version did not write.
     init?(decoding bytes: [UInt8]) {
-        guard bytes.count >= 4, bytes[0] == Self.format else { return nil }
+        guard bytes.count >= 4, bytes[0] == 1 || bytes[0] == Self.format else { return nil }
         let revisionEnd = 2 + Int(bytes[1])
         guard bytes.count >= revisionEnd + 2 else { return nil }
         let nameCount = Int(bytes[revisionEnd]) << 8 | Int(bytes[revisionEnd + 1])
@@ -50,18 +66,35 @@ struct SealedSessionState {
         guard ProtocolRevision.legacy.contains(revision) else { return nil }
         self.revision = revision
         self.clientName = String(decoding: bytes[(revisionEnd + 2)..<nameEnd], as: UTF8.self)
-        if nameEnd == bytes.count {
+        var end = nameEnd
+        if bytes[0] == 1 {
+            self.principalID = Principal.anonymous().id
+            self.virtualServer = nil
+        } else {
+            guard bytes.count >= end + 2 else { return nil }
+            let principalEnd = end + 2 + (Int(bytes[end]) << 8 | Int(bytes[end + 1]))
+            guard bytes.count >= principalEnd + 1 else { return nil }
+            self.principalID = String(decoding: bytes[(end + 2)..<principalEnd], as: UTF8.self)
+            let virtualServerEnd = principalEnd + 1 + Int(bytes[principalEnd])
+            guard bytes.count >= virtualServerEnd else { return nil }
+            let virtualServer = String(decoding: bytes[(principalEnd + 1)..<virtualServerEnd], as: UTF8.self)
+            self.virtualServer = virtualServer.isEmpty ? nil : virtualServer
+            end = virtualServerEnd
+        }
+        if end == bytes.count {
             self.capabilities = nil
         } else {
-            guard let view = try? JSONView.parse(ByteBuffer(bytes: bytes[nameEnd...])), view.isObject else { return nil }
+            guard let view = try? JSONView.parse(ByteBuffer(bytes: bytes[end...])), view.isObject else { return nil }
             self.capabilities = view
         }
     }
 
-    init(revision: String, clientName: String, capabilities: JSONView?) {
+    init(revision: String, clientName: String, capabilities: JSONView?, principalID: String = Principal.anonymous().id, virtualServer: String? = nil) {
         self.revision = revision
         self.clientName = clientName
         self.capabilities = capabilities
+        self.principalID = principalID
+        self.virtualServer = virtualServer
     }
 
     private static func truncated(_ text: String, to limit: Int) -> [UInt8] {

@@ -17,10 +17,16 @@ final class GatewayHarness {
     /// restart a gateway at the same address).
     static func start(
         _ servers: [FeatureServer], extra: [ServerConfig] = [], limits: LimitsConfig = .init(),
-        sessions: SessionsConfig = .init(), port: Int = 0
+        sessions: SessionsConfig = .init(), port: Int = 0, configure: (inout GatewayConfig) throws -> Void = { _ in }
     ) async throws -> GatewayHarness {
         let (configs, children) = try await servers.launchAll()
         var config = GatewayConfig(listen: ListenAddress(host: "127.0.0.1", port: port), servers: configs + extra, limits: limits, sessions: sessions)
+        do {
+            try configure(&config)
+        } catch {
+            children.forEach { $0.stop() }
+            throw error
+        }
         for i in config.servers.indices {
             // Tests restart crashed servers fast; production defaults are gentler.
             config.servers[i].restart = RestartPolicy(initialBackoff: .milliseconds(100), maxBackoff: .seconds(2))
@@ -28,7 +34,7 @@ final class GatewayHarness {
         var logger = Logger(label: "switchboard.test")
         logger.logLevel = ProcessInfo.processInfo.environment["SWITCHBOARD_TEST_LOG"] == nil ? .critical : .debug
         let wireLog = PeerEnvironment.temporaryFile("wire.jsonl")
-        let runtime = GatewayRuntime(config: config, logger: logger, threads: 2, wireLog: wireLog)
+        let runtime = try GatewayRuntime(config: config, logger: logger, threads: 2, wireLog: wireLog)
         let port = try await runtime.start()
         await runtime.waitForServers(seconds: 30)
         return GatewayHarness(runtime: runtime, port: port, wireLog: wireLog, children: children)
@@ -47,9 +53,10 @@ final class GatewayHarness {
         extra: [ServerConfig] = [],
         limits: LimitsConfig = .init(),
         sessions: SessionsConfig = .init(),
+        configure: (inout GatewayConfig) throws -> Void = { _ in },
         _ body: (GatewayHarness) async throws -> Void
     ) async throws {
-        let gateway = try await start(servers, extra: extra, limits: limits, sessions: sessions)
+        let gateway = try await start(servers, extra: extra, limits: limits, sessions: sessions, configure: configure)
         do {
             try await body(gateway)
         } catch {

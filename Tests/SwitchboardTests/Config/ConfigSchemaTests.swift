@@ -32,10 +32,20 @@ import Testing
         (["properties", "sessions"], ConfigLoader.sessionsKeys),
         (["properties", "security"], ConfigLoader.securityKeys),
         (["properties", "demo"], ConfigLoader.demoKeys),
+        (["properties", "auth"], ConfigLoader.authKeys),
+        (["properties", "auth", "properties", "jwt"], ConfigLoader.jwtKeys),
+        (["properties", "auth", "properties", "jwt", "properties", "claims"], ConfigLoader.jwtClaimKeys),
         (["$defs", "server"], ConfigLoader.serverKeys),
         (["$defs", "server", "properties", "stdio"], ConfigLoader.stdioKeys),
         (["$defs", "server", "properties", "timeouts"], ConfigLoader.timeoutKeys),
         (["$defs", "server", "properties", "restart"], ConfigLoader.restartKeys),
+        (["properties", "policy"], ConfigLoader.policyKeys),
+        (["properties", "policy", "$defs", "rule"], ConfigLoader.policyRuleKeys),
+        (["properties", "policy", "$defs", "rule", "properties", "annotations"], ConfigLoader.annotationMatchKeys),
+        (["properties", "policy", "$defs", "argumentPredicate"], ConfigLoader.argumentPredicateKeys),
+        (["properties", "quotas"], ConfigLoader.quotaKeys),
+        (["properties", "quotas", "$defs", "limit"], ConfigLoader.quotaLimitKeys),
+        (["properties", "virtual_servers", "$defs", "virtualServer"], ConfigLoader.virtualServerKeys),
     ])
     func propertiesMatchTheLoaderKeys(_ path: [String], _ loaderKeys: [String]) throws {
         let schemaKeys = try propertyNames(path)

@@ -57,6 +57,10 @@ final class HTTPPostResponder: DownstreamResponder, @unchecked Sendable {
     }
 
     func sendFinal(_ message: ByteBuffer, httpStatus: Int) {
+        sendFinal(message, httpStatus: httpStatus, retryAfter: nil)
+    }
+
+    func sendFinal(_ message: ByteBuffer, httpStatus: Int, retryAfter: Int?) {
         onLoop {
             switch self.mode {
             case .finished:
@@ -65,6 +69,7 @@ final class HTTPPostResponder: DownstreamResponder, @unchecked Sendable {
                 var headers = HTTPHeaders()
                 headers.add(name: "Content-Type", value: "application/json")
                 headers.add(name: "Content-Length", value: String(message.readableBytes))
+                if let retryAfter { headers.add(name: "Retry-After", value: String(retryAfter)) }
                 let status = HTTPResponseStatus(statusCode: httpStatus)
                 self.write(head: HTTPResponseHead(version: .http1_1, status: status, headers: self.withConnection(headers)))
                 self.channel.write(HTTPServerResponsePart.body(.byteBuffer(message)), promise: nil)

@@ -1,5 +1,6 @@
 import Synchronization
 import NIOCore
+import SwitchboardPolicy
 
 /// One HTTP+SSE client: its `GET /sse` stream, the token that its POSTs name, and the session
 /// its `initialize` created. The stream comes first and the session later, on another
@@ -18,11 +19,16 @@ final class LegacySSEConnection: Sendable {
     let token: String
     let stream: SSEDownstreamStream
     let responder: LegacySSEResponder
+    /// The caller who opened the stream; the only one whose posts reach it.
+    let owner: Principal
+    let virtualServer: String?
     private let phase = Mutex(Phase.awaitingInitialize)
 
-    init(token: String, stream: SSEDownstreamStream) {
+    init(token: String, stream: SSEDownstreamStream, owner: Principal, virtualServer: String?) {
         self.token = token
         self.stream = stream
+        self.owner = owner
+        self.virtualServer = virtualServer
         self.responder = LegacySSEResponder(stream: stream)
     }
 

@@ -3,6 +3,7 @@ import NIOCore
 import NIOHTTP1
 import Logging
 import SwitchboardCore
+import SwitchboardPolicy
 
 /// The legacy HTTP+SSE transport toward 2024-11-05 clients (spec digest §1.2, PRODUCT.md):
 /// `GET /sse` opens an event stream whose first event, `endpoint`, names the POST target
@@ -22,10 +23,6 @@ final class LegacySSEEndpoint: Sendable {
         case reply(HTTPResponseStatus, headers: [(String, String)], body: ByteBuffer?)
     }
 
-    // Substrings: the handler matches them against the path it sliced off the URI.
-    static let streamPath: Substring = "/sse"
-    static let messagesPath: Substring = "/messages"
-
     private let gateway: Gateway
     private let connections = Mutex<[String: LegacySSEConnection]>([:])
 
@@ -33,19 +30,21 @@ final class LegacySSEEndpoint: Sendable {
         self.gateway = gateway
     }
 
-    /// Serves a request whose path is `streamPath` or `messagesPath` (Origin already checked).
-    func serve(path: Substring, head: HTTPRequestHead, body: ByteBuffer, channel: any Channel) -> Outcome {
-        if path == Self.streamPath {
+    /// Serves a request for the stream or the messages endpoint (Origin checked and caller
+    /// authenticated already). A stream belongs to the caller that opened it, on the endpoint
+    /// it was opened on: posts from anyone else, or through another path, find no session.
+    func serve(endpoint: GatewayPath, head: HTTPRequestHead, body: ByteBuffer, channel: any Channel, caller: Principal, virtualServer: String?) -> Outcome {
+        if case .legacyStream = endpoint {
             guard head.method == .GET else { return Self.error(.methodNotAllowed, headers: [("Allow", "GET")], "Method not allowed") }
-            return open(head: head, channel: channel)
+            return open(head: head, channel: channel, caller: caller, virtualServer: virtualServer)
         }
         guard head.method == .POST else { return Self.error(.methodNotAllowed, headers: [("Allow", "POST")], "Method not allowed") }
-        return post(head: head, body: body, loop: channel.eventLoop)
+        return post(head: head, body: body, loop: channel.eventLoop, caller: caller, virtualServer: virtualServer)
     }
 
     // MARK: GET /sse
 
-    private func open(head: HTTPRequestHead, channel: any Channel) -> Outcome {
+    private func open(head: HTTPRequestHead, channel: any Channel, caller: Principal, virtualServer: String?) -> Outcome {
         guard AcceptHeader(head.headers).eventStream else {
             return Self.error(.notAcceptable, "Accept must list text/event-stream")
         }
@@ -55,11 +54,11 @@ final class LegacySSEEndpoint: Sendable {
         let admitted = connections.withLock { $0.count < limit }
         guard admitted else { return Self.error(.serviceUnavailable, "Too many sessions") }
         let stream = SSEDownstreamStream(channel: channel, keepAlive: gateway.config.sessions.keepAlive.timeAmount)
-        let connection = LegacySSEConnection(token: token, stream: stream)
+        let connection = LegacySSEConnection(token: token, stream: stream, owner: caller, virtualServer: virtualServer)
         connections.withLock { $0[token] = connection }
         var event = ByteBuffer()
         event.writeStaticString("event: endpoint\ndata: ")
-        event.writeSubstring(Self.messagesPath)
+        event.writeString(virtualServer.map { GatewayPath.mcpPath(virtualServer: $0) + "/messages" } ?? "/messages")
         event.writeStaticString("?sessionId=")
         event.writeString(token)
         event.writeStaticString("\n\n")
@@ -93,11 +92,13 @@ final class LegacySSEEndpoint: Sendable {
 
     // MARK: POST /messages
 
-    private func post(head: HTTPRequestHead, body: ByteBuffer, loop: any EventLoop) -> Outcome {
+    private func post(head: HTTPRequestHead, body: ByteBuffer, loop: any EventLoop, caller: Principal, virtualServer: String?) -> Outcome {
         guard let token = Self.sessionID(in: head.uri) else {
             return Self.error(.badRequest, "Missing sessionId query parameter")
         }
-        guard let connection = connections.withLock({ $0[token] }) else {
+        guard let connection = connections.withLock({ $0[token] }), connection.owner.id == caller.id,
+            connection.virtualServer == virtualServer
+        else {
             return Self.error(.notFound, "Session not found")
         }
         guard let contentType = head.headers.first(name: "Content-Type"), ASCII.hasPrefix(contentType, "application/json") else {
@@ -121,6 +122,7 @@ final class LegacySSEEndpoint: Sendable {
             }
             initialize(message, connection: connection, loop: loop)
         case .ready(let session):
+            if session.principal != caller { session.principal = caller }
             // Handed over before the 202 is written: writing it lets the connection's next
             // pipelined request start, which must not overtake this one.
             let responder: any DownstreamResponder = message.kind == .request ? connection.responder : NoResponder.shared
@@ -131,7 +133,7 @@ final class LegacySSEEndpoint: Sendable {
 
     private func initialize(_ message: JSONRPCMessage, connection: LegacySSEConnection, loop: any EventLoop) {
         let gateway = self.gateway
-        gateway.initialize(message, on: loop).whenComplete { result in
+        gateway.initialize(message, caller: connection.owner, virtualServer: connection.virtualServer, on: loop).whenComplete { result in
             switch result {
             case .success(let (session, response)):
                 guard connection.ready(session) else {

@@ -3,6 +3,7 @@ import NIOCore
 import NIOHTTP1
 import Logging
 import SwitchboardCore
+import SwitchboardPolicy
 
 /// The `/mcp` endpoint (Streamable HTTP, 2025-03-26 … 2025-11-25) plus health endpoints, as a
 /// channel handler: the body is collected up to the limit, checked, scanned for its envelope
@@ -132,40 +133,99 @@ final class MCPHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
 
     private func route(_ context: ChannelHandlerContext, head: HTTPRequestHead, body: ByteBuffer) {
         let path = head.uri.firstIndex(of: "?").map { head.uri[..<$0] } ?? head.uri[...]
-        switch path {
-        case "/mcp":
+        let endpoint = GatewayPath(path)
+        switch endpoint {
+        case .mcp(let name), .legacyStream(let name), .legacyMessages(let name):
             guard origins.permits(head.headers.first(name: "Origin")) else {
                 respond(context, .forbidden, jsonError: .invalidRequest, "Origin not allowed")
                 return
             }
+            var virtualServer: String?
+            if let name {
+                guard let known = gateway.governance.virtualServer(named: name) else {
+                    respond(context, .notFound, jsonError: .invalidRequest, "Unknown virtual server")
+                    return
+                }
+                virtualServer = known
+            }
+            withCaller(context, head: head, virtualServer: virtualServer) { handler, context, caller in
+                handler.serve(context, endpoint: endpoint, path: path, head: head, body: body, caller: caller, virtualServer: virtualServer)
+            }
+        case .resourceMetadata(let resourcePath):
+            guard head.method == .GET || head.method == .HEAD else {
+                respond(context, .methodNotAllowed, headers: [("Allow", "GET")], jsonError: .invalidRequest, "Method not allowed")
+                return
+            }
+            guard let document = gateway.governance.resourceMetadata(resourcePath: resourcePath, head: head) else {
+                respond(context, .notFound, contentType: "text/plain", body: ByteBuffer(string: "not found\n"))
+                return
+            }
+            respond(context, .ok, headers: [("Cache-Control", "max-age=300")], body: document)
+        case .health:
+            respond(context, .ok, contentType: "text/plain", body: ByteBuffer(string: "ok\n"))
+        case .readiness:
+            respond(context, .ok, contentType: "application/json", body: ReadinessReport.render(gateway))
+        case .unknown:
+            respond(context, .notFound, contentType: "text/plain", body: ByteBuffer(string: "not found\n"))
+        }
+    }
+
+    /// Runs `next` with the authenticated caller, or answers 401/403 with the challenge that
+    /// tells an OAuth client where the metadata is. A bearer token seen for the first time is
+    /// checked off the event loop; the request then resumes here.
+    private func withCaller(
+        _ context: ChannelHandlerContext,
+        head: HTTPRequestHead,
+        virtualServer: String?,
+        _ next: @escaping (MCPHTTPHandler, ChannelHandlerContext, Principal) -> Void
+    ) {
+        switch gateway.governance.authenticate(head, virtualServer: virtualServer, on: context.eventLoop) {
+        case .caller(let caller):
+            next(self, context, caller)
+        case .refused(let refusal):
+            refuse(context, refusal)
+        case .pending(let future):
+            let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+            future.whenComplete { result in
+                let (handler, context) = loopBound.value
+                guard context.channel.isActive else { return }
+                switch result {
+                case .success(let caller): next(handler, context, caller)
+                case .failure(let error): handler.refuse(context, error as? AuthRefusal ?? .unavailable)
+                }
+            }
+        }
+    }
+
+    private func refuse(_ context: ChannelHandlerContext, _ refusal: AuthRefusal) {
+        respond(context, refusal.status, headers: refusal.headers, body: refusal.body)
+    }
+
+    private func serve(
+        _ context: ChannelHandlerContext, endpoint: GatewayPath, path: Substring, head: HTTPRequestHead, body: ByteBuffer,
+        caller: Principal, virtualServer: String?
+    ) {
+        switch endpoint {
+        case .mcp:
+            let access = RequestAccess(caller: caller, virtualServer: virtualServer)
             switch head.method {
-            case .POST: post(context, head: head, body: body)
-            case .GET: openStream(context, head: head)
-            case .DELETE: delete(context, head: head)
+            case .POST: post(context, head: head, body: body, access: access)
+            case .GET: openStream(context, head: head, access: access)
+            case .DELETE: delete(context, head: head, access: access)
             default:
                 respond(context, .methodNotAllowed, headers: [("Allow", "GET, POST, DELETE")], jsonError: .invalidRequest, "Method not allowed")
             }
-        case LegacySSEEndpoint.streamPath, LegacySSEEndpoint.messagesPath:
-            guard origins.permits(head.headers.first(name: "Origin")) else {
-                respond(context, .forbidden, jsonError: .invalidRequest, "Origin not allowed")
-                return
-            }
-            switch legacySSE.serve(path: path, head: head, body: body, channel: context.channel) {
+        default:
+            switch legacySSE.serve(endpoint: endpoint, head: head, body: body, channel: context.channel, caller: caller, virtualServer: virtualServer) {
             case .streaming(let connection): legacyStream = connection
             case .reply(let status, let headers, let body): respond(context, status, headers: headers, body: body)
             }
-        case "/healthz":
-            respond(context, .ok, contentType: "text/plain", body: ByteBuffer(string: "ok\n"))
-        case "/readyz":
-            respond(context, .ok, contentType: "application/json", body: ReadinessReport.render(gateway))
-        default:
-            respond(context, .notFound, contentType: "text/plain", body: ByteBuffer(string: "not found\n"))
         }
     }
 
     // MARK: POST
 
-    private func post(_ context: ChannelHandlerContext, head: HTTPRequestHead, body: ByteBuffer) {
+    private func post(_ context: ChannelHandlerContext, head: HTTPRequestHead, body: ByteBuffer, access: RequestAccess) {
         guard let contentType = head.headers.first(name: "Content-Type"), ASCII.hasPrefix(contentType, "application/json") else {
             respond(context, .unsupportedMediaType, jsonError: .invalidRequest, "Content-Type must be application/json")
             return
@@ -176,7 +236,7 @@ final class MCPHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
             return
         }
         if body.readableBytesView.first(where: { $0 != 0x20 && $0 != 0x0A && $0 != 0x0D && $0 != 0x09 }) == UInt8(ascii: "[") {
-            batch(context, head: head, body: body)
+            batch(context, head: head, body: body, access: access)
             return
         }
         let message: JSONRPCMessage
@@ -191,7 +251,7 @@ final class MCPHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
         if !head.headers.contains(name: "Mcp-Session-Id"), message.method != MCPMethod.initialize,
             ModernRequest.isModern(message) || head.headers.first(name: "MCP-Protocol-Version").map(ProtocolRevision.modern.contains) == true
         {
-            postModern(context, head: head, message: message, acceptsEventStream: accept.eventStream)
+            postModern(context, head: head, message: message, acceptsEventStream: accept.eventStream, access: access)
             return
         }
         if let version = head.headers.first(name: "MCP-Protocol-Version"), !ProtocolRevision.legacy.contains(version) {
@@ -203,10 +263,10 @@ final class MCPHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
                 respond(context, .badRequest, jsonError: .invalidRequest, "initialize must be a request")
                 return
             }
-            initialize(context, head: head, message: message)
+            initialize(context, head: head, message: message, access: access)
             return
         }
-        guard let session = session(context, head: head, id: message.id) else { return }
+        guard let session = session(context, head: head, id: message.id, access: access) else { return }
         switch message.kind {
         case .request:
             let responder = makeResponder(context, head: head, acceptsEventStream: accept.eventStream)
@@ -220,7 +280,7 @@ final class MCPHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
     /// A 2026-07-28 request: headers checked against the body, then handled with a session
     /// that lives as long as this one request (or listen stream). The client closing the
     /// connection cancels it (digest §1.4), unlike a legacy client's.
-    private func postModern(_ context: ChannelHandlerContext, head: HTTPRequestHead, message: JSONRPCMessage, acceptsEventStream: Bool) {
+    private func postModern(_ context: ChannelHandlerContext, head: HTTPRequestHead, message: JSONRPCMessage, acceptsEventStream: Bool, access: RequestAccess) {
         switch message.kind {
         case .notification:
             // Core 2026-07-28 defines no client notification over HTTP; accepted and dropped.
@@ -245,7 +305,8 @@ final class MCPHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
             return
         }
         let session = DownstreamSession(
-            id: "", revision: request.version, clientCapabilities: request.capabilities, clientName: request.clientName, tap: gateway.tap
+            id: "", revision: request.version, clientCapabilities: request.capabilities, clientName: request.clientName, tap: gateway.tap,
+            principal: access.caller, virtualServer: access.virtualServer
         )
         session.logLevel = request.logLevel
         modernSession = session
@@ -261,9 +322,9 @@ final class MCPHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
         gateway.modernRequestEnded(session)
     }
 
-    private func initialize(_ context: ChannelHandlerContext, head: HTTPRequestHead, message: JSONRPCMessage) {
+    private func initialize(_ context: ChannelHandlerContext, head: HTTPRequestHead, message: JSONRPCMessage, access: RequestAccess) {
         let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
-        gateway.initialize(message, on: context.eventLoop).whenComplete { result in
+        gateway.initialize(message, caller: access.caller, virtualServer: access.virtualServer, on: context.eventLoop).whenComplete { result in
             let (handler, context) = loopBound.value
             switch result {
             case .success(let (session, response)):
@@ -278,7 +339,7 @@ final class MCPHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
     /// A JSON-RPC batch, which only 2025-03-26 allows (spec digest §1.3): every message is
     /// handled as if posted alone; the responses to its requests come back as one JSON array,
     /// or 202 when it held no request. `initialize` must not be batched.
-    private func batch(_ context: ChannelHandlerContext, head: HTTPRequestHead, body: ByteBuffer) {
+    private func batch(_ context: ChannelHandlerContext, head: HTTPRequestHead, body: ByteBuffer, access: RequestAccess) {
         let root: JSONView
         do {
             root = try JSONView.parse(body, maxDepth: limits.maxJSONDepth)
@@ -291,7 +352,7 @@ final class MCPHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
             respond(context, .badRequest, jsonError: .invalidRequest, "Invalid request: empty batch")
             return
         }
-        guard let session = session(context, head: head, id: nil) else { return }
+        guard let session = session(context, head: head, id: nil, access: access) else { return }
         guard session.revision == "2025-03-26" else {
             respond(context, .badRequest, jsonError: .invalidRequest, "Invalid request: JSON-RPC batches exist only in protocol 2025-03-26")
             return
@@ -343,12 +404,12 @@ final class MCPHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
 
     /// The session named by `Mcp-Session-Id`: 400 when missing, 404 when unknown (the client
     /// then starts over with `initialize`).
-    private func session(_ context: ChannelHandlerContext, head: HTTPRequestHead, id: JSONRPCID?) -> DownstreamSession? {
+    private func session(_ context: ChannelHandlerContext, head: HTTPRequestHead, id: JSONRPCID?, access: RequestAccess) -> DownstreamSession? {
         guard let sessionID = head.headers.first(name: "Mcp-Session-Id") else {
             respond(context, .badRequest, id: id, jsonError: .invalidRequest, "Missing Mcp-Session-Id header")
             return nil
         }
-        guard let session = gateway.session(id: sessionID) else {
+        guard let session = gateway.session(id: sessionID, caller: access.caller, virtualServer: access.virtualServer) else {
             respond(context, .notFound, id: id, jsonError: .invalidRequest, "Session not found")
             return nil
         }
@@ -367,7 +428,7 @@ final class MCPHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
 
     // MARK: GET and DELETE
 
-    private func openStream(_ context: ChannelHandlerContext, head: HTTPRequestHead) {
+    private func openStream(_ context: ChannelHandlerContext, head: HTTPRequestHead, access: RequestAccess) {
         // Without a legacy session there is no stream to open: 2026-07-28 has no GET (§1.5).
         guard head.headers.contains(name: "Mcp-Session-Id") else {
             respond(context, .methodNotAllowed, headers: [("Allow", "POST")], jsonError: .invalidRequest, "GET needs an Mcp-Session-Id (2026-07-28 clients use POST only)")
@@ -377,18 +438,18 @@ final class MCPHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
             respond(context, .notAcceptable, jsonError: .invalidRequest, "Accept must list text/event-stream")
             return
         }
-        guard let session = session(context, head: head, id: nil) else { return }
+        guard let session = session(context, head: head, id: nil, access: access) else { return }
         let stream = SSEDownstreamStream(channel: context.channel, keepAlive: gateway.config.sessions.keepAlive.timeAmount)
         self.stream = (stream, session)
         session.attach(stream: stream)
     }
 
-    private func delete(_ context: ChannelHandlerContext, head: HTTPRequestHead) {
+    private func delete(_ context: ChannelHandlerContext, head: HTTPRequestHead, access: RequestAccess) {
         guard head.headers.contains(name: "Mcp-Session-Id") else {
             respond(context, .methodNotAllowed, headers: [("Allow", "POST")], jsonError: .invalidRequest, "DELETE needs an Mcp-Session-Id")
             return
         }
-        guard let session = session(context, head: head, id: nil) else { return }
+        guard let session = session(context, head: head, id: nil, access: access) else { return }
         gateway.endSession(id: session.id)
         respond(context, .ok, body: nil)
     }

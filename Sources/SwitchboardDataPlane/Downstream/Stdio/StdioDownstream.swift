@@ -98,7 +98,7 @@ final class StdioDownstreamHandler: ChannelInboundHandler {
         if message.method == MCPMethod.initialize, message.kind == .request {
             let loopBound = NIOLoopBound(self, eventLoop: context.eventLoop)
             if let old = session { gateway.endSession(id: old.id, revoke: false) }
-            gateway.initialize(message, on: context.eventLoop).whenComplete { result in
+            gateway.initialize(message, caller: gateway.governance.localCaller, on: context.eventLoop).whenComplete { result in
                 switch result {
                 case .success(let (session, response)):
                     loopBound.value.session = session
@@ -156,7 +156,10 @@ final class StdioDownstreamHandler: ChannelInboundHandler {
             writer.write(GatewayError.overloaded("too many sessions and requests in flight").response(id: id))
             return
         }
-        let session = DownstreamSession(id: "", revision: request.version, clientCapabilities: request.capabilities, clientName: request.clientName, tap: gateway.tap)
+        let session = DownstreamSession(
+            id: "", revision: request.version, clientCapabilities: request.capabilities, clientName: request.clientName, tap: gateway.tap,
+            principal: gateway.governance.localCaller
+        )
         session.logLevel = request.logLevel
         modernRequests[id] = session
         let loopBound = NIOLoopBound(self, eventLoop: loop)

@@ -1,0 +1,49 @@
+/// What a request path names on the data-plane listener. Virtual servers live under
+/// `/mcp/{name}` with their own legacy HTTP+SSE pair (`/mcp/{name}/sse`, `/mcp/{name}/messages`);
+/// the names themselves are checked against the configuration by the caller.
+enum GatewayPath: Equatable {
+    /// Streamable HTTP (and 2026-07-28) MCP endpoint; nil is `/mcp`, the whole catalogue.
+    case mcp(virtualServer: Substring?)
+    /// `GET /sse`: the 2024-11-05 event stream.
+    case legacyStream(virtualServer: Substring?)
+    /// `POST /messages?sessionId=`: where a 2024-11-05 client posts.
+    case legacyMessages(virtualServer: Substring?)
+    /// RFC 9728 metadata; the suffix is the resource path it describes ("" for the root).
+    case resourceMetadata(resourcePath: Substring)
+    case health
+    case readiness
+    case unknown
+
+    static let resourceMetadataPrefix: Substring = "/.well-known/oauth-protected-resource"
+
+    init(_ path: Substring) {
+        switch path {
+        case "/mcp": self = .mcp(virtualServer: nil)
+        case "/sse": self = .legacyStream(virtualServer: nil)
+        case "/messages": self = .legacyMessages(virtualServer: nil)
+        case "/healthz": self = .health
+        case "/readyz": self = .readiness
+        default:
+            if path.hasPrefix("/mcp/") {
+                let rest = path.dropFirst("/mcp/".count)
+                let parts = rest.split(separator: "/", omittingEmptySubsequences: false)
+                switch (parts.count, parts.last) {
+                case (1, _) where !rest.isEmpty: self = .mcp(virtualServer: rest)
+                case (2, "sse") where !parts[0].isEmpty: self = .legacyStream(virtualServer: parts[0])
+                case (2, "messages") where !parts[0].isEmpty: self = .legacyMessages(virtualServer: parts[0])
+                default: self = .unknown
+                }
+            } else if path.hasPrefix(Self.resourceMetadataPrefix) {
+                let rest = path.dropFirst(Self.resourceMetadataPrefix.count)
+                self = rest.isEmpty || rest.first == "/" ? .resourceMetadata(resourcePath: rest) : .unknown
+            } else {
+                self = .unknown
+            }
+        }
+    }
+
+    /// The MCP path a virtual server's endpoints hang off (`/mcp` or `/mcp/{name}`).
+    static func mcpPath(virtualServer: String?) -> String {
+        virtualServer.map { "/mcp/" + $0 } ?? "/mcp"
+    }
+}

@@ -1,0 +1,160 @@
+import Foundation
+import NIOCore
+import NIOHTTP1
+import SwitchboardCore
+import SwitchboardIdentity
+import SwitchboardPolicy
+
+/// The outcome of authenticating one HTTP request.
+enum Authentication {
+    case caller(Principal)
+    case refused(AuthRefusal)
+    /// A bearer token this process has not verified yet: checked off the event loop (its keys
+    /// may need fetching); the future fails with an `AuthRefusal`.
+    case pending(EventLoopFuture<Principal>)
+}
+
+/// How callers prove who they are (`auth`): API keys from the in-memory directory, JWTs through
+/// the verifier's cache, the anonymous principal where configured. With no `auth` section at
+/// all the gateway is open, which the runtime allows only on a loopback listener.
+struct CallerAuthentication: Sendable {
+    let auth: AuthConfig?
+    let keys: KeyDirectory?
+    let tokens: JWTVerifier?
+    /// The principal of a request without credentials; nil when credentials are required.
+    let anonymous: Principal?
+    let metadata: ProtectedResourceMetadata
+    /// Scopes named in challenges: `jwt.required_scopes`, else `scopes_supported`.
+    let challengeScopes: [String]
+
+    init(auth: AuthConfig?, listen: ListenAddress, keys: KeyDirectory?, tokens: JWTVerifier?) {
+        self.auth = auth
+        self.keys = keys
+        self.tokens = tokens
+        if let auth {
+            anonymous = auth.anonymous ? Principal.anonymous(roles: Set(auth.anonymousRoles), tenant: auth.anonymousTenant) : nil
+            metadata = ProtectedResourceMetadata(config: auth)
+            challengeScopes = BearerChallenge.scopes(for: auth)
+        } else {
+            anonymous = Principal.anonymous()
+            metadata = ProtectedResourceMetadata(resource: nil, authorizationServers: [], scopesSupported: [])
+            challengeScopes = []
+        }
+    }
+
+    /// Whether the gateway serves RFC 9728 metadata: only when it checks credentials at all.
+    var isOAuthResourceServer: Bool { auth != nil }
+
+    func authenticate(_ head: HTTPRequestHead, virtualServer: String?, on loop: any EventLoop) -> Authentication {
+        guard let auth else { return admit(anonymous!, virtualServer: virtualServer, head: head) }
+        switch CallerCredential(head.headers) {
+        case .none:
+            guard let anonymous else {
+                return .refused(refusal(head, virtualServer, status: .unauthorized, error: nil, "Unauthorized: credentials required", reason: "missing"))
+            }
+            return admit(anonymous, virtualServer: virtualServer, head: head)
+        case .unsupported:
+            return .refused(refusal(head, virtualServer, status: .unauthorized, error: "invalid_request", "Unauthorized: use Authorization: Bearer or X-API-Key", reason: "unsupported_scheme"))
+        case .apiKey(let text):
+            guard auth.apiKeys, let keys else {
+                return .refused(refusal(head, virtualServer, status: .unauthorized, error: "invalid_token", "Unauthorized: API keys are not accepted here", reason: "keys_disabled"))
+            }
+            switch keys.authenticate(text) {
+            case .valid(let record):
+                return admit(record.principal, virtualServer: virtualServer, head: head)
+            case .unknown:
+                return .refused(refusal(head, virtualServer, status: .unauthorized, error: "invalid_token", "Unauthorized: unknown API key", reason: "unknown_key"))
+            case .revoked:
+                return .refused(refusal(head, virtualServer, status: .unauthorized, error: "invalid_token", "Unauthorized: the API key was revoked", reason: "revoked_key"))
+            case .expired:
+                return .refused(refusal(head, virtualServer, status: .unauthorized, error: "invalid_token", "Unauthorized: the API key has expired", reason: "expired_key"))
+            }
+        case .bearer(let token):
+            guard let tokens else {
+                return .refused(refusal(head, virtualServer, status: .unauthorized, error: "invalid_token", "Unauthorized: bearer tokens are not accepted here", reason: "jwt_disabled"))
+            }
+            if let verified = tokens.cached(token) { return admit(verified.principal, virtualServer: virtualServer, head: head) }
+            let promise = loop.makePromise(of: Principal.self)
+            let text = String(token)
+            // jwt-kit verifies behind an actor and may fetch the issuer's keys: only a token this
+            // process has not seen (or whose cached check ran out) pays for the hop off the loop.
+            Task {
+                switch await tokens.verify(text) {
+                case .success(let verified):
+                    switch admit(verified.principal, virtualServer: virtualServer, head: head) {
+                    case .caller(let principal): promise.succeed(principal)
+                    case .refused(let refusal): promise.fail(refusal)
+                    case .pending: promise.fail(AuthRefusal.unavailable)
+                    }
+                case .failure(let rejection):
+                    let status: HTTPResponseStatus = rejection.httpStatus == 403 ? .forbidden : .unauthorized
+                    let challenge = BearerChallenge.refused(rejection, metadataURL: metadataURL(head, virtualServer), scopes: challengeScopes)
+                    Self.count(rejection.code)
+                    promise.fail(AuthRefusal(status: status, challenge: challenge.headerValue, message: "Unauthorized: " + rejection.message, reason: rejection.code))
+                }
+            }
+            return .pending(promise.futureResult)
+        }
+    }
+
+    /// A known caller still needs the right to the endpoint: keys and tokens may be limited to
+    /// some virtual servers, and such a caller does not get `/mcp` itself.
+    private func admit(_ principal: Principal, virtualServer: String?, head: HTTPRequestHead) -> Authentication {
+        guard principal.mayUse(virtualServer: virtualServer) else {
+            let path = virtualServer.map { "/mcp/" + $0 } ?? "/mcp"
+            return .refused(refusal(head, virtualServer, status: .forbidden, error: nil, "Forbidden: this caller may not use \(path)", reason: "endpoint"))
+        }
+        return .caller(principal)
+    }
+
+    private func refusal(
+        _ head: HTTPRequestHead, _ virtualServer: String?, status: HTTPResponseStatus, error: String?, _ message: String, reason: String
+    ) -> AuthRefusal {
+        Self.count(reason)
+        // Challenges are for OAuth clients; an open gateway (no `auth`) has no metadata to name.
+        let challenge = isOAuthResourceServer
+            ? BearerChallenge(resourceMetadata: metadataURL(head, virtualServer), scopes: challengeScopes, error: error).headerValue
+            : nil
+        return AuthRefusal(status: status, challenge: challenge, message: message, reason: reason)
+    }
+
+    private func metadataURL(_ head: HTTPRequestHead, _ virtualServer: String?) -> String {
+        metadata.metadataURL(forMCPPath: GatewayPath.mcpPath(virtualServer: virtualServer), origin: Self.origin(head))
+    }
+
+    static func origin(_ head: HTTPRequestHead) -> RequestOrigin {
+        RequestOrigin(host: head.headers.first(name: "Host"), isTLS: false, forwardedProto: head.headers.first(name: "X-Forwarded-Proto"))
+    }
+
+    /// The RFC 9728 document about `/mcp` or a virtual server's endpoint.
+    func resourceMetadata(mcpPath: String, head: HTTPRequestHead) -> ByteBuffer? {
+        guard isOAuthResourceServer else { return nil }
+        return ByteBuffer(string: metadata.document(forMCPPath: mcpPath, origin: Self.origin(head)))
+    }
+
+    private static func count(_ reason: String) {
+        GovernanceMetrics.authRefusals.increment(reason)
+    }
+}
+
+extension Governance {
+    func authenticate(_ head: HTTPRequestHead, virtualServer: String?, on loop: any EventLoop) -> Authentication {
+        authentication.authenticate(head, virtualServer: virtualServer, on: loop)
+    }
+
+    /// `GET /.well-known/oauth-protected-resource[/mcp[/{vs}]]`: nil (404) for other paths, for
+    /// unknown virtual servers, and when the gateway checks no credentials.
+    func resourceMetadata(resourcePath: Substring, head: HTTPRequestHead) -> ByteBuffer? {
+        let mcpPath: String
+        switch GatewayPath(resourcePath) {
+        case .mcp(let name):
+            if let name, virtualServer(named: name) == nil { return nil }
+            mcpPath = GatewayPath.mcpPath(virtualServer: name.map(String.init))
+        default:
+            // The root document describes `/mcp`, for clients that fall back to it (digest §5).
+            guard resourcePath.isEmpty || resourcePath == "/" else { return nil }
+            mcpPath = "/mcp"
+        }
+        return authentication.resourceMetadata(mcpPath: mcpPath, head: head)
+    }
+}

@@ -1,0 +1,35 @@
+import NIOHTTP1
+import SwitchboardIdentity
+
+/// The credential a request presents, read from its headers only: tokens in the query string
+/// are never read (OAuth 2.1 §5.2; they end up in logs). `Authorization: Bearer` wins over
+/// `X-API-Key` when both are sent.
+enum CallerCredential {
+    case none
+    /// `sb_…` in either header.
+    case apiKey(Substring)
+    /// Any other bearer token: a JWT to verify.
+    case bearer(Substring)
+    /// An `Authorization` header of another scheme (Basic, …), or an empty token.
+    case unsupported
+
+    init(_ headers: HTTPHeaders) {
+        if let authorization = headers.first(name: "Authorization") {
+            let value = authorization[...]
+            guard value.count > 7, value.prefix(7).lowercased() == "bearer " else {
+                self = .unsupported
+                return
+            }
+            let token = value.dropFirst(7).drop { $0 == " " }
+            if token.isEmpty {
+                self = .unsupported
+            } else {
+                self = APIKeyFormat.isWellFormed(token) ? .apiKey(token) : .bearer(token)
+            }
+        } else if let key = headers.first(name: "X-API-Key") {
+            self = key.isEmpty ? .unsupported : .apiKey(key[...])
+        } else {
+            self = .none
+        }
+    }
+}

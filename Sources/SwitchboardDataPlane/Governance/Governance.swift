@@ -1,0 +1,78 @@
+package import Foundation
+package import Logging
+package import SwitchboardCore
+package import SwitchboardIdentity
+package import SwitchboardPolicy
+import Synchronization
+
+/// Who may call, what they may see and call, and how often: authentication, policy, virtual
+/// servers and quotas, as the data plane asks them on every request. Everything it reads per
+/// call is in memory; the rules are an immutable snapshot swapped whole on reload, so a reload
+/// never drops a session or half-applies a change.
+package final class Governance: Sendable {
+    /// One compiled generation of `policy`, `virtual_servers` and `quotas`.
+    package struct Rules: Sendable {
+        package let policy: CompiledPolicy
+        package let virtualServers: VirtualServerCatalogue
+        package let quotas: QuotaLimiter
+        /// Lists differ between callers: some rule or a default deny could hide something, or
+        /// virtual servers exist. Otherwise every caller gets the shared merged page untouched.
+        package let listsDependOnCaller: Bool
+        /// The configuration they came from, to tell what a reload changes.
+        let sources: (policy: PolicyConfig, quotas: QuotaConfig, virtualServers: [VirtualServerConfig])
+
+        package init(config: GatewayConfig, keeping previous: Rules? = nil, clock: any QuotaClock = SystemQuotaClock()) throws(PolicyError) {
+            policy = try CompiledPolicy(config.policy)
+            virtualServers = VirtualServerCatalogue(config.virtualServers)
+            // Counters survive a reload that leaves the quotas as they were.
+            if let previous, previous.sources.quotas == config.quotas {
+                quotas = previous.quotas
+            } else {
+                quotas = QuotaLimiter(config.quotas, clock: clock)
+            }
+            listsDependOnCaller = !config.policy.rules.isEmpty || config.policy.defaultEffect != .allow || !config.virtualServers.isEmpty
+            sources = (config.policy, config.quotas, config.virtualServers)
+        }
+    }
+
+    /// How callers prove who they are; fixed for the life of the process.
+    let authentication: CallerAuthentication
+    private let rules: Mutex<Rules>
+    /// Tools' hints from the latest lists, for policy rules on annotations.
+    let annotations = ToolAnnotationIndex()
+    /// The caller of `switchboard stdio`: the local user, trusted like the command line.
+    package let localCaller: Principal
+    let logger: Logger
+
+    package init(config: GatewayConfig, keys: KeyDirectory? = nil, tokens: JWTVerifier? = nil, logger: Logger) throws(PolicyError) {
+        self.rules = Mutex(try Rules(config: config))
+        self.authentication = CallerAuthentication(auth: config.auth, listen: config.listen, keys: keys, tokens: tokens)
+        let user = ProcessInfo.processInfo.environment["USER"].flatMap { $0.isEmpty ? nil : $0 } ?? "stdio"
+        self.localCaller = Principal(kind: .local, name: user)
+        self.logger = logger
+    }
+
+    /// The rules in force now.
+    package var current: Rules { rules.withLock { $0 } }
+
+    /// Compiles the new configuration's rules and swaps them in; the old ones stay in force when
+    /// the new ones do not compile. Returns the new policy version.
+    @discardableResult
+    package func reload(_ config: GatewayConfig) throws(PolicyError) -> String {
+        let previous = current
+        let next = try Rules(config: config, keeping: previous)
+        rules.withLock { $0 = next }
+        if previous.policy.version != next.policy.version {
+            logger.notice("policy reloaded", metadata: [
+                "switchboard.policy_version": "\(next.policy.version)", "switchboard.previous_version": "\(previous.policy.version)",
+            ])
+        }
+        return next.policy.version
+    }
+
+    /// The configured virtual server of that name (`/mcp/{name}`), or nil.
+    func virtualServer(named name: Substring) -> String? {
+        let name = String(name)
+        return current.virtualServers.server(named: name) == nil ? nil : name
+    }
+}

@@ -1,0 +1,9 @@
+import SwitchboardPolicy
+
+/// Who sent one HTTP request and through which endpoint: what every session lookup and
+/// session creation on that request is checked against.
+struct RequestAccess {
+    let caller: Principal
+    /// The virtual server of `/mcp/{name}`; nil for `/mcp`.
+    let virtualServer: String?
+}

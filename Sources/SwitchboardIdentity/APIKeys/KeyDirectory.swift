@@ -1,0 +1,94 @@
+package import Foundation
+import Synchronization
+
+/// Every API key the gateway knows, in memory, so that authenticating a request is one SHA-256
+/// and one dictionary lookup under a short lock: no store round trip per call.
+///
+/// `KeyDirectoryService` refills it from the store when the store changes; an admin-API revoke
+/// applies at once through `revokeNow`. Revoked and expired keys stay in the directory so the
+/// caller can tell "revoked" from "unknown" in its logs.
+package final class KeyDirectory: Sendable {
+    private struct State {
+        var byDigest: [APIKeyDigest: APIKeyRecord] = [:]
+        var digestByID: [String: APIKeyDigest] = [:]
+        /// Revocations applied in memory that a reload may not show yet (it may have read the
+        /// store just before the revoke was written); kept until a reload shows the key revoked
+        /// or gone.
+        var pendingRevocations: [String: Date] = [:]
+    }
+
+    private let state = Mutex(State())
+    /// Key id → last successful use, drained by `takeUses` and written to the store in batches.
+    private let uses = Mutex<[String: Date]>([:])
+
+    package init(entries: [APIKeyEntry] = []) {
+        replace(with: entries)
+    }
+
+    /// Looks up `presented` (the key text from the request) and, when it is valid, notes the use.
+    /// Text that is not shaped like a key is `.unknown` without being hashed.
+    package func authenticate(_ presented: some StringProtocol, now: Date = Date()) -> KeyLookup {
+        guard APIKeyFormat.isWellFormed(presented) else { return .unknown }
+        let digest = APIKeyDigest(of: presented)
+        guard let record = state.withLock({ $0.byDigest[digest] }) else { return .unknown }
+        switch record.status(at: now) {
+        case .active:
+            uses.withLock { $0[record.id] = now }
+            return .valid(record)
+        case .revoked:
+            return .revoked(record)
+        case .expired:
+            return .expired(record)
+        }
+    }
+
+    /// Swaps in a new set of keys (a full reload from the store).
+    package func replace(with entries: [APIKeyEntry]) {
+        var byDigest = [APIKeyDigest: APIKeyRecord](minimumCapacity: entries.count)
+        var digestByID = [String: APIKeyDigest](minimumCapacity: entries.count)
+        for entry in entries {
+            byDigest[entry.digest] = entry.record
+            digestByID[entry.record.id] = entry.digest
+        }
+        state.withLock { state in
+            for (id, revokedAt) in state.pendingRevocations {
+                guard let digest = digestByID[id], var record = byDigest[digest], record.revokedAt == nil else {
+                    state.pendingRevocations[id] = nil
+                    continue
+                }
+                record.revokedAt = revokedAt
+                byDigest[digest] = record
+            }
+            state.byDigest = byDigest
+            state.digestByID = digestByID
+        }
+    }
+
+    /// Applies a revoke at once, ahead of the reload that will bring it from the store.
+    /// Returns false when no key has this id (yet).
+    @discardableResult
+    package func revokeNow(id: String, at now: Date = Date()) -> Bool {
+        state.withLock { state in
+            state.pendingRevocations[id] = now
+            guard let digest = state.digestByID[id], var record = state.byDigest[digest] else { return false }
+            if record.revokedAt == nil {
+                record.revokedAt = now
+                state.byDigest[digest] = record
+            }
+            return true
+        }
+    }
+
+    /// The uses noted since the last call (key id → latest use), for the store.
+    package func takeUses() -> [String: Date] {
+        uses.withLock { uses in
+            defer { uses = [:] }
+            return uses
+        }
+    }
+
+    /// Every key held, sorted by name then id (for the admin API and tests).
+    package var records: [APIKeyRecord] {
+        state.withLock { Array($0.byDigest.values) }.sorted { ($0.name, $0.id) < ($1.name, $1.id) }
+    }
+}

@@ -1,0 +1,124 @@
+import SwitchboardCore
+
+/// A compiled `CallMatchConfig`: who is calling, through which virtual server, which server and
+/// tool. Shared by policy rules and quota limits. Lists are short, so they are scanned rather
+/// than hashed; nothing here allocates.
+struct CallMatcher: Sendable {
+    let principals: [Glob]?
+    let roles: [String]?
+    let tenants: [String]?
+    let virtualServers: [String]?
+    /// `/` in `virtual_servers`: the root endpoint, which calls carry as a nil virtual server.
+    let includesRoot: Bool
+    let servers: [String]?
+    let tools: [Glob]?
+
+    init(_ config: CallMatchConfig) {
+        principals = config.principals.map { $0.map(Glob.init) }
+        roles = config.roles
+        tenants = config.tenants
+        virtualServers = config.virtualServers?.filter { $0 != CallMatchConfig.rootVirtualServer }
+        includesRoot = config.virtualServers?.contains(CallMatchConfig.rootVirtualServer) ?? false
+        servers = config.servers
+        tools = config.tools.map { $0.map(Glob.init) }
+    }
+
+    var isEmpty: Bool {
+        principals == nil && roles == nil && tenants == nil && virtualServers == nil && servers == nil && tools == nil
+    }
+
+    func matches(principal: Principal, virtualServer: String?, tool: ToolFacts) -> Bool {
+        matchesTool(tool) && matchesRoute(virtualServer) && matchesCaller(principal)
+    }
+
+    func matchesCaller(_ principal: Principal) -> Bool {
+        if let principals, !principals.contains(where: { $0.matches(principal.idPrefix, principal.idName) }) { return false }
+        if let roles, !roles.contains(where: principal.roles.contains) { return false }
+        if let tenants {
+            guard let tenant = principal.tenant, tenants.contains(tenant) else { return false }
+        }
+        return true
+    }
+
+    func matchesRoute(_ virtualServer: String?) -> Bool {
+        guard let virtualServers else { return true }
+        guard let virtualServer else { return includesRoot }
+        return virtualServers.contains(virtualServer)
+    }
+
+    func matchesTool(_ tool: ToolFacts) -> Bool {
+        if let servers, !servers.contains(tool.server) { return false }
+        if let tools, !tools.matchAny(tool.federatedName) { return false }
+        return true
+    }
+}
+
+extension CallMatcher {
+    /// Each present matcher with whether it held, for `switchboard policy test`.
+    func checks(principal: Principal, virtualServer: String?, tool: ToolFacts) -> [MatcherCheck] {
+        var checks: [MatcherCheck] = []
+        func list(_ values: [String]) -> String { "[" + values.joined(separator: ", ") + "]" }
+        if let principals {
+            checks.append(
+                MatcherCheck(
+                    matcher: "principals", expected: list(principals.map(\.pattern)), actual: principal.id,
+                    held: principals.contains { $0.matches(principal.idPrefix, principal.idName) }
+                )
+            )
+        }
+        if let roles {
+            checks.append(
+                MatcherCheck(
+                    matcher: "roles", expected: list(roles), actual: list(principal.roles.sorted()),
+                    held: roles.contains(where: principal.roles.contains)
+                )
+            )
+        }
+        if let tenants {
+            checks.append(
+                MatcherCheck(
+                    matcher: "tenants", expected: list(tenants), actual: principal.tenant ?? "(none)",
+                    held: principal.tenant.map(tenants.contains) ?? false
+                )
+            )
+        }
+        if virtualServers != nil {
+            let written = (includesRoot ? [CallMatchConfig.rootVirtualServer] : []) + (virtualServers ?? [])
+            checks.append(
+                MatcherCheck(
+                    matcher: "virtual_servers", expected: list(written),
+                    actual: virtualServer ?? CallMatchConfig.rootVirtualServer, held: matchesRoute(virtualServer)
+                )
+            )
+        }
+        if let servers {
+            checks.append(
+                MatcherCheck(matcher: "servers", expected: list(servers), actual: tool.server, held: servers.contains(tool.server))
+            )
+        }
+        if let tools {
+            checks.append(
+                MatcherCheck(
+                    matcher: "tools", expected: list(tools.map(\.pattern)), actual: tool.federatedName,
+                    held: tools.matchAny(tool.federatedName)
+                )
+            )
+        }
+        return checks
+    }
+
+    /// The matchers as written, for a decision's one-line explanation.
+    var summary: [String] {
+        var parts: [String] = []
+        func list(_ values: [String]) -> String { values.count == 1 ? values[0] : "[" + values.joined(separator: ", ") + "]" }
+        if let principals { parts.append("principal " + list(principals.map(\.pattern))) }
+        if let roles { parts.append("role " + list(roles)) }
+        if let tenants { parts.append("tenant " + list(tenants)) }
+        if let virtualServers {
+            parts.append("virtual server " + list((includesRoot ? [CallMatchConfig.rootVirtualServer] : []) + virtualServers))
+        }
+        if let servers { parts.append("server " + list(servers)) }
+        if let tools { parts.append("tool " + list(tools.map(\.pattern))) }
+        return parts
+    }
+}

@@ -1,0 +1,112 @@
+package import Foundation
+import GRDB
+import Synchronization
+
+/// The embedded store: one SQLite file in WAL mode (a GRDB `DatabasePool`: one writer, readers
+/// that never wait for it), or an in-memory database for tests. Opening it runs the migrations.
+///
+/// The gateway and `switchboard keys` open the same file from different processes; SQLite's
+/// locking keeps their writes apart and `changeToken()` tells the gateway when the CLI wrote.
+package final class SQLiteStore: Sendable {
+    package let location: StoreLocation
+    let writer: any DatabaseWriter
+    /// A connection of its own for `PRAGMA data_version`, whose value moves only when *another*
+    /// connection commits; nil in memory, where no other connection can exist.
+    private let versionReader: DatabaseQueue?
+    private let changes = Mutex(ChangeCounter())
+    /// The clock for `created_at` and `revoked_at`; tests pass a fixed one.
+    let now: @Sendable () -> Date
+
+    private struct ChangeCounter {
+        var lastDataVersion: Int64?
+        var generation: Int64 = 0
+    }
+
+    /// Opens (creating when missing) the store at `url`: `sqlite:PATH` or `sqlite::memory:`.
+    package convenience init(url: String, now: @escaping @Sendable () -> Date = { Date() }) throws(StoreError) {
+        try self.init(location: StoreLocation.parse(url), now: now)
+    }
+
+    package init(location: StoreLocation, now: @escaping @Sendable () -> Date = { Date() }) throws(StoreError) {
+        self.location = location
+        self.now = now
+        var configuration = Configuration()
+        configuration.label = "switchboard.store"
+        // The CLI and the gateway may write at the same moment; wait rather than fail.
+        configuration.busyMode = .timeout(5)
+        do {
+            switch location {
+            case .sqliteMemory:
+                writer = try DatabaseQueue(configuration: configuration)
+                versionReader = nil
+            case .sqliteFile(let path):
+                try Self.prepareFile(at: path)
+                writer = try DatabasePool(path: path, configuration: configuration)
+                var readerConfiguration = configuration
+                readerConfiguration.readonly = true
+                readerConfiguration.label = "switchboard.store.version"
+                versionReader = try DatabaseQueue(path: path, configuration: readerConfiguration)
+            }
+            try StoreMigrations.migrator.migrate(writer)
+        } catch {
+            throw Self.storeError(error, opening: location)
+        }
+    }
+
+    /// See `APIKeyStore.changeToken()`.
+    package func changeToken() throws(StoreError) -> Int64 {
+        let version = try perform { try versionReader?.inDatabase { db in try Int64.fetchOne(db, sql: "PRAGMA data_version") } }
+        return changes.withLock { counter in
+            if let version, version != counter.lastDataVersion {
+                if counter.lastDataVersion != nil { counter.generation += 1 }
+                counter.lastDataVersion = version
+            }
+            return counter.generation
+        }
+    }
+
+    /// Called after each commit of this store object, which the version reader may not see
+    /// (it is blind in memory).
+    func noteOwnWrite() {
+        changes.withLock { $0.generation += 1 }
+    }
+
+    /// Runs GRDB work, turning whatever it throws into a `StoreError`.
+    func perform<T>(_ body: () throws -> T) throws(StoreError) -> T {
+        do {
+            return try body()
+        } catch {
+            throw Self.storeError(error, opening: nil)
+        }
+    }
+
+    /// The file is created by hand first so that it is readable by its owner only: it holds
+    /// key digests, and SQLite gives the -wal and -shm files the same permissions.
+    private static func prepareFile(at path: String) throws(StoreError) {
+        let manager = FileManager.default
+        if manager.fileExists(atPath: path) { return }
+        let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        var isDirectory: ObjCBool = false
+        guard manager.fileExists(atPath: folder, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw StoreError(.unavailable, "cannot create the store \(path): the folder \(folder) does not exist")
+        }
+        guard manager.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600]) else {
+            throw StoreError(.unavailable, "cannot create the store \(path) (check the folder's permissions)")
+        }
+    }
+
+    private static func storeError(_ error: any Error, opening location: StoreLocation?) -> StoreError {
+        if let error = error as? StoreError { return error }
+        // DatabaseError's own description quotes the SQL; its message and code are enough.
+        let detail: String
+        if let error = error as? DatabaseError {
+            detail = error.message ?? "SQLite error \(error.resultCode.rawValue)"
+        } else if error is RowDecodingError {
+            detail = "a stored row is malformed"
+        } else {
+            detail = "\(error)"
+        }
+        guard let location else { return StoreError(.database, "store error: \(detail)") }
+        return StoreError(.unavailable, "cannot open the store \(location): \(detail)")
+    }
+}

@@ -1,0 +1,37 @@
+import Testing
+
+@testable import SwitchboardPolicy
+
+@Suite struct GlobTests {
+    @Test(arguments: [
+        ("*", "", true), ("*", "anything at all", true), ("**", "x", true),
+        ("", "", true), ("", "a", false),
+        ("abc", "abc", true), ("abc", "abcd", false), ("abc", "ab", false), ("abc", "ABC", false),
+        ("crm__*", "crm__delete", true), ("crm__*", "crm__", true), ("crm__*", "crm_delete", false), ("crm__*", "xcrm__a", false),
+        ("*__drop_*", "db__drop_table", true), ("*__drop_*", "db__dropx", false), ("*__drop_*", "__drop_", true),
+        ("*_delete", "crm__hard_delete", true), ("*_delete", "crm__delete_all", false),
+        ("a?c", "abc", true), ("a?c", "ac", false), ("a?c", "abbc", false),
+        ("?", "é", true), ("??", "é", false), ("caf?", "café", true), ("*é", "café", true), ("*é", "cafe", false),
+        ("a*b*c", "aXbYc", true), ("a*b*c", "aXbY", false), ("a**b", "ab", true),
+        ("*ab", "aab", true), ("*a*", "bab", true), ("a*a", "a", false), ("*?", "", false), ("*?", "x", true),
+        ("file:///srv/ops/*", "file:///srv/ops/logs/today.txt", true), ("file:///srv/ops/*", "file:///srv/opsx", false),
+        ("time__*", "time__now", true), ("clock__add", "clock__add", true), ("clock__add", "clock__add2", false),
+    ])
+    func matchesWholeStrings(_ pattern: String, _ text: String, _ expected: Bool) {
+        #expect(Glob(pattern).matches(text) == expected)
+        let split = text.index(text.startIndex, offsetBy: text.count / 2)
+        #expect(Glob(pattern).matches(String(text[..<split]), String(text[split...])) == expected, "as two parts")
+    }
+
+    @Test func principalIDsMatchInTwoPartsForEveryKind() {
+        for kind in Principal.Kind.allCases {
+            let principal = Principal(kind: kind, name: "ci-bot")
+            #expect(principal.idPrefix + principal.idName == principal.id)
+            #expect(Glob(principal.id).matches(principal.idPrefix, principal.idName))
+        }
+        #expect(Glob("key:ci-*").matches("key:", "ci-bot"))
+        #expect(!Glob("key:ci-*").matches("jwt:", "ci-bot"))
+        #expect(Glob("jwt:*@example.com").matches("jwt:", "alice@example.com"))
+        #expect(!Glob("jwt:*@example.com").matches("jwt:", "alice@example.com.evil"))
+    }
+}
