@@ -1,4 +1,7 @@
 import Foundation
+import Switchboard
+import SwitchboardCore
+import SwitchboardStore
 import Testing
 
 /// Identity, policy, virtual servers and quotas through a live gateway, seen by the official
@@ -77,4 +80,113 @@ struct GovernanceInteropTests {
             #expect(stranger.connectError?.contains("unknown API key") == true, "\(stranger.connectError ?? "connected")")
         }
     }
+
+    /// A key revoked by another process (the CLI writes the store) is refused on the caller's
+    /// next request, within the directory's one-second reload, session or not.
+    @Test func revokedKeyIsRefusedOnTheNextCall() async throws {
+        var fixture = try GovernanceFixture()
+        defer { fixture.remove() }
+        try fixture.createKey("temp", roles: ["admin"])
+        let key = try #require(fixture.keys["temp"])
+        try await GatewayHarness.with([], extra: [GovernanceFixture.notes], configure: fixture.apply) { gateway in
+            let http = RawHTTP(url: gateway.url)
+            let auth = ["Authorization": "Bearer \(key)"]
+            let opened = try await http.post(Self.initialize, headers: auth)
+            #expect(opened.status == 200)
+            let session = try #require(opened.headers["mcp-session-id"])
+            let headers = auth.merging(["Mcp-Session-Id": session, "MCP-Protocol-Version": "2025-06-18"]) { a, _ in a }
+            #expect(try await http.post(Self.listTools, headers: headers).status == 200)
+
+            let other = try SQLiteStore(url: "sqlite:\(fixture.directory)/switchboard.db")
+            _ = try other.revokeKey(nameOrID: "temp")
+            let revokedAt = Date()
+            var refused: RawHTTP.Response?
+            for _ in 0..<30 {
+                let answer = try await http.post(Self.listTools, headers: headers)
+                if answer.status == 401 {
+                    refused = answer
+                    break
+                }
+                try await Task.sleep(for: .milliseconds(100))
+            }
+            let answer = try #require(refused, "the revoked key was still accepted after 3 s")
+            #expect(Date().timeIntervalSince(revokedAt) < 3)
+            #expect(answer.errorCode == -31013)
+            #expect(answer.body.contains("revoked"))
+            #expect(answer.headers["www-authenticate"]?.contains(#"error="invalid_token""#) == true)
+            #expect(!answer.body.contains(key) && !(answer.headers["www-authenticate"] ?? "").contains(key))
+        }
+    }
+
+    /// JWT bearer tokens from an OIDC provider (a JWKS on loopback): the OAuth resource-server
+    /// face (401 with the metadata URL, the RFC 9728 document, 403 for a missing scope) and a
+    /// token's roles driving policy for the SDK client.
+    @Test func jwtBearerTokensAsAnOAuthResourceServer() async throws {
+        let issuer = try await TestIssuer.start()
+        let resource = "https://gw.test/mcp"
+        let yaml = """
+            auth:
+              resource: \(resource)
+              jwt:
+                issuer: \(TestIssuer.issuer)
+                jwks_url: \(issuer.jwksURL)
+                required_scopes: [mcp]
+            policy:
+              default: deny
+              rules:
+                - id: agents-echo
+                  effect: allow
+                  roles: [agent]
+                  tools: [notes__echo]
+            """
+        let governed = try ConfigLoader.parse(yaml: yaml, path: "jwt.yaml", environment: [:])
+        do {
+            try await GatewayHarness.with([], extra: [GovernanceFixture.notes], configure: { config in
+                config.auth = governed.auth
+                config.policy = governed.policy
+            }) { gateway in
+                let http = RawHTTP(url: gateway.url)
+                let missing = try await http.post(Self.initialize)
+                #expect(missing.status == 401)
+                let challenge = missing.headers["www-authenticate"] ?? ""
+                #expect(challenge.hasPrefix("Bearer "))
+                #expect(challenge.contains(#"resource_metadata="https://gw.test/.well-known/oauth-protected-resource/mcp""#), "\(challenge)")
+                #expect(challenge.contains(#"scope="mcp""#))
+
+                let metadata = try await RawHTTP(url: "http://127.0.0.1:\(gateway.port)/.well-known/oauth-protected-resource/mcp").request("GET")
+                #expect(metadata.status == 200)
+                #expect(metadata.json?["resource"] as? String == resource)
+                #expect(metadata.json?["authorization_servers"] as? [String] == [TestIssuer.issuer])
+
+                let good = try await issuer.token(["sub": "alice", "aud": resource, "roles": ["agent"], "scope": "mcp"])
+                let view = try await CallerView.run(url: gateway.url, key: good, calls: [("notes__echo", #"{"text":"hi"}"#), ("notes__add", #"{"a":1,"b":2}"#)])
+                #expect(view.connectError == nil)
+                #expect(view.tools == ["notes__echo"])
+                #expect(view.calls.map(\.ok) == [true, false])
+                #expect(view.calls.last?.code == -31010)
+                let modern = try await CallerView.run(url: gateway.url, key: good, mode: "2026-07-28", calls: [("notes__echo", #"{"text":"hi"}"#)])
+                #expect(modern.tools == ["notes__echo"] && modern.calls.first?.ok == true)
+
+                let unscoped = try await issuer.token(["sub": "alice", "aud": resource, "roles": ["agent"], "scope": "other"])
+                let forbidden = try await http.post(Self.initialize, headers: ["Authorization": "Bearer \(unscoped)"])
+                #expect(forbidden.status == 403)
+                #expect(forbidden.headers["www-authenticate"]?.contains(#"error="insufficient_scope""#) == true)
+
+                let elsewhere = try await issuer.token(["sub": "alice", "aud": "https://other.test/mcp", "scope": "mcp"])
+                let wrongAudience = try await http.post(Self.initialize, headers: ["Authorization": "Bearer \(elsewhere)"])
+                #expect(wrongAudience.status == 401)
+                #expect(wrongAudience.headers["www-authenticate"]?.contains(#"error="invalid_token""#) == true)
+
+                let stale = try await issuer.token(["sub": "alice", "aud": resource, "scope": "mcp", "exp": Int(Date().timeIntervalSince1970) - 3600])
+                #expect(try await http.post(Self.initialize, headers: ["Authorization": "Bearer \(stale)"]).status == 401)
+            }
+        } catch {
+            await issuer.shutdown()
+            throw error
+        }
+        await issuer.shutdown()
+    }
+
+    static let initialize = #"{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"raw","version":"1"}}}"#
+    static let listTools = #"{"jsonrpc":"2.0","id":2,"method":"tools/list"}"#
 }
