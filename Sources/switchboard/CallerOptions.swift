@@ -30,13 +30,28 @@ struct CallerOptions: ParsableArguments {
 
     /// The principal, read from the store for `--as`; anonymous when neither option is given.
     func resolve(config: GatewayConfig) throws -> Principal {
+        try CallerResolver(config: config, needsKeys: key != nil).resolve(key: key, principal: principal, roles: roles, tenant: tenant)
+    }
+}
+
+/// Turns `--as` / `--principal` spellings into principals; the store's keys are read once.
+struct CallerResolver {
+    private let records: [APIKeyRecord]
+
+    init(config: GatewayConfig, needsKeys: Bool) throws {
+        guard needsKeys else {
+            records = []
+            return
+        }
+        do {
+            records = try SQLiteStore(url: config.store).listKeys()
+        } catch {
+            throw ValidationError("--as: the store could not be read: \(error)")
+        }
+    }
+
+    func resolve(key: String?, principal: String?, roles: [String], tenant: String?) throws -> Principal {
         if let key {
-            let records: [APIKeyRecord]
-            do {
-                records = try SQLiteStore(url: config.store).listKeys()
-            } catch {
-                throw ValidationError("--as: the store could not be read: \(error)")
-            }
             // A name may come back after a revoke: the active key of that name wins.
             let matches = records.filter { $0.id == key || $0.name == key }
             guard let chosen = matches.first(where: { $0.status(at: Date()) == .active }) ?? matches.first else {
@@ -44,7 +59,7 @@ struct CallerOptions: ParsableArguments {
             }
             return chosen.principal
         }
-        guard let principal else { return Principal.anonymous() }
+        guard let principal else { return Principal.anonymous(roles: Set(roles), tenant: tenant) }
         if principal == "anonymous" { return Principal.anonymous(roles: Set(roles), tenant: tenant) }
         guard let colon = principal.firstIndex(of: ":"), let kind = Principal.Kind(rawValue: String(principal[..<colon])),
             kind != .anonymous, principal.index(after: colon) < principal.endIndex
