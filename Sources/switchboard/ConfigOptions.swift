@@ -12,6 +12,12 @@ struct ConfigOptions: ParsableArguments {
     @Option(name: .long, help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel: Logger.Level = .info
 
+    /// The file `load` reads, or nil for the built-in quick start.
+    var configPath: String? {
+        if let config { return config }
+        return FileManager.default.fileExists(atPath: "switchboard.yaml") ? "switchboard.yaml" : nil
+    }
+
     /// Loads and validates the config; prints the error (file:line: key: problem) and exits 2.
     func load() throws -> GatewayConfig {
         let environment = ConfigLoader.substitutionEnvironment()

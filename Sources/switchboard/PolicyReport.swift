@@ -26,30 +26,7 @@ enum PolicyReport {
     }
 
     static func json(_ run: PolicyDryRun) -> String {
-        let decision = run.trace.decision
-        let object: [String: Any] = [
-            "effect": decision.effect.rawValue,
-            "outcome": run.outcome,
-            "rule": decision.ruleID as Any,
-            "policyVersion": decision.policyVersion,
-            "explanation": decision.explanation,
-            "principal": run.principal.id,
-            "roles": run.principal.roles.sorted(),
-            "tenant": run.principal.tenant as Any,
-            "virtualServer": run.virtualServer as Any,
-            "tool": run.tool,
-            "listed": run.listed,
-            "inVirtualServer": run.inVirtualServer,
-            "visible": run.visible,
-            "quotaLimits": run.quotaLimits,
-            "rules": run.trace.rules.map { rule in
-                [
-                    "id": rule.ruleID, "effect": rule.effect.rawValue, "matched": rule.matched, "decided": rule.decided,
-                    "checks": rule.checks.map { ["matcher": $0.matcher, "expected": $0.expected, "actual": $0.actual, "held": $0.held] },
-                ] as [String: Any]
-            },
-        ]
-        guard let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]) else { return "{}" }
+        guard let data = try? JSONSerialization.data(withJSONObject: run.jsonObject, options: [.sortedKeys]) else { return "{}" }
         return String(decoding: data, as: UTF8.self)
     }
 

@@ -34,6 +34,9 @@ struct ServeCommand: AsyncParsableCommand {
             services.append(DemoHTTPService(listen: demo, logger: logger))
         }
         services.append(GatewayService(runtime: runtime))
+        if let path = options.configPath {
+            services.append(ConfigReloadService(path: path, environment: ConfigLoader.substitutionEnvironment(), runtime: runtime, logger: logger))
+        }
         let group = ServiceGroup(
             configuration: .init(
                 services: services.map { .init(service: $0) },

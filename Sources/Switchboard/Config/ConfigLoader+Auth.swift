@@ -11,11 +11,13 @@ extension ConfigLoader {
         if let value = section["anonymous_roles"] { auth.anonymousRoles = try decodeNames(value) }
         if let value = section["anonymous_tenant"] { auth.anonymousTenant = try value.string() }
         if let value = section["api_keys"] { auth.apiKeys = try value.bool() }
+        if let value = section["admin_roles"] { auth.adminRoles = try decodeNames(value) }
         if let value = section["resource"] { auth.resource = try decodeURLText(value) }
         if let value = section["authorization_servers"] {
             auth.authorizationServers = try value.sequence().map { element throws(ConfigError) in try decodeURLText(element) }
         }
         if let value = section["scopes_supported"] { auth.scopesSupported = try decodeScopes(value) }
+        if let value = section["certificates"] { auth.certificates = try decodeCertificateIdentity(value) }
         if let value = section["jwt"] {
             let jwt = try decodeJWT(value)
             // Deriving the audience from the request would let a caller choose it with the

@@ -2,10 +2,19 @@
 /// `docs/config.schema.json` against these lists both ways, so a key added here without the
 /// schema (or the reverse) fails the build's tests.
 extension ConfigLoader {
-    package static let rootKeys = ["listen", "store", "servers", "limits", "sessions", "security", "demo", "auth", "policy", "quotas", "virtual_servers"]
-    package static let serverKeys = [
-        "stdio", "url", "sse", "headers", "enabled", "timeouts", "restart", "max_message_bytes", "max_connections", "era",
+    package static let rootKeys = [
+        "listen", "store", "servers", "limits", "sessions", "security", "demo", "auth", "policy", "quotas", "virtual_servers", "tls",
     ]
+    package static let serverKeys = [
+        "stdio", "url", "sse", "headers", "headers_from_files", "credentials", "enabled", "timeouts", "restart", "max_message_bytes",
+        "max_connections", "era",
+    ]
+    /// At most one of these per server's `credentials`.
+    package static let credentialsKeys = ["bearer_file", "oauth_client_credentials", "passthrough"]
+    package static let oauthClientCredentialsKeys = [
+        "token_url", "client_id", "client_secret", "client_secret_file", "scopes", "resource", "audience", "auth_method",
+    ]
+    package static let passthroughKeys = ["audience"]
     /// Exactly one of these per server.
     package static let transportKeys = ["stdio", "url", "sse"]
     /// Described in the product but not built: rejected with their own message, not "unknown key".
@@ -28,11 +37,14 @@ extension ConfigLoader {
     package static let virtualServerKeys = ["description", "tools", "prompts", "resources"]
     package static let authKeys = [
         "anonymous", "anonymous_roles", "anonymous_tenant", "api_keys", "jwt", "resource", "authorization_servers", "scopes_supported",
+        "certificates", "admin_roles",
     ]
     package static let jwtKeys = [
         "issuer", "jwks_url", "audiences", "algorithms", "clock_skew", "refresh_interval", "min_refresh_interval", "claims", "required_scopes",
     ]
     package static let jwtClaimKeys = ["principal", "roles", "tenant", "scopes"]
+    package static let tlsKeys = ["certificate", "private_key", "client_ca", "client_certificates", "min_version"]
+    package static let certificateIdentityKeys = ["principal", "roles_from", "tenant_from"]
     /// The server-name rule as a regular expression, shared with the schema.
     package static let serverNamePattern = ServerNameRule.pattern
 }

@@ -12,6 +12,7 @@ extension ConfigLoader {
         try root.rejectUnknownKeys(allowed: rootKeys)
 
         if let listen = root["listen"] { config.listen = try listen.parsed(ListenAddressSyntax.parse) }
+        if let tls = root["tls"] { config.tls = try decodeTLS(tls) }
         if let store = root["store"] { config.store = try decodeStore(store) }
         if let servers = root["servers"] { config.servers = try decodeServers(servers) }
         if let limits = root["limits"] { config.limits = try decodeLimits(limits) }
@@ -22,6 +23,7 @@ extension ConfigLoader {
         if let policy = root["policy"] { config.policy = try decodePolicy(policy) }
         if let quotas = root["quotas"] { config.quotas = try decodeQuotas(quotas) }
         if let virtualServers = root["virtual_servers"] { config.virtualServers = try decodeVirtualServers(virtualServers) }
+        try checkReferences(root, config: config)
         return config
     }
 

@@ -56,6 +56,16 @@ extension ConfigLoader {
             }
             config.headers = try decodeHeaders(headers)
         }
+        if let files = server["headers_from_files"] {
+            if case .stdio = transport {
+                throw files.error(
+                    "headers_from_files apply to url and sse servers; give a stdio server its secrets with stdio.env",
+                    atKey: true
+                )
+            }
+            config.headersFromFiles = try decodeHeaderFiles(files, besides: config.headers)
+        }
+        if let credentials = server["credentials"] { config.credentials = try decodeCredentials(credentials, server: config) }
         if let value = server["enabled"] { config.enabled = try value.bool() }
         if let value = server["timeouts"] { config.timeouts = try decodeTimeouts(value) }
         if let value = server["restart"] { config.restart = try decodeRestart(value) }
@@ -140,13 +150,13 @@ extension ConfigLoader {
     }
 
     /// Framing and session headers: a configured value would corrupt the exchange.
-    private static let gatewayManagedHeaders: Set<String> = [
+    static let gatewayManagedHeaders: Set<String> = [
         "host", "content-length", "transfer-encoding", "connection", "upgrade", "keep-alive", "te", "trailer",
         "mcp-session-id", "mcp-protocol-version", "mcp-method", "mcp-name",
     ]
 
     /// RFC 9110 `token` characters.
-    private static func isHeaderNameCharacter(_ scalar: Unicode.Scalar) -> Bool {
+    static func isHeaderNameCharacter(_ scalar: Unicode.Scalar) -> Bool {
         ("a"..."z").contains(scalar) || ("A"..."Z").contains(scalar) || ("0"..."9").contains(scalar)
             || "!#$%&'*+-.^_`|~".unicodeScalars.contains(scalar)
     }

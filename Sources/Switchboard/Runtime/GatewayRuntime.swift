@@ -38,15 +38,19 @@ public final class GatewayRuntime: Sendable {
         self.group = group
         let tap = wireLog.flatMap { WireTap(path: $0) } ?? WireTap.fromEnvironment()
         do {
+            var adminKeys: StoreAdminKeys?
             if let auth = config.auth, auth.apiKeys {
-                keyService = try KeyDirectoryService(store: try SQLiteStore(url: config.store), logger: logger)
+                let store = try SQLiteStore(url: config.store)
+                let service = try KeyDirectoryService(store: store, logger: logger)
+                keyService = service
+                adminKeys = StoreAdminKeys(store: store, directory: service.directory)
             } else {
                 keyService = nil
             }
             tokens = config.auth.flatMap { auth in
                 auth.jwt.map { JWTVerifier(config: $0, resource: auth.resource, group: group, logger: logger) }
             }
-            let governance = try Governance(config: config, keys: keyService?.directory, tokens: tokens, logger: logger)
+            let governance = try Governance(config: config, keys: keyService?.directory, tokens: tokens, adminKeys: adminKeys, logger: logger)
             self.gateway = Gateway(config: config, group: group, logger: logger, version: Self.version, governance: governance, tap: tap)
         } catch {
             try? group.syncShutdownGracefully()
@@ -57,16 +61,20 @@ public final class GatewayRuntime: Sendable {
     /// Starts the servers and, when `listen` is true, the HTTP listener; returns the port.
     @discardableResult
     public func start(listen: Bool = true) async throws -> Int {
-        if listen, config.auth == nil, !config.listen.isLoopback {
+        // Required client certificates authenticate every connection on their own.
+        let certificatesRequired = config.tls.map { $0.clientCA != nil && $0.clientCertificates == .required } ?? false
+        if listen, config.auth == nil, !config.listen.isLoopback, !certificatesRequired {
             throw RuntimeError(
                 message: "auth is not configured, so the gateway would serve anyone who can reach \(config.listen); "
                     + "add an auth section (docs/security.md), or `auth: { anonymous: true }` to allow that on purpose"
             )
         }
+        // Certificate and key are read before anything starts, so a bad file stops nothing half-started.
+        let tls = listen ? try ListenerTLS.load(config) : nil
         gateway.start()
         startBackground()
         guard listen else { return 0 }
-        let channel = try await MCPHTTPServer.bind(gateway: gateway, host: config.listen.host, port: config.listen.port, group: group).get()
+        let channel = try await MCPHTTPServer.bind(gateway: gateway, host: config.listen.host, port: config.listen.port, tls: tls, group: group).get()
         listener.withLock { $0 = channel }
         gateway.logSessionSealing()
         let port = channel.localAddress?.port ?? config.listen.port
@@ -116,6 +124,29 @@ public final class GatewayRuntime: Sendable {
         if let channel = listener.withLock({ $0 }) { try? await channel.close() }
         try? await gateway.shutdown().get()
         try await group.shutdownGracefully()
+    }
+
+    /// Swaps in the policy, virtual servers and quotas of `newConfig` (hot reload); returns the
+    /// policy version now in force. Throws, changing nothing, when the policy does not compile.
+    @discardableResult
+    public func reloadRules(_ newConfig: GatewayConfig) throws -> String {
+        try gateway.governance.reload(newConfig)
+    }
+
+    /// The sections of `newConfig` that differ from the running configuration and that a reload
+    /// does not apply.
+    public func sectionsNeedingRestart(comparedWith newConfig: GatewayConfig) -> [String] {
+        var changed: [String] = []
+        if newConfig.listen != config.listen { changed.append("listen") }
+        if newConfig.store != config.store { changed.append("store") }
+        if newConfig.servers != config.servers { changed.append("servers") }
+        if newConfig.limits != config.limits { changed.append("limits") }
+        if newConfig.sessions != config.sessions { changed.append("sessions") }
+        if newConfig.security != config.security { changed.append("security") }
+        if newConfig.auth != config.auth { changed.append("auth") }
+        if newConfig.demo != config.demo { changed.append("demo") }
+        if newConfig.tls != config.tls { changed.append("tls") }
+        return changed
     }
 
     /// For `check` and tests: a whole merged list.

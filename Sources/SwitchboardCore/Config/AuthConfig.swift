@@ -20,6 +20,11 @@ public struct AuthConfig: Sendable, Equatable {
     public var authorizationServers: [String]
     /// Listed in the metadata document (`scopes_supported`).
     public var scopesSupported: [String]
+    /// How a verified client certificate names its principal (`certificates`), with mutual TLS.
+    public var certificates: CertificateIdentityConfig
+    /// Roles that open the admin API at `/admin/v1` (`admin_roles`). A role of its own by
+    /// default, so that no caller's ordinary roles grant it by accident.
+    public var adminRoles: [String] = ["switchboard:admin"]
 
     public init(
         anonymous: Bool = false,
@@ -29,7 +34,8 @@ public struct AuthConfig: Sendable, Equatable {
         jwt: JWTConfig? = nil,
         resource: String? = nil,
         authorizationServers: [String] = [],
-        scopesSupported: [String] = []
+        scopesSupported: [String] = [],
+        certificates: CertificateIdentityConfig = .init()
     ) {
         self.anonymous = anonymous
         self.anonymousRoles = anonymousRoles
@@ -39,6 +45,7 @@ public struct AuthConfig: Sendable, Equatable {
         self.resource = resource
         self.authorizationServers = authorizationServers
         self.scopesSupported = scopesSupported
+        self.certificates = certificates
     }
 
     /// What the metadata document advertises: the configured list, else the JWT issuer.

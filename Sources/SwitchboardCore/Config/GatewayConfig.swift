@@ -4,6 +4,8 @@
 public struct GatewayConfig: Sendable, Equatable {
     /// Where the data plane listens (`listen`).
     public var listen: ListenAddress
+    /// HTTPS and mutual TLS on the listener (`tls`); nil: plain HTTP.
+    public var tls: TLSConfig?
     /// The store URL (`store`): `sqlite:PATH` or `postgres://…`. Not used by the data plane yet.
     public var store: String
     /// Upstream MCP servers in file order (`servers`). Order is the merged catalogue's order.
@@ -37,9 +39,11 @@ public struct GatewayConfig: Sendable, Equatable {
         auth: AuthConfig? = nil,
         policy: PolicyConfig = .init(),
         quotas: QuotaConfig = .init(),
-        virtualServers: [VirtualServerConfig] = []
+        virtualServers: [VirtualServerConfig] = [],
+        tls: TLSConfig? = nil
     ) {
         self.listen = listen
+        self.tls = tls
         self.store = store
         self.servers = servers
         self.limits = limits
@@ -91,6 +95,11 @@ public struct ServerConfig: Sendable, Equatable {
     /// Extra HTTP headers sent on every upstream request (`headers`); values may hold secrets
     /// and are never logged.
     public var headers: [HTTPHeaderField]
+    /// Headers whose values are files' contents (`headers_from_files`), read again when a
+    /// file changes; never logged.
+    public var headersFromFiles: [HTTPHeaderFileField]
+    /// What the gateway presents as itself (`credentials`); nil sends nothing but `headers`.
+    public var credentials: ServerCredentialsConfig?
     /// A disabled server is neither started nor listed (`enabled`, default true).
     public var enabled: Bool
     public var timeouts: ServerTimeouts
@@ -107,6 +116,8 @@ public struct ServerConfig: Sendable, Equatable {
         name: String,
         transport: ServerTransport,
         headers: [HTTPHeaderField] = [],
+        headersFromFiles: [HTTPHeaderFileField] = [],
+        credentials: ServerCredentialsConfig? = nil,
         enabled: Bool = true,
         timeouts: ServerTimeouts = .init(),
         restart: RestartPolicy = .init(),
@@ -117,6 +128,8 @@ public struct ServerConfig: Sendable, Equatable {
         self.name = name
         self.transport = transport
         self.headers = headers
+        self.headersFromFiles = headersFromFiles
+        self.credentials = credentials
         self.enabled = enabled
         self.timeouts = timeouts
         self.restart = restart

@@ -36,6 +36,7 @@ package final class DownstreamSession: Sendable {
         var lastActivity = NIODeadline.now()
         var closed = false
         var principal: Principal
+        var bearerToken: String?
     }
 
     package let id: String
@@ -76,6 +77,13 @@ package final class DownstreamSession: Sendable {
     package var principal: Principal {
         get { state.withLock { $0.principal } }
         set { state.withLock { $0.principal = newValue } }
+    }
+
+    /// The caller's verified JWT as last presented (nil for other callers): sent only to servers
+    /// configured for passthrough, after their audience check.
+    package var bearerToken: String? {
+        get { state.withLock { $0.bearerToken } }
+        set { state.withLock { $0.bearerToken = newValue } }
     }
 
     /// Whether the client declared `capability` (e.g. "sampling", "elicitation", "roots").

@@ -188,7 +188,12 @@ extension Gateway {
         // without it (rebuilt from the small `_meta` alone, the rest of params untouched).
         let strippedMeta = call.session?.isModern == true && !modernServer ? metaView.flatMap { JSONSplice.removing(Self.modernMetaKeys, from: $0) } : nil
         // A 2026-07-28 server is told, per request, what the client can answer (§4.3).
-        let meta = modernServer ? call.session.map { UpstreamRequestMeta(clientCapabilities: $0.bridgeableCapabilities, logLevel: $0.logLevel) } : nil
+        var meta = modernServer ? call.session.map { UpstreamRequestMeta(clientCapabilities: $0.bridgeableCapabilities, logLevel: $0.logLevel) } : nil
+        if server.config.credentials?.isPassthrough == true {
+            // A meta marks the request as made for a caller: without a token it is refused.
+            meta = meta ?? UpstreamRequestMeta()
+            meta?.callerToken = call.session.flatMap { passthroughToken(for: $0) }
+        }
         let (upstreamID, future) = server.request(method: call.method, observer: call, on: loop, meta: meta) { id in
             guard let params else { return nil }
             var all = edits

@@ -26,9 +26,12 @@ struct CallerAuthentication: Sendable {
     let metadata: ProtectedResourceMetadata
     /// Scopes named in challenges: `jwt.required_scopes`, else `scopes_supported`.
     let challengeScopes: [String]
+    /// The listener speaks HTTPS (`tls`): metadata URLs built from Host say https.
+    let isTLS: Bool
 
-    init(auth: AuthConfig?, listen: ListenAddress, keys: KeyDirectory?, tokens: JWTVerifier?) {
+    init(auth: AuthConfig?, listen: ListenAddress, isTLS: Bool = false, keys: KeyDirectory?, tokens: JWTVerifier?) {
         self.auth = auth
+        self.isTLS = isTLS
         self.keys = keys
         self.tokens = tokens
         if let auth {
@@ -45,10 +48,13 @@ struct CallerAuthentication: Sendable {
     /// Whether the gateway serves RFC 9728 metadata: only when it checks credentials at all.
     var isOAuthResourceServer: Bool { auth != nil }
 
-    func authenticate(_ head: HTTPRequestHead, virtualServer: String?, on loop: any EventLoop) -> Authentication {
-        guard let auth else { return admit(anonymous!, virtualServer: virtualServer, head: head) }
+    /// `certificate` is the connection's verified client certificate (mutual TLS): used when the
+    /// request carries no credential of its own, which wins when present.
+    func authenticate(_ head: HTTPRequestHead, virtualServer: String?, certificate: Principal? = nil, on loop: any EventLoop) -> Authentication {
+        guard let auth else { return admit(certificate ?? anonymous!, virtualServer: virtualServer, head: head) }
         switch CallerCredential(head.headers) {
         case .none:
+            if let certificate { return admit(certificate, virtualServer: virtualServer, head: head) }
             guard let anonymous else {
                 return .refused(refusal(head, virtualServer, status: .unauthorized, error: nil, "Unauthorized: credentials required", reason: "missing"))
             }
@@ -119,17 +125,17 @@ struct CallerAuthentication: Sendable {
     }
 
     private func metadataURL(_ head: HTTPRequestHead, _ virtualServer: String?) -> String {
-        metadata.metadataURL(forMCPPath: GatewayPath.mcpPath(virtualServer: virtualServer), origin: Self.origin(head))
+        metadata.metadataURL(forMCPPath: GatewayPath.mcpPath(virtualServer: virtualServer), origin: origin(head))
     }
 
-    static func origin(_ head: HTTPRequestHead) -> RequestOrigin {
-        RequestOrigin(host: head.headers.first(name: "Host"), isTLS: false, forwardedProto: head.headers.first(name: "X-Forwarded-Proto"))
+    func origin(_ head: HTTPRequestHead) -> RequestOrigin {
+        RequestOrigin(host: head.headers.first(name: "Host"), isTLS: isTLS, forwardedProto: head.headers.first(name: "X-Forwarded-Proto"))
     }
 
     /// The RFC 9728 document about `/mcp` or a virtual server's endpoint.
     func resourceMetadata(mcpPath: String, head: HTTPRequestHead) -> ByteBuffer? {
         guard isOAuthResourceServer else { return nil }
-        return ByteBuffer(string: metadata.document(forMCPPath: mcpPath, origin: Self.origin(head)))
+        return ByteBuffer(string: metadata.document(forMCPPath: mcpPath, origin: origin(head)))
     }
 
     private static func count(_ reason: String) {
@@ -138,8 +144,8 @@ struct CallerAuthentication: Sendable {
 }
 
 extension Governance {
-    func authenticate(_ head: HTTPRequestHead, virtualServer: String?, on loop: any EventLoop) -> Authentication {
-        authentication.authenticate(head, virtualServer: virtualServer, on: loop)
+    func authenticate(_ head: HTTPRequestHead, virtualServer: String?, certificate: Principal? = nil, on loop: any EventLoop) -> Authentication {
+        authentication.authenticate(head, virtualServer: virtualServer, certificate: certificate, on: loop)
     }
 
     /// `GET /.well-known/oauth-protected-resource[/mcp[/{vs}]]`: nil (404) for other paths, for

@@ -32,4 +32,10 @@ enum CallerCredential {
             self = .none
         }
     }
+
+    /// The bearer token of a JWT caller: what a `passthrough` server may be sent.
+    var jwtText: String? {
+        if case .bearer(let token) = self { return String(token) }
+        return nil
+    }
 }

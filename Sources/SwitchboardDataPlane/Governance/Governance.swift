@@ -42,11 +42,16 @@ package final class Governance: Sendable {
     let annotations = ToolAnnotationIndex()
     /// The caller of `switchboard stdio`: the local user, trusted like the command line.
     package let localCaller: Principal
+    /// The key store behind the admin API's key endpoints (nil: API keys are off).
+    let adminKeys: (any AdminKeyStore)?
     let logger: Logger
 
-    package init(config: GatewayConfig, keys: KeyDirectory? = nil, tokens: JWTVerifier? = nil, logger: Logger) throws(PolicyError) {
+    package init(
+        config: GatewayConfig, keys: KeyDirectory? = nil, tokens: JWTVerifier? = nil, adminKeys: (any AdminKeyStore)? = nil, logger: Logger
+    ) throws(PolicyError) {
         self.rules = Mutex(try Rules(config: config))
-        self.authentication = CallerAuthentication(auth: config.auth, listen: config.listen, keys: keys, tokens: tokens)
+        self.adminKeys = adminKeys
+        self.authentication = CallerAuthentication(auth: config.auth, listen: config.listen, isTLS: config.tls != nil, keys: keys, tokens: tokens)
         let user = ProcessInfo.processInfo.environment["USER"].flatMap { $0.isEmpty ? nil : $0 } ?? "stdio"
         self.localCaller = Principal(kind: .local, name: user)
         self.logger = logger
@@ -68,6 +73,16 @@ package final class Governance: Sendable {
             ])
         }
         return next.policy.version
+    }
+
+    /// Roles that open the admin API (`auth.admin_roles`).
+    package var adminRoles: Set<String> { Set(authentication.auth?.adminRoles ?? []) }
+
+    /// May `caller` use the admin API? Without `auth` the gateway is open on loopback only, and
+    /// its admin API with it, as for the command line on the same machine.
+    func isAdmin(_ caller: Principal) -> Bool {
+        guard authentication.auth != nil else { return true }
+        return !caller.roles.isDisjoint(with: adminRoles)
     }
 
     /// The configured virtual server of that name (`/mcp/{name}`), or nil.

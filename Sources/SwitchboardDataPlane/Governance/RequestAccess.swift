@@ -6,4 +6,6 @@ struct RequestAccess {
     let caller: Principal
     /// The virtual server of `/mcp/{name}`; nil for `/mcp`.
     let virtualServer: String?
+    /// The verified JWT of a token caller, kept for servers set up for passthrough.
+    var bearerToken: String? = nil
 }

@@ -8,9 +8,14 @@ package struct UpstreamRequestMeta: Sendable {
     package var clientCapabilities: ByteBuffer?
     /// `io.modelcontextprotocol/logLevel`; nil asks for no `notifications/message`.
     package var logLevel: String?
+    /// The caller's own bearer token, for a server configured for `passthrough` (every era).
+    /// It is sent only after its `aud` was found to name that server; a request made with a
+    /// meta but without a token is refused there (see `UpstreamServer.request`).
+    package var callerToken: String?
 
-    package init(clientCapabilities: ByteBuffer? = nil, logLevel: String? = nil) {
+    package init(clientCapabilities: ByteBuffer? = nil, logLevel: String? = nil, callerToken: String? = nil) {
         self.clientCapabilities = clientCapabilities
         self.logLevel = logLevel
+        self.callerToken = callerToken
     }
 }

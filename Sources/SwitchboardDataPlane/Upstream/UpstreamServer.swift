@@ -144,6 +144,11 @@ package final class UpstreamServer: Sendable {
     /// client the request is made for; a modern server gets it in `_meta` (nil declares no
     /// capabilities), a legacy one never sees it.
     ///
+    /// Toward a `passthrough` server, a request with `meta` is made for a caller and carries
+    /// `meta.callerToken`; without one, or with one minted for another audience, it is refused
+    /// here and never sent. A request without `meta` is the gateway's own and goes without
+    /// `Authorization`.
+    ///
     /// A modern server's results are returned as they come (`resultType`, `input_required`
     /// included); `logging/setLevel`, which it does not have, is answered here with `{}`.
     package func request(
@@ -158,9 +163,11 @@ package final class UpstreamServer: Sendable {
         let after = timeout ?? config.timeouts.request
         let deadline = NIODeadline.now() + after.timeAmount
         enum Next { case send(ByteBuffer?, UpstreamEra, logLevel: String?), queued, fail(UpstreamError) }
+        let refusal = callerTokenRefusal(meta)
         let (id, next): (Int, Next) = state.withLock { s in
             let id = s.nextID
             s.nextID += 1
+            if let refusal { return (id, .fail(refusal)) }
             let params = makeParams(id)
             switch s.phase {
             case .ready:

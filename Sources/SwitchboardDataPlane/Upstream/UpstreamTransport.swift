@@ -20,10 +20,15 @@ package protocol UpstreamTransportDelegate: AnyObject, Sendable {
     /// The response stream of the request sent with `correlation` ended without its response.
     /// Only reported for 2026-07-28 HTTP, where nothing resumes a stream: the request is lost.
     func upstreamTransport(requestEnded correlation: UInt64)
+    /// The bearer token of the caller the request sent with `correlation` is made for, when
+    /// the gateway handed one over (`UpstreamRequestMeta.callerToken`). Asked only by the
+    /// HTTP transports of `passthrough` servers, right before sending.
+    func upstreamTransport(callerTokenFor correlation: UInt64) -> String?
 }
 
 extension UpstreamTransportDelegate {
     package func upstreamTransport(requestEnded correlation: UInt64) {}
+    package func upstreamTransport(callerTokenFor correlation: UInt64) -> String? { nil }
 }
 
 /// Failures a transport reports through the futures it returns.

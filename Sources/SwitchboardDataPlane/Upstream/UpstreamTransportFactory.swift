@@ -12,12 +12,14 @@ package enum UpstreamTransportFactory {
             return StdioUpstreamTransport(serverName: config.name, launch: launch, maxMessageBytes: config.maxMessageBytes, eventLoop: eventLoop, logger: logger)
         case .streamableHTTP(let endpoint):
             return StreamableHTTPUpstreamTransport(
-                serverName: config.name, endpoint: endpoint, headers: config.headers, timeouts: config.timeouts,
+                serverName: config.name, endpoint: endpoint, headers: config.headers,
+                credentials: UpstreamCredentialProvider.make(for: config, eventLoop: eventLoop, logger: logger), timeouts: config.timeouts,
                 maxMessageBytes: config.maxMessageBytes, maxConnections: config.maxConnections, eventLoop: eventLoop, logger: logger
             )
         case .sse(let endpoint):
             return SSEUpstreamTransport(
-                serverName: config.name, endpoint: endpoint, headers: config.headers, timeouts: config.timeouts,
+                serverName: config.name, endpoint: endpoint, headers: config.headers,
+                credentials: UpstreamCredentialProvider.make(for: config, eventLoop: eventLoop, logger: logger), timeouts: config.timeouts,
                 maxMessageBytes: config.maxMessageBytes, maxConnections: config.maxConnections, eventLoop: eventLoop, logger: logger
             )
         }

@@ -1,19 +1,13 @@
 import NIOCore
 import NIOHTTP1
-import NIOPosix
 import NIOSSL
 import SwitchboardCore
 
-/// A one-shot HTTP/1.1 GET of the JWKS: a new connection per fetch (one every few minutes at
-/// most), `https` through NIOSSL with the system's trust roots and hostname verification, one
-/// deadline for the whole exchange, a bounded body, and no redirects.
+/// The GET of the JWKS over a `OneShotHTTPClient`: a new connection per fetch (one every few
+/// minutes at most); anything but 200, redirects included, is a failure.
 final class JWKSHTTPClient: Sendable {
-    let url: WebURL
-    private let group: any EventLoopGroup
-    private let timeout: TimeAmount
-    private let maxBodyBytes: Int
-    /// Made once: loading the trust roots is the expensive part of a TLS client.
-    private let tls: Result<NIOSSLContext, JWKSFetchError>?
+    var url: WebURL { client.url }
+    private let client: OneShotHTTPClient
 
     init(
         url: WebURL,
@@ -22,73 +16,29 @@ final class JWKSHTTPClient: Sendable {
         maxBodyBytes: Int,
         tlsConfiguration: TLSConfiguration = .makeClientConfiguration()
     ) {
-        self.url = url
-        self.group = group
-        self.timeout = timeout
-        self.maxBodyBytes = maxBodyBytes
-        if url.isSecure {
-            do {
-                tls = .success(try NIOSSLContext(configuration: tlsConfiguration))
-            } catch {
-                tls = .failure(.tls(String(describing: error)))
-            }
-        } else {
-            tls = nil
-        }
+        client = OneShotHTTPClient(url: url, group: group, timeout: timeout, maxBodyBytes: maxBodyBytes, tlsConfiguration: tlsConfiguration)
     }
 
     func fetch() async -> Result<[UInt8], JWKSFetchError> {
-        var sslContext: NIOSSLContext?
-        switch tls {
-        case .failure(let error)?: return .failure(error)
-        case .success(let context)?: sslContext = context
-        case nil: sslContext = nil
-        }
-        let tlsContext = sslContext
-        let eventLoop = group.next()
-        let promise = eventLoop.makePromise(of: [UInt8].self)
-        let deadline = eventLoop.scheduleTask(in: timeout) { promise.fail(JWKSFetchError.timeout) }
-        promise.futureResult.whenComplete { _ in deadline.cancel() }
-
-        let host = url.host
-        // SNI carries names only; for an address NIOSSL checks the certificate against the IP.
-        let serverName: String? = host.contains(":") || host.allSatisfy({ $0.isNumber || $0 == "." }) ? nil : host
-        let request = head()
-        let maxBodyBytes = maxBodyBytes
-
-        let connect = ClientBootstrap(group: eventLoop)
-            .connectTimeout(timeout)
-            .channelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    let pipeline = channel.pipeline.syncOperations
-                    if let tlsContext {
-                        try pipeline.addHandler(try NIOSSLClientHandler(context: tlsContext, serverHostname: serverName))
-                    }
-                    try pipeline.addHTTPClientHandlers()
-                    try pipeline.addHandler(JWKSResponseHandler(request: request, maxBodyBytes: maxBodyBytes, promise: promise))
-                }
-            }
-            .connect(host: host, port: url.port)
-        connect.whenSuccess { channel in
-            promise.futureResult.whenComplete { _ in channel.close(promise: nil) }
-        }
-        connect.whenFailure { error in promise.fail(JWKSFetchError.connect(String(describing: error))) }
-
-        do {
-            return .success(try await promise.futureResult.get())
-        } catch let error as JWKSFetchError {
-            return .failure(error)
-        } catch {
-            return .failure(.connect(String(describing: error)))
+        var headers = HTTPHeaders()
+        headers.add(name: "Accept", value: "application/jwk-set+json, application/json")
+        switch await client.response(method: .GET, headers: headers) {
+        case .success(let response):
+            return response.status == 200 ? .success(response.body) : .failure(.status(response.status))
+        case .failure(let error):
+            return .failure(JWKSFetchError(error))
         }
     }
+}
 
-    private func head() -> HTTPRequestHead {
-        var head = HTTPRequestHead(version: .http1_1, method: .GET, uri: url.pathAndQuery)
-        head.headers.add(name: "Host", value: url.authority)
-        head.headers.add(name: "Accept", value: "application/jwk-set+json, application/json")
-        head.headers.add(name: "User-Agent", value: "switchboard")
-        head.headers.add(name: "Connection", value: "close")
-        return head
+extension JWKSFetchError {
+    init(_ error: OneShotHTTPError) {
+        switch error {
+        case .connect(let reason): self = .connect(reason)
+        case .tls(let reason): self = .tls(reason)
+        case .timeout: self = .timeout
+        case .tooLarge(let limit): self = .tooLarge(limit: limit)
+        case .closedEarly: self = .closedEarly
+        }
     }
 }

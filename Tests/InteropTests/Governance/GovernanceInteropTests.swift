@@ -187,6 +187,45 @@ struct GovernanceInteropTests {
         await issuer.shutdown()
     }
 
+    /// The admin API: the policy in force, a dry run, and a key created and revoked with effect
+    /// at once; only the admin role gets in.
+    @Test func adminAPIDryRunsAndManagesKeys() async throws {
+        var fixture = try GovernanceFixture()
+        defer { fixture.remove() }
+        try fixture.createKey("root", roles: ["switchboard:admin"])
+        try fixture.createKey("agent", roles: ["agent"])
+        let keys = fixture.keys
+        try await GatewayHarness.with([], extra: [GovernanceFixture.notes], configure: fixture.apply) { gateway in
+            let base = "http://127.0.0.1:\(gateway.port)/admin/v1/"
+            let root = ["Authorization": "Bearer \(keys["root"]!)"]
+            #expect(try await RawHTTP(url: base + "policy").request("GET", headers: ["Authorization": "Bearer \(keys["agent"]!)"]).status == 403)
+            #expect(try await RawHTTP(url: base + "policy").request("GET").status == 401)
+            let policy = try await RawHTTP(url: base + "policy").request("GET", headers: root)
+            #expect(policy.status == 200)
+            #expect((policy.json?["version"] as? String)?.hasPrefix("fnv:") == true)
+            #expect(policy.json?["rules"] as? [String] == ["no-crash", "readers-read-only", "agents-short-echo", "agents-small-sums", "agents-status", "admins"])
+
+            let dryRun = try await RawHTTP(url: base + "policy/test").post(#"{"as":"agent","tool":"notes__add","arguments":{"a":500,"b":1}}"#, headers: root)
+            #expect(dryRun.status == 200)
+            #expect(dryRun.json?["effect"] as? String == "deny")
+            #expect(dryRun.json?["principal"] as? String == "key:agent")
+            #expect((dryRun.json?["rules"] as? [Any])?.count == 6)
+            let allowed = try await RawHTTP(url: base + "policy/test").post(#"{"principal":"jwt:alice","roles":["agent"],"tool":"notes__add","arguments":{"a":5}}"#, headers: root)
+            #expect(allowed.json?["effect"] as? String == "allow" && allowed.json?["rule"] as? String == "agents-small-sums")
+
+            let created = try await RawHTTP(url: base + "keys").post(#"{"name":"fresh","roles":["agent"]}"#, headers: root)
+            #expect(created.status == 201)
+            let fresh = try #require(created.json?["key"] as? String)
+            let mcp = RawHTTP(url: gateway.url)
+            #expect(try await mcp.post(Self.initialize, headers: ["Authorization": "Bearer \(fresh)"]).status == 200, "a new key works at once")
+            let listed = try await RawHTTP(url: base + "keys").request("GET", headers: root)
+            #expect(!listed.body.contains(fresh) && listed.body.contains("\"fresh\""), "listed by name, never by key")
+            #expect(try await RawHTTP(url: base + "keys/fresh").request("DELETE", headers: root).status == 200)
+            #expect(try await mcp.post(Self.initialize, headers: ["Authorization": "Bearer \(fresh)"]).status == 401, "a revoked key stops at once")
+            #expect(try await RawHTTP(url: base + "keys/nobody").request("DELETE", headers: root).status == 404)
+        }
+    }
+
     static let initialize = #"{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"raw","version":"1"}}}"#
     static let listTools = #"{"jsonrpc":"2.0","id":2,"method":"tools/list"}"#
 }

@@ -182,7 +182,9 @@ struct UpstreamHTTPClientTests {
             let clock = ContinuousClock()
             let start = clock.now
             await #expect(throws: (any Error).self) { try await Self.get(client, "/").get() }
-            #expect(clock.now - start < .seconds(2))
+            // Well under the 5 s connect timeout: the refusal ended it, not the timer. (A busy
+            // 2-core machine running the whole suite has taken 2.4 s to get there.)
+            #expect(clock.now - start < .seconds(4))
             try await client.shutdown().get()
         }
     }

@@ -35,6 +35,8 @@ import Testing
         (["properties", "auth"], ConfigLoader.authKeys),
         (["properties", "auth", "properties", "jwt"], ConfigLoader.jwtKeys),
         (["properties", "auth", "properties", "jwt", "properties", "claims"], ConfigLoader.jwtClaimKeys),
+        (["properties", "auth", "properties", "certificates"], ConfigLoader.certificateIdentityKeys),
+        (["properties", "tls"], ConfigLoader.tlsKeys),
         (["$defs", "server"], ConfigLoader.serverKeys),
         (["$defs", "server", "properties", "stdio"], ConfigLoader.stdioKeys),
         (["$defs", "server", "properties", "timeouts"], ConfigLoader.timeoutKeys),

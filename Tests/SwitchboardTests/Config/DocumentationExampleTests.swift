@@ -3,8 +3,9 @@ import Testing
 
 @testable import Switchboard
 
-/// The YAML blocks in `docs/configuration.md` are complete configs an operator may copy; each
-/// must load, so the manual cannot drift from the loader.
+/// The YAML blocks in `docs/configuration.md` and `docs/security.md` are complete configs an
+/// operator may copy; each must load, so the manuals cannot drift from the loader. (Fragments
+/// of a config are marked `yml` instead.)
 @Suite struct DocumentationExampleTests {
     static let environment = [
         ConfigLoader.executableVariable: "/usr/local/bin/switchboard",
@@ -12,15 +13,16 @@ import Testing
         "SESSION_SEAL_KEY": "a documentation seal key of 32+ characters",
     ]
 
-    @Test func everyYAMLBlockInTheManualLoads() throws {
-        let manual = try String(contentsOf: RepositoryFiles.url("docs/configuration.md"), encoding: .utf8)
+    @Test(arguments: [("docs/configuration.md", 5), ("docs/security.md", 2)])
+    func everyYAMLBlockInTheManualLoads(_ path: String, _ least: Int) throws {
+        let manual = try String(contentsOf: RepositoryFiles.url(path), encoding: .utf8)
         let blocks = manual.components(separatedBy: "```yaml\n").dropFirst().compactMap {
             $0.components(separatedBy: "```").first
         }
-        #expect(blocks.count >= 5)
+        #expect(blocks.count >= least)
         for block in blocks {
             do {
-                _ = try ConfigLoader.parse(yaml: block, path: "docs/configuration.md", environment: Self.environment)
+                _ = try ConfigLoader.parse(yaml: block, path: path, environment: Self.environment)
             } catch {
                 Issue.record("\(error)\n\(block)")
             }

@@ -9,6 +9,8 @@ import Testing
 /// compiles; each mistake is reported with its line and key.
 @Suite struct PolicyConfigTests {
     static let example = """
+        servers:
+          crm: { url: "http://127.0.0.1:9001/mcp" }
         policy:
           default: deny
           version: "2026-11-22.1"
@@ -260,5 +262,34 @@ import Testing
         let rule = try #require((policy["$defs"] as? [String: Any])?["rule"] as? [String: Any])
         let id = try #require((rule["properties"] as? [String: Any])?["id"] as? [String: Any])
         #expect(id["pattern"] as? String == PolicyRuleConfig.idPattern)
+    }
+}
+
+/// A rule or limit naming a virtual server or server the file does not configure is refused.
+@Suite struct PolicyReferenceTests {
+    @Test(arguments: [
+        ("policy:\n  rules:\n    - { id: a, effect: deny, virtual_servers: [ops] }\n", "switchboard.yaml:3", "no virtual server of that name"),
+        ("policy:\n  rules:\n    - { id: a, effect: deny, servers: [crm] }\n", "switchboard.yaml:3", "no server of that name"),
+        ("quotas:\n  limits:\n    - { id: q, per: global, rate: 1/s, virtual_servers: [ops] }\n", "switchboard.yaml:3", "no virtual server of that name"),
+    ])
+    func unknownNamesAreRefused(_ yaml: String, _ location: String, _ message: String) throws {
+        do {
+            _ = try ConfigLoader.parse(yaml: yaml, path: "switchboard.yaml", environment: [:])
+            Issue.record("loaded: \(yaml)")
+        } catch {
+            #expect("\(error)".hasPrefix(location), "\(error)")
+            #expect("\(error)".contains(message), "\(error)")
+        }
+    }
+
+    @Test func theRootEndpointAndConfiguredNamesAreFine() throws {
+        let yaml = """
+            virtual_servers:
+              ops: { tools: ["*"] }
+            policy:
+              rules:
+                - { id: a, effect: deny, virtual_servers: [ops, "/"] }
+            """
+        #expect(try ConfigLoader.parse(yaml: yaml, path: "switchboard.yaml", environment: [:]).policy.rules.count == 1)
     }
 }

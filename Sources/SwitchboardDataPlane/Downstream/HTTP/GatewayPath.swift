@@ -10,6 +10,8 @@ enum GatewayPath: Equatable {
     case legacyMessages(virtualServer: Substring?)
     /// RFC 9728 metadata; the suffix is the resource path it describes ("" for the root).
     case resourceMetadata(resourcePath: Substring)
+    /// `/admin/v1/…`: the admin API (control plane, `AdminAPI`).
+    case admin
     case health
     case readiness
     case unknown
@@ -33,6 +35,8 @@ enum GatewayPath: Equatable {
                 case (2, "messages") where !parts[0].isEmpty: self = .legacyMessages(virtualServer: parts[0])
                 default: self = .unknown
                 }
+            } else if path.hasPrefix(AdminAPI.prefix) {
+                self = .admin
             } else if path.hasPrefix(Self.resourceMetadataPrefix) {
                 let rest = path.dropFirst(Self.resourceMetadataPrefix.count)
                 self = rest.isEmpty || rest.first == "/" ? .resourceMetadata(resourcePath: rest) : .unknown

@@ -33,13 +33,16 @@ final class LegacySSEEndpoint: Sendable {
     /// Serves a request for the stream or the messages endpoint (Origin checked and caller
     /// authenticated already). A stream belongs to the caller that opened it, on the endpoint
     /// it was opened on: posts from anyone else, or through another path, find no session.
-    func serve(endpoint: GatewayPath, head: HTTPRequestHead, body: ByteBuffer, channel: any Channel, caller: Principal, virtualServer: String?) -> Outcome {
+    func serve(
+        endpoint: GatewayPath, head: HTTPRequestHead, body: ByteBuffer, channel: any Channel, caller: Principal, virtualServer: String?,
+        bearerToken: String? = nil
+    ) -> Outcome {
         if case .legacyStream = endpoint {
             guard head.method == .GET else { return Self.error(.methodNotAllowed, headers: [("Allow", "GET")], "Method not allowed") }
             return open(head: head, channel: channel, caller: caller, virtualServer: virtualServer)
         }
         guard head.method == .POST else { return Self.error(.methodNotAllowed, headers: [("Allow", "POST")], "Method not allowed") }
-        return post(head: head, body: body, loop: channel.eventLoop, caller: caller, virtualServer: virtualServer)
+        return post(head: head, body: body, loop: channel.eventLoop, caller: caller, virtualServer: virtualServer, bearerToken: bearerToken)
     }
 
     // MARK: GET /sse
@@ -92,7 +95,7 @@ final class LegacySSEEndpoint: Sendable {
 
     // MARK: POST /messages
 
-    private func post(head: HTTPRequestHead, body: ByteBuffer, loop: any EventLoop, caller: Principal, virtualServer: String?) -> Outcome {
+    private func post(head: HTTPRequestHead, body: ByteBuffer, loop: any EventLoop, caller: Principal, virtualServer: String?, bearerToken: String?) -> Outcome {
         guard let token = Self.sessionID(in: head.uri) else {
             return Self.error(.badRequest, "Missing sessionId query parameter")
         }
@@ -120,9 +123,10 @@ final class LegacySSEEndpoint: Sendable {
             guard connection.beginInitialize() else {
                 return Self.error(.badRequest, id: message.id, "Invalid request: initialize is already under way")
             }
-            initialize(message, connection: connection, loop: loop)
+            initialize(message, connection: connection, loop: loop, bearerToken: bearerToken)
         case .ready(let session):
             if session.principal != caller { session.principal = caller }
+            if session.bearerToken != bearerToken { session.bearerToken = bearerToken }
             // Handed over before the 202 is written: writing it lets the connection's next
             // pipelined request start, which must not overtake this one.
             let responder: any DownstreamResponder = message.kind == .request ? connection.responder : NoResponder.shared
@@ -131,11 +135,12 @@ final class LegacySSEEndpoint: Sendable {
         return .reply(.accepted, headers: [], body: nil)
     }
 
-    private func initialize(_ message: JSONRPCMessage, connection: LegacySSEConnection, loop: any EventLoop) {
+    private func initialize(_ message: JSONRPCMessage, connection: LegacySSEConnection, loop: any EventLoop, bearerToken: String?) {
         let gateway = self.gateway
         gateway.initialize(message, caller: connection.owner, virtualServer: connection.virtualServer, on: loop).whenComplete { result in
             switch result {
             case .success(let (session, response)):
+                session.bearerToken = bearerToken
                 guard connection.ready(session) else {
                     gateway.endSession(id: session.id, revoke: false)
                     return

@@ -29,13 +29,17 @@ final class MCPHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
     private var modernSession: DownstreamSession?
     private var stream: (SSEDownstreamStream, DownstreamSession)?
     private let legacySSE: LegacySSEEndpoint
+    private let admin: AdminAPI
     /// This connection's `GET /sse` stream (HTTP+SSE), whose closing ends its session.
     private var legacyStream: LegacySSEConnection?
+    /// The verified client certificate's principal (mutual TLS), read once after the handshake.
+    private var certificatePrincipal: Principal?
 
-    init(gateway: Gateway, origins: OriginPolicy, legacySSE: LegacySSEEndpoint) {
+    init(gateway: Gateway, origins: OriginPolicy, legacySSE: LegacySSEEndpoint, admin: AdminAPI) {
         self.gateway = gateway
         self.origins = origins
         self.legacySSE = legacySSE
+        self.admin = admin
     }
 
     private var limits: LimitsConfig { gateway.config.limits }
@@ -112,6 +116,11 @@ final class MCPHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
         respond(context, .badRequest, contentType: "text/plain", body: ByteBuffer(string: "bad HTTP request\n"), forceClose: true)
     }
 
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if let identified = event as? ClientCertificatePrincipal { certificatePrincipal = identified.principal }
+        context.fireUserInboundEventTriggered(event)
+    }
+
     func channelInactive(context: ChannelHandlerContext) {
         // A legacy client disconnecting is not a cancel (spec digest §3.1): calls go on and
         // their answers are dropped; the session stays.
@@ -161,6 +170,18 @@ final class MCPHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
                 return
             }
             respond(context, .ok, headers: [("Cache-Control", "max-age=300")], body: document)
+        case .admin:
+            guard origins.permits(head.headers.first(name: "Origin")) else {
+                respond(context, .forbidden, jsonError: .invalidRequest, "Origin not allowed")
+                return
+            }
+            withCaller(context, head: head, virtualServer: nil) { handler, context, caller in
+                let loopBound = NIOLoopBound((handler, context), eventLoop: context.eventLoop)
+                handler.admin.serve(head, path: path, body: body, caller: caller, on: context.eventLoop).whenSuccess { reply in
+                    let (handler, context) = loopBound.value
+                    handler.respond(context, reply.status, body: reply.body)
+                }
+            }
         case .health:
             respond(context, .ok, contentType: "text/plain", body: ByteBuffer(string: "ok\n"))
         case .readiness:
@@ -179,7 +200,7 @@ final class MCPHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
         virtualServer: String?,
         _ next: @escaping (MCPHTTPHandler, ChannelHandlerContext, Principal) -> Void
     ) {
-        switch gateway.governance.authenticate(head, virtualServer: virtualServer, on: context.eventLoop) {
+        switch gateway.governance.authenticate(head, virtualServer: virtualServer, certificate: certificatePrincipal, on: context.eventLoop) {
         case .caller(let caller):
             next(self, context, caller)
         case .refused(let refusal):
@@ -207,7 +228,8 @@ final class MCPHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
     ) {
         switch endpoint {
         case .mcp:
-            let access = RequestAccess(caller: caller, virtualServer: virtualServer)
+            var access = RequestAccess(caller: caller, virtualServer: virtualServer)
+            if caller.kind == .jwt { access.bearerToken = CallerCredential(head.headers).jwtText }
             switch head.method {
             case .POST: post(context, head: head, body: body, access: access)
             case .GET: openStream(context, head: head, access: access)
@@ -216,7 +238,8 @@ final class MCPHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
                 respond(context, .methodNotAllowed, headers: [("Allow", "GET, POST, DELETE")], jsonError: .invalidRequest, "Method not allowed")
             }
         default:
-            switch legacySSE.serve(endpoint: endpoint, head: head, body: body, channel: context.channel, caller: caller, virtualServer: virtualServer) {
+            let bearer = caller.kind == .jwt ? CallerCredential(head.headers).jwtText : nil
+            switch legacySSE.serve(endpoint: endpoint, head: head, body: body, channel: context.channel, caller: caller, virtualServer: virtualServer, bearerToken: bearer) {
             case .streaming(let connection): legacyStream = connection
             case .reply(let status, let headers, let body): respond(context, status, headers: headers, body: body)
             }
@@ -308,6 +331,7 @@ final class MCPHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
             id: "", revision: request.version, clientCapabilities: request.capabilities, clientName: request.clientName, tap: gateway.tap,
             principal: access.caller, virtualServer: access.virtualServer
         )
+        session.bearerToken = access.bearerToken
         session.logLevel = request.logLevel
         modernSession = session
         let responder = makeResponder(context, head: head, acceptsEventStream: acceptsEventStream)
@@ -328,6 +352,7 @@ final class MCPHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
             let (handler, context) = loopBound.value
             switch result {
             case .success(let (session, response)):
+                session.bearerToken = access.bearerToken
                 handler.respond(context, .ok, headers: [("Mcp-Session-Id", session.id)], contentType: "application/json", body: response)
             case .failure(let error):
                 let gatewayError = GatewayError(error)
@@ -413,6 +438,7 @@ final class MCPHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
             respond(context, .notFound, id: id, jsonError: .invalidRequest, "Session not found")
             return nil
         }
+        if access.caller.kind == .jwt, session.bearerToken != access.bearerToken { session.bearerToken = access.bearerToken }
         return session
     }
 

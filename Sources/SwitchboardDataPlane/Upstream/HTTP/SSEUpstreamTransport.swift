@@ -37,6 +37,8 @@ package final class SSEUpstreamTransport: UpstreamTransport {
     let maxMessageBytes: Int
     let timeouts: ServerTimeouts
     let extraHeaders: HTTPHeaders
+    /// `headers_from_files` and `credentials`; nil when the server has only static headers.
+    let credentials: UpstreamCredentialProvider?
     let client: UpstreamHTTPClient
     let logger: Logger
     let state = Mutex(State())
@@ -45,6 +47,7 @@ package final class SSEUpstreamTransport: UpstreamTransport {
         serverName: String,
         endpoint: HTTPEndpoint,
         headers: [HTTPHeaderField] = [],
+        credentials: UpstreamCredentialProvider? = nil,
         timeouts: ServerTimeouts = .init(),
         maxMessageBytes: Int,
         maxConnections: Int,
@@ -57,6 +60,7 @@ package final class SSEUpstreamTransport: UpstreamTransport {
         self.maxMessageBytes = maxMessageBytes
         self.timeouts = timeouts
         self.extraHeaders = UpstreamHTTPHeaders.extra(headers)
+        self.credentials = credentials
         var logger = logger
         logger[metadataKey: "switchboard.server"] = "\(serverName)"
         self.logger = logger
@@ -103,14 +107,36 @@ package final class SSEUpstreamTransport: UpstreamTransport {
             return promise.futureResult
         }
 
-        var headers = HTTPHeaders()
-        headers.add(name: "Accept", value: UpstreamHTTPHeaders.eventStream)
-        headers.add(contentsOf: extraHeaders)
-        let request = UpstreamHTTPRequest(method: .GET, target: endpoint.pathAndQuery, headers: headers, readTimeout: nil)
-        let stream = client.openStream(request, delegate: SSEUpstreamEventStreamResponse(transport: self, generation: generation))
         let timeout = eventLoop.scheduleTask(in: TimeAmount(timeouts.connect)) {
             self.connectFailed(generation: generation, error: UpstreamTransportError.timeout("waiting for the endpoint event"))
         }
+        guard let credentials else {
+            openEventStream(generation: generation, timeout: timeout, credentialHeaders: nil)
+            return promise.futureResult
+        }
+        credentials.withHeaders(callerToken: nil, on: eventLoop) { credentialHeaders in
+            self.openEventStream(generation: generation, timeout: timeout, credentialHeaders: credentialHeaders)
+            // A refused token is dropped, so the restart that follows fetches a new one.
+            promise.futureResult.whenFailure { error in
+                if case UpstreamTransportError.httpStatus(401, _)? = error as? UpstreamTransportError {
+                    credentials.unauthorized(sent: credentialHeaders)
+                }
+            }
+        } failed: { error in
+            timeout.cancel()
+            self.connectFailed(generation: generation, error: error)
+        }
+        return promise.futureResult
+    }
+
+    /// Opens the GET event stream of a `connect`, once its credentials are known.
+    private func openEventStream(generation: UInt64, timeout: Scheduled<Void>, credentialHeaders: HTTPHeaders?) {
+        var headers = HTTPHeaders()
+        headers.add(name: "Accept", value: UpstreamHTTPHeaders.eventStream)
+        headers.add(contentsOf: extraHeaders)
+        if let credentialHeaders { headers.add(contentsOf: credentialHeaders) }
+        let request = UpstreamHTTPRequest(method: .GET, target: endpoint.pathAndQuery, headers: headers, readTimeout: nil)
+        let stream = client.openStream(request, delegate: SSEUpstreamEventStreamResponse(transport: self, generation: generation))
         // Off the event loop, the stream may already have connected, or failed, by now.
         let recorded = state.withLock { state -> (stream: Bool, timeout: Bool) in
             guard state.generation == generation else { return (false, false) }
@@ -128,14 +154,24 @@ package final class SSEUpstreamTransport: UpstreamTransport {
         }
         if !recorded.timeout { timeout.cancel() }
         if !recorded.stream { stream.cancel() }
-        return promise.futureResult
     }
 
     package func send(_ message: ByteBuffer, correlation: UInt64?) -> EventLoopFuture<Void> {
         guard let target = postEndpoint else { return eventLoop.makeFailedFuture(UpstreamTransportError.notConnected) }
+        guard let credentials else { return post(message, to: target, credentialHeaders: nil) }
+        let callerToken = credentials.usesCallerToken
+            ? correlation.flatMap { correlation in state.withLock { $0.delegate }?.upstreamTransport(callerTokenFor: correlation) }
+            : nil
+        return credentials.send(callerToken: callerToken, on: eventLoop) { credentialHeaders in
+            self.post(message, to: target, credentialHeaders: credentialHeaders)
+        }
+    }
+
+    private func post(_ message: ByteBuffer, to target: HTTPEndpoint, credentialHeaders: HTTPHeaders?) -> EventLoopFuture<Void> {
         var headers = HTTPHeaders()
         headers.add(name: "Content-Type", value: UpstreamHTTPHeaders.json)
         headers.add(contentsOf: extraHeaders)
+        if let credentialHeaders { headers.add(contentsOf: credentialHeaders) }
         let request = UpstreamHTTPRequest(
             method: .POST,
             target: target.pathAndQuery,

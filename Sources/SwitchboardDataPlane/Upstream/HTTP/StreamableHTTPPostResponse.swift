@@ -27,6 +27,8 @@ final class StreamableHTTPPostResponse: UpstreamHTTPResponseDelegate {
         case httpError(Int)
         /// An error status whose body was this request's JSON-RPC error, delivered.
         case answeredWithError
+        /// 401 to a token the gateway can renew: the request is sent again, not answered.
+        case unauthorized
     }
 
     private struct State {
@@ -41,13 +43,24 @@ final class StreamableHTTPPostResponse: UpstreamHTTPResponseDelegate {
     private let origin: UpstreamInboundOrigin
     private let sentSessionID: Bool
     private let modern: Bool
+    private let renewsOnUnauthorized: Bool
     private let state: Mutex<State>
 
-    init(transport: StreamableHTTPUpstreamTransport, origin: UpstreamInboundOrigin, sentSessionID: Bool, modern: Bool, promise: EventLoopPromise<Void>) {
+    /// - Parameter renewsOnUnauthorized: the request carried a token the gateway can renew,
+    ///   so a 401 fails the send for `UpstreamCredentialProvider` to send it again.
+    init(
+        transport: StreamableHTTPUpstreamTransport,
+        origin: UpstreamInboundOrigin,
+        sentSessionID: Bool,
+        modern: Bool,
+        renewsOnUnauthorized: Bool = false,
+        promise: EventLoopPromise<Void>
+    ) {
         self.transport = transport
         self.origin = origin
         self.sentSessionID = sentSessionID
         self.modern = modern
+        self.renewsOnUnauthorized = renewsOnUnauthorized
         self.state = Mutex(State(promise: promise))
     }
 
@@ -61,6 +74,7 @@ final class StreamableHTTPPostResponse: UpstreamHTTPResponseDelegate {
         case 200..<300 where mediaType == UpstreamHTTPHeaders.eventStream: (.events, .serverSentEvents(maxEventBytes: transport.maxMessageBytes))
         case 200..<300: (.otherType(mediaType), .collectPrefix(maxBytes: 1))
         case 404 where sentSessionID: (.failed(.sessionExpired), .discard)
+        case 401 where renewsOnUnauthorized: (.unauthorized, .discard)
         default: (.httpError(code), .collectPrefix(maxBytes: UpstreamHTTPHeaders.errorBodyPrefix))
         }
         let accepted = state.withLock { state -> EventLoopPromise<Void>? in
@@ -93,7 +107,7 @@ final class StreamableHTTPPostResponse: UpstreamHTTPResponseDelegate {
             }
             let text = String(decoding: body.readableBytesView, as: UTF8.self)
             state.withLock { $0.body = .failed(.httpStatus(code, body: text)) }
-        case .pending, .empty, .events, .failed, .answeredWithError:
+        case .pending, .empty, .events, .failed, .answeredWithError, .unauthorized:
             break
         }
     }
@@ -115,6 +129,12 @@ final class StreamableHTTPPostResponse: UpstreamHTTPResponseDelegate {
             defer { state.promise = nil }
             let resume = state.sawResponse ? nil : state.lastEventID
             return (state.promise, state.body, resume, state.retry, state.sawResponse)
+        }
+        if case .unauthorized = body {
+            // Before the promise fails: the retry it triggers registers its own abort handle.
+            if modern, case .postStream(let correlation) = origin { transport.modernRequestRefused(correlation: correlation) }
+            promise?.fail(error ?? UpstreamTransportError.httpStatus(401, body: ""))
+            return
         }
         if let promise {
             if let error {

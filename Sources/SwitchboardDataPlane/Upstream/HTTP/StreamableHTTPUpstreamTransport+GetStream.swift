@@ -11,6 +11,16 @@ extension StreamableHTTPUpstreamTransport {
     static let maxPostStreamResumptions = 3
 
     func openGetStream(generation: UInt64) {
+        guard let credentials else { return openGetStream(generation: generation, credentialHeaders: nil) }
+        credentials.withHeaders(callerToken: nil, on: eventLoop) { headers in
+            self.openGetStream(generation: generation, credentialHeaders: headers)
+        } failed: { error in
+            self.logger.debug("upstream GET stream has no credentials", metadata: ["switchboard.error": "\(error)"])
+            self.sharedStreamEnded(generation: generation, outcome: .pending, madeProgress: false)
+        }
+    }
+
+    private func openGetStream(generation: UInt64, credentialHeaders: HTTPHeaders?) {
         let snapshot = state.withLock { state -> (String?, String?, String?)? in
             guard !state.closed, state.generation == generation else { return nil }
             switch state.getStream {
@@ -20,7 +30,8 @@ extension StreamableHTTPUpstreamTransport {
         }
         guard let (sessionID, protocolVersion, lastEventID) = snapshot else { return }
         let response = StreamableHTTPEventStreamResponse(transport: self, purpose: .shared(generation: generation))
-        let stream = client.openStream(eventStreamRequest(sessionID: sessionID, protocolVersion: protocolVersion, lastEventID: lastEventID), delegate: response)
+        let request = eventStreamRequest(sessionID: sessionID, protocolVersion: protocolVersion, lastEventID: lastEventID, credentialHeaders: credentialHeaders)
+        let stream = client.openStream(request, delegate: response)
         let current = state.withLock { state -> Bool in
             guard !state.closed, state.generation == generation else { return false }
             state.getStream = .open(stream)
@@ -29,11 +40,12 @@ extension StreamableHTTPUpstreamTransport {
         if !current { stream.cancel() }
     }
 
-    func eventStreamRequest(sessionID: String?, protocolVersion: String?, lastEventID: String?) -> UpstreamHTTPRequest {
+    func eventStreamRequest(sessionID: String?, protocolVersion: String?, lastEventID: String?, credentialHeaders: HTTPHeaders?) -> UpstreamHTTPRequest {
         var headers = HTTPHeaders()
         headers.add(name: "Accept", value: UpstreamHTTPHeaders.eventStream)
         if let lastEventID { headers.add(name: UpstreamHTTPHeaders.lastEventID, value: lastEventID) }
         addSessionHeaders(&headers, sessionID: sessionID, protocolVersion: protocolVersion)
+        if let credentialHeaders { headers.add(contentsOf: credentialHeaders) }
         return UpstreamHTTPRequest(method: .GET, target: endpoint.pathAndQuery, headers: headers, readTimeout: nil)
     }
 
@@ -55,9 +67,10 @@ extension StreamableHTTPUpstreamTransport {
             case .unsupported:
                 state.getStream = .stopped
                 return .stop("upstream offers no GET stream")
-            case .refused(let code):
-                state.getStream = .stopped
-                return .stop("upstream refused the GET stream with HTTP \(code)")
+            case .refused(401) where credentials?.renewsOnUnauthorized == true:
+                // The token ran out or was revoked: the next attempt fetches a new one.
+                credentials?.unauthorized(sent: nil)
+                fallthrough
             case .pending, .streaming, .failed:
                 if madeProgress { state.failedAttempts = 0 }
                 state.failedAttempts += 1
@@ -68,6 +81,9 @@ extension StreamableHTTPUpstreamTransport {
                 let exponential = backoff.initial.nanoseconds << Int64(min(state.failedAttempts - 1, 20))
                 let delay = state.serverRetry ?? .nanoseconds(min(exponential, backoff.max.nanoseconds))
                 return .retry(delay)
+            case .refused(let code):
+                state.getStream = .stopped
+                return .stop("upstream refused the GET stream with HTTP \(code)")
             }
         }
         switch next {
@@ -97,14 +113,19 @@ extension StreamableHTTPUpstreamTransport {
         eventLoop.scheduleTask(in: delay) {
             let snapshot = self.state.withLock { state in state.closed ? nil : (state.sessionID, state.protocolVersion) }
             guard let (sessionID, protocolVersion) = snapshot else { return }
-            let response = StreamableHTTPEventStreamResponse(
-                transport: self,
-                purpose: .resumedPost(correlation: correlation, lastEventID: lastEventID, attempt: attempt)
-            )
-            _ = self.client.openStream(
-                self.eventStreamRequest(sessionID: sessionID, protocolVersion: protocolVersion, lastEventID: lastEventID),
-                delegate: response
-            )
+            let resume: @Sendable (HTTPHeaders?) -> Void = { credentialHeaders in
+                let response = StreamableHTTPEventStreamResponse(
+                    transport: self,
+                    purpose: .resumedPost(correlation: correlation, lastEventID: lastEventID, attempt: attempt)
+                )
+                _ = self.client.openStream(
+                    self.eventStreamRequest(sessionID: sessionID, protocolVersion: protocolVersion, lastEventID: lastEventID, credentialHeaders: credentialHeaders),
+                    delegate: response
+                )
+            }
+            guard let credentials = self.credentials else { return resume(nil) }
+            // Left to the request's timeout when no credentials can be had, as when resuming fails.
+            credentials.withHeaders(callerToken: self.callerToken(for: correlation), on: self.eventLoop, resume, failed: { _ in })
         }
     }
 }

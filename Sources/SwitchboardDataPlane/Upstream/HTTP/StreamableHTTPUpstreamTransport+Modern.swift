@@ -36,6 +36,23 @@ extension StreamableHTTPUpstreamTransport {
         guard !state.withLock({ $0.closed }) else {
             return eventLoop.makeFailedFuture(UpstreamTransportError.notConnected)
         }
+        let isListen = routing?.method == MCPMethod.subscriptionsListen
+        let postClient = isListen ? client : clients.forCurrentLoop()
+        guard let credentials else {
+            return postModern(message, correlation: correlation, routing: routing, on: postClient, credentialHeaders: nil)
+        }
+        return credentials.send(callerToken: callerToken(for: correlation), on: postClient.eventLoop) { credentialHeaders in
+            self.postModern(message, correlation: correlation, routing: routing, on: postClient, credentialHeaders: credentialHeaders)
+        }
+    }
+
+    private func postModern(
+        _ message: ByteBuffer,
+        correlation: UInt64?,
+        routing: UpstreamRequestRouting?,
+        on postClient: UpstreamHTTPClient,
+        credentialHeaders: HTTPHeaders?
+    ) -> EventLoopFuture<Void> {
         var headers = HTTPHeaders()
         headers.add(name: "Content-Type", value: UpstreamHTTPHeaders.json)
         headers.add(name: "Accept", value: UpstreamHTTPHeaders.acceptBoth)
@@ -45,6 +62,7 @@ extension StreamableHTTPUpstreamTransport {
             if let name = routing.name { headers.add(name: UpstreamHTTPHeaders.name, value: MCPHeaderValue.encode(name)) }
         }
         headers.add(contentsOf: extraHeaders)
+        if let credentialHeaders { headers.add(contentsOf: credentialHeaders) }
         let isListen = routing?.method == MCPMethod.subscriptionsListen
         let request = UpstreamHTTPRequest(
             method: .POST,
@@ -53,13 +71,13 @@ extension StreamableHTTPUpstreamTransport {
             body: message,
             readTimeout: isListen ? nil : TimeAmount(max(timeouts.request, timeouts.initialize))
         )
-        let postClient = isListen ? client : clients.forCurrentLoop()
         let promise = postClient.eventLoop.makePromise(of: Void.self)
         let response = StreamableHTTPPostResponse(
             transport: self,
             origin: correlation.map { .postStream(correlation: $0) } ?? .sharedStream,
             sentSessionID: false,
             modern: true,
+            renewsOnUnauthorized: credentialHeaders != nil && credentials?.renewsOnUnauthorized == true,
             promise: promise
         )
         guard let correlation else {
@@ -75,6 +93,12 @@ extension StreamableHTTPUpstreamTransport {
             postClient.execute(request, delegate: response, abortHandle: handle)
         }
         return promise.futureResult
+    }
+
+    /// A modern request was refused with 401 before the server acted on it: it may be sent
+    /// again with a new token, so its loss is not reported.
+    func modernRequestRefused(correlation: UInt64) {
+        _ = state.withLock { $0.aborts.removeValue(forKey: correlation) }
     }
 
     /// A modern request's response ended, answered or not.

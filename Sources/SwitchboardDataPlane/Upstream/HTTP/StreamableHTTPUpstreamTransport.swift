@@ -55,6 +55,8 @@ package final class StreamableHTTPUpstreamTransport: UpstreamTransport {
     let maxMessageBytes: Int
     let timeouts: ServerTimeouts
     let extraHeaders: HTTPHeaders
+    /// `headers_from_files` and `credentials`; nil when the server has only static headers.
+    let credentials: UpstreamCredentialProvider?
     let clients: UpstreamHTTPClientSet
     /// The home pool: GET streams, DELETE, and callers off the event loops.
     var client: UpstreamHTTPClient { clients.home }
@@ -64,12 +66,14 @@ package final class StreamableHTTPUpstreamTransport: UpstreamTransport {
 
     /// - Parameters:
     ///   - headers: extra headers for every request (`servers.NAME.headers`), e.g. credentials.
+    ///   - credentials: headers that change (files, tokens), asked for each request.
     ///   - maxConnections: pooled connections for POSTs; the GET stream has its own on top.
     ///   - eventLoop: where every connection lives and every delegate call is made.
     package init(
         serverName: String,
         endpoint: HTTPEndpoint,
         headers: [HTTPHeaderField] = [],
+        credentials: UpstreamCredentialProvider? = nil,
         timeouts: ServerTimeouts = .init(),
         maxMessageBytes: Int,
         maxConnections: Int,
@@ -83,6 +87,7 @@ package final class StreamableHTTPUpstreamTransport: UpstreamTransport {
         self.maxMessageBytes = maxMessageBytes
         self.timeouts = timeouts
         self.extraHeaders = UpstreamHTTPHeaders.extra(headers)
+        self.credentials = credentials
         var logger = logger
         logger[metadataKey: "switchboard.server"] = "\(serverName)"
         self.logger = logger
@@ -121,10 +126,30 @@ package final class StreamableHTTPUpstreamTransport: UpstreamTransport {
         if era == .modern {
             return sendModern(message, correlation: correlation, routing: nil)
         }
+        // POSTs run on the caller's loop (see UpstreamHTTPClientSet); so does their promise.
+        let postClient = clients.forCurrentLoop()
+        guard let credentials else {
+            return post(message, correlation: correlation, sessionID: sessionID, protocolVersion: protocolVersion, on: postClient, credentialHeaders: nil)
+        }
+        return credentials.send(callerToken: callerToken(for: correlation), on: postClient.eventLoop) { credentialHeaders in
+            self.post(message, correlation: correlation, sessionID: sessionID, protocolVersion: protocolVersion, on: postClient, credentialHeaders: credentialHeaders)
+        }
+    }
+
+    /// One legacy POST; `credentialHeaders` come from `credentials`, after any token fetch.
+    private func post(
+        _ message: ByteBuffer,
+        correlation: UInt64?,
+        sessionID: String?,
+        protocolVersion: String?,
+        on postClient: UpstreamHTTPClient,
+        credentialHeaders: HTTPHeaders?
+    ) -> EventLoopFuture<Void> {
         var headers = HTTPHeaders()
         headers.add(name: "Content-Type", value: UpstreamHTTPHeaders.json)
         headers.add(name: "Accept", value: UpstreamHTTPHeaders.acceptBoth)
         addSessionHeaders(&headers, sessionID: sessionID, protocolVersion: protocolVersion)
+        if let credentialHeaders { headers.add(contentsOf: credentialHeaders) }
         let request = UpstreamHTTPRequest(
             method: .POST,
             target: endpoint.pathAndQuery,
@@ -132,14 +157,13 @@ package final class StreamableHTTPUpstreamTransport: UpstreamTransport {
             body: message,
             readTimeout: TimeAmount(max(timeouts.request, timeouts.initialize))
         )
-        // POSTs run on the caller's loop (see UpstreamHTTPClientSet); so does their promise.
-        let postClient = clients.forCurrentLoop()
         let promise = postClient.eventLoop.makePromise(of: Void.self)
         let response = StreamableHTTPPostResponse(
             transport: self,
             origin: correlation.map { .postStream(correlation: $0) } ?? .sharedStream,
             sentSessionID: sessionID != nil,
             modern: false,
+            renewsOnUnauthorized: credentialHeaders != nil && credentials?.renewsOnUnauthorized == true,
             promise: promise
         )
         postClient.execute(request, delegate: response)
@@ -191,12 +215,26 @@ package final class StreamableHTTPUpstreamTransport: UpstreamTransport {
         guard let sessionID else { return clients.shutdown() }
 
         // The spec asks clients to end their session; the answer (often 405) does not matter.
-        var headers = HTTPHeaders()
-        addSessionHeaders(&headers, sessionID: sessionID, protocolVersion: protocolVersion)
-        let request = UpstreamHTTPRequest(method: .DELETE, target: endpoint.pathAndQuery, headers: headers, readTimeout: TimeAmount(timeouts.connect))
         let deleted = eventLoop.makePromise(of: Void.self)
-        client.execute(request, delegate: UpstreamHTTPDiscardingResponse(promise: deleted))
+        let delete: @Sendable (HTTPHeaders?) -> Void = { credentialHeaders in
+            var headers = HTTPHeaders()
+            self.addSessionHeaders(&headers, sessionID: sessionID, protocolVersion: protocolVersion)
+            if let credentialHeaders { headers.add(contentsOf: credentialHeaders) }
+            let request = UpstreamHTTPRequest(method: .DELETE, target: self.endpoint.pathAndQuery, headers: headers, readTimeout: TimeAmount(self.timeouts.connect))
+            self.client.execute(request, delegate: UpstreamHTTPDiscardingResponse(promise: deleted))
+        }
+        if let credentials {
+            credentials.withHeaders(callerToken: nil, on: eventLoop, delete, failed: { _ in deleted.succeed() })
+        } else {
+            delete(nil)
+        }
         return deleted.futureResult.flatMap { self.clients.shutdown() }
+    }
+
+    /// The caller's token for a passthrough server's request, asked of the owner.
+    func callerToken(for correlation: UInt64?) -> String? {
+        guard let correlation, credentials?.usesCallerToken == true else { return nil }
+        return state.withLock { $0.delegate }?.upstreamTransport(callerTokenFor: correlation)
     }
 
     // MARK: Used by the response delegates

@@ -2,26 +2,33 @@ import NIOCore
 import NIOHTTP1
 import NIOSSL
 
-/// Sends the GET once the connection is up and collects a 200 response into `promise`; any
-/// other outcome fails it. The fetch closes the channel once the promise is completed.
-final class JWKSResponseHandler: ChannelInboundHandler {
+/// Sends the request once the connection is up and collects the response, whatever its
+/// status, into `promise`; a body over the limit or a connection that ends early fails it.
+/// The client closes the channel once the promise is completed.
+final class OneShotHTTPResponseHandler: ChannelInboundHandler {
     typealias InboundIn = HTTPClientResponsePart
     typealias OutboundOut = HTTPClientRequestPart
 
     private let request: HTTPRequestHead
+    private let requestBody: [UInt8]?
     private let maxBodyBytes: Int
-    private let promise: EventLoopPromise<[UInt8]>
+    private let promise: EventLoopPromise<OneShotHTTPResponse>
+    private var head: HTTPResponseHead?
     private var body: [UInt8] = []
     private var done = false
 
-    init(request: HTTPRequestHead, maxBodyBytes: Int, promise: EventLoopPromise<[UInt8]>) {
+    init(request: HTTPRequestHead, body: [UInt8]?, maxBodyBytes: Int, promise: EventLoopPromise<OneShotHTTPResponse>) {
         self.request = request
+        self.requestBody = body
         self.maxBodyBytes = maxBodyBytes
         self.promise = promise
     }
 
     func channelActive(context: ChannelHandlerContext) {
         context.write(wrapOutboundOut(.head(request)), promise: nil)
+        if let requestBody, !requestBody.isEmpty {
+            context.write(wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(bytes: requestBody)))), promise: nil)
+        }
         context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
         context.fireChannelActive()
     }
@@ -30,7 +37,9 @@ final class JWKSResponseHandler: ChannelInboundHandler {
         guard !done else { return }
         switch unwrapInboundIn(data) {
         case .head(let head):
-            guard head.status == .ok else { return finish(.failure(.status(Int(head.status.code)))) }
+            // 1xx heads are not the response.
+            guard head.status.code >= 200 else { return }
+            self.head = head
             if let length = head.headers.first(name: "Content-Length").flatMap(Int.init), length > maxBodyBytes {
                 return finish(.failure(.tooLarge(limit: maxBodyBytes)))
             }
@@ -38,7 +47,8 @@ final class JWKSResponseHandler: ChannelInboundHandler {
             guard body.count + part.readableBytes <= maxBodyBytes else { return finish(.failure(.tooLarge(limit: maxBodyBytes))) }
             body.append(contentsOf: part.readableBytesView)
         case .end:
-            finish(.success(body))
+            guard let head else { return }
+            finish(.success(OneShotHTTPResponse(status: Int(head.status.code), headers: head.headers, body: body)))
         }
     }
 
@@ -56,7 +66,7 @@ final class JWKSResponseHandler: ChannelInboundHandler {
         context.fireChannelInactive()
     }
 
-    private func finish(_ result: Result<[UInt8], JWKSFetchError>) {
+    private func finish(_ result: Result<OneShotHTTPResponse, OneShotHTTPError>) {
         guard !done else { return }
         done = true
         promise.completeWith(result.mapError { $0 as any Error })

@@ -1,0 +1,95 @@
+import Foundation
+public import Logging
+public import ServiceLifecycle
+import SwitchboardCore
+import UnixSignals
+
+/// Hot reload of the rules: on SIGHUP, and whenever the config file changes on disk, the file
+/// is read and validated again and its `policy`, `virtual_servers` and `quotas` replace the ones
+/// in force — sessions, connections and upstreams untouched. A file that does not validate
+/// changes nothing (logged with its error). Other sections need a restart, and the log says
+/// which changed.
+public struct ConfigReloadService: Service {
+    let path: String
+    let environment: [String: String]
+    let runtime: GatewayRuntime
+    let logger: Logger
+    let pollInterval: Duration
+
+    public init(path: String, environment: [String: String], runtime: GatewayRuntime, logger: Logger, pollInterval: Duration = .seconds(2)) {
+        self.path = path
+        self.environment = environment
+        self.runtime = runtime
+        self.logger = logger
+        self.pollInterval = pollInterval
+    }
+
+    public func run() async throws {
+        await cancelOnGracefulShutdown { [self] in
+            await withTaskGroup(of: Void.self) { group in
+                group.addTask { await self.onSignals() }
+                group.addTask { await self.onFileChanges() }
+            }
+        }
+    }
+
+    private func onSignals() async {
+        for await _ in await UnixSignalsSequence(trapping: .sighup) {
+            reload(reason: "SIGHUP")
+        }
+    }
+
+    /// Polls the file's modification time and size: cheap, and it works on every file system
+    /// (inotify does not follow a file replaced by an atomic rename, which editors do).
+    private func onFileChanges() async {
+        var seen = fingerprint()
+        while !Task.isCancelled {
+            do {
+                try await Task.sleep(for: pollInterval)
+            } catch {
+                return
+            }
+            let now = fingerprint()
+            if now != seen {
+                seen = now
+                reload(reason: "file changed")
+            }
+        }
+    }
+
+    private func fingerprint() -> String? {
+        guard let attributes = try? FileManager.default.attributesOfItem(atPath: path) else { return nil }
+        let modified = (attributes[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0
+        return "\(modified):\(attributes[.size] ?? 0)"
+    }
+
+    /// Reads and applies the file once; returns the policy version in force afterwards.
+    @discardableResult
+    public func reload(reason: String) -> String? {
+        let config: GatewayConfig
+        do {
+            config = try ConfigLoader.load(path: path, environment: environment)
+        } catch {
+            logger.error("config reload refused; the rules in force stay", metadata: [
+                "switchboard.reason": "\(reason)", "switchboard.error": "\(error)",
+            ])
+            return nil
+        }
+        do {
+            let version = try runtime.reloadRules(config)
+            let needsRestart = runtime.sectionsNeedingRestart(comparedWith: config)
+            if !needsRestart.isEmpty {
+                logger.warning("config sections changed that apply only after a restart", metadata: [
+                    "switchboard.sections": "\(needsRestart.joined(separator: ", "))",
+                ])
+            }
+            logger.info("config reloaded", metadata: ["switchboard.reason": "\(reason)", "switchboard.policy_version": "\(version)"])
+            return version
+        } catch {
+            logger.error("config reload refused; the rules in force stay", metadata: [
+                "switchboard.reason": "\(reason)", "switchboard.error": "\(error)",
+            ])
+            return nil
+        }
+    }
+}

@@ -1,0 +1,111 @@
+/// `servers.NAME.credentials`: what the gateway presents to an HTTP server as itself. At most
+/// one kind per server. The caller's own credentials never travel upstream, except with
+/// `passthrough`, and then only a token minted for this server.
+public enum ServerCredentialsConfig: Sendable, Equatable {
+    /// `bearer_file`: the file's content, trimmed, sent as `Authorization: Bearer …`; read
+    /// again when the file changes, so a rotated secret applies without a restart.
+    case bearerFile(path: String)
+    /// `oauth_client_credentials`: a token from the server's authorization server (RFC 6749
+    /// §4.4), cached until shortly before it expires.
+    case oauthClientCredentials(OAuthClientCredentialsConfig)
+    /// `passthrough`: the caller's own bearer token, forwarded only when its `aud` names
+    /// `audience`.
+    case passthrough(audience: String)
+
+    /// The config key of this kind, for messages.
+    public var key: String {
+        switch self {
+        case .bearerFile: "bearer_file"
+        case .oauthClientCredentials: "oauth_client_credentials"
+        case .passthrough: "passthrough"
+        }
+    }
+
+    public var isPassthrough: Bool {
+        if case .passthrough = self { return true }
+        return false
+    }
+}
+
+/// `servers.NAME.credentials.oauth_client_credentials`.
+public struct OAuthClientCredentialsConfig: Sendable, Equatable {
+    /// `client_secret_basic` (RFC 6749 §2.3.1, the default) or `client_secret_post`.
+    public enum ClientAuthentication: String, Sendable, Equatable, CaseIterable {
+        case clientSecretBasic = "client_secret_basic"
+        case clientSecretPost = "client_secret_post"
+    }
+
+    /// The authorization server's token endpoint (`token_url`).
+    public var tokenURL: WebURL
+    public var clientID: String
+    /// `client_secret` or `client_secret_file`.
+    public var clientSecret: SecretSource
+    /// Requested scopes (`scopes`), sent space-separated; none sends no `scope`.
+    public var scopes: [String]
+    /// RFC 8707 `resource` (`resource`); nil means the server's own URL.
+    public var resource: String?
+    /// The `audience` parameter some providers want instead of, or besides, `resource`.
+    public var audience: String?
+    /// How the client proves itself to the token endpoint (`auth_method`).
+    public var authentication: ClientAuthentication
+
+    public init(
+        tokenURL: WebURL,
+        clientID: String,
+        clientSecret: SecretSource,
+        scopes: [String] = [],
+        resource: String? = nil,
+        audience: String? = nil,
+        authentication: ClientAuthentication = .clientSecretBasic
+    ) {
+        self.tokenURL = tokenURL
+        self.clientID = clientID
+        self.clientSecret = clientSecret
+        self.scopes = scopes
+        self.resource = resource
+        self.audience = audience
+        self.authentication = authentication
+    }
+}
+
+/// A secret written in the config (after `${ENV}` substitution) or kept in a file that is read
+/// again when it changes. Printing shows the file's path but never a secret.
+public enum SecretSource: Sendable, Equatable, CustomStringConvertible {
+    case value(ConfigSecret)
+    /// An absolute path (relative ones are resolved against the config file's folder at load).
+    case file(path: String)
+
+    public var description: String {
+        switch self {
+        case .value: "<redacted>"
+        case .file(let path): "file \(path)"
+        }
+    }
+}
+
+/// A secret value from the config. Printing, dumping or logging shows `<redacted>`; only the
+/// code that sends it reads `value`.
+public struct ConfigSecret: Sendable, Equatable, CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
+    public let value: String
+
+    public init(_ value: String) {
+        self.value = value
+    }
+
+    public var description: String { "<redacted>" }
+    public var debugDescription: String { "<redacted>" }
+    public var customMirror: Mirror { Mirror(self, children: [:]) }
+}
+
+/// One `servers.NAME.headers_from_files` entry: a header whose value is a file's content,
+/// trimmed, read again when the file changes.
+public struct HTTPHeaderFileField: Sendable, Equatable {
+    public var name: String
+    /// Absolute path.
+    public var path: String
+
+    public init(name: String, path: String) {
+        self.name = name
+        self.path = path
+    }
+}

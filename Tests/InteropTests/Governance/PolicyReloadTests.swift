@@ -1,0 +1,60 @@
+import Foundation
+import Logging
+import Switchboard
+import SwitchboardCore
+import Testing
+
+/// Hot reload: the config file edited under a running gateway changes the rules within the
+/// poll interval, sessions carry on, and a file that does not validate changes nothing.
+@Suite struct PolicyReloadTests {
+    static func policy(denying tool: String, id: String) -> String {
+        """
+        policy:
+          rules:
+            - id: \(id)
+              effect: deny
+              tools: [\(tool)]
+        """
+    }
+
+    @Test func editedPolicyAppliesWithoutDroppingSessions() async throws {
+        let file = PeerEnvironment.temporaryFile("reload.yaml")
+        defer { try? FileManager.default.removeItem(atPath: file) }
+        try Self.policy(denying: "notes__add", id: "no-add").write(toFile: file, atomically: true, encoding: .utf8)
+        let first = try ConfigLoader.load(path: file, environment: [:])
+        try await GatewayHarness.with([], extra: [GovernanceFixture.notes], configure: { $0.policy = first.policy }) { gateway in
+            var logger = Logger(label: "reload.test")
+            logger.logLevel = .critical
+            let service = ConfigReloadService(path: file, environment: [:], runtime: gateway.runtime, logger: logger, pollInterval: .milliseconds(100))
+            let watching = Task { try await service.run() }
+            defer { watching.cancel() }
+
+            let http = RawHTTP(url: gateway.url)
+            let opened = try await http.post(GovernanceInteropTests.initialize)
+            let session = try #require(opened.headers["mcp-session-id"])
+            let headers = ["Mcp-Session-Id": session, "MCP-Protocol-Version": "2025-06-18"]
+            func tools() async throws -> [String] {
+                let answer = try await http.post(GovernanceInteropTests.listTools, headers: headers)
+                let result = answer.json?["result"] as? [String: Any]
+                return (result?["tools"] as? [[String: Any]] ?? []).compactMap { $0["name"] as? String }
+            }
+            let before = try await tools()
+            #expect(before.contains("notes__echo") && !before.contains("notes__add"))
+
+            try Self.policy(denying: "notes__echo", id: "no-echo").write(toFile: file, atomically: true, encoding: .utf8)
+            var after: [String] = []
+            for _ in 0..<50 {
+                after = try await tools()
+                if after.contains("notes__add") { break }
+                try await Task.sleep(for: .milliseconds(100))
+            }
+            #expect(after.contains("notes__add") && !after.contains("notes__echo"), "the edited file applied to the same session: \(after)")
+
+            // A file that does not validate is refused; the rules in force stay.
+            try (Self.policy(denying: "notes__add", id: "no-add") + "\n      arguments: [{ pointer: /x, regex: \"(\" }]\n")
+                .write(toFile: file, atomically: true, encoding: .utf8)
+            #expect(service.reload(reason: "test") == nil)
+            #expect(try await tools() == after)
+        }
+    }
+}
