@@ -25,6 +25,18 @@ enum StoreMigrations {
             // so rotating `ci-bot` keeps the principal `key:ci-bot` that policies name.
             try db.execute(sql: "CREATE UNIQUE INDEX api_keys_unrevoked_name ON api_keys(name) WHERE revoked_at IS NULL")
         }
+        migrator.registerMigration("v2 delegated_credentials") { db in
+            try db.create(table: "delegated_credentials") { t in
+                // A principal id (`key:alice`) and a server name: one token per pair.
+                t.column("principal", .text).notNull()
+                t.column("server", .text).notNull()
+                // The token sealed (AES-256-GCM) for this very pair: the plain token is never stored.
+                t.column("sealed", .text).notNull()
+                t.column("created_at", .datetime).notNull()
+                t.column("expires_at", .datetime)
+                t.primaryKey(["principal", "server"])
+            }
+        }
         return migrator
     }
 }

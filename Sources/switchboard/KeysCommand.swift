@@ -127,11 +127,7 @@ struct KeysCommand: ParsableCommand {
                     KeysCommand.format(record.lastUsedAt),
                 ])
             }
-            let widths = (0..<rows[0].count).map { column in rows.map { $0[column].count }.max() ?? 0 }
-            for row in rows {
-                let padded = zip(row, widths).map { cell, width in cell.padding(toLength: width, withPad: " ", startingAt: 0) }
-                print(padded.joined(separator: "  ").trimmingCharacters(in: .whitespaces))
-            }
+            TextTable.print(rows)
         }
     }
 

@@ -246,7 +246,8 @@ extension Interop {
                 let created = try #require(Self.result(call), "\(call.body)")
                 #expect(created["resultType"] as? String == "task", "\(call.body)")
                 let taskID = try #require(created["taskId"] as? String)
-                #expect(taskID == "jobs__t-1")
+                // `{server}__{tag}.{id}`: the tag binds the task to its caller and endpoint.
+                #expect(taskID.hasPrefix("jobs__") && taskID.hasSuffix(".t-1") && taskID.count == "jobs__".count + 22 + ".t-1".count, "\(taskID)")
 
                 var status = ""
                 var last: RawHTTP.Response?
@@ -263,6 +264,10 @@ extension Interop {
                 #expect(Self.result(cancel)?["resultType"] as? String == "complete", "\(cancel.body)")
                 let unknown = try await http.post(#"{"jsonrpc":"2.0","id":91,"method":"tasks/get","params":{"taskId":"nope__t-1",\#(tasksMeta)}}"#, headers: Self.headers("tasks/get", name: "nope__t-1"))
                 #expect(unknown.errorCode == JSONRPCErrorCode.invalidParams, "\(unknown.body)")
+                // A task id with another tag (another caller's, or made up) names no task.
+                let forged = "jobs__" + String(repeating: "A", count: 22) + ".t-1"
+                let stolen = try await http.post(#"{"jsonrpc":"2.0","id":93,"method":"tasks/get","params":{"taskId":"\#(forged)",\#(tasksMeta)}}"#, headers: Self.headers("tasks/get", name: forged))
+                #expect(stolen.errorCode == JSONRPCErrorCode.invalidParams, "\(stolen.body)")
 
                 // A client without the extension gets the result itself, and tasks stay out of
                 // a legacy client's view.

@@ -11,7 +11,9 @@ extension ConfigLoader {
         if let value = section["anonymous_roles"] { auth.anonymousRoles = try decodeNames(value) }
         if let value = section["anonymous_tenant"] { auth.anonymousTenant = try value.string() }
         if let value = section["api_keys"] { auth.apiKeys = try value.bool() }
-        if let value = section["admin_roles"] { auth.adminRoles = try decodeNames(value) }
+        if let value = section["admin_roles"] {
+            auth.adminRoles = try decodeNames(value)
+        }
         if let value = section["resource"] { auth.resource = try decodeURLText(value) }
         if let value = section["authorization_servers"] {
             auth.authorizationServers = try value.sequence().map { element throws(ConfigError) in try decodeURLText(element) }
@@ -30,6 +32,11 @@ extension ConfigLoader {
             }
             auth.jwt = jwt
         }
+        // Anyone may be anonymous: an admin role there would open the admin API to all.
+        if auth.anonymous, let overlap = auth.anonymousRoles.first(where: auth.adminRoles.contains) {
+            let node = section["anonymous_roles"] ?? section["anonymous"] ?? node
+            throw node.error("\"\(overlap)\" is an admin role (admin_roles): anonymous callers would get the admin API", atKey: true)
+        }
         return auth
     }
 
@@ -43,7 +50,7 @@ extension ConfigLoader {
         guard let jwksNode = section["jwks_url"] else {
             throw node.error("missing required key \"jwks_url\" (the provider's jwks_uri)", code: .missingKey, atKey: true)
         }
-        var jwt = JWTConfig(issuer: try decodeURLText(issuerNode), jwksURL: try jwksNode.parsed(WebURLSyntax.parse))
+        var jwt = JWTConfig(issuer: try decodeURLText(issuerNode), jwksURL: try jwksNode.parsed(WebURLSyntax.parseFetched))
         if let value = section["audiences"] { jwt.audiences = try decodeNames(value) }
         if let value = section["algorithms"] { jwt.algorithms = try decodeAlgorithms(value) }
         if let value = section["clock_skew"] {

@@ -41,7 +41,8 @@ extension ConfigLoader {
         guard let chosen = kinds.first else { return nil }
         if kinds.count > 1 {
             throw kinds[1].value.error(
-                "set at most one of bearer_file, oauth_client_credentials or passthrough; \"\(chosen.key)\" is already set", atKey: true
+                "set at most one of bearer_file, oauth_client_credentials, passthrough or delegated; \"\(chosen.key)\" is already set",
+                atKey: true
             )
         }
         let authorization = server.headers.map(\.name) + server.headersFromFiles.map(\.name)
@@ -56,6 +57,12 @@ extension ConfigLoader {
             return .bearerFile(path: try decodeSecretFile(chosen.value))
         case "oauth_client_credentials":
             return .oauthClientCredentials(try decodeOAuthClientCredentials(chosen.value))
+        case "delegated":
+            // Nothing to configure yet: the tokens live in the store. `{}` and nothing both do.
+            try ConfigMapping(chosen.value).rejectUnknownKeys(allowed: delegatedKeys) { _ in
+                "delegated takes no keys; each caller's token is set with `switchboard credentials set` or the admin API"
+            }
+            return .delegated
         default:
             return .passthrough(audience: try decodePassthrough(chosen.value))
         }
@@ -87,7 +94,7 @@ extension ConfigLoader {
             )
         }
         var config = OAuthClientCredentialsConfig(
-            tokenURL: try tokenURL.parsed(WebURLSyntax.parse), clientID: try clientID.string(), clientSecret: secret
+            tokenURL: try tokenURL.parsed(WebURLSyntax.parseFetched), clientID: try clientID.string(), clientSecret: secret
         )
         if let value = section["scopes"] { config.scopes = try decodeScopes(value) }
         if let value = section["resource"] { config.resource = try decodeURLText(value) }
@@ -101,6 +108,18 @@ extension ConfigLoader {
             config.authentication = method
         }
         return config
+    }
+
+    /// Delegated tokens are sealed with `sessions.seal_keys`: without one they could not be
+    /// opened after a restart, nor by another replica, nor by `switchboard credentials`.
+    static func checkDelegatedCredentials(_ root: ConfigMapping, config: GatewayConfig) throws(ConfigError) {
+        guard config.sessions.sealKeys.isEmpty,
+            let server = config.servers.first(where: { $0.credentials?.isDelegated == true }),
+            let servers = root["servers"].flatMap({ try? ConfigMapping($0) }),
+            let section = servers[server.name].flatMap({ try? ConfigMapping($0) })?["credentials"].flatMap({ try? ConfigMapping($0) }),
+            let delegated = section["delegated"]
+        else { return }
+        throw delegated.error("delegated credentials are encrypted with sessions.seal_keys; set at least one", atKey: true)
     }
 
     static func decodePassthrough(_ node: ConfigNode) throws(ConfigError) -> String {

@@ -10,11 +10,13 @@ extension ConfigLoader {
         "max_connections", "era",
     ]
     /// At most one of these per server's `credentials`.
-    package static let credentialsKeys = ["bearer_file", "oauth_client_credentials", "passthrough"]
+    package static let credentialsKeys = ["bearer_file", "oauth_client_credentials", "passthrough", "delegated"]
     package static let oauthClientCredentialsKeys = [
         "token_url", "client_id", "client_secret", "client_secret_file", "scopes", "resource", "audience", "auth_method",
     ]
     package static let passthroughKeys = ["audience"]
+    /// `delegated` takes no keys (`{}`): the tokens are in the store.
+    package static let delegatedKeys: [String] = []
     /// Exactly one of these per server.
     package static let transportKeys = ["stdio", "url", "sse"]
     /// Described in the product but not built: rejected with their own message, not "unknown key".

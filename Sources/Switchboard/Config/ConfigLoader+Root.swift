@@ -24,6 +24,7 @@ extension ConfigLoader {
         if let quotas = root["quotas"] { config.quotas = try decodeQuotas(quotas) }
         if let virtualServers = root["virtual_servers"] { config.virtualServers = try decodeVirtualServers(virtualServers) }
         try checkReferences(root, config: config)
+        try checkDelegatedCredentials(root, config: config)
         return config
     }
 

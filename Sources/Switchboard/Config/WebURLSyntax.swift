@@ -34,4 +34,17 @@ enum WebURLSyntax {
         let path = pathAndQuery.first == "/" ? String(pathAndQuery) : "/" + pathAndQuery
         return WebURL(scheme: scheme, host: host, port: port ?? (scheme == "https" ? 443 : 80), pathAndQuery: path)
     }
+
+    /// For URLs the gateway fetches secrets or keys from (`jwks_url`, `token_url`): https, or
+    /// http to this machine only. Anyone on the path of a plain-http JWKS can mint tokens the
+    /// gateway accepts; a plain-http token endpoint hands out the client secret.
+    static func parseFetched(_ text: String) throws(ValueProblem) -> WebURL {
+        let url = try parse(text)
+        let host = url.host.lowercased()
+        let loopback = host == "localhost" || host == "::1" || host.hasPrefix("127.")
+        guard url.scheme == "https" || loopback else {
+            throw ValueProblem("must be https:// (http:// only to 127.0.0.1, ::1 or localhost): keys and secrets fetched in the clear can be forged or read")
+        }
+        return url
+    }
 }

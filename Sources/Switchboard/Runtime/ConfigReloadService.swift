@@ -15,6 +15,9 @@ public struct ConfigReloadService: Service {
     let runtime: GatewayRuntime
     let logger: Logger
     let pollInterval: Duration
+    /// The file as the running config was read from it (taken here, not when polling starts,
+    /// so an edit made in between is seen as one).
+    private let loaded: String?
 
     public init(path: String, environment: [String: String], runtime: GatewayRuntime, logger: Logger, pollInterval: Duration = .seconds(2)) {
         self.path = path
@@ -22,6 +25,7 @@ public struct ConfigReloadService: Service {
         self.runtime = runtime
         self.logger = logger
         self.pollInterval = pollInterval
+        self.loaded = Self.fingerprint(path)
     }
 
     public func run() async throws {
@@ -42,14 +46,14 @@ public struct ConfigReloadService: Service {
     /// Polls the file's modification time and size: cheap, and it works on every file system
     /// (inotify does not follow a file replaced by an atomic rename, which editors do).
     private func onFileChanges() async {
-        var seen = fingerprint()
+        var seen = loaded
         while !Task.isCancelled {
             do {
                 try await Task.sleep(for: pollInterval)
             } catch {
                 return
             }
-            let now = fingerprint()
+            let now = Self.fingerprint(path)
             if now != seen {
                 seen = now
                 reload(reason: "file changed")
@@ -57,7 +61,7 @@ public struct ConfigReloadService: Service {
         }
     }
 
-    private func fingerprint() -> String? {
+    private static func fingerprint(_ path: String) -> String? {
         guard let attributes = try? FileManager.default.attributesOfItem(atPath: path) else { return nil }
         let modified = (attributes[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0
         return "\(modified):\(attributes[.size] ?? 0)"

@@ -21,6 +21,9 @@ public final class GatewayRuntime: Sendable {
     private let logger: Logger
     /// Keeps the API keys in memory in step with the store (nil when keys are not accepted).
     private let keyService: KeyDirectoryService?
+    /// Keeps the delegated tokens in memory in step with the store (nil when no server is
+    /// configured with `credentials.delegated`).
+    private let delegatedService: DelegatedCredentialService?
     /// Verifies JWT bearer tokens (nil without `auth.jwt`); its key set refreshes in the background.
     private let tokens: JWTVerifier?
     /// The key reload and JWKS refresh loops, from `start` to `shutdown`.
@@ -39,19 +42,36 @@ public final class GatewayRuntime: Sendable {
         let tap = wireLog.flatMap { WireTap(path: $0) } ?? WireTap.fromEnvironment()
         do {
             var adminKeys: StoreAdminKeys?
-            if let auth = config.auth, auth.apiKeys {
-                let store = try SQLiteStore(url: config.store)
+            let acceptsKeys = config.auth?.apiKeys == true
+            let delegates = config.servers.contains { $0.enabled && $0.credentials?.isDelegated == true }
+            // One store object for both: its change token is shared by the two pollers.
+            let store: SQLiteStore? = try acceptsKeys || delegates ? SQLiteStore(url: config.store) : nil
+            if acceptsKeys, let store {
                 let service = try KeyDirectoryService(store: store, logger: logger)
                 keyService = service
                 adminKeys = StoreAdminKeys(store: store, directory: service.directory)
             } else {
                 keyService = nil
             }
+            var adminCredentials: StoreAdminCredentials?
+            if delegates, let store {
+                guard let sealer = DelegatedCredentialSealer(sealKeys: config.sessions.sealKeys.map(\.value)) else {
+                    throw RuntimeError(message: "delegated credentials are encrypted with sessions.seal_keys; set at least one")
+                }
+                let service = try DelegatedCredentialService(store: store, sealer: sealer, logger: logger)
+                delegatedService = service
+                adminCredentials = StoreAdminCredentials(store: store, sealer: sealer, credentials: service.credentials)
+            } else {
+                delegatedService = nil
+            }
             tokens = config.auth.flatMap { auth in
                 auth.jwt.map { JWTVerifier(config: $0, resource: auth.resource, group: group, logger: logger) }
             }
             let governance = try Governance(config: config, keys: keyService?.directory, tokens: tokens, adminKeys: adminKeys, logger: logger)
-            self.gateway = Gateway(config: config, group: group, logger: logger, version: Self.version, governance: governance, tap: tap)
+            self.gateway = Gateway(
+                config: config, group: group, logger: logger, version: Self.version, governance: governance, tap: tap,
+                delegated: delegatedService?.credentials, adminCredentials: adminCredentials
+            )
         } catch {
             try? group.syncShutdownGracefully()
             throw RuntimeError(message: "\(error)")
@@ -98,11 +118,13 @@ public final class GatewayRuntime: Sendable {
     /// group: `serve`, `stdio`, `check` and the tests all run the runtime, not all in a group.
     private func startBackground() {
         let keyService = self.keyService
+        let delegatedService = self.delegatedService
         let source = tokens?.source
-        guard keyService != nil || source != nil else { return }
+        guard keyService != nil || delegatedService != nil || source != nil else { return }
         let task = Task {
             await withTaskGroup(of: Void.self) { group in
                 if let keyService { group.addTask { try? await keyService.run() } }
+                if let delegatedService { group.addTask { try? await delegatedService.run() } }
                 if let source {
                     group.addTask {
                         // Keys fetched before the first token arrives, not while it waits.

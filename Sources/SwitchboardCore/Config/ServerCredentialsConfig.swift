@@ -1,6 +1,7 @@
 /// `servers.NAME.credentials`: what the gateway presents to an HTTP server as itself. At most
 /// one kind per server. The caller's own credentials never travel upstream, except with
-/// `passthrough`, and then only a token minted for this server.
+/// `passthrough`, and then only a token minted for this server; `delegated` sends a token
+/// stored for the caller, never one the caller presented.
 public enum ServerCredentialsConfig: Sendable, Equatable {
     /// `bearer_file`: the file's content, trimmed, sent as `Authorization: Bearer …`; read
     /// again when the file changes, so a rotated secret applies without a restart.
@@ -11,6 +12,9 @@ public enum ServerCredentialsConfig: Sendable, Equatable {
     /// `passthrough`: the caller's own bearer token, forwarded only when its `aud` names
     /// `audience`.
     case passthrough(audience: String)
+    /// `delegated`: a token stored for each caller (principal) and this server, sealed with
+    /// `sessions.seal_keys` in the store (`switchboard credentials set`, the admin API).
+    case delegated
 
     /// The config key of this kind, for messages.
     public var key: String {
@@ -18,12 +22,24 @@ public enum ServerCredentialsConfig: Sendable, Equatable {
         case .bearerFile: "bearer_file"
         case .oauthClientCredentials: "oauth_client_credentials"
         case .passthrough: "passthrough"
+        case .delegated: "delegated"
         }
     }
 
     public var isPassthrough: Bool {
         if case .passthrough = self { return true }
         return false
+    }
+
+    public var isDelegated: Bool {
+        if case .delegated = self { return true }
+        return false
+    }
+
+    /// Whether a request made for a caller carries a token that depends on the caller
+    /// (`passthrough`, `delegated`); the gateway's own requests then carry none.
+    public var usesCallerToken: Bool {
+        isPassthrough || isDelegated
     }
 }
 

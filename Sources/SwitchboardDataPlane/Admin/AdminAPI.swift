@@ -14,6 +14,7 @@ import SwitchboardPolicy
 ///   "virtualServer"}` → the decision and every rule's evaluation.
 /// - `GET /admin/v1/keys`, `POST /admin/v1/keys` (`{"name","roles","tenant","virtualServers",
 ///   "expires"}`; the key is in the answer, once), `DELETE /admin/v1/keys/{name-or-id}`.
+/// - `/admin/v1/credentials`: delegated tokens (`AdminAPI+Credentials`).
 final class AdminAPI: Sendable {
     struct Reply {
         var status: HTTPResponseStatus
@@ -22,7 +23,7 @@ final class AdminAPI: Sendable {
 
     static let prefix: Substring = "/admin/v1/"
 
-    private let gateway: Gateway
+    let gateway: Gateway
     private let keys: (any AdminKeyStore)?
 
     init(gateway: Gateway, keys: (any AdminKeyStore)?) {
@@ -52,6 +53,8 @@ final class AdminAPI: Sendable {
                 _ = self.gateway.governance.authentication.keys?.revokeNow(id: record.id)
                 return Self.json(.ok, Self.keyObject(record))
             }
+        case (_, _) where route == "credentials" || route.hasPrefix("credentials/"):
+            return serveCredentials(head.method, route: route, body: body, on: loop)
         default:
             return loop.makeSucceededFuture(Self.error(.notFound, "no such admin endpoint"))
         }
@@ -106,13 +109,10 @@ final class AdminAPI: Sendable {
         guard let object = Self.object(body), let name = object["name"] as? String else {
             return loop.makeSucceededFuture(Self.error(.badRequest, "expected a JSON object with \"name\""))
         }
-        var expiresAt: Date?
-        if let expires = object["expires"] as? String {
-            do {
-                expiresAt = try APIKeyExpiry.parse(expires, now: Date())
-            } catch {
-                return loop.makeSucceededFuture(Self.error(.badRequest, "expires: \(error)"))
-            }
+        let expiresAt: Date?
+        switch Self.expiry(object) {
+        case .success(let date): expiresAt = date
+        case .failure(let refusal): return loop.makeSucceededFuture(refusal.reply)
         }
         let roles = object["roles"] as? [String] ?? []
         let tenant = object["tenant"] as? String
@@ -139,6 +139,20 @@ final class AdminAPI: Sendable {
             }
         }
         return promise.futureResult
+    }
+
+    struct Refusal: Error {
+        let reply: Reply
+    }
+
+    /// `"expires"` of a request body: a lifetime (`30d`) or a date; nil when absent.
+    static func expiry(_ object: [String: Any]) -> Result<Date?, Refusal> {
+        guard let expires = object["expires"] as? String else { return .success(nil) }
+        do {
+            return .success(try APIKeyExpiry.parse(expires, now: Date()))
+        } catch {
+            return .failure(Refusal(reply: Self.error(.badRequest, "expires: \(error)")))
+        }
     }
 
     static func keyObject(_ record: APIKeyRecord) -> [String: Any] {

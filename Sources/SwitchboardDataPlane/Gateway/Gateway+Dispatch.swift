@@ -22,6 +22,12 @@ extension Gateway {
     private func handleRequest(_ message: JSONRPCMessage, session: DownstreamSession, responder: any DownstreamResponder, on loop: any EventLoop) {
         let method = message.method!
         MetricMethod.counter(for: method).increment()
+        // What routing, virtual servers and policy read must be what the server runs: a key
+        // given twice is read first here and last by most servers, so it is refused.
+        if let params = message.params, params.isObject, let repeated = params.firstRepeatedKey {
+            fail(message, .invalidParams("the key \"\(repeated)\" appears twice in one object"), session: session, responder: responder)
+            return
+        }
         if session.isModern {
             switch method {
             case MCPMethod.serverDiscover:

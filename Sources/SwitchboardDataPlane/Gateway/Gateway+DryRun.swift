@@ -29,7 +29,9 @@ package struct PolicyDryRun: Sendable {
         switch decision.effect {
         case .allow: return "allowed by \(by)" + (quotaLimits.isEmpty ? "" : "; counted by quota limits \(quotaLimits.joined(separator: ", "))")
         case .requireApproval: return "needs approval (\(by))"
-        case .deny: return deniedCalls == .unknownTool ? "denied by \(by), answered as an unknown tool" : "denied by \(by)"
+        case .deny:
+            if !visible { return "denied by \(by); hidden from this caller, so answered as an unknown tool" }
+            return deniedCalls == .unknownTool ? "denied by \(by), answered as an unknown tool" : "denied by \(by)"
         }
     }
 }

@@ -51,7 +51,13 @@ extension Gateway {
         case .deny:
             GovernanceMetrics.denied.increment()
             logger.debug("call denied by policy", metadata: Self.decisionMetadata(decision, facts))
-            if rules.policy.deniedCalls == .unknownTool { return .failure(.unknownTool(name)) }
+            // A tool hidden from this caller's lists is unknown to it when called too: "denied"
+            // would tell it the tool exists.
+            if rules.policy.deniedCalls == .unknownTool
+                || !rules.policy.isVisible(principal: facts.principal, virtualServer: virtualServer, tool: facts.tool)
+            {
+                return .failure(.unknownTool(name))
+            }
             return .failure(.policyDenied(rule: decision.ruleID, policyVersion: decision.policyVersion))
         case .requireApproval:
             GovernanceMetrics.approvalRequired.increment()

@@ -2,6 +2,7 @@ import Crypto
 import Logging
 import NIOCore
 import SwitchboardCore
+import SwitchboardPolicy
 
 /// A 2026-07-28 client calling a legacy server that asks for input mid-call (spec digest
 /// §4.2): the server's sampling, elicitation and roots requests become an `input_required`
@@ -15,6 +16,12 @@ import SwitchboardCore
 /// resumes once.
 extension Gateway {
     static let requestStatePurpose = "mrtr"
+
+    /// The seal purpose of a requestState: bound to the caller and endpoint it was issued to
+    /// (authenticated, not carried), so another caller's retry cannot take over the call.
+    static func requestStatePurpose(for session: DownstreamSession) -> String {
+        requestStatePurpose + "\u{0}" + session.principal.id + "\u{0}" + (session.virtualServer ?? "")
+    }
     /// Questions a server sends within this window of each other go out in one result.
     static let questionWindow = TimeAmount.milliseconds(10)
     /// Only these requests may answer `input_required` (§4.1).
@@ -72,7 +79,7 @@ extension Gateway {
         if let id = call.upstreamID { server.restartDeadline(id: id) }
         let state = sealRequestState(
             handle: handle, method: call.method, name: call.name ?? "", server: server.name,
-            arguments: Self.argumentsDigest(target.params), questions: questions, ttl: ttl
+            arguments: Self.argumentsDigest(target.params), questions: questions, ttl: ttl, for: target.session
         )
         target.session.sendFinal(
             JSONRPCEncoding.result(id: target.downstreamID, result: Self.inputRequired(questions, state: state)), via: target.responder, method: call.method, isError: false
@@ -89,7 +96,7 @@ extension Gateway {
     /// state is not ours (it may be a 2026-07-28 server's own, relayed as it is).
     func resumeHeldCall(_ message: JSONRPCMessage, to server: UpstreamServer, session: DownstreamSession, responder: any DownstreamResponder, on loop: any EventLoop) -> Bool {
         guard let method = message.method, let token = message.params?["requestState"]?.string else { return false }
-        guard let opened = sealer.openWithTimes(token, purpose: Self.requestStatePurpose), let state = try? JSONView.parse(ByteBuffer(bytes: opened.payload)) else {
+        guard let opened = sealer.openWithTimes(token, purpose: Self.requestStatePurpose(for: session)), let state = try? JSONView.parse(ByteBuffer(bytes: opened.payload)) else {
             // Not ours. A 2026-07-28 server's own state is relayed as it is; a legacy server
             // never issued one, so it is forged, expired or sealed with a key we do not have.
             if server.speaksModernEra { return false }
@@ -167,7 +174,8 @@ extension Gateway {
         // A handle that is never held: the retry finds no call and runs it again, once.
         let state = sealRequestState(
             handle: SessionID.generate(), method: method, name: ModernRequest.nameKey(for: method).flatMap { target.params?[$0]?.string } ?? "",
-            server: server.name, arguments: Self.argumentsDigest(target.params), questions: questions, ttl: server.config.timeouts.request
+            server: server.name, arguments: Self.argumentsDigest(target.params), questions: questions, ttl: server.config.timeouts.request,
+            for: target.session
         )
         target.session.sendFinal(
             JSONRPCEncoding.result(id: target.downstreamID, result: Self.inputRequired(questions, state: state)), via: target.responder, method: method, isError: false
@@ -205,7 +213,8 @@ extension Gateway {
     /// `{"h":handle,"m":method,"n":name,"s":server,"a":arguments digest,"q":[[key,digest],…]}`,
     /// sealed for the call's hold time; bound to the request it answers.
     private func sealRequestState(
-        handle: String, method: String, name: String, server: String, arguments: String, questions: [CallContext.Question], ttl: Duration
+        handle: String, method: String, name: String, server: String, arguments: String, questions: [CallContext.Question], ttl: Duration,
+        for session: DownstreamSession
     ) -> String {
         var w = JSONWriter()
         w.beginObject()
@@ -224,7 +233,7 @@ extension Gateway {
         }
         w.endArray()
         w.endObject()
-        return sealer.seal(Array(w.buffer.readableBytesView), purpose: Self.requestStatePurpose, ttl: ttl)
+        return sealer.seal(Array(w.buffer.readableBytesView), purpose: Self.requestStatePurpose(for: session), ttl: ttl)
     }
 
     /// `{"resultType":"input_required","inputRequests":{key:{method,params},…},"requestState":…}`.

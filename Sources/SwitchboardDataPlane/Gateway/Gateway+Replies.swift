@@ -37,7 +37,11 @@ extension Gateway {
             var shaped = session.isModern || modernServer
                 ? EraShaping.result(result.bytes, method: method, for: session, fromModernServer: modernServer, serverInfo: serverInfoJSON)
                 : result.bytes
-            if session.isModern, modernServer, let named = TaskNaming.federate(shaped, method: method, server: server.name) { shaped = named }
+            if session.isModern, modernServer,
+                let named = TaskNaming.federate(shaped, method: method, server: server.name, owner: session, sealer: sealer)
+            {
+                shaped = named
+            }
             session.sendFinal(JSONRPCEncoding.result(id: target.downstreamID, result: shaped), via: target.responder, method: method, isError: false)
         } else if let error = response.error {
             if session.isModern, !server.speaksModernEra, error["code"]?.int == JSONRPCErrorCode.urlElicitationRequired,

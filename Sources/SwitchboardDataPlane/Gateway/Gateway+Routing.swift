@@ -68,9 +68,10 @@ extension Gateway {
     /// task id the client holds is `{server}__{id}`, as the gateway named it when the task
     /// was created; the server sees its own id.
     func routeTask(_ message: JSONRPCMessage, session: DownstreamSession, responder: any DownstreamResponder, on loop: any EventLoop) {
-        guard let idView = message.params?["taskId"], let id = idView.string, let (serverName, local) = FederatedName.split(id),
-            let server = serversByName[serverName]
+        guard let idView = message.params?["taskId"], let id = idView.string, let (serverName, named) = FederatedName.split(id),
+            let server = serversByName[serverName], let local = TaskNaming.localID(named, server: serverName, owner: session, sealer: sealer)
         else {
+            // Another caller's task is unknown to this one, exactly like a task that never was.
             fail(message, .invalidParams("unknown taskId"), session: session, responder: responder)
             return
         }
@@ -189,10 +190,13 @@ extension Gateway {
         let strippedMeta = call.session?.isModern == true && !modernServer ? metaView.flatMap { JSONSplice.removing(Self.modernMetaKeys, from: $0) } : nil
         // A 2026-07-28 server is told, per request, what the client can answer (§4.3).
         var meta = modernServer ? call.session.map { UpstreamRequestMeta(clientCapabilities: $0.bridgeableCapabilities, logLevel: $0.logLevel) } : nil
-        if server.config.credentials?.isPassthrough == true {
+        if server.config.credentials?.usesCallerToken == true {
             // A meta marks the request as made for a caller: without a token it is refused.
             meta = meta ?? UpstreamRequestMeta()
-            meta?.callerToken = call.session.flatMap { passthroughToken(for: $0) }
+            if let session = call.session {
+                meta?.callerToken = callerToken(for: session, to: server)
+                meta?.callerID = session.principal.id
+            }
         }
         let (upstreamID, future) = server.request(method: call.method, observer: call, on: loop, meta: meta) { id in
             guard let params else { return nil }

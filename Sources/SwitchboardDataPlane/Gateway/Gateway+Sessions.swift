@@ -17,7 +17,8 @@ extension Gateway {
         }
         guard session.virtualServer == virtualServer else { return nil }
         let owner = session.principal
-        guard owner.id == caller.id else { return nil }
+        // Kind and name are the id, compared without building it.
+        guard owner.kind == caller.kind, owner.name == caller.name else { return nil }
         if owner != caller { session.principal = caller }
         return session
     }

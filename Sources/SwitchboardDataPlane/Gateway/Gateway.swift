@@ -37,6 +37,10 @@ package final class Gateway: Sendable {
     package let eventLoop: any EventLoop
     /// Authentication, policy, virtual servers and quotas (`Governance`).
     package let governance: Governance
+    /// The tokens stored per caller for `delegated` servers (nil when none is configured).
+    package let delegated: DelegatedCredentials?
+    /// The admin API's way to store them (`/admin/v1/credentials`).
+    let adminCredentials: (any AdminCredentialStore)?
     private let sweeper = Mutex<RepeatedTask?>(nil)
 
     package init(
@@ -46,6 +50,8 @@ package final class Gateway: Sendable {
         version: String,
         governance: Governance,
         tap: WireTap? = WireTap.fromEnvironment(),
+        delegated: DelegatedCredentials? = nil,
+        adminCredentials: (any AdminCredentialStore)? = nil,
         makeTransport: (ServerConfig, any EventLoop, Logger) -> any UpstreamTransport = UpstreamTransportFactory.make
     ) {
         self.config = config
@@ -54,6 +60,8 @@ package final class Gateway: Sendable {
         self.serverInfoJSON = #"{"name":"switchboard","version":"# + JSONWriter.quoted(version) + "}"
         self.tap = tap
         self.governance = governance
+        self.delegated = delegated
+        self.adminCredentials = adminCredentials
         self.sessionTokens = SessionTokens(config: config.sessions)
         self.eventLoop = group.next()
         var servers: [UpstreamServer] = []

@@ -28,8 +28,11 @@ struct CallerAuthentication: Sendable {
     let challengeScopes: [String]
     /// The listener speaks HTTPS (`tls`): metadata URLs built from Host say https.
     let isTLS: Bool
+    /// The listener is reachable from this machine only.
+    let listensOnLoopback: Bool
 
     init(auth: AuthConfig?, listen: ListenAddress, isTLS: Bool = false, keys: KeyDirectory?, tokens: JWTVerifier?) {
+        self.listensOnLoopback = listen.isLoopback
         self.auth = auth
         self.isTLS = isTLS
         self.keys = keys

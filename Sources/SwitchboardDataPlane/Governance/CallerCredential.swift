@@ -16,7 +16,7 @@ enum CallerCredential {
     init(_ headers: HTTPHeaders) {
         if let authorization = headers.first(name: "Authorization") {
             let value = authorization[...]
-            guard value.count > 7, value.prefix(7).lowercased() == "bearer " else {
+            guard Self.hasBearerScheme(value) else {
                 self = .unsupported
                 return
             }
@@ -37,5 +37,15 @@ enum CallerCredential {
     var jwtText: String? {
         if case .bearer(let token) = self { return String(token) }
         return nil
+    }
+
+    /// `Bearer ` in any case (RFC 7235 schemes are case-insensitive), without making a string.
+    private static func hasBearerScheme(_ value: Substring) -> Bool {
+        let utf8 = value.utf8
+        guard utf8.count > 7 else { return false }
+        for (byte, expected) in zip(utf8.prefix(7), "bearer ".utf8) where byte | (byte >= 0x41 && byte <= 0x5A ? 0x20 : 0) != expected {
+            return false
+        }
+        return true
     }
 }

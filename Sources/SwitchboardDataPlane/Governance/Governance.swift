@@ -10,8 +10,9 @@ import Synchronization
 /// call is in memory; the rules are an immutable snapshot swapped whole on reload, so a reload
 /// never drops a session or half-applies a change.
 package final class Governance: Sendable {
-    /// One compiled generation of `policy`, `virtual_servers` and `quotas`.
-    package struct Rules: Sendable {
+    /// One compiled generation of `policy`, `virtual_servers` and `quotas`; a class, so reading
+    /// the current one per call is one reference under the lock.
+    package final class Rules: Sendable {
         package let policy: CompiledPolicy
         package let virtualServers: VirtualServerCatalogue
         package let quotas: QuotaLimiter
@@ -38,6 +39,9 @@ package final class Governance: Sendable {
     /// How callers prove who they are; fixed for the life of the process.
     let authentication: CallerAuthentication
     private let rules: Mutex<Rules>
+    /// One reload at a time (a signal and a file change may come together): each compiles from
+    /// the rules in force and keeps their quota counters, which two at once could not both do.
+    private let reloading = Mutex(())
     /// Tools' hints from the latest lists, for policy rules on annotations.
     let annotations = ToolAnnotationIndex()
     /// The caller of `switchboard stdio`: the local user, trusted like the command line.
@@ -64,6 +68,10 @@ package final class Governance: Sendable {
     /// the new ones do not compile. Returns the new policy version.
     @discardableResult
     package func reload(_ config: GatewayConfig) throws(PolicyError) -> String {
+        try reloading.withLock { _ throws(PolicyError) in try swapRules(config) }
+    }
+
+    private func swapRules(_ config: GatewayConfig) throws(PolicyError) -> String {
         let previous = current
         let next = try Rules(config: config, keeping: previous)
         rules.withLock { $0 = next }
@@ -78,10 +86,11 @@ package final class Governance: Sendable {
     /// Roles that open the admin API (`auth.admin_roles`).
     package var adminRoles: Set<String> { Set(authentication.auth?.adminRoles ?? []) }
 
-    /// May `caller` use the admin API? Without `auth` the gateway is open on loopback only, and
-    /// its admin API with it, as for the command line on the same machine.
+    /// May `caller` use the admin API?
     func isAdmin(_ caller: Principal) -> Bool {
-        guard authentication.auth != nil else { return true }
+        // Without `auth` the gateway serves loopback (or certificate holders only): the admin
+        // API is open to this machine, never to every certificate holder.
+        guard authentication.auth != nil else { return authentication.listensOnLoopback }
         return !caller.roles.isDisjoint(with: adminRoles)
     }
 

@@ -1,11 +1,9 @@
 import Crypto
 import SwitchboardCore
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
 #endif
 
 /// Seals small payloads into opaque, tamper-proof, expiring tokens (AES-256-GCM), so that
@@ -110,9 +108,7 @@ package struct Sealer: Sendable {
     /// Wall-clock time: tokens outlive the process and cross machines, so a monotonic clock
     /// would not do.
     package static let unixTime: @Sendable () -> Int64 = {
-        var now = timespec()
-        clock_gettime(CLOCK_REALTIME, &now)
-        return Int64(now.tv_sec)
+        Int64(Date().timeIntervalSince1970)
     }
 }
 

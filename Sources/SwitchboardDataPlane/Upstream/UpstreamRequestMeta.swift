@@ -10,12 +10,17 @@ package struct UpstreamRequestMeta: Sendable {
     package var logLevel: String?
     /// The caller's own bearer token, for a server configured for `passthrough` (every era).
     /// It is sent only after its `aud` was found to name that server; a request made with a
-    /// meta but without a token is refused there (see `UpstreamServer.request`).
+    /// meta but without a token is refused there (see `UpstreamServer.request`). For a
+    /// `delegated` server, the token stored for the caller.
     package var callerToken: String?
+    /// The caller's principal id (`key:alice`), for the refusal when a `delegated` server has
+    /// no token stored for it. Never sent.
+    package var callerID: String?
 
-    package init(clientCapabilities: ByteBuffer? = nil, logLevel: String? = nil, callerToken: String? = nil) {
+    package init(clientCapabilities: ByteBuffer? = nil, logLevel: String? = nil, callerToken: String? = nil, callerID: String? = nil) {
         self.clientCapabilities = clientCapabilities
         self.logLevel = logLevel
         self.callerToken = callerToken
+        self.callerID = callerID
     }
 }

@@ -7,7 +7,11 @@ package struct APIKeyDigest: Hashable, Sendable {
     private let w0, w1, w2, w3: UInt64
 
     /// The digest of `text` as presented (its UTF-8 bytes).
-    package init(of text: some StringProtocol) {
+    package init(of text: Substring) { self.init(text: text) }
+    package init(of text: String) { self.init(text: text) }
+
+    /// Specialized for the two concrete callers above (see `APIKeyFormat.isWellFormed`).
+    private init(text: some StringProtocol) {
         let digest =
             text.utf8.withContiguousStorageIfAvailable { Self.sha256(UnsafeRawBufferPointer($0)) }
             ?? Array(text.utf8).withUnsafeBytes { Self.sha256($0) }

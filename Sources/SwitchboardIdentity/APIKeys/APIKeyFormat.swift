@@ -46,7 +46,12 @@ package enum APIKeyFormat {
 
     /// Whether `text` has the shape of a key. Checked before hashing so that garbage (a JWT,
     /// a typo, a huge header) costs a length comparison, not a digest.
-    package static func isWellFormed(_ text: some StringProtocol) -> Bool {
+    package static func isWellFormed(_ text: Substring) -> Bool { isWellFormedText(text) }
+    package static func isWellFormed(_ text: String) -> Bool { isWellFormedText(text) }
+
+    /// Generic, but only called above with concrete types, so it is specialized: on the request
+    /// path an unspecialized call costs a metadata lookup per call.
+    private static func isWellFormedText(_ text: some StringProtocol) -> Bool {
         let utf8 = text.utf8
         guard utf8.count == length else { return false }
         var offset = 0
@@ -67,7 +72,7 @@ package enum APIKeyFormat {
 
     /// The key id inside a well-formed key text, for logs that must not show the secret.
     package static func keyID(in text: some StringProtocol) -> String? {
-        guard isWellFormed(text) else { return nil }
+        guard isWellFormedText(text) else { return nil }
         let bytes = text.utf8.dropFirst(idStart).prefix(idLength)
         return String(decoding: bytes, as: UTF8.self)
     }

@@ -27,7 +27,11 @@ package final class KeyDirectory: Sendable {
 
     /// Looks up `presented` (the key text from the request) and, when it is valid, notes the use.
     /// Text that is not shaped like a key is `.unknown` without being hashed.
-    package func authenticate(_ presented: some StringProtocol, now: Date = Date()) -> KeyLookup {
+    package func authenticate(_ presented: String, now: Date = Date()) -> KeyLookup { authenticate(presented[...], now: now) }
+
+    /// Concrete, not generic over `StringProtocol`: across modules an unspecialized generic
+    /// call costs metadata lookups on every request.
+    package func authenticate(_ presented: Substring, now: Date = Date()) -> KeyLookup {
         guard APIKeyFormat.isWellFormed(presented) else { return .unknown }
         let digest = APIKeyDigest(of: presented)
         guard let record = state.withLock({ $0.byDigest[digest] }) else { return .unknown }

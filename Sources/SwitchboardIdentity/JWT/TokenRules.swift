@@ -51,7 +51,11 @@ struct TokenRules: Sendable {
         case .array: guard let list = audClaim.stringList else { throw .malformed }; aud = list
         default: throw .malformed
         }
-        guard aud.contains(where: acceptsAudience) else { throw .wrongAudience }
+        // A token for the whole gateway may use every endpoint; one minted only for a virtual
+        // server's resource (`{resource}/ops`) may use that virtual server and nothing else.
+        let wholeGateway = aud.contains(where: audiences.contains)
+        let virtualServers = wholeGateway ? [] : Set(aud.compactMap(virtualServer(of:)))
+        guard wholeGateway || !virtualServers.isEmpty else { throw .wrongAudience }
 
         guard let expClaim = payload["exp"] else { throw .missingClaim("exp") }
         guard let exp = expClaim.number else { throw .malformed }
@@ -78,7 +82,10 @@ struct TokenRules: Sendable {
             throw .insufficientScope(required: requiredScopes)
         }
         return VerifiedToken(
-            principal: Principal(kind: .jwt, name: name, roles: Set(roles), tenant: tenant, scopes: scopes),
+            principal: Principal(
+                kind: .jwt, name: name, roles: Set(roles), tenant: tenant, scopes: scopes,
+                virtualServers: wholeGateway ? nil : virtualServers
+            ),
             issuer: iss,
             audiences: aud,
             subject: payload["sub"]?.string,
@@ -89,14 +96,16 @@ struct TokenRules: Sendable {
         )
     }
 
-    private func acceptsAudience(_ candidate: String) -> Bool {
+    /// The virtual server whose resource `candidate` is (`{resource}/{name}`, one path segment),
+    /// when audiences default to the resource.
+    private func virtualServer(of candidate: String) -> String? {
+        guard acceptsSubresources else { return nil }
         for audience in audiences {
-            if candidate == audience { return true }
-            if acceptsSubresources {
-                let base = audience.hasSuffix("/") ? audience : audience + "/"
-                if candidate.hasPrefix(base), candidate.count > base.count { return true }
-            }
+            let base = audience.hasSuffix("/") ? audience : audience + "/"
+            guard candidate.hasPrefix(base) else { continue }
+            let name = candidate.dropFirst(base.count)
+            if !name.isEmpty, !name.contains("/"), !name.contains("?"), !name.contains("#") { return String(name) }
         }
-        return false
+        return nil
     }
 }

@@ -2,7 +2,9 @@ import SwitchboardCore
 
 /// One policy rule ready to evaluate: globs, pointers and regexes built, and its decision
 /// (explanation included) made in advance.
-struct CompiledRule: Sendable {
+/// A class: the policy walks its rules on every call, and a struct this size would be copied
+/// (every field retained) at each step.
+final class CompiledRule: Sendable {
     let id: String
     let effect: PolicyEffect
     let matcher: CallMatcher

@@ -73,6 +73,25 @@ import Testing
         #expect(result.isSuccess == accepted, "\(aud)")
     }
 
+    /// A token minted for a virtual server's resource only is good for that virtual server
+    /// only; one that also names the gateway's resource is good everywhere.
+    @Test(arguments: [
+        (["https://gw/mcp/ops"], Set(["ops"]) as Set<String>?),
+        (["https://gw/mcp/ops", "https://gw/mcp/crm"], Set(["ops", "crm"])),
+        (["https://gw/mcp/ops", "https://gw/mcp"], nil),
+        (["https://gw/mcp"], nil),
+    ])
+    func virtualServerAudiencesLimitThePrincipal(_ aud: [String], _ expected: Set<String>?) throws {
+        let rules = Self.rules(audiences: [], resource: "https://gw/mcp")
+        let verified = try check(rules, Self.payload(["aud": .array(aud.map { .string($0) })])).get()
+        #expect(verified.principal.virtualServers == expected)
+    }
+
+    @Test func aDeeperPathIsNoVirtualServer() {
+        let rules = Self.rules(audiences: [], resource: "https://gw/mcp")
+        #expect(check(rules, Self.payload(["aud": .string("https://gw/mcp/ops/x")])) == .failure(.wrongAudience))
+    }
+
     @Test func aMissingPrincipalClaimIsNamed() {
         let rules = Self.rules(claims: JWTClaimMapping(principal: "email"))
         #expect(check(rules, Self.payload()) == .failure(.missingClaim("email")))

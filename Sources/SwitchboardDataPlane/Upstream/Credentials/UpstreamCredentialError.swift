@@ -11,6 +11,10 @@ package enum UpstreamCredentialError: Error, Sendable, Equatable, CustomStringCo
     case callerTokenNotForServer
     /// Passthrough: the request is made for a caller who authenticated without a bearer token.
     case noCallerToken
+    /// Delegated: no token is stored for this caller (principal id) and server, or it expired.
+    case noDelegatedCredential(principal: String, server: String)
+    /// Delegated: the stored token cannot travel in a header (the store was edited by hand).
+    case unusableDelegatedCredential
 
     package var description: String {
         switch self {
@@ -18,6 +22,8 @@ package enum UpstreamCredentialError: Error, Sendable, Equatable, CustomStringCo
         case .unreadableFile(let key, let reason): "could not read the file of \(key): \(reason)"
         case .callerTokenNotForServer: "the caller's token is not for this server"
         case .noCallerToken: "the caller has no bearer token to pass through to this server"
+        case .noDelegatedCredential(let principal, let server): "no delegated credential for \(principal) on \(server)"
+        case .unusableDelegatedCredential: "the delegated credential cannot be sent in a header"
         }
     }
 }

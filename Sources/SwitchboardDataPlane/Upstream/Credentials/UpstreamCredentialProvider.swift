@@ -5,8 +5,9 @@ package import SwitchboardCore
 import SwitchboardIdentity
 
 /// What one HTTP server is sent on top of its static `headers`: `headers_from_files` and the
-/// `Authorization` of its `credentials` (a bearer file, a client-credentials token, or the
-/// caller's own token under `passthrough`). Asked synchronously by the transports for every
+/// `Authorization` of its `credentials` (a bearer file, a client-credentials token, the
+/// caller's own token under `passthrough`, or the token stored for the caller under
+/// `delegated`). Asked synchronously by the transports for every
 /// request; the answer is usually ready under a short lock, and a future only while a token
 /// is being fetched. The caller's own `Authorization` and `X-API-Key` never reach here: the
 /// transports build upstream requests from config alone.
@@ -16,6 +17,8 @@ package final class UpstreamCredentialProvider: Sendable {
         case bearerFile(CredentialFile)
         case clientCredentials(ClientCredentialsTokenSource)
         case passthrough(audience: String)
+        /// The token stored for the caller; the gateway looked it up before the request.
+        case delegated
     }
 
     package let serverName: String
@@ -61,6 +64,8 @@ package final class UpstreamCredentialProvider: Sendable {
             credential = .bearerFile(CredentialFile(path: path, key: "credentials.bearer_file", checkInterval: fileCheckInterval, now: now))
         case .passthrough(let audience)?:
             credential = .passthrough(audience: audience)
+        case .delegated?:
+            credential = .delegated
         case .oauthClientCredentials(let oauth)?:
             let secret: TokenEndpointClient.Secret
             switch oauth.clientSecret {
@@ -85,14 +90,18 @@ package final class UpstreamCredentialProvider: Sendable {
         return UpstreamCredentialProvider(serverName: config.name, fileHeaders: files, credential: credential)
     }
 
-    /// Whether requests made for a caller need that caller's token (`passthrough`).
+    /// Whether requests made for a caller need a token that depends on the caller
+    /// (`passthrough`, `delegated`).
     package var usesCallerToken: Bool {
-        if case .passthrough = credential { return true }
-        return false
+        switch credential {
+        case .passthrough, .delegated: true
+        case .none, .bearerFile, .clientCredentials: false
+        }
     }
 
     /// Whether a 401 may be answered by fetching a new token and sending once more: only a
-    /// client-credentials token can be renewed by the gateway itself.
+    /// client-credentials token can be renewed by the gateway itself (a delegated token is
+    /// whatever was stored: sending it again would be refused again).
     package var renewsOnUnauthorized: Bool {
         if case .clientCredentials = credential { return true }
         return false
@@ -101,7 +110,8 @@ package final class UpstreamCredentialProvider: Sendable {
     /// The headers for one request. `callerToken` is the caller's bearer token for a request
     /// made on a caller's behalf to a passthrough server; it is checked against the audience
     /// here, before anything is sent, and nil sends no `Authorization` (the gateway's own
-    /// requests: handshake, discovery, lists).
+    /// requests: handshake, discovery, lists). For a delegated server it is the token stored
+    /// for the caller, sent as it is: the gateway minted no audience into it.
     package func authorization(callerToken: String?, on loop: any EventLoop) -> UpstreamAuthorization {
         var headers = HTTPHeaders()
         for (name, file) in fileHeaders {
@@ -126,6 +136,12 @@ package final class UpstreamCredentialProvider: Sendable {
             guard CallerTokenAudience.token(callerToken, isFor: audience),
                 callerToken.utf8.allSatisfy({ $0 >= 0x21 && $0 <= 0x7E })
             else { return .failed(.callerTokenNotForServer) }
+            headers.add(name: "Authorization", value: "Bearer " + callerToken)
+            return .ready(headers)
+        case .delegated:
+            guard let callerToken else { return .ready(headers) }
+            // Checked when stored; checked again because the store is a file anyone may edit.
+            guard DelegatedCredentialRules.canTravelInHeader(callerToken) else { return .failed(.unusableDelegatedCredential) }
             headers.add(name: "Authorization", value: "Bearer " + callerToken)
             return .ready(headers)
         case .clientCredentials(let source):

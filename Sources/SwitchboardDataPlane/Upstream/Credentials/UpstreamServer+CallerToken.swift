@@ -1,8 +1,8 @@
 import Synchronization
 import SwitchboardCore
 
-/// Passthrough: the caller's token travels with its request, and only to a server it was
-/// minted for.
+/// Passthrough and delegated: a token that depends on the caller travels with its request;
+/// passthrough only to a server it was minted for, delegated only when one is stored.
 extension UpstreamServer {
     package func upstreamTransport(callerTokenFor correlation: UInt64) -> String? {
         guard let id = Int(exactly: correlation) else { return nil }
@@ -12,13 +12,22 @@ extension UpstreamServer {
     /// Why a request made for a caller cannot go to this passthrough server; nil when it can
     /// (or the server is not one). The transport checks the audience again before sending.
     func callerTokenRefusal(_ meta: UpstreamRequestMeta?) -> UpstreamError? {
-        guard case .passthrough(let audience)? = config.credentials, let meta else { return nil }
-        guard let token = meta.callerToken else {
-            return .unavailable(server: name, reason: UpstreamCredentialError.noCallerToken.description)
+        guard let meta else { return nil }
+        switch config.credentials {
+        case .passthrough(let audience)?:
+            guard let token = meta.callerToken else {
+                return .unavailable(server: name, reason: UpstreamCredentialError.noCallerToken.description)
+            }
+            guard CallerTokenAudience.token(token, isFor: audience) else {
+                return .unavailable(server: name, reason: UpstreamCredentialError.callerTokenNotForServer.description)
+            }
+            return nil
+        case .delegated?:
+            guard meta.callerToken == nil else { return nil }
+            let missing = UpstreamCredentialError.noDelegatedCredential(principal: meta.callerID ?? "anonymous", server: name)
+            return .unavailable(server: name, reason: missing.description)
+        default:
+            return nil
         }
-        guard CallerTokenAudience.token(token, isFor: audience) else {
-            return .unavailable(server: name, reason: UpstreamCredentialError.callerTokenNotForServer.description)
-        }
-        return nil
     }
 }
