@@ -1,5 +1,6 @@
 package import NIOCore
 package import SwitchboardCore
+package import SwitchboardPolicy
 import Synchronization
 
 /// A client request that was sent to an upstream server: links the client's id and progress
@@ -66,14 +67,14 @@ package final class CallContext: UpstreamCallObserver, Sendable {
         var flushScheduled = false
         var asked: [Question] = []
         var outcome: Result<JSONRPCMessage, any Error>?
-        /// Runs once when the call is over, whichever way (a quota's concurrency slot).
-        var onEnd: (@Sendable () -> Void)?
+        /// The quota slots the call holds: released once when it is over, whichever way.
+        var ticket: QuotaTicket?
 
-        /// Moves to `finished`, handing back what must run now that the call is over.
-        mutating func end() -> (@Sendable () -> Void)? {
+        /// Moves to `finished`, handing back the ticket to release now that the call is over.
+        mutating func end() -> QuotaTicket? {
             phase = .finished
-            defer { onEnd = nil }
-            return onEnd
+            defer { ticket = nil }
+            return ticket
         }
     }
 
@@ -87,12 +88,17 @@ package final class CallContext: UpstreamCallObserver, Sendable {
 
     package init(
         session: DownstreamSession, downstreamID: JSONRPCID, method: String, name: String? = nil, progressToken: String?,
-        responder: any DownstreamResponder, prefilled: [String: ByteBuffer] = [:], params: JSONView? = nil
+        responder: any DownstreamResponder, prefilled: [String: ByteBuffer] = [:], params: JSONView? = nil, ticket: QuotaTicket? = nil
     ) {
         self.method = method
         self.name = name
         self.prefilled = prefilled
-        self.state = Mutex(State(target: Target(session: session, downstreamID: downstreamID, progressToken: progressToken, responder: responder, params: params)))
+        self.state = Mutex(
+            State(
+                target: Target(session: session, downstreamID: downstreamID, progressToken: progressToken, responder: responder, params: params),
+                ticket: ticket?.holdsSlots == true ? ticket : nil
+            )
+        )
     }
 
     /// The client side while one is attached.
@@ -107,16 +113,6 @@ package final class CallContext: UpstreamCallObserver, Sendable {
         state.withLock { $0.upstream = (server, id) }
     }
 
-    /// `body` runs once when the call ends (answered, expired or cancelled); at once if it has.
-    package func whenEnded(_ body: @escaping @Sendable () -> Void) {
-        let ended = state.withLock { s -> Bool in
-            guard s.phase != .finished else { return true }
-            s.onEnd = body
-            return false
-        }
-        if ended { body() }
-    }
-
     package var server: UpstreamServer? { state.withLock { $0.upstream?.server } }
     package var upstreamID: Int? { state.withLock { $0.upstream?.id } }
 
@@ -125,19 +121,19 @@ package final class CallContext: UpstreamCallObserver, Sendable {
     /// Takes the client side for the final answer; nil when the call was answered already or
     /// its client is away. The first final answer wins.
     func finish() -> Target? {
-        let (target, ended) = state.withLock { s -> (Target?, (@Sendable () -> Void)?) in
+        let (target, ended) = state.withLock { s -> (Target?, QuotaTicket?) in
             guard s.phase == .attached, let target = s.target else { return (nil, nil) }
             s.target = nil
             return (target, s.end())
         }
-        ended?()
+        ended?.release()
         return target
     }
 
     /// The server's outcome: the client side to answer, or nil when it is kept for the
     /// client's retry (or the call is over).
     func settle(_ outcome: Result<JSONRPCMessage, any Error>) -> Target? {
-        let (target, ended) = state.withLock { s -> (Target?, (@Sendable () -> Void)?) in
+        let (target, ended) = state.withLock { s -> (Target?, QuotaTicket?) in
             switch s.phase {
             case .attached:
                 defer { s.target = nil }
@@ -149,7 +145,7 @@ package final class CallContext: UpstreamCallObserver, Sendable {
                 return (nil, nil)
             }
         }
-        ended?()
+        ended?.release()
         return target
     }
 
@@ -188,7 +184,7 @@ package final class CallContext: UpstreamCallObserver, Sendable {
 
     /// A retry attaches its client side.
     func resume(_ target: Target) -> Resumed {
-        let (resumed, ended) = state.withLock { s -> (Resumed, (@Sendable () -> Void)?) in
+        let (resumed, ended) = state.withLock { s -> (Resumed, QuotaTicket?) in
             guard s.phase == .away else { return (.gone, nil) }
             if let outcome = s.outcome {
                 return (.finished(outcome), s.end())
@@ -198,7 +194,7 @@ package final class CallContext: UpstreamCallObserver, Sendable {
             defer { s.asked = [] }
             return (.asked(s.asked), nil)
         }
-        ended?()
+        ended?.release()
         return resumed
     }
 
@@ -209,12 +205,12 @@ package final class CallContext: UpstreamCallObserver, Sendable {
 
     /// The client never came back: the call is over; true when it was still away.
     func expire() -> Bool {
-        let ended = state.withLock { s -> (@Sendable () -> Void)?? in
+        let ended = state.withLock { s -> QuotaTicket?? in
             guard s.phase == .away else { return nil }
             return .some(s.end())
         }
         guard let ended else { return false }
-        ended?()
+        ended?.release()
         return true
     }
 
@@ -222,14 +218,14 @@ package final class CallContext: UpstreamCallObserver, Sendable {
 
     /// The client cancelled: tell the server and end the request without a response.
     package func cancel(reason: String?) {
-        let (upstream, target, ended) = state.withLock { s -> ((UpstreamServer, Int)?, Target?, (@Sendable () -> Void)?) in
+        let (upstream, target, ended) = state.withLock { s -> ((UpstreamServer, Int)?, Target?, QuotaTicket?) in
             defer {
                 s.upstream = nil
                 s.target = nil
             }
             return (s.upstream.map { ($0.server, $0.id) }, s.target, s.end())
         }
-        ended?()
+        ended?.release()
         guard let (server, id) = upstream else { return }
         server.cancel(id: id, reason: reason)
         if let target {

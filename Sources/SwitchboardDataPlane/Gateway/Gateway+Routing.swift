@@ -164,9 +164,8 @@ extension Gateway {
             // Only a 2026-07-28 retry needs the name repeated; legacy calls skip the lookup.
             name: session.isModern ? ModernRequest.nameKey(for: message.method!).flatMap { message.params?[$0]?.string } : nil,
             progressToken: message.progressToken?.rawText,
-            responder: responder, prefilled: prefilled, params: session.isModern ? message.params : nil
+            responder: responder, prefilled: prefilled, params: session.isModern ? message.params : nil, ticket: ticket
         )
-        if let ticket, ticket.holdsSlots { call.whenEnded { ticket.release() } }
         session.register(call: call, id: message.id!)
         send(call, params: message.params, edits: edits, to: server, on: loop)
     }

@@ -17,8 +17,7 @@ extension Gateway {
         }
         guard session.virtualServer == virtualServer else { return nil }
         let owner = session.principal
-        // Kind and name are the id, compared without building it.
-        guard owner.kind == caller.kind, owner.name == caller.name else { return nil }
+        guard owner.isSameCaller(as: caller) else { return nil }
         if owner != caller { session.principal = caller }
         return session
     }

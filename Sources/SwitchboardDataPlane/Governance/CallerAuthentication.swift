@@ -52,10 +52,18 @@ struct CallerAuthentication: Sendable {
     var isOAuthResourceServer: Bool { auth != nil }
 
     /// `certificate` is the connection's verified client certificate (mutual TLS): used when the
-    /// request carries no credential of its own, which wins when present.
-    func authenticate(_ head: HTTPRequestHead, virtualServer: String?, certificate: Principal? = nil, on loop: any EventLoop) -> Authentication {
+    /// request carries no credential of its own, which wins when present. `remembered` is the
+    /// connection's memory of its last API key (see `RememberedKey`): read, and set after a
+    /// successful lookup.
+    func authenticate(
+        _ head: HTTPRequestHead, virtualServer: String?, certificate: Principal? = nil, remembered: inout RememberedKey?, on loop: any EventLoop
+    ) -> Authentication {
         guard let auth else { return admit(certificate ?? anonymous!, virtualServer: virtualServer, head: head) }
-        switch CallerCredential(head.headers) {
+        let authorization = head.headers.first(name: "Authorization")
+        if let keys, let principal = remembered?.principal(authorization: authorization, apiKey: head.headers.first(name: "X-API-Key"), keys: keys, now: Date()) {
+            return admit(principal, virtualServer: virtualServer, head: head)
+        }
+        switch CallerCredential(authorization: authorization, apiKey: head.headers.first(name: "X-API-Key")) {
         case .none:
             if let certificate { return admit(certificate, virtualServer: virtualServer, head: head) }
             guard let anonymous else {
@@ -68,8 +76,13 @@ struct CallerAuthentication: Sendable {
             guard auth.apiKeys, let keys else {
                 return .refused(refusal(head, virtualServer, status: .unauthorized, error: "invalid_token", "Unauthorized: API keys are not accepted here", reason: "keys_disabled"))
             }
+            let generation = keys.generation
             switch keys.authenticate(text) {
             case .valid(let record):
+                remembered = RememberedKey(
+                    header: authorization ?? String(text), fromAuthorization: authorization != nil, principal: record.principal,
+                    keyID: record.id, expiresAt: record.expiresAt, generation: generation, reportedSecond: .min
+                )
                 return admit(record.principal, virtualServer: virtualServer, head: head)
             case .unknown:
                 return .refused(refusal(head, virtualServer, status: .unauthorized, error: "invalid_token", "Unauthorized: unknown API key", reason: "unknown_key"))
@@ -147,8 +160,10 @@ struct CallerAuthentication: Sendable {
 }
 
 extension Governance {
-    func authenticate(_ head: HTTPRequestHead, virtualServer: String?, certificate: Principal? = nil, on loop: any EventLoop) -> Authentication {
-        authentication.authenticate(head, virtualServer: virtualServer, certificate: certificate, on: loop)
+    func authenticate(
+        _ head: HTTPRequestHead, virtualServer: String?, certificate: Principal? = nil, remembered: inout RememberedKey?, on loop: any EventLoop
+    ) -> Authentication {
+        authentication.authenticate(head, virtualServer: virtualServer, certificate: certificate, remembered: &remembered, on: loop)
     }
 
     /// `GET /.well-known/oauth-protected-resource[/mcp[/{vs}]]`: nil (404) for other paths, for

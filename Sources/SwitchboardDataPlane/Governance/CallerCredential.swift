@@ -6,7 +6,7 @@ import SwitchboardIdentity
 /// `X-API-Key` when both are sent.
 enum CallerCredential {
     case none
-    /// `sb_…` in either header.
+    /// `sb_…` as a bearer token, or anything in `X-API-Key`.
     case apiKey(Substring)
     /// Any other bearer token: a JWT to verify.
     case bearer(Substring)
@@ -14,7 +14,12 @@ enum CallerCredential {
     case unsupported
 
     init(_ headers: HTTPHeaders) {
-        if let authorization = headers.first(name: "Authorization") {
+        self.init(authorization: headers.first(name: "Authorization"), apiKey: headers.first(name: "X-API-Key"))
+    }
+
+    /// From the two headers' values; `apiKey` is read only without `Authorization`.
+    init(authorization: String?, apiKey: @autoclosure () -> String?) {
+        if let authorization {
             let value = authorization[...]
             guard Self.hasBearerScheme(value) else {
                 self = .unsupported
@@ -24,9 +29,10 @@ enum CallerCredential {
             if token.isEmpty {
                 self = .unsupported
             } else {
-                self = APIKeyFormat.isWellFormed(token) ? .apiKey(token) : .bearer(token)
+                // The directory checks the key's whole shape; the prefix says which kind to ask.
+                self = APIKeyFormat.hasKeyPrefix(token) ? .apiKey(token) : .bearer(token)
             }
-        } else if let key = headers.first(name: "X-API-Key") {
+        } else if let key = apiKey() {
             self = key.isEmpty ? .unsupported : .apiKey(key[...])
         } else {
             self = .none
@@ -41,10 +47,17 @@ enum CallerCredential {
 
     /// `Bearer ` in any case (RFC 7235 schemes are case-insensitive), without making a string.
     private static func hasBearerScheme(_ value: Substring) -> Bool {
-        let utf8 = value.utf8
-        guard utf8.count > 7 else { return false }
-        for (byte, expected) in zip(utf8.prefix(7), "bearer ".utf8) where byte | (byte >= 0x41 && byte <= 0x5A ? 0x20 : 0) != expected {
-            return false
+        value.utf8.withContiguousStorageIfAvailable(hasBearerScheme) ?? Array(value.utf8).withUnsafeBufferPointer(hasBearerScheme)
+    }
+
+    private static let bearer: [UInt8] = Array("bearer ".utf8)
+
+    private static func hasBearerScheme(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard bytes.count > bearer.count else { return false }
+        for index in bearer.indices {
+            let byte = bytes[index]
+            // ASCII letters to lowercase; the space is compared as it is.
+            if byte | (byte >= 0x41 && byte <= 0x5A ? 0x20 : 0) != bearer[index] { return false }
         }
         return true
     }

@@ -50,12 +50,17 @@ package enum APIKeyFormat {
     package static func isWellFormed(_ text: String) -> Bool { isWellFormedText(text) }
 
     /// Generic, but only called above with concrete types, so it is specialized: on the request
-    /// path an unspecialized call costs a metadata lookup per call.
+    /// path an unspecialized call costs a metadata lookup per call. Header values are native
+    /// strings, so the bytes are read from their contiguous storage.
     private static func isWellFormedText(_ text: some StringProtocol) -> Bool {
         let utf8 = text.utf8
         guard utf8.count == length else { return false }
+        return utf8.withContiguousStorageIfAvailable(isWellFormedBytes) ?? isWellFormedBytes(Array(utf8))
+    }
+
+    private static func isWellFormedBytes(_ bytes: some Collection<UInt8>) -> Bool {
         var offset = 0
-        for byte in utf8 {
+        for byte in bytes {
             let ok: Bool
             switch offset {
             case 0: ok = byte == UInt8(ascii: "s")
@@ -67,7 +72,13 @@ package enum APIKeyFormat {
             guard ok else { return false }
             offset += 1
         }
-        return true
+        return offset == length
+    }
+
+    /// Whether `text` starts like a key (`sb_`): such a bearer token is looked up as a key,
+    /// never verified as a JWT (whose text starts `eyJ`).
+    package static func hasKeyPrefix(_ text: Substring) -> Bool {
+        text.utf8.starts(with: prefix.utf8)
     }
 
     /// The key id inside a well-formed key text, for logs that must not show the secret.

@@ -2,7 +2,9 @@ import SwitchboardCore
 
 /// A compiled `ArgumentPredicateConfig`: the pointer parsed and the regex compiled at load.
 /// Any pointer that finds nothing, or a value of a type the test does not apply to, is false.
-struct ArgumentPredicate: Sendable {
+/// A class, like the rules that hold it: walking a rule's predicates then retains one object
+/// each instead of copying every field.
+final class ArgumentPredicate: Sendable {
     enum Test: Sendable {
         case regex(CompiledRegex)
         case range(min: Double?, max: Double?)

@@ -2,8 +2,9 @@ import SwitchboardCore
 
 /// A compiled `CallMatchConfig`: who is calling, through which virtual server, which server and
 /// tool. Shared by policy rules and quota limits. Lists are short, so they are scanned rather
-/// than hashed; nothing here allocates.
-struct CallMatcher: Sendable {
+/// than hashed; nothing here allocates. A class, so that reading a rule's or a limit's matcher
+/// on every call retains one object rather than each of its lists.
+final class CallMatcher: Sendable {
     let principals: [Glob]?
     let roles: [String]?
     let tenants: [String]?
@@ -32,7 +33,7 @@ struct CallMatcher: Sendable {
     }
 
     func matchesCaller(_ principal: Principal) -> Bool {
-        if let principals, !principals.contains(where: { $0.matches(principal.idPrefix, principal.idName) }) { return false }
+        if let principals, !principals.contains(where: { $0.matches(principal.id) }) { return false }
         if let roles, !roles.contains(where: principal.roles.contains) { return false }
         if let tenants {
             guard let tenant = principal.tenant, tenants.contains(tenant) else { return false }
@@ -62,7 +63,7 @@ extension CallMatcher {
             checks.append(
                 MatcherCheck(
                     matcher: "principals", expected: list(principals.map(\.pattern)), actual: principal.id,
-                    held: principals.contains { $0.matches(principal.idPrefix, principal.idName) }
+                    held: principals.contains { $0.matches(principal.id) }
                 )
             )
         }

@@ -52,19 +52,6 @@ public struct Glob: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
-    /// Whether `head + tail` matches, without building the concatenation (`key:` + a name).
-    public func matches(_ head: String, _ tail: String) -> Bool {
-        if case .anything = shape { return true }
-        var head = head
-        var tail = tail
-        return head.withUTF8 { first in
-            tail.withUTF8 { second in
-                let split = first.count
-                return match(count: split + second.count) { $0 < split ? first[$0] : second[$0 - split] }
-            }
-        }
-    }
-
     private static let star = UInt8(ascii: "*")
     private static let question = UInt8(ascii: "?")
 

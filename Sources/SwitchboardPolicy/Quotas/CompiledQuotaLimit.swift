@@ -1,7 +1,9 @@
 import SwitchboardCore
 
 /// One `quotas.limits` entry ready to apply, and the pure arithmetic of its counters.
-struct CompiledQuotaLimit: Sendable {
+/// A class: the limiter walks its limits on every call, and a struct holding a matcher would be
+/// copied (every list retained) at each step.
+final class CompiledQuotaLimit: Sendable {
     static let nanosecondsPerDay: Int64 = 86_400 * 1_000_000_000
 
     let id: String
@@ -27,7 +29,7 @@ struct CompiledQuotaLimit: Sendable {
 
     func key(for call: CallFacts) -> QuotaKey {
         switch per {
-        case .principal: .principal(call.principal.kind, call.principal.idName)
+        case .principal: .principal(call.principal.id)
         case .tenant: .tenant(call.principal.tenant ?? "")
         case .tool: .tool(call.tool.federatedName)
         case .server: .server(call.tool.server)
@@ -88,6 +90,31 @@ struct CompiledQuotaLimit: Sendable {
         if rate != nil { counter.tokens = max(0, counter.tokens - 1) }
         if concurrency != nil { counter.inFlight += 1 }
         if dailyBudget != nil { counter.budgetUsed += cost }
+    }
+
+    /// Refreshes `counter` and takes a call of `cost` from it; when it does not fit, takes
+    /// nothing and returns the refreshed counter, to explain the refusal from.
+    func admit(_ counter: inout QuotaCounter, cost: Int, wall: Int64, day: Int64, now: Int64) -> QuotaCounter? {
+        refresh(&counter, now: now, day: day)
+        if refusal(counter, cost: cost, wall: wall, day: day) != nil { return counter }
+        take(&counter, cost: cost)
+        return nil
+    }
+
+    /// Undoes `take` (a later limit refused the call), at the same instant.
+    func giveBack(_ counter: inout QuotaCounter?, cost: Int) {
+        guard var value = counter else { return }
+        if rate != nil { value.tokens = min(burst, value.tokens + 1) }
+        if concurrency != nil { value.inFlight = max(0, value.inFlight - 1) }
+        if dailyBudget != nil { value.budgetUsed = max(0, value.budgetUsed - cost) }
+        counter = value
+    }
+
+    /// A call that held a concurrency slot ended.
+    func release(_ counter: inout QuotaCounter?) {
+        guard var value = counter, value.inFlight > 0 else { return }
+        value.inFlight -= 1
+        counter = value
     }
 
     /// A counter that remembers nothing a fresh one would not: it can be dropped.

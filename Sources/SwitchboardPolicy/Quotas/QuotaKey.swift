@@ -1,7 +1,7 @@
-/// What one counter is kept for. Built from the strings the call already carries, so a lookup
-/// allocates nothing (`Principal.id` would be a new string per call).
+/// What one counter is kept for. Built from strings the call already holds (`Principal.id` is
+/// made once per principal), so a lookup allocates nothing.
 enum QuotaKey: Hashable, Sendable, CustomStringConvertible {
-    case principal(Principal.Kind, String)
+    case principal(String)
     case tenant(String)
     case tool(String)
     case server(String)
@@ -9,9 +9,7 @@ enum QuotaKey: Hashable, Sendable, CustomStringConvertible {
 
     var description: String {
         switch self {
-        case .principal(let kind, let name):
-            Principal(kind: kind, name: name).id
-        case .tenant(let name), .tool(let name), .server(let name): name
+        case .principal(let name), .tenant(let name), .tool(let name), .server(let name): name
         case .global: "*"
         }
     }

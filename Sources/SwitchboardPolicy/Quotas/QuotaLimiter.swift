@@ -2,18 +2,21 @@ public import SwitchboardCore
 import Synchronization
 
 /// Rate, concurrency and daily-budget limits on `tools/call`. Every limit whose filters match a
-/// call applies and the call is admitted only if all admit it: every limit is checked before
-/// anything is taken, so a refusal leaves no token, slot or budget unit taken.
+/// call applies and the call is admitted only if all admit it: a refusal gives back what the
+/// limits before it took, so it leaves no token, slot or budget unit taken.
 ///
 /// One `Mutex` guards all counters; filters are matched and refusal messages written outside
-/// it, and the work inside is two dictionary lookups per matching limit. Idle counters (full
-/// bucket, nothing in flight, nothing spent today) are dropped once a limit holds more than
-/// `maxCountersPerLimit`, so memory follows the callers that are active, not all callers ever.
+/// it, and the work inside is one dictionary access per matching limit (two on a refusal).
+/// Idle counters (full bucket, nothing in flight, nothing spent today) are dropped once a limit
+/// holds more than `maxCountersPerLimit`, so memory follows the callers that are active, not
+/// all callers ever.
 public final class QuotaLimiter: Sendable {
     private let limits: [CompiledQuotaLimit]
     private let costs: [(glob: Glob, units: Int)]
     private let clock: any QuotaClock
     private let maxCountersPerLimit: Int
+    /// Whether any limit counts a daily budget: only then is the wall clock read.
+    private let countsDays: Bool
     private let state: Mutex<State>
 
     private struct State {
@@ -24,7 +27,7 @@ public final class QuotaLimiter: Sendable {
     }
 
     private enum Outcome {
-        case admitted([QuotaTicket.Slot])
+        case admitted
         case refused(limit: Int, counter: QuotaCounter)
     }
 
@@ -34,6 +37,7 @@ public final class QuotaLimiter: Sendable {
         costs = config.costs.map { (Glob($0.tools), $0.units) }
         self.clock = clock
         self.maxCountersPerLimit = bound
+        countsDays = config.limits.contains { $0.dailyBudget != nil }
         state = Mutex(
             State(
                 counters: Array(repeating: [:], count: config.limits.count),
@@ -59,40 +63,39 @@ public final class QuotaLimiter: Sendable {
 
     public func admit(_ call: CallFacts) -> QuotaAdmission {
         var matched = LimitSet()
-        for index in limits.indices
-        where limits[index].matcher.matches(principal: call.principal, virtualServer: call.virtualServer, tool: call.tool) {
+        var holding = LimitSet()
+        for (index, limit) in limits.enumerated()
+        where limit.matcher.matches(principal: call.principal, virtualServer: call.virtualServer, tool: call.tool) {
             matched.insert(index)
+            if limit.concurrency != nil { holding.insert(index) }
         }
         guard !matched.isEmpty else { return .admitted(.unlimited) }
         let cost = cost(of: call.tool.federatedName)
         let now = clock.monotonicNanoseconds
-        let wall = clock.wallClockNanoseconds
+        let wall = countsDays ? clock.wallClockNanoseconds : 0
         let day = Self.floorDivide(wall, CompiledQuotaLimit.nanosecondsPerDay)
 
         let outcome: Outcome = state.withLock { state in
+            var taken = LimitSet()
             for index in limits.indices where matched.contains(index) {
                 let limit = limits[index]
-                let key = limit.key(for: call)
-                let fresh = limit.freshCounter(now: now, day: day)
-                limit.refresh(&state.counters[index][key, default: fresh], now: now, day: day)
-                let counter = state.counters[index][key, default: fresh]
-                if limit.refusal(counter, cost: cost, wall: wall, day: day) != nil {
-                    return .refused(limit: index, counter: counter)
+                if let refused = limit.admit(&state.counters[index][limit.key(for: call), default: limit.freshCounter(now: now, day: day)], cost: cost, wall: wall, day: day, now: now) {
+                    for earlier in limits.indices where taken.contains(earlier) {
+                        limits[earlier].giveBack(&state.counters[earlier][limits[earlier].key(for: call)], cost: cost)
+                    }
+                    return .refused(limit: index, counter: refused)
                 }
+                taken.insert(index)
             }
-            var slots: [QuotaTicket.Slot] = []
-            for index in limits.indices where matched.contains(index) {
-                let limit = limits[index]
-                let key = limit.key(for: call)
-                limit.take(&state.counters[index][key, default: limit.freshCounter(now: now, day: day)], cost: cost)
-                if limit.concurrency != nil { slots.append(QuotaTicket.Slot(limit: index, key: key)) }
-                if state.counters[index].count > state.sweepThreshold[index] { sweep(index, &state, now: now, day: day) }
+            for index in limits.indices where matched.contains(index) && state.counters[index].count > state.sweepThreshold[index] {
+                sweep(index, &state, now: now, day: day)
             }
-            return .admitted(slots)
+            return .admitted
         }
         switch outcome {
-        case .admitted(let slots):
-            return .admitted(slots.isEmpty ? .unlimited : QuotaTicket(owner: self, slots: slots))
+        case .admitted:
+            guard !holding.isEmpty else { return .admitted(.unlimited) }
+            return .admitted(QuotaTicket(owner: self, holding: holding, call: CallFacts(principal: call.principal, virtualServer: call.virtualServer, tool: call.tool)))
         case .refused(let index, let counter):
             // The same pure check as under the lock, repeated outside it to build the message.
             guard let refusal = limits[index].refusal(counter, cost: cost, wall: wall, day: day) else {
@@ -107,12 +110,11 @@ public final class QuotaLimiter: Sendable {
         ticket.release()
     }
 
-    func giveBack(_ slots: [QuotaTicket.Slot]) {
+    /// Frees the concurrency slot `call` took in each limit of `holding`.
+    func giveBack(_ holding: LimitSet, of call: CallFacts) {
         state.withLock { state in
-            for slot in slots where slot.limit < state.counters.count {
-                if let inFlight = state.counters[slot.limit][slot.key]?.inFlight, inFlight > 0 {
-                    state.counters[slot.limit][slot.key]?.inFlight = inFlight - 1
-                }
+            for index in limits.indices where holding.contains(index) {
+                limits[index].release(&state.counters[index][limits[index].key(for: call)])
             }
         }
     }
@@ -164,7 +166,7 @@ public final class QuotaLimiter: Sendable {
 }
 
 /// The indices of the limits that apply to one call, without allocating for the first 64.
-private struct LimitSet {
+struct LimitSet: Sendable {
     private var low: UInt64 = 0
     private var high: [Int] = []
 

@@ -71,6 +71,34 @@ import SwitchboardPolicy
         #expect(directory.takeUses().isEmpty)
     }
 
+    /// Connections remember a key for as long as the generation they read stays current:
+    /// every reload and every revoke must move it, and nothing else may.
+    @Test func everyChangeMovesTheGeneration() {
+        let a = makeKey(name: "a")
+        let directory = KeyDirectory(entries: [a.entry])
+        let first = directory.generation
+        _ = directory.authenticate(a.key, now: t0)
+        directory.noteUse(id: a.entry.record.id, at: t0)
+        #expect(directory.generation == first)
+        directory.replace(with: [a.entry])
+        let reloaded = directory.generation
+        #expect(reloaded != first)
+        directory.revokeNow(id: a.entry.record.id, at: t0)
+        #expect(directory.generation != reloaded)
+    }
+
+    /// A busy key's use is noted once a second, not on every request.
+    @Test func usesAreNotedOnceASecond() {
+        let a = makeKey(name: "a")
+        let directory = KeyDirectory(entries: [a.entry])
+        _ = directory.authenticate(a.key, now: t0)
+        #expect(directory.takeUses() == [a.entry.record.id: t0])
+        _ = directory.authenticate(a.key, now: t0.addingTimeInterval(0.5))
+        #expect(directory.takeUses().isEmpty)
+        _ = directory.authenticate(a.key, now: t0.addingTimeInterval(1))
+        #expect(directory.takeUses() == [a.entry.record.id: t0.addingTimeInterval(1)])
+    }
+
     @Test func replaceSwapsTheWholeSnapshot() {
         let old = makeKey(name: "old"), new = makeKey(name: "new")
         let directory = KeyDirectory(entries: [old.entry])

@@ -99,7 +99,7 @@ final class LegacySSEEndpoint: Sendable {
         guard let token = Self.sessionID(in: head.uri) else {
             return Self.error(.badRequest, "Missing sessionId query parameter")
         }
-        guard let connection = connections.withLock({ $0[token] }), connection.owner.kind == caller.kind, connection.owner.name == caller.name,
+        guard let connection = connections.withLock({ $0[token] }), connection.owner.isSameCaller(as: caller),
             connection.virtualServer == virtualServer
         else {
             return Self.error(.notFound, "Session not found")

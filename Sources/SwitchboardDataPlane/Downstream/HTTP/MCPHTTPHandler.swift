@@ -34,6 +34,8 @@ final class MCPHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
     private var legacyStream: LegacySSEConnection?
     /// The verified client certificate's principal (mutual TLS), read once after the handshake.
     private var certificatePrincipal: Principal?
+    /// The API key this connection proved last: its next requests skip the lookup.
+    private var rememberedKey: RememberedKey?
 
     init(gateway: Gateway, origins: OriginPolicy, legacySSE: LegacySSEEndpoint, admin: AdminAPI) {
         self.gateway = gateway
@@ -200,15 +202,16 @@ final class MCPHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
         virtualServer: String?,
         _ next: @escaping (MCPHTTPHandler, ChannelHandlerContext, Principal) -> Void
     ) {
-        switch gateway.governance.authenticate(head, virtualServer: virtualServer, certificate: certificatePrincipal, on: context.eventLoop) {
+        switch gateway.governance.authenticate(head, virtualServer: virtualServer, certificate: certificatePrincipal, remembered: &rememberedKey, on: context.eventLoop) {
         case .caller(let caller):
             next(self, context, caller)
         case .refused(let refusal):
             refuse(context, refusal)
         case .pending(let future):
-            let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+            // `next` runs on this loop too: it travels with the handler, not across threads.
+            let loopBound = NIOLoopBound((self, context, next), eventLoop: context.eventLoop)
             future.whenComplete { result in
-                let (handler, context) = loopBound.value
+                let (handler, context, next) = loopBound.value
                 guard context.channel.isActive else { return }
                 switch result {
                 case .success(let caller): next(handler, context, caller)
