@@ -105,6 +105,17 @@ import Testing
         #expect(CompiledPolicy.allowAll.decide(call).isAllowed)
     }
 
+    /// Calls look their tool's hints up only when some rule reads them.
+    @Test func readsAnnotationsOnlyWhenARuleMatchesOnThem() throws {
+        #expect(try !CompiledPolicy(PolicyConfig(rules: [.init(id: "a", effect: .allow, match: .init(roles: ["agent"]))])).readsAnnotations)
+        #expect(try !CompiledPolicy(PolicyConfig()).readsAnnotations)
+        let hinted = PolicyConfig(rules: [
+            .init(id: "a", effect: .allow, match: .init(roles: ["agent"])),
+            .init(id: "r", effect: .allow, annotations: .init(openWorldHint: false)),
+        ])
+        #expect(try CompiledPolicy(hinted).readsAnnotations)
+    }
+
     @Test func aRuleWithoutMatchersMatchesEveryCall() throws {
         let policy = try CompiledPolicy(PolicyConfig(rules: [.init(id: "lockdown", effect: .deny)]))
         let decision = policy.decide(try Fixture.call(Fixture.alice, "anything__at_all"))

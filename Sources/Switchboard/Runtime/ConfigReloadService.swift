@@ -29,7 +29,7 @@ public struct ConfigReloadService: Service {
     }
 
     public func run() async throws {
-        await cancelOnGracefulShutdown { [self] in
+        await cancelWhenGracefulShutdown { [self] in
             await withTaskGroup(of: Void.self) { group in
                 group.addTask { await self.onSignals() }
                 group.addTask { await self.onFileChanges() }

@@ -41,7 +41,11 @@ extension Gateway {
         guard rules.virtualServers.includesTool(name, in: virtualServer) else { return .failure(.unknownTool(name)) }
         let facts = CallFacts(
             principal: session.principal, virtualServer: virtualServer,
-            tool: ToolFacts(federatedName: name, server: server, annotations: governance.annotations.annotations(of: name)),
+            tool: ToolFacts(
+                federatedName: name, server: server,
+                // Only rules read hints (quota filters do not); without such rules, skip the lookup.
+                annotations: rules.policy.readsAnnotations ? governance.annotations.annotations(of: name) : ToolAnnotations()
+            ),
             arguments: message.params?["arguments"]
         )
         let decision = rules.policy.decide(facts)

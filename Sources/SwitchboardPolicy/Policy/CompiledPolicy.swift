@@ -8,6 +8,8 @@ public final class CompiledPolicy: Sendable {
     public let version: String
     public let defaultEffect: PolicyEffect
     public let deniedCalls: PolicyConfig.DeniedCalls
+    /// Whether any rule matches on tool hints: only then must a call look its tool's hints up.
+    public let readsAnnotations: Bool
     private let rules: [CompiledRule]
     private let defaultDecision: PolicyDecision
 
@@ -25,6 +27,7 @@ public final class CompiledPolicy: Sendable {
         self.defaultEffect = config.defaultEffect
         self.deniedCalls = config.deniedCalls
         self.rules = rules
+        self.readsAnnotations = config.rules.contains { $0.annotations != AnnotationMatchConfig() }
         self.defaultDecision = PolicyDecision(
             effect: config.defaultEffect, ruleID: nil, policyVersion: version,
             explanation: "no rule matched; the default is \(config.defaultEffect)"

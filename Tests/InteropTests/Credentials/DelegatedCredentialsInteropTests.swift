@@ -57,19 +57,7 @@ struct DelegatedCredentialsInteropTests {
         )
 
         let upstream = try await TestHTTPServer.start(group: MultiThreadedEventLoopGroup.singleton) { UpstreamCredentialsInteropTests.answer($0, $1) }
-        var crm = ServerConfig(
-            name: "crm", transport: .streamableHTTP(HTTPEndpoint(host: "127.0.0.1", port: upstream.port, pathAndQuery: "/mcp")), credentials: .delegated
-        )
-        crm.era = .legacy
-        let config = GatewayConfig(
-            listen: ListenAddress(host: "127.0.0.1", port: 0), store: storeURL, servers: [crm],
-            sessions: SessionsConfig(sealKeys: [SealSecret(Self.sealKey)]), auth: AuthConfig(anonymous: false)
-        )
-        var logger = Logger(label: "switchboard.test")
-        logger.logLevel = .critical
-        let runtime = try GatewayRuntime(config: config, logger: logger, threads: 2)
-        let port = try await runtime.start()
-        await runtime.waitForServers(seconds: 10)
+        let (runtime, port) = try await Self.startGateway(store: storeURL, upstreamPort: upstream.port)
         let gateway = RawHTTP(url: "http://127.0.0.1:\(port)/mcp")
         let adminAPI = AdminClient(base: "http://127.0.0.1:\(port)/admin/v1", key: admin)
         let calls = { upstream.requests.filter { $0.body.contains("tools/call") } }
@@ -155,19 +143,7 @@ struct DelegatedCredentialsInteropTests {
         let store = try SQLiteStore(url: storeURL)
         let alice = try store.createKey(name: "alice", roles: [], tenant: nil, virtualServers: nil, expiresAt: nil).key
         let upstream = try await TestHTTPServer.start(group: MultiThreadedEventLoopGroup.singleton) { UpstreamCredentialsInteropTests.answer($0, $1) }
-        var crm = ServerConfig(
-            name: "crm", transport: .streamableHTTP(HTTPEndpoint(host: "127.0.0.1", port: upstream.port, pathAndQuery: "/mcp")), credentials: .delegated
-        )
-        crm.era = .legacy
-        let config = GatewayConfig(
-            listen: ListenAddress(host: "127.0.0.1", port: 0), store: storeURL, servers: [crm],
-            sessions: SessionsConfig(sealKeys: [SealSecret(Self.sealKey)]), auth: AuthConfig(anonymous: false)
-        )
-        var logger = Logger(label: "switchboard.test")
-        logger.logLevel = .critical
-        let runtime = try GatewayRuntime(config: config, logger: logger, threads: 2)
-        let port = try await runtime.start()
-        await runtime.waitForServers(seconds: 10)
+        let (runtime, port) = try await Self.startGateway(store: storeURL, upstreamPort: upstream.port)
         do {
             var caller = Caller(gateway: RawHTTP(url: "http://127.0.0.1:\(port)/mcp"), key: alice)
             try await caller.open()
@@ -195,6 +171,25 @@ struct DelegatedCredentialsInteropTests {
         }
         try await runtime.shutdown()
         try await upstream.shutdown()
+    }
+
+    /// A gateway with `crm` (at `upstreamPort`, credentials `delegated`), keys required, the
+    /// store at `store` and the test's seal key; started and its server ready.
+    static func startGateway(store: String, upstreamPort: Int) async throws -> (GatewayRuntime, Int) {
+        var crm = ServerConfig(
+            name: "crm", transport: .streamableHTTP(HTTPEndpoint(host: "127.0.0.1", port: upstreamPort, pathAndQuery: "/mcp")), credentials: .delegated
+        )
+        crm.era = .legacy
+        let config = GatewayConfig(
+            listen: ListenAddress(host: "127.0.0.1", port: 0), store: store, servers: [crm],
+            sessions: SessionsConfig(sealKeys: [SealSecret(sealKey)]), auth: AuthConfig(anonymous: false)
+        )
+        var logger = Logger(label: "switchboard.test")
+        logger.logLevel = .critical
+        let runtime = try GatewayRuntime(config: config, logger: logger, threads: 2)
+        let port = try await runtime.start()
+        await runtime.waitForServers(seconds: 10)
+        return (runtime, port)
     }
 
     @Test func withoutSealKeysTheRuntimeDoesNotStart() throws {

@@ -13,11 +13,9 @@ import Testing
 struct ClientCredentialsTransportTests {
     @Test("one token is fetched with the right form and reused across calls; the caller's headers play no part")
     func fetchedOnceAndReused() async throws {
-        try await withEventLoops { loop, group in
-            let tokens = TokenEndpointScript(.issue(expiresIn: 3600))
-            let tokenServer = try await TestHTTPServer.start(group: group) { tokens.handle($0, $1) }
-            let mcp = AuthorizingMCPScript()
-            let upstream = try await TestHTTPServer.start(group: group) { mcp.handle($0, $1) }
+        let tokens = TokenEndpointScript(.issue(expiresIn: 3600))
+        let mcp = AuthorizingMCPScript()
+        try await withScriptedServers(tokens, mcp) { loop, tokenServer, upstream in
             let config = ServerConfig(
                 name: "crm",
                 transport: .streamableHTTP(CredentialFixtures.endpoint(upstream.port)),
@@ -49,18 +47,14 @@ struct ClientCredentialsTransportTests {
                 #expect(request.header("X-Team") == "platform")
             }
             try await transport.close().get()
-            try await upstream.shutdown()
-            try await tokenServer.shutdown()
         }
     }
 
     @Test("concurrent first requests share one fetch")
     func concurrentRequestsShareOneFetch() async throws {
-        try await withEventLoops { loop, group in
-            let tokens = TokenEndpointScript(.slow(milliseconds: 200, expiresIn: 3600))
-            let tokenServer = try await TestHTTPServer.start(group: group) { tokens.handle($0, $1) }
-            let mcp = AuthorizingMCPScript()
-            let upstream = try await TestHTTPServer.start(group: group) { mcp.handle($0, $1) }
+        let tokens = TokenEndpointScript(.slow(milliseconds: 200, expiresIn: 3600))
+        let mcp = AuthorizingMCPScript()
+        try await withScriptedServers(tokens, mcp) { loop, tokenServer, upstream in
             let config = ServerConfig(
                 name: "crm", transport: .streamableHTTP(CredentialFixtures.endpoint(upstream.port)),
                 credentials: CredentialFixtures.oauth(tokenPort: tokenServer.port)
@@ -72,18 +66,14 @@ struct ClientCredentialsTransportTests {
             #expect(tokens.issued == 1)
             #expect(upstream.requests.allSatisfy { $0.header("Authorization") == "Bearer token-1" })
             try await transport.close().get()
-            try await upstream.shutdown()
-            try await tokenServer.shutdown()
         }
     }
 
     @Test("refreshed in the background before expiry, and fetched anew once expired")
     func refresh() async throws {
-        try await withEventLoops { loop, group in
-            let tokens = TokenEndpointScript(.issue(expiresIn: 100))
-            let tokenServer = try await TestHTTPServer.start(group: group) { tokens.handle($0, $1) }
-            let mcp = AuthorizingMCPScript()
-            let upstream = try await TestHTTPServer.start(group: group) { mcp.handle($0, $1) }
+        let tokens = TokenEndpointScript(.issue(expiresIn: 100))
+        let mcp = AuthorizingMCPScript()
+        try await withScriptedServers(tokens, mcp) { loop, tokenServer, upstream in
             let config = ServerConfig(
                 name: "crm", transport: .streamableHTTP(CredentialFixtures.endpoint(upstream.port)),
                 credentials: CredentialFixtures.oauth(tokenPort: tokenServer.port)
@@ -111,18 +101,14 @@ struct ClientCredentialsTransportTests {
             #expect(upstream.requests.last?.header("Authorization") == "Bearer token-3")
             #expect(tokens.issued == 3)
             try await transport.close().get()
-            try await upstream.shutdown()
-            try await tokenServer.shutdown()
         }
     }
 
     @Test("a 401 drops the token, fetches another once and sends the request once more")
     func unauthorizedRetriesOnce() async throws {
-        try await withEventLoops { loop, group in
-            let tokens = TokenEndpointScript(.issue(expiresIn: 3600))
-            let tokenServer = try await TestHTTPServer.start(group: group) { tokens.handle($0, $1) }
-            let mcp = AuthorizingMCPScript()
-            let upstream = try await TestHTTPServer.start(group: group) { mcp.handle($0, $1) }
+        let tokens = TokenEndpointScript(.issue(expiresIn: 3600))
+        let mcp = AuthorizingMCPScript()
+        try await withScriptedServers(tokens, mcp) { loop, tokenServer, upstream in
             let config = ServerConfig(
                 name: "crm", transport: .streamableHTTP(CredentialFixtures.endpoint(upstream.port)),
                 credentials: CredentialFixtures.oauth(tokenPort: tokenServer.port)
@@ -148,8 +134,6 @@ struct ClientCredentialsTransportTests {
             #expect(upstream.requests.count == before + 2)
             #expect(tokens.issued == 3)
             try await transport.close().get()
-            try await upstream.shutdown()
-            try await tokenServer.shutdown()
         }
     }
 
@@ -166,12 +150,10 @@ struct ClientCredentialsTransportTests {
 
     @Test("toward a 2026-07-28 server, a request refused with 401 is sent again, not reported lost")
     func modernUnauthorized() async throws {
-        try await withEventLoops { loop, group in
-            let tokens = TokenEndpointScript(.issue(expiresIn: 3600))
-            let tokenServer = try await TestHTTPServer.start(group: group) { tokens.handle($0, $1) }
-            let mcp = AuthorizingMCPScript()
-            mcp.refuse("Bearer token-1")
-            let upstream = try await TestHTTPServer.start(group: group) { mcp.handle($0, $1) }
+        let tokens = TokenEndpointScript(.issue(expiresIn: 3600))
+        let mcp = AuthorizingMCPScript()
+        mcp.refuse("Bearer token-1")
+        try await withScriptedServers(tokens, mcp) { loop, tokenServer, upstream in
             let config = ServerConfig(
                 name: "crm", transport: .streamableHTTP(CredentialFixtures.endpoint(upstream.port)),
                 credentials: CredentialFixtures.oauth(tokenPort: tokenServer.port)
@@ -190,18 +172,14 @@ struct ClientCredentialsTransportTests {
             #expect(upstream.requests.last?.header("Mcp-Method") == "tools/call")
             #expect(delegate.lost.withLock { $0 }.isEmpty)
             try await transport.close().get()
-            try await upstream.shutdown()
-            try await tokenServer.shutdown()
         }
     }
 
     @Test("a token endpoint that refuses or is down fails the request with a clear error and no secret")
     func tokenEndpointFailures() async throws {
-        try await withEventLoops { loop, group in
-            let tokens = TokenEndpointScript(.refuse(status: 401, error: "invalid_client"))
-            let tokenServer = try await TestHTTPServer.start(group: group) { tokens.handle($0, $1) }
-            let mcp = AuthorizingMCPScript()
-            let upstream = try await TestHTTPServer.start(group: group) { mcp.handle($0, $1) }
+        let tokens = TokenEndpointScript(.refuse(status: 401, error: "invalid_client"))
+        let mcp = AuthorizingMCPScript()
+        try await withScriptedServers(tokens, mcp) { loop, tokenServer, upstream in
             let config = ServerConfig(
                 name: "crm", transport: .streamableHTTP(CredentialFixtures.endpoint(upstream.port)),
                 credentials: CredentialFixtures.oauth(tokenPort: tokenServer.port)
@@ -232,17 +210,14 @@ struct ClientCredentialsTransportTests {
             }
             #expect(upstream.requests.isEmpty, "nothing reaches the server without a token")
             try await transport.close().get()
-            try await upstream.shutdown()
         }
     }
 
     @Test("client_secret_post sends the credentials in the form instead")
     func clientSecretPost() async throws {
-        try await withEventLoops { loop, group in
-            let tokens = TokenEndpointScript(.issue(expiresIn: nil))
-            let tokenServer = try await TestHTTPServer.start(group: group) { tokens.handle($0, $1) }
-            let mcp = AuthorizingMCPScript()
-            let upstream = try await TestHTTPServer.start(group: group) { mcp.handle($0, $1) }
+        let tokens = TokenEndpointScript(.issue(expiresIn: nil))
+        let mcp = AuthorizingMCPScript()
+        try await withScriptedServers(tokens, mcp) { loop, tokenServer, upstream in
             guard case .oauthClientCredentials(var oauth) = CredentialFixtures.oauth(tokenPort: tokenServer.port, resource: "https://crm.internal/mcp") else { return }
             oauth.authentication = .clientSecretPost
             let config = ServerConfig(name: "crm", transport: .streamableHTTP(CredentialFixtures.endpoint(upstream.port)), credentials: .oauthClientCredentials(oauth))
@@ -256,8 +231,27 @@ struct ClientCredentialsTransportTests {
             #expect(form["resource"] == "https://crm.internal/mcp")
             #expect(form["scope"] == nil)
             try await transport.close().get()
-            try await upstream.shutdown()
-            try await tokenServer.shutdown()
+        }
+    }
+
+    /// A scripted token endpoint and a scripted MCP server on loopback for `body`; both are
+    /// shut down afterwards (a test may have stopped one already).
+    func withScriptedServers(
+        _ tokens: TokenEndpointScript, _ mcp: AuthorizingMCPScript,
+        _ body: (_ loop: any EventLoop, _ tokenServer: TestHTTPServer, _ upstream: TestHTTPServer) async throws -> Void
+    ) async throws {
+        try await withEventLoops { loop, group in
+            let tokenServer = try await TestHTTPServer.start(group: group) { tokens.handle($0, $1) }
+            let upstream = try await TestHTTPServer.start(group: group) { mcp.handle($0, $1) }
+            do {
+                try await body(loop, tokenServer, upstream)
+            } catch {
+                try? await upstream.shutdown()
+                try? await tokenServer.shutdown()
+                throw error
+            }
+            try? await upstream.shutdown()
+            try? await tokenServer.shutdown()
         }
     }
 
