@@ -79,6 +79,8 @@ package final class CallContext: UpstreamCallObserver, Sendable {
     }
 
     package let method: String
+    /// Who made the call, as its request proved it: the token it carries upstream is theirs.
+    package let caller: RequestCaller
     /// `params.name` or `params.uri` as the client sent it: a retry must repeat it.
     package let name: String?
     /// Answers a 2026-07-28 client already gave, by question digest: a replica running the
@@ -88,9 +90,11 @@ package final class CallContext: UpstreamCallObserver, Sendable {
 
     package init(
         session: DownstreamSession, downstreamID: JSONRPCID, method: String, name: String? = nil, progressToken: String?,
-        responder: any DownstreamResponder, prefilled: [String: ByteBuffer] = [:], params: JSONView? = nil, ticket: QuotaTicket? = nil
+        responder: any DownstreamResponder, caller: RequestCaller, prefilled: [String: ByteBuffer] = [:], params: JSONView? = nil,
+        ticket: QuotaTicket? = nil
     ) {
         self.method = method
+        self.caller = caller
         self.name = name
         self.prefilled = prefilled
         self.state = Mutex(

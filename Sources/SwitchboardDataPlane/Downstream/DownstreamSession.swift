@@ -35,8 +35,6 @@ package final class DownstreamSession: Sendable {
         var subscriptions: Set<String> = []
         var lastActivity = NIODeadline.now()
         var closed = false
-        var principal: Principal
-        var bearerToken: String?
     }
 
     package let id: String
@@ -50,6 +48,9 @@ package final class DownstreamSession: Sendable {
     /// The virtual server the session was opened on (`/mcp/{name}`); nil for `/mcp` itself.
     /// A session is used only through the endpoint that opened it.
     package let virtualServer: String?
+    /// Whose session it is: only the same caller (kind and name) may use it. Each request is
+    /// judged by the caller it proved itself (`RequestCaller`), which may carry other roles.
+    package let principal: Principal
     let state: Mutex<State>
     let tap: WireTap?
 
@@ -69,22 +70,12 @@ package final class DownstreamSession: Sendable {
         self.isModern = ProtocolRevision.modern.contains(revision)
         self.tap = tap
         self.virtualServer = virtualServer
-        self.state = Mutex(State(principal: principal))
+        self.principal = principal
+        self.state = Mutex(State())
     }
 
-    /// Who the session belongs to, as last authenticated: every request proves it again, and
-    /// a token whose roles changed (same subject) replaces the old view of them.
-    package var principal: Principal {
-        get { state.withLock { $0.principal } }
-        set { state.withLock { $0.principal = newValue } }
-    }
-
-    /// The caller's verified JWT as last presented (nil for other callers): sent only to servers
-    /// configured for passthrough, after their audience check.
-    package var bearerToken: String? {
-        get { state.withLock { $0.bearerToken } }
-        set { state.withLock { $0.bearerToken = newValue } }
-    }
+    /// The owner, for messages that carry no caller of their own (`switchboard stdio`).
+    package var requestCaller: RequestCaller { RequestCaller(principal: principal) }
 
     /// Whether the client declared `capability` (e.g. "sampling", "elicitation", "roots").
     package func declares(_ capability: String) -> Bool {

@@ -4,13 +4,13 @@ import SwitchboardPolicy
 /// The hook through which `passthrough` and `delegated` servers get a token that depends on
 /// the caller.
 extension Gateway {
-    /// The token a request made for `session`'s caller carries to `server`: the caller's own
+    /// The token a request made for `caller` carries to `server`: the caller's own
     /// (passthrough), or the one stored for its principal id and this server (delegated). Nil
     /// refuses the request before anything is sent (`UpstreamServer.callerTokenRefusal`).
-    func callerToken(for session: DownstreamSession, to server: UpstreamServer) -> String? {
+    func callerToken(for caller: RequestCaller, to server: UpstreamServer) -> String? {
         switch server.config.credentials {
-        case .passthrough?: passthroughToken(for: session)
-        case .delegated?: delegated?.token(principal: session.principal.id, server: server.name)
+        case .passthrough?: passthroughToken(for: caller)
+        case .delegated?: delegated?.token(principal: caller.principal.id, server: server.name)
         default: nil
         }
     }

@@ -6,12 +6,16 @@ package import SwitchboardCore
 
 extension Gateway {
     /// Handles one message from a client of `session`. Requests are answered through
-    /// `responder`; notifications and responses need none.
-    package func handle(_ message: JSONRPCMessage, session: DownstreamSession, responder: any DownstreamResponder, on loop: any EventLoop) {
+    /// `responder`; notifications and responses need none. `caller` is who sent this message,
+    /// as its own request proved it; nil takes the session's owner as it last authenticated
+    /// (stdio, and 2026-07-28 requests, whose session lives for the one request).
+    package func handle(
+        _ message: JSONRPCMessage, session: DownstreamSession, caller: RequestCaller? = nil, responder: any DownstreamResponder, on loop: any EventLoop
+    ) {
         session.touch()
         switch message.kind {
         case .request:
-            handleRequest(message, session: session, responder: responder, on: loop)
+            handleRequest(message, session: session, caller: caller ?? session.requestCaller, responder: responder, on: loop)
         case .notification:
             handleNotification(message, session: session)
         case .response, .errorResponse:
@@ -19,7 +23,7 @@ extension Gateway {
         }
     }
 
-    private func handleRequest(_ message: JSONRPCMessage, session: DownstreamSession, responder: any DownstreamResponder, on loop: any EventLoop) {
+    private func handleRequest(_ message: JSONRPCMessage, session: DownstreamSession, caller: RequestCaller, responder: any DownstreamResponder, on loop: any EventLoop) {
         let method = message.method!
         MetricMethod.counter(for: method).increment()
         // What routing, virtual servers and policy read must be what the server runs: a key
@@ -37,7 +41,7 @@ extension Gateway {
                 listen(message, session: session, responder: responder, on: loop)
                 return
             case MCPMethod.tasksGet, MCPMethod.tasksUpdate, MCPMethod.tasksCancel:
-                routeTask(message, session: session, responder: responder, on: loop)
+                routeTask(message, session: session, caller: caller, responder: responder, on: loop)
                 return
             case MCPMethod.ping, MCPMethod.initialize, MCPMethod.loggingSetLevel, MCPMethod.resourcesSubscribe, MCPMethod.resourcesUnsubscribe:
                 // Removed in 2026-07-28 (digest §0): unknown methods there.
@@ -53,15 +57,15 @@ extension Gateway {
         case MCPMethod.initialize:
             fail(message, .invalidParams("the session is already initialized"), session: session, responder: responder)
         case MCPMethod.toolsList, MCPMethod.promptsList, MCPMethod.resourcesList, MCPMethod.resourceTemplatesList:
-            list(ListKind(method: method)!, message, session: session, responder: responder, on: loop)
+            list(ListKind(method: method)!, message, session: session, caller: caller, responder: responder, on: loop)
         case MCPMethod.toolsCall:
-            routeByName(message, kind: .tools, session: session, responder: responder, on: loop)
+            routeByName(message, kind: .tools, session: session, caller: caller, responder: responder, on: loop)
         case MCPMethod.promptsGet:
-            routeByName(message, kind: .prompts, session: session, responder: responder, on: loop)
+            routeByName(message, kind: .prompts, session: session, caller: caller, responder: responder, on: loop)
         case MCPMethod.resourcesRead, MCPMethod.resourcesSubscribe, MCPMethod.resourcesUnsubscribe:
-            routeByURI(message, session: session, responder: responder, on: loop)
+            routeByURI(message, session: session, caller: caller, responder: responder, on: loop)
         case MCPMethod.completionComplete:
-            routeCompletion(message, session: session, responder: responder, on: loop)
+            routeCompletion(message, session: session, caller: caller, responder: responder, on: loop)
         case MCPMethod.loggingSetLevel:
             setLogLevel(message, session: session, responder: responder)
         default:

@@ -5,13 +5,11 @@ import SwitchboardCore
 import SwitchboardPolicy
 
 extension Gateway {
-    /// A merged page as `session`'s caller may see it: tools policy hides and everything outside
-    /// the session's virtual server taken out. With no rules and no virtual servers every caller
-    /// sees the shared page itself, at no cost.
-    func pageForCaller(_ page: ByteBuffer, kind: ListKind, session: DownstreamSession, rules: Governance.Rules) -> ByteBuffer {
+    /// A merged page as `principal` may see it through `virtualServer`: tools policy hides and
+    /// everything outside the virtual server taken out. With no rules and no virtual servers
+    /// every caller sees the shared page itself, at no cost.
+    func pageForCaller(_ page: ByteBuffer, kind: ListKind, caller principal: Principal, virtualServer: String?, rules: Governance.Rules) -> ByteBuffer {
         guard rules.listsDependOnCaller else { return page }
-        let principal = session.principal
-        let virtualServer = session.virtualServer
         let filtered = ListFilter.filter(page: page, kind: kind) { item in
             switch kind {
             case .tools:
@@ -35,12 +33,12 @@ extension Gateway {
 
     /// Policy, then quotas, for one `tools/call`: the ticket to release when the call ends, or
     /// the error to answer with. Decided in memory, on the calling event loop.
-    func admitToolCall(_ message: JSONRPCMessage, name: String, server: String, session: DownstreamSession) -> Result<QuotaTicket?, GatewayError> {
+    func admitToolCall(_ message: JSONRPCMessage, name: String, server: String, session: DownstreamSession, caller: Principal) -> Result<QuotaTicket?, GatewayError> {
         let rules = governance.current
         let virtualServer = session.virtualServer
         guard rules.virtualServers.includesTool(name, in: virtualServer) else { return .failure(.unknownTool(name)) }
         let facts = CallFacts(
-            principal: session.principal, virtualServer: virtualServer,
+            principal: caller, virtualServer: virtualServer,
             tool: ToolFacts(
                 federatedName: name, server: server,
                 // Only rules read hints (quota filters do not); without such rules, skip the lookup.

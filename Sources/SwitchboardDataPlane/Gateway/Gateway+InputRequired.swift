@@ -94,7 +94,9 @@ extension Gateway {
 
     /// A retry carrying a `requestState` this gateway sealed resumes its call; false when the
     /// state is not ours (it may be a 2026-07-28 server's own, relayed as it is).
-    func resumeHeldCall(_ message: JSONRPCMessage, to server: UpstreamServer, session: DownstreamSession, responder: any DownstreamResponder, on loop: any EventLoop) -> Bool {
+    func resumeHeldCall(
+        _ message: JSONRPCMessage, to server: UpstreamServer, session: DownstreamSession, caller: RequestCaller, responder: any DownstreamResponder, on loop: any EventLoop
+    ) -> Bool {
         guard let method = message.method, let token = message.params?["requestState"]?.string else { return false }
         guard let opened = sealer.openWithTimes(token, purpose: Self.requestStatePurpose(for: session)), let state = try? JSONView.parse(ByteBuffer(bytes: opened.payload)) else {
             // Not ours. A 2026-07-28 server's own state is relayed as it is; a legacy server
@@ -117,7 +119,7 @@ extension Gateway {
         let answers = message.params?["inputResponses"]
         let expires = NIODeadline.now() + .seconds(max(0, opened.expiresAt - Sealer.unixTime()) + 1)
         guard let held = heldCalls.take(handle, expires: expires) else {
-            rerun(message, state: state, answers: answers, to: server, session: session, responder: responder, on: loop)
+            rerun(message, state: state, answers: answers, to: server, session: session, caller: caller, responder: responder, on: loop)
             return true
         }
         let call = held.call
@@ -185,7 +187,10 @@ extension Gateway {
 
     /// The held call is not here: run it again without the retry fields, answering the
     /// questions the client already answered.
-    private func rerun(_ message: JSONRPCMessage, state: JSONView, answers: JSONView?, to server: UpstreamServer, session: DownstreamSession, responder: any DownstreamResponder, on loop: any EventLoop) {
+    private func rerun(
+        _ message: JSONRPCMessage, state: JSONView, answers: JSONView?, to server: UpstreamServer, session: DownstreamSession, caller: RequestCaller,
+        responder: any DownstreamResponder, on loop: any EventLoop
+    ) {
         var prefilled: [String: ByteBuffer] = [:]
         for pair in state["q"]?.elements ?? [] {
             let entry = pair.elements
@@ -207,7 +212,7 @@ extension Gateway {
         } else {
             edits = []
         }
-        forward(fresh, to: server, edits: edits, session: session, responder: responder, on: loop, prefilled: prefilled)
+        forward(fresh, to: server, edits: edits, session: session, caller: caller, responder: responder, on: loop, prefilled: prefilled)
     }
 
     /// `{"h":handle,"m":method,"n":name,"s":server,"a":arguments digest,"q":[[key,digest],…]}`,

@@ -6,7 +6,7 @@ package import SwitchboardCore
 extension Gateway {
     /// Lists are read from every server concurrently and merged; a server that fails or is
     /// slow is left out of that page (logged and counted) and never fails the whole list.
-    func list(_ kind: ListKind, _ message: JSONRPCMessage, session: DownstreamSession, responder: any DownstreamResponder, on loop: any EventLoop) {
+    func list(_ kind: ListKind, _ message: JSONRPCMessage, session: DownstreamSession, caller: RequestCaller, responder: any DownstreamResponder, on loop: any EventLoop) {
         let cursor: String??
         if let view = message.params?["cursor"] {
             cursor = .some(view.string)
@@ -21,7 +21,7 @@ extension Gateway {
             switch result {
             case .success(let page):
                 let rules = self.governance.current
-                let shown = self.pageForCaller(page, kind: kind, session: session, rules: rules)
+                let shown = self.pageForCaller(page, kind: kind, caller: caller.principal, virtualServer: session.virtualServer, rules: rules)
                 // A list that depends on who asks must not sit in a shared cache (digest §7.2).
                 let scope = rules.listsDependOnCaller || self.privateLists.withLock { $0.contains(kind) } ? "private" : "public"
                 self.reply(message, result: shown, session: session, responder: responder, cacheScope: scope)

@@ -7,7 +7,7 @@ import SwitchboardPolicy
 extension Gateway {
     /// tools/call and prompts/get: `{server}__{name}` picks the server; the server sees its
     /// own name.
-    func routeByName(_ message: JSONRPCMessage, kind: ListKind, session: DownstreamSession, responder: any DownstreamResponder, on loop: any EventLoop) {
+    func routeByName(_ message: JSONRPCMessage, kind: ListKind, session: DownstreamSession, caller: RequestCaller, responder: any DownstreamResponder, on loop: any EventLoop) {
         guard let params = message.params, let nameView = params["name"], let name = nameView.string else {
             fail(message, .invalidParams("params.name is required"), session: session, responder: responder)
             return
@@ -18,7 +18,7 @@ extension Gateway {
         }
         var ticket: QuotaTicket?
         if kind == .tools {
-            switch admitToolCall(message, name: name, server: serverName, session: session) {
+            switch admitToolCall(message, name: name, server: serverName, session: session, caller: caller.principal) {
             case .success(let admitted): ticket = admitted
             case .failure(let error):
                 fail(message, error, session: session, responder: responder)
@@ -28,12 +28,12 @@ extension Gateway {
             fail(message, .unknownPrompt(name), session: session, responder: responder)
             return
         }
-        forward(message, to: server, edits: [(nameView, JSONWriter.quoted(local))], session: session, responder: responder, on: loop, ticket: ticket)
+        forward(message, to: server, edits: [(nameView, JSONWriter.quoted(local))], session: session, caller: caller, responder: responder, on: loop, ticket: ticket)
     }
 
     /// resources/read, subscribe, unsubscribe: URIs are not rewritten; the index built from
     /// the relayed lists says which server owns one.
-    func routeByURI(_ message: JSONRPCMessage, session: DownstreamSession, responder: any DownstreamResponder, on loop: any EventLoop) {
+    func routeByURI(_ message: JSONRPCMessage, session: DownstreamSession, caller: RequestCaller, responder: any DownstreamResponder, on loop: any EventLoop) {
         guard let uri = message.params?["uri"]?.string else {
             fail(message, .invalidParams("params.uri is required"), session: session, responder: responder)
             return
@@ -60,14 +60,14 @@ extension Gateway {
             default:
                 break
             }
-            self.forward(message, to: server, edits: [], session: session, responder: responder, on: loop)
+            self.forward(message, to: server, edits: [], session: session, caller: caller, responder: responder, on: loop)
         }
     }
 
     /// tasks/get, tasks/update, tasks/cancel (the 2026-07-28 tasks extension, digest §4.5): the
     /// task id the client holds is `{server}__{id}`, as the gateway named it when the task
     /// was created; the server sees its own id.
-    func routeTask(_ message: JSONRPCMessage, session: DownstreamSession, responder: any DownstreamResponder, on loop: any EventLoop) {
+    func routeTask(_ message: JSONRPCMessage, session: DownstreamSession, caller: RequestCaller, responder: any DownstreamResponder, on loop: any EventLoop) {
         guard let idView = message.params?["taskId"], let id = idView.string, let (serverName, named) = FederatedName.split(id),
             let server = serversByName[serverName], let local = TaskNaming.localID(named, server: serverName, owner: session, sealer: sealer)
         else {
@@ -75,12 +75,12 @@ extension Gateway {
             fail(message, .invalidParams("unknown taskId"), session: session, responder: responder)
             return
         }
-        forward(message, to: server, edits: [(idView, JSONWriter.quoted(local))], session: session, responder: responder, on: loop)
+        forward(message, to: server, edits: [(idView, JSONWriter.quoted(local))], session: session, caller: caller, responder: responder, on: loop)
     }
 
     /// completion/complete: a prompt reference is routed like prompts/get, a resource
     /// reference like resources/read.
-    func routeCompletion(_ message: JSONRPCMessage, session: DownstreamSession, responder: any DownstreamResponder, on loop: any EventLoop) {
+    func routeCompletion(_ message: JSONRPCMessage, session: DownstreamSession, caller: RequestCaller, responder: any DownstreamResponder, on loop: any EventLoop) {
         guard let ref = message.params?["ref"], let type = ref["type"]?.string else {
             fail(message, .invalidParams("params.ref is required"), session: session, responder: responder)
             return
@@ -94,7 +94,7 @@ extension Gateway {
                 fail(message, .unknownPrompt(ref["name"]?.string ?? ""), session: session, responder: responder)
                 return
             }
-            forward(message, to: server, edits: [(nameView, JSONWriter.quoted(local))], session: session, responder: responder, on: loop)
+            forward(message, to: server, edits: [(nameView, JSONWriter.quoted(local))], session: session, caller: caller, responder: responder, on: loop)
         case "ref/resource":
             guard let uri = ref["uri"]?.string else {
                 fail(message, .invalidParams("ref.uri is required"), session: session, responder: responder)
@@ -109,7 +109,7 @@ extension Gateway {
                     self.fail(message, .resourceNotFound(uri), session: session, responder: responder)
                     return
                 }
-                self.forward(message, to: server, edits: [], session: session, responder: responder, on: loop)
+                self.forward(message, to: server, edits: [], session: session, caller: caller, responder: responder, on: loop)
             }
         default:
             fail(message, .invalidParams("unknown ref type \(type)"), session: session, responder: responder)
@@ -144,6 +144,7 @@ extension Gateway {
         to server: UpstreamServer,
         edits: [(target: JSONView, json: String)],
         session: DownstreamSession,
+        caller: RequestCaller,
         responder: any DownstreamResponder,
         on loop: any EventLoop,
         prefilled: [String: ByteBuffer] = [:],
@@ -154,7 +155,7 @@ extension Gateway {
             fail(message, .overloaded("more than \(config.limits.maxConcurrentRequestsPerSession) requests in flight in this session"), session: session, responder: responder)
             return
         }
-        if session.isModern, prefilled.isEmpty, resumeHeldCall(message, to: server, session: session, responder: responder, on: loop) {
+        if session.isModern, prefilled.isEmpty, resumeHeldCall(message, to: server, session: session, caller: caller, responder: responder, on: loop) {
             // The held call keeps the slot it took when it started.
             ticket?.release()
             return
@@ -164,7 +165,7 @@ extension Gateway {
             // Only a 2026-07-28 retry needs the name repeated; legacy calls skip the lookup.
             name: session.isModern ? ModernRequest.nameKey(for: message.method!).flatMap { message.params?[$0]?.string } : nil,
             progressToken: message.progressToken?.rawText,
-            responder: responder, prefilled: prefilled, params: session.isModern ? message.params : nil, ticket: ticket
+            responder: responder, caller: caller, prefilled: prefilled, params: session.isModern ? message.params : nil, ticket: ticket
         )
         session.register(call: call, id: message.id!)
         send(call, params: message.params, edits: edits, to: server, on: loop)
@@ -192,10 +193,8 @@ extension Gateway {
         if server.config.credentials?.usesCallerToken == true {
             // A meta marks the request as made for a caller: without a token it is refused.
             meta = meta ?? UpstreamRequestMeta()
-            if let session = call.session {
-                meta?.callerToken = callerToken(for: session, to: server)
-                meta?.callerID = session.principal.id
-            }
+            meta?.callerToken = callerToken(for: call.caller, to: server)
+            meta?.callerID = call.caller.principal.id
         }
         let (upstreamID, future) = server.request(method: call.method, observer: call, on: loop, meta: meta) { id in
             guard let params else { return nil }

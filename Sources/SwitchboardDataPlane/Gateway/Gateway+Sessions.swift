@@ -16,9 +16,9 @@ extension Gateway {
             return nil
         }
         guard session.virtualServer == virtualServer else { return nil }
-        let owner = session.principal
-        guard owner.isSameCaller(as: caller) else { return nil }
-        if owner != caller { session.principal = caller }
+        // The same caller may come back with other roles (a refreshed token): each request is
+        // judged by its own (`RequestCaller`), the session only by whose it is.
+        guard session.principal.isSameCaller(as: caller) else { return nil }
         return session
     }
 

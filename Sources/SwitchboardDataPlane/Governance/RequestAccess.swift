@@ -8,4 +8,7 @@ struct RequestAccess {
     let virtualServer: String?
     /// The verified JWT of a token caller, kept for servers set up for passthrough.
     var bearerToken: String? = nil
+
+    /// The caller as every message of this request is judged and forwarded.
+    var requestCaller: RequestCaller { RequestCaller(principal: caller, bearerToken: bearerToken) }
 }

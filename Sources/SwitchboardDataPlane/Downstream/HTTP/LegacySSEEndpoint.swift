@@ -123,24 +123,21 @@ final class LegacySSEEndpoint: Sendable {
             guard connection.beginInitialize() else {
                 return Self.error(.badRequest, id: message.id, "Invalid request: initialize is already under way")
             }
-            initialize(message, connection: connection, loop: loop, bearerToken: bearerToken)
+            initialize(message, connection: connection, loop: loop)
         case .ready(let session):
-            if session.principal != caller { session.principal = caller }
-            if session.bearerToken != bearerToken { session.bearerToken = bearerToken }
             // Handed over before the 202 is written: writing it lets the connection's next
             // pipelined request start, which must not overtake this one.
             let responder: any DownstreamResponder = message.kind == .request ? connection.responder : NoResponder.shared
-            gateway.handle(message, session: session, responder: responder, on: loop)
+            gateway.handle(message, session: session, caller: RequestCaller(principal: caller, bearerToken: bearerToken), responder: responder, on: loop)
         }
         return .reply(.accepted, headers: [], body: nil)
     }
 
-    private func initialize(_ message: JSONRPCMessage, connection: LegacySSEConnection, loop: any EventLoop, bearerToken: String?) {
+    private func initialize(_ message: JSONRPCMessage, connection: LegacySSEConnection, loop: any EventLoop) {
         let gateway = self.gateway
         gateway.initialize(message, caller: connection.owner, virtualServer: connection.virtualServer, on: loop).whenComplete { result in
             switch result {
             case .success(let (session, response)):
-                session.bearerToken = bearerToken
                 guard connection.ready(session) else {
                     gateway.endSession(id: session.id, revoke: false)
                     return

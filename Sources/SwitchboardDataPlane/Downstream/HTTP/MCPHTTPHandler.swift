@@ -296,10 +296,10 @@ final class MCPHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
         switch message.kind {
         case .request:
             let responder = makeResponder(context, head: head, acceptsEventStream: accept.eventStream)
-            gateway.handle(message, session: session, responder: responder, on: context.eventLoop)
+            gateway.handle(message, session: session, caller: access.requestCaller, responder: responder, on: context.eventLoop)
         case .notification, .response, .errorResponse:
             respond(context, .accepted, body: nil)
-            gateway.handle(message, session: session, responder: NoResponder.shared, on: context.eventLoop)
+            gateway.handle(message, session: session, caller: access.requestCaller, responder: NoResponder.shared, on: context.eventLoop)
         }
     }
 
@@ -334,11 +334,10 @@ final class MCPHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
             id: "", revision: request.version, clientCapabilities: request.capabilities, clientName: request.clientName, tap: gateway.tap,
             principal: access.caller, virtualServer: access.virtualServer
         )
-        session.bearerToken = access.bearerToken
         session.logLevel = request.logLevel
         modernSession = session
         let responder = makeResponder(context, head: head, acceptsEventStream: acceptsEventStream)
-        gateway.handle(message, session: session, responder: responder, on: context.eventLoop)
+        gateway.handle(message, session: session, caller: access.requestCaller, responder: responder, on: context.eventLoop)
     }
 
     /// The 2026-07-28 request is answered, or its client left (which cancels it).
@@ -355,7 +354,6 @@ final class MCPHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
             let (handler, context) = loopBound.value
             switch result {
             case .success(let (session, response)):
-                session.bearerToken = access.bearerToken
                 handler.respond(context, .ok, headers: [("Mcp-Session-Id", session.id)], contentType: "application/json", body: response)
             case .failure(let error):
                 let gatewayError = GatewayError(error)
@@ -407,7 +405,7 @@ final class MCPHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
             } else {
                 respond(context, .ok, body: BatchResponder.array(invalid))
             }
-            for message in messages { gateway.handle(message, session: session, responder: NoResponder.shared, on: context.eventLoop) }
+            for message in messages { gateway.handle(message, session: session, caller: access.requestCaller, responder: NoResponder.shared, on: context.eventLoop) }
             return
         }
         let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
@@ -422,10 +420,10 @@ final class MCPHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
         var index = 0
         for message in messages {
             if message.kind == .request {
-                gateway.handle(message, session: session, responder: batch.part(index), on: context.eventLoop)
+                gateway.handle(message, session: session, caller: access.requestCaller, responder: batch.part(index), on: context.eventLoop)
                 index += 1
             } else {
-                gateway.handle(message, session: session, responder: NoResponder.shared, on: context.eventLoop)
+                gateway.handle(message, session: session, caller: access.requestCaller, responder: NoResponder.shared, on: context.eventLoop)
             }
         }
     }
@@ -441,7 +439,6 @@ final class MCPHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
             respond(context, .notFound, id: id, jsonError: .invalidRequest, "Session not found")
             return nil
         }
-        if access.caller.kind == .jwt, session.bearerToken != access.bearerToken { session.bearerToken = access.bearerToken }
         return session
     }
 
