@@ -36,6 +36,8 @@ let package = Package(
             name: "SwitchboardCore",
             dependencies: [
                 .product(name: "NIOCore", package: "swift-nio"),
+                // The metrics API only (no backend): handles made once, bounded labels.
+                .product(name: "Metrics", package: "swift-metrics"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -79,13 +81,30 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        // The MCP data plane: downstream server, sessions, federation, upstream transports.
+        // The client side toward MCP servers: one upstream session per configured server over
+        // stdio, Streamable HTTP or HTTP+SSE in either protocol era, pooled HTTP, upstream credentials.
+        // Knows nothing of downstream clients or the gateway above it.
+        .target(
+            name: "SwitchboardUpstream",
+            dependencies: [
+                "SwitchboardCore",
+                "SwitchboardIdentity",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The MCP data plane: front doors (HTTP, stdio), sessions, catalogue, call routing, bridging.
         .target(
             name: "SwitchboardDataPlane",
             dependencies: [
                 "SwitchboardCore",
                 "SwitchboardPolicy",
                 "SwitchboardIdentity",
+                "SwitchboardUpstream",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -101,7 +120,6 @@ let package = Package(
         .target(
             name: "SwitchboardDemo",
             dependencies: [
-                "SwitchboardCore",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -115,6 +133,7 @@ let package = Package(
             dependencies: [
                 "SwitchboardCore",
                 "SwitchboardDataPlane",
+                "SwitchboardUpstream",
                 "SwitchboardPolicy",
                 "SwitchboardIdentity",
                 "SwitchboardStore",
@@ -162,7 +181,6 @@ let package = Package(
         .target(
             name: "SwitchboardTesting",
             dependencies: [
-                "Switchboard",
                 "SwitchboardCore",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -202,9 +220,20 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "SwitchboardUpstreamTests",
+            dependencies: [
+                "SwitchboardUpstream", "SwitchboardCore", "SwitchboardTesting",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "SwitchboardDataPlaneTests",
             dependencies: [
-                "SwitchboardDataPlane", "SwitchboardCore", "SwitchboardTesting",
+                "SwitchboardDataPlane", "SwitchboardUpstream", "SwitchboardCore", "SwitchboardTesting",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 // EmbeddedChannel and the TLS events for the handshake handler's tests.

@@ -3,6 +3,7 @@ public import SwitchboardCore
 package import SwitchboardDataPlane
 import SwitchboardIdentity
 import SwitchboardStore
+import SwitchboardUpstream
 public import NIOCore
 import NIOPosix
 import Synchronization

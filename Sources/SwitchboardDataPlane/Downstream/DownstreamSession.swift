@@ -1,5 +1,6 @@
 package import NIOCore
 package import SwitchboardCore
+package import SwitchboardUpstream
 package import SwitchboardPolicy
 import Synchronization
 

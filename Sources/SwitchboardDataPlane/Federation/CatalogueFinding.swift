@@ -1,3 +1,4 @@
+package import SwitchboardCore
 import Synchronization
 /// Something wrong with a server's catalogue that the gateway worked around: reported by
 /// `switchboard check`, logged once when it appears, and counted.

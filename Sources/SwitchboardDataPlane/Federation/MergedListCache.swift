@@ -1,3 +1,5 @@
+package import SwitchboardUpstream
+package import SwitchboardCore
 import Synchronization
 package import NIOCore
 

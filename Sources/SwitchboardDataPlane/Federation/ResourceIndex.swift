@@ -1,3 +1,4 @@
+package import SwitchboardCore
 import Synchronization
 
 /// Which server owns a resource URI or URI template, learned from the lists the gateway

@@ -1,5 +1,6 @@
 import NIOCore
 import SwitchboardCore
+package import SwitchboardUpstream
 
 /// What the gateway offers clients: the honest union of what its servers offer, told through
 /// `initialize` to legacy clients and `server/discover` to 2026-07-28 clients.

@@ -1,4 +1,5 @@
 import SwitchboardCore
+package import SwitchboardUpstream
 import SwitchboardPolicy
 
 /// The hook through which `passthrough` and `delegated` servers get a token that depends on

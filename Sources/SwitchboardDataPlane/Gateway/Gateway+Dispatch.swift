@@ -1,3 +1,4 @@
+import SwitchboardUpstream
 import Metrics
 import Synchronization
 package import NIOCore

@@ -2,6 +2,7 @@ import Crypto
 import Logging
 import NIOCore
 import SwitchboardCore
+package import SwitchboardUpstream
 import SwitchboardPolicy
 
 /// A 2026-07-28 client calling a legacy server that asks for input mid-call (spec digest

@@ -1,3 +1,4 @@
+import SwitchboardUpstream
 import Synchronization
 import Logging
 import NIOCore

@@ -2,6 +2,7 @@ import Synchronization
 package import NIOCore
 import Logging
 package import SwitchboardCore
+package import SwitchboardUpstream
 
 extension Gateway {
     /// Lists are read from every server concurrently and merged; a server that fails or is

@@ -1,6 +1,7 @@
 import Synchronization
 import NIOCore
 import SwitchboardCore
+package import SwitchboardUpstream
 
 extension Gateway {
     /// Answers a request with a result the gateway made, shaped for the client's era.
@@ -68,13 +69,5 @@ extension Gateway {
     func answer(_ target: CallContext.Target, method: String, with error: GatewayError) {
         let (response, status) = errorResponse(error, id: target.downstreamID, for: target.session)
         target.session.sendFinal(response, via: target.responder, method: method, isError: true, httpStatus: status)
-    }
-}
-
-extension UpstreamServer {
-    /// Whether the server was last reached as a 2026-07-28 server (its results carry
-    /// `resultType` and cache hints; it asks for input through `input_required`).
-    var speaksModernEra: Bool {
-        readyEraIsModern.load(ordering: .relaxed)
     }
 }

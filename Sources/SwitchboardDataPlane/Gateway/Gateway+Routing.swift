@@ -2,6 +2,7 @@ import Synchronization
 import NIOCore
 import Logging
 import SwitchboardCore
+package import SwitchboardUpstream
 import SwitchboardPolicy
 
 extension Gateway {

@@ -2,6 +2,7 @@ import Synchronization
 import NIOCore
 import Logging
 package import SwitchboardCore
+package import SwitchboardUpstream
 
 extension Gateway: UpstreamEventsDelegate {
     package func upstream(_ server: UpstreamServer, sentNotification message: JSONRPCMessage) {

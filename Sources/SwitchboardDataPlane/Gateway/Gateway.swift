@@ -1,6 +1,7 @@
 package import NIOCore
 package import Logging
 package import SwitchboardCore
+package import SwitchboardUpstream
 import Synchronization
 
 /// The federating core: many upstream servers behind one MCP face. Transport-neutral: the

@@ -1,6 +1,7 @@
 import Synchronization
 package import NIOCore
 package import SwitchboardCore
+package import SwitchboardUpstream
 
 /// Every error the gateway answers a request with, mapped to its JSON-RPC code and message
 /// here and only here. Messages name what failed and never echo secrets.

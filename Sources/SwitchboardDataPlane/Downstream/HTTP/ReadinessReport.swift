@@ -1,3 +1,4 @@
+import SwitchboardUpstream
 import NIOCore
 import SwitchboardCore
 

@@ -1,3 +1,4 @@
+import SwitchboardCore
 import Metrics
 
 /// Connections refused or left unnamed by TLS; labels are a fixed set of reasons.

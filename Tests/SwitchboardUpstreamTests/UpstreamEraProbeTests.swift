@@ -1,6 +1,6 @@
 import NIOCore
 import SwitchboardCore
-import SwitchboardDataPlane
+import SwitchboardUpstream
 import Testing
 
 @Suite("UpstreamEraProbe")

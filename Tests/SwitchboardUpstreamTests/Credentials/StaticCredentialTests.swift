@@ -2,7 +2,7 @@ import Foundation
 import Logging
 import NIOCore
 import SwitchboardCore
-import SwitchboardDataPlane
+import SwitchboardUpstream
 import SwitchboardTesting
 import Testing
 

@@ -133,15 +133,13 @@ package final class UpstreamCredentialProvider: Sendable {
             }
         case .passthrough(let audience):
             guard let callerToken else { return .ready(headers) }
-            guard CallerTokenAudience.token(callerToken, isFor: audience),
-                callerToken.utf8.allSatisfy({ $0 >= 0x21 && $0 <= 0x7E })
-            else { return .failed(.callerTokenNotForServer) }
+            guard CallerTokenAudience.token(callerToken, isFor: audience), BearerHeaderValue.canCarry(callerToken) else { return .failed(.callerTokenNotForServer) }
             headers.add(name: "Authorization", value: "Bearer " + callerToken)
             return .ready(headers)
         case .delegated:
             guard let callerToken else { return .ready(headers) }
             // Checked when stored; checked again because the store is a file anyone may edit.
-            guard DelegatedCredentialRules.canTravelInHeader(callerToken) else { return .failed(.unusableDelegatedCredential) }
+            guard BearerHeaderValue.canCarry(callerToken) else { return .failed(.unusableDelegatedCredential) }
             headers.add(name: "Authorization", value: "Bearer " + callerToken)
             return .ready(headers)
         case .clientCredentials(let source):

@@ -1,3 +1,5 @@
+import SwitchboardUpstream
+
 /// What a delegated token and the principal id it is stored for must look like. Checked where
 /// a token enters (the command line, the admin API) so that a bad one is refused with a
 /// reason instead of failing every call later. Messages never quote a token.
@@ -14,7 +16,7 @@ package enum DelegatedCredentialRules {
     package static func problem(withToken token: String) -> String? {
         if token.isEmpty { return "the token is empty" }
         if token.utf8.count > maxTokenLength { return "the token is longer than \(maxTokenLength) bytes" }
-        guard canTravelInHeader(token) else {
+        guard BearerHeaderValue.canCarry(token) else {
             return "the token holds a space, line break, control or non-ASCII character; it must travel in an HTTP header as one value"
         }
         return nil
@@ -35,11 +37,5 @@ package enum DelegatedCredentialRules {
             return "the principal id holds a control character"
         }
         return nil
-    }
-
-    /// Visible ASCII only (RFC 9110 token68 and then some): nothing that would split or
-    /// smuggle a header.
-    package static func canTravelInHeader(_ token: String) -> Bool {
-        !token.isEmpty && token.utf8.allSatisfy { $0 >= 0x21 && $0 <= 0x7E }
     }
 }

@@ -1,7 +1,7 @@
 import NIOCore
 import Testing
 
-@testable import SwitchboardDataPlane
+@testable import SwitchboardUpstream
 
 @Suite("ClientCredentialsTokenState")
 struct ClientCredentialsTokenStateTests {

@@ -1,5 +1,5 @@
 import NIOCore
-import SwitchboardDataPlane
+import SwitchboardUpstream
 import Testing
 
 @Suite("JSONRPCResponseProbe")

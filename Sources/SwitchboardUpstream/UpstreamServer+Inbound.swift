@@ -9,7 +9,7 @@ extension UpstreamServer: UpstreamTransportDelegate {
         if bytes.readableBytesView.first(where: { $0 != 0x20 && $0 != 0x09 && $0 != 0x0A && $0 != 0x0D }) == UInt8(ascii: "[") {
             guard let batch = try? JSONView.parse(bytes, maxDepth: 129), batch.isArray else {
                 logger.warning("unreadable batch from upstream")
-                GatewayMetrics.upstreamProtocolErrors.increment(server: name)
+                UpstreamMetrics.protocolErrors.increment(server: name)
                 return
             }
             for element in batch.elements { upstreamTransport(received: element.bytes, origin: origin) }
@@ -21,7 +21,7 @@ extension UpstreamServer: UpstreamTransportDelegate {
         } catch {
             // One bad line must not take the session down; it is logged and counted.
             logger.warning("unreadable message from upstream", metadata: ["switchboard.error": "\(error.message)"])
-            GatewayMetrics.upstreamProtocolErrors.increment(server: name)
+            UpstreamMetrics.protocolErrors.increment(server: name)
             return
         }
         switch message.kind {

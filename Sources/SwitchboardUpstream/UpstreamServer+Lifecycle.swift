@@ -168,7 +168,7 @@ extension UpstreamServer {
         }
         guard let delay else { return }
         logger.warning("upstream unavailable", metadata: ["switchboard.reason": "\(reason)", "switchboard.retry_in_ms": "\(delay.nanoseconds / 1_000_000)"])
-        GatewayMetrics.upstreamFailures.increment(server: name)
+        UpstreamMetrics.failures.increment(server: name)
         for p in pending {
             p.promise.fail(UpstreamError.unavailable(server: name, reason: reason))
         }

@@ -1,5 +1,5 @@
 import SwitchboardCore
-import SwitchboardDataPlane
+import SwitchboardUpstream
 import Testing
 
 @Suite("HTTPEndpoint.resolvingSameOrigin")

@@ -1,7 +1,7 @@
 import NIOCore
 import NIOPosix
 import Synchronization
-import SwitchboardDataPlane
+import SwitchboardUpstream
 import Testing
 
 /// Records what a transport delivers, and whether it was delivered on the transport's loop.

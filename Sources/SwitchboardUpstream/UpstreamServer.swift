@@ -126,6 +126,12 @@ package final class UpstreamServer: Sendable {
     /// 2026-07-28 (`UpstreamEraProbe.initializeEquivalent`).
     package var initializeResult: JSONView? { state.withLock { $0.initializeResult } }
 
+    /// Whether the server was last reached as a 2026-07-28 server (its results carry
+    /// `resultType` and cache hints; it asks for input through `input_required`).
+    package var speaksModernEra: Bool {
+        readyEraIsModern.load(ordering: .relaxed)
+    }
+
     /// The era found at the latest start; nil before the first one finished.
     package var era: UpstreamEra? { state.withLock { $0.era } }
 
@@ -354,7 +360,7 @@ package final class UpstreamServer: Sendable {
         pending.promise.fail(UpstreamError.unavailable(server: name, reason: Self.describe(error)))
     }
 
-    static func describe(_ error: any Error) -> String {
+    package static func describe(_ error: any Error) -> String {
         switch error {
         case let e as UpstreamTransportError:
             switch e {

@@ -2,7 +2,7 @@ import Logging
 import NIOCore
 import Synchronization
 import SwitchboardCore
-import SwitchboardDataPlane
+import SwitchboardUpstream
 import SwitchboardTesting
 import Testing
 

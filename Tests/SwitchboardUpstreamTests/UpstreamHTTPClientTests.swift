@@ -4,7 +4,7 @@ import NIOHTTP1
 import NIOPosix
 import Synchronization
 import SwitchboardCore
-import SwitchboardDataPlane
+import SwitchboardUpstream
 import SwitchboardTesting
 import Testing
 
