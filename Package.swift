@@ -116,6 +116,21 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // The control plane served beside the data plane: the admin API (`/admin/v1`), wired to
+        // the listener by the runtime. Foundation JSON and store calls, never on the MCP path.
+        .target(
+            name: "SwitchboardControl",
+            dependencies: [
+                "SwitchboardCore",
+                "SwitchboardPolicy",
+                "SwitchboardIdentity",
+                "SwitchboardDataPlane",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // The built-in demo MCP server (stdio and Streamable HTTP) used by the quick start and tests.
         .target(
             name: "SwitchboardDemo",
@@ -134,6 +149,7 @@ let package = Package(
                 "SwitchboardCore",
                 "SwitchboardDataPlane",
                 "SwitchboardUpstream",
+                "SwitchboardControl",
                 "SwitchboardPolicy",
                 "SwitchboardIdentity",
                 "SwitchboardStore",
@@ -154,6 +170,7 @@ let package = Package(
                 "SwitchboardStore",
                 "SwitchboardPolicy",
                 "SwitchboardDataPlane",
+                "SwitchboardControl",
                 "SwitchboardIdentity",
                 "SwitchboardCore",
                 "SwitchboardDemo",
@@ -182,6 +199,8 @@ let package = Package(
             name: "SwitchboardTesting",
             dependencies: [
                 "SwitchboardCore",
+                // A scripted upstream transport for component tests (no sockets, no processes).
+                "SwitchboardUpstream",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

@@ -64,7 +64,7 @@ package final class UpstreamServer: Sendable {
     package let config: ServerConfig
     package var name: String { config.name }
     let transport: any UpstreamTransport
-    let eventLoop: any EventLoop
+    package let eventLoop: any EventLoop
     let logger: Logger
     let state = Mutex(State())
     private let delegateBox = Mutex<(any UpstreamEventsDelegate)?>(nil)

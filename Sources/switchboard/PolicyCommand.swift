@@ -81,7 +81,7 @@ struct PolicyCommand: AsyncParsableCommand {
                     results.append(
                         try run.gateway.dryRun(
                             principal: principals[index], virtualServer: test.virtualServer, tool: test.tool,
-                            arguments: test.arguments.map { ByteBuffer(string: $0) }
+                            arguments: test.arguments.map { ByteBuffer(string: $0) }, maxJSONDepth: config.limits.maxJSONDepth
                         )
                     )
                 }

@@ -1,3 +1,4 @@
+import SwitchboardControl
 import Foundation
 import SwitchboardCore
 import SwitchboardDataPlane

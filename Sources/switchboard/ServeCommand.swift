@@ -1,8 +1,6 @@
 import ArgumentParser
 import Logging
 import NIOCore
-import ServiceLifecycle
-import UnixSignals
 import Switchboard
 import SwitchboardCore
 
@@ -29,21 +27,6 @@ struct ServeCommand: AsyncParsableCommand {
         let logger = options.bootstrapLogging()
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
         let runtime = try GatewayRuntime(config: config, logger: logger, threads: threads ?? System.coreCount)
-        var services: [any Service] = []
-        if let demo = config.demo.http {
-            services.append(DemoHTTPService(listen: demo, logger: logger))
-        }
-        services.append(GatewayService(runtime: runtime))
-        if let path = options.configPath {
-            services.append(ConfigReloadService(path: path, environment: ConfigLoader.substitutionEnvironment(), runtime: runtime, logger: logger))
-        }
-        let group = ServiceGroup(
-            configuration: .init(
-                services: services.map { .init(service: $0) },
-                gracefulShutdownSignals: [.sigterm, .sigint],
-                logger: logger
-            )
-        )
-        try await group.run()
+        try await runtime.run(.http, reloadFrom: options.configPath)
     }
 }

@@ -15,11 +15,7 @@ struct StdioCommand: AsyncParsableCommand {
         let config = try options.load()
         let logger = options.bootstrapLogging()
         let runtime = try GatewayRuntime(config: config, logger: logger)
-        let demo = config.demo.http.map { DemoHTTPService(listen: $0, logger: logger) }
-        let demoTask = demo.map { service in Task { try await service.run() } }  // lives as long as the session
-        try await runtime.start(listen: false)
-        try await runtime.serveStdio()
-        try await runtime.shutdown()
-        demoTask?.cancel()
+        // Until the client closes stdin (or a signal); then everything stops in order.
+        try await runtime.run(.stdio)
     }
 }

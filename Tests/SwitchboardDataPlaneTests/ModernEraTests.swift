@@ -58,12 +58,11 @@ import SwitchboardCore
     }
 
     private func session(_ revision: String) -> DownstreamSession {
-        DownstreamSession(id: "", revision: revision, clientCapabilities: nil, clientName: "t", tap: nil)
+        DownstreamSession(id: "", revision: revision, clientCapabilities: nil, clientName: "t", tap: nil, serverInfo: #"{"name":"switchboard","version":"1"}"#)
     }
 
     @Test func modernResultsGetResultTypeCacheHintsAndServerInfo() throws {
-        let info = #"{"name":"switchboard","version":"1"}"#
-        let list = EraShaping.result(ByteBuffer(string: #"{"tools":[]}"#), method: MCPMethod.toolsList, for: session("2026-07-28"), fromModernServer: false, serverInfo: info)
+        let list = EraShaping.result(ByteBuffer(string: #"{"tools":[]}"#), method: MCPMethod.toolsList, for: session("2026-07-28"), fromModernServer: false)
         let v = try JSONView.parse(list)
         #expect(v["resultType"]?.string == "complete")
         #expect(v["ttlMs"]?.int == 0)
@@ -71,38 +70,22 @@ import SwitchboardCore
         #expect(v["_meta"]?[MCPMeta.serverInfo]?["name"]?.string == "switchboard")
         #expect(v["tools"]?.isArray == true)
         // A server that called its list private keeps the merged list private.
-        let privateList = EraShaping.result(ByteBuffer(string: #"{"tools":[]}"#), method: MCPMethod.toolsList, for: session("2026-07-28"), fromModernServer: false, serverInfo: info, cacheScope: "private")
+        let privateList = EraShaping.result(ByteBuffer(string: #"{"tools":[]}"#), method: MCPMethod.toolsList, for: session("2026-07-28"), fromModernServer: false, cacheScope: "private")
         #expect(try JSONView.parse(privateList)["cacheScope"]?.string == "private")
         // Members a legacy server already set are not added twice.
-        let withMeta = EraShaping.result(ByteBuffer(string: #"{"content":[],"_meta":{"x":1}}"#), method: MCPMethod.toolsCall, for: session("2026-07-28"), fromModernServer: false, serverInfo: info)
+        let withMeta = EraShaping.result(ByteBuffer(string: #"{"content":[],"_meta":{"x":1}}"#), method: MCPMethod.toolsCall, for: session("2026-07-28"), fromModernServer: false)
         #expect(String(buffer: withMeta) == #"{"resultType":"complete","content":[],"_meta":{"x":1}}"#)
         // A modern server's own resultType and hints are kept.
-        let relayed = EraShaping.result(ByteBuffer(string: #"{"resultType":"input_required","requestState":"x"}"#), method: MCPMethod.toolsCall, for: session("2026-07-28"), fromModernServer: true, serverInfo: info)
+        let relayed = EraShaping.result(ByteBuffer(string: #"{"resultType":"input_required","requestState":"x"}"#), method: MCPMethod.toolsCall, for: session("2026-07-28"), fromModernServer: true)
         #expect(try JSONView.parse(relayed)["resultType"]?.string == "input_required")
         #expect(String(buffer: relayed).components(separatedBy: "resultType").count == 2)
     }
 
     @Test func legacyClientsLoseModernOnlyMembers() throws {
-        let shaped = EraShaping.result(ByteBuffer(string: #"{"resultType":"complete","content":[],"ttlMs":5,"cacheScope":"public","isError":false}"#), method: MCPMethod.toolsCall, for: session("2025-11-25"), fromModernServer: true, serverInfo: "{}")
+        let shaped = EraShaping.result(ByteBuffer(string: #"{"resultType":"complete","content":[],"ttlMs":5,"cacheScope":"public","isError":false}"#), method: MCPMethod.toolsCall, for: session("2025-11-25"), fromModernServer: true)
         #expect(String(buffer: shaped) == #"{"content":[],"isError":false}"#)
         let untouched = ByteBuffer(string: #"{"content":[]}"#)
-        #expect(EraShaping.result(untouched, method: MCPMethod.toolsCall, for: session("2025-11-25"), fromModernServer: false, serverInfo: "{}") == untouched)
-    }
-
-    @Test func errorCodesAreRenumberedPerEra() throws {
-        let notFound = try view(#"{"code":-32002,"message":"Resource not found"}"#)
-        #expect(EraShaping.error(notFound, for: session("2026-07-28"), server: "s").code == JSONRPCErrorCode.invalidParams)
-        #expect(EraShaping.error(notFound, for: session("2025-06-18"), server: "s").code == JSONRPCErrorCode.resourceNotFound)
-        let mismatch = try view(#"{"code":-32021,"message":"needs elicitation"}"#)
-        for revision in ["2025-11-25", "2026-07-28"] {
-            let (object, code) = EraShaping.error(mismatch, for: session(revision), server: "crm")
-            #expect(code == JSONRPCErrorCode.upstreamProtocolError)
-            let text = String(buffer: object)
-            #expect(text.contains("needs elicitation") && text.contains("crm"), "\(text)")
-            #expect((try? JSONView.parse(object)) != nil)
-        }
-        #expect(EraShaping.httpStatus(code: JSONRPCErrorCode.methodNotFound, for: session("2026-07-28")) == 404)
-        #expect(EraShaping.httpStatus(code: JSONRPCErrorCode.methodNotFound, for: session("2025-11-25")) == 200)
+        #expect(EraShaping.result(untouched, method: MCPMethod.toolsCall, for: session("2025-11-25"), fromModernServer: false) == untouched)
     }
 
     @Test func byteSearchFindsNeedlesAnywhere() {

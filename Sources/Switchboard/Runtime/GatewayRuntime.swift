@@ -1,24 +1,30 @@
 public import Logging
 public import SwitchboardCore
 package import SwitchboardDataPlane
+import SwitchboardControl
 import SwitchboardIdentity
+import SwitchboardPolicy
 import SwitchboardStore
 import SwitchboardUpstream
+public import ServiceLifecycle
+public import UnixSignals
 public import NIOCore
 import NIOPosix
+import Foundation
 import Synchronization
-#if canImport(Glibc)
-import Glibc
-#endif
 
-/// Everything `serve` runs, wired together: event loops, the upstream servers, the data
-/// plane's HTTP listener. Tests start it in-process on port 0.
+/// Everything `serve` and `stdio` run, wired together: event loops, the store's pollers, the
+/// JWT key set, the gateway core and its front door. Every long-lived part is a `Service` in
+/// one `ServiceGroup`, started in dependency order and shut down in reverse (`services`);
+/// `run` is how the commands use it, `start`/`shutdown` how tests and one-shot commands do
+/// (the same group, in the background).
 public final class GatewayRuntime: Sendable {
     public let config: GatewayConfig
     public static let version = "0.1.0"
     let group: MultiThreadedEventLoopGroup
     package let gateway: Gateway
-    private let listener = Mutex<(any Channel)?>(nil)
+    let authentication: CallerAuthentication
+    let admin: AdminAPI
     private let logger: Logger
     /// Keeps the API keys in memory in step with the store (nil when keys are not accepted).
     private let keyService: KeyDirectoryService?
@@ -27,15 +33,23 @@ public final class GatewayRuntime: Sendable {
     private let delegatedService: DelegatedCredentialService?
     /// Verifies JWT bearer tokens (nil without `auth.jwt`); its key set refreshes in the background.
     private let tokens: JWTVerifier?
-    /// The key reload and JWKS refresh loops, from `start` to `shutdown`.
-    private let background = Mutex<Task<Void, Never>?>(nil)
+    /// The group `start` runs in the background, until `shutdown`.
+    private let background = Mutex<(group: ServiceGroup, task: Task<Void, any Error>)?>(nil)
+
+    /// Where MCP clients come in.
+    public enum FrontDoor: Sendable {
+        /// The HTTP listener (`listen`).
+        case http
+        /// One client on stdin/stdout; the runtime ends when it closes stdin.
+        case stdio
+        /// None: the servers only (`check`, `policy test`, `tools list`).
+        case none
+    }
 
     /// `wireLog` names a file to record every message sent to clients (see `WireTap`); by
     /// default the `SWITCHBOARD_WIRE_LOG` environment variable decides. Fails when the store
     /// cannot be opened or the policy does not compile.
     public init(config: GatewayConfig, logger: Logger, threads: Int = System.coreCount, wireLog: String? = nil) throws {
-        // Writes to a child whose stdin closed must fail with EPIPE, not kill the gateway.
-        signal(SIGPIPE, SIG_IGN)
         self.config = config
         self.logger = logger
         let group = MultiThreadedEventLoopGroup(numberOfThreads: max(1, threads))
@@ -68,86 +82,125 @@ public final class GatewayRuntime: Sendable {
             tokens = config.auth.flatMap { auth in
                 auth.jwt.map { JWTVerifier(config: $0, resource: auth.resource, group: group, logger: logger) }
             }
-            let governance = try Governance(config: config, keys: keyService?.directory, tokens: tokens, adminKeys: adminKeys, logger: logger)
-            self.gateway = Gateway(
+            let governance = try Governance(config: config, logger: logger)
+            gateway = Gateway(
                 config: config, group: group, logger: logger, version: Self.version, governance: governance, tap: tap,
-                delegated: delegatedService?.credentials, adminCredentials: adminCredentials
+                delegated: delegatedService?.credentials
             )
+            authentication = CallerAuthentication(
+                auth: config.auth, listen: config.listen, isTLS: config.tls != nil, keys: keyService?.directory, tokens: tokens
+            )
+            admin = AdminAPI(gateway: gateway, config: config, authentication: authentication, keys: adminKeys, credentials: adminCredentials)
         } catch {
             try? group.syncShutdownGracefully()
             throw RuntimeError(message: "\(error)")
         }
     }
 
-    /// Starts the servers and, when `listen` is true, the HTTP listener; returns the port.
+    // MARK: Running
+
+    /// Runs until the front door ends (stdio: the client closed stdin) or a shutdown signal
+    /// arrives; then every part stops in reverse order of start. `demo` adds the built-in demo
+    /// server (`demo.http`); `reloadFrom` watches that config file for rule changes.
+    public func run(_ door: FrontDoor, demo: Bool = true, reloadFrom path: String? = nil, signals: [UnixSignal] = [.sigterm, .sigint]) async throws {
+        let parts = try services(door: door, demo: demo, reloadFrom: path, started: {}, bound: { _ in })
+        try await ServiceGroup(configuration: .init(services: parts, gracefulShutdownSignals: signals, logger: logger)).run()
+    }
+
+    /// Starts the runtime's services in the background and returns once they serve: with the
+    /// listener's port (`listen`), else 0 once the servers are starting. `shutdown` stops them.
     @discardableResult
     public func start(listen: Bool = true) async throws -> Int {
-        // Required client certificates authenticate every connection on their own.
+        let (ready, signal) = AsyncStream.makeStream(of: Int.self)
+        let parts = try services(
+            door: listen ? .http : .none, demo: false, reloadFrom: nil,
+            started: { if !listen { signal.yield(0) } },
+            bound: { signal.yield($0) }
+        )
+        let services = ServiceGroup(configuration: .init(services: parts, logger: logger))
+        // The group runs in a task of its own: the caller goes on using the runtime until it
+        // calls `shutdown`, which stops the group and waits for it.
+        let task = Task {
+            defer { signal.finish() }
+            try await services.run()
+        }
+        background.withLock { $0 = (services, task) }
+        for await port in ready { return port }
+        try await task.value
+        throw RuntimeError(message: "the gateway stopped while starting")
+    }
+
+    /// Stops what `start` started, in reverse order of start, and waits until it has.
+    public func shutdown() async throws {
+        guard let running = background.withLock({ $0.take() }) else { return }
+        await running.group.triggerGracefulShutdown()
+        try await running.task.value
+    }
+
+    /// The runtime's parts in the order they start; a `ServiceGroup` stops them in reverse:
+    /// event loops first (stopped last), the demo server before the gateway that may call it,
+    /// the gateway core, what keeps credentials fresh, then the front door (stopped first, so
+    /// no request arrives while the rest drains), then the config watcher.
+    private func services(
+        door: FrontDoor, demo: Bool, reloadFrom path: String?, started: @escaping @Sendable () -> Void, bound: @escaping @Sendable (Int) -> Void
+    ) throws -> [ServiceGroupConfiguration.ServiceConfiguration] {
+        var parts: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: EventLoopGroupService(group: group))]
+        if demo, let listen = config.demo.http { parts.append(.init(service: DemoHTTPService(listen: listen, logger: logger))) }
+        parts.append(.init(service: GatewayService(gateway: gateway, started: started)))
+        if let keyService { parts.append(.init(service: keyService)) }
+        if let delegatedService { parts.append(.init(service: delegatedService)) }
+        if let source = tokens?.source { parts.append(.init(service: JWKSRefreshService(source: source))) }
+        switch door {
+        case .http:
+            try checkListenerIsSafe()
+            // Certificate and key are read before anything starts, so a bad file stops nothing half-started.
+            let tls = try ListenerTLS.load(config)
+            parts.append(.init(service: HTTPListenerService(
+                gateway: gateway, config: config, authentication: authentication, control: admin, tls: tls, group: group, logger: logger,
+                bound: { port in
+                    self.gateway.sessions.logSealing()
+                    bound(port)
+                }
+            )))
+        case .stdio:
+            let stdio = StdioService(gateway: gateway, caller: Self.localCaller(), limits: config.limits, group: group)
+            // The client closing stdin ends the runtime, in order.
+            parts.append(.init(service: stdio, successTerminationBehavior: .gracefullyShutdownGroup))
+        case .none:
+            break
+        }
+        if let path {
+            parts.append(.init(service: ConfigReloadService(
+                path: path, environment: ConfigLoader.substitutionEnvironment(), runtime: self, logger: logger
+            )))
+        }
+        return parts
+    }
+
+    /// Without `auth` the gateway would serve anyone who can reach it: only on loopback, or
+    /// when TLS requires client certificates (which authenticate every connection).
+    private func checkListenerIsSafe() throws {
         let certificatesRequired = config.tls.map { $0.clientCA != nil && $0.clientCertificates == .required } ?? false
-        if listen, config.auth == nil, !config.listen.isLoopback, !certificatesRequired {
+        if config.auth == nil, !config.listen.isLoopback, !certificatesRequired {
             throw RuntimeError(
                 message: "auth is not configured, so the gateway would serve anyone who can reach \(config.listen); "
                     + "add an auth section (docs/security.md), or `auth: { anonymous: true }` to allow that on purpose"
             )
         }
-        // Certificate and key are read before anything starts, so a bad file stops nothing half-started.
-        let tls = listen ? try ListenerTLS.load(config) : nil
-        gateway.start()
-        startBackground()
-        guard listen else { return 0 }
-        let channel = try await MCPHTTPServer.bind(gateway: gateway, host: config.listen.host, port: config.listen.port, tls: tls, group: group).get()
-        listener.withLock { $0 = channel }
-        gateway.logSessionSealing()
-        let port = channel.localAddress?.port ?? config.listen.port
-        logger.notice("switchboard listening", metadata: [
-            "switchboard.address": "\(config.listen.host):\(port)", "switchboard.servers": "\(gateway.servers.count)",
-        ])
-        return port
     }
 
-    /// Serves one client on stdin/stdout until stdin closes.
-    public func serveStdio() async throws {
-        try await StdioDownstream.serve(gateway: gateway, group: group).get()
+    /// The caller of `switchboard stdio`: the local user, trusted like the command line.
+    static func localCaller() -> Principal {
+        let user = ProcessInfo.processInfo.environment["USER"].flatMap { $0.isEmpty ? nil : $0 } ?? "stdio"
+        return Principal(kind: .local, name: user)
     }
 
     /// Waits up to `seconds` for every server to finish starting.
     public func waitForServers(seconds: Int64) async {
-        try? await gateway.settled(within: .seconds(seconds), on: group.next()).get()
+        try? await gateway.servers.settled(within: .seconds(seconds), on: group.next()).get()
     }
 
-    /// The loops that keep credentials fresh. A task rather than services of the caller's
-    /// group: `serve`, `stdio`, `check` and the tests all run the runtime, not all in a group.
-    private func startBackground() {
-        let keyService = self.keyService
-        let delegatedService = self.delegatedService
-        let source = tokens?.source
-        guard keyService != nil || delegatedService != nil || source != nil else { return }
-        let task = Task {
-            await withTaskGroup(of: Void.self) { group in
-                if let keyService { group.addTask { try? await keyService.run() } }
-                if let delegatedService { group.addTask { try? await delegatedService.run() } }
-                if let source {
-                    group.addTask {
-                        // Keys fetched before the first token arrives, not while it waits.
-                        _ = await source.refresh()
-                        await source.run()
-                    }
-                }
-            }
-        }
-        background.withLock { $0 = task }
-    }
-
-    /// Stops listening, ends sessions, stops servers (process groups torn down), then loops.
-    public func shutdown() async throws {
-        if let task = background.withLock({ $0 }) {
-            task.cancel()
-            await task.value
-        }
-        if let channel = listener.withLock({ $0 }) { try? await channel.close() }
-        try? await gateway.shutdown().get()
-        try await group.shutdownGracefully()
-    }
+    // MARK: Reloading
 
     /// Swaps in the policy, virtual servers and quotas of `newConfig` (hot reload); returns the
     /// policy version now in force. Throws, changing nothing, when the policy does not compile.
@@ -172,17 +225,19 @@ public final class GatewayRuntime: Sendable {
         return changed
     }
 
+    // MARK: Inspecting
+
     /// For `check` and tests: a whole merged list.
     public func catalogue(_ kind: String) async throws -> [CatalogueItem] {
         guard let listKind = ListKind(rawValue: kind) else { return [] }
-        let items = try await gateway.fullList(listKind, on: group.next()).get()
+        let items = try await gateway.catalogue.fullList(listKind, on: group.next()).get()
         return items.map { CatalogueItem(identity: $0[listKind.identityKey]?.string ?? "?", description: $0["description"]?.string) }
     }
 
-    public var findings: [String] { gateway.catalogueFindings.map(\.description) }
+    public var findings: [String] { gateway.catalogue.findings.map(\.description) }
 
     public var serverStatuses: [ServerStatusLine] {
-        gateway.servers.map { server in
+        gateway.servers.all.map { server in
             let s = server.status
             return ServerStatusLine(name: s.name, transport: s.transport, state: s.phase.label, protocolVersion: s.protocolVersion, serverInfo: s.serverInfo, lastError: s.lastError)
         }

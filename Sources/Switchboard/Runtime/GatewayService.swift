@@ -1,18 +1,18 @@
-public import ServiceLifecycle
-import Logging
+import NIOCore
+import ServiceLifecycle
+import SwitchboardDataPlane
 
-/// `serve` as a ServiceLifecycle service: runs until SIGTERM/SIGINT, then drains.
-public struct GatewayService: Service {
-    let runtime: GatewayRuntime
+/// The gateway core: its upstream servers are started (and the idle-session sweeper), and on
+/// shutdown listen streams and sessions end and every server stops, process groups included.
+struct GatewayService: Service {
+    let gateway: Gateway
+    /// Told once the servers are starting, so a caller may use the gateway.
+    let started: @Sendable () -> Void
 
-    public init(runtime: GatewayRuntime) {
-        self.runtime = runtime
-    }
-
-    public func run() async throws {
-        try await runtime.start()
-        // Wait for the shutdown signal, then tear down in reverse order of start.
+    func run() async throws {
+        gateway.start()
+        started()
         try? await gracefulShutdown()
-        try await runtime.shutdown()
+        try await gateway.shutdown().get()
     }
 }

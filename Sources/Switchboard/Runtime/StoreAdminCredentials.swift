@@ -1,4 +1,5 @@
 import Foundation
+import SwitchboardControl
 import SwitchboardDataPlane
 import SwitchboardStore
 

@@ -1,5 +1,5 @@
 import Foundation
-import SwitchboardDataPlane
+import SwitchboardControl
 import SwitchboardIdentity
 import SwitchboardStore
 

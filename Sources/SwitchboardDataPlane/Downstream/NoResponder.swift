@@ -4,6 +4,6 @@ import NIOCore
 final class NoResponder: DownstreamResponder {
     static let shared = NoResponder()
     func sendInterim(_ message: ByteBuffer) -> Bool { false }
-    func sendFinal(_ message: ByteBuffer) {}
+    func sendFinal(_ message: ByteBuffer, httpStatus: Int, retryAfter: Int?) {}
     func abandon() {}
 }

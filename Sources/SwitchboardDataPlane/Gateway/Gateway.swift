@@ -1,137 +1,141 @@
 package import NIOCore
 package import Logging
 package import SwitchboardCore
+package import SwitchboardPolicy
 package import SwitchboardUpstream
-import Synchronization
 
 /// The federating core: many upstream servers behind one MCP face. Transport-neutral: the
-/// HTTP and stdio front ends hand it parsed messages with a session and a responder; it
-/// merges lists, routes calls and relays everything in between. All state is behind short
-/// locks; nothing here awaits.
+/// front doors (HTTP, stdio) hand it one `MCPExchange` per client message. It is a façade
+/// over its components, each with only the configuration it needs:
+///
+/// - `sessions` (`SessionRegistry`): legacy sessions and 2026-07-28 requests, and admission;
+/// - `catalogue` (`Catalogue`): lists fetched, merged, cached and indexed;
+/// - `calls` (`CallRouter`): dispatch, routing, policy and quotas, forwarding, replies, and
+///   through it the `InputBridge` for server-to-client requests across eras;
+/// - `listen` (`ListenHub`): listen streams and the fan-out of what servers announce.
+///
+/// The gateway itself keeps the servers and the lifecycle and forwards upstream events
+/// (`Gateway+UpstreamEvents`). All state is behind short locks; nothing here awaits.
 package final class Gateway: Sendable {
-    package let config: GatewayConfig
-    /// Enabled servers in config order, which is the merged lists' order.
-    package let servers: [UpstreamServer]
-    let serversByName: [String: UpstreamServer]
-    let sessions = Mutex<[String: DownstreamSession]>([:])
-    /// Mints and opens the sealed session ids (`Gateway+Sessions`).
-    let sessionTokens: SessionTokens
-    let resourceIndex = ResourceIndex()
-    let mergedLists = MergedListCache()
-    /// Calls of 2026-07-28 clients waiting for their retry after `input_required`.
-    let heldCalls = HeldCalls()
-    /// Lists a server called `private` (2026-07-28 `cacheScope`): the merged list is private
-    /// too from then on, never downgraded to public (digest §7.2).
-    let privateLists = Mutex<Set<ListKind>>([])
-    /// Tools whose arguments travel as `Mcp-Param-*` headers too.
-    let paramHeaders = ParamHeaderIndex()
-    /// 2026-07-28 requests and listen streams being answered (see `admitModern`).
-    let modernInFlight = Atomic<Int>(0)
-    /// Open `subscriptions/listen` streams of 2026-07-28 clients.
-    let listeners = ListenRegistry()
-    let findings = Mutex<[String: [CatalogueFinding]]>([:])
-    let tap: WireTap?
-    package let logger: Logger
-    package let version: String
-    /// `{"name":"switchboard","version":…}`, stamped on results for 2026-07-28 clients.
-    let serverInfoJSON: String
-    package let eventLoop: any EventLoop
-    /// Authentication, policy, virtual servers and quotas (`Governance`).
+    package let servers: UpstreamServers
+    package let sessions: SessionRegistry
+    package let catalogue: Catalogue
+    package let calls: CallRouter
+    let listen: ListenHub
+    /// Policy, virtual servers and quotas, reloadable (`Governance`).
     package let governance: Governance
-    /// The tokens stored per caller for `delegated` servers (nil when none is configured).
-    package let delegated: DelegatedCredentials?
-    /// The admin API's way to store them (`/admin/v1/credentials`).
-    let adminCredentials: (any AdminCredentialStore)?
-    private let sweeper = Mutex<RepeatedTask?>(nil)
+    /// Where the gateway's own timers run (idle sweep, holds of calls waiting for input).
+    package let eventLoop: any EventLoop
+    let logger: Logger
 
+    /// `makeTransport` builds each server's transport; tests put a recording one in.
     package init(
         config: GatewayConfig,
         group: any EventLoopGroup,
         logger: Logger,
         version: String,
         governance: Governance,
-        tap: WireTap? = WireTap.fromEnvironment(),
+        tap: WireTap? = nil,
         delegated: DelegatedCredentials? = nil,
-        adminCredentials: (any AdminCredentialStore)? = nil,
         makeTransport: (ServerConfig, any EventLoop, Logger) -> any UpstreamTransport = UpstreamTransportFactory.make
     ) {
-        self.config = config
         self.logger = logger
-        self.version = version
-        self.serverInfoJSON = #"{"name":"switchboard","version":"# + JSONWriter.quoted(version) + "}"
-        self.tap = tap
         self.governance = governance
-        self.delegated = delegated
-        self.adminCredentials = adminCredentials
-        self.sessionTokens = SessionTokens(config: config.sessions)
         self.eventLoop = group.next()
-        var servers: [UpstreamServer] = []
-        for server in config.servers where server.enabled {
-            let loop = group.next()
-            var serverLogger = logger
-            serverLogger[metadataKey: "switchboard.transport"] = "\(server.transport.kindName)"
-            servers.append(
-                UpstreamServer(
-                    config: server,
-                    transport: makeTransport(server, loop, serverLogger),
-                    eventLoop: loop,
-                    logger: serverLogger,
-                    clientVersion: version
-                )
-            )
-        }
-        self.servers = servers
-        self.serversByName = Dictionary(uniqueKeysWithValues: servers.map { ($0.name, $0) })
+        servers = UpstreamServers(config.servers, group: group, clientVersion: version, logger: logger, makeTransport: makeTransport)
+        let serverInfo = #"{"name":"switchboard","version":"# + JSONWriter.quoted(version) + "}"
+        sessions = SessionRegistry(config: config.sessions, serverInfo: serverInfo, tap: tap, logger: logger)
+        catalogue = Catalogue(servers: servers, limits: config.limits, logger: logger)
+        listen = ListenHub(sessions: sessions, catalogue: catalogue, keepAlive: config.sessions.keepAlive.timeAmount, logger: logger)
+        let input = InputBridge(
+            sealer: sessions.sealer, maxHeld: config.sessions.maxSessions, maxJSONDepth: config.limits.maxJSONDepth, loop: eventLoop, logger: logger
+        )
+        calls = CallRouter(
+            servers: servers, sessions: sessions, catalogue: catalogue, listen: listen, input: input, governance: governance,
+            delegated: delegated, limits: config.limits, logger: logger
+        )
     }
 
     /// Starts every server and the idle-session sweeper.
     package func start() {
-        for server in servers {
+        for server in servers.all {
             server.setDelegate(self)
             server.start()
         }
-        let idle = config.sessions.idleTimeout.timeAmount
-        let every = min(idle, .seconds(60))
-        let task = eventLoop.scheduleRepeatedTask(initialDelay: every, delay: every) { [weak self] _ in
-            self?.sweepIdleSessions(olderThan: idle)
-        }
-        sweeper.withLock { $0 = task }
+        sessions.start(on: eventLoop)
     }
 
-    /// Ends sessions and stops servers (their process groups are torn down).
+    /// Ends listen streams and sessions, then stops the servers (their process groups are
+    /// torn down).
     package func shutdown() -> EventLoopFuture<Void> {
-        sweeper.withLock { $0?.cancel() }
-        endListeners()
-        let all = sessions.withLock { s -> [DownstreamSession] in
-            defer { s.removeAll() }
-            return Array(s.values)
-        }
-        for session in all { session.close() }
-        let stops = servers.map { $0.stop() }
-        return EventLoopFuture.andAllComplete(stops, on: eventLoop)
+        listen.endAll()
+        sessions.stop()
+        return EventLoopFuture.andAllComplete(servers.all.map { $0.stop() }, on: eventLoop)
     }
 
-    package func server(named name: String) -> UpstreamServer? { serversByName[name] }
+    // MARK: Front doors
 
-    /// Findings from the latest lists, per server and list, for `check` and the admin API.
-    package var catalogueFindings: [CatalogueFinding] {
-        findings.withLock { f in f.keys.sorted().flatMap { f[$0]! } }
+    /// Handles one message of a legacy session (or a notification or answer).
+    package func handle(_ exchange: MCPExchange) {
+        calls.handle(exchange)
     }
 
-    /// Completes once no server is still on its first start, or after `limit`. A server that
-    /// was up before and is restarting does not hold clients up: its capabilities are known.
-    package func settled(within limit: TimeAmount, on loop: any EventLoop) -> EventLoopFuture<Void> {
-        let deadline = NIODeadline.now() + limit
-        let promise = loop.makePromise(of: Void.self)
-        @Sendable func poll() {
-            let starting = servers.contains { $0.initializeResult == nil && $0.status.phase == .starting }
-            if !starting || NIODeadline.now() >= deadline {
-                promise.succeed()
-            } else {
-                loop.scheduleTask(in: .milliseconds(25)) { poll() }
-            }
+    /// Answers `initialize`: negotiates the version, creates the session and returns it with
+    /// the whole response message (already recorded by the wire tap). Waits briefly for
+    /// servers still starting so the advertised capabilities are the honest union of what the
+    /// servers offer. Fails with `.sessionLimit` when the gateway is full.
+    package func initialize(
+        _ message: JSONRPCMessage, caller: Principal, virtualServer: String? = nil, on loop: any EventLoop
+    ) -> EventLoopFuture<(DownstreamSession, ByteBuffer)> {
+        guard sessions.hasRoom else { return loop.makeFailedFuture(GatewayError.sessionLimit("too many sessions")) }
+        let params = message.params
+        let revision = ProtocolRevision.negotiate(params?["protocolVersion"]?.string)
+        let session = sessions.mint(
+            revision: revision, clientName: params?["clientInfo"]?["name"]?.string ?? "unknown", capabilities: params?["capabilities"],
+            caller: caller, virtualServer: virtualServer
+        )
+        return servers.settled(within: .seconds(3), on: loop).flatMapThrowing {
+            guard self.sessions.admit(session) else { throw GatewayError.sessionLimit("too many sessions") }
+            let result = self.catalogue.capabilities.initializeResult(revision: revision, serverInfo: session.serverInfo)
+            let response = JSONRPCEncoding.result(id: message.id!, result: result)
+            session.tap?.record(revision: revision, kind: .response, method: MCPMethod.initialize, message: response)
+            return (session, response)
         }
-        poll()
-        return promise.futureResult
+    }
+
+    /// A 2026-07-28 request its front door checked (`ModernRequest`): admitted within
+    /// `sessions.max_sessions` and handled in a context that lives as long as it does. Nil
+    /// when the gateway is full; the request was answered (503) then. The front door keeps
+    /// the exchange only to tell it when its client leaves.
+    package func serveStateless(
+        _ message: JSONRPCMessage, request: ModernRequest, caller: RequestCaller, virtualServer: String?,
+        responder: any DownstreamResponder, on loop: any EventLoop, received: UInt64? = nil
+    ) -> MCPExchange? {
+        guard let lease = sessions.openStateless(request, caller: caller.principal, virtualServer: virtualServer) else {
+            let refusal = ErrorReply(.sessionLimit("too many sessions and requests in flight"), id: message.id, modernClient: true)
+            responder.sendFinal(refusal.body, httpStatus: refusal.httpStatus, retryAfter: nil)
+            return nil
+        }
+        let exchange = MCPExchange(
+            message: message, session: lease.session, caller: caller, responder: responder, loop: loop, received: received, lease: lease
+        )
+        calls.handle(exchange)
+        return exchange
+    }
+
+    // MARK: Inspection (`check`, `policy test`, `tools list`, the admin API)
+
+    /// What the gateway would do with one `tools/call` (arguments: a JSON object, or nil).
+    package func dryRun(principal: Principal, virtualServer: String?, tool: String, arguments: ByteBuffer?, maxJSONDepth: Int) throws -> PolicyDryRun {
+        let view = try arguments.map { try JSONView.parse($0, maxDepth: maxJSONDepth) }
+        return PolicyDryRun(
+            rules: governance.current, annotations: catalogue.annotations, principal: principal, virtualServer: virtualServer, tool: tool,
+            arguments: view
+        )
+    }
+
+    /// Every tool `principal` sees through `virtualServer` (`switchboard tools list --as`).
+    package func visibleTools(principal: Principal, virtualServer: String?, on loop: any EventLoop) -> EventLoopFuture<[JSONView]> {
+        catalogue.visibleTools(principal: principal, virtualServer: virtualServer, rules: governance.current, on: loop)
     }
 }

@@ -1,14 +1,12 @@
-import Foundation
 package import Logging
 package import SwitchboardCore
-package import SwitchboardIdentity
 package import SwitchboardPolicy
 import Synchronization
 
-/// Who may call, what they may see and call, and how often: authentication, policy, virtual
-/// servers and quotas, as the data plane asks them on every request. Everything it reads per
-/// call is in memory; the rules are an immutable snapshot swapped whole on reload, so a reload
-/// never drops a session or half-applies a change.
+/// What callers may see and call, and how often: policy, virtual servers and quotas, as the
+/// data plane asks them on every request (who the callers are is `CallerAuthentication`'s).
+/// Everything it reads per call is in memory; the rules are an immutable snapshot swapped
+/// whole on reload, so a reload never drops a session or half-applies a change.
 package final class Governance: Sendable {
     /// One compiled generation of `policy`, `virtual_servers` and `quotas`; a class, so reading
     /// the current one per call is one reference under the lock.
@@ -36,28 +34,14 @@ package final class Governance: Sendable {
         }
     }
 
-    /// How callers prove who they are; fixed for the life of the process.
-    let authentication: CallerAuthentication
     private let rules: Mutex<Rules>
     /// One reload at a time (a signal and a file change may come together): each compiles from
     /// the rules in force and keeps their quota counters, which two at once could not both do.
     private let reloading = Mutex(())
-    /// Tools' hints from the latest lists, for policy rules on annotations.
-    let annotations = ToolAnnotationIndex()
-    /// The caller of `switchboard stdio`: the local user, trusted like the command line.
-    package let localCaller: Principal
-    /// The key store behind the admin API's key endpoints (nil: API keys are off).
-    let adminKeys: (any AdminKeyStore)?
     let logger: Logger
 
-    package init(
-        config: GatewayConfig, keys: KeyDirectory? = nil, tokens: JWTVerifier? = nil, adminKeys: (any AdminKeyStore)? = nil, logger: Logger
-    ) throws(PolicyError) {
+    package init(config: GatewayConfig, logger: Logger) throws(PolicyError) {
         self.rules = Mutex(try Rules(config: config))
-        self.adminKeys = adminKeys
-        self.authentication = CallerAuthentication(auth: config.auth, listen: config.listen, isTLS: config.tls != nil, keys: keys, tokens: tokens)
-        let user = ProcessInfo.processInfo.environment["USER"].flatMap { $0.isEmpty ? nil : $0 } ?? "stdio"
-        self.localCaller = Principal(kind: .local, name: user)
         self.logger = logger
     }
 
@@ -83,19 +67,8 @@ package final class Governance: Sendable {
         return next.policy.version
     }
 
-    /// Roles that open the admin API (`auth.admin_roles`).
-    package var adminRoles: Set<String> { Set(authentication.auth?.adminRoles ?? []) }
-
-    /// May `caller` use the admin API?
-    func isAdmin(_ caller: Principal) -> Bool {
-        // Without `auth` the gateway serves loopback (or certificate holders only): the admin
-        // API is open to this machine, never to every certificate holder.
-        guard authentication.auth != nil else { return authentication.listensOnLoopback }
-        return !caller.roles.isDisjoint(with: adminRoles)
-    }
-
     /// The configured virtual server of that name (`/mcp/{name}`), or nil.
-    func virtualServer(named name: Substring) -> String? {
+    package func virtualServer(named name: Substring) -> String? {
         let name = String(name)
         return current.virtualServers.server(named: name) == nil ? nil : name
     }

@@ -5,11 +5,13 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import SwitchboardCore
 
 /// A child process started in its own process group with its stdin, stdout and stderr on
 /// pipes. The group lets teardown reach grandchildren too (servers launched through `npx`,
 /// `uv run`, shell wrappers), which a signal to the direct child alone would orphan.
 package struct ChildProcess: Sendable {
+
     package let pid: Int32
     /// Our ends of the pipes; ownership passes to whoever wraps them in channels.
     package let stdinWrite: CInt
@@ -24,6 +26,7 @@ package struct ChildProcess: Sendable {
         environment: [String: String],
         directory: String?
     ) throws(UpstreamTransportError) -> ChildProcess {
+        BrokenPipes.failInsteadOfSignalling()
         var stdinPipe: [CInt] = [-1, -1]
         var stdoutPipe: [CInt] = [-1, -1]
         var stderrPipe: [CInt] = [-1, -1]

@@ -45,7 +45,7 @@ final class BatchResponder: Sendable {
 
         func sendInterim(_ message: ByteBuffer) -> Bool { false }
 
-        func sendFinal(_ message: ByteBuffer) {
+        func sendFinal(_ message: ByteBuffer, httpStatus: Int, retryAfter: Int?) {
             guard !answered.exchange(true, ordering: .relaxed) else { return }
             batch.finish(index, with: message)
         }

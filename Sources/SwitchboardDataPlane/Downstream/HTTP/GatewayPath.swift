@@ -1,7 +1,7 @@
 /// What a request path names on the data-plane listener. Virtual servers live under
 /// `/mcp/{name}` with their own legacy HTTP+SSE pair (`/mcp/{name}/sse`, `/mcp/{name}/messages`);
 /// the names themselves are checked against the configuration by the caller.
-enum GatewayPath: Equatable {
+package enum GatewayPath: Equatable {
     /// Streamable HTTP (and 2026-07-28) MCP endpoint; nil is `/mcp`, the whole catalogue.
     case mcp(virtualServer: Substring?)
     /// `GET /sse`: the 2024-11-05 event stream.
@@ -10,13 +10,14 @@ enum GatewayPath: Equatable {
     case legacyMessages(virtualServer: Substring?)
     /// RFC 9728 metadata; the suffix is the resource path it describes ("" for the root).
     case resourceMetadata(resourcePath: Substring)
-    /// `/admin/v1/…`: the admin API (control plane, `AdminAPI`).
+    /// `/admin/v1/…`: the admin API (control plane, `ControlRoutes`).
     case admin
     case health
     case readiness
     case unknown
 
     static let resourceMetadataPrefix: Substring = "/.well-known/oauth-protected-resource"
+    package static let controlPrefix: Substring = "/admin/v1/"
 
     init(_ path: Substring) {
         switch path {
@@ -35,7 +36,7 @@ enum GatewayPath: Equatable {
                 case (2, "messages") where !parts[0].isEmpty: self = .legacyMessages(virtualServer: parts[0])
                 default: self = .unknown
                 }
-            } else if path.hasPrefix(AdminAPI.prefix) {
+            } else if path.hasPrefix(Self.controlPrefix) {
                 self = .admin
             } else if path.hasPrefix(Self.resourceMetadataPrefix) {
                 let rest = path.dropFirst(Self.resourceMetadataPrefix.count)

@@ -52,14 +52,6 @@ final class HTTPPostResponder: DownstreamResponder, @unchecked Sendable {
         return true
     }
 
-    func sendFinal(_ message: ByteBuffer) {
-        sendFinal(message, httpStatus: 200)
-    }
-
-    func sendFinal(_ message: ByteBuffer, httpStatus: Int) {
-        sendFinal(message, httpStatus: httpStatus, retryAfter: nil)
-    }
-
     func sendFinal(_ message: ByteBuffer, httpStatus: Int, retryAfter: Int?) {
         onLoop {
             switch self.mode {

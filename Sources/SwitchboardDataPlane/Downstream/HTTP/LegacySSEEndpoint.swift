@@ -14,49 +14,43 @@ import SwitchboardPolicy
 /// different event loops, and meet in the token table. Everything runs on the loop of the
 /// connection it came in on; the table is a short lock.
 final class LegacySSEEndpoint: Sendable {
-    /// What the channel handler does with a request for `/sse` or `/messages`.
-    enum Outcome {
-        /// The GET is answered with an event stream that stays open; the connection is the
-        /// handler's to close when the channel goes inactive.
-        case streaming(LegacySSEConnection)
-        /// A plain HTTP answer: `202` with no body, or an error with a JSON-RPC error body.
-        case reply(HTTPResponseStatus, headers: [(String, String)], body: ByteBuffer?)
-    }
-
     private let gateway: Gateway
+    private let sessions: SessionsConfig
+    private let maxJSONDepth: Int
     private let connections = Mutex<[String: LegacySSEConnection]>([:])
 
-    init(gateway: Gateway) {
+    init(gateway: Gateway, sessions: SessionsConfig, limits: LimitsConfig) {
         self.gateway = gateway
+        self.sessions = sessions
+        self.maxJSONDepth = limits.maxJSONDepth
     }
 
     /// Serves a request for the stream or the messages endpoint (Origin checked and caller
     /// authenticated already). A stream belongs to the caller that opened it, on the endpoint
     /// it was opened on: posts from anyone else, or through another path, find no session.
-    func serve(
-        endpoint: GatewayPath, head: HTTPRequestHead, body: ByteBuffer, channel: any Channel, caller: Principal, virtualServer: String?,
-        bearerToken: String? = nil
-    ) -> Outcome {
+    func serve(_ endpoint: GatewayPath, _ request: HTTPRequest, channel: any Channel) -> HTTPOutcome {
         if case .legacyStream = endpoint {
-            guard head.method == .GET else { return Self.error(.methodNotAllowed, headers: [("Allow", "GET")], "Method not allowed") }
-            return open(head: head, channel: channel, caller: caller, virtualServer: virtualServer)
+            guard request.head.method == .GET else { return .reply(HTTPRefusal.methodNotAllowed(allow: "GET")) }
+            return open(request, channel: channel)
         }
-        guard head.method == .POST else { return Self.error(.methodNotAllowed, headers: [("Allow", "POST")], "Method not allowed") }
-        return post(head: head, body: body, loop: channel.eventLoop, caller: caller, virtualServer: virtualServer, bearerToken: bearerToken)
+        guard request.head.method == .POST else { return .reply(HTTPRefusal.methodNotAllowed(allow: "POST")) }
+        return .reply(post(request, loop: channel.eventLoop))
     }
 
     // MARK: GET /sse
 
-    private func open(head: HTTPRequestHead, channel: any Channel, caller: Principal, virtualServer: String?) -> Outcome {
-        guard AcceptHeader(head.headers).eventStream else {
-            return Self.error(.notAcceptable, "Accept must list text/event-stream")
+    private func open(_ request: HTTPRequest, channel: any Channel) -> HTTPOutcome {
+        guard AcceptHeader(request.head.headers).eventStream else {
+            return .reply(HTTPRefusal.notAcceptable("Accept must list text/event-stream"))
         }
         let token = SessionID.generate()
-        let limit = gateway.config.sessions.maxSessions
+        let limit = sessions.maxSessions
         // Streams that never initialize hold no session, so they are bounded here instead.
         let admitted = connections.withLock { $0.count < limit }
-        guard admitted else { return Self.error(.serviceUnavailable, "Too many sessions") }
-        let stream = SSEDownstreamStream(channel: channel, keepAlive: gateway.config.sessions.keepAlive.timeAmount)
+        guard admitted else { return .reply(HTTPRefusal.invalidRequest(.serviceUnavailable, "Too many sessions")) }
+        let caller = request.caller.principal
+        let virtualServer = request.virtualServer
+        let stream = SSEDownstreamStream(channel: channel, keepAlive: sessions.keepAlive.timeAmount)
         let connection = LegacySSEConnection(token: token, stream: stream, owner: caller, virtualServer: virtualServer)
         connections.withLock { $0[token] = connection }
         var event = ByteBuffer()
@@ -68,11 +62,11 @@ final class LegacySSEEndpoint: Sendable {
         channel.writeAndFlush(HTTPServerResponsePart.body(.byteBuffer(event)), promise: nil)
         // A stream that never initializes holds a slot and is never swept as an idle session:
         // it gets as long as an idle session would, then it is closed.
-        channel.eventLoop.scheduleTask(in: Self.initializeWait(gateway.config.sessions.idleTimeout)) {
+        channel.eventLoop.scheduleTask(in: Self.initializeWait(sessions.idleTimeout)) {
             if case .awaitingInitialize = connection.currentPhase { connection.stream.close() }
         }
         gateway.logger.debug("legacy SSE stream opened", metadata: ["switchboard.token": "\(token.prefix(8))"])
-        return .streaming(connection)
+        return .legacyStream(connection)
     }
 
     /// How long a new stream may wait for its `initialize`: the idle timeout, at most a minute.
@@ -88,49 +82,49 @@ final class LegacySSEEndpoint: Sendable {
         connection.stream.connectionClosed()
         if let session = connection.close() {
             session.detach(stream: connection.stream)
-            gateway.endSession(id: session.id, revoke: false)
+            gateway.sessions.end(id: session.id, revoke: false)
         }
         gateway.logger.debug("legacy SSE stream closed", metadata: ["switchboard.token": "\(connection.token.prefix(8))"])
     }
 
     // MARK: POST /messages
 
-    private func post(head: HTTPRequestHead, body: ByteBuffer, loop: any EventLoop, caller: Principal, virtualServer: String?, bearerToken: String?) -> Outcome {
-        guard let token = Self.sessionID(in: head.uri) else {
-            return Self.error(.badRequest, "Missing sessionId query parameter")
+    private func post(_ request: HTTPRequest, loop: any EventLoop) -> HTTPReply {
+        guard let token = Self.sessionID(in: request.head.uri) else {
+            return HTTPRefusal.invalidRequest(.badRequest, "Missing sessionId query parameter")
         }
-        guard let connection = connections.withLock({ $0[token] }), connection.owner.isSameCaller(as: caller),
-            connection.virtualServer == virtualServer
+        guard let connection = connections.withLock({ $0[token] }), connection.owner.isSameCaller(as: request.caller.principal),
+            connection.virtualServer == request.virtualServer
         else {
-            return Self.error(.notFound, "Session not found")
+            return HTTPRefusal.sessionNotFound(id: nil)
         }
-        guard let contentType = head.headers.first(name: "Content-Type"), ASCII.hasPrefix(contentType, "application/json") else {
-            return Self.error(.unsupportedMediaType, "Content-Type must be application/json")
+        guard let contentType = request.head.headers.first(name: "Content-Type"), ASCII.hasPrefix(contentType, "application/json") else {
+            return HTTPRefusal.unsupportedMediaType
         }
         let message: JSONRPCMessage
         do {
-            message = try JSONRPCMessage.parse(body, maxDepth: gateway.config.limits.maxJSONDepth)
+            message = try JSONRPCMessage.parse(request.body, maxDepth: maxJSONDepth)
         } catch {
-            return .reply(.badRequest, headers: [], body: JSONRPCEncoding.error(id: nil, code: error.code, message: error.message))
+            return HTTPRefusal.unreadable(code: error.code, message: error.message)
         }
         switch connection.currentPhase {
         case .closed:
-            return Self.error(.notFound, id: message.id, "Session not found")
+            return HTTPRefusal.sessionNotFound(id: message.id)
         case .awaitingInitialize, .initializing:
             guard message.method == MCPMethod.initialize, message.kind == .request else {
-                return Self.error(.badRequest, id: message.id, "Invalid request: initialize first")
+                return HTTPRefusal.invalidRequest(.badRequest, "Invalid request: initialize first", id: message.id)
             }
             guard connection.beginInitialize() else {
-                return Self.error(.badRequest, id: message.id, "Invalid request: initialize is already under way")
+                return HTTPRefusal.invalidRequest(.badRequest, "Invalid request: initialize is already under way", id: message.id)
             }
             initialize(message, connection: connection, loop: loop)
         case .ready(let session):
             // Handed over before the 202 is written: writing it lets the connection's next
             // pipelined request start, which must not overtake this one.
             let responder: any DownstreamResponder = message.kind == .request ? connection.responder : NoResponder.shared
-            gateway.handle(message, session: session, caller: RequestCaller(principal: caller, bearerToken: bearerToken), responder: responder, on: loop)
+            gateway.handle(MCPExchange(message: message, session: session, caller: request.caller, responder: responder, loop: loop, received: request.received))
         }
-        return .reply(.accepted, headers: [], body: nil)
+        return HTTPReply(.accepted, body: nil)
     }
 
     private func initialize(_ message: JSONRPCMessage, connection: LegacySSEConnection, loop: any EventLoop) {
@@ -139,7 +133,7 @@ final class LegacySSEEndpoint: Sendable {
             switch result {
             case .success(let (session, response)):
                 guard connection.ready(session) else {
-                    gateway.endSession(id: session.id, revoke: false)
+                    gateway.sessions.end(id: session.id, revoke: false)
                     return
                 }
                 // The response goes out before the stream is attached, so no notification
@@ -148,7 +142,7 @@ final class LegacySSEEndpoint: Sendable {
                 session.attach(stream: connection.stream)
             case .failure(let error):
                 connection.initializeFailed()
-                _ = connection.stream.send(GatewayError(error).response(id: message.id))
+                _ = connection.stream.send(ErrorReply(GatewayError(error), id: message.id, modernClient: false).body)
             }
         }
     }
@@ -162,9 +156,5 @@ final class LegacySSEEndpoint: Sendable {
             return value.isEmpty ? nil : String(value)
         }
         return nil
-    }
-
-    private static func error(_ status: HTTPResponseStatus, id: JSONRPCID? = nil, headers: [(String, String)] = [], _ text: String) -> Outcome {
-        .reply(status, headers: headers, body: JSONRPCEncoding.error(id: id, code: JSONRPCErrorCode.invalidRequest, message: text))
     }
 }

@@ -15,7 +15,7 @@ final class LegacySSEResponder: DownstreamResponder {
         stream.send(message)
     }
 
-    func sendFinal(_ message: ByteBuffer) {
+    func sendFinal(_ message: ByteBuffer, httpStatus: Int, retryAfter: Int?) {
         _ = stream.send(message)
     }
 

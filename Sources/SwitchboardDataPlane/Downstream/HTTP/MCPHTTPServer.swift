@@ -1,18 +1,26 @@
 package import NIOCore
 import NIOPosix
 import NIOHTTP1
-import SwitchboardCore
+package import SwitchboardCore
 
 /// Binds the data plane's HTTP listener.
 package enum MCPHTTPServer {
-    /// Listens on `host:port` (port 0 picks a free one; read it from the channel); speaks HTTPS
-    /// when `tls` is given (see `ListenerTLS.load`).
+    /// Listens on `config.listen` (port 0 picks a free one; read it from the channel); speaks
+    /// HTTPS when `tls` is given (see `ListenerTLS.load`). `control` serves `/admin/v1/…`.
     package static func bind(
-        gateway: Gateway, host: String, port: Int, tls: ListenerTLS? = nil, group: any EventLoopGroup
+        gateway: Gateway, config: GatewayConfig, authentication: CallerAuthentication, control: (any ControlRoutes)? = nil,
+        tls: ListenerTLS? = nil, group: any EventLoopGroup
     ) -> EventLoopFuture<any Channel> {
-        let origins = OriginPolicy(allowedOrigins: gateway.config.security.allowedOrigins, listenHost: host)
-        let legacySSE = LegacySSEEndpoint(gateway: gateway)
-        let admin = AdminAPI(gateway: gateway, keys: gateway.governance.adminKeys)
+        let routes = MCPHTTPRoutes(
+            gateway: gateway,
+            origins: OriginPolicy(allowedOrigins: config.security.allowedOrigins, listenHost: config.listen.host),
+            authentication: authentication,
+            streamable: StreamableHTTPEndpoint(gateway: gateway, limits: config.limits, keepAlive: config.sessions.keepAlive.timeAmount),
+            legacySSE: LegacySSEEndpoint(gateway: gateway, sessions: config.sessions, limits: config.limits),
+            control: control
+        )
+        let maxBodyBytes = config.limits.maxBodyBytes
+        let logger = gateway.logger
         return ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 256)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -25,12 +33,12 @@ package enum MCPHTTPServer {
                 // MCPHTTPHandler sequences pipelined requests and answers parse errors itself.
                 channel.eventLoop.makeCompletedFuture {
                     let sync = channel.pipeline.syncOperations
-                    try tls?.addHandlers(to: sync, logger: gateway.logger)
+                    try tls?.addHandlers(to: sync, logger: logger)
                     try sync.addHandler(HTTPResponseEncoder(configuration: .init()))
                     try sync.addHandler(ByteToMessageHandler(HTTPRequestDecoder(leftOverBytesStrategy: .dropBytes)))
-                    try sync.addHandler(MCPHTTPHandler(gateway: gateway, origins: origins, legacySSE: legacySSE, admin: admin))
+                    try sync.addHandler(MCPHTTPHandler(routes: routes, maxBodyBytes: maxBodyBytes))
                 }
             }
-            .bind(host: host, port: port)
+            .bind(host: config.listen.host, port: config.listen.port)
     }
 }

@@ -11,7 +11,7 @@ enum ReadinessReport {
         w.field("status", "ready")
         w.key("servers")
         w.beginArray()
-        for server in gateway.servers {
+        for server in gateway.servers.all {
             let status = server.status
             w.beginObject()
             w.field("name", status.name)
@@ -23,7 +23,7 @@ enum ReadinessReport {
             w.endObject()
         }
         w.endArray()
-        w.field("sessions", gateway.sessionCount)
+        w.field("sessions", gateway.sessions.count)
         w.endObject()
         var out = w.buffer
         out.writeString("\n")

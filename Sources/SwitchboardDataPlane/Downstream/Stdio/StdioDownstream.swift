@@ -2,27 +2,39 @@ import Synchronization
 package import NIOCore
 import NIOPosix
 import Logging
-import SwitchboardCore
+package import SwitchboardCore
+package import SwitchboardPolicy
 
 /// `switchboard stdio`: the gateway served to one client over stdin/stdout, one JSON-RPC
 /// message per line. stdout carries only MCP messages; logs go to stderr.
 package enum StdioDownstream {
-    /// Serves until stdin closes; the future completes then.
-    package static func serve(gateway: Gateway, group: any EventLoopGroup, input: CInt = 0, output: CInt = 1) -> EventLoopFuture<Void> {
+    /// The front door while it serves.
+    package struct Serving: Sendable {
+        /// Completes when stdin closed and the pipes are closed (or the pipes failed to open).
+        package let done: EventLoopFuture<Void>
+        /// The pipes' channel; closing it ends the serving.
+        package let channel: EventLoopFuture<any Channel>
+    }
+
+    /// Serves `caller` (the local user) until stdin closes.
+    package static func serve(
+        gateway: Gateway, caller: Principal, limits: LimitsConfig, group: any EventLoopGroup, input: CInt = 0, output: CInt = 1
+    ) -> Serving {
+        BrokenPipes.failInsteadOfSignalling()
         let done = group.next().makePromise(of: Void.self)
-        NIOPipeBootstrap(group: group)
+        let channel = NIOPipeBootstrap(group: group)
             .channelOption(.allowRemoteHalfClosure, value: true)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(LineFrameDecoder(maxFrameBytes: limits.maxBodyBytes)))
                     try channel.pipeline.syncOperations.addHandler(
-                        ByteToMessageHandler(LineFrameDecoder(maxFrameBytes: gateway.config.limits.maxBodyBytes))
+                        StdioDownstreamHandler(gateway: gateway, caller: caller, maxJSONDepth: limits.maxJSONDepth, done: done)
                     )
-                    try channel.pipeline.syncOperations.addHandler(StdioDownstreamHandler(gateway: gateway, done: done))
                 }
             }
             .takingOwnershipOfDescriptors(input: input, output: output)
-            .whenFailure { done.fail($0) }
-        return done.futureResult
+        channel.whenFailure { done.fail($0) }
+        return Serving(done: done.futureResult, channel: channel)
     }
 }
 
@@ -48,7 +60,7 @@ final class StdioLineWriter: DownstreamResponder, DownstreamStream, @unchecked S
         return true
     }
 
-    func sendFinal(_ message: ByteBuffer) { write(message) }
+    func sendFinal(_ message: ByteBuffer, httpStatus: Int, retryAfter: Int?) { write(message) }
     func abandon() {}
     func send(_ message: ByteBuffer) -> Bool {
         write(message)
@@ -61,16 +73,21 @@ final class StdioDownstreamHandler: ChannelInboundHandler {
     typealias InboundIn = ByteBuffer
 
     private let gateway: Gateway
+    private let caller: Principal
+    private let maxJSONDepth: Int
     private let done: EventLoopPromise<Void>
     private var session: DownstreamSession?
     private var writer: StdioLineWriter?
-    /// A 2026-07-28 client: every request carries its own envelope, and each in-flight one has
-    /// a session of its own so `notifications/cancelled` can end it.
+    /// A 2026-07-28 client: every request carries its own envelope, and each in-flight one is
+    /// an exchange of its own, so `notifications/cancelled` can end it.
     private var modern = false
-    private var modernRequests: [JSONRPCID: DownstreamSession] = [:]
+    private var modernRequests: [JSONRPCID: MCPExchange] = [:]
+    private var finished = false
 
-    init(gateway: Gateway, done: EventLoopPromise<Void>) {
+    init(gateway: Gateway, caller: Principal, maxJSONDepth: Int, done: EventLoopPromise<Void>) {
         self.gateway = gateway
+        self.caller = caller
+        self.maxJSONDepth = maxJSONDepth
         self.done = done
     }
 
@@ -84,28 +101,29 @@ final class StdioDownstreamHandler: ChannelInboundHandler {
         let frame = unwrapInboundIn(data)
         let message: JSONRPCMessage
         do {
-            message = try JSONRPCMessage.parse(frame, maxDepth: gateway.config.limits.maxJSONDepth)
+            message = try JSONRPCMessage.parse(frame, maxDepth: maxJSONDepth)
         } catch {
             writer.write(JSONRPCEncoding.error(id: nil, code: error.code, message: error.message))
             return
         }
         // The first message fixes the era of the process (digest §1.5).
-        if session == nil, !modern, message.method != MCPMethod.initialize, ModernRequest.isModern(message) { modern = true }
+        let door = FrontDoor(message, hasSession: session != nil || modern)
+        if session == nil, !modern, door == .stateless { modern = true }
         if modern {
             serveModern(message, writer: writer, on: context.eventLoop)
             return
         }
-        if message.method == MCPMethod.initialize, message.kind == .request {
+        if door == .initialize, message.kind == .request {
             let loopBound = NIOLoopBound(self, eventLoop: context.eventLoop)
-            if let old = session { gateway.endSession(id: old.id, revoke: false) }
-            gateway.initialize(message, caller: gateway.governance.localCaller, on: context.eventLoop).whenComplete { result in
+            if let old = session { gateway.sessions.end(id: old.id, revoke: false) }
+            gateway.initialize(message, caller: caller, on: context.eventLoop).whenComplete { result in
                 switch result {
                 case .success(let (session, response)):
                     loopBound.value.session = session
                     session.attach(stream: writer)
                     writer.write(response)
                 case .failure(let error):
-                    writer.write(GatewayError(error).response(id: message.id))
+                    writer.write(ErrorReply(GatewayError(error), id: message.id, modernClient: false).body)
                 }
             }
             return
@@ -116,7 +134,8 @@ final class StdioDownstreamHandler: ChannelInboundHandler {
             }
             return
         }
-        gateway.handle(message, session: session, responder: message.kind == .request ? writer : NoResponder.shared, on: context.eventLoop)
+        let responder: any DownstreamResponder = message.kind == .request ? writer : NoResponder.shared
+        gateway.handle(MCPExchange(message: message, session: session, caller: session.requestCaller, responder: responder, loop: context.eventLoop))
     }
 
     private func serveModern(_ message: JSONRPCMessage, writer: StdioLineWriter, on loop: any EventLoop) {
@@ -124,10 +143,9 @@ final class StdioDownstreamHandler: ChannelInboundHandler {
         case .notification:
             // Cancelling ends the request, or a listen stream.
             if message.method == MCPMethod.cancelled, let id = message.params?["requestId"],
-                let session = modernRequests.removeValue(forKey: JSONRPCID(json: id.rawText))
+                let exchange = modernRequests.removeValue(forKey: JSONRPCID(json: id.rawText))
             {
-                session.close()
-                gateway.modernRequestEnded(session)
+                exchange.clientLeft()
             }
             return
         case .response, .errorResponse:
@@ -152,24 +170,15 @@ final class StdioDownstreamHandler: ChannelInboundHandler {
             writer.write(JSONRPCEncoding.error(id: id, code: JSONRPCErrorCode.invalidRequest, message: "Invalid request: id \(id.json) is already in use"))
             return
         }
-        guard gateway.admitModern() else {
-            writer.write(GatewayError.overloaded("too many sessions and requests in flight").response(id: id))
-            return
-        }
-        let session = DownstreamSession(
-            id: "", revision: request.version, clientCapabilities: request.capabilities, clientName: request.clientName, tap: gateway.tap,
-            principal: gateway.governance.localCaller
-        )
-        session.logLevel = request.logLevel
-        modernRequests[id] = session
         let loopBound = NIOLoopBound(self, eventLoop: loop)
-        let gateway = self.gateway
+        // Its answer lets the handler forget the id (on the loop, after it was recorded below).
         let responder = StdioRequestResponder(writer: writer) {
-            loop.execute {
-                if let ended = loopBound.value.modernRequests.removeValue(forKey: id) { gateway.modernRequestEnded(ended) }
-            }
+            loop.execute { loopBound.value.modernRequests[id] = nil }
         }
-        gateway.handle(message, session: session, responder: responder, on: loop)
+        let exchange = gateway.serveStateless(
+            message, request: request, caller: RequestCaller(principal: caller), virtualServer: nil, responder: responder, on: loop
+        )
+        if let exchange { modernRequests[id] = exchange }
     }
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
@@ -190,17 +199,20 @@ final class StdioDownstreamHandler: ChannelInboundHandler {
         context.fireChannelInactive()
     }
 
+    /// stdin closed (or the channel did, or a line could not be read): every request ends, the
+    /// session ends, and the pipes close before the front door reports that it is done, so
+    /// nothing of it is left on the event loops when they shut down.
     private func finish(_ context: ChannelHandlerContext) {
-        for request in modernRequests.values {
-            request.close()
-            gateway.modernRequestEnded(request)
-        }
+        guard !finished else { return }
+        finished = true
+        for exchange in modernRequests.values { exchange.clientLeft() }
         modernRequests.removeAll()
         if let session {
-            gateway.endSession(id: session.id, revoke: false)
+            gateway.sessions.end(id: session.id, revoke: false)
             self.session = nil
         }
-        done.succeed()
+        let done = self.done
+        context.close().whenComplete { _ in done.succeed() }
     }
 }
 
@@ -216,8 +228,8 @@ final class StdioRequestResponder: DownstreamResponder, Sendable {
     }
 
     func sendInterim(_ message: ByteBuffer) -> Bool { writer.sendInterim(message) }
-    func sendFinal(_ message: ByteBuffer) {
-        writer.sendFinal(message)
+    func sendFinal(_ message: ByteBuffer, httpStatus: Int, retryAfter: Int?) {
+        writer.write(message)
         onEnd()
     }
     func abandon() { onEnd() }

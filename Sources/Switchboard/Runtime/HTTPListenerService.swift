@@ -1,0 +1,32 @@
+import Logging
+import NIOCore
+import ServiceLifecycle
+import SwitchboardCore
+import SwitchboardDataPlane
+
+/// The data plane's HTTP listener: bound once everything behind it runs, closed first on
+/// shutdown so no new request arrives while the rest drains.
+struct HTTPListenerService: Service {
+    let gateway: Gateway
+    let config: GatewayConfig
+    let authentication: CallerAuthentication
+    let control: any ControlRoutes
+    let tls: ListenerTLS?
+    let group: any EventLoopGroup
+    let logger: Logger
+    /// Told the port once listening (the configured one, or the one picked for port 0).
+    let bound: @Sendable (Int) -> Void
+
+    func run() async throws {
+        let channel = try await MCPHTTPServer.bind(
+            gateway: gateway, config: config, authentication: authentication, control: control, tls: tls, group: group
+        ).get()
+        let port = channel.localAddress?.port ?? config.listen.port
+        logger.notice("switchboard listening", metadata: [
+            "switchboard.address": "\(config.listen.host):\(port)", "switchboard.servers": "\(gateway.servers.all.count)",
+        ])
+        bound(port)
+        try? await gracefulShutdown()
+        try? await channel.close()
+    }
+}

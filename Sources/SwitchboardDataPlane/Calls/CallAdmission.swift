@@ -1,0 +1,66 @@
+import Logging
+import Metrics
+import SwitchboardCore
+import SwitchboardPolicy
+
+/// Policy, then quotas, for one `tools/call`: the ticket to release when the call ends, or
+/// the error to answer with. Decided in memory, on the calling event loop.
+struct CallAdmission: Sendable {
+    let governance: Governance
+    /// Tools' hints as last listed (policy rules on annotations read them).
+    let annotations: ToolAnnotationIndex
+    let logger: Logger
+
+    func admit(tool name: String, server: String, arguments: JSONView?, caller: Principal, virtualServer: String?) -> Result<QuotaTicket?, GatewayError> {
+        let rules = governance.current
+        guard rules.virtualServers.includesTool(name, in: virtualServer) else { return .failure(.unknownTool(name)) }
+        let facts = CallFacts(
+            principal: caller, virtualServer: virtualServer,
+            tool: ToolFacts(
+                federatedName: name, server: server,
+                // Only rules read hints (quota filters do not); without such rules, skip the lookup.
+                annotations: rules.policy.readsAnnotations ? annotations.annotations(of: name) : ToolAnnotations()
+            ),
+            arguments: arguments
+        )
+        let decision = rules.policy.decide(facts)
+        switch decision.effect {
+        case .allow:
+            GovernanceMetrics.allowed.increment()
+        case .deny:
+            GovernanceMetrics.denied.increment()
+            logger.debug("call denied by policy", metadata: Self.metadata(decision, facts))
+            // A tool hidden from this caller's lists is unknown to it when called too: "denied"
+            // would tell it the tool exists.
+            if rules.policy.deniedCalls == .unknownTool
+                || !rules.policy.isVisible(principal: facts.principal, virtualServer: virtualServer, tool: facts.tool)
+            {
+                return .failure(.unknownTool(name))
+            }
+            return .failure(.policyDenied(rule: decision.ruleID, policyVersion: decision.policyVersion))
+        case .requireApproval:
+            GovernanceMetrics.approvalRequired.increment()
+            logger.debug("call needs approval", metadata: Self.metadata(decision, facts))
+            return .failure(.approvalRequired(rule: decision.ruleID, policyVersion: decision.policyVersion))
+        }
+        guard !rules.quotas.isEmpty else { return .success(nil) }
+        switch rules.quotas.admit(facts) {
+        case .admitted(let ticket):
+            return .success(ticket)
+        case .refused(let refusal):
+            GovernanceMetrics.quotaRefusals.increment(refusal.limitID)
+            logger.debug("call refused by quota", metadata: [
+                "switchboard.limit": "\(refusal.limitID)", "switchboard.quota_kind": "\(refusal.kind.rawValue)",
+                "switchboard.principal": "\(facts.principal.id)", "switchboard.tool": "\(name)",
+            ])
+            return .failure(.quotaExceeded(limit: refusal.limitID, kind: refusal.kind.rawValue, retryAfter: refusal.retryAfter))
+        }
+    }
+
+    private static func metadata(_ decision: PolicyDecision, _ facts: CallFacts) -> Logger.Metadata {
+        [
+            "switchboard.rule": "\(decision.ruleID ?? "default")", "switchboard.policy_version": "\(decision.policyVersion)",
+            "switchboard.principal": "\(facts.principal.id)", "switchboard.tool": "\(facts.tool.federatedName)",
+        ]
+    }
+}

@@ -1,0 +1,152 @@
+import NIOCore
+import SwitchboardCore
+import SwitchboardPolicy
+import SwitchboardUpstream
+
+/// A routed request on its way to its server and back: the call registered with its session,
+/// the params spliced (names, progress token, the 2026-07-28 envelope for the server's era),
+/// the caller's upstream credential chosen, and the server's answer relayed under the client's
+/// id, shaped for the client's era.
+extension CallRouter {
+    /// Sends the exchange's request to `server` with `edits` applied to its params. A
+    /// 2026-07-28 retry that carries this gateway's sealed `requestState` resumes its held call
+    /// instead (`InputBridge`).
+    func forward(_ exchange: MCPExchange, to server: UpstreamServer, edits: [(target: JSONView, json: String)], ticket: QuotaTicket? = nil) {
+        guard exchange.session.inFlightCount < maxInFlightPerSession else {
+            ticket?.release()
+            exchange.fail(.overloaded("more than \(maxInFlightPerSession) requests in flight in this session"))
+            return
+        }
+        if exchange.session.isModern {
+            switch input.resume(exchange, at: server) {
+            case .notHeld:
+                break
+            case .handled:
+                // The held call keeps the slot it took when it started.
+                ticket?.release()
+                return
+            case .finished(let outcome, let method):
+                ticket?.release()
+                complete(outcome, to: exchange, method: method, from: server)
+                return
+            case .rerun(let params, let edits, let prefilled):
+                ticket?.release()
+                start(exchange, params: params, edits: edits, to: server, prefilled: prefilled, ticket: nil)
+                return
+            }
+        }
+        start(exchange, params: exchange.message.params, edits: edits, to: server, prefilled: [:], ticket: ticket)
+    }
+
+    private func start(
+        _ exchange: MCPExchange, params: JSONView?, edits: [(target: JSONView, json: String)], to server: UpstreamServer,
+        prefilled: [String: ByteBuffer], ticket: QuotaTicket?
+    ) {
+        exchange.mark(.routed)
+        let session = exchange.session
+        // Only a 2026-07-28 retry needs the name repeated; legacy calls skip the lookup.
+        let name = session.isModern ? ModernRequest.nameKey(for: exchange.method).flatMap { params?[$0]?.string } : nil
+        let call = ForwardedCall(exchange, name: name, prefilled: prefilled, ticket: ticket)
+        session.register(call: call, id: exchange.message.id!)
+        send(call, params: params, edits: edits, to: server, on: exchange.loop)
+        exchange.mark(.upstreamSent)
+    }
+
+    /// One upstream attempt of `call`: `members` (raw JSON by key) are set in the params on
+    /// top of `edits`, for retries that carry `inputResponses` and `requestState`.
+    func send(
+        _ call: ForwardedCall, params: JSONView?, edits: [(target: JSONView, json: String)], members: [(String, String)] = [],
+        to server: UpstreamServer, on loop: any EventLoop, round: Int = 0
+    ) {
+        let metaView = params?["_meta"]
+        let clientToken = metaView?["progressToken"]
+        let modernServer = server.speaksModernEra
+        // A legacy server refuses requests that carry the 2026-07-28 envelope: `_meta` goes
+        // without it (rebuilt from the small `_meta` alone, the rest of params untouched).
+        let strippedMeta = call.session?.isModern == true && !modernServer ? metaView.flatMap { JSONSplice.removing(Self.modernMetaKeys, from: $0) } : nil
+        // A 2026-07-28 server is told, per request, what the client can answer (§4.3).
+        let clientMeta = modernServer ? call.session.map { UpstreamRequestMeta(clientCapabilities: $0.bridgeableCapabilities, logLevel: $0.logLevel) } : nil
+        let meta = credential.meta(clientMeta, for: call.caller, to: server)
+        let (upstreamID, future) = server.request(method: call.method, observer: call, on: loop, meta: meta) { id in
+            guard let params else { return nil }
+            var all = edits
+            if let strippedMeta, let metaView {
+                var meta = strippedMeta
+                if let view = try? JSONView.parse(strippedMeta), let token = view["progressToken"] {
+                    meta = JSONSplice.replacing(in: view, [(token, String(id))])
+                }
+                all.append((metaView, String(buffer: meta)))
+            } else if let clientToken {
+                all.append((clientToken, String(id)))
+            }
+            var bytes = all.isEmpty ? params.bytes : JSONSplice.replacing(in: params, all)
+            for (key, json) in members {
+                guard let view = try? JSONView.parse(bytes, maxDepth: 256) else { break }
+                bytes = JSONSplice.setting(key, to: json, in: view)
+            }
+            return bytes
+        }
+        call.bind(server: server, id: upstreamID)
+        future.whenComplete { result in
+            if case .success(let response) = result, modernServer, let answer = response.result,
+                answer["resultType"]?.string == "input_required", let session = call.session, !session.isModern
+            {
+                // A 2026-07-28 server asks a legacy client for input: ask it for real, then retry.
+                self.input.gather(answer, for: call, from: server, round: round) { members in
+                    self.send(call, params: params, edits: edits, members: members, to: server, on: loop, round: round + 1)
+                }
+                return
+            }
+            self.complete(call, result, from: server)
+        }
+    }
+
+    /// The per-request envelope of 2026-07-28 (digest §2.2); a legacy server must not see it.
+    static let modernMetaKeys: Set<String> = [MCPMeta.protocolVersion, MCPMeta.clientCapabilities, MCPMeta.clientInfo, MCPMeta.logLevel]
+
+    /// The end of an upstream attempt: relayed to the client the call answers now, or kept
+    /// for the retry of a client that is away answering `input_required`.
+    private func complete(_ call: ForwardedCall, _ result: Result<JSONRPCMessage, any Error>, from server: UpstreamServer) {
+        if case .failure(UpstreamError.cancelled) = result { return }  // the client cancelled; it expects no answer
+        guard let target = call.settle(result) else { return }
+        target.session.finish(call: call, id: target.message.id!)
+        complete(result, to: target, method: call.method, from: server)
+    }
+
+    private func complete(_ result: Result<JSONRPCMessage, any Error>, to target: MCPExchange, method: String, from server: UpstreamServer) {
+        target.mark(.firstByte)
+        switch result {
+        case .success(let response):
+            deliver(response, to: target, method: method, from: server)
+        case .failure(UpstreamError.cancelled):
+            target.abandon()
+        case .failure(let error):
+            target.fail(GatewayError(error))
+        }
+    }
+
+    /// Relays a server's response to `target`, under that client's id and shaped for its era.
+    private func deliver(_ response: JSONRPCMessage, to target: MCPExchange, method: String, from server: UpstreamServer) {
+        let session = target.session
+        if let result = response.result {
+            let modernServer = server.speaksModernEra
+            var shaped = session.isModern || modernServer
+                ? EraShaping.result(result.bytes, method: method, for: session, fromModernServer: modernServer)
+                : result.bytes
+            if session.isModern, modernServer,
+                let named = TaskNaming.federate(shaped, method: method, server: server.name, owner: session, sealer: sessions.sealer)
+            {
+                shaped = named
+            }
+            target.answer(JSONRPCEncoding.result(id: target.message.id!, result: shaped), isError: false)
+        } else if let error = response.error {
+            if session.isModern, !server.speaksModernEra, error["code"]?.int == JSONRPCErrorCode.urlElicitationRequired,
+                input.requireURLElicitation(error, to: target, method: method, from: server)
+            {
+                return
+            }
+            let reply = ErrorReply(relaying: error, from: server.name, id: target.message.id!, modernClient: session.isModern)
+            target.answer(reply.body, isError: true, httpStatus: reply.httpStatus)
+        }
+    }
+}

@@ -1,0 +1,122 @@
+import NIOCore
+import SwitchboardCore
+import SwitchboardPolicy
+import SwitchboardUpstream
+
+/// Which server a request goes to: tools and prompts by their `{server}__` name, resources by
+/// the index of owners learned from the lists, tasks by the name the gateway gave them.
+extension CallRouter {
+    /// tools/call and prompts/get: `{server}__{name}` picks the server; the server sees its
+    /// own name.
+    func routeByName(_ exchange: MCPExchange, kind: ListKind) {
+        guard let params = exchange.message.params, let nameView = params["name"], let name = nameView.string else {
+            exchange.fail(.invalidParams("params.name is required"))
+            return
+        }
+        guard let (serverName, local) = FederatedName.split(name), let server = servers.named(serverName) else {
+            exchange.fail(kind == .tools ? .unknownTool(name) : .unknownPrompt(name))
+            return
+        }
+        var ticket: QuotaTicket?
+        if kind == .tools {
+            let admitted = admission.admit(
+                tool: name, server: serverName, arguments: params["arguments"], caller: exchange.caller.principal,
+                virtualServer: exchange.session.virtualServer
+            )
+            switch admitted {
+            case .success(let admitted): ticket = admitted
+            case .failure(let error):
+                exchange.fail(error)
+                return
+            }
+        } else if !governance.current.virtualServers.includesPrompt(name, in: exchange.session.virtualServer) {
+            exchange.fail(.unknownPrompt(name))
+            return
+        }
+        forward(exchange, to: server, edits: [(nameView, JSONWriter.quoted(local))], ticket: ticket)
+    }
+
+    /// resources/read, subscribe, unsubscribe: URIs are not rewritten; the index built from
+    /// the relayed lists says which server owns one.
+    func routeByURI(_ exchange: MCPExchange) {
+        guard let uri = exchange.message.params?["uri"]?.string else {
+            exchange.fail(.invalidParams("params.uri is required"))
+            return
+        }
+        withOwner(of: uri, exchange) { server in
+            switch exchange.method {
+            case MCPMethod.resourcesSubscribe:
+                exchange.session.subscribe(uri)
+            case MCPMethod.resourcesUnsubscribe:
+                exchange.session.unsubscribe(uri)
+                // Other sessions may still want updates for this URI from the shared upstream.
+                if self.listen.isWanted(uri) {
+                    exchange.reply(ByteBuffer(string: "{}"))
+                    return
+                }
+            default:
+                break
+            }
+            self.forward(exchange, to: server, edits: [])
+        }
+    }
+
+    /// tasks/get, tasks/update, tasks/cancel (the 2026-07-28 tasks extension, digest §4.5): the
+    /// task id the client holds is `{server}__{id}`, as the gateway named it when the task
+    /// was created; the server sees its own id.
+    func routeTask(_ exchange: MCPExchange) {
+        guard let idView = exchange.message.params?["taskId"], let id = idView.string, let (serverName, named) = FederatedName.split(id),
+            let server = servers.named(serverName),
+            let local = TaskNaming.localID(named, server: serverName, owner: exchange.session, sealer: sessions.sealer)
+        else {
+            // Another caller's task is unknown to this one, exactly like a task that never was.
+            exchange.fail(.invalidParams("unknown taskId"))
+            return
+        }
+        forward(exchange, to: server, edits: [(idView, JSONWriter.quoted(local))])
+    }
+
+    /// completion/complete: a prompt reference is routed like prompts/get, a resource
+    /// reference like resources/read.
+    func routeCompletion(_ exchange: MCPExchange) {
+        guard let ref = exchange.message.params?["ref"], let type = ref["type"]?.string else {
+            exchange.fail(.invalidParams("params.ref is required"))
+            return
+        }
+        switch type {
+        case "ref/prompt":
+            guard let nameView = ref["name"], let name = nameView.string,
+                let (serverName, local) = FederatedName.split(name), let server = servers.named(serverName),
+                governance.current.virtualServers.includesPrompt(name, in: exchange.session.virtualServer)
+            else {
+                exchange.fail(.unknownPrompt(ref["name"]?.string ?? ""))
+                return
+            }
+            forward(exchange, to: server, edits: [(nameView, JSONWriter.quoted(local))])
+        case "ref/resource":
+            guard let uri = ref["uri"]?.string else {
+                exchange.fail(.invalidParams("ref.uri is required"))
+                return
+            }
+            withOwner(of: uri, exchange) { server in self.forward(exchange, to: server, edits: []) }
+        default:
+            exchange.fail(.invalidParams("unknown ref type \(type)"))
+        }
+    }
+
+    /// Runs `body` with the server owning `uri`, once the URI is found inside the exchange's
+    /// virtual server and some server owns it; answers "not found" otherwise.
+    private func withOwner(of uri: String, _ exchange: MCPExchange, _ body: @escaping @Sendable (UpstreamServer) -> Void) {
+        guard governance.current.virtualServers.includesResource(uri: uri, in: exchange.session.virtualServer) else {
+            exchange.fail(.resourceNotFound(uri))
+            return
+        }
+        catalogue.owner(of: uri, on: exchange.loop).whenSuccess { server in
+            guard let server else {
+                exchange.fail(.resourceNotFound(uri))
+                return
+            }
+            body(server)
+        }
+    }
+}

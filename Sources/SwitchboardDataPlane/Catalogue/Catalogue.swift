@@ -1,0 +1,197 @@
+import Synchronization
+package import NIOCore
+package import Logging
+package import SwitchboardCore
+package import SwitchboardUpstream
+
+/// The merged catalogue: lists read from every server concurrently and merged into one, with
+/// `{server}__` names and a cursor over all servers (`CatalogueMerger`, `GatewayCursor`),
+/// reused while the servers' own caches hold (`MergedListCache`), and the indexes learned from
+/// the lists as they pass: resource owners, tool hints, `x-mcp-header` arguments, findings.
+/// A server that fails or is slow is left out of that page (logged and counted) and never
+/// fails the whole list.
+package final class Catalogue: Sendable {
+    let servers: UpstreamServers
+    private let maxNameLength: Int
+    private let logger: Logger
+    let resourceIndex = ResourceIndex()
+    private let mergedLists = MergedListCache()
+    /// Lists a server called `private` (2026-07-28 `cacheScope`): the merged list is private
+    /// too from then on, never downgraded to public (digest §7.2).
+    private let privateLists = Mutex<Set<ListKind>>([])
+    private let findingsByList = Mutex<[String: [CatalogueFinding]]>([:])
+    /// Tools whose arguments travel as `Mcp-Param-*` headers too.
+    let paramHeaders = ParamHeaderIndex()
+    /// Tools' hints from the latest lists, for policy rules on annotations.
+    let annotations = ToolAnnotationIndex()
+
+    package init(servers: UpstreamServers, limits: LimitsConfig, logger: Logger) {
+        self.servers = servers
+        self.maxNameLength = limits.maxToolNameLength
+        self.logger = logger
+    }
+
+    /// Findings from the latest lists, per server and list, for `check` and the admin API.
+    package var findings: [CatalogueFinding] {
+        findingsByList.withLock { f in f.keys.sorted().flatMap { f[$0]! } }
+    }
+
+    /// Whether some server called its part of `kind` private.
+    func isPrivate(_ kind: ListKind) -> Bool {
+        privateLists.withLock { $0.contains(kind) }
+    }
+
+    /// What the servers offer together, as `initialize` and `server/discover` tell it.
+    var capabilities: CapabilityUnion { CapabilityUnion(servers.all) }
+
+    // MARK: Pages
+
+    /// One merged page: the first when `cursor` is nil, else the one the cursor points at.
+    package func page(_ kind: ListKind, cursor: String?, on loop: any EventLoop) -> EventLoopFuture<ByteBuffer> {
+        let targets: [(UpstreamServer, String?)]
+        if let cursor {
+            guard let decoded = GatewayCursor(encoded: cursor, knownServers: servers.names) else {
+                return loop.makeFailedFuture(GatewayError.invalidCursor)
+            }
+            targets = decoded.positions.compactMap { p in servers.named(p.server).map { ($0, p.cursor) } }
+        } else {
+            targets = servers.offer(kind).map { ($0, nil) }
+        }
+        // Every contributor cached and unchanged since the last merge: the merge is reused.
+        let stampBefore = MergedListCache.stamp(targets)
+        if MergedListCache.allCached(kind, targets: targets), let merged = mergedLists.page(kind, cursor: cursor, stamp: stampBefore) {
+            return loop.makeSucceededFuture(merged)
+        }
+        return fetchPages(kind, targets: targets, on: loop).map { pages in
+            if pages.contains(where: { $0.result["cacheScope"]?.string == "private" }) {
+                _ = self.privateLists.withLock { $0.insert(kind) }
+            }
+            let next = pages.compactMap { page in page.result["nextCursor"]?.string.map { (page.server, $0) } }
+            let merged = CatalogueMerger(kind: kind, maxNameLength: self.maxNameLength).merge(
+                pages: pages,
+                nextCursor: next.isEmpty ? nil : GatewayCursor(positions: next).encoded,
+                claimed: kind == .resources ? self.resourceIndex.claimedURIs : [:]
+            )
+            self.record(findings: merged.findings, kind: kind, servers: pages.map(\.server), firstPage: cursor == nil)
+            if !kind.isRenamed { self.resourceIndex.record(kind: kind, owners: merged.owners) }
+            // Kept only when every page came from (or went into) a server's cache and no list
+            // changed while merging.
+            if pages.count == targets.count, MergedListCache.allCached(kind, targets: targets),
+                MergedListCache.stamp(targets) == stampBefore
+            {
+                self.mergedLists.store(merged.result, list: kind, cursor: cursor, stamp: stampBefore)
+            }
+            return merged.result
+        }
+    }
+
+    /// Every page of a merged list, for `switchboard check` (bounded to 1,000 pages).
+    package func fullList(_ kind: ListKind, on loop: any EventLoop) -> EventLoopFuture<[JSONView]> {
+        @Sendable func next(_ cursor: String?, _ collected: [JSONView], _ pages: Int) -> EventLoopFuture<[JSONView]> {
+            page(kind, cursor: cursor, on: loop).flatMap { page in
+                guard let view = try? JSONView.parse(page) else { return loop.makeSucceededFuture(collected) }
+                let items = collected + (view[kind.arrayKey]?.elements ?? [])
+                guard let cursor = view["nextCursor"]?.string, pages < 1000 else { return loop.makeSucceededFuture(items) }
+                return next(cursor, items, pages + 1)
+            }
+        }
+        return next(nil, [], 1)
+    }
+
+    /// The server that owns `uri`; the first time, the index is filled from every server's
+    /// lists. A single server offering resources owns every URI it did not list (servers may
+    /// serve URIs they never list).
+    func owner(of uri: String, on loop: any EventLoop) -> EventLoopFuture<UpstreamServer?> {
+        if let name = resourceIndex.owner(of: uri) { return loop.makeSucceededFuture(servers.named(name)) }
+        let candidates = servers.offer(.resources)
+        let refresh: EventLoopFuture<Void>
+        if resourceIndex.isPopulated {
+            refresh = loop.makeSucceededVoidFuture()
+        } else {
+            // The first pages of both lists, merged as for a client, record their owners.
+            refresh = page(.resources, cursor: nil, on: loop).and(page(.resourceTemplates, cursor: nil, on: loop)).map { _ in }
+        }
+        return refresh.map {
+            if let name = self.resourceIndex.owner(of: uri) { return self.servers.named(name) }
+            return candidates.count == 1 ? candidates[0] : nil
+        }
+    }
+
+    /// A server's list changed, or it restarted: what it owned is learned again.
+    func forget(server: String) {
+        resourceIndex.forget(server: server)
+    }
+
+    // MARK: Fetching
+
+    private enum PageOutcome {
+        case page(JSONView)
+        case gap(String)
+    }
+
+    /// One page from each target; failures become gaps. Pages of servers that announce
+    /// their changes come from their cache when present.
+    private func fetchPages(_ kind: ListKind, targets: [(UpstreamServer, String?)], on loop: any EventLoop) -> EventLoopFuture<[(server: String, result: JSONView)]> {
+        let futures = targets.map { server, cursor in fetchPage(kind, from: server, cursor: cursor, on: loop) }
+        return EventLoopFuture.whenAllSucceed(futures, on: loop).map { outcomes in
+            var pages: [(server: String, result: JSONView)] = []
+            for ((server, _), outcome) in zip(targets, outcomes) {
+                switch outcome {
+                case .page(let result): pages.append((server.name, result))
+                case .gap(let reason): self.listGap(kind, server: server.name, reason: reason)
+                }
+            }
+            return pages
+        }
+    }
+
+    private func fetchPage(_ kind: ListKind, from server: UpstreamServer, cursor: String?, on loop: any EventLoop) -> EventLoopFuture<PageOutcome> {
+        if let cached = server.listCache.page(kind, cursor: cursor) { return loop.makeSucceededFuture(.page(cached)) }
+        let generation = server.listCache.generation
+        // Lists must stay fast even when one server hangs: capped at 10 s.
+        let timeout = min(server.config.timeouts.request, .seconds(10))
+        return server.request(method: kind.method, observer: nil, on: loop, timeout: timeout) { _ in
+            cursor.map { ByteBuffer(string: #"{"cursor":"# + JSONWriter.quoted($0) + "}") }
+        }.future.map { response -> PageOutcome in
+            guard let result = response.result, result.isObject else {
+                return .gap(response.error?["message"]?.string ?? "error response")
+            }
+            if server.announcesChanges(of: kind) {
+                server.listCache.store(result, for: kind, cursor: cursor, fetchedAt: generation)
+            }
+            if kind == .tools {
+                self.paramHeaders.record(server: server.name, page: result)
+                self.annotations.record(server: server.name, page: result)
+            }
+            return .page(result)
+        }.recover { .gap(UpstreamServer.describe($0)) }
+    }
+
+    private func listGap(_ kind: ListKind, server: String, reason: String) {
+        logger.warning("server left out of list", metadata: [
+            "switchboard.server": "\(server)", "switchboard.list": "\(kind.rawValue)", "switchboard.reason": "\(reason)",
+        ])
+        GatewayMetrics.listGaps.increment(server: server)
+    }
+
+    /// Keeps the latest findings per server and list; logs only what is new.
+    /// A first page starts a server's findings afresh; later pages add to them, so findings
+    /// on every page of a long list are kept.
+    private func record(findings new: [CatalogueFinding], kind: ListKind, servers: [String], firstPage: Bool) {
+        for server in servers {
+            let key = "\(server)\u{0}\(kind.rawValue)"
+            let mine = new.filter { $0.server == server }
+            let previous = findingsByList.withLock { f -> [CatalogueFinding] in
+                let before = f[key] ?? []
+                let kept = firstPage ? [] : before
+                let all = kept + mine.filter { !kept.contains($0) }
+                f[key] = all.isEmpty ? nil : all
+                return before
+            }
+            for finding in mine where !previous.contains(finding) {
+                logger.warning("catalogue finding", metadata: ["switchboard.finding": "\(finding)"])
+                GatewayMetrics.rejectedNames.increment(server: server)
+            }
+        }
+    }
+}

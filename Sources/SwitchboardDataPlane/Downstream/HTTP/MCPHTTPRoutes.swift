@@ -1,0 +1,79 @@
+import NIOCore
+import NIOHTTP1
+import SwitchboardCore
+
+/// What each path of the data-plane listener leads to. Health, readiness and the OAuth
+/// metadata answer at once; the MCP endpoints (Streamable HTTP, HTTP+SSE) and the admin API
+/// first check Origin and then need the caller authenticated (`MCPHTTPHandler` does that,
+/// since a bearer token seen for the first time is checked off the event loop).
+struct MCPHTTPRoutes: Sendable {
+    let gateway: Gateway
+    let origins: OriginPolicy
+    let authentication: CallerAuthentication
+    let streamable: StreamableHTTPEndpoint
+    let legacySSE: LegacySSEEndpoint
+    let control: (any ControlRoutes)?
+
+    enum Resolution {
+        case reply(HTTPReply)
+        /// An endpoint that needs the caller, on `virtualServer` (nil: `/mcp` itself).
+        case authenticate(GatewayPath, path: Substring, virtualServer: String?)
+    }
+
+    func resolve(_ head: HTTPRequestHead) -> Resolution {
+        let path = head.uri.firstIndex(of: "?").map { head.uri[..<$0] } ?? head.uri[...]
+        let endpoint = GatewayPath(path)
+        switch endpoint {
+        case .mcp(let name), .legacyStream(let name), .legacyMessages(let name):
+            guard origins.permits(head.headers.first(name: "Origin")) else { return .reply(HTTPRefusal.originNotAllowed) }
+            guard let name else { return .authenticate(endpoint, path: path, virtualServer: nil) }
+            guard let known = gateway.governance.virtualServer(named: name) else { return .reply(HTTPRefusal.unknownVirtualServer) }
+            return .authenticate(endpoint, path: path, virtualServer: known)
+        case .admin:
+            guard origins.permits(head.headers.first(name: "Origin")) else { return .reply(HTTPRefusal.originNotAllowed) }
+            return .authenticate(endpoint, path: path, virtualServer: nil)
+        case .resourceMetadata(let resourcePath):
+            guard head.method == .GET || head.method == .HEAD else { return .reply(HTTPRefusal.methodNotAllowed(allow: "GET")) }
+            guard let document = resourceMetadata(resourcePath: resourcePath, head: head) else { return .reply(HTTPRefusal.notFound) }
+            return .reply(HTTPReply(.ok, headers: [("Cache-Control", "max-age=300")], body: document))
+        case .health:
+            return .reply(HTTPReply(.ok, contentType: "text/plain", body: ByteBuffer(string: "ok\n")))
+        case .readiness:
+            return .reply(HTTPReply(.ok, body: ReadinessReport.render(gateway)))
+        case .unknown:
+            return .reply(HTTPRefusal.notFound)
+        }
+    }
+
+    /// The endpoint's answer to an authenticated request.
+    func serve(_ endpoint: GatewayPath, path: Substring, _ request: HTTPRequest, on connection: some HTTPConnection) -> HTTPOutcome {
+        switch endpoint {
+        case .mcp:
+            return streamable.serve(request, on: connection)
+        case .legacyStream, .legacyMessages:
+            return legacySSE.serve(endpoint, request, channel: connection.channel)
+        case .admin:
+            guard let control else { return .reply(HTTPRefusal.notFound) }
+            let answer = control.serve(request.head, path: path, body: request.body, caller: request.caller.principal, on: connection.channel.eventLoop)
+            return .later(answer.map { .reply($0) })
+        case .resourceMetadata, .health, .readiness, .unknown:
+            return .reply(HTTPRefusal.notFound)  // answered by `resolve`
+        }
+    }
+
+    /// `GET /.well-known/oauth-protected-resource[/mcp[/{vs}]]`: nil (404) for other paths, for
+    /// unknown virtual servers, and when the gateway checks no credentials.
+    private func resourceMetadata(resourcePath: Substring, head: HTTPRequestHead) -> ByteBuffer? {
+        let mcpPath: String
+        switch GatewayPath(resourcePath) {
+        case .mcp(let name):
+            if let name, gateway.governance.virtualServer(named: name) == nil { return nil }
+            mcpPath = GatewayPath.mcpPath(virtualServer: name.map(String.init))
+        default:
+            // The root document describes `/mcp`, for clients that fall back to it (digest §5).
+            guard resourcePath.isEmpty || resourcePath == "/" else { return nil }
+            mcpPath = "/mcp"
+        }
+        return authentication.resourceMetadata(mcpPath: mcpPath, head: head)
+    }
+}

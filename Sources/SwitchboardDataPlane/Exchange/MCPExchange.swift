@@ -1,0 +1,112 @@
+package import NIOCore
+package import SwitchboardCore
+import Synchronization
+
+/// One message from a client, from the front door that read it to its answer: the parsed
+/// message, the session it belongs to (for a 2026-07-28 request, the context that lives as
+/// long as the request), the caller that request proved, and the event loop it arrived on.
+/// The front doors hand exactly this to the core, and only this record carries the responder:
+/// every answer, interim message and cancellation of the request goes through it.
+///
+/// A call the gateway forwards upstream keeps its exchange as its client side
+/// (`ForwardedCall.target`); a 2026-07-28 retry after `input_required` is a new exchange that
+/// takes over the same upstream call.
+///
+/// What later features hang on a request belongs here: the per-request timings are marked as
+/// the request crosses the gateway (`ExchangeTimings`); the audit record and the trace span
+/// are filled at the same marks.
+package final class MCPExchange: Sendable {
+    package let message: JSONRPCMessage
+    package let session: DownstreamSession
+    package let caller: RequestCaller
+    package let loop: any EventLoop
+    private let responder: any DownstreamResponder
+    /// A 2026-07-28 request's hold on its admission slot, released with its answer.
+    private let lease: StatelessLease?
+    private let marks: ExchangeTimings.Marks
+
+    /// `received` is when the front door had the whole message (monotonic nanoseconds,
+    /// `ExchangeTimings.now()`); authentication is done when the exchange is made.
+    package init(
+        message: JSONRPCMessage, session: DownstreamSession, caller: RequestCaller, responder: any DownstreamResponder, loop: any EventLoop,
+        received: UInt64? = nil, lease: StatelessLease? = nil
+    ) {
+        let now = ExchangeTimings.now()
+        self.message = message
+        self.session = session
+        self.caller = caller
+        self.responder = responder
+        self.loop = loop
+        self.lease = lease
+        self.marks = ExchangeTimings.Marks(received: received ?? now, authenticated: now)
+    }
+
+    /// The method of a request or notification ("" for a client's answer).
+    package var method: String { message.method ?? "" }
+    /// The client's `progressToken` as JSON text, when it asked for progress.
+    package var progressToken: String? { message.progressToken?.rawText }
+
+    // MARK: Timings
+
+    package func mark(_ mark: ExchangeTimings.Mark) { marks.set(mark) }
+
+    package var timings: ExchangeTimings { marks.snapshot }
+
+    // MARK: Answering
+
+    /// Answers with a result the gateway made, shaped for the client's era.
+    package func reply(_ result: ByteBuffer, cacheScope: String = "public") {
+        let shaped = session.isModern
+            ? EraShaping.result(result, method: method, for: session, fromModernServer: false, cacheScope: cacheScope)
+            : result
+        answer(JSONRPCEncoding.result(id: message.id!, result: shaped), isError: false)
+    }
+
+    /// Answers with a gateway error, mapped for the client's era (`ErrorReply`).
+    package func fail(_ error: GatewayError) {
+        let reply = ErrorReply(error, id: message.id, modernClient: session.isModern)
+        answer(reply.body, isError: true, httpStatus: reply.httpStatus, retryAfter: reply.retryAfter)
+    }
+
+    /// The final message: nothing is sent for this request after it.
+    package func answer(_ final: ByteBuffer, isError: Bool, httpStatus: Int = 200, retryAfter: Int? = nil) {
+        marks.set(.answered)
+        session.tap?.record(revision: session.revision, kind: isError ? .error : .response, method: message.method, message: final)
+        responder.sendFinal(final, httpStatus: httpStatus, retryAfter: retryAfter)
+        lease?.end(cancel: false)
+    }
+
+    /// A message tied to the request that precedes its answer (progress, logs, a server's
+    /// request); it falls back to the session's stream when the request's own channel cannot
+    /// take it. False when neither can.
+    @discardableResult
+    package func sendInterim(_ interim: ByteBuffer, kind: WireTap.Kind, method: String?) -> Bool {
+        session.tap?.record(revision: session.revision, kind: kind, method: method, message: interim)
+        if responder.sendInterim(interim) { return true }
+        return session.sendOnStreamUnrecorded(interim)
+    }
+
+    /// Keeps a long-lived answer (a listen stream) open through idle proxies.
+    package func keepAlive(every interval: TimeAmount) {
+        responder.keepAlive(every: interval)
+    }
+
+    /// Ends without an answer: the client cancelled the request.
+    package func abandon() {
+        responder.abandon()
+        lease?.end(cancel: false)
+    }
+
+    /// The client's connection went away before the answer. For a 2026-07-28 request that is
+    /// a cancel (spec digest §1.4): its call stops upstream and its slot is released. A legacy
+    /// client's request goes on; its answer has nowhere to go.
+    package func clientLeft() {
+        lease?.end(cancel: true)
+    }
+
+    /// Runs `body` once the request is answered or its client left (at once if it has been).
+    /// Only 2026-07-28 requests end this way: a legacy session outlives its requests.
+    func whenEnded(_ body: @escaping @Sendable () -> Void) {
+        lease?.whenEnded(body)
+    }
+}
