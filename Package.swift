@@ -262,6 +262,16 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "SwitchboardControlTests",
+            dependencies: [
+                "SwitchboardControl", "SwitchboardDataPlane", "SwitchboardIdentity", "SwitchboardPolicy", "SwitchboardCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "SwitchboardTests",
             dependencies: ["Switchboard", "SwitchboardTesting"],
             swiftSettings: swiftSettings

@@ -67,7 +67,7 @@ package final class SessionRegistry: Sendable {
     }
 
     /// Whether another session fits now; `admit` decides for good.
-    var hasRoom: Bool { count < config.maxSessions }
+    var hasRoom: Bool { count + statelessInFlight.load(ordering: .relaxed) < config.maxSessions }
 
     /// A new session for an `initialize` that negotiated `revision`, with a sealed id; held
     /// only once `admit`ted.
@@ -84,7 +84,8 @@ package final class SessionRegistry: Sendable {
     /// Holds `session` unless the gateway is full.
     func admit(_ session: DownstreamSession) -> Bool {
         let admitted = sessions.withLock { s -> Bool in
-            guard s.count < config.maxSessions else { return false }
+            // 2026-07-28 requests in flight hold slots too: the bound is one for everyone.
+            guard s.count + statelessInFlight.load(ordering: .relaxed) < config.maxSessions else { return false }
             s[session.id] = session
             return true
         }
@@ -118,7 +119,7 @@ package final class SessionRegistry: Sendable {
         let held = sessions.withLock { s -> DownstreamSession? in
             // Two requests of one client may race here; both must get the same session.
             if let first = s[id] { return first }
-            guard s.count < config.maxSessions else { return nil }
+            guard s.count + statelessInFlight.load(ordering: .relaxed) < config.maxSessions else { return nil }
             s[id] = session
             return session
         }

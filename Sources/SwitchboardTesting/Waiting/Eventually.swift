@@ -1,0 +1,38 @@
+package import NIOCore
+import NIOPosix
+
+/// A condition a test waited for did not come true in time; the message says which.
+package struct TimedOut: Error, CustomStringConvertible {
+    package var description: String
+}
+
+/// Polls `condition` until it holds, failing after `timeout`: the one way tests wait for
+/// something another process or thread does. Component tests do not need it: they run an
+/// `EmbeddedEventLoop` and move its time instead.
+package func eventually(
+    _ what: String = "condition",
+    timeout: Duration = .seconds(5),
+    every interval: Duration = .milliseconds(10),
+    _ condition: @Sendable () async throws -> Bool
+) async throws {
+    let clock = ContinuousClock()
+    let deadline = clock.now + timeout
+    while try await !condition() {
+        guard clock.now < deadline else { throw TimedOut(description: "\(what) not met within \(timeout)") }
+        try await Task.sleep(for: interval)
+    }
+}
+
+/// Runs `body` with a two-thread event loop group (one loop for the transport, the test
+/// server on either) that is shut down afterwards.
+package func withEventLoops<T>(_ body: (_ transportLoop: any EventLoop, _ group: any EventLoopGroup) async throws -> T) async throws -> T {
+    let group = MultiThreadedEventLoopGroup(numberOfThreads: 2)
+    do {
+        let result = try await body(group.next(), group)
+        try await group.shutdownGracefully()
+        return result
+    } catch {
+        try? await group.shutdownGracefully()
+        throw error
+    }
+}

@@ -1,0 +1,136 @@
+import NIOCore
+import NIOEmbedded
+import NIOHTTP1
+import SwitchboardCore
+import SwitchboardTesting
+import Testing
+@testable import SwitchboardDataPlane
+
+/// One data-plane connection on an `EmbeddedChannel`: requests written in, response parts read
+/// out, the gateway behind it scripted. No sockets.
+@Suite struct MCPHTTPHandlerTests {
+    struct Connection {
+        let fixture: GatewayFixture
+        let channel: EmbeddedChannel
+
+        init(_ fixture: GatewayFixture, maxBodyBytes: Int = 1024) throws {
+            self.fixture = fixture
+            let config = GatewayConfig()
+            let gateway = fixture.gateway
+            let routes = MCPHTTPRoutes(
+                gateway: gateway,
+                origins: OriginPolicy(allowedOrigins: [], listenHost: "127.0.0.1"),
+                authentication: CallerAuthentication(auth: nil, listen: ListenAddress(), keys: nil, tokens: nil),
+                streamable: StreamableHTTPEndpoint(gateway: gateway, limits: config.limits, keepAlive: .seconds(15)),
+                legacySSE: LegacySSEEndpoint(gateway: gateway, sessions: config.sessions, limits: config.limits),
+                control: nil
+            )
+            channel = EmbeddedChannel(handler: MCPHTTPHandler(routes: routes, maxBodyBytes: maxBodyBytes), loop: fixture.loop)
+            try channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 1)).wait()
+        }
+
+        func send(_ method: HTTPMethod, _ uri: String, headers: [(String, String)] = [], body: String? = nil) throws {
+            var head = HTTPRequestHead(version: .http1_1, method: method, uri: uri)
+            for (name, value) in headers { head.headers.add(name: name, value: value) }
+            if let body { head.headers.add(name: "Content-Length", value: String(body.utf8.count)) }
+            try channel.writeInbound(HTTPServerRequestPart.head(head))
+            if let body { try channel.writeInbound(HTTPServerRequestPart.body(ByteBuffer(string: body))) }
+            try channel.writeInbound(HTTPServerRequestPart.end(nil))
+            fixture.run()
+        }
+
+        /// Every response written so far: status, headers, body.
+        func responses() throws -> [(status: HTTPResponseStatus, headers: HTTPHeaders, body: String)] {
+            var out: [(HTTPResponseStatus, HTTPHeaders, String)] = []
+            while let part = try channel.readOutbound(as: HTTPServerResponsePart.self) {
+                switch part {
+                case .head(let head): out.append((head.status, head.headers, ""))
+                case .body(.byteBuffer(let bytes)): out[out.count - 1].2 += String(buffer: bytes)
+                case .body: break
+                case .end: break
+                }
+            }
+            return out
+        }
+    }
+
+    static let json = [("Content-Type", "application/json"), ("Accept", "application/json, text/event-stream")]
+
+    @Test func healthAndUnknownPathsAnswerAtOnce() throws {
+        let connection = try Connection(try GatewayFixture([]))
+        try connection.send(.GET, "/healthz")
+        try connection.send(.GET, "/nope")
+        let responses = try connection.responses()
+        #expect(responses.map(\.status) == [.ok, .notFound])
+        #expect(responses[0].body == "ok\n")
+        #expect(!responses[0].headers.contains(name: "Connection"), "kept alive")
+        #expect(connection.channel.isActive)
+    }
+
+    @Test func pipelinedRequestsAreAnsweredInOrder() throws {
+        let fixture = try GatewayFixture([.init(name: "crm")])
+        let session = try fixture.session()
+        let connection = try Connection(fixture)
+        try connection.send(.POST, "/mcp", headers: Self.json + [("Mcp-Session-Id", session.id)], body: CallRouterTests.call(1))
+        try connection.send(.GET, "/healthz")
+        #expect(try connection.responses().isEmpty, "the health check waits behind the call")
+
+        let sent = try #require(fixture["crm"].requests(MCPMethod.toolsCall).first)
+        fixture["crm"].respond(to: sent.id!, result: #"{"content":[]}"#)
+        fixture.run()
+        let responses = try connection.responses()
+        #expect(responses.map(\.status) == [.ok, .ok])
+        #expect(responses[0].body.contains(#""result":{"content":[]}"#))
+        #expect(responses[1].body == "ok\n")
+    }
+
+    @Test func aBodyOverTheLimitIsRefusedAndTheConnectionClosed() throws {
+        let connection = try Connection(try GatewayFixture([]), maxBodyBytes: 16)
+        try connection.send(.POST, "/mcp", headers: Self.json, body: String(repeating: "x", count: 17))
+        let responses = try connection.responses()
+        #expect(responses.map(\.status) == [.payloadTooLarge])
+        #expect(responses[0].headers["Connection"] == ["close"])
+        #expect(!connection.channel.isActive)
+    }
+
+    @Test func bytesThatAreNotHTTPGetA400AndClose() throws {
+        let connection = try Connection(try GatewayFixture([]))
+        connection.channel.pipeline.fireErrorCaught(HTTPParserError.invalidVersion)
+        let responses = try connection.responses()
+        #expect(responses.map(\.status) == [.badRequest])
+        #expect(responses[0].body == "bad HTTP request\n")
+        #expect(!connection.channel.isActive)
+    }
+
+    @Test func aForeignOriginIsRefused() throws {
+        let connection = try Connection(try GatewayFixture([]))
+        try connection.send(.POST, "/mcp", headers: Self.json + [("Origin", "https://evil.example")], body: "{}")
+        #expect(try connection.responses().map(\.status) == [.forbidden])
+    }
+
+    @Test func aStatelessClientClosingTheConnectionCancelsItsCall() throws {
+        let fixture = try GatewayFixture([.init(name: "crm")])
+        let connection = try Connection(fixture)
+        let body = GatewayFixture.withEnvelope(CallRouterTests.call(1), capabilities: "{}")
+        try connection.send(
+            .POST, "/mcp",
+            headers: Self.json + [("MCP-Protocol-Version", "2026-07-28"), ("Mcp-Method", "tools/call"), ("Mcp-Name", "crm__echo")],
+            body: body
+        )
+        #expect(fixture["crm"].requests(MCPMethod.toolsCall).count == 1)
+        _ = try connection.channel.finish()
+        fixture.run()
+        #expect(fixture["crm"].notifications(MCPMethod.cancelled).count == 1)
+    }
+
+    @Test func aLegacyClientClosingTheConnectionDoesNotCancel() throws {
+        let fixture = try GatewayFixture([.init(name: "crm")])
+        let session = try fixture.session()
+        let connection = try Connection(fixture)
+        try connection.send(.POST, "/mcp", headers: Self.json + [("Mcp-Session-Id", session.id)], body: CallRouterTests.call(1))
+        _ = try connection.channel.finish()
+        fixture.run()
+        #expect(fixture["crm"].notifications(MCPMethod.cancelled).isEmpty)
+        #expect(session.inFlightCount == 1, "the call goes on; its answer will have nowhere to go")
+    }
+}

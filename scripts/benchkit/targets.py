@@ -1,0 +1,163 @@
+"""The boxes a load runs against: the bench upstream alone (direct), nginx in front of it, or
+Switchboard in front of one or more upstreams. The peer gateways are in peers.py."""
+import subprocess
+from dataclasses import dataclass, field
+
+from . import nginx, processes, procfs, waits
+from .ports import free_port
+from .run import die
+
+# Scenario 9's governance: every request carries an API key (looked up in the in-memory key
+# directory), every call is decided by a policy of five rules (the allowing one with an argument
+# predicate) and admitted by two quota limits (a token bucket with a concurrency limit per key,
+# a daily budget per tenant), sized never to refuse. {store} is the SQLite file.
+GOVERNANCE_YAML = """store: sqlite:{store}
+auth:
+  anonymous: false
+policy:
+  default: deny
+  rules:
+    - {{ id: no-admin-tools, effect: deny, tools: ["*__admin_*"] }}
+    - {{ id: no-shell, effect: deny, tools: ["*__exec", "*__shell"] }}
+    - {{ id: ops-anything, effect: allow, roles: [ops] }}
+    - {{ id: auditors-read, effect: allow, roles: [auditor], annotations: {{ readOnlyHint: true }} }}
+    - id: agents-echo
+      effect: allow
+      roles: [agent]
+      tools: [bench__echo]
+      arguments:
+        - {{ pointer: /text, max_length: 1000 }}
+quotas:
+  limits:
+    - {{ id: per-key, per: principal, rate: 1000000/s, burst: 1000000, concurrency: 10000 }}
+    - {{ id: per-tenant, per: tenant, daily_budget: 1000000000 }}
+"""
+
+
+@dataclass(frozen=True)
+class StackSpec:
+    """What to start for a row."""
+    target: str                        # direct, nginx or switchboard
+    era: str | None = None             # the upstream's (legacy if None)
+    servers: tuple = ("bench",)        # upstream names; direct and nginx use the first only
+    tools: int | None = None           # tools each upstream lists (1 if None)
+    stdio: bool = False                # switchboard spawns the upstream over stdio
+    governed: bool = False             # switchboard with GOVERNANCE_YAML, an API key on every call
+    gateway_yaml: str = ""             # more switchboard configuration
+
+
+@dataclass
+class Stack:
+    """What a load runs against. BOX is the process whose CPU and memory are measured; PROCS
+    are stopped in reverse order of start when the stack is left."""
+    url: str
+    box: int = 0
+    procs: list = field(default_factory=list)
+    tool_prefix: str = ""              # "bench__" through the gateway
+    headers: tuple = ()
+    whole_tree: bool = False           # measure BOX's whole process tree (peers with workers)
+    grace: float = 5.0                 # seconds each process gets to stop on SIGTERM,
+    leftovers: float = 2.0             # and what it leaves in its process group after it
+    description: str = ""
+
+    def box_pids(self):
+        return procfs.tree(self.box) if self.whole_tree else [self.box]
+
+    def stop(self):
+        for proc in reversed(self.procs):
+            processes.stop(proc, self.grace, self.leftovers)
+        self.procs.clear()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *_):
+        self.stop()
+
+
+def start_upstream(run, name="bench", tools=None, era=None):
+    """An HTTP bench upstream on a port it picks itself; (process, port)."""
+    argv = [run.tool, "upstream", "--transport", "http", "--port", "0", "--name", name]
+    argv += ["--tools", tools] if tools else []
+    argv += ["--era", era] if era else []
+    proc = run.spawn(f"upstream-{name}", argv)
+    return proc, int(waits.line(proc, proc.err, r"^READY [0-9]+", run.ready_secs).split()[1])
+
+
+def http_server(name, port):
+    return f'  {name}: {{ url: "http://127.0.0.1:{port}/mcp" }}'
+
+
+def stdio_server(run, name):
+    return f'  {name}: {{ stdio: {{ command: "{run.tool}", args: [upstream, --transport, stdio, --name, {name}] }} }}'
+
+
+def start_gateway(run, servers, extra_yaml=""):
+    """Switchboard with those servers: lines; waits until every server is ready; (process, port)."""
+    port = free_port()
+    config = run.dir / "switchboard.yaml"
+    config.write_text("listen: 127.0.0.1:%d\n%s\nservers:\n%s\n" % (port, extra_yaml.rstrip("\n"), "\n".join(servers)))
+    proc = run.spawn("switchboard", [run.gateway, "serve", "--config", config, "--log-level", "error"])
+    waits.serving(proc, f"http://127.0.0.1:{port}/healthz", run.ready_secs)
+    ready = 0
+
+    def all_ready():
+        nonlocal ready
+        ready = (waits.get(f"http://127.0.0.1:{port}/readyz", 1) or "").count('"state":"ready"')
+        return ready >= len(servers)
+
+    waits.until(proc, run.ready_secs, 0.05, all_ready, f"gateway on port {port} exited",
+                lambda: f"gateway on port {port}: {ready} of {len(servers)} servers ready after {run.ready_secs:g}s")
+    return proc, port
+
+
+def api_key(run, config):
+    """A fresh API key (role agent, tenant bench) in the store CONFIG names."""
+    with open(run.dir / "keys.err", "a") as err:
+        made = subprocess.run([str(run.gateway), "keys", "create", "--config", str(config), "--name", "bench",
+                               "--role", "agent", "--tenant", "bench"], stdout=subprocess.PIPE, stderr=err, text=True)
+    if made.returncode != 0 or not made.stdout.strip():
+        die(f"could not create the bench API key (see {run.dir / 'keys.err'})")
+    return made.stdout.strip()
+
+
+def start(run, spec):
+    """The stack SPEC describes, started; on any failure what was started is stopped again."""
+    stack = Stack(url="")
+    try:
+        _start(run, spec, stack)
+    except BaseException:
+        stack.stop()
+        raise
+    return stack
+
+
+def _start(run, spec, stack):
+    if spec.stdio:
+        gateway, port = start_gateway(run, [stdio_server(run, "bench")], spec.gateway_yaml)
+        stack.procs.append(gateway)
+        stack.url, stack.box, stack.tool_prefix = f"http://127.0.0.1:{port}/mcp", gateway.pid, "bench__"
+        return
+    upstreams = []
+    for name in spec.servers if spec.target == "switchboard" else spec.servers[:1]:
+        proc, port = start_upstream(run, name, spec.tools, spec.era)
+        stack.procs.append(proc)
+        upstreams.append((name, port))
+    if spec.target == "direct":
+        stack.url, stack.box = f"http://127.0.0.1:{upstreams[0][1]}/mcp", stack.procs[0].pid
+    elif spec.target == "nginx":
+        master, port, worker = nginx.start(run, upstreams[0][1])
+        stack.procs.append(master)
+        stack.url, stack.box = f"http://127.0.0.1:{port}/mcp", worker
+    else:
+        extra = spec.gateway_yaml
+        if spec.governed:
+            for old in run.dir.glob("governance.db*"):
+                old.unlink()
+            config = run.dir / "governance.yaml"
+            config.write_text(GOVERNANCE_YAML.format(store=run.dir / "governance.db"))
+            stack.headers = (f"Authorization: Bearer {api_key(run, config)}",)
+            extra = config.read_text() + extra
+        gateway, port = start_gateway(run, [http_server(name, port) for name, port in upstreams], extra)
+        stack.procs.append(gateway)
+        stack.url, stack.box, stack.tool_prefix = f"http://127.0.0.1:{port}/mcp", gateway.pid, f"{spec.servers[0]}__"
