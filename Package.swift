@@ -38,6 +38,7 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 // The metrics API only (no backend): handles made once, bounded labels.
                 .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -69,13 +70,11 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        // The embedded store (SQLite through GRDB): API keys, and later what must outlive a process.
+        // The embedded store (SQLite through GRDB): API keys and delegated tokens, what must outlive a process.
         .target(
             name: "SwitchboardStore",
             dependencies: [
-                "SwitchboardCore",
                 "SwitchboardIdentity",
-                "SwitchboardPolicy",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
@@ -209,7 +208,7 @@ let package = Package(
         ),
         .testTarget(
             name: "SwitchboardCoreTests",
-            dependencies: ["SwitchboardCore", .product(name: "NIOCore", package: "swift-nio")],
+            dependencies: ["SwitchboardCore", .product(name: "NIOCore", package: "swift-nio"), .product(name: "Metrics", package: "swift-metrics")],
             swiftSettings: swiftSettings
         ),
         .testTarget(

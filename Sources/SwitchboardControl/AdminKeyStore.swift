@@ -2,7 +2,7 @@ package import Foundation
 package import SwitchboardIdentity
 
 /// What the admin API needs of the key store; the composition root backs it with the SQLite
-/// store (the data plane does not link the store itself). Calls block on the store and are
+/// store (this module does not link the store itself). Calls block on the store and are
 /// made off the event loops.
 package protocol AdminKeyStore: Sendable {
     func listKeys() throws -> [APIKeyRecord]

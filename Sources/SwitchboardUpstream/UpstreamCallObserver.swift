@@ -19,7 +19,8 @@ extension UpstreamCallObserver {
 package protocol UpstreamEventsDelegate: AnyObject, Sendable {
     /// list_changed, resources/updated, logging not tied to a call, cancellations.
     func upstream(_ server: UpstreamServer, sentNotification message: JSONRPCMessage)
-    /// A server-to-client request that could not be tied to a call.
+    /// A server-to-client request, with the call it belongs to when the stream it came on
+    /// tells (nil when none is waiting on this server).
     func upstream(_ server: UpstreamServer, sentRequest message: JSONRPCMessage, observer: (any UpstreamCallObserver)?)
     /// The server finished a handshake; `restarted` is true after the first.
     func upstreamBecameReady(_ server: UpstreamServer, restarted: Bool)

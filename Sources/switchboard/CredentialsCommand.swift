@@ -53,13 +53,7 @@ struct CredentialsCommand: ParsableCommand {
             case (.some, .some): throw ValidationError("give --token-file or --token-env, not both")
             default: break
             }
-            if let expires {
-                do {
-                    _ = try APIKeyExpiry.parse(expires, now: Date())
-                } catch {
-                    throw ValidationError("--expires: \(error)")
-                }
-            }
+            try KeysCommand.checkExpires(expires)
         }
 
         func run() throws {

@@ -58,13 +58,7 @@ struct KeysCommand: ParsableCommand {
                     throw ValidationError("--virtual-server: \(problem)")
                 }
             }
-            if let expires {
-                do {
-                    _ = try APIKeyExpiry.parse(expires, now: Date())
-                } catch {
-                    throw ValidationError("--expires: \(error)")
-                }
-            }
+            try KeysCommand.checkExpires(expires)
         }
 
         func run() throws {
@@ -193,6 +187,16 @@ struct KeysCommand: ParsableCommand {
 
     /// The store the config names. An in-memory store lives and dies with one process, so
     /// keys made here would never reach the gateway.
+    /// `--expires` as `keys create` and `credentials set` take it: a lifetime or a date.
+    static func checkExpires(_ expires: String?) throws {
+        guard let expires else { return }
+        do {
+            _ = try APIKeyExpiry.parse(expires, now: Date())
+        } catch {
+            throw ValidationError("--expires: \(error)")
+        }
+    }
+
     static func openStore(_ config: GatewayConfig) throws -> SQLiteStore {
         if config.store == "sqlite::memory:" {
             warn("the config's store is sqlite::memory:, which lives only inside one process; set store: sqlite:PATH", prefix: "error")

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import SwitchboardCore
+import SwitchboardTesting
 
 extension Interop {
     /// The `switchboard` binary itself: `stdio` serving the official SDK client, and `check`.
@@ -31,6 +32,49 @@ extension Interop {
             let validator = try ChildProcessRunner(PeerEnvironment.python, [PeerEnvironment.validator, "--schema-dir", PeerEnvironment.schemaDirectory, "--quiet", wire])
             #expect(await validator.wait(seconds: 60) == 0, "\(validator.standardOutput.suffix(4000))")
             #expect((Int(validator.standardOutput.split(separator: " ").first ?? "") ?? 0) > 40, "\(validator.standardOutput)")
+        }
+
+        /// The SDK client ending a `switchboard stdio` session the way clients do, by closing
+        /// stdin, in both eras: the gateway answers, then stops every part in order and exits 0
+        /// with nothing on stderr above info (an event loop shut down too early once printed
+        /// "Cannot schedule tasks on an EventLoop that has already shut down" here).
+        @Test(arguments: ["legacy", "2026-07-28"])
+        func stdioEndsCleanlyWhenTheClientCloses(mode: String) async throws {
+            try PeerEnvironment.requirePeers()
+            let binary = PeerEnvironment.switchboardBinary
+            let demoPort = try FreePort.next()
+            // A stdio child and the in-process demo over HTTP: both kinds of upstream to stop.
+            let config = try ConfigFile.write(
+                [
+                    ServerConfig(name: "notes", transport: .stdio(StdioLaunch(command: binary, args: ["demo-server", "--transport", "stdio", "--name", "notes"]))),
+                    ServerConfig(name: "clock", transport: .streamableHTTP(HTTPEndpoint(host: "127.0.0.1", port: demoPort, pathAndQuery: "/mcp"))),
+                ],
+                extra: "demo:\n  http: 127.0.0.1:\(demoPort)\n"
+            )
+            let stderr = PeerEnvironment.temporaryFile("stdio-stderr.log")
+            let exit = PeerEnvironment.temporaryFile("stdio-exit.txt")
+            // The wrapper keeps what the gateway itself printed and how it exited.
+            let gateway = "'\(binary)' stdio --config '\(config)' --log-level info 2>'\(stderr)'; echo $? >'\(exit)'"
+            let client = try ChildProcessRunner(
+                PeerEnvironment.python,
+                [PeerEnvironment.path("Tests/Peers/clients/stdio_session.py"), "--mode", mode, "--tool", "clock__add", "--arguments", #"{"a":2,"b":3}"#,
+                 "--", "/bin/sh", "-c", gateway]
+            )
+            #expect(await client.wait(seconds: 60) == 0, "\(client.standardOutput)\n\(client.standardError.suffix(2000))")
+            let line = client.standardOutput.split(separator: "\n").last.map(String.init) ?? ""
+            let summary = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
+            #expect(summary?["result"] as? String == #"{"sum":5}"#, "\(client.standardOutput)")
+            // The SDK waits briefly for the process after closing stdin; the wrapper then has
+            // written how the gateway exited.
+            try await eventually("the gateway's exit status", timeout: .seconds(10)) { FileManager.default.fileExists(atPath: exit) }
+            let status = try String(contentsOfFile: exit, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+            let printed = try String(contentsOfFile: stderr, encoding: .utf8)
+            #expect(status == "0", "\(printed)")
+            let loud = printed.split(separator: "\n").filter { line in
+                !([" trace ", " debug ", " info ", " notice "].contains { line.contains($0) })
+            }
+            #expect(loud.isEmpty, "\(loud.joined(separator: "\n"))")
+            #expect(printed.contains("upstream ready"), "logged at info, so the filter above saw the gateway's lines: \(printed)")
         }
 
         /// `check` prints each server's state, its federated tools and the findings.

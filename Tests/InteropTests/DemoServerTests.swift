@@ -3,6 +3,7 @@ import Synchronization
 import Testing
 
 @testable import SwitchboardDemo
+import SwitchboardTesting
 
 /// The demo server's MCP logic, driven directly without a transport.
 @Suite struct DemoServerTests {
@@ -252,10 +253,6 @@ final class NotificationRecorder: Sendable {
     }
 
     func waitForCount(_ count: Int, timeout: Duration = .seconds(5)) async throws {
-        let deadline = ContinuousClock.now + timeout
-        while all.count < count {
-            guard ContinuousClock.now < deadline else { throw CancellationError() }
-            try await Task.sleep(for: .milliseconds(5))
-        }
+        try await eventually("\(count) notifications", timeout: timeout) { self.all.count >= count }
     }
 }

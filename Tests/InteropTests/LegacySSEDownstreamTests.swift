@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import SwitchboardCore
+import SwitchboardTesting
 
 extension Interop {
     /// The legacy HTTP+SSE transport toward clients (spec digest §1.2): `GET /sse`, then POSTs
@@ -69,8 +70,7 @@ extension Interop {
                 #expect(try await Self.sessions(base) == 1)
 
                 stream.close()
-                let deadline = Date().addingTimeInterval(5)
-                while try await Self.sessions(base) != 0, Date() < deadline { try await Task.sleep(for: .milliseconds(50)) }
+                try? await eventually("the session to end with its stream") { try await Self.sessions(base) == 0 }
                 #expect(try await Self.sessions(base) == 0, "the session outlived its stream")
                 #expect(try await messages.post(Self.ping(3)).status == 404)
                 _ = try await gateway.validateWire()
@@ -141,12 +141,11 @@ private struct EventStream {
     }
 
     private func waitFor<T>(_ what: String, _ probe: () -> T?) async throws -> T {
-        let deadline = Date().addingTimeInterval(10)
-        while Date() < deadline {
-            if let value = probe() { return value }
-            try await Task.sleep(for: .milliseconds(20))
+        do {
+            return try await eventuallyValue(what, timeout: .seconds(10), probe)
+        } catch {
+            throw HarnessError("no \(what) on the stream; got:\n\(curl.standardOutput.suffix(2000))")
         }
-        throw HarnessError("no \(what) on the stream; got:\n\(curl.standardOutput.suffix(2000))")
     }
 
     func close() { curl.stop() }

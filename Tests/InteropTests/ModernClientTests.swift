@@ -1,6 +1,8 @@
 import Foundation
 import Testing
 import SwitchboardCore
+import SwitchboardTesting
+import Synchronization
 
 extension Interop {
     /// 2026-07-28 clients on `/mcp`: the front door's checks (spec digest §1.4), results shaped
@@ -249,17 +251,15 @@ extension Interop {
                 // `{server}__{tag}.{id}`: the tag binds the task to its caller and endpoint.
                 #expect(taskID.hasPrefix("jobs__") && taskID.hasSuffix(".t-1") && taskID.count == "jobs__".count + 22 + ".t-1".count, "\(taskID)")
 
-                var status = ""
-                var last: RawHTTP.Response?
-                for i in 0..<50 where status != "completed" {
-                    let get = try await http.post(#"{"jsonrpc":"2.0","id":\#(10 + i),"method":"tasks/get","params":{"taskId":"\#(taskID)",\#(tasksMeta)}}"#, headers: Self.headers("tasks/get", name: taskID))
-                    last = get
-                    status = Self.result(get)?["status"] as? String ?? "error"
+                let polls = Atomic<Int>(10)
+                let last = try await eventuallyValue("the task completed", every: .milliseconds(100)) { () -> RawHTTP.Response? in
+                    let id = polls.add(1, ordering: .relaxed).oldValue
+                    let get = try await http.post(#"{"jsonrpc":"2.0","id":\#(id),"method":"tasks/get","params":{"taskId":"\#(taskID)",\#(tasksMeta)}}"#, headers: Self.headers("tasks/get", name: taskID))
                     #expect(Self.result(get)?["taskId"] as? String == taskID, "\(get.body)")
-                    if status != "completed" { try await Task.sleep(for: .milliseconds(100)) }
+                    return Self.result(get)?["status"] as? String == "completed" ? get : nil
                 }
-                #expect(status == "completed", "\(last?.body ?? "")")
-                #expect(last?.body.contains("job done") == true)
+                #expect(Self.result(last)?["status"] as? String == "completed", "\(last.body)")
+                #expect(last.body.contains("job done"))
                 let cancel = try await http.post(#"{"jsonrpc":"2.0","id":90,"method":"tasks/cancel","params":{"taskId":"\#(taskID)",\#(tasksMeta)}}"#, headers: Self.headers("tasks/cancel", name: taskID))
                 #expect(Self.result(cancel)?["resultType"] as? String == "complete", "\(cancel.body)")
                 let unknown = try await http.post(#"{"jsonrpc":"2.0","id":91,"method":"tasks/get","params":{"taskId":"nope__t-1",\#(tasksMeta)}}"#, headers: Self.headers("tasks/get", name: "nope__t-1"))

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import SwitchboardCore
+import SwitchboardTesting
 
 extension Interop {
     /// Session ids are sealed tokens: a gateway with the same seal key re-creates the session
@@ -167,10 +168,10 @@ extension Interop {
                 )
                 let process = try ChildProcessRunner(PeerEnvironment.switchboardBinary, ["serve", "--config", config, "--log-level", "error"], environment: ["SEAL": key])
                 let health = RawHTTP(url: "http://127.0.0.1:\(port)/readyz")
-                for _ in 0..<200 {
-                    if let r = try? await health.request("GET"), r.body.contains(#""state":"ready""#) { return process }
-                    try await Task.sleep(for: .milliseconds(50))
+                let ready = try? await eventually("ready", timeout: .seconds(10), every: .milliseconds(50)) {
+                    (try? await health.request("GET"))?.body.contains(#""state":"ready""#) == true
                 }
+                if ready != nil { return process }
                 process.stop()
                 throw HarnessError("gateway on \(port) did not become ready: \(process.standardError.suffix(2000))")
             }

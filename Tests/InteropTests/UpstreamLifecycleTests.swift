@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import SwitchboardCore
+import SwitchboardTesting
 
 extension Interop {
     /// Upstream supervision against real processes: process-group teardown and the transparent
@@ -29,12 +30,8 @@ extension Interop {
                 #expect(response.body.contains("hi"), "\(response.body)")
             }
             let pid = try #require(Int32((try String(contentsOfFile: pidFile, encoding: .utf8)).trimmingCharacters(in: .whitespacesAndNewlines)))
-            var alive = true
-            for _ in 0..<50 where alive {
-                alive = kill(pid, 0) == 0
-                if alive { try await Task.sleep(for: .milliseconds(100)) }
-            }
-            #expect(!alive, "grandchild \(pid) outlived the gateway")
+            try? await eventually("the grandchild gone", every: .milliseconds(100)) { kill(pid, 0) != 0 }
+            #expect(kill(pid, 0) != 0, "grandchild \(pid) outlived the gateway")
         }
 
         /// The HTTP server restarts and no longer knows the gateway's session (404): the gateway

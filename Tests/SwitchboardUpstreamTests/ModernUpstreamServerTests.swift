@@ -100,10 +100,12 @@ struct ModernUpstreamServerTests {
             try await eventually(timeout: .seconds(5)) { script.state.withLock { $0.listens } >= 2 }
             let listen = try #require(server.requests.last { $0.header("Mcp-Method") == "subscriptions/listen" })
             #expect(listen.body.contains(#""notifications":{"toolsListChanged":true}"#))
-            try await Task.sleep(for: .milliseconds(50))
             let stream = try #require(script.state.withLock { $0.listenStream })
-            stream.event(#"{"jsonrpc":"2.0","method":"notifications/tools/list_changed","params":{"_meta":{"io.modelcontextprotocol/subscriptionId":1}}}"#)
-            try await eventually { events.notifications.withLock { $0.contains("notifications/tools/list_changed") } }
+            // Sent until it is heard: the gateway may still be reading the acknowledgement.
+            try await eventually("the list change", every: .milliseconds(50)) {
+                stream.event(#"{"jsonrpc":"2.0","method":"notifications/tools/list_changed","params":{"_meta":{"io.modelcontextprotocol/subscriptionId":1}}}"#)
+                return events.notifications.withLock { $0.contains("notifications/tools/list_changed") }
+            }
             #expect(!events.notifications.withLock { $0.contains("notifications/subscriptions/acknowledged") })
 
             // resources/subscribe no longer exists: the URI joins the listen, opened again with it.

@@ -8,23 +8,12 @@ extension ConfigLoader {
     static func decodeHeaderFiles(_ node: ConfigNode, besides headers: [HTTPHeaderField]) throws(ConfigError) -> [HTTPHeaderFileField] {
         var fields: [HTTPHeaderFileField] = []
         for entry in try ConfigMapping(node).entries {
-            let lowercased = entry.key.lowercased()
-            guard !entry.key.isEmpty, entry.key.unicodeScalars.allSatisfy(isHeaderNameCharacter) else {
-                throw entry.value.error("not a valid HTTP header name", atKey: true)
-            }
-            if gatewayManagedHeaders.contains(lowercased) {
-                throw entry.value.error("this header is set by the gateway and cannot be configured", atKey: true)
-            }
-            if let earlier = headers.first(where: { $0.name.lowercased() == lowercased }) {
+            if let earlier = headers.first(where: { $0.name.lowercased() == entry.key.lowercased() }) {
                 throw entry.value.error(
                     "\"\(earlier.name)\" is already set under headers (header names ignore case)", code: .duplicateKey, atKey: true
                 )
             }
-            if let earlier = fields.first(where: { $0.name.lowercased() == lowercased }) {
-                throw entry.value.error(
-                    "duplicate header: \"\(earlier.name)\" is already set (header names ignore case)", code: .duplicateKey, atKey: true
-                )
-            }
+            try checkHeaderName(entry.key, of: entry.value, taken: fields.map(\.name))
             fields.append(HTTPHeaderFileField(name: entry.key, path: try decodeSecretFile(entry.value)))
         }
         return fields

@@ -70,10 +70,10 @@ extension ConfigLoader {
     /// A seal key is a secret: errors name its variable, never its text or length.
     static func decodeSealSecret(_ node: ConfigNode) throws(ConfigError) -> SealSecret {
         let scalar = try node.scalar()
-        guard scalar.text.count >= SealSecret.minimumLength else {
+        guard scalar.text.count >= SealSecret.minimumSealKeyLength else {
             let origin = scalar.variables.isEmpty ? "" : " (from " + scalar.variables.map { "${\($0)}" }.joined(separator: ", ") + ")"
             throw scalar.error(
-                "a seal key needs at least \(SealSecret.minimumLength) characters\(origin); generate one with: openssl rand -base64 48",
+                "a seal key needs at least \(SealSecret.minimumSealKeyLength) characters\(origin); generate one with: openssl rand -base64 48",
                 quotesValue: false
             )
         }

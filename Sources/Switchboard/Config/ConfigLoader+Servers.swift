@@ -122,23 +122,26 @@ extension ConfigLoader {
         return launch
     }
 
+    /// A configured header's name: an HTTP token, not one the gateway sets itself, and none of
+    /// `taken` (header names ignore case).
+    static func checkHeaderName(_ name: String, of node: ConfigNode, taken: [String]) throws(ConfigError) {
+        let lowercased = name.lowercased()
+        guard !name.isEmpty, name.unicodeScalars.allSatisfy(isHeaderNameCharacter) else {
+            throw node.error("not a valid HTTP header name", atKey: true)
+        }
+        if gatewayManagedHeaders.contains(lowercased) {
+            throw node.error("this header is set by the gateway and cannot be configured", atKey: true)
+        }
+        if let earlier = taken.first(where: { $0.lowercased() == lowercased }) {
+            throw node.error("duplicate header: \"\(earlier)\" is already set (header names ignore case)", code: .duplicateKey, atKey: true)
+        }
+    }
+
     /// Header values are never quoted in errors: they are where upstream credentials live.
     static func decodeHeaders(_ node: ConfigNode) throws(ConfigError) -> [HTTPHeaderField] {
         var fields: [HTTPHeaderField] = []
         for entry in try ConfigMapping(node).entries {
-            let lowercased = entry.key.lowercased()
-            guard !entry.key.isEmpty, entry.key.unicodeScalars.allSatisfy(isHeaderNameCharacter) else {
-                throw entry.value.error("not a valid HTTP header name", atKey: true)
-            }
-            if gatewayManagedHeaders.contains(lowercased) {
-                throw entry.value.error("this header is set by the gateway and cannot be configured", atKey: true)
-            }
-            if let earlier = fields.first(where: { $0.name.lowercased() == lowercased }) {
-                throw entry.value.error(
-                    "duplicate header: \"\(earlier.name)\" is already set (header names ignore case)",
-                    code: .duplicateKey, atKey: true
-                )
-            }
+            try checkHeaderName(entry.key, of: entry.value, taken: fields.map(\.name))
             let value = try entry.value.string(allowEmpty: true)
             // Scalars, not Characters: "\r\n" is one Character and would slip past a Character test.
             if value.unicodeScalars.contains(where: { $0 == "\r" || $0 == "\n" || $0 == "\0" }) {

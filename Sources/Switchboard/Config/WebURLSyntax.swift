@@ -7,32 +7,12 @@ enum WebURLSyntax {
     static let example = "https://idp.example.com/.well-known/jwks.json"
 
     static func parse(_ text: String) throws(ValueProblem) -> WebURL {
-        guard let schemeEnd = text.firstRange(of: "://") else {
-            throw ValueProblem("expected an https:// or http:// URL such as \(example)")
-        }
-        let scheme = text[..<schemeEnd.lowerBound].lowercased()
-        guard scheme == "http" || scheme == "https" else {
-            throw ValueProblem("expected an https:// or http:// URL such as \(example)")
-        }
-        guard !text.contains(where: { $0.isWhitespace }) else {
-            throw ValueProblem("a URL cannot contain spaces; percent-encode them")
-        }
-        let afterScheme = text[schemeEnd.upperBound...]
-        let authorityEnd = afterScheme.firstIndex(where: { $0 == "/" || $0 == "?" || $0 == "#" }) ?? afterScheme.endIndex
-        let authority = afterScheme[..<authorityEnd]
-        let pathAndQuery = afterScheme[authorityEnd...]
-        // The value is not quoted back because it holds the credential.
-        if authority.contains("@") {
-            throw ValueProblem("credentials in the URL are not supported", quotesValue: false)
-        }
-        if pathAndQuery.contains("#") {
-            throw ValueProblem("a URL fragment (#…) is not allowed here; remove it")
-        }
-        let (host, port) = try HostPortSyntax.split(
-            authority, example: example, ipv6Example: "https://[::1]:8443/jwks.json", minimumPort: 1
+        let url = try URLParts(
+            text, schemes: ["http", "https"], expected: "expected an https:// or http:// URL such as \(example)",
+            credentials: "credentials in the URL are not supported", fragment: "a URL fragment (#…) is not allowed here; remove it",
+            examples: (example, "https://[::1]:8443/jwks.json")
         )
-        let path = pathAndQuery.first == "/" ? String(pathAndQuery) : "/" + pathAndQuery
-        return WebURL(scheme: scheme, host: host, port: port ?? (scheme == "https" ? 443 : 80), pathAndQuery: path)
+        return WebURL(scheme: url.scheme, host: url.host, port: url.port ?? (url.scheme == "https" ? 443 : 80), pathAndQuery: url.path)
     }
 
     /// For URLs the gateway fetches secrets or keys from (`jwks_url`, `token_url`): https, or

@@ -45,19 +45,8 @@ package final class DelegatedCredentialService: Service, Sendable {
     }
 
     package func run() async throws {
-        await cancelWhenGracefulShutdown { [self] in await poll() }
-    }
-
-    private func poll() async {
-        let clock = ContinuousClock()
-        var token = loadedToken
-        while !Task.isCancelled {
-            do {
-                try await Task.sleep(for: reloadInterval, clock: clock)
-            } catch {
-                return  // cancelled: shutting down
-            }
-            token = reloadIfChanged(since: token)
+        await cancelWhenGracefulShutdown { [self] in
+            await StoreChangePoller.run(every: reloadInterval, from: loadedToken, reload: reloadIfChanged(since:))
         }
     }
 

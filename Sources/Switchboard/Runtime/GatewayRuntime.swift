@@ -103,7 +103,7 @@ public final class GatewayRuntime: Sendable {
     /// arrives; then every part stops in reverse order of start. `demo` adds the built-in demo
     /// server (`demo.http`); `reloadFrom` watches that config file for rule changes.
     public func run(_ door: FrontDoor, demo: Bool = true, reloadFrom path: String? = nil, signals: [UnixSignal] = [.sigterm, .sigint]) async throws {
-        let parts = try services(door: door, demo: demo, reloadFrom: path, started: {}, bound: { _ in })
+        let parts = try services(door: door, demo: demo, reloadFrom: path, started: StartSignal(), bound: { _ in })
         try await ServiceGroup(configuration: .init(services: parts, gracefulShutdownSignals: signals, logger: logger)).run()
     }
 
@@ -112,19 +112,27 @@ public final class GatewayRuntime: Sendable {
     @discardableResult
     public func start(listen: Bool = true) async throws -> Int {
         let (ready, signal) = AsyncStream.makeStream(of: Int.self)
-        let parts = try services(
-            door: listen ? .http : .none, demo: false, reloadFrom: nil,
-            started: { if !listen { signal.yield(0) } },
-            bound: { signal.yield($0) }
-        )
+        let started = StartSignal()
+        let parts = try services(door: listen ? .http : .none, demo: false, reloadFrom: nil, started: started, bound: { signal.yield($0) })
         let services = ServiceGroup(configuration: .init(services: parts, logger: logger))
         // The group runs in a task of its own: the caller goes on using the runtime until it
         // calls `shutdown`, which stops the group and waits for it.
         let task = Task {
-            defer { signal.finish() }
+            defer {
+                signal.finish()
+                // Whoever still waits for a start that never came is let go.
+                started.signal()
+            }
             try await services.run()
         }
         background.withLock { $0 = (services, task) }
+        if !listen {
+            // No listener to report a port: the gateway having started is the sign.
+            Task {
+                await started.wait()
+                signal.yield(0)
+            }
+        }
         for await port in ready { return port }
         try await task.value
         throw RuntimeError(message: "the gateway stopped while starting")
@@ -142,7 +150,7 @@ public final class GatewayRuntime: Sendable {
     /// the gateway core, what keeps credentials fresh, then the front door (stopped first, so
     /// no request arrives while the rest drains), then the config watcher.
     private func services(
-        door: FrontDoor, demo: Bool, reloadFrom path: String?, started: @escaping @Sendable () -> Void, bound: @escaping @Sendable (Int) -> Void
+        door: FrontDoor, demo: Bool, reloadFrom path: String?, started: StartSignal, bound: @escaping @Sendable (Int) -> Void
     ) throws -> [ServiceGroupConfiguration.ServiceConfiguration] {
         var parts: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: EventLoopGroupService(group: group))]
         if demo, let listen = config.demo.http { parts.append(.init(service: DemoHTTPService(listen: listen, logger: logger))) }
@@ -157,13 +165,14 @@ public final class GatewayRuntime: Sendable {
             let tls = try ListenerTLS.load(config)
             parts.append(.init(service: HTTPListenerService(
                 gateway: gateway, config: config, authentication: authentication, control: admin, tls: tls, group: group, logger: logger,
+                gatewayStarted: started,
                 bound: { port in
                     self.gateway.sessions.logSealing()
                     bound(port)
                 }
             )))
         case .stdio:
-            let stdio = StdioService(gateway: gateway, caller: Self.localCaller(), limits: config.limits, group: group)
+            let stdio = StdioService(gateway: gateway, caller: Self.localCaller(), limits: config.limits, group: group, gatewayStarted: started)
             // The client closing stdin ends the runtime, in order.
             parts.append(.init(service: stdio, successTerminationBehavior: .gracefullyShutdownGroup))
         case .none:

@@ -6,12 +6,12 @@ import SwitchboardDataPlane
 /// shutdown listen streams and sessions end and every server stops, process groups included.
 struct GatewayService: Service {
     let gateway: Gateway
-    /// Told once the servers are starting, so a caller may use the gateway.
-    let started: @Sendable () -> Void
+    /// Told once the servers are starting, so the front doors may open.
+    let started: StartSignal
 
     func run() async throws {
         gateway.start()
-        started()
+        started.signal()
         try? await gracefulShutdown()
         try await gateway.shutdown().get()
     }

@@ -4,8 +4,9 @@ import ServiceLifecycle
 import SwitchboardCore
 import SwitchboardDataPlane
 
-/// The data plane's HTTP listener: bound once everything behind it runs, closed first on
-/// shutdown so no new request arrives while the rest drains.
+/// The data plane's HTTP listener: bound once everything behind it runs, and the first part
+/// stopped on shutdown, so no new connection is accepted while the rest drains. Connections
+/// already open are answered until the gateway behind them stops.
 struct HTTPListenerService: Service {
     let gateway: Gateway
     let config: GatewayConfig
@@ -14,10 +15,13 @@ struct HTTPListenerService: Service {
     let tls: ListenerTLS?
     let group: any EventLoopGroup
     let logger: Logger
+    /// Waited for before binding: the gateway behind the listener has started.
+    let gatewayStarted: StartSignal
     /// Told the port once listening (the configured one, or the one picked for port 0).
     let bound: @Sendable (Int) -> Void
 
     func run() async throws {
+        await gatewayStarted.wait()
         let channel = try await MCPHTTPServer.bind(
             gateway: gateway, config: config, authentication: authentication, control: control, tls: tls, group: group
         ).get()

@@ -48,19 +48,11 @@ package struct KeyDirectoryService: Service {
 
     private func poll() async {
         let clock = ContinuousClock()
-        var token = loadedToken
         var nextFlush = clock.now.advanced(by: flushInterval)
-        while !Task.isCancelled {
-            do {
-                try await Task.sleep(for: reloadInterval, clock: clock)
-            } catch {
-                return  // cancelled: shutting down
-            }
-            token = reloadIfChanged(since: token)
-            if clock.now >= nextFlush {
-                flushUses()
-                nextFlush = clock.now.advanced(by: flushInterval)
-            }
+        await StoreChangePoller.run(every: reloadInterval, from: loadedToken, reload: reloadIfChanged(since:)) {
+            guard clock.now >= nextFlush else { return }
+            flushUses()
+            nextFlush = clock.now.advanced(by: flushInterval)
         }
     }
 

@@ -12,8 +12,11 @@ struct StdioService: Service {
     let caller: Principal
     let limits: LimitsConfig
     let group: any EventLoopGroup
+    /// Waited for before reading stdin: the gateway has started.
+    let gatewayStarted: StartSignal
 
     func run() async throws {
+        await gatewayStarted.wait()
         let serving = StdioDownstream.serve(gateway: gateway, caller: caller, limits: limits, group: group)
         try await withGracefulShutdownHandler {
             try await serving.done.get()

@@ -69,16 +69,16 @@ struct MCPAnswerReader {
         case .events(var parser):
             body = .none
             parser.feed(part)
-            while true {
-                let event: SSEEvent?
-                do {
-                    event = try parser.next()
-                } catch {
-                    return decide(.failure("event larger than \(Self.maxMessageBytes) bytes"))
+            var found: MCPAnswerOutcome?
+            do {
+                try parser.drain { event in
+                    if event.isMessage { found = Self.match(event.data, expectedID: expectedID) }
+                    return found == nil
                 }
-                guard let event else { break }
-                if event.isMessage, let found = Self.match(event.data, expectedID: expectedID) { return decide(found) }
+            } catch {
+                return decide(.failure("event larger than \(Self.maxMessageBytes) bytes"))
             }
+            if let found { return decide(found) }
             body = .events(parser)
         case .errorText(let prefix):
             var text = prefix ?? ByteBuffer()

@@ -298,21 +298,13 @@ public struct SessionsConfig: Sendable, Equatable {
     }
 }
 
-/// A secret from `sessions.seal_keys`. Printing, dumping or logging the config shows
-/// `<redacted>`, never the secret; only the key derivation reads `value`.
-public struct SealSecret: Sendable, Equatable, CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
-    /// Shorter secrets are refused: they are guessable offline from one sealed session id.
-    public static let minimumLength = 32
+/// A secret from `sessions.seal_keys`: a `ConfigSecret`, which prints `<redacted>`; only the
+/// key derivation reads `value`.
+public typealias SealSecret = ConfigSecret
 
-    public let value: String
-
-    public init(_ value: String) {
-        self.value = value
-    }
-
-    public var description: String { "<redacted>" }
-    public var debugDescription: String { "<redacted>" }
-    public var customMirror: Mirror { Mirror(self, children: [:]) }
+extension ConfigSecret {
+    /// Shorter seal keys are refused: they are guessable offline from one sealed session id.
+    public static let minimumSealKeyLength = 32
 }
 
 /// `security`.

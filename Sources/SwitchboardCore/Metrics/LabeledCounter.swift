@@ -1,3 +1,4 @@
+package import CoreMetrics
 import Metrics
 import Synchronization
 
@@ -8,10 +9,13 @@ package final class LabeledCounter: Sendable {
     private let name: String
     private let label: String
     private let handles = Mutex<[String: Counter]>([:])
+    /// Where handles come from; nil is the bootstrapped `MetricsSystem` (tests pass their own).
+    private let factory: (any MetricsFactory)?
 
-    package init(_ name: String, label: String) {
+    package init(_ name: String, label: String, factory: (any MetricsFactory)? = nil) {
         self.name = name
         self.label = label
+        self.factory = factory
     }
 
     package func increment(server value: String) {
@@ -21,7 +25,7 @@ package final class LabeledCounter: Sendable {
     package func increment(_ value: String) {
         let counter = handles.withLock { h -> Counter in
             if let c = h[value] { return c }
-            let c = Counter(label: name, dimensions: [(label, value)])
+            let c = factory.map { Counter(label: name, dimensions: [(label, value)], factory: $0) } ?? Counter(label: name, dimensions: [(label, value)])
             h[value] = c
             return c
         }

@@ -78,6 +78,14 @@ public struct SSEParser: Sendable {
     }
 
     /// Returns false while the stream start could still be a partial byte order mark.
+    /// Hands every complete event fed so far to `handle`, in order, until it returns false
+    /// (the caller is done with this stream); throws when an event outgrows the limit.
+    public mutating func drain(_ handle: (SSEEvent) -> Bool) throws(SSEParserError) {
+        while let event = try next() {
+            guard handle(event) else { return }
+        }
+    }
+
     private mutating func skipByteOrderMark() -> Bool {
         let bom: [UInt8] = [0xEF, 0xBB, 0xBF]
         let view = buffer.readableBytesView

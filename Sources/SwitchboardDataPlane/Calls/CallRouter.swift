@@ -18,7 +18,7 @@ package final class CallRouter: Sendable {
     let governance: Governance
     let admission: CallAdmission
     let credential: UpstreamCredential
-    /// `limits.max_concurrent_requests_per_session`.
+    /// `limits.max_concurrent_requests`.
     let maxInFlightPerSession: Int
     let logger: Logger
 

@@ -56,6 +56,9 @@ enum HTTPRefusal {
         return HTTPReply(rejection.status, body: rejection.body)
     }
 
+    /// An answer decided later could not be made (a bug, never a client's fault).
+    static let internalError = HTTPReply(.internalServerError, body: JSONRPCEncoding.error(id: nil, code: JSONRPCErrorCode.internalError, message: "Internal error"))
+
     // MARK: Sessions
 
     static func sessionIDMissing(id: JSONRPCID?) -> HTTPReply { invalidRequest(.badRequest, "Missing Mcp-Session-Id header", id: id) }

@@ -64,6 +64,7 @@ final class InputBridge: Sendable {
             server.respondError(to: message.id!, code: JSONRPCErrorCode.methodNotFound, message: "Method not found: \(method)")
             return
         }
+        call?.target?.mark(.firstByte)
         if let call, call.session?.isModern ?? true {
             ask(message, call: call, from: server)
             return

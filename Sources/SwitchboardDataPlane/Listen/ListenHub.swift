@@ -16,7 +16,7 @@ package final class ListenHub: Sendable {
     private let listeners = ListenRegistry()
     private let sessions: SessionRegistry
     private let catalogue: Catalogue
-    /// `sessions.keep_alive`: comments on listen streams that idle.
+    /// `sessions.keepalive`: comments on listen streams that idle.
     private let keepAlive: TimeAmount
     private let logger: Logger
 

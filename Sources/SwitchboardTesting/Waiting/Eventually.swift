@@ -6,21 +6,34 @@ package struct TimedOut: Error, CustomStringConvertible {
     package var description: String
 }
 
-/// Polls `condition` until it holds, failing after `timeout`: the one way tests wait for
+/// Polls `probe` until it gives a value (not nil), failing after `timeout`: the one way tests wait for
 /// something another process or thread does. Component tests do not need it: they run an
-/// `EmbeddedEventLoop` and move its time instead.
+/// `EmbeddedEventLoop` and move its time instead. Spell the closure's type out
+/// (`{ () async throws -> Answer? in … }`) where the result goes into an optional: inferred as
+/// `Answer?`, `T` would make the closure's nil a value and end the wait at once.
+package func eventuallyValue<T>(
+    _ what: String,
+    timeout: Duration = .seconds(5),
+    every interval: Duration = .milliseconds(10),
+    _ probe: () async throws -> T?
+) async throws -> T {
+    let clock = ContinuousClock()
+    let deadline = clock.now + timeout
+    while true {
+        if let value = try await probe() { return value }
+        guard clock.now < deadline else { throw TimedOut(description: "\(what) not seen within \(timeout)") }
+        try await Task.sleep(for: interval)
+    }
+}
+
+/// Polls `condition` until it holds, failing after `timeout`.
 package func eventually(
     _ what: String = "condition",
     timeout: Duration = .seconds(5),
     every interval: Duration = .milliseconds(10),
-    _ condition: @Sendable () async throws -> Bool
+    _ condition: () async throws -> Bool
 ) async throws {
-    let clock = ContinuousClock()
-    let deadline = clock.now + timeout
-    while try await !condition() {
-        guard clock.now < deadline else { throw TimedOut(description: "\(what) not met within \(timeout)") }
-        try await Task.sleep(for: interval)
-    }
+    _ = try await eventuallyValue(what, timeout: timeout, every: interval) { try await condition() ? () : nil }
 }
 
 /// Runs `body` with a two-thread event loop group (one loop for the transport, the test

@@ -12,7 +12,7 @@ import Synchronization
 ///
 /// All delegate calls happen on `eventLoop`. Losing the event stream after `connect`
 /// succeeded is reported once through `upstreamTransportClosed`; the owner may `connect` again.
-package final class SSEUpstreamTransport: UpstreamTransport {
+package final class SSEUpstreamTransport: UpstreamTransport, UpstreamHTTPTargeted {
     enum Phase {
         case idle
         case connecting(EventLoopPromise<Void>, timeout: Scheduled<Void>?)
@@ -30,17 +30,10 @@ package final class SSEUpstreamTransport: UpstreamTransport {
         var generation: UInt64 = 0
     }
 
-    package let serverName: String
-    /// The SSE (GET) endpoint.
-    package let endpoint: HTTPEndpoint
+    /// The server; its `endpoint` is the SSE (GET) endpoint.
+    let target: UpstreamHTTPTarget
     package let eventLoop: any EventLoop
-    let maxMessageBytes: Int
-    let timeouts: ServerTimeouts
-    let extraHeaders: HTTPHeaders
-    /// `headers_from_files` and `credentials`; nil when the server has only static headers.
-    let credentials: UpstreamCredentialProvider?
     let client: UpstreamHTTPClient
-    let logger: Logger
     let state = Mutex(State())
 
     package init(
@@ -54,27 +47,15 @@ package final class SSEUpstreamTransport: UpstreamTransport {
         eventLoop: any EventLoop,
         logger: Logger
     ) {
-        self.serverName = serverName
-        self.endpoint = endpoint
-        self.eventLoop = eventLoop
-        self.maxMessageBytes = maxMessageBytes
-        self.timeouts = timeouts
-        self.extraHeaders = UpstreamHTTPHeaders.extra(headers)
-        self.credentials = credentials
-        var logger = logger
-        logger[metadataKey: "switchboard.server"] = "\(serverName)"
-        self.logger = logger
-        self.client = UpstreamHTTPClient(
-            configuration: .init(
-                host: endpoint.host,
-                port: endpoint.port,
-                authority: endpoint.authority,
-                connectTimeout: TimeAmount(timeouts.connect),
-                maxConnections: maxConnections,
-                queueTimeout: TimeAmount(timeouts.request)
-            ),
-            eventLoop: eventLoop,
+        let target = UpstreamHTTPTarget(
+            serverName: serverName, endpoint: endpoint, headers: headers, credentials: credentials, timeouts: timeouts, maxMessageBytes: maxMessageBytes,
             logger: logger
+        )
+        self.target = target
+        self.eventLoop = eventLoop
+        self.client = UpstreamHTTPClient(
+            configuration: target.clientConfiguration(maxConnections: maxConnections, queueTimeout: timeouts.request), eventLoop: eventLoop,
+            logger: target.logger
         )
     }
 
@@ -133,9 +114,7 @@ package final class SSEUpstreamTransport: UpstreamTransport {
     private func openEventStream(generation: UInt64, timeout: Scheduled<Void>, credentialHeaders: HTTPHeaders?) {
         var headers = HTTPHeaders()
         headers.add(name: "Accept", value: UpstreamHTTPHeaders.eventStream)
-        headers.add(contentsOf: extraHeaders)
-        if let credentialHeaders { headers.add(contentsOf: credentialHeaders) }
-        let request = UpstreamHTTPRequest(method: .GET, target: endpoint.pathAndQuery, headers: headers, readTimeout: nil)
+        let request = target.request(.GET, headers: headers, credentialHeaders: credentialHeaders, readTimeout: nil)
         let stream = client.openStream(request, delegate: SSEUpstreamEventStreamResponse(transport: self, generation: generation))
         // Off the event loop, the stream may already have connected, or failed, by now.
         let recorded = state.withLock { state -> (stream: Bool, timeout: Bool) in
@@ -167,17 +146,10 @@ package final class SSEUpstreamTransport: UpstreamTransport {
         }
     }
 
-    private func post(_ message: ByteBuffer, to target: HTTPEndpoint, credentialHeaders: HTTPHeaders?) -> EventLoopFuture<Void> {
-        var headers = HTTPHeaders()
-        headers.add(name: "Content-Type", value: UpstreamHTTPHeaders.json)
-        headers.add(contentsOf: extraHeaders)
-        if let credentialHeaders { headers.add(contentsOf: credentialHeaders) }
-        let request = UpstreamHTTPRequest(
-            method: .POST,
-            target: target.pathAndQuery,
-            headers: headers,
-            body: message,
-            readTimeout: TimeAmount(max(timeouts.request, timeouts.initialize))
+    private func post(_ message: ByteBuffer, to messages: HTTPEndpoint, credentialHeaders: HTTPHeaders?) -> EventLoopFuture<Void> {
+        let request = target.request(
+            .POST, to: messages.pathAndQuery, headers: UpstreamHTTPTarget.jsonPOSTHeaders(acceptingStreams: false), credentialHeaders: credentialHeaders,
+            body: message, readTimeout: target.postReadTimeout
         )
         let promise = eventLoop.makePromise(of: Void.self)
         client.execute(request, delegate: UpstreamHTTPAcceptedResponse(promise: promise))

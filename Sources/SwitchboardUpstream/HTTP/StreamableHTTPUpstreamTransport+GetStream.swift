@@ -45,8 +45,7 @@ extension StreamableHTTPUpstreamTransport {
         headers.add(name: "Accept", value: UpstreamHTTPHeaders.eventStream)
         if let lastEventID { headers.add(name: UpstreamHTTPHeaders.lastEventID, value: lastEventID) }
         addSessionHeaders(&headers, sessionID: sessionID, protocolVersion: protocolVersion)
-        if let credentialHeaders { headers.add(contentsOf: credentialHeaders) }
-        return UpstreamHTTPRequest(method: .GET, target: endpoint.pathAndQuery, headers: headers, readTimeout: nil)
+        return target.request(.GET, headers: headers, credentialHeaders: credentialHeaders, readTimeout: nil)
     }
 
     /// Records an event id and `retry:` read on the shared stream.

@@ -53,23 +53,15 @@ extension StreamableHTTPUpstreamTransport {
         on postClient: UpstreamHTTPClient,
         credentialHeaders: HTTPHeaders?
     ) -> EventLoopFuture<Void> {
-        var headers = HTTPHeaders()
-        headers.add(name: "Content-Type", value: UpstreamHTTPHeaders.json)
-        headers.add(name: "Accept", value: UpstreamHTTPHeaders.acceptBoth)
+        var headers = UpstreamHTTPTarget.jsonPOSTHeaders(acceptingStreams: true)
         headers.add(name: UpstreamHTTPHeaders.protocolVersion, value: ProtocolRevision.latestModern)
         if let routing {
             headers.add(name: UpstreamHTTPHeaders.method, value: routing.method)
             if let name = routing.name { headers.add(name: UpstreamHTTPHeaders.name, value: MCPHeaderValue.encode(name)) }
         }
-        headers.add(contentsOf: extraHeaders)
-        if let credentialHeaders { headers.add(contentsOf: credentialHeaders) }
         let isListen = routing?.method == MCPMethod.subscriptionsListen
-        let request = UpstreamHTTPRequest(
-            method: .POST,
-            target: endpoint.pathAndQuery,
-            headers: headers,
-            body: message,
-            readTimeout: isListen ? nil : TimeAmount(max(timeouts.request, timeouts.initialize))
+        let request = target.request(
+            .POST, headers: headers, credentialHeaders: credentialHeaders, body: message, readTimeout: isListen ? nil : target.postReadTimeout
         )
         let promise = postClient.eventLoop.makePromise(of: Void.self)
         let response = StreamableHTTPPostResponse(

@@ -20,7 +20,7 @@ import Synchronization
 /// POSTs and their answers stay on the caller's event loop (one pool per loop); the GET
 /// stream lives on `eventLoop`. Errors are reported per `send`; this transport
 /// never calls `upstreamTransportClosed`, since no single connection is its lifeline.
-package final class StreamableHTTPUpstreamTransport: UpstreamTransport {
+package final class StreamableHTTPUpstreamTransport: UpstreamTransport, UpstreamHTTPTargeted {
     struct State {
         var delegate: (any UpstreamTransportDelegate)?
         var sessionID: String?
@@ -49,18 +49,11 @@ package final class StreamableHTTPUpstreamTransport: UpstreamTransport {
         case stopped
     }
 
-    package let serverName: String
-    package let endpoint: HTTPEndpoint
+    let target: UpstreamHTTPTarget
     package let eventLoop: any EventLoop
-    let maxMessageBytes: Int
-    let timeouts: ServerTimeouts
-    let extraHeaders: HTTPHeaders
-    /// `headers_from_files` and `credentials`; nil when the server has only static headers.
-    let credentials: UpstreamCredentialProvider?
     let clients: UpstreamHTTPClientSet
     /// The home pool: GET streams, DELETE, and callers off the event loops.
     var client: UpstreamHTTPClient { clients.home }
-    let logger: Logger
     let state = Mutex(State())
     let backoff: (initial: TimeAmount, max: TimeAmount, attempts: Int)
 
@@ -81,28 +74,17 @@ package final class StreamableHTTPUpstreamTransport: UpstreamTransport {
         logger: Logger,
         getStreamBackoff: (initial: TimeAmount, max: TimeAmount, attempts: Int) = (.milliseconds(500), .seconds(30), 10)
     ) {
-        self.serverName = serverName
-        self.endpoint = endpoint
+        let target = UpstreamHTTPTarget(
+            serverName: serverName, endpoint: endpoint, headers: headers, credentials: credentials, timeouts: timeouts, maxMessageBytes: maxMessageBytes,
+            logger: logger
+        )
+        self.target = target
         self.eventLoop = eventLoop
-        self.maxMessageBytes = maxMessageBytes
-        self.timeouts = timeouts
-        self.extraHeaders = UpstreamHTTPHeaders.extra(headers)
-        self.credentials = credentials
-        var logger = logger
-        logger[metadataKey: "switchboard.server"] = "\(serverName)"
-        self.logger = logger
         self.backoff = getStreamBackoff
         self.clients = UpstreamHTTPClientSet(
-            configuration: .init(
-                host: endpoint.host,
-                port: endpoint.port,
-                authority: endpoint.authority,
-                connectTimeout: TimeAmount(timeouts.connect),
-                maxConnections: maxConnections,
-                queueTimeout: TimeAmount(max(timeouts.request, timeouts.initialize))
-            ),
+            configuration: target.clientConfiguration(maxConnections: maxConnections, queueTimeout: max(timeouts.request, timeouts.initialize)),
             home: eventLoop,
-            logger: logger
+            logger: target.logger
         )
     }
 
@@ -145,18 +127,9 @@ package final class StreamableHTTPUpstreamTransport: UpstreamTransport {
         on postClient: UpstreamHTTPClient,
         credentialHeaders: HTTPHeaders?
     ) -> EventLoopFuture<Void> {
-        var headers = HTTPHeaders()
-        headers.add(name: "Content-Type", value: UpstreamHTTPHeaders.json)
-        headers.add(name: "Accept", value: UpstreamHTTPHeaders.acceptBoth)
+        var headers = UpstreamHTTPTarget.jsonPOSTHeaders(acceptingStreams: true)
         addSessionHeaders(&headers, sessionID: sessionID, protocolVersion: protocolVersion)
-        if let credentialHeaders { headers.add(contentsOf: credentialHeaders) }
-        let request = UpstreamHTTPRequest(
-            method: .POST,
-            target: endpoint.pathAndQuery,
-            headers: headers,
-            body: message,
-            readTimeout: TimeAmount(max(timeouts.request, timeouts.initialize))
-        )
+        let request = target.request(.POST, headers: headers, credentialHeaders: credentialHeaders, body: message, readTimeout: target.postReadTimeout)
         let promise = postClient.eventLoop.makePromise(of: Void.self)
         let response = StreamableHTTPPostResponse(
             transport: self,
@@ -219,8 +192,7 @@ package final class StreamableHTTPUpstreamTransport: UpstreamTransport {
         let delete: @Sendable (HTTPHeaders?) -> Void = { credentialHeaders in
             var headers = HTTPHeaders()
             self.addSessionHeaders(&headers, sessionID: sessionID, protocolVersion: protocolVersion)
-            if let credentialHeaders { headers.add(contentsOf: credentialHeaders) }
-            let request = UpstreamHTTPRequest(method: .DELETE, target: self.endpoint.pathAndQuery, headers: headers, readTimeout: TimeAmount(self.timeouts.connect))
+            let request = self.target.request(.DELETE, headers: headers, credentialHeaders: credentialHeaders, readTimeout: TimeAmount(self.timeouts.connect))
             self.client.execute(request, delegate: UpstreamHTTPDiscardingResponse(promise: deleted))
         }
         if let credentials {
@@ -244,7 +216,6 @@ package final class StreamableHTTPUpstreamTransport: UpstreamTransport {
         if let protocolVersion, ProtocolRevision.usesVersionHeader(protocolVersion) {
             headers.add(name: UpstreamHTTPHeaders.protocolVersion, value: protocolVersion)
         }
-        headers.add(contentsOf: extraHeaders)
     }
 
     /// Keeps the session id from a response, unless one is already held.

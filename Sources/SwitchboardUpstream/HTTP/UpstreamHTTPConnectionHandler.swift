@@ -155,19 +155,19 @@ final class UpstreamHTTPConnectionHandler: ChannelDuplexHandler {
         case .events(var parser):
             reader = .discard
             parser.feed(part)
-            while true {
-                let event: SSEEvent?
-                do {
-                    event = try parser.next()
-                } catch {
-                    finish(context: context, error: UpstreamTransportError.frameTooLarge(parser.maxEventBytes), close: true)
-                    return
+            var current = true
+            do {
+                try parser.drain { event in
+                    exchange.delegate.responseEvent(event)
+                    // The delegate may have cancelled the stream from inside the callback.
+                    current = isCurrent(exchange)
+                    return current
                 }
-                guard let event else { break }
-                exchange.delegate.responseEvent(event)
-                // The delegate may have cancelled the stream from inside the callback.
-                guard isCurrent(exchange) else { return }
+            } catch {
+                finish(context: context, error: UpstreamTransportError.frameTooLarge(parser.maxEventBytes), close: true)
+                return
             }
+            guard current else { return }
             reader = .events(parser)
         }
     }

@@ -3,6 +3,7 @@ import Switchboard
 import SwitchboardCore
 import SwitchboardStore
 import Testing
+import SwitchboardTesting
 
 /// Identity, policy, virtual servers and quotas through a live gateway, seen by the official
 /// Python SDK client of both eras: who sees which tools on every page, which calls pass, which
@@ -100,14 +101,9 @@ struct GovernanceInteropTests {
             let other = try SQLiteStore(url: "sqlite:\(fixture.directory)/switchboard.db")
             _ = try other.revokeKey(nameOrID: "temp")
             let revokedAt = Date()
-            var refused: RawHTTP.Response?
-            for _ in 0..<30 {
+            let refused = try? await eventuallyValue("the revoked key refused", timeout: .seconds(3), every: .milliseconds(100)) { () async throws -> RawHTTP.Response? in
                 let answer = try await http.post(Self.listTools, headers: headers)
-                if answer.status == 401 {
-                    refused = answer
-                    break
-                }
-                try await Task.sleep(for: .milliseconds(100))
+                return answer.status == 401 ? answer : nil
             }
             let answer = try #require(refused, "the revoked key was still accepted after 3 s")
             #expect(Date().timeIntervalSince(revokedAt) < 3)

@@ -3,6 +3,7 @@ import Logging
 import Switchboard
 import SwitchboardCore
 import Testing
+import SwitchboardTesting
 
 /// Hot reload: the config file edited under a running gateway changes the rules within the
 /// poll interval, sessions carry on, and a file that does not validate changes nothing.
@@ -42,11 +43,12 @@ import Testing
             #expect(before.contains("notes__echo") && !before.contains("notes__add"))
 
             try Self.policy(denying: "notes__echo", id: "no-echo").write(toFile: file, atomically: true, encoding: .utf8)
-            var after: [String] = []
-            for _ in 0..<50 {
-                after = try await tools()
-                if after.contains("notes__add") { break }
-                try await Task.sleep(for: .milliseconds(100))
+            var after = try await tools()
+            if let edited = try? await eventuallyValue("the edited policy", every: .milliseconds(100), { () async throws -> [String]? in
+                let listed = try await tools()
+                return listed.contains("notes__add") ? listed : nil
+            }) {
+                after = edited
             }
             #expect(after.contains("notes__add") && !after.contains("notes__echo"), "the edited file applied to the same session: \(after)")
 

@@ -1,5 +1,6 @@
 import Foundation
 import Synchronization
+import SwitchboardTesting
 
 /// A child process for tests, with its output captured and a hard time limit.
 final class ChildProcessRunner: Sendable {
@@ -48,30 +49,28 @@ final class ChildProcessRunner: Sendable {
 
     /// Waits for exit, killing the process at the deadline; returns the exit status.
     func wait(seconds: Double) async -> Int32 {
-        let deadline = Date().addingTimeInterval(seconds)
-        while process.isRunning && Date() < deadline { try? await Task.sleep(for: .milliseconds(50)) }
+        try? await eventually("exit", timeout: .seconds(seconds), every: .milliseconds(50)) { !self.process.isRunning }
         if process.isRunning {
             process.terminate()
-            try? await Task.sleep(for: .milliseconds(300))
+            try? await eventually("exit after SIGTERM", timeout: .milliseconds(300)) { !self.process.isRunning }
             if process.isRunning { Foundation.kill(process.processIdentifier, SIGKILL) }
             return -1
         }
         // Let the readers reach end of file (bounded: a grandchild may hold a pipe open).
-        let drained = Date().addingTimeInterval(2)
-        while !(stdout.isFinished && stderr.isFinished) && Date() < drained { try? await Task.sleep(for: .milliseconds(10)) }
+        try? await eventually("end of output", timeout: .seconds(2)) { self.stdout.isFinished && self.stderr.isFinished }
         return process.terminationStatus
     }
 
     /// Waits until stderr contains a line starting with `prefix`; returns the rest of it.
     func waitForLine(prefix: String, seconds: Double) async throws -> String {
-        let deadline = Date().addingTimeInterval(seconds)
-        while Date() < deadline {
-            for line in standardError.split(separator: "\n") where line.hasPrefix(prefix) {
+        let found = try? await eventuallyValue("'\(prefix)'", timeout: .seconds(seconds), every: .milliseconds(50)) { () throws -> String? in
+            for line in self.standardError.split(separator: "\n") where line.hasPrefix(prefix) {
                 return String(line.dropFirst(prefix.count)).trimmingCharacters(in: .whitespaces)
             }
-            guard process.isRunning else { break }
-            try await Task.sleep(for: .milliseconds(50))
+            guard self.process.isRunning else { throw HarnessError("exited") }
+            return nil
         }
+        if let found { return found }
         throw HarnessError("no '\(prefix)' line from \(process.executableURL!.lastPathComponent): \(standardError.suffix(2000))")
     }
 

@@ -50,8 +50,13 @@ struct OneShotHTTPClientTests {
         let url = WebURL(scheme: "http", host: "127.0.0.1", port: server.port, pathAndQuery: "/")
         let small = OneShotHTTPClient(url: url, group: group, timeout: .seconds(5), maxBodyBytes: 100)
         #expect(await small.response(method: .GET).oneShotFailure == .tooLarge(limit: 100))
+        let refusing = try RefusingPort()
+        let elsewhere = OneShotHTTPClient(
+            url: WebURL(scheme: "http", host: "127.0.0.1", port: refusing.port, pathAndQuery: "/"), group: group, timeout: .seconds(5), maxBodyBytes: 100
+        )
         try await server.shutdown()
-        let refused = await small.response(method: .GET)
+        let refused = await elsewhere.response(method: .GET)
+        withExtendedLifetime(refusing) {}
         guard case .connect? = refused.oneShotFailure else {
             Issue.record("expected a connect failure, got \(refused)")
             return

@@ -5,6 +5,7 @@ import Testing
 @testable import Switchboard
 import SwitchboardIdentity
 import SwitchboardStore
+import SwitchboardTesting
 
 @Suite struct KeyDirectoryServiceTests {
     let logger = Logger(label: "test")
@@ -75,10 +76,7 @@ import SwitchboardStore
             let service = try KeyDirectoryService(store: gateway, logger: logger, reloadInterval: .milliseconds(10), flushInterval: .seconds(3600))
             let task = Task { try await service.run() }
             let created = try cli.createKey(name: "live", roles: [], tenant: nil, virtualServers: nil, expiresAt: nil)
-            let deadline = ContinuousClock.now.advanced(by: .seconds(5))
-            while !service.directory.authenticate(created.key).isValid, ContinuousClock.now < deadline {
-                try await Task.sleep(for: .milliseconds(10))
-            }
+            try? await eventually("the new key") { service.directory.authenticate(created.key).isValid }
             #expect(service.directory.authenticate(created.key).isValid)
             task.cancel()
             try await task.value

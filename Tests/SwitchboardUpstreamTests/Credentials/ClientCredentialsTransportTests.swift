@@ -88,10 +88,11 @@ struct ClientCredentialsTransportTests {
             #expect(upstream.requests.last?.header("Authorization") == "Bearer token-1")
             try await eventually { tokens.issued == 2 }
             // The refreshed token replaces the old one once its answer is read.
-            for id in 3..<100 {
+            let next = Atomic<Int>(3)
+            try? await eventually("token-2 in use") {
+                let id = next.add(1, ordering: .relaxed).oldValue
                 try await transport.send(CredentialFixtures.ping(id), correlation: UInt64(id)).get()
-                if upstream.requests.last?.header("Authorization") == "Bearer token-2" { break }
-                try await Task.sleep(for: .milliseconds(10))
+                return upstream.requests.last?.header("Authorization") == "Bearer token-2"
             }
             #expect(upstream.requests.last?.header("Authorization") == "Bearer token-2")
 
@@ -201,6 +202,8 @@ struct ClientCredentialsTransportTests {
             #expect(garbled == .tokenUnavailable(host: "127.0.0.1", reason: "the response is not a JSON object"))
 
             try await tokenServer.shutdown()
+            // Its port refuses from now on, whatever else the test run binds meanwhile.
+            let refusing = try RefusingPort(port: tokenServer.port)
             clock.advance(by: .seconds(5))
             let down = await Self.failure(of: transport.send(CredentialFixtures.ping(4), correlation: 4))
             let text = down.map { "\($0)" } ?? ""
@@ -209,6 +212,7 @@ struct ClientCredentialsTransportTests {
                 #expect(!"\(String(describing: failure))".contains(CredentialFixtures.secret))
             }
             #expect(upstream.requests.isEmpty, "nothing reaches the server without a token")
+            withExtendedLifetime(refusing) {}
             try await transport.close().get()
         }
     }

@@ -59,7 +59,7 @@ struct ModernStreamableHTTPTransportTests {
             transport.handshakeCompleted(protocolVersion: "2026-07-28")
             try await transport.sendRequest(Self.request(1, "resources/read"), correlation: 1, routing: .init(method: "resources/read", name: "feature://a/readme")).get()
             try await transport.sendRequest(Self.request(1, "tools/list"), correlation: 1, routing: .init(method: "tools/list")).get()
-            try await Task.sleep(for: .milliseconds(100))
+            try await eventually("three requests") { server.requests.count == 3 }
 
             let requests = server.requests
             #expect(requests.map(\.method) == ["POST", "POST", "POST"])

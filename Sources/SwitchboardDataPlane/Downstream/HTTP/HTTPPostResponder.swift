@@ -38,15 +38,7 @@ final class HTTPPostResponder: DownstreamResponder, @unchecked Sendable {
     func sendInterim(_ message: ByteBuffer) -> Bool {
         guard acceptsEventStream, !closed.load(ordering: .relaxed) else { return false }
         onLoop {
-            switch self.mode {
-            case .finished:
-                return
-            case .undecided:
-                self.writeStreamHead()
-                self.mode = .streaming
-            case .streaming:
-                break
-            }
+            guard self.streaming() else { return }
             self.queueEvent(message)
         }
         return true
@@ -89,18 +81,26 @@ final class HTTPPostResponder: DownstreamResponder, @unchecked Sendable {
 
     func abandon() {
         onLoop {
-            switch self.mode {
-            case .finished:
-                return
-            case .undecided:
-                // The client cancelled and wants no answer: an empty event stream says so
-                // without inventing a response.
-                self.writeStreamHead()
-            case .streaming:
-                self.writePendingEvents()
-            }
+            // The client cancelled and wants no answer: an event stream that ends (empty, if
+            // nothing was sent yet) says so without inventing a response.
+            guard self.streaming() else { return }
+            self.writePendingEvents()
             self.end()
         }
+    }
+
+    /// Turns the answer into an event stream unless it is one already; false once finished.
+    private func streaming() -> Bool {
+        switch mode {
+        case .finished:
+            return false
+        case .undecided:
+            writeStreamHead()
+            mode = .streaming
+        case .streaming:
+            break
+        }
+        return true
     }
 
     /// Progress can arrive by the thousand per second; writing and flushing each event would

@@ -164,7 +164,7 @@ final class MCPHTTPHandler: ChannelInboundHandler, RemovableChannelHandler, HTTP
                 guard handler.value.context.channel.isActive else { return }
                 switch result {
                 case .success(let outcome): handler.value.act(outcome)
-                case .failure: handler.value.write(HTTPReply(.internalServerError, body: nil))
+                case .failure: handler.value.write(HTTPRefusal.internalError)
                 }
             }
         }

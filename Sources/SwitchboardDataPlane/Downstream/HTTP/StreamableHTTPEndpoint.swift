@@ -9,7 +9,7 @@ import SwitchboardCore
 struct StreamableHTTPEndpoint: Sendable {
     let gateway: Gateway
     let limits: LimitsConfig
-    /// `sessions.keep_alive`: comments on GET streams that idle.
+    /// `sessions.keepalive`: comments on GET streams that idle.
     let keepAlive: TimeAmount
 
     func serve(_ request: HTTPRequest, on connection: some HTTPConnection) -> HTTPOutcome {
