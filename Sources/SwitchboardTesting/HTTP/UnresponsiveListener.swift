@@ -45,7 +45,7 @@ public final class UnresponsiveListener: Sendable {
         for descriptor in descriptors { close(descriptor) }
     }
 
-    private static func makeSocket() throws -> Int32 {
+    static func makeSocket() throws -> Int32 {
         #if canImport(Glibc)
         let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         #else
@@ -55,7 +55,7 @@ public final class UnresponsiveListener: Sendable {
         return descriptor
     }
 
-    private static func loopback(port: Int) -> sockaddr_in {
+    static func loopback(port: Int) -> sockaddr_in {
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = UInt16(port).bigEndian

@@ -201,18 +201,22 @@ struct ClientCredentialsTransportTests {
             let garbled = await Self.failure(of: transport.send(CredentialFixtures.ping(3), correlation: 3))
             #expect(garbled == .tokenUnavailable(host: "127.0.0.1", reason: "the response is not a JSON object"))
 
-            try await tokenServer.shutdown()
-            // Its port refuses from now on, whatever else the test run binds meanwhile.
-            let refusing = try RefusingPort(port: tokenServer.port)
-            clock.advance(by: .seconds(5))
-            let down = await Self.failure(of: transport.send(CredentialFixtures.ping(4), correlation: 4))
+            // An endpoint that is down: nothing listens where the token is asked for.
+            let refusing = try RefusingPort()
+            let downConfig = ServerConfig(
+                name: "crm", transport: .streamableHTTP(CredentialFixtures.endpoint(upstream.port)),
+                credentials: CredentialFixtures.oauth(tokenPort: refusing.port)
+            )
+            let (downTransport, _) = CredentialFixtures.streamable(downConfig, loop: loop, clock: clock)
+            let down = await Self.failure(of: downTransport.send(CredentialFixtures.ping(4), correlation: 4))
+            withExtendedLifetime(refusing) {}
             let text = down.map { "\($0)" } ?? ""
             #expect(text.hasPrefix("could not obtain a token from 127.0.0.1: could not connect"), "\(text)")
             for failure in [refused, garbled, down] {
                 #expect(!"\(String(describing: failure))".contains(CredentialFixtures.secret))
             }
             #expect(upstream.requests.isEmpty, "nothing reaches the server without a token")
-            withExtendedLifetime(refusing) {}
+            try await downTransport.close().get()
             try await transport.close().get()
         }
     }
