@@ -261,6 +261,15 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "SwitchboardTestingTests",
+            dependencies: [
+                "SwitchboardTesting", "SwitchboardUpstream", "SwitchboardCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "SwitchboardControlTests",
             dependencies: [
                 "SwitchboardControl", "SwitchboardDataPlane", "SwitchboardIdentity", "SwitchboardPolicy", "SwitchboardCore",

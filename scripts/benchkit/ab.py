@@ -94,9 +94,11 @@ def compare(run, ref, scenarios, rounds, path):
 
         baseline, candidate = interleave.interleave([lambda: one("baseline"), lambda: one("candidate")], rounds)
         change = interleave.change_pct(interleave.median_cpu(candidate), interleave.median_cpu(baseline))
+        paired = interleave.paired_change_pct(candidate, baseline)
         report["rows"].append({"scenario": measured.scenario, "baseline": side(baseline), "candidate": side(candidate),
                                # + 0.0 turns a rounded -0.0 into 0.0
-                               "delta_pct": None if change is None else round(change, 1) + 0.0})
+                               "delta_pct": None if change is None else round(change, 1) + 0.0,
+                               "paired_delta_pct": None if paired is None else round(paired, 1) + 0.0})
         # Written after every row, so that an interrupted run keeps what it measured.
         path.write_text(json.dumps(report, indent=1) + "\n")
     log("")
@@ -104,13 +106,16 @@ def compare(run, ref, scenarios, rounds, path):
 
 
 def summary(report, log):
-    """A line per row: the two medians, the change, every run."""
+    """A line per row: the two medians, the change between them and the median change within
+    pairs (see `interleave.paired_change_pct`), every run."""
     title = "median CPU µs per call"
     width = max(len(title), *(len(r["scenario"]) for r in report["rows"]))
-    log("  %-*s %9s %9s %8s  %s" % (width, title, "baseline", "candidate", "change", "runs: baseline | candidate"))
+    log("  %-*s %9s %9s %8s %8s  %s" % (width, title, "baseline", "candidate", "change", "paired", "runs: baseline | candidate"))
     for row in report["rows"]:
         base, cand = row["baseline"], row["candidate"]
-        log("  %-*s %9s %9s %8s  %s | %s" % (
+        paired = row.get("paired_delta_pct")
+        log("  %-*s %9s %9s %8s %8s  %s | %s" % (
             width, row["scenario"], cpu_text(base["median_cpu_us_per_call"]), cpu_text(cand["median_cpu_us_per_call"]),
             "n/a" if row["delta_pct"] is None else "%+.1f %%" % row["delta_pct"],
+            "n/a" if paired is None else "%+.1f %%" % paired,
             ", ".join(map(cpu_text, base["cpu_runs"])), ", ".join(map(cpu_text, cand["cpu_runs"]))))

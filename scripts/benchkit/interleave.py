@@ -40,5 +40,15 @@ def change_pct(value, baseline):
     return (value / baseline - 1) * 100
 
 
+def paired_change_pct(values, baselines):
+    """The median over pairs of one run's change against its partner's, in percent: runs of a
+    pair are minutes apart at most, while the machine drifts over a whole series, so pairs
+    judge a small difference better than the two medians do. None when a run is unknown."""
+    changes = [change_pct(cpu(v), cpu(b)) for v, b in zip(values, baselines)]
+    if not changes or None in changes:
+        return None
+    return statistics.median(changes)
+
+
 def runs_text(rows):
     return ", ".join("%.1f" % cpu(r) for r in rows)
