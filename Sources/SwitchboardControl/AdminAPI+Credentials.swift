@@ -1,9 +1,9 @@
-package import Foundation
-package import NIOCore
-package import NIOHTTP1
+import Foundation
+import NIOCore
+import NIOHTTP1
 import SwitchboardDataPlane
-package import SwitchboardCore
-package import SwitchboardIdentity
+import SwitchboardCore
+import SwitchboardIdentity
 
 /// `/admin/v1/credentials`: the delegated tokens of servers configured with
 /// `credentials.delegated`. A token is accepted and never returned.

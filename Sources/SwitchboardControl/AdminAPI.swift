@@ -1,10 +1,10 @@
-package import Foundation
+import Foundation
 package import NIOCore
 package import NIOHTTP1
 import NIOPosix
 package import SwitchboardDataPlane
 package import SwitchboardCore
-package import SwitchboardIdentity
+import SwitchboardIdentity
 package import SwitchboardPolicy
 
 /// `/admin/v1/…` on the data-plane listener: the policy in force, dry runs, and API keys.

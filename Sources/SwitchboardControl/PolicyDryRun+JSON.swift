@@ -1,5 +1,5 @@
-package import SwitchboardCore
-package import SwitchboardPolicy
+import SwitchboardCore
+import SwitchboardPolicy
 package import SwitchboardDataPlane
 
 extension PolicyDryRun {

@@ -168,7 +168,7 @@ extension Interop {
                 )
                 let process = try ChildProcessRunner(PeerEnvironment.switchboardBinary, ["serve", "--config", config, "--log-level", "error"], environment: ["SEAL": key])
                 let health = RawHTTP(url: "http://127.0.0.1:\(port)/readyz")
-                let ready = try? await eventually("ready", timeout: .seconds(10), every: .milliseconds(50)) {
+                let ready: Void? = try? await eventually("ready", timeout: .seconds(10), every: .milliseconds(50)) {
                     (try? await health.request("GET"))?.body.contains(#""state":"ready""#) == true
                 }
                 if ready != nil { return process }

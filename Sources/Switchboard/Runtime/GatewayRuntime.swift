@@ -6,7 +6,7 @@ import SwitchboardIdentity
 import SwitchboardPolicy
 import SwitchboardStore
 import SwitchboardUpstream
-public import ServiceLifecycle
+import ServiceLifecycle
 public import UnixSignals
 public import NIOCore
 import NIOPosix

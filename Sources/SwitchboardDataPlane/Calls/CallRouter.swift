@@ -1,8 +1,8 @@
-package import NIOCore
+import NIOCore
 import Metrics
-package import Logging
-package import SwitchboardCore
-package import SwitchboardUpstream
+import Logging
+import SwitchboardCore
+import SwitchboardUpstream
 
 /// What the gateway does with each message a client sends: requests are answered by the
 /// gateway (ping, lists, discover) or routed to the server that owns the tool, prompt, resource

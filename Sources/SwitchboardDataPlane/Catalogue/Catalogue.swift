@@ -2,7 +2,7 @@ import Synchronization
 package import NIOCore
 package import Logging
 package import SwitchboardCore
-package import SwitchboardUpstream
+import SwitchboardUpstream
 
 /// The merged catalogue: lists read from every server concurrently and merged into one, with
 /// `{server}__` names and a cursor over all servers (`CatalogueMerger`, `GatewayCursor`),
@@ -168,12 +168,6 @@ package final class Catalogue: Sendable {
     }
 
     private func listGap(_ kind: ListKind, server: String, reason: String) {
-        // A stopped server is one the gateway is shutting down: a list asked meanwhile (its
-        // client is gone too) is no operator's concern.
-        if self.servers.named(server)?.status.phase == .stopped {
-            logger.debug("list page not fetched while stopping", metadata: ["switchboard.server": "\(server)", "switchboard.list": "\(kind.rawValue)"])
-            return
-        }
         logger.warning("server left out of list", metadata: [
             "switchboard.server": "\(server)", "switchboard.list": "\(kind.rawValue)", "switchboard.reason": "\(reason)",
         ])

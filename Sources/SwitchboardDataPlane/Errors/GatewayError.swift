@@ -1,6 +1,6 @@
 import Synchronization
 package import NIOCore
-package import SwitchboardCore
+import SwitchboardCore
 package import SwitchboardUpstream
 
 /// Every error the gateway answers a request with, and its JSON-RPC code, message and data.

@@ -23,7 +23,13 @@ package final class MCPExchange: Sendable {
     private let responder: any DownstreamResponder
     /// A 2026-07-28 request's hold on its admission slot, released with its answer.
     private let lease: StatelessLease?
-    private let marks: ExchangeTimings.Marks
+    // The timings live here rather than in an object of their own: one allocation per request.
+    private let received: UInt64
+    private let authenticated: UInt64
+    private let routed = Atomic<UInt64>(0)
+    private let upstreamSent = Atomic<UInt64>(0)
+    private let firstByte = Atomic<UInt64>(0)
+    private let answered = Atomic<UInt64>(0)
 
     /// `received` is when the front door had the whole message (monotonic nanoseconds,
     /// `ExchangeTimings.now()`); authentication is done when the exchange is made.
@@ -38,7 +44,8 @@ package final class MCPExchange: Sendable {
         self.responder = responder
         self.loop = loop
         self.lease = lease
-        self.marks = ExchangeTimings.Marks(received: received ?? now, authenticated: now)
+        self.received = received ?? now
+        self.authenticated = now
     }
 
     /// The method of a request or notification ("" for a client's answer).
@@ -48,9 +55,30 @@ package final class MCPExchange: Sendable {
 
     // MARK: Timings
 
-    package func mark(_ mark: ExchangeTimings.Mark) { marks.set(mark) }
+    /// Marks a step once, on whichever thread it happens: a retry answering the same call
+    /// again does not move `firstByte`, and a final answer is final.
+    package func mark(_ mark: ExchangeTimings.Mark) {
+        switch mark {
+        case .routed: Self.setOnce(routed)
+        case .upstreamSent: Self.setOnce(upstreamSent)
+        case .firstByte: Self.setOnce(firstByte)
+        case .answered: Self.setOnce(answered)
+        }
+    }
 
-    package var timings: ExchangeTimings { marks.snapshot }
+    private static func setOnce(_ slot: borrowing Atomic<UInt64>) {
+        // Load first: after the first set this is one read, no write to a shared line.
+        guard slot.load(ordering: .relaxed) == 0 else { return }
+        _ = slot.compareExchange(expected: 0, desired: ExchangeTimings.now(), ordering: .relaxed)
+    }
+
+    package var timings: ExchangeTimings {
+        ExchangeTimings(
+            received: received, authenticated: authenticated, routed: routed.load(ordering: .relaxed),
+            upstreamSent: upstreamSent.load(ordering: .relaxed), firstByte: firstByte.load(ordering: .relaxed),
+            answered: answered.load(ordering: .relaxed)
+        )
+    }
 
     // MARK: Answering
 
@@ -70,7 +98,7 @@ package final class MCPExchange: Sendable {
 
     /// The final message: nothing is sent for this request after it.
     package func answer(_ final: ByteBuffer, isError: Bool, httpStatus: Int = 200, retryAfter: Int? = nil) {
-        marks.set(.answered)
+        mark(.answered)
         session.tap?.record(revision: session.revision, kind: isError ? .error : .response, method: message.method, message: final)
         responder.sendFinal(final, httpStatus: httpStatus, retryAfter: retryAfter)
         lease?.end(cancel: false)

@@ -1,6 +1,6 @@
 import NIOCore
 import SwitchboardCore
-package import SwitchboardUpstream
+import SwitchboardUpstream
 import Synchronization
 
 /// Upstream calls of 2026-07-28 clients that a legacy server paused with server-to-client

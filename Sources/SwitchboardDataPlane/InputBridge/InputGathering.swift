@@ -1,6 +1,6 @@
 import NIOCore
 import SwitchboardCore
-package import SwitchboardUpstream
+import SwitchboardUpstream
 import Synchronization
 
 /// The answers a legacy client owes for one `input_required` round of a 2026-07-28 server

@@ -1,7 +1,7 @@
 import NIOCore
-package import Logging
+import Logging
 import SwitchboardCore
-package import SwitchboardUpstream
+import SwitchboardUpstream
 
 /// Where changes reach clients. Legacy sessions get list changes, resource updates, logs and
 /// cancellations on their session stream. 2026-07-28 clients open `subscriptions/listen`

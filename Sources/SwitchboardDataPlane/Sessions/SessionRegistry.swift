@@ -1,4 +1,4 @@
-package import NIOCore
+import NIOCore
 package import Logging
 package import SwitchboardCore
 package import SwitchboardPolicy

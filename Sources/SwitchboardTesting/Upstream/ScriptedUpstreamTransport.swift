@@ -59,7 +59,7 @@ package final class ScriptedUpstreamTransport: UpstreamTransport, Sendable {
 
     /// Answers the request the gateway sent with upstream `id`.
     package func respond(to id: JSONRPCID, result: String) {
-        deliver(#"{"jsonrpc":"2.0","id":"# + id.json + #","result":"# + result + "}")
+        deliver(String(buffer: JSONRPCEncoding.result(id: id, result: ByteBuffer(string: result))))
     }
 
     // MARK: UpstreamTransport
@@ -81,7 +81,7 @@ package final class ScriptedUpstreamTransport: UpstreamTransport, Sendable {
         case .result(let json):
             respond(to: id, result: json)
         case .error(let code, let text):
-            deliver(#"{"jsonrpc":"2.0","id":"# + id.json + #","error":{"code":"# + String(code) + #","message":"# + JSONWriter.quoted(text) + "}}")
+            deliver(String(buffer: JSONRPCEncoding.error(id: id, code: code, message: text)))
         case .later:
             break
         }

@@ -1,6 +1,6 @@
-package import Logging
-package import NIOCore
-package import NIOHTTP1
+import Logging
+import NIOCore
+import NIOHTTP1
 package import SwitchboardCore
 
 /// One server as an HTTP transport (Streamable HTTP or HTTP+SSE) reaches it: where, with which

@@ -54,13 +54,4 @@ import Testing
         let answer = try gateway.sendStateless(#"{"jsonrpc":"2.0","id":1,"method":"subscriptions/listen","params":{}}"#)
         #expect(try answer.finalView()["error"]?["code"]?.int == JSONRPCErrorCode.invalidParams)
     }
-
-    final class RecordingStream: DownstreamStream, @unchecked Sendable {
-        private(set) var sent: [String] = []
-        func send(_ message: ByteBuffer) -> Bool {
-            sent.append(String(buffer: message))
-            return true
-        }
-        func close() {}
-    }
 }

@@ -72,15 +72,10 @@ import Testing
         let idle = Self.legacy(registry)
         let busy = Self.legacy(registry)
         #expect(registry.admit(idle) && registry.admit(busy))
-        busy.attach(stream: NoStream())
+        busy.attach(stream: RecordingStream())
         registry.sweepIdle(olderThan: .seconds(60), now: .now() + .seconds(61))
         #expect(registry.count == 1)
         #expect(registry.all.first === busy, "a session with an open stream is never idle")
         #expect(idle.isClosed)
-    }
-
-    final class NoStream: DownstreamStream {
-        func send(_ message: ByteBuffer) -> Bool { true }
-        func close() {}
     }
 }

@@ -107,8 +107,8 @@ final class StdioDownstreamHandler: ChannelInboundHandler {
             return
         }
         // The first message fixes the era of the process (digest §1.5).
-        let door = FrontDoor(message, hasSession: session != nil || modern)
-        if session == nil, !modern, door == .stateless { modern = true }
+        let door = FrontDoor(message, hasSession: session != nil)
+        if session == nil, door == .stateless { modern = true }
         if modern {
             serveModern(message, writer: writer, on: context.eventLoop)
             return
