@@ -55,10 +55,7 @@ struct ClientCredentialsTransportTests {
         let tokens = TokenEndpointScript(.slow(milliseconds: 200, expiresIn: 3600))
         let mcp = AuthorizingMCPScript()
         try await withScriptedServers(tokens, mcp) { loop, tokenServer, upstream in
-            let config = ServerConfig(
-                name: "crm", transport: .streamableHTTP(CredentialFixtures.endpoint(upstream.port)),
-                credentials: CredentialFixtures.oauth(tokenPort: tokenServer.port)
-            )
+            let config = Self.crm(upstream, tokenPort: tokenServer.port)
             let (transport, recorder) = CredentialFixtures.streamable(config, loop: loop, clock: ManualClock())
             let sends = (1...5).map { transport.send(CredentialFixtures.ping($0), correlation: UInt64($0)) }
             for send in sends { try await send.get() }
@@ -74,10 +71,7 @@ struct ClientCredentialsTransportTests {
         let tokens = TokenEndpointScript(.issue(expiresIn: 100))
         let mcp = AuthorizingMCPScript()
         try await withScriptedServers(tokens, mcp) { loop, tokenServer, upstream in
-            let config = ServerConfig(
-                name: "crm", transport: .streamableHTTP(CredentialFixtures.endpoint(upstream.port)),
-                credentials: CredentialFixtures.oauth(tokenPort: tokenServer.port)
-            )
+            let config = Self.crm(upstream, tokenPort: tokenServer.port)
             let clock = ManualClock()
             let (transport, _) = CredentialFixtures.streamable(config, loop: loop, clock: clock)
             try await transport.send(CredentialFixtures.ping(1), correlation: 1).get()
@@ -110,10 +104,7 @@ struct ClientCredentialsTransportTests {
         let tokens = TokenEndpointScript(.issue(expiresIn: 3600))
         let mcp = AuthorizingMCPScript()
         try await withScriptedServers(tokens, mcp) { loop, tokenServer, upstream in
-            let config = ServerConfig(
-                name: "crm", transport: .streamableHTTP(CredentialFixtures.endpoint(upstream.port)),
-                credentials: CredentialFixtures.oauth(tokenPort: tokenServer.port)
-            )
+            let config = Self.crm(upstream, tokenPort: tokenServer.port)
             let (transport, recorder) = CredentialFixtures.streamable(config, loop: loop, clock: ManualClock())
             try await transport.send(CredentialFixtures.ping(1), correlation: 1).get()
 
@@ -155,10 +146,7 @@ struct ClientCredentialsTransportTests {
         let mcp = AuthorizingMCPScript()
         mcp.refuse("Bearer token-1")
         try await withScriptedServers(tokens, mcp) { loop, tokenServer, upstream in
-            let config = ServerConfig(
-                name: "crm", transport: .streamableHTTP(CredentialFixtures.endpoint(upstream.port)),
-                credentials: CredentialFixtures.oauth(tokenPort: tokenServer.port)
-            )
+            let config = Self.crm(upstream, tokenPort: tokenServer.port)
             let (transport, _) = CredentialFixtures.streamable(config, loop: loop, clock: ManualClock())
             let delegate = ModernDelegate()
             transport.setDelegate(delegate)
@@ -181,10 +169,7 @@ struct ClientCredentialsTransportTests {
         let tokens = TokenEndpointScript(.refuse(status: 401, error: "invalid_client"))
         let mcp = AuthorizingMCPScript()
         try await withScriptedServers(tokens, mcp) { loop, tokenServer, upstream in
-            let config = ServerConfig(
-                name: "crm", transport: .streamableHTTP(CredentialFixtures.endpoint(upstream.port)),
-                credentials: CredentialFixtures.oauth(tokenPort: tokenServer.port)
-            )
+            let config = Self.crm(upstream, tokenPort: tokenServer.port)
             let clock = ManualClock()
             let (transport, _) = CredentialFixtures.streamable(config, loop: loop, clock: clock)
 
@@ -203,10 +188,7 @@ struct ClientCredentialsTransportTests {
 
             // An endpoint that is down: nothing listens where the token is asked for.
             let refusing = try RefusingPort()
-            let downConfig = ServerConfig(
-                name: "crm", transport: .streamableHTTP(CredentialFixtures.endpoint(upstream.port)),
-                credentials: CredentialFixtures.oauth(tokenPort: refusing.port)
-            )
+            let downConfig = Self.crm(upstream, tokenPort: refusing.port)
             let (downTransport, _) = CredentialFixtures.streamable(downConfig, loop: loop, clock: clock)
             let down = await Self.failure(of: downTransport.send(CredentialFixtures.ping(4), correlation: 4))
             withExtendedLifetime(refusing) {}
@@ -261,6 +243,14 @@ struct ClientCredentialsTransportTests {
             try? await upstream.shutdown()
             try? await tokenServer.shutdown()
         }
+    }
+
+    /// The server under test: `upstream`, with OAuth client credentials from the token endpoint
+    /// on `tokenPort`.
+    static func crm(_ upstream: TestHTTPServer, tokenPort: Int) -> ServerConfig {
+        ServerConfig(
+            name: "crm", transport: .streamableHTTP(CredentialFixtures.endpoint(upstream.port)), credentials: CredentialFixtures.oauth(tokenPort: tokenPort)
+        )
     }
 
     static func failure(of future: EventLoopFuture<Void>) async -> UpstreamCredentialError? {
