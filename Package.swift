@@ -57,6 +57,7 @@ let package = Package(
             dependencies: [
                 "SwitchboardCore",
                 "SwitchboardPolicy",
+                "SwitchboardOutbound",
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 // Client certificates (mutual TLS) read into principals.
                 .product(name: "X509", package: "swift-certificates"),
@@ -67,6 +68,22 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // How the gateway reaches other hosts: TLS toward servers (verified, explained when it
+        // fails), forward proxies from the environment or the config, CONNECT tunnels.
+        .target(
+            name: "SwitchboardOutbound",
+            dependencies: [
+                "SwitchboardCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOTLS", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                // Naming the issuer and subject of a refused certificate.
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -88,6 +105,7 @@ let package = Package(
             dependencies: [
                 "SwitchboardCore",
                 "SwitchboardIdentity",
+                "SwitchboardOutbound",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -229,6 +247,16 @@ let package = Package(
                 .product(name: "SwiftASN1", package: "swift-asn1"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "SwitchboardOutboundTests",
+            dependencies: [
+                "SwitchboardOutbound", "SwitchboardCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -34,4 +34,8 @@ package struct UpstreamStatus: Sendable {
     package var lastError: String?
     /// The era found at the latest start (nil before the first finished).
     package var era: UpstreamEra?
+    /// How an HTTP server is reached, in one line: TLS checks and proxy (nil for stdio).
+    package var connection: String?
+    /// `tls.insecure_skip_verify` is set: said loudly wherever the status is shown.
+    package var verificationOff: Bool = false
 }

@@ -1,6 +1,7 @@
 package import NIOCore
 package import Logging
 package import SwitchboardCore
+import SwitchboardOutbound
 import Synchronization
 
 /// One MCP client to one upstream server, shared by every downstream session: it finds out the
@@ -115,7 +116,9 @@ package final class UpstreamServer: Sendable {
                 },
                 restarts: max(0, s.handshakes - 1),
                 lastError: s.lastError,
-                era: s.era
+                era: s.era,
+                connection: transport.route?.summary,
+                verificationOff: transport.route?.tls.map { !$0.verifies } ?? false
             )
         }
     }
@@ -383,7 +386,7 @@ package final class UpstreamServer: Sendable {
         case let e as IOError:
             return e.description
         default:
-            return "\(error)"
+            return OutboundError.explaining(error)?.message ?? "\(error)"
         }
     }
 }

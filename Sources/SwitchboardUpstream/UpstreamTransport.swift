@@ -1,4 +1,5 @@
 package import NIOCore
+package import SwitchboardOutbound
 
 /// Where an inbound upstream message came from. Streamable HTTP answers a POST on its own
 /// stream, so messages read from that stream are tied to the request that opened it; that is
@@ -97,4 +98,9 @@ extension UpstreamTransport {
     }
 
     package func abort(correlation: UInt64) -> Bool { false }
+}
+
+extension UpstreamTransport {
+    /// How the server is reached over the network; nil for stdio (and recording transports).
+    package var route: OutboundRoute? { (self as? any UpstreamHTTPTargeted)?.target.route }
 }

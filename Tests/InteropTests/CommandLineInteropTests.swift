@@ -57,7 +57,7 @@ extension Interop {
             let gateway = "'\(binary)' stdio --config '\(config)' --log-level info 2>'\(stderr)'; echo $? >'\(exit)'"
             let client = try ChildProcessRunner(
                 PeerEnvironment.python,
-                [PeerEnvironment.path("Tests/Peers/clients/stdio_session.py"), "--mode", mode, "--tool", "clock__add", "--arguments", #"{"a":2,"b":3}"#,
+                [PeerEnvironment.path("Tests/Peers/clients/one_session.py"), "--mode", mode, "--tool", "clock__add", "--arguments", #"{"a":2,"b":3}"#,
                  "--", "/bin/sh", "-c", gateway]
             )
             #expect(await client.wait(seconds: 60) == 0, "\(client.standardOutput)\n\(client.standardError.suffix(2000))")

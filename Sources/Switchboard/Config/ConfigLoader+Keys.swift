@@ -7,8 +7,12 @@ extension ConfigLoader {
     ]
     package static let serverKeys = [
         "stdio", "url", "sse", "headers", "headers_from_files", "credentials", "enabled", "timeouts", "restart", "max_message_bytes",
-        "max_connections", "era",
+        "max_connections", "era", "tls", "proxy",
     ]
+    /// `servers.NAME.tls` (https servers only).
+    package static let upstreamTLSKeys = ["ca_file", "client_certificate", "client_key", "server_name", "min_version", "insecure_skip_verify"]
+    /// `servers.NAME.proxy` as a mapping; it may also be a URL or `none`.
+    package static let proxyKeys = ["url", "credentials_file"]
     /// At most one of these per server's `credentials`.
     package static let credentialsKeys = ["bearer_file", "oauth_client_credentials", "passthrough", "delegated"]
     package static let oauthClientCredentialsKeys = [

@@ -71,6 +71,8 @@ extension ConfigLoader {
         if let value = server["restart"] { config.restart = try decodeRestart(value) }
         if let value = server["max_message_bytes"] { config.maxMessageBytes = try value.byteSize() }
         if let value = server["max_connections"] { config.maxConnections = try value.positiveInt() }
+        if let value = server["tls"] { config.tls = try decodeUpstreamTLS(value, transport: transport) }
+        if let value = server["proxy"] { config.proxy = try decodeProxy(value, transport: transport) }
         if let value = server["era"] {
             let text = try value.string()
             guard let era = ServerEraSetting(rawValue: text) else {

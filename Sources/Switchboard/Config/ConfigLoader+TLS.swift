@@ -49,11 +49,11 @@ extension ConfigLoader {
 
     /// A path beside the config file unless absolute. The path is echoed in errors later, the
     /// file's content never.
-    private static func decodeFilePath(_ node: ConfigNode) throws(ConfigError) -> String {
+    static func decodeFilePath(_ node: ConfigNode) throws(ConfigError) -> String {
         node.source.resolve(try node.string())
     }
 
-    private static func decodeChoice<Choice: RawRepresentable & CaseIterable>(
+    static func decodeChoice<Choice: RawRepresentable & CaseIterable>(
         _ node: ConfigNode, _ type: Choice.Type
     ) throws(ConfigError) -> Choice where Choice.RawValue == String {
         let scalar = try node.scalar()

@@ -248,7 +248,10 @@ public final class GatewayRuntime: Sendable {
     public var serverStatuses: [ServerStatusLine] {
         gateway.servers.all.map { server in
             let s = server.status
-            return ServerStatusLine(name: s.name, transport: s.transport, state: s.phase.label, protocolVersion: s.protocolVersion, serverInfo: s.serverInfo, lastError: s.lastError)
+            return ServerStatusLine(
+                name: s.name, transport: s.transport, state: s.phase.label, protocolVersion: s.protocolVersion, serverInfo: s.serverInfo,
+                lastError: s.lastError, connection: s.connection, verificationOff: s.verificationOff
+            )
         }
     }
 }
@@ -271,4 +274,8 @@ public struct ServerStatusLine: Sendable {
     public var protocolVersion: String?
     public var serverInfo: String?
     public var lastError: String?
+    /// How an HTTP server is reached: TLS checks and proxy; nil for stdio.
+    public var connection: String?
+    /// `tls.insecure_skip_verify` is set.
+    public var verificationOff: Bool
 }

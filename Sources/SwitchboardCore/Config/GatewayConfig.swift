@@ -111,6 +111,10 @@ public struct ServerConfig: Sendable, Equatable {
     public var maxConnections: Int
     /// Which protocol era to speak (`era`): found out at each start by default.
     public var era: ServerEraSetting
+    /// Certificate checks and client certificate for an `https://` server (`tls`).
+    public var tls: UpstreamTLSConfig
+    /// Forward proxy for an HTTP server (`proxy`): the environment's by default.
+    public var proxy: UpstreamProxyConfig
 
     public init(
         name: String,
@@ -123,7 +127,9 @@ public struct ServerConfig: Sendable, Equatable {
         restart: RestartPolicy = .init(),
         maxMessageBytes: Int = 16 * 1024 * 1024,
         maxConnections: Int = 16,
-        era: ServerEraSetting = .auto
+        era: ServerEraSetting = .auto,
+        tls: UpstreamTLSConfig = .init(),
+        proxy: UpstreamProxyConfig = .environment
     ) {
         self.name = name
         self.transport = transport
@@ -136,6 +142,8 @@ public struct ServerConfig: Sendable, Equatable {
         self.maxMessageBytes = maxMessageBytes
         self.maxConnections = maxConnections
         self.era = era
+        self.tls = tls
+        self.proxy = proxy
     }
 }
 
@@ -180,8 +188,7 @@ public struct StdioLaunch: Sendable, Equatable {
     }
 }
 
-/// An `http://` URL split into what a NIO client needs. `https` needs TLS, which this build
-/// does not have yet, so the loader rejects it with a clear message.
+/// An `http://` or `https://` server URL split into what a NIO client needs.
 public struct HTTPEndpoint: Sendable, Equatable, CustomStringConvertible {
     public var scheme: String
     public var host: String
@@ -203,6 +210,8 @@ public struct HTTPEndpoint: Sendable, Equatable, CustomStringConvertible {
     }
 
     public var description: String { "\(scheme)://\(authority)\(pathAndQuery)" }
+
+    public var isSecure: Bool { scheme == "https" }
 }
 
 /// One header line; order and repetition are kept.

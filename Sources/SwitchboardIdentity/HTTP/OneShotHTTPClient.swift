@@ -1,40 +1,41 @@
+import Foundation
 package import NIOCore
 package import NIOHTTP1
-import NIOPosix
 package import NIOSSL
 package import SwitchboardCore
+import SwitchboardOutbound
 
 /// One HTTP/1.1 exchange per connection, for the rare requests the gateway makes as a client
 /// of an identity provider (a JWKS every few minutes, a token endpoint once per token
-/// lifetime): `https` through NIOSSL with the system's trust roots and hostname
-/// verification, one deadline for the whole exchange, a bounded body, and no redirects.
+/// lifetime): `https` through NIOSSL with the system's trust roots (or `SSL_CERT_FILE`) and
+/// hostname verification, through the environment's proxy unless `NO_PROXY` says otherwise,
+/// one deadline for the whole exchange, a bounded body, and no redirects.
 package final class OneShotHTTPClient: Sendable {
     package let url: WebURL
     private let group: any EventLoopGroup
     private let timeout: TimeAmount
     private let maxBodyBytes: Int
     /// Made once: loading the trust roots is the expensive part of a TLS client.
-    private let tls: Result<NIOSSLContext, OneShotHTTPError>?
+    private let route: Result<OutboundRoute, OneShotHTTPError>
 
     package init(
         url: WebURL,
         group: any EventLoopGroup,
         timeout: TimeAmount,
         maxBodyBytes: Int,
-        tlsConfiguration: TLSConfiguration = .makeClientConfiguration()
+        tlsConfiguration: TLSConfiguration? = nil
     ) {
         self.url = url
         self.group = group
         self.timeout = timeout
         self.maxBodyBytes = maxBodyBytes
-        if url.isSecure {
-            do {
-                tls = .success(try NIOSSLContext(configuration: tlsConfiguration))
-            } catch {
-                tls = .failure(.tls(String(describing: error)))
-            }
-        } else {
-            tls = nil
+        let environment = ProcessInfo.processInfo.environment
+        do throws(OutboundError) {
+            let tls = url.isSecure ? try OutboundTLS.system(host: url.host, environment: environment, configuration: tlsConfiguration) : nil
+            let proxy = try ProxyEnvironment(environment: environment).hop(scheme: url.scheme, host: url.host, port: url.port)
+            route = .success(OutboundRoute(host: url.host, port: url.port, tls: tls, proxy: proxy))
+        } catch {
+            route = .failure(error.stage == .tlsSetup ? .tls(error.message) : .connect(error.message))
         }
     }
 
@@ -43,42 +44,40 @@ package final class OneShotHTTPClient: Sendable {
     /// here. The future fails with a `OneShotHTTPError`.
     package func execute(method: HTTPMethod, headers: HTTPHeaders = [:], body: [UInt8]? = nil) -> EventLoopFuture<OneShotHTTPResponse> {
         let eventLoop = group.next()
-        let tlsContext: NIOSSLContext?
-        switch tls {
-        case .failure(let error)?: return eventLoop.makeFailedFuture(error)
-        case .success(let context)?: tlsContext = context
-        case nil: tlsContext = nil
+        let route: OutboundRoute
+        switch self.route {
+        case .failure(let error): return eventLoop.makeFailedFuture(error)
+        case .success(let value): route = value
         }
         let promise = eventLoop.makePromise(of: OneShotHTTPResponse.self)
         let deadline = eventLoop.scheduleTask(in: timeout) { promise.fail(OneShotHTTPError.timeout) }
         promise.futureResult.whenComplete { _ in deadline.cancel() }
 
-        let host = url.host
-        // SNI carries names only; for an address NIOSSL checks the certificate against the IP.
-        let serverName: String? = host.contains(":") || host.allSatisfy({ $0.isNumber || $0 == "." }) ? nil : host
         let request = head(method: method, headers: headers, bodyLength: body?.count)
         let requestBody = body
         let maxBodyBytes = maxBodyBytes
-
-        let connect = ClientBootstrap(group: eventLoop)
-            .connectTimeout(timeout)
-            .channelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    let pipeline = channel.pipeline.syncOperations
-                    if let tlsContext {
-                        try pipeline.addHandler(try NIOSSLClientHandler(context: tlsContext, serverHostname: serverName))
-                    }
+        route.connect(on: eventLoop, connectTimeout: timeout, authority: url.authority).whenComplete { result in
+            switch result {
+            case .success(let connection):
+                var request = request
+                if let prefix = connection.absoluteFormPrefix { request.uri = prefix + request.uri }
+                if let authorization = connection.proxyAuthorization { request.headers.add(name: "Proxy-Authorization", value: authorization) }
+                do {
+                    let pipeline = connection.channel.pipeline.syncOperations
                     try pipeline.addHTTPClientHandlers()
                     try pipeline.addHandler(
                         OneShotHTTPResponseHandler(request: request, body: requestBody, maxBodyBytes: maxBodyBytes, promise: promise)
                     )
+                } catch {
+                    promise.fail(OneShotHTTPError.connect(String(describing: error)))
                 }
+                promise.futureResult.whenComplete { _ in connection.channel.close(promise: nil) }
+            case .failure(let error as OutboundError) where error.stage == .tls || error.stage == .tlsSetup:
+                promise.fail(OneShotHTTPError.tls(error.message))
+            case .failure(let error):
+                promise.fail(OneShotHTTPError.connect(OutboundError.explaining(error)?.message ?? String(describing: error)))
             }
-            .connect(host: host, port: url.port)
-        connect.whenSuccess { channel in
-            promise.futureResult.whenComplete { _ in channel.close(promise: nil) }
         }
-        connect.whenFailure { error in promise.fail(OneShotHTTPError.connect(String(describing: error))) }
         return promise.futureResult
     }
 

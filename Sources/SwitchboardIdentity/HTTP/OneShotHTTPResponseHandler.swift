@@ -24,13 +24,14 @@ final class OneShotHTTPResponseHandler: ChannelInboundHandler {
         self.promise = promise
     }
 
-    func channelActive(context: ChannelHandlerContext) {
+    /// Added to a connection that is ready (connected, past any proxy and TLS handshake): the
+    /// request goes out at once.
+    func handlerAdded(context: ChannelHandlerContext) {
         context.write(wrapOutboundOut(.head(request)), promise: nil)
         if let requestBody, !requestBody.isEmpty {
             context.write(wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(bytes: requestBody)))), promise: nil)
         }
         context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
-        context.fireChannelActive()
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {

@@ -14,7 +14,7 @@ final class JWKSHTTPClient: Sendable {
         group: any EventLoopGroup,
         timeout: TimeAmount,
         maxBodyBytes: Int,
-        tlsConfiguration: TLSConfiguration = .makeClientConfiguration()
+        tlsConfiguration: TLSConfiguration? = nil
     ) {
         client = OneShotHTTPClient(url: url, group: group, timeout: timeout, maxBodyBytes: maxBodyBytes, tlsConfiguration: tlsConfiguration)
     }

@@ -2,6 +2,7 @@ package import Logging
 package import NIOCore
 import NIOHTTP1
 package import SwitchboardCore
+package import SwitchboardOutbound
 import Synchronization
 
 /// The gateway as a client of the 2024-11-05 HTTP+SSE transport (spec digest §1.2). `connect`
@@ -39,6 +40,7 @@ package final class SSEUpstreamTransport: UpstreamTransport, UpstreamHTTPTargete
     package init(
         serverName: String,
         endpoint: HTTPEndpoint,
+        route: OutboundRoute? = nil,
         headers: [HTTPHeaderField] = [],
         credentials: UpstreamCredentialProvider? = nil,
         timeouts: ServerTimeouts = .init(),
@@ -48,7 +50,7 @@ package final class SSEUpstreamTransport: UpstreamTransport, UpstreamHTTPTargete
         logger: Logger
     ) {
         let target = UpstreamHTTPTarget(
-            serverName: serverName, endpoint: endpoint, headers: headers, credentials: credentials, timeouts: timeouts, maxMessageBytes: maxMessageBytes,
+            serverName: serverName, endpoint: endpoint, route: route, headers: headers, credentials: credentials, timeouts: timeouts, maxMessageBytes: maxMessageBytes,
             logger: logger
         )
         self.target = target

@@ -2,6 +2,7 @@ package import Logging
 package import NIOCore
 import NIOHTTP1
 package import SwitchboardCore
+package import SwitchboardOutbound
 import Synchronization
 
 /// The gateway as a Streamable HTTP client (2025-03-26, 2025-06-18, 2025-11-25; spec digest
@@ -65,6 +66,7 @@ package final class StreamableHTTPUpstreamTransport: UpstreamTransport, Upstream
     package init(
         serverName: String,
         endpoint: HTTPEndpoint,
+        route: OutboundRoute? = nil,
         headers: [HTTPHeaderField] = [],
         credentials: UpstreamCredentialProvider? = nil,
         timeouts: ServerTimeouts = .init(),
@@ -75,7 +77,7 @@ package final class StreamableHTTPUpstreamTransport: UpstreamTransport, Upstream
         getStreamBackoff: (initial: TimeAmount, max: TimeAmount, attempts: Int) = (.milliseconds(500), .seconds(30), 10)
     ) {
         let target = UpstreamHTTPTarget(
-            serverName: serverName, endpoint: endpoint, headers: headers, credentials: credentials, timeouts: timeouts, maxMessageBytes: maxMessageBytes,
+            serverName: serverName, endpoint: endpoint, route: route, headers: headers, credentials: credentials, timeouts: timeouts, maxMessageBytes: maxMessageBytes,
             logger: logger
         )
         self.target = target

@@ -2,16 +2,21 @@ package import Logging
 package import NIOCore
 import NIOHTTP1
 import NIOPosix
+package import SwitchboardOutbound
 import Synchronization
 
 /// A small HTTP/1.1 client for one upstream origin, on one event loop. Ordinary requests share
 /// a bounded pool of keep-alive connections; long-lived streams (`openStream`) get a connection
 /// of their own that is closed when the stream ends. Every delegate callback runs on
-/// `eventLoop`.
+/// `eventLoop`. How a connection is made (direct or through a proxy, clear or TLS) is the
+/// route's business: a pooled https connection pays its handshake once and then serves call
+/// after call.
 package final class UpstreamHTTPClient: UpstreamHTTPConnectionOwner {
     package struct Configuration: Sendable {
-        package var host: String
-        package var port: Int
+        /// Where connections go and how: proxy, TLS.
+        package var route: OutboundRoute
+        package var host: String { route.host }
+        package var port: Int { route.port }
         /// The `Host` header value.
         package var authority: String
         package var connectTimeout: TimeAmount
@@ -25,9 +30,11 @@ package final class UpstreamHTTPClient: UpstreamHTTPConnectionOwner {
         /// connection the server is closing.
         package var idleConnectionTimeout: TimeAmount
 
+        /// A direct, plain connection to `host:port`, unless `route` says otherwise.
         package init(
             host: String,
             port: Int,
+            route: OutboundRoute? = nil,
             authority: String,
             connectTimeout: TimeAmount,
             maxConnections: Int,
@@ -35,8 +42,7 @@ package final class UpstreamHTTPClient: UpstreamHTTPConnectionOwner {
             queueTimeout: TimeAmount = .seconds(60),
             idleConnectionTimeout: TimeAmount = .seconds(4)
         ) {
-            self.host = host
-            self.port = port
+            self.route = route ?? OutboundRoute(host: host, port: port, tls: nil, proxy: nil)
             self.authority = authority
             self.connectTimeout = connectTimeout
             self.maxConnections = max(1, maxConnections)
@@ -181,26 +187,24 @@ package final class UpstreamHTTPClient: UpstreamHTTPConnectionOwner {
 
     private func connect(owner: (any UpstreamHTTPConnectionOwner)?) -> EventLoopFuture<any Channel> {
         let configuration = configuration
-        return ClientBootstrap(group: eventLoop)
-            .connectTimeout(configuration.connectTimeout)
-            .channelOption(.socketOption(.tcp_nodelay), value: 1)
-            .channelOption(.socketOption(.so_keepalive), value: 1)
-            .channelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHTTPClientHandlers()
-                    try channel.pipeline.syncOperations.addHandler(UpstreamHTTPConnectionHandler(
-                        authority: configuration.authority,
-                        owner: owner,
-                        idleTimeout: configuration.idleConnectionTimeout
-                    ))
-                }
-            }
-            .connect(host: configuration.host, port: configuration.port)
+        return configuration.route.connect(on: eventLoop, connectTimeout: configuration.connectTimeout, authority: configuration.authority)
             .flatMapErrorThrowing { error in
                 if case ChannelError.connectTimeout = error {
                     throw UpstreamTransportError.timeout("connecting to \(configuration.authority)")
                 }
                 throw error
+            }
+            .flatMapThrowing { connection in
+                let pipeline = connection.channel.pipeline.syncOperations
+                try pipeline.addHTTPClientHandlers()
+                try pipeline.addHandler(UpstreamHTTPConnectionHandler(
+                    authority: configuration.authority,
+                    owner: owner,
+                    idleTimeout: configuration.idleConnectionTimeout,
+                    absoluteFormPrefix: connection.absoluteFormPrefix,
+                    proxyAuthorization: connection.proxyAuthorization
+                ))
+                return connection.channel
             }
     }
 

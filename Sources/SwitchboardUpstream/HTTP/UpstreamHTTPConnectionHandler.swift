@@ -36,6 +36,10 @@ final class UpstreamHTTPConnectionHandler: ChannelDuplexHandler {
     private let authority: String
     private let owner: (any UpstreamHTTPConnectionOwner)?
     private let idleTimeout: TimeAmount
+    /// Plain http through a forward proxy: `http://authority` before each path, and the
+    /// proxy's credentials on each request (`OutboundRoute.Connection`).
+    private let absoluteFormPrefix: String?
+    private let proxyAuthorization: String?
 
     private var current: UpstreamHTTPExchange?
     private var reader = BodyReader.awaitingHead
@@ -48,10 +52,20 @@ final class UpstreamHTTPConnectionHandler: ChannelDuplexHandler {
     private var timerFiresAt = NIODeadline.distantFuture
     private var deadline = NIODeadline.distantFuture
 
-    init(authority: String, owner: (any UpstreamHTTPConnectionOwner)?, idleTimeout: TimeAmount) {
+    init(
+        authority: String, owner: (any UpstreamHTTPConnectionOwner)?, idleTimeout: TimeAmount, absoluteFormPrefix: String? = nil,
+        proxyAuthorization: String? = nil
+    ) {
         self.authority = authority
         self.owner = owner
         self.idleTimeout = idleTimeout
+        self.absoluteFormPrefix = absoluteFormPrefix
+        self.proxyAuthorization = proxyAuthorization
+    }
+
+    /// Added once the connection is ready (connected, tunnelled, past the TLS handshake).
+    func handlerAdded(context: ChannelHandlerContext) {
+        if context.channel.isActive, current == nil, owner != nil { arm(.now() + idleTimeout, context: context) }
     }
 
     func channelActive(context: ChannelHandlerContext) {
@@ -80,8 +94,10 @@ final class UpstreamHTTPConnectionHandler: ChannelDuplexHandler {
         }
 
         let request = exchange.request
-        var head = HTTPRequestHead(version: .http1_1, method: request.method, uri: request.target, headers: request.headers)
+        let uri = absoluteFormPrefix.map { $0 + request.target } ?? request.target
+        var head = HTTPRequestHead(version: .http1_1, method: request.method, uri: uri, headers: request.headers)
         head.headers.replaceOrAdd(name: "Host", value: authority)
+        if let proxyAuthorization { head.headers.replaceOrAdd(name: "Proxy-Authorization", value: proxyAuthorization) }
         if let body = request.body {
             head.headers.replaceOrAdd(name: "Content-Length", value: String(body.readableBytes))
         } else if request.method == .POST || request.method == .PUT {

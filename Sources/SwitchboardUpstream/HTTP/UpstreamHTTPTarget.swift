@@ -2,6 +2,7 @@ import Logging
 import NIOCore
 import NIOHTTP1
 package import SwitchboardCore
+package import SwitchboardOutbound
 
 /// One server as an HTTP transport (Streamable HTTP or HTTP+SSE) reaches it: where, with which
 /// headers on every request, and within which limits. Both transports are made from one, so
@@ -17,13 +18,16 @@ package struct UpstreamHTTPTarget: Sendable {
     let credentials: UpstreamCredentialProvider?
     /// Tagged with the server's name.
     let logger: Logger
+    /// Direct or through a proxy, clear or TLS (`UpstreamRoute`).
+    package let route: OutboundRoute
 
     init(
-        serverName: String, endpoint: HTTPEndpoint, headers: [HTTPHeaderField], credentials: UpstreamCredentialProvider?, timeouts: ServerTimeouts,
-        maxMessageBytes: Int, logger: Logger
+        serverName: String, endpoint: HTTPEndpoint, route: OutboundRoute?, headers: [HTTPHeaderField], credentials: UpstreamCredentialProvider?,
+        timeouts: ServerTimeouts, maxMessageBytes: Int, logger: Logger
     ) {
         self.serverName = serverName
         self.endpoint = endpoint
+        self.route = route ?? OutboundRoute(host: endpoint.host, port: endpoint.port, tls: nil, proxy: nil)
         self.timeouts = timeouts
         self.maxMessageBytes = maxMessageBytes
         self.extraHeaders = UpstreamHTTPHeaders.extra(headers)
@@ -40,7 +44,7 @@ package struct UpstreamHTTPTarget: Sendable {
     /// `queueTimeout` for one.
     func clientConfiguration(maxConnections: Int, queueTimeout: Duration) -> UpstreamHTTPClient.Configuration {
         .init(
-            host: endpoint.host, port: endpoint.port, authority: endpoint.authority, connectTimeout: TimeAmount(timeouts.connect),
+            host: endpoint.host, port: endpoint.port, route: route, authority: endpoint.authority, connectTimeout: TimeAmount(timeouts.connect),
             maxConnections: maxConnections, queueTimeout: TimeAmount(queueTimeout)
         )
     }

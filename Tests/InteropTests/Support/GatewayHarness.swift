@@ -88,6 +88,19 @@ final class GatewayHarness {
         return child.standardOutput
     }
 
+    /// One SDK client session in `mode` (`legacy` or `2026-07-28`): lists the tools and calls
+    /// one; returns the JSON line one_session.py prints, failing with its output on error.
+    func session(mode: String, tool: String, arguments: String = "{}", seconds: Double = 60) async throws -> String {
+        let child = try ChildProcessRunner(
+            PeerEnvironment.python,
+            [PeerEnvironment.path("Tests/Peers/clients/one_session.py"), "--mode", mode, "--tool", tool, "--arguments", arguments, "--url", url]
+        )
+        guard await child.wait(seconds: seconds) == 0 else {
+            throw HarnessError("\(mode) session calling \(tool) failed:\n\(child.standardOutput.suffix(2000))\n\(child.standardError.suffix(3000))")
+        }
+        return child.standardOutput
+    }
+
     /// Every message the gateway sent to clients validates against the official schema of
     /// the negotiated revision.
     func validateWire() async throws -> String {

@@ -40,13 +40,18 @@ struct TestCertificateAuthority {
         try Self.write(try certificate.serializeAsPEM().pemString, to: certificateFile)
     }
 
-    /// The gateway's certificate: names 127.0.0.1 and localhost.
-    func issueServer(file: String = "server") throws -> Issued {
-        try issue(
-            file: file, subject: try DistinguishedName { CommonName("switchboard-test") }, usage: .serverAuth,
-            alternativeNames: [.dnsName("localhost"), .ipAddress(ASN1OctetString(contentBytes: [127, 0, 0, 1]))]
+    /// A server's certificate: names 127.0.0.1 and localhost, valid from an hour ago for a day
+    /// unless `validity` says otherwise (an expired one ended an hour ago).
+    /// With `dnsNames`, those names only (no address).
+    func issueServer(file: String = "server", validity: ClosedRange<Date>? = nil, dnsNames: [String]? = nil) throws -> Issued {
+        let names: [GeneralName] = dnsNames?.map { .dnsName($0) } ?? [.dnsName("localhost"), .ipAddress(ASN1OctetString(contentBytes: [127, 0, 0, 1]))]
+        return try issue(
+            file: file, subject: try DistinguishedName { CommonName("switchboard-test") }, usage: .serverAuth, alternativeNames: names, validity: validity
         )
     }
+
+    /// Validity that ended an hour ago.
+    static var expired: ClosedRange<Date> { Date().addingTimeInterval(-86400)...Date().addingTimeInterval(-3600) }
 
     /// A client's certificate with CN, OUs and O as given.
     func issueClient(file: String, commonName: String, units: [String] = [], organization: String? = nil) throws -> Issued {
@@ -58,11 +63,14 @@ struct TestCertificateAuthority {
         return try issue(file: file, subject: subject, usage: .clientAuth, alternativeNames: [])
     }
 
-    private func issue(file: String, subject: DistinguishedName, usage: ExtendedKeyUsage.Usage, alternativeNames: [GeneralName]) throws -> Issued {
+    private func issue(
+        file: String, subject: DistinguishedName, usage: ExtendedKeyUsage.Usage, alternativeNames: [GeneralName], validity: ClosedRange<Date>? = nil
+    ) throws -> Issued {
         let leafKey = P256.Signing.PrivateKey()
+        let validity = validity ?? Date().addingTimeInterval(-3600)...Date().addingTimeInterval(86400)
         let certificate = try Certificate(
             version: .v3, serialNumber: Certificate.SerialNumber(), publicKey: .init(leafKey.publicKey),
-            notValidBefore: Date().addingTimeInterval(-3600), notValidAfter: Date().addingTimeInterval(86400),
+            notValidBefore: validity.lowerBound, notValidAfter: validity.upperBound,
             issuer: self.subject, subject: subject, signatureAlgorithm: .ecdsaWithSHA256,
             extensions: try Certificate.Extensions {
                 Critical(BasicConstraints.notCertificateAuthority)

@@ -387,7 +387,14 @@ async def serve_http(mcp: MCPServer, args: argparse.Namespace) -> None:
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind((args.host, args.port))
     port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on"))
+    tls: dict = {}
+    if args.tls_cert:
+        import ssl
+
+        tls = {"ssl_certfile": args.tls_cert, "ssl_keyfile": args.tls_key}
+        if args.tls_client_ca:
+            tls |= {"ssl_ca_certs": args.tls_client_ca, "ssl_cert_reqs": ssl.CERT_REQUIRED}
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on", **tls))
 
     async def announce() -> None:
         with anyio.fail_after(30):
@@ -424,7 +431,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         default="both",
         help="protocol era(s) served: legacy (initialize only), modern (2026-07-28 only) or both; not for sse",
     )
+    p.add_argument("--tls-cert", help="HTTP kinds: serve https with this PEM certificate chain")
+    p.add_argument("--tls-key", help="the PEM private key of --tls-cert")
+    p.add_argument("--tls-client-ca", help="with --tls-cert: require client certificates issued by this PEM CA")
     args = p.parse_args(argv)
+    if bool(args.tls_cert) != bool(args.tls_key):
+        p.error("--tls-cert and --tls-key go together")
     if args.transport == "sse" and args.era == "modern":
         p.error("--era modern: HTTP+SSE exists only in the legacy era")
     return args

@@ -20,6 +20,8 @@ enum ReadinessReport {
             if let v = status.protocolVersion { w.field("protocolVersion", v) }
             w.field("restarts", status.restarts)
             if let e = status.lastError { w.field("lastError", e) }
+            if let connection = status.connection { w.field("connection", connection) }
+            if status.verificationOff { w.field("warning", "TLS certificate verification is off (tls.insecure_skip_verify)") }
             w.endObject()
         }
         w.endArray()
