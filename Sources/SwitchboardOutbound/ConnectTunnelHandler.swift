@@ -18,6 +18,7 @@ final class ConnectTunnelHandler: ChannelDuplexHandler, RemovableChannelHandler 
     private let authorization: String?
     private let promise: EventLoopPromise<Void>
     private var received: ByteBuffer?
+    private var sent = false
     private var done = false
 
     /// `target` is `host:port` (IPv6 in brackets); `proxyName` names the proxy in errors.
@@ -36,8 +37,6 @@ final class ConnectTunnelHandler: ChannelDuplexHandler, RemovableChannelHandler 
     func handlerAdded(context: ChannelHandlerContext) {
         if context.channel.isActive { sendRequest(context: context) }
     }
-
-    private var sent = false
 
     private func sendRequest(context: ChannelHandlerContext) {
         guard !sent else { return }
@@ -70,7 +69,7 @@ final class ConnectTunnelHandler: ChannelDuplexHandler, RemovableChannelHandler 
         }
         guard (200..<300).contains(status) else {
             let reason = parts.count > 2 ? " " + parts[2].prefix(80) : ""
-            let hint = status == 407 ? " (proxy credentials missing or refused)" : status == 403 ? " (the proxy does not allow this destination or port)" : ""
+            let hint = status == 407 || status == 401 ? " (proxy credentials missing or refused)" : status == 403 ? " (the proxy does not allow this destination or port)" : ""
             fail(context: context, "refused the tunnel to \(target): \(status)\(reason)\(hint)")
             return
         }
@@ -78,9 +77,11 @@ final class ConnectTunnelHandler: ChannelDuplexHandler, RemovableChannelHandler 
         var rest = buffer
         rest.moveReaderIndex(forwardBy: end - view.startIndex + 4)
         received = nil
+        // The owner puts the TLS handler behind this one when the promise succeeds; what the
+        // server already sent through the tunnel goes to it, then this handler leaves.
         promise.succeed()
-        context.pipeline.syncOperations.removeHandler(self, promise: nil)
         if rest.readableBytes > 0 { context.fireChannelRead(wrapInboundOut(rest)) }
+        context.pipeline.syncOperations.removeHandler(self, promise: nil)
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {

@@ -54,10 +54,8 @@ import Testing
         // Transports.
         Case(
             yaml: "servers:\n  crm:\n    url: ftp://x\n",
-            prefix: "switchboard.yaml:3: servers.crm.url: ", says: #"expected an http:// URL, got "ftp://x""#
+            prefix: "switchboard.yaml:3: servers.crm.url: ", says: #"expected an http:// or https:// URL, got "ftp://x""#
         ),
-        Case(yaml: "servers:\n  crm:\n    url: https://crm.internal/mcp\n", prefix: "switchboard.yaml:3: servers.crm.url: ", says: "TLS to upstream servers, which is not available yet", code: .unsupported),
-        Case(yaml: "servers:\n  old:\n    sse: https://old/sse\n", prefix: "switchboard.yaml:3: servers.old.sse: ", says: "TLS", code: .unsupported),
         Case(yaml: "servers:\n  crm:\n    url: http://h:0/mcp\n", prefix: "switchboard.yaml:3: servers.crm.url: ", says: #"the port must be a number from 1 to 65535, got "http://h:0/mcp""#),
         Case(yaml: "servers:\n  crm:\n    url: http://h:99999/mcp\n", prefix: "switchboard.yaml:3: servers.crm.url: ", says: "from 1 to 65535"),
         Case(
@@ -128,7 +126,7 @@ import Testing
         Case(yaml: "listen: ${1X}\n", prefix: "switchboard.yaml:1: listen: ", says: "malformed", code: .undefinedVariable),
         Case(
             yaml: "servers:\n  crm:\n    url: ${CRM_URL}\n", environment: ["CRM_URL": "ftp://secret-host"],
-            prefix: "switchboard.yaml:3: servers.crm.url: ", says: "expected an http:// URL, got the value of ${CRM_URL}"
+            prefix: "switchboard.yaml:3: servers.crm.url: ", says: "expected an http:// or https:// URL, got the value of ${CRM_URL}"
         ),
         // Whole-file problems have no key path.
         Case(yaml: "- a\n- b\n", prefix: "switchboard.yaml:1: ", says: "expected a mapping of keys to values, got a list"),

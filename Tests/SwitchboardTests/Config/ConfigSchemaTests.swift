@@ -17,6 +17,11 @@ import Testing
     func object(_ path: [String]) throws -> [String: Any] {
         var current: Any = schema
         for component in path {
+            // A number indexes an array (the alternatives of a oneOf).
+            if let index = Int(component), let array = current as? [Any], array.indices.contains(index) {
+                current = array[index]
+                continue
+            }
             current = try #require((current as? [String: Any])?[component], "missing \(path.joined(separator: "."))")
         }
         return try #require(current as? [String: Any])
@@ -41,6 +46,8 @@ import Testing
         (["$defs", "server", "properties", "stdio"], ConfigLoader.stdioKeys),
         (["$defs", "server", "properties", "timeouts"], ConfigLoader.timeoutKeys),
         (["$defs", "server", "properties", "restart"], ConfigLoader.restartKeys),
+        (["$defs", "server", "properties", "tls"], ConfigLoader.upstreamTLSKeys),
+        (["$defs", "server", "properties", "proxy", "oneOf", "1"], ConfigLoader.proxyKeys),
         (["properties", "policy"], ConfigLoader.policyKeys),
         (["properties", "policy", "$defs", "rule"], ConfigLoader.policyRuleKeys),
         (["properties", "policy", "$defs", "rule", "properties", "annotations"], ConfigLoader.annotationMatchKeys),
