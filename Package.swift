@@ -205,6 +205,8 @@ let package = Package(
             dependencies: [
                 "SwitchboardCore",
                 .product(name: "NIOCore", package: "swift-nio"),
+                // The upstream's https mode (scenario 10).
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),

@@ -76,11 +76,11 @@ package struct OutboundRoute: Sendable {
             .channelOption(.socketOption(.so_keepalive), value: 1)
             .connect(host: dialHost, port: dialPort)
             .flatMapErrorThrowing { error in
-                if case ChannelError.connectTimeout = error {
-                    throw OutboundError(.connect, "connecting to \(proxyName.map { "proxy \($0)" } ?? target) timed out")
-                }
-                if let proxyName { throw OutboundError(.connect, "cannot reach proxy \(proxyName): \(error)") }
-                throw error
+                // A direct connection's errors are the caller's to word (its timeout error);
+                // a proxy's are named as the proxy's.
+                guard let proxyName else { throw error }
+                if case ChannelError.connectTimeout = error { throw OutboundError(.connect, "connecting to proxy \(proxyName) timed out") }
+                throw OutboundError(.connect, "cannot reach proxy \(proxyName): \(error)")
             }
             .flatMap { channel in
                 self.prepare(channel, connectTimeout: connectTimeout, proxyAuthorization: proxyAuthorization, proxyName: proxyName)

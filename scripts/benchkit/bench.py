@@ -36,7 +36,7 @@ def parse(argv):
     parser.add_argument("--no-build", dest="build", action="store_false", help="use the release binaries already built")
     parser.add_argument("--no-peers", dest="peers", action="store_false", help="skip scripts/bench-peers")
     parser.add_argument("--scenarios", type=scenario_list, default=sorted(SCENARIOS), metavar="N,N",
-                        help="some of 1-9 (default all)")
+                        help="some of 1-10 (default all)")
     parser.add_argument("--duration", type=float, default=10, metavar="SECONDS", help="measured per row (10)")
     parser.add_argument("--warmup", type=float, default=2, metavar="SECONDS", help="before each measurement (2)")
     parser.add_argument("--against", metavar="REF", help="A/B against the gateway of git REF")
@@ -49,8 +49,8 @@ def parse(argv):
     if options.smoke:
         # Seconds on debug binaries, whatever else was asked: 7 and 8 at saturation through the
         # gateway only (one 2026-07-28 path and both bridges), 9 with authentication, policy and
-        # quotas on.
-        vars(options).update(build=False, scenarios=[1, 5, 7, 8, 9], duration=1.0, warmup=0.5, cpu_inset=0.25,
+        # quotas on, 10 to an https upstream.
+        vars(options).update(build=False, scenarios=[1, 5, 7, 8, 9, 10], duration=1.0, warmup=0.5, cpu_inset=0.25,
                              sse_count=20, ready_secs=15.0)
     else:
         vars(options).update(cpu_inset=CPU_INSET, sse_count=1000, ready_secs=READY_SECS)

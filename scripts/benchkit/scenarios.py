@@ -115,42 +115,45 @@ class Measured(Item):
 
 @dataclass(frozen=True)
 class Interleaved(Item):
-    """Scenario 9: governance costs a few microseconds per call, less than this machine's
-    run-to-run noise at a fixed rate, so the row does not compare against scenario 1's rows
-    taken minutes apart. The plain gateway and the governed one run alternately, PAIRS times
-    each; the row is the governed run with the median CPU per call, the plain runs' median
-    beside it."""
+    """Scenarios 9 and 10: governance or TLS costs a few microseconds per call, less than this
+    machine's run-to-run noise at a fixed rate, so the row does not compare against scenario
+    1's rows taken minutes apart. The plain gateway and the variant run alternately, PAIRS
+    times each; the row is the variant's run with the median CPU per call, the plain runs'
+    median beside it."""
     plain: Measured
-    governed: Measured
+    variant: Measured
     note: str
+    what: str                          # what the variant adds, as the note names it: governance, TLS
+    detail: str                        # the variant's setup, for the note
     pairs: int = 5
 
     def execute(self, context):
-        plain, governed = interleave.interleave([lambda: self.plain.sample(context.run),
-                                                 lambda: self.governed.sample(context.run)], self.pairs)
-        for kind, runs in (("plain", plain), ("governed", governed)):
-            with open(context.run.dir / f"governed-{kind}.jsonl", "w") as f:
+        plain, variant = interleave.interleave([lambda: self.plain.sample(context.run),
+                                                lambda: self.variant.sample(context.run)], self.pairs)
+        slug = self.what.lower().replace(" ", "-")
+        for kind, runs in (("plain", plain), (slug, variant)):
+            with open(context.run.dir / f"interleaved-{slug}-{kind}.jsonl", "w") as f:
                 f.writelines(json.dumps(r) + "\n" for r in runs)
-        context.add(governance_row(governed, plain, self.note))
+        context.add(interleaved_row(variant, plain, self.note, self.what, self.detail))
 
     def compared(self):
-        return self.governed
+        return self.variant
 
 
-def governance_row(governed, plain, note):
-    row = dict(interleave.median_run(governed))
+def interleaved_row(variant, plain, note, what, detail):
+    row = dict(interleave.median_run(variant))
     baseline = interleave.median_cpu(plain)
     extra = interleave.change_pct(interleave.cpu(row), baseline)
     known = extra is not None
-    row["errors"] = sum(r.get("errors") or 0 for r in governed + plain)
+    row["errors"] = sum(r.get("errors") or 0 for r in variant + plain)
     row["baseline_cpu_us_per_call"] = round(baseline, 2) if known else None
-    row["governance_extra_pct"] = None if extra is None else round(extra, 1)
-    row["governed_cpu_runs"] = [r.get("cpu_us_per_call") for r in governed]
+    row["extra_pct"] = None if extra is None else round(extra, 1)
+    row["variant_cpu_runs"] = [r.get("cpu_us_per_call") for r in variant]
     row["plain_cpu_runs"] = [r.get("cpu_us_per_call") for r in plain]
-    row["note"] = (note + "; API key, 5 policy rules, 2 quota limits; median of %d runs interleaved with the plain "
-                   "gateway's: CPU µs/call governed %s, plain %s (median %s, governance %s)") % (
-        len(governed), interleave.runs_text(governed), interleave.runs_text(plain),
-        "%.1f" % baseline if known else "n/a", "n/a" if extra is None else "%+.1f %%" % extra)
+    row["note"] = ("%s; %s; median of %d runs interleaved with the plain gateway's: CPU µs/call %s %s, plain %s "
+                   "(median %s, %s %s)") % (
+        note, detail, len(variant), what, interleave.runs_text(variant), interleave.runs_text(plain),
+        "%.1f" % baseline if known else "n/a", what, "n/a" if extra is None else "%+.1f %%" % extra)
     return row
 
 
@@ -315,9 +318,22 @@ def governed(plan):
     for rate in plan.rates(2000):
         name = f"9. echo, auth + policy + quota on, {rate.label}"
         yield Interleaved(plain=Measured(name, GATEWAY, "", StackSpec(GATEWAY), rate.args),
-                          governed=Measured(name, GATEWAY, "", StackSpec(GATEWAY, governed=True), rate.args),
-                          note=rate.note, pairs=1 if plan.smoke else 5)
+                          variant=Measured(name, GATEWAY, "", StackSpec(GATEWAY, governed=True), rate.args),
+                          note=rate.note, what="governance", detail="API key, 5 policy rules, 2 quota limits",
+                          pairs=1 if plan.smoke else 5)
+
+
+def https_upstream(plan):
+    """Scenario 1's call to an https upstream (a certificate from a throwaway CA, verified),
+    set beside the plain http upstream run alternately with it: TLS is paid per pooled
+    connection, so per call it should cost little."""
+    for rate in plan.rates(2000):
+        name = f"10. echo, https upstream, {rate.label}"
+        yield Interleaved(plain=Measured(name, GATEWAY, "", StackSpec(GATEWAY), rate.args),
+                          variant=Measured(name, GATEWAY, "", StackSpec(GATEWAY, tls=True), rate.args),
+                          note=rate.note, what="TLS", detail="upstream over https, certificate verified against tls.ca_file",
+                          pairs=1 if plan.smoke else 5)
 
 
 SCENARIOS = {1: echo_rates, 2: many_sessions, 3: idle_sessions, 4: merged_lists, 5: sse, 6: stdio_upstream,
-             7: modern_clients, 8: bridged, 9: governed}
+             7: modern_clients, 8: bridged, 9: governed, 10: https_upstream}

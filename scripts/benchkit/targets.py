@@ -44,6 +44,7 @@ class StackSpec:
     stdio: bool = False                # switchboard spawns the upstream over stdio
     governed: bool = False             # switchboard with GOVERNANCE_YAML, an API key on every call
     gateway_yaml: str = ""             # more switchboard configuration
+    tls: bool = False                  # the upstream serves https with a certificate from a throwaway CA
 
 
 @dataclass
@@ -75,16 +76,43 @@ class Stack:
         self.stop()
 
 
-def start_upstream(run, name="bench", tools=None, era=None):
-    """An HTTP bench upstream on a port it picks itself; (process, port)."""
+def bench_certificate(run):
+    """A throwaway CA and a certificate for 127.0.0.1 it issued, made once per run with the
+    openssl command; (CA file, certificate file, key file)."""
+    folder = run.dir / "tls"
+    ca, cert, key = folder / "ca.pem", folder / "server.pem", folder / "server.key"
+    if cert.exists():
+        return ca, cert, key
+    folder.mkdir(exist_ok=True)
+    (folder / "server.ext").write_text("subjectAltName=IP:127.0.0.1\nbasicConstraints=CA:FALSE\n")
+    steps = [
+        ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", folder / "ca.key",
+         "-out", ca, "-days", "2", "-subj", "/CN=switchboard bench CA"],
+        ["req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", key, "-out", folder / "server.csr",
+         "-subj", "/CN=127.0.0.1"],
+        ["x509", "-req", "-in", folder / "server.csr", "-CA", ca, "-CAkey", folder / "ca.key", "-CAcreateserial", "-out", cert,
+         "-days", "2", "-extfile", folder / "server.ext"],
+    ]
+    with open(folder / "openssl.log", "w") as log:
+        for step in steps:
+            if subprocess.run(["openssl"] + [str(a) for a in step], stdout=log, stderr=log).returncode != 0:
+                die(f"could not make the bench certificate (see {folder / 'openssl.log'})")
+    return ca, cert, key
+
+
+def start_upstream(run, name="bench", tools=None, era=None, tls=None):
+    """An HTTP bench upstream on a port it picks itself, https with TLS = (cert, key); (process, port)."""
     argv = [run.tool, "upstream", "--transport", "http", "--port", "0", "--name", name]
     argv += ["--tools", tools] if tools else []
     argv += ["--era", era] if era else []
+    argv += ["--tls-cert", tls[0], "--tls-key", tls[1]] if tls else []
     proc = run.spawn(f"upstream-{name}", argv)
     return proc, int(waits.line(proc, proc.err, r"^READY [0-9]+", run.ready_secs).split()[1])
 
 
-def http_server(name, port):
+def http_server(name, port, ca=None):
+    if ca:
+        return f'  {name}: {{ url: "https://127.0.0.1:{port}/mcp", tls: {{ ca_file: "{ca}" }} }}'
     return f'  {name}: {{ url: "http://127.0.0.1:{port}/mcp" }}'
 
 
@@ -139,8 +167,9 @@ def _start(run, spec, stack):
         stack.url, stack.box, stack.tool_prefix = f"http://127.0.0.1:{port}/mcp", gateway.pid, "bench__"
         return
     upstreams = []
+    ca, cert, key = bench_certificate(run) if spec.tls else (None, None, None)
     for name in spec.servers if spec.target == "switchboard" else spec.servers[:1]:
-        proc, port = start_upstream(run, name, spec.tools, spec.era)
+        proc, port = start_upstream(run, name, spec.tools, spec.era, (cert, key) if spec.tls else None)
         stack.procs.append(proc)
         upstreams.append((name, port))
     if spec.target == "direct":
@@ -158,6 +187,6 @@ def _start(run, spec, stack):
             config.write_text(GOVERNANCE_YAML.format(store=run.dir / "governance.db"))
             stack.headers = (f"Authorization: Bearer {api_key(run, config)}",)
             extra = config.read_text() + extra
-        gateway, port = start_gateway(run, [http_server(name, port) for name, port in upstreams], extra)
+        gateway, port = start_gateway(run, [http_server(name, port, ca) for name, port in upstreams], extra)
         stack.procs.append(gateway)
         stack.url, stack.box, stack.tool_prefix = f"http://127.0.0.1:{port}/mcp", gateway.pid, f"{spec.servers[0]}__"

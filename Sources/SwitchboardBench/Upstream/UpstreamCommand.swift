@@ -1,4 +1,5 @@
 import ArgumentParser
+import NIOSSL
 
 struct UpstreamCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -31,7 +32,14 @@ struct UpstreamCommand: AsyncParsableCommand {
     @Option(help: "legacy (2025: initialize and sessions), modern (2026-07-28 only: server/discover, stateless requests) or both.")
     var era: BenchEra = .legacy
 
+    @Option(help: "HTTP: serve https with this PEM certificate chain (with --tls-key).")
+    var tlsCert: String?
+
+    @Option(help: "HTTP: the PEM private key of --tls-cert.")
+    var tlsKey: String?
+
     func validate() throws {
+        guard (tlsCert == nil) == (tlsKey == nil) else { throw ValidationError("--tls-cert and --tls-key go together") }
         guard tools >= 1, tools <= 100_000 else { throw ValidationError("--tools must be 1…100000") }
         guard pageSize >= 0 else { throw ValidationError("--page-size must be 0 or more") }
         guard (0...65535).contains(port) else { throw ValidationError("--port must be 0…65535") }
@@ -42,7 +50,15 @@ struct UpstreamCommand: AsyncParsableCommand {
         let responder = BenchResponder(serverName: name, tools: tools, pageSize: pageSize)
         let gate = BenchEraGate(era: era)
         switch transport {
-        case .http: try await BenchHTTPServer(host: host, port: port, responder: responder, gate: gate).run()
+        case .http:
+            var tls: NIOSSLContext?
+            if let tlsCert, let tlsKey {
+                let configuration = TLSConfiguration.makeServerConfiguration(
+                    certificateChain: try NIOSSLCertificate.fromPEMFile(tlsCert).map { .certificate($0) }, privateKey: .privateKey(try NIOSSLPrivateKey(file: tlsKey, format: .pem))
+                )
+                tls = try NIOSSLContext(configuration: configuration)
+            }
+            try await BenchHTTPServer(host: host, port: port, responder: responder, gate: gate, tls: tls).run()
         case .stdio: try await BenchStdioServer(responder: responder, gate: gate).run()
         }
     }

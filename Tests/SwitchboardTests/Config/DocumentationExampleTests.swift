@@ -3,17 +3,17 @@ import Testing
 
 @testable import Switchboard
 
-/// The YAML blocks in `docs/configuration.md` and `docs/security.md` are complete configs an
+/// The YAML blocks in `docs/configuration.md`, `docs/security.md` and `docs/remote-servers.md` are complete configs an
 /// operator may copy; each must load, so the manuals cannot drift from the loader. (Fragments
 /// of a config are marked `yml` instead.)
 @Suite struct DocumentationExampleTests {
     static let environment = [
         ConfigLoader.executableVariable: "/usr/local/bin/switchboard",
-        "CRM_TOKEN": "token", "DB_PASSWORD": "password",
+        "CRM_TOKEN": "token", "GITHUB_TOKEN": "token", "DB_PASSWORD": "password",
         "SESSION_SEAL_KEY": "a documentation seal key of 32+ characters",
     ]
 
-    @Test(arguments: [("docs/configuration.md", 5), ("docs/security.md", 2)])
+    @Test(arguments: [("docs/configuration.md", 5), ("docs/security.md", 2), ("docs/remote-servers.md", 3)])
     func everyYAMLBlockInTheManualLoads(_ path: String, _ least: Int) throws {
         let manual = try String(contentsOf: RepositoryFiles.url(path), encoding: .utf8)
         let blocks = manual.components(separatedBy: "```yaml\n").dropFirst().compactMap {

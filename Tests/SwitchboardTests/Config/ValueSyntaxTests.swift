@@ -55,12 +55,14 @@ import Testing
         ("http://example.com", HTTPEndpoint(host: "example.com", port: 80, pathAndQuery: "/")),
         ("HTTP://Example.com?x=1", HTTPEndpoint(host: "Example.com", port: 80, pathAndQuery: "/?x=1")),
         ("http://[::1]:9000/sse?a=b&c", HTTPEndpoint(host: "::1", port: 9000, pathAndQuery: "/sse?a=b&c")),
+        ("https://mcp.example.com/mcp", HTTPEndpoint(scheme: "https", host: "mcp.example.com", port: 443, pathAndQuery: "/mcp")),
+        ("HTTPS://mcp.example.com:8443", HTTPEndpoint(scheme: "https", host: "mcp.example.com", port: 8443, pathAndQuery: "/")),
     ])
     func httpURLs(_ text: String, _ expected: HTTPEndpoint) throws {
         #expect(try HTTPURLSyntax.parse(text) == expected)
     }
 
-    @Test(arguments: ["", "127.0.0.1:9001", "ftp://x", "https://x", "http://", "http://:80/", "http://a b/", "http://u@h/", "http://h/#x", "http://::1/"])
+    @Test(arguments: ["", "127.0.0.1:9001", "ftp://x", "https://", "http://", "http://:80/", "http://a b/", "http://u@h/", "http://h/#x", "http://::1/"])
     func notHTTPURLs(_ text: String) {
         #expect(throws: ValueProblem.self) { try HTTPURLSyntax.parse(text) }
     }
