@@ -1,0 +1,200 @@
+#!/usr/bin/env python3
+"""An OAuth-protected MCP server with its own authorization server, built from the official
+Python SDK's auth routes (RFC 8414 metadata, RFC 7591 registration, authorization code with
+PKCE, refresh with rotation, RFC 7009 revocation, RFC 9728 protected-resource metadata).
+
+  oauth_server.py [--port 0] [--token-ttl SECONDS] [--scope mcp]
+
+The provider below keeps everything in memory. Its /authorize step sends the browser to a
+login page (GET /login shows a form, POST /login with `user` consents) so a scripted browser
+decides which user consents. Tool `whoami` answers the subject of the access token the call
+came with, so a test sees which upstream identity a caller was given. POST /test/revoke?user=U
+drops every refresh and access token of U (a user revoking the app). Prints `READY <port>` on
+stderr once listening.
+"""
+
+from __future__ import annotations
+
+import argparse
+import secrets
+import socket
+import sys
+import time
+from typing import Any
+
+import anyio
+import uvicorn
+from pydantic import AnyHttpUrl
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+
+from mcp.server.auth.middleware.auth_context import get_access_token
+from mcp.server.auth.provider import (
+    AccessToken,
+    AuthorizationCode,
+    AuthorizationParams,
+    AuthorizeError,
+    RefreshToken,
+    TokenError,
+    construct_redirect_uri,
+)
+from mcp.server.auth.settings import AuthSettings, ClientRegistrationOptions, RevocationOptions
+from mcp.server.mcpserver import MCPServer
+from mcp.shared.auth import OAuthClientInformationFull, OAuthToken
+
+
+class MemoryProvider:
+    """OAuthAuthorizationServerProvider over dictionaries."""
+
+    def __init__(self, base: str, token_ttl: int) -> None:
+        self.base = base
+        self.token_ttl = token_ttl
+        self.clients: dict[str, OAuthClientInformationFull] = {}
+        self.pending: dict[str, tuple[str, AuthorizationParams]] = {}
+        self.codes: dict[str, AuthorizationCode] = {}
+        self.access: dict[str, AccessToken] = {}
+        self.refresh: dict[str, RefreshToken] = {}
+
+    async def get_client(self, client_id: str) -> OAuthClientInformationFull | None:
+        return self.clients.get(client_id)
+
+    async def register_client(self, client_info: OAuthClientInformationFull) -> None:
+        assert client_info.client_id
+        self.clients[client_info.client_id] = client_info
+
+    async def authorize(self, client: OAuthClientInformationFull, params: AuthorizationParams) -> str:
+        request = secrets.token_urlsafe(16)
+        assert client.client_id
+        self.pending[request] = (client.client_id, params)
+        return f"{self.base}/login?request={request}"
+
+    def consent(self, request: str, user: str) -> str:
+        client_id, params = self.pending.pop(request)
+        code = secrets.token_urlsafe(24)
+        self.codes[code] = AuthorizationCode(
+            code=code, scopes=params.scopes or ["mcp"], expires_at=time.time() + 300, client_id=client_id,
+            code_challenge=params.code_challenge, redirect_uri=params.redirect_uri,
+            redirect_uri_provided_explicitly=params.redirect_uri_provided_explicitly, resource=params.resource, subject=user,
+        )
+        return construct_redirect_uri(str(params.redirect_uri), code=code, state=params.state)
+
+    async def load_authorization_code(self, client: OAuthClientInformationFull, authorization_code: str) -> AuthorizationCode | None:
+        code = self.codes.get(authorization_code)
+        return code if code and code.client_id == client.client_id else None
+
+    def issue(self, client_id: str, scopes: list[str], resource: str | None, subject: str | None) -> OAuthToken:
+        access, refresh = "at_" + secrets.token_urlsafe(24), "rt_" + secrets.token_urlsafe(24)
+        expires = int(time.time()) + self.token_ttl
+        self.access[access] = AccessToken(token=access, client_id=client_id, scopes=scopes, expires_at=expires, resource=resource, subject=subject)
+        self.refresh[refresh] = RefreshToken(token=refresh, client_id=client_id, scopes=scopes, resource=resource, subject=subject)
+        return OAuthToken(access_token=access, token_type="Bearer", expires_in=self.token_ttl, refresh_token=refresh, scope=" ".join(scopes))
+
+    async def exchange_authorization_code(self, client: OAuthClientInformationFull, authorization_code: AuthorizationCode) -> OAuthToken:
+        if self.codes.pop(authorization_code.code, None) is None:
+            raise TokenError("invalid_grant", "authorization code already used")
+        assert client.client_id
+        return self.issue(client.client_id, authorization_code.scopes, authorization_code.resource, authorization_code.subject)
+
+    async def load_refresh_token(self, client: OAuthClientInformationFull, refresh_token: str) -> RefreshToken | None:
+        token = self.refresh.get(refresh_token)
+        return token if token and token.client_id == client.client_id else None
+
+    async def exchange_refresh_token(self, client: OAuthClientInformationFull, refresh_token: RefreshToken, scopes: list[str]) -> OAuthToken:
+        # Rotation: the refresh token is single-use.
+        if self.refresh.pop(refresh_token.token, None) is None:
+            raise TokenError("invalid_grant", "refresh token already used")
+        assert client.client_id
+        return self.issue(client.client_id, scopes or refresh_token.scopes, refresh_token.resource, refresh_token.subject)
+
+    async def load_access_token(self, token: str) -> AccessToken | None:
+        access = self.access.get(token)
+        if access is None or (access.expires_at is not None and access.expires_at < time.time()):
+            return None
+        return access
+
+    async def revoke_token(self, token: AccessToken | RefreshToken) -> None:
+        self.access.pop(token.token, None)
+        self.refresh.pop(token.token, None)
+
+    def revoke_user(self, user: str) -> int:
+        gone = [t for t, v in self.access.items() if v.subject == user] + [t for t, v in self.refresh.items() if v.subject == user]
+        for token in gone:
+            self.access.pop(token, None)
+            self.refresh.pop(token, None)
+        return len(gone)
+
+
+def build(base: str, token_ttl: int, scope: str) -> tuple[MCPServer, MemoryProvider]:
+    provider = MemoryProvider(base, token_ttl)
+    auth = AuthSettings(
+        issuer_url=AnyHttpUrl(base),
+        resource_server_url=AnyHttpUrl(base + "/mcp"),
+        client_registration_options=ClientRegistrationOptions(enabled=True, valid_scopes=[scope], default_scopes=[scope]),
+        revocation_options=RevocationOptions(enabled=True),
+        required_scopes=[scope],
+    )
+    mcp = MCPServer("oauth", auth=auth, auth_server_provider=provider)
+
+    @mcp.tool()
+    def whoami() -> str:
+        """The subject of the access token this call came with."""
+        token = get_access_token()
+        return token.subject if token and token.subject else "?"
+
+    @mcp.tool()
+    def echo(text: str) -> str:
+        """Echo the text back."""
+        return text
+
+    @mcp.custom_route("/login", methods=["GET", "POST"])
+    async def login(request: Request) -> Response:
+        if request.method == "GET":
+            pending = request.query_params.get("request", "")
+            return HTMLResponse(
+                f'<form method="post" action="/login"><input type="hidden" name="request" value="{pending}">'
+                '<input name="user"><button>Allow</button></form>'
+            )
+        form = await request.form()
+        pending, user = str(form.get("request", "")), str(form.get("user", ""))
+        if pending not in provider.pending or not user:
+            return HTMLResponse("unknown or used login request", status_code=400)
+        return RedirectResponse(provider.consent(pending, user), status_code=302)
+
+    @mcp.custom_route("/test/revoke", methods=["POST"])
+    async def revoke(request: Request) -> Response:
+        return JSONResponse({"revoked": provider.revoke_user(request.query_params.get("user", ""))})
+
+    return mcp, provider
+
+
+async def serve(args: argparse.Namespace) -> None:
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind(("127.0.0.1", args.port))
+    port = sock.getsockname()[1]
+    mcp, _ = build(f"http://127.0.0.1:{port}", args.token_ttl, args.scope)
+    app = mcp.streamable_http_app(host="127.0.0.1")
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on"))
+
+    async def announce() -> None:
+        with anyio.fail_after(30):
+            while not server.started:
+                await anyio.sleep(0.01)
+        print(f"READY {port}", file=sys.stderr, flush=True)
+
+    async with anyio.create_task_group() as tg:
+        tg.start_soon(announce)
+        await server.serve(sockets=[sock])
+        tg.cancel_scope.cancel()
+
+
+def main() -> None:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--port", type=int, default=0)
+    p.add_argument("--token-ttl", type=int, default=3600, help="access token lifetime in seconds")
+    p.add_argument("--scope", default="mcp")
+    anyio.run(serve, p.parse_args())
+
+
+if __name__ == "__main__":
+    main()
