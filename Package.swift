@@ -111,6 +111,8 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
+                // PKCE's S256 challenge.
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -318,6 +320,9 @@ let package = Package(
             name: "InteropTests",
             dependencies: [
                 "Switchboard", "SwitchboardTesting", "SwitchboardCore", "SwitchboardStore", "SwitchboardIdentity",
+                // The OAuth client, driven against a real authorization server.
+                "SwitchboardUpstream",
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "JWTKit", package: "jwt-kit"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),

@@ -7,6 +7,10 @@ struct IssuedToken: Equatable {
     var value: String
     /// `expires_in`; nil when the server did not say.
     var lifetime: TimeAmount?
+    /// `refresh_token`, when issued (authorization code and refresh grants).
+    var refreshToken: String? = nil
+    /// `scope`: what was granted, when the server says.
+    var scope: String? = nil
 
     /// Parses a response; the failure is a reason for the operator, which names fields and the
     /// server's `error` code but never a token or a secret.
@@ -36,7 +40,8 @@ struct IssuedToken: Equatable {
             }
             lifetime = .nanoseconds(Int64(min(seconds, 10 * 365 * 86_400) * 1_000_000_000))
         }
-        return .success(IssuedToken(value: value, lifetime: lifetime))
+        let refresh = json["refresh_token"]?.string.flatMap { token in token.utf8.allSatisfy({ $0 >= 0x21 && $0 <= 0x7E }) && !token.isEmpty ? token : nil }
+        return .success(IssuedToken(value: value, lifetime: lifetime, refreshToken: refresh, scope: json["scope"]?.string))
     }
 
     /// An RFC 6749 §5.2 error code is short printable ASCII; anything else is not repeated.
