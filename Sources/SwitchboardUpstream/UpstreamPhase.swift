@@ -38,4 +38,6 @@ package struct UpstreamStatus: Sendable {
     package var connection: String?
     /// `tls.insecure_skip_verify` is set: said loudly wherever the status is shown.
     package var verificationOff: Bool = false
+    /// For a `credentials.oauth` server: connected (issuer, expiry) or why not.
+    package var oauth: String?
 }

@@ -118,7 +118,8 @@ package final class UpstreamServer: Sendable {
                 lastError: s.lastError,
                 era: s.era,
                 connection: transport.route?.summary,
-                verificationOff: transport.route?.tls.map { !$0.verifies } ?? false
+                verificationOff: transport.route?.tls.map { !$0.verifies } ?? false,
+                oauth: transport.oauthStatus
             )
         }
     }

@@ -103,4 +103,10 @@ extension UpstreamTransport {
 extension UpstreamTransport {
     /// How the server is reached over the network; nil for stdio (and recording transports).
     package var route: OutboundRoute? { (self as? any UpstreamHTTPTargeted)?.target.route }
+
+    /// For a `credentials.oauth` server, the state of its OAuth connection in one line.
+    package var oauthStatus: String? {
+        guard case .authorizationCode(let holder)? = (self as? any UpstreamHTTPTargeted)?.target.credentials?.credential else { return nil }
+        return holder.status
+    }
 }

@@ -5,7 +5,8 @@ import SwitchboardOutbound
 
 /// Builds the transport a server's config asks for.
 package enum UpstreamTransportFactory {
-    package static func make(_ config: ServerConfig, _ eventLoop: any EventLoop, _ logger: Logger) -> any UpstreamTransport {
+    /// `oauthTokens` holds the tokens of `credentials.oauth` servers, which the control plane fills.
+    package static func make(_ config: ServerConfig, _ eventLoop: any EventLoop, _ logger: Logger, oauthTokens: OAuthTokenHolders? = nil) -> any UpstreamTransport {
         var logger = logger
         logger[metadataKey: "switchboard.server"] = "\(config.name)"
         switch config.transport {
@@ -14,13 +15,13 @@ package enum UpstreamTransportFactory {
         case .streamableHTTP(let endpoint):
             return StreamableHTTPUpstreamTransport(
                 serverName: config.name, endpoint: endpoint, route: route(config, endpoint, logger), headers: config.headers,
-                credentials: UpstreamCredentialProvider.make(for: config, eventLoop: eventLoop, logger: logger), timeouts: config.timeouts,
+                credentials: UpstreamCredentialProvider.make(for: config, eventLoop: eventLoop, logger: logger, oauthTokens: oauthTokens), timeouts: config.timeouts,
                 maxMessageBytes: config.maxMessageBytes, maxConnections: config.maxConnections, eventLoop: eventLoop, logger: logger
             )
         case .sse(let endpoint):
             return SSEUpstreamTransport(
                 serverName: config.name, endpoint: endpoint, route: route(config, endpoint, logger), headers: config.headers,
-                credentials: UpstreamCredentialProvider.make(for: config, eventLoop: eventLoop, logger: logger), timeouts: config.timeouts,
+                credentials: UpstreamCredentialProvider.make(for: config, eventLoop: eventLoop, logger: logger, oauthTokens: oauthTokens), timeouts: config.timeouts,
                 maxMessageBytes: config.maxMessageBytes, maxConnections: config.maxConnections, eventLoop: eventLoop, logger: logger
             )
         }

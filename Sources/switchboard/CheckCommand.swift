@@ -39,6 +39,7 @@ struct CheckCommand: AsyncParsableCommand {
             let detail = [s.protocolVersion.map { "protocol \($0)" }, s.serverInfo, s.lastError.map { "error: \($0)" }].compactMap { $0 }
             print("  \(s.name) [\(s.transport)] \(s.state)\(detail.isEmpty ? "" : " — " + detail.joined(separator: ", "))")
             if let connection = s.connection { print("    connection: \(connection)") }
+            if let oauth = s.oauth { print("    \(oauth)") }
             if s.verificationOff { print("    WARNING: TLS certificate verification is off (tls.insecure_skip_verify); anyone on the path can impersonate this server") }
             if s.state != "ready" { healthy = false }
         }

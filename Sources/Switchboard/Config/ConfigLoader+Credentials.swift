@@ -30,7 +30,7 @@ extension ConfigLoader {
         guard let chosen = kinds.first else { return nil }
         if kinds.count > 1 {
             throw kinds[1].value.error(
-                "set at most one of bearer_file, oauth_client_credentials, passthrough or delegated; \"\(chosen.key)\" is already set",
+                "set at most one of bearer_file, oauth_client_credentials, passthrough, delegated or oauth; \"\(chosen.key)\" is already set",
                 atKey: true
             )
         }
@@ -52,6 +52,8 @@ extension ConfigLoader {
                 "delegated takes no keys; each caller's token is set with `switchboard credentials set` or the admin API"
             }
             return .delegated
+        case "oauth":
+            return .oauth(try decodeOAuth(chosen.value))
         default:
             return .passthrough(audience: try decodePassthrough(chosen.value))
         }
@@ -97,6 +99,39 @@ extension ConfigLoader {
             config.authentication = method
         }
         return config
+    }
+
+    static func decodeOAuth(_ node: ConfigNode) throws(ConfigError) -> OAuthAuthorizationConfig {
+        var config = OAuthAuthorizationConfig()
+        if node.isNull { return config }
+        let section = try ConfigMapping(node)
+        try section.rejectUnknownKeys(allowed: oauthKeys)
+        if let value = section["scopes"] { config.scopes = try decodeScopes(value) }
+        if let value = section["client_id"] { config.clientID = try value.string() }
+        switch (section["client_secret"], section["client_secret_file"]) {
+        case (let value?, nil): config.clientSecret = .value(ConfigSecret(try value.string()))
+        case (nil, let file?): config.clientSecret = .file(path: try decodeSecretFile(file))
+        case (.some, let file?): throw file.error("set client_secret or client_secret_file, not both", atKey: true)
+        case (nil, nil): break
+        }
+        if config.clientSecret != nil, config.clientID == nil, let key = section["client_secret"] ?? section["client_secret_file"] {
+            throw key.error("a client secret needs the client_id it belongs to", atKey: true)
+        }
+        if let value = section["authorization_server"] { config.authorizationServer = try value.parsed(WebURLSyntax.parseFetched) }
+        if let value = section["resource"] { config.resource = try decodeURLText(value) }
+        return config
+    }
+
+    /// OAuth tokens are sealed with `sessions.seal_keys`, like delegated ones, and the consent
+    /// links and their `state` are sealed with them too.
+    static func checkOAuth(_ root: ConfigMapping, config: GatewayConfig) throws(ConfigError) {
+        guard config.sessions.sealKeys.isEmpty,
+            let server = config.servers.first(where: { if case .oauth? = $0.credentials { true } else { false } }),
+            let servers = root["servers"].flatMap({ try? ConfigMapping($0) }),
+            let section = servers[server.name].flatMap({ try? ConfigMapping($0) })?["credentials"].flatMap({ try? ConfigMapping($0) }),
+            let oauth = section["oauth"]
+        else { return }
+        throw oauth.error("OAuth tokens and consent links are sealed with sessions.seal_keys; set at least one", atKey: true)
     }
 
     /// Delegated tokens are sealed with `sessions.seal_keys`: without one they could not be

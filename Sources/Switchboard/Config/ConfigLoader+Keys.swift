@@ -3,7 +3,7 @@
 /// schema (or the reverse) fails the build's tests.
 extension ConfigLoader {
     package static let rootKeys = [
-        "listen", "store", "servers", "limits", "sessions", "security", "demo", "auth", "policy", "quotas", "virtual_servers", "tls",
+        "listen", "store", "servers", "limits", "sessions", "security", "demo", "auth", "policy", "quotas", "virtual_servers", "tls", "public_url",
     ]
     package static let serverKeys = [
         "stdio", "url", "sse", "headers", "headers_from_files", "credentials", "enabled", "timeouts", "restart", "max_message_bytes",
@@ -14,7 +14,8 @@ extension ConfigLoader {
     /// `servers.NAME.proxy` as a mapping; it may also be a URL or `none`.
     package static let proxyKeys = ["url", "credentials_file"]
     /// At most one of these per server's `credentials`.
-    package static let credentialsKeys = ["bearer_file", "oauth_client_credentials", "passthrough", "delegated"]
+    package static let credentialsKeys = ["bearer_file", "oauth_client_credentials", "passthrough", "delegated", "oauth"]
+    package static let oauthKeys = ["scopes", "client_id", "client_secret", "client_secret_file", "authorization_server", "resource"]
     package static let oauthClientCredentialsKeys = [
         "token_url", "client_id", "client_secret", "client_secret_file", "scopes", "resource", "audience", "auth_method",
     ]

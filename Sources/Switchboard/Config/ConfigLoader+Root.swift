@@ -13,6 +13,11 @@ extension ConfigLoader {
 
         if let listen = root["listen"] { config.listen = try listen.parsed(ListenAddressSyntax.parse) }
         if let tls = root["tls"] { config.tls = try decodeTLS(tls) }
+        if let value = root["public_url"] {
+            let url = try value.parsed(WebURLSyntax.parse)
+            guard url.pathAndQuery == "/" else { throw value.error("public_url is an origin such as https://gateway.example.com, without a path") }
+            config.publicURL = url
+        }
         if let store = root["store"] { config.store = try decodeStore(store) }
         if let servers = root["servers"] { config.servers = try decodeServers(servers) }
         if let limits = root["limits"] { config.limits = try decodeLimits(limits) }
@@ -25,6 +30,7 @@ extension ConfigLoader {
         if let virtualServers = root["virtual_servers"] { config.virtualServers = try decodeVirtualServers(virtualServers) }
         try checkReferences(root, config: config)
         try checkDelegatedCredentials(root, config: config)
+        try checkOAuth(root, config: config)
         return config
     }
 

@@ -33,6 +33,8 @@ public final class GatewayRuntime: Sendable {
     private let delegatedService: DelegatedCredentialService?
     /// Verifies JWT bearer tokens (nil without `auth.jwt`); its key set refreshes in the background.
     private let tokens: JWTVerifier?
+    /// The OAuth connections of `credentials.oauth` servers (nil when there are none).
+    let oauth: OAuthConnections?
     /// The group `start` runs in the background, until `shutdown`.
     private let background = Mutex<(group: ServiceGroup, task: Task<Void, any Error>)?>(nil)
 
@@ -59,8 +61,9 @@ public final class GatewayRuntime: Sendable {
             var adminKeys: StoreAdminKeys?
             let acceptsKeys = config.auth?.apiKeys == true
             let delegates = config.servers.contains { $0.enabled && $0.credentials?.isDelegated == true }
-            // One store object for both: its change token is shared by the two pollers.
-            let store: SQLiteStore? = try acceptsKeys || delegates ? SQLiteStore(url: config.store) : nil
+            let oauthServers = config.servers.filter { $0.enabled && $0.credentials?.isOAuth == true }
+            // One store object for all: its change token is shared by the pollers.
+            let store: SQLiteStore? = try acceptsKeys || delegates || !oauthServers.isEmpty ? SQLiteStore(url: config.store) : nil
             if acceptsKeys, let store {
                 let service = try KeyDirectoryService(store: store, logger: logger)
                 keyService = service
@@ -83,10 +86,25 @@ public final class GatewayRuntime: Sendable {
                 auth.jwt.map { JWTVerifier(config: $0, resource: auth.resource, group: group, logger: logger) }
             }
             let governance = try Governance(config: config, logger: logger)
+            let holders = OAuthTokenHolders(servers: oauthServers.map(\.name))
             gateway = Gateway(
                 config: config, group: group, logger: logger, version: Self.version, governance: governance, tap: tap,
-                delegated: delegatedService?.credentials
+                delegated: delegatedService?.credentials, makeTransport: { UpstreamTransportFactory.make($0, $1, $2, oauthTokens: holders) }
             )
+            if !oauthServers.isEmpty, let store {
+                let keys = config.sessions.sealKeys.map(\.value)
+                guard let ring = SealKeyRing(secrets: keys), let sealer = DelegatedCredentialSealer(sealKeys: keys) else {
+                    throw RuntimeError(message: "OAuth tokens and consent links are sealed with sessions.seal_keys; set at least one")
+                }
+                let connections = OAuthConnections(
+                    servers: oauthServers, holders: holders, links: ConsentLinks(sealer: Sealer(keyRing: ring), origin: Self.publicOrigin(config)),
+                    store: store, sealer: sealer, group: group, gateway: gateway, logger: logger
+                )
+                try connections.load()
+                oauth = connections
+            } else {
+                oauth = nil
+            }
             authentication = CallerAuthentication(
                 auth: config.auth, listen: config.listen, isTLS: config.tls != nil, keys: keyService?.directory, tokens: tokens
             )
@@ -104,6 +122,7 @@ public final class GatewayRuntime: Sendable {
     /// server (`demo.http`); `reloadFrom` watches that config file for rule changes.
     public func run(_ door: FrontDoor, demo: Bool = true, reloadFrom path: String? = nil, signals: [UnixSignal] = [.sigterm, .sigint]) async throws {
         let parts = try services(door: door, demo: demo, reloadFrom: path, started: StartSignal(), bound: { _ in })
+        defer { oauth?.shutdown() }
         try await ServiceGroup(configuration: .init(services: parts, gracefulShutdownSignals: signals, logger: logger)).run()
     }
 
@@ -140,6 +159,7 @@ public final class GatewayRuntime: Sendable {
 
     /// Stops what `start` started, in reverse order of start, and waits until it has.
     public func shutdown() async throws {
+        oauth?.shutdown()
         guard let running = background.withLock({ $0.take() }) else { return }
         await running.group.triggerGracefulShutdown()
         try await running.task.value
@@ -164,7 +184,7 @@ public final class GatewayRuntime: Sendable {
             // Certificate and key are read before anything starts, so a bad file stops nothing half-started.
             let tls = try ListenerTLS.load(config)
             parts.append(.init(service: HTTPListenerService(
-                gateway: gateway, config: config, authentication: authentication, control: admin, tls: tls, group: group, logger: logger,
+                gateway: gateway, config: config, authentication: authentication, control: admin, consent: oauth, tls: tls, group: group, logger: logger,
                 gatewayStarted: started,
                 bound: { port in
                     self.gateway.sessions.logSealing()
@@ -245,12 +265,33 @@ public final class GatewayRuntime: Sendable {
 
     public var findings: [String] { gateway.catalogue.findings.map(\.description) }
 
+    /// Where browsers reach the gateway: `public_url`, else the listener's address.
+    static func publicOrigin(_ config: GatewayConfig) -> String {
+        config.publicURL?.origin ?? (config.tls == nil ? "http://" : "https://") + config.listen.description
+    }
+
+    /// A consent link for the `credentials.oauth` server `server` of `config`, asked for by
+    /// `by` (`switchboard connect`): made from the config alone (its seal keys and public
+    /// URL), so no running gateway is needed to hand one out. Fails naming what is missing.
+    public static func consentLink(config: GatewayConfig, server: String, by: String) throws -> String {
+        guard let entry = config.servers.first(where: { $0.name == server }) else {
+            throw RuntimeError(message: "no server named \(server) in the config")
+        }
+        guard entry.credentials?.isOAuth == true else {
+            throw RuntimeError(message: "server \(server) does not connect with OAuth (credentials.oauth)")
+        }
+        guard let ring = SealKeyRing(secrets: config.sessions.sealKeys.map(\.value)) else {
+            throw RuntimeError(message: "consent links are sealed with sessions.seal_keys; set at least one")
+        }
+        return ConsentLinks(sealer: Sealer(keyRing: ring), origin: publicOrigin(config)).link(server: server, by: by)
+    }
+
     public var serverStatuses: [ServerStatusLine] {
         gateway.servers.all.map { server in
             let s = server.status
             return ServerStatusLine(
                 name: s.name, transport: s.transport, state: s.phase.label, protocolVersion: s.protocolVersion, serverInfo: s.serverInfo,
-                lastError: s.lastError, connection: s.connection, verificationOff: s.verificationOff
+                lastError: s.lastError, connection: s.connection, verificationOff: s.verificationOff, oauth: s.oauth
             )
         }
     }
@@ -278,4 +319,6 @@ public struct ServerStatusLine: Sendable {
     public var connection: String?
     /// `tls.insecure_skip_verify` is set.
     public var verificationOff: Bool
+    /// For a `credentials.oauth` server: connected (issuer, expiry) or why not.
+    public var oauth: String?
 }

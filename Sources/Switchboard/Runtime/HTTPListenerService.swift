@@ -12,6 +12,7 @@ struct HTTPListenerService: Service {
     let config: GatewayConfig
     let authentication: CallerAuthentication
     let control: any ControlRoutes
+    let consent: (any ConsentRoutes)?
     let tls: ListenerTLS?
     let group: any EventLoopGroup
     let logger: Logger
@@ -23,7 +24,7 @@ struct HTTPListenerService: Service {
     func run() async throws {
         await gatewayStarted.wait()
         let channel = try await MCPHTTPServer.bind(
-            gateway: gateway, config: config, authentication: authentication, control: control, tls: tls, group: group
+            gateway: gateway, config: config, authentication: authentication, control: control, consent: consent, tls: tls, group: group
         ).get()
         let port = channel.localAddress?.port ?? config.listen.port
         logger.notice("switchboard listening", metadata: [

@@ -27,6 +27,10 @@ public struct GatewayConfig: Sendable, Equatable {
     public var quotas: QuotaConfig
     /// Named subsets of the catalogue served at `/mcp/{name}` (`virtual_servers`), in file order.
     public var virtualServers: [VirtualServerConfig]
+    /// Where browsers reach the gateway (`public_url`), e.g. `https://gateway.example.com`:
+    /// the origin of the OAuth consent links and of the callback the authorization servers
+    /// redirect to. Nil: the listener's own address.
+    public var publicURL: WebURL?
 
     public init(
         listen: ListenAddress = .init(),
@@ -40,8 +44,10 @@ public struct GatewayConfig: Sendable, Equatable {
         policy: PolicyConfig = .init(),
         quotas: QuotaConfig = .init(),
         virtualServers: [VirtualServerConfig] = [],
-        tls: TLSConfig? = nil
+        tls: TLSConfig? = nil,
+        publicURL: WebURL? = nil
     ) {
+        self.publicURL = publicURL
         self.listen = listen
         self.tls = tls
         self.store = store

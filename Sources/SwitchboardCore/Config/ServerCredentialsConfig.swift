@@ -15,6 +15,10 @@ public enum ServerCredentialsConfig: Sendable, Equatable {
     /// `delegated`: a token stored for each caller (principal) and this server, sealed with
     /// `sessions.seal_keys` in the store (`switchboard credentials set`, the admin API).
     case delegated
+    /// `oauth`: a token from the server's own authorization server through the authorization
+    /// code flow (MCP authorization), consented to once by an administrator for the whole
+    /// gateway (`switchboard connect NAME`), kept sealed in the store and refreshed.
+    case oauth(OAuthAuthorizationConfig)
 
     /// The config key of this kind, for messages.
     public var key: String {
@@ -23,11 +27,17 @@ public enum ServerCredentialsConfig: Sendable, Equatable {
         case .oauthClientCredentials: "oauth_client_credentials"
         case .passthrough: "passthrough"
         case .delegated: "delegated"
+        case .oauth: "oauth"
         }
     }
 
     public var isPassthrough: Bool {
         if case .passthrough = self { return true }
+        return false
+    }
+
+    public var isOAuth: Bool {
+        if case .oauth = self { return true }
         return false
     }
 
@@ -40,6 +50,30 @@ public enum ServerCredentialsConfig: Sendable, Equatable {
     /// (`passthrough`, `delegated`); the gateway's own requests then carry none.
     public var usesCallerToken: Bool {
         isPassthrough || isDelegated
+    }
+}
+
+/// `servers.NAME.credentials.oauth`. Everything is optional: the server's 401 names its
+/// protected-resource metadata, which names the authorization server; a client is registered
+/// dynamically unless `client_id` is given.
+public struct OAuthAuthorizationConfig: Sendable, Equatable {
+    /// Scopes asked for besides those the server's challenge names (`scopes`).
+    public var scopes: [String]
+    /// A client registered beforehand (`client_id`); nil registers one (RFC 7591).
+    public var clientID: String?
+    /// `client_secret` or `client_secret_file` of that client; nil for a public client.
+    public var clientSecret: SecretSource?
+    /// The issuer to use when the server publishes no metadata (`authorization_server`).
+    public var authorizationServer: WebURL?
+    /// RFC 8707 `resource` (`resource`); nil: what the server's metadata says, else its URL.
+    public var resource: String?
+
+    public init(scopes: [String] = [], clientID: String? = nil, clientSecret: SecretSource? = nil, authorizationServer: WebURL? = nil, resource: String? = nil) {
+        self.scopes = scopes
+        self.clientID = clientID
+        self.clientSecret = clientSecret
+        self.authorizationServer = authorizationServer
+        self.resource = resource
     }
 }
 

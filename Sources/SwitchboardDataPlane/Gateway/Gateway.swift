@@ -37,7 +37,7 @@ package final class Gateway: Sendable {
         governance: Governance,
         tap: WireTap? = nil,
         delegated: DelegatedCredentials? = nil,
-        makeTransport: (ServerConfig, any EventLoop, Logger) -> any UpstreamTransport = UpstreamTransportFactory.make
+        makeTransport: (ServerConfig, any EventLoop, Logger) -> any UpstreamTransport = { UpstreamTransportFactory.make($0, $1, $2) }
     ) {
         self.logger = logger
         self.governance = governance

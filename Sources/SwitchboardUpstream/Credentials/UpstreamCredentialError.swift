@@ -15,6 +15,8 @@ package enum UpstreamCredentialError: Error, Sendable, Equatable, CustomStringCo
     case noDelegatedCredential(principal: String, server: String)
     /// Delegated: the stored token cannot travel in a header (the store was edited by hand).
     case unusableDelegatedCredential
+    /// OAuth: no token yet (nobody consented), or the last one was refused and not renewed.
+    case notConnected(server: String)
 
     package var description: String {
         switch self {
@@ -24,6 +26,8 @@ package enum UpstreamCredentialError: Error, Sendable, Equatable, CustomStringCo
         case .noCallerToken: "the caller has no bearer token to pass through to this server"
         case .noDelegatedCredential(let principal, let server): "no delegated credential for \(principal) on \(server)"
         case .unusableDelegatedCredential: "the delegated credential cannot be sent in a header"
+        case .notConnected(let server):
+            "not connected to its authorization server: an administrator authorizes it with `switchboard connect \(server)`"
         }
     }
 }

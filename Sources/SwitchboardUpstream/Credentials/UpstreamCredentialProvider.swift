@@ -19,6 +19,8 @@ package final class UpstreamCredentialProvider: Sendable {
         case passthrough(audience: String)
         /// The token stored for the caller; the gateway looked it up before the request.
         case delegated
+        /// The gateway's token from the authorization code flow (`credentials.oauth`).
+        case authorizationCode(OAuthTokenHolder)
     }
 
     package let serverName: String
@@ -45,7 +47,8 @@ package final class UpstreamCredentialProvider: Sendable {
         logger: Logger,
         now: @escaping @Sendable () -> NIODeadline = NIODeadline.now,
         fileCheckInterval: TimeAmount = .seconds(1),
-        tokenTimeout: TimeAmount = .seconds(10)
+        tokenTimeout: TimeAmount = .seconds(10),
+        oauthTokens: OAuthTokenHolders? = nil
     ) -> UpstreamCredentialProvider? {
         let serverURL: String
         switch config.transport {
@@ -66,6 +69,8 @@ package final class UpstreamCredentialProvider: Sendable {
             credential = .passthrough(audience: audience)
         case .delegated?:
             credential = .delegated
+        case .oauth?:
+            credential = .authorizationCode(oauthTokens?[config.name] ?? OAuthTokenHolder(server: config.name))
         case .oauthClientCredentials(let oauth)?:
             let secret: TokenEndpointClient.Secret
             switch oauth.clientSecret {
@@ -95,7 +100,7 @@ package final class UpstreamCredentialProvider: Sendable {
     package var usesCallerToken: Bool {
         switch credential {
         case .passthrough, .delegated: true
-        case .none, .bearerFile, .clientCredentials: false
+        case .none, .bearerFile, .clientCredentials, .authorizationCode: false
         }
     }
 
@@ -142,6 +147,11 @@ package final class UpstreamCredentialProvider: Sendable {
             guard BearerHeaderValue.canCarry(callerToken) else { return .failed(.unusableDelegatedCredential) }
             headers.add(name: "Authorization", value: "Bearer " + callerToken)
             return .ready(headers)
+        case .authorizationCode(let holder):
+            guard let token = holder.token else { return .failed(.notConnected(server: serverName)) }
+            guard BearerHeaderValue.canCarry(token) else { return .failed(.notConnected(server: serverName)) }
+            headers.add(name: "Authorization", value: "Bearer " + token)
+            return .ready(headers)
         case .clientCredentials(let source):
             switch source.token(on: loop) {
             case .ready(let token):
@@ -163,6 +173,10 @@ package final class UpstreamCredentialProvider: Sendable {
     /// them is dropped, so the next request fetches a new one. Nil (a stream whose headers were
     /// not kept) drops the token held, whichever it is.
     package func unauthorized(sent headers: HTTPHeaders?) {
+        if case .authorizationCode(let holder) = credential {
+            let sent = headers?.first(name: "Authorization").flatMap { $0.hasPrefix("Bearer ") ? String($0.dropFirst("Bearer ".count)) : nil }
+            return holder.rejected(sent)
+        }
         guard case .clientCredentials(let source) = credential else { return }
         guard let headers else { return source.rejected(nil) }
         guard let authorization = headers.first(name: "Authorization"), authorization.hasPrefix("Bearer ") else { return }

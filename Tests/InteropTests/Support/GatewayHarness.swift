@@ -91,6 +91,11 @@ final class GatewayHarness {
     /// One SDK client session in `mode` (`legacy` or `2026-07-28`): lists the tools and calls
     /// one; returns the JSON line one_session.py prints, failing with its output on error.
     func session(mode: String, tool: String, arguments: String = "{}", seconds: Double = 60) async throws -> String {
+        try await Self.session(url: url, mode: mode, tool: tool, arguments: arguments, seconds: seconds)
+    }
+
+    /// `session` against any gateway's `/mcp`.
+    static func session(url: String, mode: String, tool: String, arguments: String = "{}", seconds: Double = 60) async throws -> String {
         let child = try ChildProcessRunner(
             PeerEnvironment.python,
             [PeerEnvironment.path("Tests/Peers/clients/one_session.py"), "--mode", mode, "--tool", tool, "--arguments", arguments, "--url", url]

@@ -12,6 +12,10 @@ package enum GatewayPath: Equatable {
     case resourceMetadata(resourcePath: Substring)
     /// `/admin/v1/…`: the admin API (control plane, `ControlRoutes`).
     case admin
+    /// `/connect/{server}`: a browser starting a server's OAuth consent (`ConsentRoutes`).
+    case connect(server: Substring)
+    /// `/oauth/callback`: the authorization server sending the browser back.
+    case oauthCallback
     case health
     case readiness
     case unknown
@@ -26,6 +30,7 @@ package enum GatewayPath: Equatable {
         case "/messages": self = .legacyMessages(virtualServer: nil)
         case "/healthz": self = .health
         case "/readyz": self = .readiness
+        case "/oauth/callback": self = .oauthCallback
         default:
             if path.hasPrefix("/mcp/") {
                 let rest = path.dropFirst("/mcp/".count)
@@ -36,6 +41,9 @@ package enum GatewayPath: Equatable {
                 case (2, "messages") where !parts[0].isEmpty: self = .legacyMessages(virtualServer: parts[0])
                 default: self = .unknown
                 }
+            } else if path.hasPrefix("/connect/") {
+                let server = path.dropFirst("/connect/".count)
+                self = server.isEmpty || server.contains("/") ? .unknown : .connect(server: server)
             } else if path.hasPrefix(Self.controlPrefix) {
                 self = .admin
             } else if path.hasPrefix(Self.resourceMetadataPrefix) {

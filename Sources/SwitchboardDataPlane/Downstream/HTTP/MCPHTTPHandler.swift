@@ -111,9 +111,12 @@ final class MCPHTTPHandler: ChannelInboundHandler, RemovableChannelHandler, HTTP
     private func serve(_ request: MCPHTTPConnectionStateMachine.Request) {
         guard context.channel.isActive else { return }
         let (endpoint, path, virtualServer): (GatewayPath, Substring, String?)
-        switch routes.resolve(request.head) {
+        switch routes.resolve(request.head, on: context.eventLoop) {
         case .reply(let reply):
             write(reply)
+            return
+        case .later(let reply):
+            act(.later(reply.map { .reply($0) }))
             return
         case .authenticate(let e, let p, let v):
             (endpoint, path, virtualServer) = (e, p, v)

@@ -13,15 +13,19 @@ struct MCPHTTPRoutes: Sendable {
     let streamable: StreamableHTTPEndpoint
     let legacySSE: LegacySSEEndpoint
     let control: (any ControlRoutes)?
+    let consent: (any ConsentRoutes)?
 
     enum Resolution {
         case reply(HTTPReply)
+        /// An answer that takes a while and needs no caller (the OAuth consent pages).
+        case later(EventLoopFuture<HTTPReply>)
         /// An endpoint that needs the caller, on `virtualServer` (nil: `/mcp` itself).
         case authenticate(GatewayPath, path: Substring, virtualServer: String?)
     }
 
-    func resolve(_ head: HTTPRequestHead) -> Resolution {
+    func resolve(_ head: HTTPRequestHead, on loop: any EventLoop) -> Resolution {
         let path = head.uri.firstIndex(of: "?").map { head.uri[..<$0] } ?? head.uri[...]
+        let query = head.uri.firstIndex(of: "?").map { head.uri[head.uri.index(after: $0)...] } ?? ""
         let endpoint = GatewayPath(path)
         switch endpoint {
         case .mcp(let name), .legacyStream(let name), .legacyMessages(let name):
@@ -36,6 +40,14 @@ struct MCPHTTPRoutes: Sendable {
             guard head.method == .GET || head.method == .HEAD else { return .reply(HTTPRefusal.methodNotAllowed(allow: "GET")) }
             guard let document = resourceMetadata(resourcePath: resourcePath, head: head) else { return .reply(HTTPRefusal.notFound) }
             return .reply(HTTPReply(.ok, headers: [("Cache-Control", "max-age=300")], body: document))
+        case .connect(let server):
+            guard head.method == .GET else { return .reply(HTTPRefusal.methodNotAllowed(allow: "GET")) }
+            guard let consent else { return .reply(HTTPRefusal.notFound) }
+            return .later(consent.connect(server: server, query: query, on: loop))
+        case .oauthCallback:
+            guard head.method == .GET else { return .reply(HTTPRefusal.methodNotAllowed(allow: "GET")) }
+            guard let consent else { return .reply(HTTPRefusal.notFound) }
+            return .later(consent.callback(query: query, on: loop))
         case .health:
             return .reply(HTTPReply(.ok, contentType: "text/plain", body: ByteBuffer(string: "ok\n")))
         case .readiness:
@@ -56,7 +68,7 @@ struct MCPHTTPRoutes: Sendable {
             guard let control else { return .reply(HTTPRefusal.notFound) }
             let answer = control.serve(request.head, path: path, body: request.body, caller: request.caller.principal, on: connection.channel.eventLoop)
             return .later(answer.map { .reply($0) })
-        case .resourceMetadata, .health, .readiness, .unknown:
+        case .resourceMetadata, .health, .readiness, .unknown, .connect, .oauthCallback:
             return .reply(HTTPRefusal.notFound)  // answered by `resolve`
         }
     }

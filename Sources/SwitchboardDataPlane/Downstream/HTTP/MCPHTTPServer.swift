@@ -6,10 +6,11 @@ package import SwitchboardCore
 /// Binds the data plane's HTTP listener.
 package enum MCPHTTPServer {
     /// Listens on `config.listen` (port 0 picks a free one; read it from the channel); speaks
-    /// HTTPS when `tls` is given (see `ListenerTLS.load`). `control` serves `/admin/v1/…`.
+    /// HTTPS when `tls` is given (see `ListenerTLS.load`). `control` serves `/admin/v1/…`,
+    /// `consent` the OAuth consent pages.
     package static func bind(
         gateway: Gateway, config: GatewayConfig, authentication: CallerAuthentication, control: (any ControlRoutes)? = nil,
-        tls: ListenerTLS? = nil, group: any EventLoopGroup
+        consent: (any ConsentRoutes)? = nil, tls: ListenerTLS? = nil, group: any EventLoopGroup
     ) -> EventLoopFuture<any Channel> {
         let routes = MCPHTTPRoutes(
             gateway: gateway,
@@ -17,7 +18,8 @@ package enum MCPHTTPServer {
             authentication: authentication,
             streamable: StreamableHTTPEndpoint(gateway: gateway, limits: config.limits, keepAlive: config.sessions.keepAlive.timeAmount),
             legacySSE: LegacySSEEndpoint(gateway: gateway, sessions: config.sessions, limits: config.limits),
-            control: control
+            control: control,
+            consent: consent
         )
         let maxBodyBytes = config.limits.maxBodyBytes
         let logger = gateway.logger

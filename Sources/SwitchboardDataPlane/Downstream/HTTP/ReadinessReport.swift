@@ -21,6 +21,7 @@ enum ReadinessReport {
             w.field("restarts", status.restarts)
             if let e = status.lastError { w.field("lastError", e) }
             if let connection = status.connection { w.field("connection", connection) }
+            if let oauth = status.oauth { w.field("oauth", oauth) }
             if status.verificationOff { w.field("warning", "TLS certificate verification is off (tls.insecure_skip_verify)") }
             w.endObject()
         }

@@ -23,7 +23,8 @@ import Testing
                 authentication: CallerAuthentication(auth: nil, listen: ListenAddress(), keys: nil, tokens: nil),
                 streamable: StreamableHTTPEndpoint(gateway: gateway, limits: config.limits, keepAlive: .seconds(15)),
                 legacySSE: LegacySSEEndpoint(gateway: gateway, sessions: config.sessions, limits: config.limits),
-                control: nil
+                control: nil,
+                consent: nil
             )
             channel = EmbeddedChannel(handler: MCPHTTPHandler(routes: routes, maxBodyBytes: maxBodyBytes), loop: fixture.loop)
             try channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 1)).wait()

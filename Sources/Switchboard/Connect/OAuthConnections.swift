@@ -1,0 +1,352 @@
+import Foundation
+import Logging
+import NIOCore
+import NIOHTTP1
+import SwitchboardCore
+import SwitchboardDataPlane
+import SwitchboardStore
+import SwitchboardUpstream
+import Synchronization
+
+/// The gateway's OAuth connections to `credentials.oauth` servers (MCP authorization, the
+/// authorization code flow with PKCE), consented to once for the whole gateway: the consent
+/// pages (`ConsentRoutes`), the tokens (sealed in the store under the principal `gateway`, the
+/// access token in force handed to the transports through `OAuthTokenHolders`), and their
+/// refresh before they expire or when a server refuses one. Control-plane work: tasks and
+/// Foundation, never on the MCP path.
+final class OAuthConnections: ConsentRoutes, Sendable {
+    /// The principal id the gateway's own tokens are stored under; no caller's id looks like
+    /// it (those are `key:…`, `jwt:…`, `cert:…`).
+    static let principal = "gateway"
+
+    /// What the store keeps for a connected server (sealed): the tokens, and the client and
+    /// token endpoint that refresh them.
+    struct Connection: Codable, Equatable {
+        var tokens: OAuthTokens
+        var client: OAuthClientIdentity
+        var issuer: String
+        var tokenEndpoint: String
+        var resource: String
+        var connectedAt: Date
+    }
+
+    /// An authorization under way: from the consent link to the callback.
+    struct Pending: Sendable {
+        var server: String
+        var verifier: String
+        var client: OAuthClientIdentity
+        var issuer: String
+        var tokenEndpoint: WebURL
+        var resource: String
+        var expires: Date
+    }
+
+    struct State {
+        var connections: [String: Connection] = [:]
+        var pending: [String: Pending] = [:]
+        /// Ticket nonces taken, with when they stop mattering.
+        var usedTickets: [String: Date] = [:]
+        var refreshTasks: [String: Task<Void, Never>] = [:]
+        /// Why a server is not connected, for `check` and `/readyz`.
+        var problems: [String: String] = [:]
+    }
+
+    let servers: [String: ServerConfig]
+    let holders: OAuthTokenHolders
+    let links: ConsentLinks
+    private let store: any DelegatedCredentialStore
+    private let sealer: DelegatedCredentialSealer
+    private let http: OAuthHTTP
+    private let gateway: Gateway
+    private let logger: Logger
+    private let state = Mutex(State())
+
+    init(
+        servers: [ServerConfig], holders: OAuthTokenHolders, links: ConsentLinks, store: any DelegatedCredentialStore, sealer: DelegatedCredentialSealer,
+        group: any EventLoopGroup, gateway: Gateway, logger: Logger
+    ) {
+        self.servers = Dictionary(uniqueKeysWithValues: servers.map { ($0.name, $0) })
+        self.holders = holders
+        self.links = links
+        self.store = store
+        self.sealer = sealer
+        self.http = OAuthHTTP(group: group)
+        self.gateway = gateway
+        self.logger = logger
+        for holder in holders.all {
+            let server = holder.server
+            holder.whenRejected { [weak self] in self?.refreshSoon(server, reason: "the server refused the access token") }
+        }
+    }
+
+    // MARK: Start
+
+    /// Opens what the store holds, before the servers start: a connected server starts with
+    /// its token in force. Blocking store I/O: called from the runtime's start, not a loop.
+    func load() throws {
+        let rows = try store.delegatedEntries().filter { $0.principal == Self.principal && servers[$0.server] != nil }
+        for row in rows {
+            guard let opened = sealer.open(row.sealed, principal: Self.principal, server: row.server),
+                let connection = try? JSONDecoder().decode(Connection.self, from: Data(opened.utf8))
+            else {
+                logger.warning("stored OAuth connection cannot be opened (other seal keys?); connect again", metadata: ["switchboard.server": "\(row.server)"])
+                continue
+            }
+            install(connection, for: row.server)
+        }
+        for name in servers.keys where state.withLock({ $0.connections[name] == nil }) {
+            state.withLock { $0.problems[name] = "not connected: an administrator authorizes it with `switchboard connect \(name)`" }
+            publish(name)
+        }
+    }
+
+    /// Puts the status line where `/readyz` and `check` read it.
+    private func publish(_ server: String) {
+        holders[server]?.status = status(server)
+    }
+
+    /// One line per server for `check` and logs.
+    func status(_ server: String) -> String? {
+        guard servers[server] != nil else { return nil }
+        return state.withLock { state in
+            if let connection = state.connections[server] {
+                let expiry = connection.tokens.expiresAt.map { ", access token until \(Self.day($0))" } ?? ""
+                let refresh = connection.tokens.refreshToken == nil ? ", no refresh token" : ""
+                return "OAuth connected (issuer \(connection.issuer)\(expiry)\(refresh))"
+            }
+            return "OAuth " + (state.problems[server] ?? "not connected")
+        }
+    }
+
+    // MARK: Consent pages
+
+    func connect(server: Substring, query: Substring, on loop: any EventLoop) -> EventLoopFuture<HTTPReply> {
+        let promise = loop.makePromise(of: HTTPReply.self)
+        let server = String(server)
+        let ticket = Self.parameter("ticket", in: query)
+        promise.completeWithTask { await self.begin(server: server, ticket: ticket) }
+        return promise.futureResult
+    }
+
+    func callback(query: Substring, on loop: any EventLoop) -> EventLoopFuture<HTTPReply> {
+        let promise = loop.makePromise(of: HTTPReply.self)
+        let fields = (code: Self.parameter("code", in: query), state: Self.parameter("state", in: query), error: Self.parameter("error", in: query))
+        promise.completeWithTask { await self.finish(code: fields.code, state: fields.state, error: fields.error) }
+        return promise.futureResult
+    }
+
+    private func begin(server: String, ticket sealed: String?) async -> HTTPReply {
+        guard let config = servers[server], case .oauth(let oauth)? = config.credentials,
+            case .streamableHTTP(let endpoint) = config.transport
+        else { return ConsentPage.page(.notFound, "Unknown server", "No server of this gateway connects with OAuth under that name.") }
+        guard let sealed, let ticket = links.openTicket(sealed, server: server) else {
+            logger.warning("consent link refused: missing, altered or expired ticket", metadata: ["switchboard.server": "\(server)"])
+            return ConsentPage.page(.forbidden, "Link not valid", "This consent link is altered or expired. Ask for a new one (switchboard connect \(server)).")
+        }
+        let now = Date()
+        let fresh = state.withLock { state -> Bool in
+            state.usedTickets = state.usedTickets.filter { $0.value > now }
+            return state.usedTickets.updateValue(now.addingTimeInterval(Double(ConsentLinks.lifetime.components.seconds)), forKey: ticket.nonce) == nil
+        }
+        guard fresh else {
+            logger.warning("consent link refused: used before", metadata: ["switchboard.server": "\(server)"])
+            return ConsentPage.page(.forbidden, "Link already used", "Each consent link works once. Ask for a new one (switchboard connect \(server)).")
+        }
+        do throws(OAuthError) {
+            let discovery = OAuthDiscovery(http: http)
+            var issuer = oauth.authorizationServer?.description
+            var resource = oauth.resource ?? endpoint.description
+            var scopes = oauth.scopes
+            if issuer == nil {
+                let challenge = try await discovery.challenge(of: endpoint)
+                let metadata = try await discovery.protectedResource(of: endpoint, challenge: challenge)
+                issuer = metadata.authorizationServers.first
+                if oauth.resource == nil { resource = metadata.resource }
+                for scope in challenge?.scopes ?? [] where !scopes.contains(scope) { scopes.append(scope) }
+            }
+            guard let issuer else { throw OAuthError("no authorization server is known for \(server)") }
+            let metadata = try await discovery.authorizationServer(issuer)
+            let client = try await clientIdentity(for: server, oauth: oauth, metadata: metadata, scopes: scopes)
+            let pkce = PKCE()
+            let nonce = ConsentLinks.nonce()
+            state.withLock { state in
+                state.pending = state.pending.filter { $0.value.expires > now }
+                state.pending[nonce] = Pending(
+                    server: server, verifier: pkce.verifier, client: client, issuer: metadata.issuer, tokenEndpoint: metadata.tokenEndpoint,
+                    resource: resource, expires: now.addingTimeInterval(Double(ConsentLinks.lifetime.components.seconds))
+                )
+            }
+            let request = OAuthAuthorizationRequest(
+                endpoint: metadata.authorizationEndpoint, clientID: client.clientID, redirectURI: links.callbackURL, challenge: pkce.challenge,
+                state: links.state(nonce: nonce), scopes: scopes, resource: resource
+            )
+            logger.info("OAuth consent started", metadata: ["switchboard.server": "\(server)", "switchboard.by": "\(ticket.by)", "switchboard.issuer": "\(metadata.issuer)"])
+            return ConsentPage.redirect(request.url)
+        } catch {
+            note(error.message, for: server)
+            return ConsentPage.page(.badGateway, "Cannot start the authorization", error.message)
+        }
+    }
+
+    private func finish(code: String?, state sealedState: String?, error: String?) async -> HTTPReply {
+        guard let sealedState, let nonce = links.openState(sealedState) else {
+            logger.warning("OAuth callback refused: missing, altered or expired state")
+            return ConsentPage.page(.forbidden, "Not valid", "This answer does not belong to an authorization the gateway started, or it expired.")
+        }
+        // Single-use: taken whatever happens next.
+        guard let pending = state.withLock({ $0.pending.removeValue(forKey: nonce) }), pending.expires > Date() else {
+            logger.warning("OAuth callback refused: state used before or expired")
+            return ConsentPage.page(.forbidden, "Not valid", "This authorization was finished already or took too long. Start again.")
+        }
+        if let error {
+            let code = error.count <= 64 && error.allSatisfy({ $0.isASCII && ($0.isLetter || $0 == "_") }) ? error : "an error"
+            note("the authorization server answered \(code) to the consent", for: pending.server)
+            return ConsentPage.page(.ok, "Not connected", "The authorization server answered \(code). Nothing was stored.")
+        }
+        guard let code else { return ConsentPage.page(.badRequest, "Not valid", "The answer carries no authorization code.") }
+        let endpoint = OAuthTokenEndpoint(url: pending.tokenEndpoint, client: pending.client, http: http)
+        do throws(OAuthError) {
+            let tokens = try await endpoint.exchange(code: code, verifier: pending.verifier, redirectURI: links.callbackURL, resource: pending.resource)
+            let connection = Connection(
+                tokens: tokens, client: pending.client, issuer: pending.issuer, tokenEndpoint: pending.tokenEndpoint.description,
+                resource: pending.resource, connectedAt: Date()
+            )
+            do {
+                try save(connection, for: pending.server)
+            } catch {
+                note("the token could not be stored: \(error)", for: pending.server)
+                return ConsentPage.page(.internalServerError, "Not connected", "The token could not be stored: \(error)")
+            }
+            install(connection, for: pending.server)
+            logger.notice("OAuth connected", metadata: ["switchboard.server": "\(pending.server)", "switchboard.issuer": "\(pending.issuer)"])
+            gateway.servers.named(pending.server)?.start()
+            return ConsentPage.page(.ok, "Connected", "The gateway is connected to \(pending.server). You can close this tab.")
+        } catch {
+            note(error.message, for: pending.server)
+            return ConsentPage.page(.badGateway, "Not connected", error.message)
+        }
+    }
+
+    /// The configured client, the one registered before with this issuer, or a new registration.
+    private func clientIdentity(
+        for server: String, oauth: OAuthAuthorizationConfig, metadata: AuthorizationServerMetadata, scopes: [String]
+    ) async throws(OAuthError) -> OAuthClientIdentity {
+        if let clientID = oauth.clientID {
+            let secret: String?
+            switch oauth.clientSecret {
+            case .value(let value)?: secret = value.value
+            case .file(let path)?:
+                guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { throw OAuthError("credentials.oauth.client_secret_file \(path) cannot be read") }
+                secret = text.trimmingCharacters(in: .whitespacesAndNewlines)
+            case nil: secret = nil
+            }
+            return OAuthClientIdentity(clientID: clientID, clientSecret: secret, authMethod: secret == nil ? "none" : "client_secret_basic")
+        }
+        if let known = state.withLock({ $0.connections[server] }), known.issuer == metadata.issuer { return known.client }
+        guard let registration = metadata.registrationEndpoint else {
+            throw OAuthError("the authorization server \(metadata.issuer) offers no dynamic registration; register the gateway there and set credentials.oauth.client_id")
+        }
+        let client = try await OAuthClientIdentity.register(at: registration, redirectURI: links.callbackURL, clientName: "Switchboard MCP gateway", scopes: scopes, http: http)
+        logger.info("registered with the authorization server", metadata: ["switchboard.server": "\(server)", "switchboard.issuer": "\(metadata.issuer)", "switchboard.client": "\(client.clientID)"])
+        return client
+    }
+
+    // MARK: Tokens
+
+    private func save(_ connection: Connection, for server: String) throws {
+        let json = String(decoding: try JSONEncoder().encode(connection), as: UTF8.self)
+        try store.setDelegated(principal: Self.principal, server: server, sealed: sealer.seal(json, principal: Self.principal, server: server, expiresAt: nil), expiresAt: nil)
+    }
+
+    /// Puts a connection in force and schedules its refresh.
+    private func install(_ connection: Connection, for server: String) {
+        holders[server]?.set(connection.tokens.accessToken)
+        state.withLock { state in
+            state.connections[server] = connection
+            state.problems[server] = nil
+        }
+        publish(server)
+        guard let expires = connection.tokens.expiresAt, connection.tokens.refreshToken != nil else { return }
+        // Ahead of expiry: a fifth of the lifetime left, at most a minute before.
+        let left = expires.timeIntervalSinceNow
+        let lead = min(60, max(1, left / 5))
+        schedule(server, after: max(0, left - lead))
+    }
+
+    private func refreshSoon(_ server: String, reason: String) {
+        logger.info("OAuth token refresh: \(reason)", metadata: ["switchboard.server": "\(server)"])
+        schedule(server, after: 0)
+    }
+
+    private func schedule(_ server: String, after seconds: TimeInterval) {
+        let task = Task { [weak self] in
+            if seconds > 0 { try? await Task.sleep(for: .milliseconds(Int64(seconds * 1000))) }
+            guard !Task.isCancelled else { return }
+            await self?.refresh(server)
+        }
+        state.withLock { $0.refreshTasks.updateValue(task, forKey: server)?.cancel() }
+    }
+
+    private func refresh(_ server: String) async {
+        guard let connection = state.withLock({ $0.connections[server] }), let refreshToken = connection.tokens.refreshToken,
+            let url = WebURL(parsing: connection.tokenEndpoint)
+        else {
+            disconnect(server, reason: "the access token expired and there is no refresh token: an administrator authorizes it again with `switchboard connect \(server)`")
+            return
+        }
+        let endpoint = OAuthTokenEndpoint(url: url, client: connection.client, http: http)
+        do throws(OAuthError) {
+            var renewed = connection
+            renewed.tokens = try await endpoint.refresh(refreshToken, resource: connection.resource)
+            try? save(renewed, for: server)
+            install(renewed, for: server)
+            logger.info("OAuth token refreshed", metadata: ["switchboard.server": "\(server)"])
+            gateway.servers.named(server)?.start()
+        } catch {
+            if error.message.contains("invalid_grant") {
+                disconnect(server, reason: "authorization revoked or expired (\(error.message)): an administrator authorizes it again with `switchboard connect \(server)`")
+            } else {
+                // A network or server problem: the token in force stays, the next try is in a minute.
+                note("token refresh failed, retrying in a minute: \(error.message)", for: server)
+                schedule(server, after: 60)
+            }
+        }
+    }
+
+    /// Forgets a connection that can no longer be renewed, in memory and in the store.
+    private func disconnect(_ server: String, reason: String) {
+        holders[server]?.set(nil)
+        state.withLock { state in
+            state.connections[server] = nil
+            state.problems[server] = reason
+        }
+        _ = try? store.removeDelegated(principal: Self.principal, server: server)
+        publish(server)
+        logger.warning("OAuth connection lost: \(reason)", metadata: ["switchboard.server": "\(server)"])
+    }
+
+    private func note(_ problem: String, for server: String) {
+        state.withLock { $0.problems[server] = problem }
+        publish(server)
+        logger.warning("OAuth: \(problem)", metadata: ["switchboard.server": "\(server)"])
+    }
+
+    func shutdown() {
+        for task in state.withLock({ $0.refreshTasks.values }) { task.cancel() }
+    }
+
+    // MARK: Helpers
+
+    /// One query parameter, percent-decoded (`+` is a space in a form-encoded query).
+    static func parameter(_ name: String, in query: Substring) -> String? {
+        for pair in query.split(separator: "&") {
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            guard parts.first == Substring(name) else { continue }
+            let value = parts.count > 1 ? String(parts[1]) : ""
+            return value.replacingOccurrences(of: "+", with: " ").removingPercentEncoding
+        }
+        return nil
+    }
+
+    private static func day(_ date: Date) -> String { date.formatted(Date.ISO8601FormatStyle(timeZone: .gmt)) }
+}

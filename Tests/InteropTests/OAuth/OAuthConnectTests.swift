@@ -1,0 +1,95 @@
+import Foundation
+import Switchboard
+import SwitchboardTesting
+import Testing
+
+extension Interop {
+    /// `credentials.oauth` end to end with the `switchboard` binary: an MCP server protected by
+    /// the Python SDK's authorization server is unavailable until an administrator opens the
+    /// link `switchboard connect` prints; the gateway discovers, registers, sends the browser
+    /// to consent with PKCE, takes the callback, stores the token sealed and refreshes it; a
+    /// revoked authorization leads back to "not connected". Links and answers are single-use,
+    /// altered ones are refused, and no token or code ever reaches the logs.
+    @Suite struct OAuthConnectTests {
+        @Test func connectsOnceRefreshesAndLosesARevokedAuthorization() async throws {
+            let peer = try await OAuthServerPeer.start(tokenTTL: 3)
+            defer { peer.stop() }
+            let directory = PeerEnvironment.temporaryFile("oauth-connect")
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(atPath: directory) }
+            let port = try FreePort.next()
+            let config = directory + "/switchboard.yaml"
+            try """
+                listen: 127.0.0.1:\(port)
+                store: sqlite:\(directory)/switchboard.db
+                sessions:
+                  seal_keys: ["an oauth test seal key of 32+ characters"]
+                servers:
+                  secure:
+                    url: \(peer.mcp)
+                    credentials:
+                      oauth: {}
+                    restart: {initial_backoff: 100ms, max_backoff: 500ms}
+                """.write(toFile: config, atomically: true, encoding: .utf8)
+            let gateway = try ChildProcessRunner(PeerEnvironment.switchboardBinary, ["serve", "--config", config, "--log-level", "debug"])
+            defer { gateway.stop() }
+            let base = "http://127.0.0.1:\(port)"
+            try await eventually("the gateway to listen", timeout: .seconds(30), every: .milliseconds(50)) {
+                (try? await curl(base + "/healthz", [], maxTime: 1))?.status == 200
+            }
+            let before = try await curl(base + "/readyz", [])
+            #expect(before.body.contains("switchboard connect secure"), "\(before.body)")
+
+            func link() async throws -> String {
+                let command = try ChildProcessRunner(PeerEnvironment.switchboardBinary, ["connect", "secure", "--config", config])
+                #expect(await command.wait(seconds: 30) == 0, "\(command.standardError)")
+                return command.standardOutput.trimmingCharacters(in: .whitespacesAndNewlines)
+            }
+            let consentLink = try await link()
+            #expect(consentLink.hasPrefix("\(base)/connect/secure?ticket="))
+
+            // The browser: the gateway's link, the authorization server's login, back to the gateway.
+            let start = try await curl(consentLink, [])
+            let authorize = try #require(start.headers["location"], "\(start.status) \(start.body)")
+            #expect(authorize.hasPrefix("\(peer.base)/authorize?") && authorize.contains("code_challenge_method=S256") && authorize.contains("resource="))
+            let back = try await peer.consent(authorizationURL: authorize, as: "alice")
+            #expect(back.hasPrefix("\(base)/oauth/callback?"))
+            let done = try await curl(back, [])
+            #expect(done.status == 200 && done.body.contains("Connected"), "\(done.status) \(done.body)")
+
+            // Single-use, and not to be altered.
+            #expect(try await curl(consentLink, []).status == 403, "a used link")
+            #expect(try await curl(back, []).status == 403, "a used answer")
+            var tampered = consentLink
+            tampered.removeLast()
+            tampered += consentLink.last == "A" ? "B" : "A"
+            #expect(try await curl(tampered, []).status == 403, "an altered link")
+            #expect(try await curl(base + "/oauth/callback?code=x&state=forged", []).status == 403, "a forged state")
+
+            try await eventually("the server ready", timeout: .seconds(20), every: .milliseconds(100)) {
+                (try? await curl(base + "/readyz", []))?.body.contains(#""name":"secure","transport":"http","state":"ready""#) == true
+            }
+            for mode in ["legacy", "2026-07-28"] {
+                let call = try await GatewayHarness.session(url: base + "/mcp", mode: mode, tool: "secure__whoami")
+                #expect(call.contains(#""result": "alice""#), "\(mode): \(call)")
+            }
+            // Access tokens live 3 s: calls 5 s later work only if the gateway refreshed.
+            try await Task.sleep(for: .seconds(5))
+            let later = try await GatewayHarness.session(url: base + "/mcp", mode: "legacy", tool: "secure__whoami")
+            #expect(later.contains(#""result": "alice""#), "\(later)")
+
+            // The user revokes the app: the next refresh fails and the gateway says so.
+            try await peer.revoke(user: "alice")
+            try await eventually("the connection lost", timeout: .seconds(15), every: .milliseconds(200)) {
+                (try? await curl(base + "/readyz", []))?.body.contains("switchboard connect secure") == true
+            }
+
+            gateway.stop()
+            let logs = gateway.standardOutput + gateway.standardError
+            #expect(logs.contains("OAuth connected") && logs.contains("OAuth token refreshed"), "\(logs.suffix(3000))")
+            for secret in ["at_", "rt_", "code=", "code_verifier"] {
+                #expect(!logs.contains(secret), "\(secret) in the logs")
+            }
+        }
+    }
+}
