@@ -306,8 +306,9 @@ final class OAuthConnections: ConsentRoutes, Sendable {
             if error.message.contains("invalid_grant") {
                 disconnect(server, reason: "authorization revoked or expired (\(error.message)): an administrator authorizes it again with `switchboard connect \(server)`")
             } else {
-                // A network or server problem: the token in force stays, the next try is in a minute.
+                // A network or server problem: a token still in force stays, the next try is in a minute.
                 note("token refresh failed, retrying in a minute: \(error.message)", for: server)
+                holders[server]?.refreshFailed(error.message)
                 schedule(server, after: 60)
             }
         }

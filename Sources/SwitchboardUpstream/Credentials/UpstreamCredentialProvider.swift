@@ -104,12 +104,14 @@ package final class UpstreamCredentialProvider: Sendable {
         }
     }
 
-    /// Whether a 401 may be answered by fetching a new token and sending once more: only a
-    /// client-credentials token can be renewed by the gateway itself (a delegated token is
-    /// whatever was stored: sending it again would be refused again).
+    /// Whether a 401 may be answered by renewing the token and sending once more: a
+    /// client-credentials token is fetched again, an authorization-code one refreshed (a
+    /// delegated token is whatever was stored: sending it again would be refused again).
     package var renewsOnUnauthorized: Bool {
-        if case .clientCredentials = credential { return true }
-        return false
+        switch credential {
+        case .clientCredentials, .authorizationCode: true
+        default: false
+        }
     }
 
     /// The headers for one request. `callerToken` is the caller's bearer token for a request
@@ -148,10 +150,20 @@ package final class UpstreamCredentialProvider: Sendable {
             headers.add(name: "Authorization", value: "Bearer " + callerToken)
             return .ready(headers)
         case .authorizationCode(let holder):
-            guard let token = holder.token else { return .failed(.notConnected(server: serverName)) }
-            guard BearerHeaderValue.canCarry(token) else { return .failed(.notConnected(server: serverName)) }
-            headers.add(name: "Authorization", value: "Bearer " + token)
-            return .ready(headers)
+            switch holder.current(on: loop) {
+            case .ready(let token):
+                guard BearerHeaderValue.canCarry(token) else { return .failed(.notConnected(server: serverName)) }
+                headers.add(name: "Authorization", value: "Bearer " + token)
+                return .ready(headers)
+            case .pending(let future):
+                return .pending(future.map { [headers] token in
+                    var headers = headers
+                    headers.add(name: "Authorization", value: "Bearer " + token)
+                    return headers
+                })
+            case .none:
+                return .failed(.notConnected(server: serverName))
+            }
         case .clientCredentials(let source):
             switch source.token(on: loop) {
             case .ready(let token):

@@ -95,7 +95,7 @@ import Testing
     @Test(arguments: [
         (
             "  a:\n    url: http://h/mcp\n    credentials:\n      bearer_file: token\n      passthrough: { audience: x }\n",
-            "switchboard.yaml:6: servers.a.credentials.passthrough: set at most one of bearer_file, oauth_client_credentials, passthrough or delegated; \"bearer_file\" is already set"
+            "switchboard.yaml:6: servers.a.credentials.passthrough: set at most one of bearer_file, oauth_client_credentials, passthrough, delegated or oauth; \"bearer_file\" is already set"
         ),
         (
             "  a:\n    url: http://h/mcp\n    credentials:\n      oauth_client_credentials: { client_id: sb, client_secret: x }\n",

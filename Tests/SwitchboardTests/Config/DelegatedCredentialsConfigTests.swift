@@ -34,11 +34,11 @@ import Testing
         ),
         (
             sessions + "servers:\n  crm:\n    url: http://h/mcp\n    credentials:\n      delegated: {}\n      bearer_file: token\n",
-            "switchboard.yaml:8: servers.crm.credentials.bearer_file: set at most one of bearer_file, oauth_client_credentials, passthrough or delegated; \"delegated\" is already set"
+            "switchboard.yaml:8: servers.crm.credentials.bearer_file: set at most one of bearer_file, oauth_client_credentials, passthrough, delegated or oauth; \"delegated\" is already set"
         ),
         (
             sessions + "servers:\n  crm:\n    url: http://h/mcp\n    credentials:\n      passthrough: { audience: x }\n      delegated: {}\n",
-            "switchboard.yaml:8: servers.crm.credentials.delegated: set at most one of bearer_file, oauth_client_credentials, passthrough or delegated; \"passthrough\" is already set"
+            "switchboard.yaml:8: servers.crm.credentials.delegated: set at most one of bearer_file, oauth_client_credentials, passthrough, delegated or oauth; \"passthrough\" is already set"
         ),
         (
             sessions + "servers:\n  crm:\n    url: http://h/mcp\n    credentials:\n      delegated: { audience: x }\n",

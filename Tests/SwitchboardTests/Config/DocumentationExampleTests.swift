@@ -9,7 +9,7 @@ import Testing
 @Suite struct DocumentationExampleTests {
     static let environment = [
         ConfigLoader.executableVariable: "/usr/local/bin/switchboard",
-        "CRM_TOKEN": "token", "GITHUB_TOKEN": "token", "DB_PASSWORD": "password",
+        "CRM_TOKEN": "token", "GITHUB_TOKEN": "token", "CRM_OAUTH_SECRET": "secret", "DB_PASSWORD": "password",
         "SESSION_SEAL_KEY": "a documentation seal key of 32+ characters",
     ]
 

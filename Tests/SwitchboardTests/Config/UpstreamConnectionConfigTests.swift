@@ -85,4 +85,52 @@ import Testing
             #expect(!error.description.contains("s3cret"), "the secret is quoted back: \(error)")
         }
     }
+
+    static let seal = "sessions:\n  seal_keys: [\"a seal key for the oauth config tests, 32+\"]\n"
+
+    @Test func oauthCredentialsAndPublicURL() throws {
+        let config = try parse(Self.seal + """
+            public_url: https://gateway.example.com
+            servers:
+              linear:
+                url: https://mcp.linear.app/mcp
+                credentials:
+                  oauth: {}
+              crm:
+                url: https://crm.internal/mcp
+                credentials:
+                  oauth:
+                    scopes: [crm.read]
+                    client_id: switchboard
+                    client_secret: s3cret
+                    authorization_server: https://login.internal/realms/corp
+                    resource: https://crm.internal/mcp
+
+            """)
+        #expect(config.publicURL == WebURL(scheme: "https", host: "gateway.example.com", port: 443, pathAndQuery: "/"))
+        #expect(config.servers[0].credentials == .oauth(OAuthAuthorizationConfig()))
+        #expect(config.servers[1].credentials == .oauth(OAuthAuthorizationConfig(
+            scopes: ["crm.read"], clientID: "switchboard", clientSecret: .value(ConfigSecret("s3cret")),
+            authorizationServer: WebURL(scheme: "https", host: "login.internal", port: 443, pathAndQuery: "/realms/corp"), resource: "https://crm.internal/mcp"
+        )))
+    }
+
+    static let oauthRefusals: [(yaml: String, prefix: String)] = [
+        (https + "    credentials:\n      oauth: {}\n", "\(file):5: servers.crm.credentials.oauth: OAuth tokens and consent links are sealed with sessions.seal_keys"),
+        (seal + https + "    credentials:\n      oauth: {client_secret: x}\n", "\(file):7: servers.crm.credentials.oauth.client_secret: a client secret needs the client_id"),
+        (seal + https + "    credentials:\n      oauth: {authorization_server: http://idp.example.com}\n", "\(file):7: servers.crm.credentials.oauth.authorization_server: must be https://"),
+        (seal + https + "    credentials:\n      oauth: {mode: per_user}\n", "\(file):7: servers.crm.credentials.oauth.mode: unknown key"),
+        ("public_url: https://gateway.example.com/mcp\n", "\(file):1: public_url: public_url is an origin"),
+        ("public_url: gateway.example.com\n", "\(file):1: public_url: expected an https:// or http:// URL"),
+    ]
+
+    @Test(arguments: oauthRefusals)
+    func rejectsOAuthWithFileLineAndKey(_ yaml: String, _ prefix: String) {
+        do {
+            _ = try parse(yaml)
+            Issue.record("expected an error for \(yaml)")
+        } catch {
+            #expect(error.description.hasPrefix(prefix), "\(error)")
+        }
+    }
 }

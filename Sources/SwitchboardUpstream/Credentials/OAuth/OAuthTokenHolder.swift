@@ -1,18 +1,78 @@
+package import NIOCore
 import Synchronization
 
 /// The access token in force for one `credentials.oauth` server, read by its transport for
 /// every request under a short lock and replaced by the control plane when a consent
-/// completes or a refresh succeeds. A 401 to a request that carried the token in force
-/// drops it and tells the control plane, which refreshes it.
+/// completes or a refresh succeeds. A 401 to a request that carried the token in force drops
+/// it and asks the control plane for a refresh; requests made meanwhile wait for the new
+/// token (at most `refreshWait`) instead of failing.
 package final class OAuthTokenHolder: Sendable {
-    package let server: String
-    private let state = Mutex<(token: String?, whenRejected: (@Sendable () -> Void)?, status: String?)>((nil, nil, nil))
+    package enum Token {
+        case ready(String)
+        /// A refresh is under way: completes with the new token, or fails.
+        case pending(EventLoopFuture<String>)
+        /// Nobody consented, or the connection was lost.
+        case none
+    }
 
-    package init(server: String) {
+    private struct State {
+        var token: String?
+        var refreshing = false
+        var waiters: [EventLoopPromise<String>] = []
+        var whenRejected: (@Sendable () -> Void)?
+        var status: String?
+    }
+
+    package let server: String
+    private let refreshWait: TimeAmount
+    private let state = Mutex(State())
+
+    package init(server: String, refreshWait: TimeAmount = .seconds(15)) {
         self.server = server
+        self.refreshWait = refreshWait
     }
 
     package var token: String? { state.withLock { $0.token } }
+
+    /// The token for a request made on `loop`.
+    func current(on loop: any EventLoop) -> Token {
+        state.withLock { state -> Token in
+            if let token = state.token { return .ready(token) }
+            guard state.refreshing else { return .none }
+            let promise = loop.makePromise(of: String.self)
+            state.waiters.append(promise)
+            let server = server
+            let timeout = loop.scheduleTask(in: refreshWait) {
+                promise.fail(UpstreamCredentialError.tokenUnavailable(host: server, reason: "the access token is being refreshed and no new one came in time"))
+            }
+            promise.futureResult.whenComplete { _ in timeout.cancel() }
+            return .pending(promise.futureResult)
+        }
+    }
+
+    /// Puts `token` in force (nil: not connected); requests waiting for a refresh go on with
+    /// it, or fail.
+    package func set(_ token: String?) {
+        let waiters = state.withLock { state -> [EventLoopPromise<String>] in
+            state.token = token
+            state.refreshing = false
+            defer { state.waiters.removeAll() }
+            return state.waiters
+        }
+        for waiter in waiters {
+            if let token { waiter.succeed(token) } else { waiter.fail(UpstreamCredentialError.notConnected(server: server)) }
+        }
+    }
+
+    /// A refresh that failed for now (the authorization server unreachable): the requests
+    /// waiting fail with `reason`; later ones wait for the next try.
+    package func refreshFailed(_ reason: String) {
+        let waiters = state.withLock { state -> [EventLoopPromise<String>] in
+            defer { state.waiters.removeAll() }
+            return state.waiters
+        }
+        for waiter in waiters { waiter.fail(UpstreamCredentialError.tokenUnavailable(host: server, reason: reason)) }
+    }
 
     /// One line on the connection (connected to which issuer, or why not), written by the
     /// control plane and shown in `/readyz` and `check`.
@@ -21,21 +81,18 @@ package final class OAuthTokenHolder: Sendable {
         set { state.withLock { $0.status = newValue } }
     }
 
-    package func set(_ token: String?) {
-        state.withLock { $0.token = token }
-    }
-
     /// What to do when the server refuses the token in force (refresh it).
     package func whenRejected(_ action: @escaping @Sendable () -> Void) {
         state.withLock { $0.whenRejected = action }
     }
 
-    /// The server answered 401 to a request carrying `token` (nil: not known which): the token
-    /// is dropped if it is still the one in force, and the control plane told.
+    /// The server answered 401 to a request carrying `sent` (nil: not known which): the token
+    /// is dropped if it is still the one in force, and a refresh asked for.
     func rejected(_ sent: String?) {
         let action = state.withLock { state -> (@Sendable () -> Void)? in
             guard state.token != nil, sent == nil || sent == state.token else { return nil }
             state.token = nil
+            state.refreshing = true
             return state.whenRejected
         }
         action?()
