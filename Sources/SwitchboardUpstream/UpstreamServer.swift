@@ -376,6 +376,8 @@ package final class UpstreamServer: Sendable {
             case .frameTooLarge(let max): return "message larger than \(max) bytes"
             case .protocolViolation(let why): return why
             case .spawnFailed(let why): return "could not start: \(why)"
+            case .insufficientScope(let scopes):
+                return "HTTP 403: the token lacks scope" + (scopes.isEmpty ? "" : " (" + scopes.joined(separator: " ") + ")")
             }
         case let e as UpstreamError:
             switch e {

@@ -51,6 +51,8 @@ package enum UpstreamTransportError: Error, Sendable, Equatable {
     case protocolViolation(String)
     /// Spawning a child process failed.
     case spawnFailed(String)
+    /// 403 with `insufficient_scope`: the token lacks these scopes (perhaps unnamed).
+    case insufficientScope([String])
 }
 
 /// A byte pipe to one MCP server. It knows framing and HTTP, not JSON-RPC semantics: the

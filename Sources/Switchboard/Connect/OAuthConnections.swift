@@ -49,6 +49,8 @@ final class OAuthConnections: ConsentRoutes, Sendable {
         var refreshTasks: [String: Task<Void, Never>] = [:]
         /// Why a server is not connected, for `check` and `/readyz`.
         var problems: [String: String] = [:]
+        /// Scopes a server asked for with 403 `insufficient_scope` (step-up), for the next consent.
+        var stepUp: [String: [String]] = [:]
     }
 
     let servers: [String: ServerConfig]
@@ -76,6 +78,7 @@ final class OAuthConnections: ConsentRoutes, Sendable {
         for holder in holders.all {
             let server = holder.server
             holder.whenRejected { [weak self] in self?.refreshSoon(server, reason: "the server refused the access token") }
+            holder.whenScopeInsufficient { [weak self] scopes in self?.needsScope(server, scopes) }
         }
     }
 
@@ -112,7 +115,8 @@ final class OAuthConnections: ConsentRoutes, Sendable {
             if let connection = state.connections[server] {
                 let expiry = connection.tokens.expiresAt.map { ", access token until \(Self.day($0))" } ?? ""
                 let refresh = connection.tokens.refreshToken == nil ? ", no refresh token" : ""
-                return "OAuth connected (issuer \(connection.issuer)\(expiry)\(refresh))"
+                let problem = state.problems[server].map { "; " + $0 } ?? ""
+                return "OAuth connected (issuer \(connection.issuer)\(expiry)\(refresh))" + problem
             }
             return "OAuth " + (state.problems[server] ?? "not connected")
         }
@@ -157,12 +161,16 @@ final class OAuthConnections: ConsentRoutes, Sendable {
             var issuer = oauth.authorizationServer?.description
             var resource = oauth.resource ?? endpoint.description
             var scopes = oauth.scopes
+            for scope in state.withLock({ $0.stepUp[server] ?? [] }) where !scopes.contains(scope) { scopes.append(scope) }
             if issuer == nil {
                 let challenge = try await discovery.challenge(of: endpoint)
                 let metadata = try await discovery.protectedResource(of: endpoint, challenge: challenge)
                 issuer = metadata.authorizationServers.first
                 if oauth.resource == nil { resource = metadata.resource }
-                for scope in challenge?.scopes ?? [] where !scopes.contains(scope) { scopes.append(scope) }
+                // The challenge's scopes, else all the server lists (MCP authorization, scope selection).
+                for scope in (challenge?.scopes.isEmpty == false ? challenge!.scopes : metadata.scopesSupported) where !scopes.contains(scope) {
+                    scopes.append(scope)
+                }
             }
             guard let issuer else { throw OAuthError("no authorization server is known for \(server)") }
             let metadata = try await discovery.authorizationServer(issuer)
@@ -217,6 +225,7 @@ final class OAuthConnections: ConsentRoutes, Sendable {
                 note("the token could not be stored: \(error)", for: pending.server)
                 return ConsentPage.page(.internalServerError, "Not connected", "The token could not be stored: \(error)")
             }
+            state.withLock { $0.stepUp[pending.server] = nil }
             install(connection, for: pending.server)
             logger.notice("OAuth connected", metadata: ["switchboard.server": "\(pending.server)", "switchboard.issuer": "\(pending.issuer)"])
             gateway.servers.named(pending.server)?.start()
@@ -263,7 +272,8 @@ final class OAuthConnections: ConsentRoutes, Sendable {
         holders[server]?.set(connection.tokens.accessToken)
         state.withLock { state in
             state.connections[server] = connection
-            state.problems[server] = nil
+            // A step-up still wanted stays said until a consent gives the scope.
+            if state.stepUp[server] == nil { state.problems[server] = nil }
         }
         publish(server)
         guard let expires = connection.tokens.expiresAt, connection.tokens.refreshToken != nil else { return }
@@ -271,6 +281,21 @@ final class OAuthConnections: ConsentRoutes, Sendable {
         let left = expires.timeIntervalSinceNow
         let lead = min(60, max(1, left / 5))
         schedule(server, after: max(0, left - lead))
+    }
+
+    /// Step-up: the token lacks scope. It stays in force (other calls may not need more); the
+    /// next consent asks for the scopes named, and an administrator is told to give it.
+    private func needsScope(_ server: String, _ scopes: [String]) {
+        let named = scopes.isEmpty ? "" : " (" + scopes.joined(separator: " ") + ")"
+        let alreadyKnown = state.withLock { state -> Bool in
+            let known = state.stepUp[server] != nil
+            var wanted = state.stepUp[server] ?? []
+            for scope in scopes where !wanted.contains(scope) { wanted.append(scope) }
+            state.stepUp[server] = wanted
+            return known
+        }
+        guard !alreadyKnown else { return }
+        note("the server needs more scope than was granted\(named): an administrator authorizes it again with `switchboard connect \(server)`", for: server)
     }
 
     private func refreshSoon(_ server: String, reason: String) {

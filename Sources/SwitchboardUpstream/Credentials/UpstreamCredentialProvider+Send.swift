@@ -68,6 +68,10 @@ extension UpstreamCredentialProvider {
         let sent = attempt(headers)
         guard retrying else { return sent }
         return sent.flatMapError { error in
+            if case UpstreamTransportError.insufficientScope(let scopes)? = error as? UpstreamTransportError {
+                self.insufficientScope(scopes, sent: headers)
+                return loop.makeFailedFuture(error)
+            }
             guard case UpstreamTransportError.httpStatus(401, _)? = error as? UpstreamTransportError else {
                 return loop.makeFailedFuture(error)
             }

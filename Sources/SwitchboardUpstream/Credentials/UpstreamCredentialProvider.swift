@@ -181,6 +181,15 @@ package final class UpstreamCredentialProvider: Sendable {
         }
     }
 
+    /// The server answered 403 `insufficient_scope` to a request sent with `headers`: for an
+    /// OAuth server whose token in force is the one sent, a new consent with more scope is
+    /// asked for (MCP authorization, step-up). A refusal of a token since replaced is old news.
+    package func insufficientScope(_ scopes: [String], sent headers: HTTPHeaders) {
+        guard case .authorizationCode(let holder) = credential else { return }
+        let sent = headers.first(name: "Authorization").flatMap { $0.hasPrefix("Bearer ") ? String($0.dropFirst("Bearer ".count)) : nil }
+        holder.insufficientScope(scopes, sent: sent)
+    }
+
     /// The server answered 401 to a request sent with `headers`: a client-credentials token in
     /// them is dropped, so the next request fetches a new one. Nil (a stream whose headers were
     /// not kept) drops the token held, whichever it is.

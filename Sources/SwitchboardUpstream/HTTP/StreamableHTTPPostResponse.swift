@@ -75,6 +75,8 @@ final class StreamableHTTPPostResponse: UpstreamHTTPResponseDelegate {
         case 200..<300: (.otherType(mediaType), .collectPrefix(maxBytes: 1))
         case 404 where sentSessionID: (.failed(.sessionExpired), .discard)
         case 401 where renewsOnUnauthorized: (.unauthorized, .discard)
+        // The token lacks a scope (MCP authorization, step-up): said as such, for the credentials.
+        case 403 where Self.insufficientScope(head.headers) != nil: (.failed(.insufficientScope(Self.insufficientScope(head.headers) ?? [])), .discard)
         default: (.httpError(code), .collectPrefix(maxBytes: UpstreamHTTPHeaders.errorBodyPrefix))
         }
         let accepted = state.withLock { state -> EventLoopPromise<Void>? in
@@ -85,6 +87,14 @@ final class StreamableHTTPPostResponse: UpstreamHTTPResponseDelegate {
         }
         accepted?.succeed()
         return mode
+    }
+
+    /// The scopes a 403's `insufficient_scope` challenge names, or nil for another 403.
+    static func insufficientScope(_ headers: HTTPHeaders) -> [String]? {
+        guard let challenge = headers["WWW-Authenticate"].lazy.compactMap(BearerChallenge.parse).first, challenge.error == "insufficient_scope" else {
+            return nil
+        }
+        return challenge.scopes
     }
 
     func responseBody(_ body: ByteBuffer) {

@@ -1,5 +1,6 @@
 import Foundation
 import Switchboard
+import SwitchboardCore
 import SwitchboardTesting
 import Testing
 
@@ -91,5 +92,55 @@ extension Interop {
                 #expect(!logs.contains(secret), "\(secret) in the logs")
             }
         }
+    }
+}
+
+extension Interop.OAuthConnectTests {
+    /// Step-up: consent gave less than the server requires, so it answers 403
+    /// `insufficient_scope`; the gateway says an administrator must authorize again, and the
+    /// next consent (asking for the scopes the server lists) makes it ready.
+    @Test func asksForMoreScopeWhenTheServerSaysSo() async throws {
+        let peer = try await OAuthServerPeer.start(requiredScopes: ["admin"])
+        defer { peer.stop() }
+        let directory = PeerEnvironment.temporaryFile("oauth-step-up")
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let port = try FreePort.next()
+        var config = GatewayConfig()
+        config.listen = ListenAddress(host: "127.0.0.1", port: port)
+        config.store = "sqlite:\(directory)/switchboard.db"
+        config.sessions.sealKeys = [SealSecret("an oauth step-up test seal key, 32+ chars")]
+        let gateway = try await GatewayHarness.start(
+            [], extra: [ServerConfig(name: "secure", transport: .streamableHTTP(HTTPEndpoint(host: "127.0.0.1", port: peer.port, pathAndQuery: "/mcp")),
+                                     credentials: .oauth(OAuthAuthorizationConfig()))],
+            port: port, configure: { $0.store = config.store; $0.sessions = config.sessions }
+        )
+        do {
+            func consent(granting: [String]?) async throws {
+                let link = try GatewayRuntime.consentLink(config: gateway.runtime.config, server: "secure", by: "test")
+                let authorize = try #require(try await curl(link, []).headers["location"])
+                #expect(authorize.contains("scope=mcp%20admin"), "the scopes the server lists are asked for: \(authorize)")
+                let back = try await peer.consent(authorizationURL: authorize, as: "alice", granting: granting)
+                #expect(try await curl(back, []).status == 200)
+            }
+            try await consent(granting: ["mcp"])
+            let status = try await eventuallyValue("the step-up asked for", timeout: .seconds(20)) { () -> String? in
+                let line = gateway.runtime.serverStatuses.first?.oauth ?? ""
+                return line.contains("needs more scope") ? line : nil
+            }
+            #expect(status.contains("switchboard connect secure"), "\(status)")
+            #expect(gateway.runtime.serverStatuses.first?.state != "ready")
+
+            try await consent(granting: nil)
+            try await eventually("the server ready", timeout: .seconds(20)) { gateway.runtime.serverStatuses.first?.state == "ready" }
+            let connected = gateway.runtime.serverStatuses.first?.oauth ?? ""
+            #expect(connected.hasPrefix("OAuth connected") && !connected.contains("needs more scope"), "\(connected)")
+            let call = try await gateway.session(mode: "legacy", tool: "secure__whoami")
+            #expect(call.contains(#""result": "alice""#), "\(call)")
+        } catch {
+            await gateway.stop()
+            throw error
+        }
+        await gateway.stop()
     }
 }

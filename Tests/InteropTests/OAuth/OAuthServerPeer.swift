@@ -10,10 +10,13 @@ struct OAuthServerPeer {
     var base: String { "http://127.0.0.1:\(port)" }
     var mcp: String { base + "/mcp" }
 
-    static func start(tokenTTL: Int = 3600) async throws -> OAuthServerPeer {
+    /// `requiredScopes`: scopes beyond `mcp` every request's token must carry.
+    static func start(tokenTTL: Int = 3600, requiredScopes: [String] = []) async throws -> OAuthServerPeer {
         try PeerEnvironment.requirePeers()
         let child = try ChildProcessRunner(
-            PeerEnvironment.python, [PeerEnvironment.path("Tests/Peers/servers/oauth_server.py"), "--port", "0", "--token-ttl", String(tokenTTL)]
+            PeerEnvironment.python,
+            [PeerEnvironment.path("Tests/Peers/servers/oauth_server.py"), "--port", "0", "--token-ttl", String(tokenTTL)]
+                + requiredScopes.flatMap { ["--require-scope", $0] }
         )
         let port = try await child.waitForLine(prefix: "READY ", seconds: 30)
         guard let value = Int(port) else { throw HarnessError("bad READY line: \(port)") }
@@ -23,13 +26,16 @@ struct OAuthServerPeer {
     func stop() { child.stop() }
 
     /// What a person does in the browser: open the authorization URL, land on the login page,
-    /// consent as `user`; returns where the authorization server sends the browser back to.
-    func consent(authorizationURL: String, as user: String) async throws -> String {
+    /// consent as `user` (to `granting` of the asked scopes only, when given); returns where
+    /// the authorization server sends the browser back to.
+    func consent(authorizationURL: String, as user: String, granting: [String]? = nil) async throws -> String {
         let authorize = try await curl(authorizationURL, [], maxTime: 10)
         guard authorize.status == 302, let login = authorize.headers["location"], let request = URLComponents(string: login)?
             .queryItems?.first(where: { $0.name == "request" })?.value
         else { throw HarnessError("the authorization endpoint did not send the browser to the login page: \(authorize.status) \(authorize.body)") }
-        let consent = try await curl(base + "/login", ["-X", "POST", "--data-urlencode", "request=\(request)", "--data-urlencode", "user=\(user)"], maxTime: 10)
+        var form = ["-X", "POST", "--data-urlencode", "request=\(request)", "--data-urlencode", "user=\(user)"]
+        if let granting { form += ["--data-urlencode", "grant=\(granting.joined(separator: " "))"] }
+        let consent = try await curl(base + "/login", form, maxTime: 10)
         guard consent.status == 302, let back = consent.headers["location"] else {
             throw HarnessError("the login did not redirect back: \(consent.status) \(consent.body)")
         }

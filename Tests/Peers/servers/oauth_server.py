@@ -3,11 +3,11 @@
 Python SDK's auth routes (RFC 8414 metadata, RFC 7591 registration, authorization code with
 PKCE, refresh with rotation, RFC 7009 revocation, RFC 9728 protected-resource metadata).
 
-  oauth_server.py [--port 0] [--token-ttl SECONDS] [--scope mcp]
+  oauth_server.py [--port 0] [--token-ttl SECONDS] [--scope mcp] [--require-scope admin]
 
 The provider below keeps everything in memory. Its /authorize step sends the browser to a
-login page (GET /login shows a form, POST /login with `user` consents) so a scripted browser
-decides which user consents. Tool `whoami` answers the subject of the access token the call
+login page (GET /login shows a form, POST /login with `user` consents, and with `grant` only to
+those of the asked scopes) so a scripted browser decides which user consents to what. Tool `whoami` answers the subject of the access token the call
 came with, so a test sees which upstream identity a caller was given. POST /test/revoke?user=U
 drops every refresh and access token of U (a user revoking the app). Prints `READY <port>` on
 stderr once listening.
@@ -68,11 +68,14 @@ class MemoryProvider:
         self.pending[request] = (client.client_id, params)
         return f"{self.base}/login?request={request}"
 
-    def consent(self, request: str, user: str) -> str:
+    def consent(self, request: str, user: str, grant: list[str] | None) -> str:
         client_id, params = self.pending.pop(request)
         code = secrets.token_urlsafe(24)
+        scopes = params.scopes or ["mcp"]
+        if grant is not None:
+            scopes = [s for s in scopes if s in grant]
         self.codes[code] = AuthorizationCode(
-            code=code, scopes=params.scopes or ["mcp"], expires_at=time.time() + 300, client_id=client_id,
+            code=code, scopes=scopes, expires_at=time.time() + 300, client_id=client_id,
             code_challenge=params.code_challenge, redirect_uri=params.redirect_uri,
             redirect_uri_provided_explicitly=params.redirect_uri_provided_explicitly, resource=params.resource, subject=user,
         )
@@ -124,14 +127,14 @@ class MemoryProvider:
         return len(gone)
 
 
-def build(base: str, token_ttl: int, scope: str) -> tuple[MCPServer, MemoryProvider]:
+def build(base: str, token_ttl: int, scope: str, extra: list[str]) -> tuple[MCPServer, MemoryProvider]:
     provider = MemoryProvider(base, token_ttl)
     auth = AuthSettings(
         issuer_url=AnyHttpUrl(base),
         resource_server_url=AnyHttpUrl(base + "/mcp"),
-        client_registration_options=ClientRegistrationOptions(enabled=True, valid_scopes=[scope], default_scopes=[scope]),
+        client_registration_options=ClientRegistrationOptions(enabled=True, valid_scopes=[scope] + extra, default_scopes=[scope]),
         revocation_options=RevocationOptions(enabled=True),
-        required_scopes=[scope],
+        required_scopes=[scope] + extra,
     )
     mcp = MCPServer("oauth", auth=auth, auth_server_provider=provider)
 
@@ -156,9 +159,10 @@ def build(base: str, token_ttl: int, scope: str) -> tuple[MCPServer, MemoryProvi
             )
         form = await request.form()
         pending, user = str(form.get("request", "")), str(form.get("user", ""))
+        grant = str(form["grant"]).split() if "grant" in form else None
         if pending not in provider.pending or not user:
             return HTMLResponse("unknown or used login request", status_code=400)
-        return RedirectResponse(provider.consent(pending, user), status_code=302)
+        return RedirectResponse(provider.consent(pending, user, grant), status_code=302)
 
     @mcp.custom_route("/test/revoke", methods=["POST"])
     async def revoke(request: Request) -> Response:
@@ -172,7 +176,7 @@ async def serve(args: argparse.Namespace) -> None:
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind(("127.0.0.1", args.port))
     port = sock.getsockname()[1]
-    mcp, _ = build(f"http://127.0.0.1:{port}", args.token_ttl, args.scope)
+    mcp, _ = build(f"http://127.0.0.1:{port}", args.token_ttl, args.scope, args.require_scope)
     app = mcp.streamable_http_app(host="127.0.0.1")
     server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on"))
 
@@ -193,6 +197,7 @@ def main() -> None:
     p.add_argument("--port", type=int, default=0)
     p.add_argument("--token-ttl", type=int, default=3600, help="access token lifetime in seconds")
     p.add_argument("--scope", default="mcp")
+    p.add_argument("--require-scope", action="append", default=[], help="a further scope every request's token must carry")
     anyio.run(serve, p.parse_args())
 
 

@@ -20,6 +20,7 @@ package final class OAuthTokenHolder: Sendable {
         var refreshing = false
         var waiters: [EventLoopPromise<String>] = []
         var whenRejected: (@Sendable () -> Void)?
+        var whenScopeInsufficient: (@Sendable ([String]) -> Void)?
         var status: String?
     }
 
@@ -84,6 +85,18 @@ package final class OAuthTokenHolder: Sendable {
     /// What to do when the server refuses the token in force (refresh it).
     package func whenRejected(_ action: @escaping @Sendable () -> Void) {
         state.withLock { $0.whenRejected = action }
+    }
+
+    /// What to do when the server says the token lacks scope (ask for a new consent).
+    package func whenScopeInsufficient(_ action: @escaping @Sendable ([String]) -> Void) {
+        state.withLock { $0.whenScopeInsufficient = action }
+    }
+
+    /// The server answered 403 `insufficient_scope` to a request carrying `sent`, naming
+    /// `scopes` (perhaps none); heard only while `sent` is the token in force.
+    func insufficientScope(_ scopes: [String], sent: String?) {
+        let action = state.withLock { state in state.token != nil && state.token == sent ? state.whenScopeInsufficient : nil }
+        action?(scopes)
     }
 
     /// The server answered 401 to a request carrying `sent` (nil: not known which): the token
