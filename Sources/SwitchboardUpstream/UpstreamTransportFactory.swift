@@ -5,8 +5,11 @@ import SwitchboardOutbound
 
 /// Builds the transport a server's config asks for.
 package enum UpstreamTransportFactory {
-    /// `oauthTokens` holds the tokens of `credentials.oauth` servers, which the control plane fills.
-    package static func make(_ config: ServerConfig, _ eventLoop: any EventLoop, _ logger: Logger, oauthTokens: OAuthTokenHolders? = nil) -> any UpstreamTransport {
+    /// `oauthTokens` holds the tokens of `credentials.oauth` servers, which the control plane
+    /// fills; `principal` makes the transport of one caller's own session to a `per_user` server.
+    package static func make(
+        _ config: ServerConfig, _ eventLoop: any EventLoop, _ logger: Logger, oauthTokens: OAuthTokenHolders? = nil, principal: String? = nil
+    ) -> any UpstreamTransport {
         var logger = logger
         logger[metadataKey: "switchboard.server"] = "\(config.name)"
         switch config.transport {
@@ -15,13 +18,13 @@ package enum UpstreamTransportFactory {
         case .streamableHTTP(let endpoint):
             return StreamableHTTPUpstreamTransport(
                 serverName: config.name, endpoint: endpoint, route: route(config, endpoint, logger), headers: config.headers,
-                credentials: UpstreamCredentialProvider.make(for: config, eventLoop: eventLoop, logger: logger, oauthTokens: oauthTokens), timeouts: config.timeouts,
+                credentials: UpstreamCredentialProvider.make(for: config, eventLoop: eventLoop, logger: logger, oauthTokens: oauthTokens, principal: principal), timeouts: config.timeouts,
                 maxMessageBytes: config.maxMessageBytes, maxConnections: config.maxConnections, eventLoop: eventLoop, logger: logger
             )
         case .sse(let endpoint):
             return SSEUpstreamTransport(
                 serverName: config.name, endpoint: endpoint, route: route(config, endpoint, logger), headers: config.headers,
-                credentials: UpstreamCredentialProvider.make(for: config, eventLoop: eventLoop, logger: logger, oauthTokens: oauthTokens), timeouts: config.timeouts,
+                credentials: UpstreamCredentialProvider.make(for: config, eventLoop: eventLoop, logger: logger, oauthTokens: oauthTokens, principal: principal), timeouts: config.timeouts,
                 maxMessageBytes: config.maxMessageBytes, maxConnections: config.maxConnections, eventLoop: eventLoop, logger: logger
             )
         }

@@ -106,6 +106,7 @@ extension ConfigLoader {
         if node.isNull { return config }
         let section = try ConfigMapping(node)
         try section.rejectUnknownKeys(allowed: oauthKeys)
+        if let value = section["mode"] { config.mode = try decodeChoice(value, OAuthAuthorizationConfig.Mode.self) }
         if let value = section["scopes"] { config.scopes = try decodeScopes(value) }
         if let value = section["client_id"] { config.clientID = try value.string() }
         switch (section["client_secret"], section["client_secret_file"]) {

@@ -15,7 +15,7 @@ extension ConfigLoader {
     package static let proxyKeys = ["url", "credentials_file"]
     /// At most one of these per server's `credentials`.
     package static let credentialsKeys = ["bearer_file", "oauth_client_credentials", "passthrough", "delegated", "oauth"]
-    package static let oauthKeys = ["scopes", "client_id", "client_secret", "client_secret_file", "authorization_server", "resource"]
+    package static let oauthKeys = ["mode", "scopes", "client_id", "client_secret", "client_secret_file", "authorization_server", "resource"]
     package static let oauthClientCredentialsKeys = [
         "token_url", "client_id", "client_secret", "client_secret_file", "scopes", "resource", "audience", "auth_method",
     ]

@@ -30,9 +30,19 @@ final class OAuthConnections: ConsentRoutes, Sendable {
         var connectedAt: Date
     }
 
+    /// Whose connection to which server: the gateway's own (`principal` is `gateway`) or, for
+    /// a `per_user` server, a caller's.
+    struct Key: Hashable, Sendable, CustomStringConvertible {
+        var server: String
+        var principal: String
+
+        var isGateway: Bool { principal == OAuthConnections.principal }
+        var description: String { isGateway ? server : "\(server) for \(principal)" }
+    }
+
     /// An authorization under way: from the consent link to the callback.
     struct Pending: Sendable {
-        var server: String
+        var key: Key
         var verifier: String
         var client: OAuthClientIdentity
         var issuer: String
@@ -42,15 +52,15 @@ final class OAuthConnections: ConsentRoutes, Sendable {
     }
 
     struct State {
-        var connections: [String: Connection] = [:]
+        var connections: [Key: Connection] = [:]
         var pending: [String: Pending] = [:]
         /// Ticket nonces taken, with when they stop mattering.
         var usedTickets: [String: Date] = [:]
-        var refreshTasks: [String: Task<Void, Never>] = [:]
-        /// Why a server is not connected, for `check` and `/readyz`.
-        var problems: [String: String] = [:]
+        var refreshTasks: [Key: Task<Void, Never>] = [:]
+        /// Why a connection is not there, for `check` and `/readyz`.
+        var problems: [Key: String] = [:]
         /// Scopes a server asked for with 403 `insufficient_scope` (step-up), for the next consent.
-        var stepUp: [String: [String]] = [:]
+        var stepUp: [Key: [String]] = [:]
     }
 
     let servers: [String: ServerConfig]
@@ -75,11 +85,23 @@ final class OAuthConnections: ConsentRoutes, Sendable {
         self.http = OAuthHTTP(group: group)
         self.gateway = gateway
         self.logger = logger
-        for holder in holders.all {
-            let server = holder.server
-            holder.whenRejected { [weak self] in self?.refreshSoon(server, reason: "the server refused the access token") }
-            holder.whenScopeInsufficient { [weak self] scopes in self?.needsScope(server, scopes) }
+        for holder in holders.all { watch(holder, Key(server: holder.server, principal: Self.principal)) }
+    }
+
+    /// A holder's refusals lead to a refresh or a step-up of its connection.
+    private func watch(_ holder: OAuthTokenHolder, _ key: Key) {
+        holder.whenRejected { [weak self] in self?.refreshSoon(key, reason: "the server refused the access token") }
+        holder.whenScopeInsufficient { [weak self] scopes in self?.needsScope(key, scopes) }
+    }
+
+    /// The holder of `key`'s token (made for a caller of a `per_user` server when first asked).
+    private func holder(_ key: Key) -> OAuthTokenHolder? {
+        if key.isGateway { return holders[key.server] }
+        guard servers[key.server]?.credentials?.isPerUserOAuth == true, let holder = holders.holder(server: key.server, principal: key.principal) else {
+            return nil
         }
+        watch(holder, key)
+        return holder
     }
 
     // MARK: Start
@@ -87,7 +109,9 @@ final class OAuthConnections: ConsentRoutes, Sendable {
     /// Opens what the store holds, before the servers start: a connected server starts with
     /// its token in force. Blocking store I/O: called from the runtime's start, not a loop.
     func load() throws {
-        let rows = try store.delegatedEntries().filter { $0.principal == Self.principal && servers[$0.server] != nil }
+        let rows = try store.delegatedEntries().filter { row in
+            row.principal == Self.principal ? servers[row.server] != nil : servers[row.server]?.credentials?.isPerUserOAuth == true
+        }
         for row in rows {
             guard let opened = sealer.open(row.sealed, principal: Self.principal, server: row.server),
                 let connection = try? JSONDecoder().decode(Connection.self, from: Data(opened.utf8))
@@ -95,10 +119,12 @@ final class OAuthConnections: ConsentRoutes, Sendable {
                 logger.warning("stored OAuth connection cannot be opened (other seal keys?); connect again", metadata: ["switchboard.server": "\(row.server)"])
                 continue
             }
-            install(connection, for: row.server)
+            install(connection, for: Key(server: row.server, principal: row.principal))
         }
-        for name in servers.keys where state.withLock({ $0.connections[name] == nil }) {
-            state.withLock { $0.problems[name] = "not connected: an administrator authorizes it with `switchboard connect \(name)`" }
+        for name in servers.keys {
+            let key = Key(server: name, principal: Self.principal)
+            guard state.withLock({ $0.connections[key] == nil }) else { continue }
+            state.withLock { $0.problems[key] = "not connected: an administrator authorizes it with `switchboard connect \(name)`" }
             publish(name)
         }
     }
@@ -111,14 +137,17 @@ final class OAuthConnections: ConsentRoutes, Sendable {
     /// One line per server for `check` and logs.
     func status(_ server: String) -> String? {
         guard servers[server] != nil else { return nil }
+        let key = Key(server: server, principal: Self.principal)
+        let perUser = servers[server]?.credentials?.isPerUserOAuth == true
         return state.withLock { state in
-            if let connection = state.connections[server] {
+            let callers = perUser ? "; \(state.connections.keys.filter { $0.server == server && !$0.isGateway }.count) caller(s) connected" : ""
+            if let connection = state.connections[key] {
                 let expiry = connection.tokens.expiresAt.map { ", access token until \(Self.day($0))" } ?? ""
                 let refresh = connection.tokens.refreshToken == nil ? ", no refresh token" : ""
-                let problem = state.problems[server].map { "; " + $0 } ?? ""
-                return "OAuth connected (issuer \(connection.issuer)\(expiry)\(refresh))" + problem
+                let problem = state.problems[key].map { "; " + $0 } ?? ""
+                return "OAuth connected (issuer \(connection.issuer)\(expiry)\(refresh))" + problem + callers
             }
-            return "OAuth " + (state.problems[server] ?? "not connected")
+            return "OAuth " + (state.problems[key] ?? "not connected") + callers
         }
     }
 
@@ -143,7 +172,7 @@ final class OAuthConnections: ConsentRoutes, Sendable {
         guard let config = servers[server], case .oauth(let oauth)? = config.credentials,
             case .streamableHTTP(let endpoint) = config.transport
         else { return ConsentPage.page(.notFound, "Unknown server", "No server of this gateway connects with OAuth under that name.") }
-        guard let sealed, let ticket = links.openTicket(sealed, server: server) else {
+        guard let sealed, let ticket = links.openTicket(sealed, server: server), ticket.by == Self.principal || oauth.mode == .perUser else {
             logger.warning("consent link refused: missing, altered or expired ticket", metadata: ["switchboard.server": "\(server)"])
             return ConsentPage.page(.forbidden, "Link not valid", "This consent link is altered or expired. Ask for a new one (switchboard connect \(server)).")
         }
@@ -160,8 +189,9 @@ final class OAuthConnections: ConsentRoutes, Sendable {
             let discovery = OAuthDiscovery(http: http)
             var issuer = oauth.authorizationServer?.description
             var resource = oauth.resource ?? endpoint.description
+            let key = Key(server: server, principal: ticket.by)
             var scopes = oauth.scopes
-            for scope in state.withLock({ $0.stepUp[server] ?? [] }) where !scopes.contains(scope) { scopes.append(scope) }
+            for scope in state.withLock({ $0.stepUp[key] ?? [] }) where !scopes.contains(scope) { scopes.append(scope) }
             if issuer == nil {
                 let challenge = try await discovery.challenge(of: endpoint)
                 let metadata = try await discovery.protectedResource(of: endpoint, challenge: challenge)
@@ -180,7 +210,7 @@ final class OAuthConnections: ConsentRoutes, Sendable {
             state.withLock { state in
                 state.pending = state.pending.filter { $0.value.expires > now }
                 state.pending[nonce] = Pending(
-                    server: server, verifier: pkce.verifier, client: client, issuer: metadata.issuer, tokenEndpoint: metadata.tokenEndpoint,
+                    key: key, verifier: pkce.verifier, client: client, issuer: metadata.issuer, tokenEndpoint: metadata.tokenEndpoint,
                     resource: resource, expires: now.addingTimeInterval(Double(ConsentLinks.lifetime.components.seconds))
                 )
             }
@@ -188,10 +218,10 @@ final class OAuthConnections: ConsentRoutes, Sendable {
                 endpoint: metadata.authorizationEndpoint, clientID: client.clientID, redirectURI: links.callbackURL, challenge: pkce.challenge,
                 state: links.state(nonce: nonce), scopes: scopes, resource: resource
             )
-            logger.info("OAuth consent started", metadata: ["switchboard.server": "\(server)", "switchboard.by": "\(ticket.by)", "switchboard.issuer": "\(metadata.issuer)"])
+            logger.info("OAuth consent started", metadata: ["switchboard.server": "\(server)", "switchboard.principal": "\(ticket.by)", "switchboard.issuer": "\(metadata.issuer)"])
             return ConsentPage.redirect(request.url)
         } catch {
-            note(error.message, for: server)
+            note(error.message, for: Key(server: server, principal: ticket.by))
             return ConsentPage.page(.badGateway, "Cannot start the authorization", error.message)
         }
     }
@@ -208,7 +238,7 @@ final class OAuthConnections: ConsentRoutes, Sendable {
         }
         if let error {
             let code = error.count <= 64 && error.allSatisfy({ $0.isASCII && ($0.isLetter || $0 == "_") }) ? error : "an error"
-            note("the authorization server answered \(code) to the consent", for: pending.server)
+            note("the authorization server answered \(code) to the consent", for: pending.key)
             return ConsentPage.page(.ok, "Not connected", "The authorization server answered \(code). Nothing was stored.")
         }
         guard let code else { return ConsentPage.page(.badRequest, "Not valid", "The answer carries no authorization code.") }
@@ -220,18 +250,19 @@ final class OAuthConnections: ConsentRoutes, Sendable {
                 resource: pending.resource, connectedAt: Date()
             )
             do {
-                try save(connection, for: pending.server)
+                try save(connection, for: pending.key)
             } catch {
-                note("the token could not be stored: \(error)", for: pending.server)
+                note("the token could not be stored: \(error)", for: pending.key)
                 return ConsentPage.page(.internalServerError, "Not connected", "The token could not be stored: \(error)")
             }
-            state.withLock { $0.stepUp[pending.server] = nil }
-            install(connection, for: pending.server)
-            logger.notice("OAuth connected", metadata: ["switchboard.server": "\(pending.server)", "switchboard.issuer": "\(pending.issuer)"])
-            gateway.servers.named(pending.server)?.start()
-            return ConsentPage.page(.ok, "Connected", "The gateway is connected to \(pending.server). You can close this tab.")
+            state.withLock { $0.stepUp[pending.key] = nil }
+            install(connection, for: pending.key)
+            logger.notice("OAuth connected", metadata: ["switchboard.server": "\(pending.key.server)", "switchboard.principal": "\(pending.key.principal)", "switchboard.issuer": "\(pending.issuer)"])
+            if pending.key.isGateway { gateway.servers.named(pending.key.server)?.start() }
+            let whom = pending.key.isGateway ? "The gateway is" : "Your account is"
+            return ConsentPage.page(.ok, "Connected", "\(whom) connected to \(pending.key.server). You can close this tab and try again.")
         } catch {
-            note(error.message, for: pending.server)
+            note(error.message, for: pending.key)
             return ConsentPage.page(.badGateway, "Not connected", error.message)
         }
     }
@@ -251,7 +282,9 @@ final class OAuthConnections: ConsentRoutes, Sendable {
             }
             return OAuthClientIdentity(clientID: clientID, clientSecret: secret, authMethod: secret == nil ? "none" : "client_secret_basic")
         }
-        if let known = state.withLock({ $0.connections[server] }), known.issuer == metadata.issuer { return known.client }
+        // One registration per server and issuer serves the gateway and every caller.
+        let known = state.withLock { state in state.connections.first { $0.key.server == server && $0.value.issuer == metadata.issuer }?.value.client }
+        if let known { return known }
         guard let registration = metadata.registrationEndpoint else {
             throw OAuthError("the authorization server \(metadata.issuer) offers no dynamic registration; register the gateway there and set credentials.oauth.client_id")
         }
@@ -262,99 +295,107 @@ final class OAuthConnections: ConsentRoutes, Sendable {
 
     // MARK: Tokens
 
-    private func save(_ connection: Connection, for server: String) throws {
+    private func save(_ connection: Connection, for key: Key) throws {
         let json = String(decoding: try JSONEncoder().encode(connection), as: UTF8.self)
-        try store.setDelegated(principal: Self.principal, server: server, sealed: sealer.seal(json, principal: Self.principal, server: server, expiresAt: nil), expiresAt: nil)
+        let sealed = sealer.seal(json, principal: key.principal, server: key.server, expiresAt: nil)
+        try store.setDelegated(principal: key.principal, server: key.server, sealed: sealed, expiresAt: nil)
     }
 
     /// Puts a connection in force and schedules its refresh.
-    private func install(_ connection: Connection, for server: String) {
-        holders[server]?.set(connection.tokens.accessToken)
+    private func install(_ connection: Connection, for key: Key) {
+        holder(key)?.set(connection.tokens.accessToken)
         state.withLock { state in
-            state.connections[server] = connection
+            state.connections[key] = connection
             // A step-up still wanted stays said until a consent gives the scope.
-            if state.stepUp[server] == nil { state.problems[server] = nil }
+            if state.stepUp[key] == nil { state.problems[key] = nil }
         }
-        publish(server)
+        publish(key.server)
         guard let expires = connection.tokens.expiresAt, connection.tokens.refreshToken != nil else { return }
         // Ahead of expiry: a fifth of the lifetime left, at most a minute before.
         let left = expires.timeIntervalSinceNow
         let lead = min(60, max(1, left / 5))
-        schedule(server, after: max(0, left - lead))
+        schedule(key, after: max(0, left - lead))
     }
 
     /// Step-up: the token lacks scope. It stays in force (other calls may not need more); the
     /// next consent asks for the scopes named, and an administrator is told to give it.
-    private func needsScope(_ server: String, _ scopes: [String]) {
+    private func needsScope(_ key: Key, _ scopes: [String]) {
         let named = scopes.isEmpty ? "" : " (" + scopes.joined(separator: " ") + ")"
         let alreadyKnown = state.withLock { state -> Bool in
-            let known = state.stepUp[server] != nil
-            var wanted = state.stepUp[server] ?? []
+            let known = state.stepUp[key] != nil
+            var wanted = state.stepUp[key] ?? []
             for scope in scopes where !wanted.contains(scope) { wanted.append(scope) }
-            state.stepUp[server] = wanted
+            state.stepUp[key] = wanted
             return known
         }
         guard !alreadyKnown else { return }
-        note("the server needs more scope than was granted\(named): an administrator authorizes it again with `switchboard connect \(server)`", for: server)
+        note("the server needs more scope than was granted\(named): \(Self.reconnect(key))", for: key)
     }
 
-    private func refreshSoon(_ server: String, reason: String) {
-        logger.info("OAuth token refresh: \(reason)", metadata: ["switchboard.server": "\(server)"])
-        schedule(server, after: 0)
+    /// What to do about a lost or short connection, for messages.
+    static func reconnect(_ key: Key) -> String {
+        key.isGateway
+            ? "an administrator authorizes it again with `switchboard connect \(key.server)`"
+            : "\(key.principal) connects again (the next call asks)"
     }
 
-    private func schedule(_ server: String, after seconds: TimeInterval) {
+    private func refreshSoon(_ key: Key, reason: String) {
+        logger.info("OAuth token refresh: \(reason)", metadata: ["switchboard.server": "\(key.server)", "switchboard.principal": "\(key.principal)"])
+        schedule(key, after: 0)
+    }
+
+    private func schedule(_ key: Key, after seconds: TimeInterval) {
         let task = Task { [weak self] in
             if seconds > 0 { try? await Task.sleep(for: .milliseconds(Int64(seconds * 1000))) }
             guard !Task.isCancelled else { return }
-            await self?.refresh(server)
+            await self?.refresh(key)
         }
-        state.withLock { $0.refreshTasks.updateValue(task, forKey: server)?.cancel() }
+        state.withLock { $0.refreshTasks.updateValue(task, forKey: key)?.cancel() }
     }
 
-    private func refresh(_ server: String) async {
-        guard let connection = state.withLock({ $0.connections[server] }), let refreshToken = connection.tokens.refreshToken,
+    private func refresh(_ key: Key) async {
+        guard let connection = state.withLock({ $0.connections[key] }), let refreshToken = connection.tokens.refreshToken,
             let url = WebURL(parsing: connection.tokenEndpoint)
         else {
-            disconnect(server, reason: "the access token expired and there is no refresh token: an administrator authorizes it again with `switchboard connect \(server)`")
+            disconnect(key, reason: "the access token expired and there is no refresh token: \(Self.reconnect(key))")
             return
         }
         let endpoint = OAuthTokenEndpoint(url: url, client: connection.client, http: http)
         do throws(OAuthError) {
             var renewed = connection
             renewed.tokens = try await endpoint.refresh(refreshToken, resource: connection.resource)
-            try? save(renewed, for: server)
-            install(renewed, for: server)
-            logger.info("OAuth token refreshed", metadata: ["switchboard.server": "\(server)"])
-            gateway.servers.named(server)?.start()
+            try? save(renewed, for: key)
+            install(renewed, for: key)
+            logger.info("OAuth token refreshed", metadata: ["switchboard.server": "\(key.server)", "switchboard.principal": "\(key.principal)"])
+            if key.isGateway { gateway.servers.named(key.server)?.start() }
         } catch {
             if error.message.contains("invalid_grant") {
-                disconnect(server, reason: "authorization revoked or expired (\(error.message)): an administrator authorizes it again with `switchboard connect \(server)`")
+                disconnect(key, reason: "authorization revoked or expired (\(error.message)): \(Self.reconnect(key))")
             } else {
                 // A network or server problem: a token still in force stays, the next try is in a minute.
-                note("token refresh failed, retrying in a minute: \(error.message)", for: server)
-                holders[server]?.refreshFailed(error.message)
-                schedule(server, after: 60)
+                note("token refresh failed, retrying in a minute: \(error.message)", for: key)
+                holder(key)?.refreshFailed(error.message)
+                schedule(key, after: 60)
             }
         }
     }
 
     /// Forgets a connection that can no longer be renewed, in memory and in the store.
-    private func disconnect(_ server: String, reason: String) {
-        holders[server]?.set(nil)
+    private func disconnect(_ key: Key, reason: String) {
+        holder(key)?.set(nil)
         state.withLock { state in
-            state.connections[server] = nil
-            state.problems[server] = reason
+            state.connections[key] = nil
+            state.problems[key] = reason
         }
-        _ = try? store.removeDelegated(principal: Self.principal, server: server)
-        publish(server)
-        logger.warning("OAuth connection lost: \(reason)", metadata: ["switchboard.server": "\(server)"])
+        _ = try? store.removeDelegated(principal: key.principal, server: key.server)
+        publish(key.server)
+        logger.warning("OAuth connection lost: \(reason)", metadata: ["switchboard.server": "\(key.server)", "switchboard.principal": "\(key.principal)"])
     }
 
-    private func note(_ problem: String, for server: String) {
-        state.withLock { $0.problems[server] = problem }
-        publish(server)
-        logger.warning("OAuth: \(problem)", metadata: ["switchboard.server": "\(server)"])
+    private func note(_ problem: String, for key: Key) {
+        state.withLock { $0.problems[key] = problem }
+        publish(key.server)
+        logger.warning("OAuth: \(problem)", metadata: ["switchboard.server": "\(key.server)", "switchboard.principal": "\(key.principal)"])
     }
 
     func shutdown() {

@@ -87,18 +87,26 @@ public final class GatewayRuntime: Sendable {
             }
             let governance = try Governance(config: config, logger: logger)
             let holders = OAuthTokenHolders(servers: oauthServers.map(\.name))
+            let keys = config.sessions.sealKeys.map(\.value)
+            let links = SealKeyRing(secrets: keys).map { ConsentLinks(sealer: Sealer(keyRing: $0), origin: Self.publicOrigin(config)) }
+            var personal: PersonalUpstreams?
+            if let links, oauthServers.contains(where: { $0.credentials?.isPerUserOAuth == true }) {
+                personal = PersonalUpstreams(
+                    group: group, clientVersion: Self.version, logger: logger, holders: holders, links: links,
+                    makeTransport: { UpstreamTransportFactory.make($0, $1, $2, oauthTokens: holders, principal: $3) }
+                )
+            }
             gateway = Gateway(
                 config: config, group: group, logger: logger, version: Self.version, governance: governance, tap: tap,
-                delegated: delegatedService?.credentials, makeTransport: { UpstreamTransportFactory.make($0, $1, $2, oauthTokens: holders) }
+                delegated: delegatedService?.credentials, personal: personal,
+                makeTransport: { UpstreamTransportFactory.make($0, $1, $2, oauthTokens: holders) }
             )
             if !oauthServers.isEmpty, let store {
-                let keys = config.sessions.sealKeys.map(\.value)
-                guard let ring = SealKeyRing(secrets: keys), let sealer = DelegatedCredentialSealer(sealKeys: keys) else {
+                guard let links, let sealer = DelegatedCredentialSealer(sealKeys: keys) else {
                     throw RuntimeError(message: "OAuth tokens and consent links are sealed with sessions.seal_keys; set at least one")
                 }
                 let connections = OAuthConnections(
-                    servers: oauthServers, holders: holders, links: ConsentLinks(sealer: Sealer(keyRing: ring), origin: Self.publicOrigin(config)),
-                    store: store, sealer: sealer, group: group, gateway: gateway, logger: logger
+                    servers: oauthServers, holders: holders, links: links, store: store, sealer: sealer, group: group, gateway: gateway, logger: logger
                 )
                 try connections.load()
                 oauth = connections
@@ -270,20 +278,24 @@ public final class GatewayRuntime: Sendable {
         config.publicURL?.origin ?? (config.tls == nil ? "http://" : "https://") + config.listen.description
     }
 
-    /// A consent link for the `credentials.oauth` server `server` of `config`, asked for by
-    /// `by` (`switchboard connect`): made from the config alone (its seal keys and public
-    /// URL), so no running gateway is needed to hand one out. Fails naming what is missing.
-    public static func consentLink(config: GatewayConfig, server: String, by: String) throws -> String {
+    /// A consent link for the `credentials.oauth` server `server` of `config`: for the
+    /// gateway's own connection, or with `principal` for that caller's (a `per_user` server)
+    /// (`switchboard connect`). Made from the config alone (its seal keys and public URL), so
+    /// no running gateway is needed to hand one out. Fails naming what is missing.
+    public static func consentLink(config: GatewayConfig, server: String, principal: String? = nil) throws -> String {
         guard let entry = config.servers.first(where: { $0.name == server }) else {
             throw RuntimeError(message: "no server named \(server) in the config")
         }
         guard entry.credentials?.isOAuth == true else {
             throw RuntimeError(message: "server \(server) does not connect with OAuth (credentials.oauth)")
         }
+        if principal != nil, entry.credentials?.isPerUserOAuth != true {
+            throw RuntimeError(message: "server \(server) connects once for the whole gateway (credentials.oauth.mode: shared); leave out --as")
+        }
         guard let ring = SealKeyRing(secrets: config.sessions.sealKeys.map(\.value)) else {
             throw RuntimeError(message: "consent links are sealed with sessions.seal_keys; set at least one")
         }
-        return ConsentLinks(sealer: Sealer(keyRing: ring), origin: publicOrigin(config)).link(server: server, by: by)
+        return ConsentLinks(sealer: Sealer(keyRing: ring), origin: publicOrigin(config)).link(server: server, by: principal ?? OAuthConnections.principal)
     }
 
     public var serverStatuses: [ServerStatusLine] {

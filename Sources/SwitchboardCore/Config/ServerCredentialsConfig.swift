@@ -41,6 +41,12 @@ public enum ServerCredentialsConfig: Sendable, Equatable {
         return false
     }
 
+    /// `oauth` with `mode: per_user`: each caller over its own upstream session.
+    public var isPerUserOAuth: Bool {
+        if case .oauth(let config) = self, config.mode == .perUser { return true }
+        return false
+    }
+
     public var isDelegated: Bool {
         if case .delegated = self { return true }
         return false
@@ -57,6 +63,17 @@ public enum ServerCredentialsConfig: Sendable, Equatable {
 /// protected-resource metadata, which names the authorization server; a client is registered
 /// dynamically unless `client_id` is given.
 public struct OAuthAuthorizationConfig: Sendable, Equatable {
+    /// Whose token a call carries (`mode`).
+    public enum Mode: String, Sendable, Equatable, CaseIterable {
+        /// One token for the whole gateway, authorized once by an administrator.
+        case shared
+        /// Each caller's own token, over an upstream session of its own; a caller who has not
+        /// connected is asked to, through the protocol. The gateway's own token (an
+        /// administrator's consent) reads the catalogue.
+        case perUser = "per_user"
+    }
+
+    public var mode: Mode
     /// Scopes asked for besides those the server's challenge names (`scopes`).
     public var scopes: [String]
     /// A client registered beforehand (`client_id`); nil registers one (RFC 7591).
@@ -68,7 +85,11 @@ public struct OAuthAuthorizationConfig: Sendable, Equatable {
     /// RFC 8707 `resource` (`resource`); nil: what the server's metadata says, else its URL.
     public var resource: String?
 
-    public init(scopes: [String] = [], clientID: String? = nil, clientSecret: SecretSource? = nil, authorizationServer: WebURL? = nil, resource: String? = nil) {
+    public init(
+        mode: Mode = .shared, scopes: [String] = [], clientID: String? = nil, clientSecret: SecretSource? = nil, authorizationServer: WebURL? = nil,
+        resource: String? = nil
+    ) {
+        self.mode = mode
         self.scopes = scopes
         self.clientID = clientID
         self.clientSecret = clientSecret

@@ -1,3 +1,4 @@
+import Metrics
 import NIOCore
 import SwitchboardCore
 import SwitchboardPolicy
@@ -11,7 +12,18 @@ extension CallRouter {
     /// Sends the exchange's request to `server` with `edits` applied to its params. A
     /// 2026-07-28 retry that carries this gateway's sealed `requestState` resumes its held call
     /// instead (`InputBridge`).
-    func forward(_ exchange: MCPExchange, to server: UpstreamServer, edits: [(target: JSONView, json: String)], ticket: QuotaTicket? = nil) {
+    func forward(_ exchange: MCPExchange, to shared: UpstreamServer, edits: [(target: JSONView, json: String)], ticket: QuotaTicket? = nil) {
+        var server = shared
+        if let personal, shared.config.credentials?.isPerUserOAuth == true {
+            switch personal.route(exchange.caller.principal.id, to: shared) {
+            case .session(let own):
+                server = own
+            case .consent(let url):
+                ticket?.release()
+                askToConnect(exchange, url: url, server: shared)
+                return
+            }
+        }
         guard exchange.session.inFlightCount < maxInFlightPerSession else {
             ticket?.release()
             exchange.fail(.overloaded("more than \(maxInFlightPerSession) requests in flight in this session"))
@@ -99,6 +111,53 @@ extension CallRouter {
             }
             self.complete(call, result, from: server)
         }
+    }
+
+    /// A caller of a `per_user` server who has not connected its account is asked to open
+    /// `url` (the gateway's consent link, made for it alone): as URL elicitation where the
+    /// client can take one (`input_required` for 2026-07-28, the -32042 error for a 2025-11-25
+    /// client that declares URL elicitation), else, for a tool call, as a tool error whose
+    /// text carries the link; the retried call then goes through.
+    private func askToConnect(_ exchange: MCPExchange, url: String, server: UpstreamServer) {
+        SessionGauges.consentPrompts.increment()
+        let message = "Connect your account to \(server.name) to use it: open the link, sign in and allow access, then try again."
+        var w = JSONWriter()
+        w.beginObject()
+        w.field("code", JSONRPCErrorCode.urlElicitationRequired)
+        w.field("message", "URL elicitation required: connect your account to \(server.name)")
+        w.key("data")
+        w.beginObject()
+        w.key("elicitations")
+        w.beginArray()
+        w.beginObject()
+        w.field("mode", "url")
+        w.field("elicitationId", ConsentLinks.nonce())
+        w.field("url", url)
+        w.field("message", message)
+        w.endObject()
+        w.endArray()
+        w.endObject()
+        w.endObject()
+        let session = exchange.session
+        if session.isModern, let error = try? JSONView.parse(w.buffer), input.requireURLElicitation(error, to: exchange, method: exchange.method, from: server) {
+            return
+        }
+        if session.declares(path: ["elicitation", "url"]) || exchange.method != MCPMethod.toolsCall {
+            exchange.answer(JSONRPCEncoding.error(id: exchange.message.id!, errorObject: w.buffer), isError: true)
+            return
+        }
+        var result = JSONWriter()
+        result.beginObject()
+        result.key("content")
+        result.beginArray()
+        result.beginObject()
+        result.field("type", "text")
+        result.field("text", message + " " + url)
+        result.endObject()
+        result.endArray()
+        result.field("isError", true)
+        result.endObject()
+        exchange.answer(JSONRPCEncoding.result(id: exchange.message.id!, result: result.buffer), isError: false)
     }
 
     /// The per-request envelope of 2026-07-28 (digest §2.2); a legacy server must not see it.

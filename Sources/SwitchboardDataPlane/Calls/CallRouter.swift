@@ -18,14 +18,17 @@ package final class CallRouter: Sendable {
     let governance: Governance
     let admission: CallAdmission
     let credential: UpstreamCredential
+    /// Callers' own sessions to `per_user` OAuth servers (nil when there are none).
+    let personal: PersonalUpstreams?
     /// `limits.max_concurrent_requests`.
     let maxInFlightPerSession: Int
     let logger: Logger
 
     init(
         servers: UpstreamServers, sessions: SessionRegistry, catalogue: Catalogue, listen: ListenHub, input: InputBridge,
-        governance: Governance, delegated: DelegatedCredentials?, limits: LimitsConfig, logger: Logger
+        governance: Governance, delegated: DelegatedCredentials?, personal: PersonalUpstreams?, limits: LimitsConfig, logger: Logger
     ) {
+        self.personal = personal
         self.servers = servers
         self.sessions = sessions
         self.catalogue = catalogue

@@ -37,6 +37,7 @@ package final class Gateway: Sendable {
         governance: Governance,
         tap: WireTap? = nil,
         delegated: DelegatedCredentials? = nil,
+        personal: PersonalUpstreams? = nil,
         makeTransport: (ServerConfig, any EventLoop, Logger) -> any UpstreamTransport = { UpstreamTransportFactory.make($0, $1, $2) }
     ) {
         self.logger = logger
@@ -52,7 +53,7 @@ package final class Gateway: Sendable {
         )
         calls = CallRouter(
             servers: servers, sessions: sessions, catalogue: catalogue, listen: listen, input: input, governance: governance,
-            delegated: delegated, limits: config.limits, logger: logger
+            delegated: delegated, personal: personal, limits: config.limits, logger: logger
         )
     }
 
@@ -62,6 +63,7 @@ package final class Gateway: Sendable {
             server.setDelegate(self)
             server.start()
         }
+        calls.personal?.start(delegate: self, on: eventLoop)
         sessions.start(on: eventLoop)
     }
 
@@ -70,7 +72,8 @@ package final class Gateway: Sendable {
     package func shutdown() -> EventLoopFuture<Void> {
         listen.endAll()
         sessions.stop()
-        return EventLoopFuture.andAllComplete(servers.all.map { $0.stop() }, on: eventLoop)
+        let personal = calls.personal?.stopAll(on: eventLoop) ?? eventLoop.makeSucceededVoidFuture()
+        return EventLoopFuture.andAllComplete(servers.all.map { $0.stop() } + [personal], on: eventLoop)
     }
 
     // MARK: Front doors

@@ -48,7 +48,8 @@ package final class UpstreamCredentialProvider: Sendable {
         now: @escaping @Sendable () -> NIODeadline = NIODeadline.now,
         fileCheckInterval: TimeAmount = .seconds(1),
         tokenTimeout: TimeAmount = .seconds(10),
-        oauthTokens: OAuthTokenHolders? = nil
+        oauthTokens: OAuthTokenHolders? = nil,
+        principal: String? = nil
     ) -> UpstreamCredentialProvider? {
         let serverURL: String
         switch config.transport {
@@ -70,7 +71,7 @@ package final class UpstreamCredentialProvider: Sendable {
         case .delegated?:
             credential = .delegated
         case .oauth?:
-            credential = .authorizationCode(oauthTokens?[config.name] ?? OAuthTokenHolder(server: config.name))
+            credential = .authorizationCode(oauthTokens?.holder(server: config.name, principal: principal) ?? OAuthTokenHolder(server: config.name))
         case .oauthClientCredentials(let oauth)?:
             let secret: TokenEndpointClient.Secret
             switch oauth.clientSecret {

@@ -117,7 +117,7 @@ extension Interop.OAuthConnectTests {
         )
         do {
             func consent(granting: [String]?) async throws {
-                let link = try GatewayRuntime.consentLink(config: gateway.runtime.config, server: "secure", by: "test")
+                let link = try GatewayRuntime.consentLink(config: gateway.runtime.config, server: "secure")
                 let authorize = try #require(try await curl(link, []).headers["location"])
                 #expect(authorize.contains("scope=mcp%20admin"), "the scopes the server lists are asked for: \(authorize)")
                 let back = try await peer.consent(authorizationURL: authorize, as: "alice", granting: granting)
@@ -142,5 +142,90 @@ extension Interop.OAuthConnectTests {
             throw error
         }
         await gateway.stop()
+    }
+}
+
+extension Interop.OAuthConnectTests {
+    /// `mode: per_user`: each caller connects its own account when the gateway asks through the
+    /// protocol (URL elicitation in 2026-07-28 and 2025-11-25, a tool error carrying the link
+    /// for a client without URL elicitation), then reaches the server with its own identity
+    /// over an upstream session of its own; the gateway's own connection reads the catalogue.
+    @Test func everyCallerConnectsItsOwnAccount() async throws {
+        let peer = try await OAuthServerPeer.start()
+        defer { peer.stop() }
+        let directory = PeerEnvironment.temporaryFile("oauth-per-user")
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let port = try FreePort.next()
+        let config = directory + "/switchboard.yaml"
+        try """
+            listen: 127.0.0.1:\(port)
+            store: sqlite:\(directory)/switchboard.db
+            auth:
+              api_keys: true
+            sessions:
+              seal_keys: ["an oauth per-user test seal key of 32+ characters"]
+            servers:
+              secure:
+                url: \(peer.mcp)
+                credentials:
+                  oauth: { mode: per_user }
+                restart: {initial_backoff: 100ms, max_backoff: 500ms}
+            """.write(toFile: config, atomically: true, encoding: .utf8)
+        func key(_ name: String) async throws -> String {
+            let made = try ChildProcessRunner(PeerEnvironment.switchboardBinary, ["keys", "create", "--config", config, "--name", name])
+            #expect(await made.wait(seconds: 30) == 0, "\(made.standardError)")
+            return made.standardOutput.trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        let keys = (alice: try await key("alice"), bob: try await key("bob"), carol: try await key("carol"))
+        let gateway = try ChildProcessRunner(PeerEnvironment.switchboardBinary, ["serve", "--config", config, "--log-level", "debug"])
+        defer { gateway.stop() }
+        let base = "http://127.0.0.1:\(port)"
+        try await eventually("the gateway to listen", timeout: .seconds(30), every: .milliseconds(50)) {
+            (try? await curl(base + "/healthz", [], maxTime: 1))?.status == 200
+        }
+
+        // An administrator connects the gateway's own account: it reads the catalogue.
+        let admin = try ChildProcessRunner(PeerEnvironment.switchboardBinary, ["connect", "secure", "--config", config])
+        #expect(await admin.wait(seconds: 30) == 0)
+        let adminLink = admin.standardOutput.trimmingCharacters(in: .whitespacesAndNewlines)
+        let authorize = try #require(try await curl(adminLink, []).headers["location"])
+        #expect(try await curl(try await peer.consent(authorizationURL: authorize, as: "catalogue-reader"), []).status == 200)
+        try await eventually("the server ready", timeout: .seconds(20), every: .milliseconds(100)) {
+            (try? await curl(base + "/readyz", []))?.body.contains(#""name":"secure","transport":"http","state":"ready""#) == true
+        }
+
+        func call(_ key: String, mode: String, user: String, elicitation: Bool = true) async throws -> [String: Any] {
+            var arguments = [PeerEnvironment.path("Tests/Peers/clients/connect_account.py"), "--url", base + "/mcp", "--mode", mode, "--api-key", key,
+                             "--tool", "secure__whoami", "--user", user]
+            if !elicitation { arguments.append("--no-elicitation") }
+            let child = try ChildProcessRunner(PeerEnvironment.python, arguments)
+            let status = await child.wait(seconds: 60)
+            #expect(status == 0, "\(child.standardOutput)\n\(child.standardError.suffix(3000))")
+            let line = child.standardOutput.split(separator: "\n").last.map(String.init) ?? "{}"
+            return try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] ?? [:]
+        }
+        let alice = try await call(keys.alice, mode: "2026-07-28", user: "alice-upstream")
+        #expect(alice["asked"] as? String == "url-elicitation" && alice["result"] as? String == "alice-upstream", "\(alice)")
+        let bob = try await call(keys.bob, mode: "legacy", user: "bob-upstream")
+        #expect(bob["asked"] as? String == "error-32042" && bob["result"] as? String == "bob-upstream", "\(bob)")
+        let carol = try await call(keys.carol, mode: "legacy", user: "carol-upstream", elicitation: false)
+        #expect(carol["asked"] as? String == "tool-error" && carol["result"] as? String == "carol-upstream", "\(carol)")
+        // Connected once: no question the second time, each with its own identity.
+        let again = try await call(keys.alice, mode: "legacy", user: "nobody")
+        #expect(again["asked"] is NSNull && again["result"] as? String == "alice-upstream", "\(again)")
+
+        let ready = try await curl(base + "/readyz", [])
+        #expect(ready.body.contains("3 caller(s) connected"), "\(ready.body)")
+        let listed = try ChildProcessRunner(PeerEnvironment.switchboardBinary, ["credentials", "list", "--config", config])
+        #expect(await listed.wait(seconds: 30) == 0)
+        for principal in ["gateway", "key:alice", "key:bob", "key:carol"] {
+            #expect(listed.standardOutput.contains(principal), "\(listed.standardOutput)")
+        }
+        gateway.stop()
+        let logs = gateway.standardOutput + gateway.standardError
+        for secret in ["at_", "rt_", "code=", "ticket="] {
+            #expect(!logs.contains(secret), "\(secret) in the logs")
+        }
     }
 }

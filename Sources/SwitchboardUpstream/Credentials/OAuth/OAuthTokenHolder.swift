@@ -112,16 +112,38 @@ package final class OAuthTokenHolder: Sendable {
     }
 }
 
-/// One holder per `credentials.oauth` server of a config, shared by the transports (which
-/// read) and the control plane (which writes).
+/// The token holders of a config's `credentials.oauth` servers, shared by the transports
+/// (which read) and the control plane (which writes): one for the gateway's own token per
+/// server, and for `per_user` servers one per caller (principal id), made when first asked for.
 package final class OAuthTokenHolders: Sendable {
     private let holders: [String: OAuthTokenHolder]
+    private let personal = Mutex<[String: [String: OAuthTokenHolder]]>([:])
 
     package init(servers: [String]) {
         holders = Dictionary(uniqueKeysWithValues: servers.map { ($0, OAuthTokenHolder(server: $0)) })
     }
 
+    /// The gateway's own token for `server`.
     package subscript(server: String) -> OAuthTokenHolder? { holders[server] }
 
+    /// `principal`'s token for `server` (nil principal: the gateway's own); nil for a server
+    /// that is not an OAuth server.
+    package func holder(server: String, principal: String?) -> OAuthTokenHolder? {
+        guard let shared = holders[server] else { return nil }
+        guard let principal else { return shared }
+        return personal.withLock { all in
+            if let holder = all[server]?[principal] { return holder }
+            let holder = OAuthTokenHolder(server: server)
+            all[server, default: [:]][principal] = holder
+            return holder
+        }
+    }
+
+    /// The gateway's own holders.
     package var all: [OAuthTokenHolder] { Array(holders.values) }
+
+    /// How many callers hold a token for `server`.
+    package func connectedCallers(server: String) -> Int {
+        personal.withLock { $0[server]?.values.filter { $0.token != nil }.count ?? 0 }
+    }
 }
