@@ -333,6 +333,12 @@ def https_upstream(plan):
                           variant=Measured(name, GATEWAY, "", StackSpec(GATEWAY, tls=True), rate.args),
                           note=rate.note, what="TLS", detail="upstream over https, certificate verified against tls.ca_file",
                           pairs=1 if plan.smoke else 5)
+        name = f"10. echo, https upstream, per-user OAuth, {rate.label}"
+        yield Interleaved(plain=Measured(name, GATEWAY, "", StackSpec(GATEWAY), rate.args),
+                          variant=Measured(name, GATEWAY, "", StackSpec(GATEWAY, tls=True, oauth=True), rate.args),
+                          note=rate.note, what="TLS + OAuth",
+                          detail="https upstream, credentials.oauth mode per_user: an API key per call, the caller's own upstream session and token",
+                          pairs=1 if plan.smoke else 5)
 
 
 SCENARIOS = {1: echo_rates, 2: many_sessions, 3: idle_sessions, 4: merged_lists, 5: sse, 6: stdio_upstream,

@@ -1,6 +1,8 @@
 """The boxes a load runs against: the bench upstream alone (direct), nginx in front of it, or
 Switchboard in front of one or more upstreams. The peer gateways are in peers.py."""
+import ssl
 import subprocess
+import urllib.request
 from dataclasses import dataclass, field
 
 from . import nginx, processes, procfs, waits
@@ -45,6 +47,7 @@ class StackSpec:
     governed: bool = False             # switchboard with GOVERNANCE_YAML, an API key on every call
     gateway_yaml: str = ""             # more switchboard configuration
     tls: bool = False                  # the upstream serves https with a certificate from a throwaway CA
+    oauth: bool = False                # with tls: the upstream wants OAuth tokens, the server is per_user, each call a caller's own
 
 
 @dataclass
@@ -100,9 +103,10 @@ def bench_certificate(run):
     return ca, cert, key
 
 
-def start_upstream(run, name="bench", tools=None, era=None, tls=None):
-    """An HTTP bench upstream on a port it picks itself, https with TLS = (cert, key); (process, port)."""
-    argv = [run.tool, "upstream", "--transport", "http", "--port", "0", "--name", name]
+def start_upstream(run, name="bench", tools=None, era=None, tls=None, oauth=False):
+    """An HTTP bench upstream on a port it picks itself, https with TLS = (cert, key), its own
+    authorization server with OAUTH; (process, port)."""
+    argv = [run.tool, "upstream", "--transport", "http", "--port", "0", "--name", name] + (["--oauth"] if oauth else [])
     argv += ["--tools", tools] if tools else []
     argv += ["--era", era] if era else []
     argv += ["--tls-cert", tls[0], "--tls-key", tls[1]] if tls else []
@@ -110,7 +114,10 @@ def start_upstream(run, name="bench", tools=None, era=None, tls=None):
     return proc, int(waits.line(proc, proc.err, r"^READY [0-9]+", run.ready_secs).split()[1])
 
 
-def http_server(name, port, ca=None):
+def http_server(name, port, ca=None, oauth=False):
+    if oauth:
+        return (f'  {name}: {{ url: "https://127.0.0.1:{port}/mcp", tls: {{ ca_file: "{ca}" }}, '
+                'credentials: { oauth: { mode: per_user } } }')
     if ca:
         return f'  {name}: {{ url: "https://127.0.0.1:{port}/mcp", tls: {{ ca_file: "{ca}" }} }}'
     return f'  {name}: {{ url: "http://127.0.0.1:{port}/mcp" }}'
@@ -120,13 +127,17 @@ def stdio_server(run, name):
     return f'  {name}: {{ stdio: {{ command: "{run.tool}", args: [upstream, --transport, stdio, --name, {name}] }} }}'
 
 
-def start_gateway(run, servers, extra_yaml=""):
-    """Switchboard with those servers: lines; waits until every server is ready; (process, port)."""
+def start_gateway(run, servers, extra_yaml="", before=None):
+    """Switchboard with those servers: lines; waits until every server is ready; (process, port).
+    BEFORE(config, port), if given, runs once the gateway serves and before the wait for its
+    servers (the OAuth row connects them there)."""
     port = free_port()
     config = run.dir / "switchboard.yaml"
     config.write_text("listen: 127.0.0.1:%d\n%s\nservers:\n%s\n" % (port, extra_yaml.rstrip("\n"), "\n".join(servers)))
     proc = run.spawn("switchboard", [run.gateway, "serve", "--config", config, "--log-level", "error"])
     waits.serving(proc, f"http://127.0.0.1:{port}/healthz", run.ready_secs)
+    if before:
+        before(config, port)
     ready = 0
 
     def all_ready():
@@ -149,6 +160,29 @@ def api_key(run, config):
     return made.stdout.strip()
 
 
+# Scenario 10's OAuth row: per-user tokens need a store, seal keys and callers with API keys.
+OAUTH_YAML = """store: sqlite:{store}
+auth:
+  anonymous: false
+sessions:
+  seal_keys: ["the bench's seal key, 32 characters or more"]
+"""
+
+
+def connect_oauth(run, config, ca, as_key=None):
+    """The consent `switchboard connect` asks for, done as a browser would: the gateway's link,
+    the bench upstream's authorization server (which consents at once), back to the gateway."""
+    argv = [str(run.gateway), "connect", "bench", "--config", str(config)] + (["--as", as_key] if as_key else [])
+    with open(run.dir / "connect.err", "a") as err:
+        made = subprocess.run(argv, stdout=subprocess.PIPE, stderr=err, text=True)
+    if made.returncode != 0:
+        die(f"switchboard connect failed (see {run.dir / 'connect.err'})")
+    browser = urllib.request.build_opener(urllib.request.HTTPSHandler(context=ssl.create_default_context(cafile=str(ca))))
+    with browser.open(made.stdout.strip(), timeout=30) as page:
+        if page.status != 200 or b"Connected" not in page.read():
+            die("the OAuth consent did not end on the gateway's Connected page")
+
+
 def start(run, spec):
     """The stack SPEC describes, started; on any failure what was started is stopped again."""
     stack = Stack(url="")
@@ -169,7 +203,7 @@ def _start(run, spec, stack):
     upstreams = []
     ca, cert, key = bench_certificate(run) if spec.tls else (None, None, None)
     for name in spec.servers if spec.target == "switchboard" else spec.servers[:1]:
-        proc, port = start_upstream(run, name, spec.tools, spec.era, (cert, key) if spec.tls else None)
+        proc, port = start_upstream(run, name, spec.tools, spec.era, (cert, key) if spec.tls else None, spec.oauth)
         stack.procs.append(proc)
         upstreams.append((name, port))
     if spec.target == "direct":
@@ -187,6 +221,24 @@ def _start(run, spec, stack):
             config.write_text(GOVERNANCE_YAML.format(store=run.dir / "governance.db"))
             stack.headers = (f"Authorization: Bearer {api_key(run, config)}",)
             extra = config.read_text() + extra
-        gateway, port = start_gateway(run, [http_server(name, port, ca) for name, port in upstreams], extra)
+        before = None
+        if spec.oauth:
+            for old in run.dir.glob("oauth.db*"):
+                old.unlink()
+            keys = run.dir / "oauth.yaml"
+            keys.write_text(OAUTH_YAML.format(store=run.dir / "oauth.db"))
+            # Made before the gateway starts, so its first load finds the key.
+            stack.headers = (f"Authorization: Bearer {api_key(run, keys)}",)
+            extra = keys.read_text() + extra
+
+            def before(config, port):
+                # The gateway's own connection reads the catalogue; the caller's is the load's.
+                connect_oauth(run, config, ca)
+                connect_oauth(run, config, ca, as_key="bench")
+                # Else every call would be answered with a consent link, cheaply and wrongly.
+                if "1 caller(s) connected" not in (waits.get(f"http://127.0.0.1:{port}/readyz", 1) or ""):
+                    die("the bench caller's OAuth connection is not in force after its consent")
+        servers = [http_server(name, port, ca, spec.oauth) for name, port in upstreams]
+        gateway, port = start_gateway(run, servers, extra, before)
         stack.procs.append(gateway)
         stack.url, stack.box, stack.tool_prefix = f"http://127.0.0.1:{port}/mcp", gateway.pid, f"{spec.servers[0]}__"

@@ -68,7 +68,7 @@ final class OAuthConnections: ConsentRoutes, Sendable {
     let links: ConsentLinks
     private let store: any DelegatedCredentialStore
     private let sealer: DelegatedCredentialSealer
-    private let http: OAuthHTTP
+    private let group: any EventLoopGroup
     private let gateway: Gateway
     private let logger: Logger
     private let state = Mutex(State())
@@ -82,7 +82,7 @@ final class OAuthConnections: ConsentRoutes, Sendable {
         self.links = links
         self.store = store
         self.sealer = sealer
-        self.http = OAuthHTTP(group: group)
+        self.group = group
         self.gateway = gateway
         self.logger = logger
         for holder in holders.all { watch(holder, Key(server: holder.server, principal: Self.principal)) }
@@ -186,6 +186,7 @@ final class OAuthConnections: ConsentRoutes, Sendable {
             return ConsentPage.page(.forbidden, "Link already used", "Each consent link works once. Ask for a new one (switchboard connect \(server)).")
         }
         do throws(OAuthError) {
+            let http = http(for: server)
             let discovery = OAuthDiscovery(http: http)
             var issuer = oauth.authorizationServer?.description
             var resource = oauth.resource ?? endpoint.description
@@ -204,7 +205,7 @@ final class OAuthConnections: ConsentRoutes, Sendable {
             }
             guard let issuer else { throw OAuthError("no authorization server is known for \(server)") }
             let metadata = try await discovery.authorizationServer(issuer)
-            let client = try await clientIdentity(for: server, oauth: oauth, metadata: metadata, scopes: scopes)
+            let client = try await clientIdentity(for: server, oauth: oauth, metadata: metadata, scopes: scopes, http: http)
             let pkce = PKCE()
             let nonce = ConsentLinks.nonce()
             state.withLock { state in
@@ -242,7 +243,7 @@ final class OAuthConnections: ConsentRoutes, Sendable {
             return ConsentPage.page(.ok, "Not connected", "The authorization server answered \(code). Nothing was stored.")
         }
         guard let code else { return ConsentPage.page(.badRequest, "Not valid", "The answer carries no authorization code.") }
-        let endpoint = OAuthTokenEndpoint(url: pending.tokenEndpoint, client: pending.client, http: http)
+        let endpoint = OAuthTokenEndpoint(url: pending.tokenEndpoint, client: pending.client, http: http(for: pending.key.server))
         do throws(OAuthError) {
             let tokens = try await endpoint.exchange(code: code, verifier: pending.verifier, redirectURI: links.callbackURL, resource: pending.resource)
             let connection = Connection(
@@ -269,7 +270,7 @@ final class OAuthConnections: ConsentRoutes, Sendable {
 
     /// The configured client, the one registered before with this issuer, or a new registration.
     private func clientIdentity(
-        for server: String, oauth: OAuthAuthorizationConfig, metadata: AuthorizationServerMetadata, scopes: [String]
+        for server: String, oauth: OAuthAuthorizationConfig, metadata: AuthorizationServerMetadata, scopes: [String], http: OAuthHTTP
     ) async throws(OAuthError) -> OAuthClientIdentity {
         if let clientID = oauth.clientID {
             let secret: String?
@@ -360,7 +361,7 @@ final class OAuthConnections: ConsentRoutes, Sendable {
             disconnect(key, reason: "the access token expired and there is no refresh token: \(Self.reconnect(key))")
             return
         }
-        let endpoint = OAuthTokenEndpoint(url: url, client: connection.client, http: http)
+        let endpoint = OAuthTokenEndpoint(url: url, client: connection.client, http: http(for: key.server))
         do throws(OAuthError) {
             var renewed = connection
             renewed.tokens = try await endpoint.refresh(refreshToken, resource: connection.resource)
@@ -403,6 +404,11 @@ final class OAuthConnections: ConsentRoutes, Sendable {
     }
 
     // MARK: Helpers
+
+    /// OAuth exchanges for `server`, trusting what its `tls` settings trust.
+    private func http(for server: String) -> OAuthHTTP {
+        OAuthHTTP(group: group, trust: servers[server]?.tls)
+    }
 
     /// One query parameter, percent-decoded (`+` is a space in a form-encoded query).
     static func parameter(_ name: String, in query: Substring) -> String? {

@@ -17,14 +17,17 @@ final class BenchHTTPHandler: ChannelInboundHandler {
     private let responder: BenchResponder
     private let gate: BenchEraGate
     private let sessions: BenchSessionIDs
+    /// `--oauth`: `/mcp` wants a token, and the OAuth paths answer (`BenchOAuth`).
+    private let oauth: Bool
     private var head: HTTPRequestHead?
     private var body: ByteBuffer?
     private var refused = false
 
-    init(responder: BenchResponder, gate: BenchEraGate, sessions: BenchSessionIDs) {
+    init(responder: BenchResponder, gate: BenchEraGate, sessions: BenchSessionIDs, oauth: Bool = false) {
         self.responder = responder
         self.gate = gate
         self.sessions = sessions
+        self.oauth = oauth
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -70,8 +73,12 @@ final class BenchHTTPHandler: ChannelInboundHandler {
         let path = head.uri.utf8.firstIndex(of: UInt8(ascii: "?")).map { head.uri[..<$0] } ?? Substring(head.uri)
         // A 2026-07-28-only server mints no sessions and ignores the header (spec digest §1.4).
         let sessionID = gate.era == .modern ? nil : head.headers.first(name: "mcp-session-id")
-        if path != "/mcp" {
+        if oauth, path != "/mcp", let answer = BenchOAuth.answer(head, path: path, connection: connection, allocator: allocator) {
+            out = answer
+        } else if path != "/mcp" {
             out = BenchHTTPResponse.status("404 Not Found", connection: connection, allocator: allocator)
+        } else if oauth, !BenchOAuth.authorized(head.headers) {
+            out = BenchOAuth.challenge(head, connection: connection, allocator: allocator)
         } else if let id = sessionID, !sessions.isKnown(id) {
             out = BenchHTTPResponse.status(
                 "404 Not Found",

@@ -64,6 +64,17 @@ enum BenchHTTPResponse {
         return out
     }
 
+    /// A response built at run time: any status line and headers (the OAuth mode's redirects
+    /// and challenges), an optional JSON body.
+    static func dynamic(_ statusLine: String, headers: [(String, String)], json body: ByteBuffer?, connection: Connection, allocator: ByteBufferAllocator) -> ByteBuffer {
+        var out = allocator.buffer(capacity: (body?.readableBytes ?? 0) + 256)
+        out.writeString("HTTP/1.1 " + statusLine + "\r\n")
+        for (name, value) in headers { out.writeString(name + ": " + value + "\r\n") }
+        if body != nil { out.writeStaticString("Content-Type: application/json\r\n") }
+        finish(&out, connection: connection, body: body ?? ByteBuffer())
+        return out
+    }
+
     private static func finish(_ out: inout ByteBuffer, connection: Connection, body: ByteBuffer) {
         switch connection {
         case .persistent: break

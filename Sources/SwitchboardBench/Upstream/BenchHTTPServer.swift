@@ -11,6 +11,8 @@ struct BenchHTTPServer {
     let responder: BenchResponder
     let gate: BenchEraGate
     let tls: NIOSSLContext?
+    /// `/mcp` behind OAuth, this upstream its own authorization server (`BenchOAuth`).
+    var oauth = false
 
     /// Binds, prints `READY <port>` on stderr, and serves until the process is stopped.
     func run() async throws {
@@ -18,6 +20,7 @@ struct BenchHTTPServer {
         let responder = self.responder
         let gate = self.gate
         let tls = self.tls
+        let oauth = self.oauth
         let channel: any Channel
         do {
             channel = try await ServerBootstrap(group: BenchEventLoops.group)
@@ -29,7 +32,7 @@ struct BenchHTTPServer {
                         if let tls { try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tls)) }
                         try channel.pipeline.syncOperations.addHandlers([
                             ByteToMessageHandler(HTTPRequestDecoder(leftOverBytesStrategy: .dropBytes)),
-                            BenchHTTPHandler(responder: responder, gate: gate, sessions: sessions),
+                            BenchHTTPHandler(responder: responder, gate: gate, sessions: sessions, oauth: oauth),
                         ])
                     }
                 }

@@ -38,6 +38,9 @@ struct UpstreamCommand: AsyncParsableCommand {
     @Option(help: "HTTP: the PEM private key of --tls-cert.")
     var tlsKey: String?
 
+    @Flag(help: "HTTP: /mcp wants a bearer token this upstream issues; it is its own authorization server and consents at once (for scenario 10's OAuth row).")
+    var oauth = false
+
     func validate() throws {
         guard (tlsCert == nil) == (tlsKey == nil) else { throw ValidationError("--tls-cert and --tls-key go together") }
         guard tools >= 1, tools <= 100_000 else { throw ValidationError("--tools must be 1…100000") }
@@ -58,7 +61,7 @@ struct UpstreamCommand: AsyncParsableCommand {
                 )
                 tls = try NIOSSLContext(configuration: configuration)
             }
-            try await BenchHTTPServer(host: host, port: port, responder: responder, gate: gate, tls: tls).run()
+            try await BenchHTTPServer(host: host, port: port, responder: responder, gate: gate, tls: tls, oauth: oauth).run()
         case .stdio: try await BenchStdioServer(responder: responder, gate: gate).run()
         }
     }

@@ -23,7 +23,8 @@ package final class OneShotHTTPClient: Sendable {
         group: any EventLoopGroup,
         timeout: TimeAmount,
         maxBodyBytes: Int,
-        tlsConfiguration: TLSConfiguration? = nil
+        tlsConfiguration: TLSConfiguration? = nil,
+        trust: UpstreamTLSConfig? = nil
     ) {
         self.url = url
         self.group = group
@@ -31,7 +32,14 @@ package final class OneShotHTTPClient: Sendable {
         self.maxBodyBytes = maxBodyBytes
         let environment = ProcessInfo.processInfo.environment
         do throws(OutboundError) {
-            let tls = url.isSecure ? try OutboundTLS.system(host: url.host, environment: environment, configuration: tlsConfiguration) : nil
+            // `trust`: a server's `tls` settings (its CA, client certificate) for the hosts of its
+            // OAuth exchanges; `server_name` belongs to the server's own host only.
+            let tls: OutboundTLS? =
+                if !url.isSecure { nil } else if let trust {
+                    try OutboundTLS.make(trust, host: url.host, environment: environment)
+                } else {
+                    try OutboundTLS.system(host: url.host, environment: environment, configuration: tlsConfiguration)
+                }
             let proxy = try ProxyEnvironment(environment: environment).hop(scheme: url.scheme, host: url.host, port: url.port)
             route = .success(OutboundRoute(host: url.host, port: url.port, tls: tls, proxy: proxy))
         } catch {

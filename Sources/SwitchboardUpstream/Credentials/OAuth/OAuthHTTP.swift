@@ -1,7 +1,7 @@
 import Foundation
 package import NIOCore
 import NIOHTTP1
-import SwitchboardCore
+package import SwitchboardCore
 import SwitchboardIdentity
 
 /// The few HTTP exchanges of OAuth (metadata, registration, tokens), each on a connection of
@@ -10,10 +10,17 @@ import SwitchboardIdentity
 package struct OAuthHTTP: Sendable {
     let group: any EventLoopGroup
     let timeout: TimeAmount
+    /// The server's `tls` settings, for every host of its OAuth exchanges (a private CA
+    /// usually signs the authorization server too); nil: the system's roots.
+    let trust: UpstreamTLSConfig?
 
-    package init(group: any EventLoopGroup, timeout: TimeAmount = .seconds(10)) {
+    package init(group: any EventLoopGroup, timeout: TimeAmount = .seconds(10), trust: UpstreamTLSConfig? = nil) {
         self.group = group
         self.timeout = timeout
+        var trust = trust
+        // The name checked on the server's own host only: other hosts are checked by their own.
+        trust?.serverName = nil
+        self.trust = trust
     }
 
     struct Response {
@@ -26,7 +33,7 @@ package struct OAuthHTTP: Sendable {
     }
 
     func send(_ method: HTTPMethod, _ url: WebURL, headers: HTTPHeaders = [:], body: [UInt8]? = nil, what: String) async throws(OAuthError) -> Response {
-        let client = OneShotHTTPClient(url: url, group: group, timeout: timeout, maxBodyBytes: 256 * 1024)
+        let client = OneShotHTTPClient(url: url, group: group, timeout: timeout, maxBodyBytes: 256 * 1024, trust: trust)
         switch await client.response(method: method, headers: headers, body: body) {
         case .success(let response):
             return Response(status: response.status, headers: response.headers, body: response.body)
