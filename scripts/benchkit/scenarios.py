@@ -327,18 +327,17 @@ def https_upstream(plan):
     """Scenario 1's call to an https upstream (a certificate from a throwaway CA, verified),
     set beside the plain http upstream run alternately with it: TLS is paid per pooled
     connection, so per call it should cost little."""
+    variants = [
+        ("https upstream", StackSpec(GATEWAY, tls=True), "TLS", "upstream over https, certificate verified against tls.ca_file"),
+        ("https upstream, per-user OAuth", StackSpec(GATEWAY, tls=True, oauth=True), "TLS + OAuth",
+         "https upstream, credentials.oauth mode per_user: an API key per call, the caller's own upstream session and token"),
+    ]
     for rate in plan.rates(2000):
-        name = f"10. echo, https upstream, {rate.label}"
-        yield Interleaved(plain=Measured(name, GATEWAY, "", StackSpec(GATEWAY), rate.args),
-                          variant=Measured(name, GATEWAY, "", StackSpec(GATEWAY, tls=True), rate.args),
-                          note=rate.note, what="TLS", detail="upstream over https, certificate verified against tls.ca_file",
-                          pairs=1 if plan.smoke else 5)
-        name = f"10. echo, https upstream, per-user OAuth, {rate.label}"
-        yield Interleaved(plain=Measured(name, GATEWAY, "", StackSpec(GATEWAY), rate.args),
-                          variant=Measured(name, GATEWAY, "", StackSpec(GATEWAY, tls=True, oauth=True), rate.args),
-                          note=rate.note, what="TLS + OAuth",
-                          detail="https upstream, credentials.oauth mode per_user: an API key per call, the caller's own upstream session and token",
-                          pairs=1 if plan.smoke else 5)
+        for label, spec, what, detail in variants:
+            name = f"10. echo, {label}, {rate.label}"
+            yield Interleaved(plain=Measured(name, GATEWAY, "", StackSpec(GATEWAY), rate.args),
+                              variant=Measured(name, GATEWAY, "", spec, rate.args),
+                              note=rate.note, what=what, detail=detail, pairs=1 if plan.smoke else 5)
 
 
 SCENARIOS = {1: echo_rates, 2: many_sessions, 3: idle_sessions, 4: merged_lists, 5: sse, 6: stdio_upstream,

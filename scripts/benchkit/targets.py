@@ -169,6 +169,17 @@ sessions:
 """
 
 
+def keyed_config(run, stack, name, template):
+    """TEMPLATE with a fresh store NAME.db, and an API key in it that every call of the load
+    carries: made before the gateway starts, so its first load finds the key. The YAML."""
+    for old in run.dir.glob(f"{name}.db*"):
+        old.unlink()
+    config = run.dir / f"{name}.yaml"
+    config.write_text(template.format(store=run.dir / f"{name}.db"))
+    stack.headers = (f"Authorization: Bearer {api_key(run, config)}",)
+    return config.read_text()
+
+
 def connect_oauth(run, config, ca, as_key=None):
     """The consent `switchboard connect` asks for, done as a browser would: the gateway's link,
     the bench upstream's authorization server (which consents at once), back to the gateway."""
@@ -215,21 +226,10 @@ def _start(run, spec, stack):
     else:
         extra = spec.gateway_yaml
         if spec.governed:
-            for old in run.dir.glob("governance.db*"):
-                old.unlink()
-            config = run.dir / "governance.yaml"
-            config.write_text(GOVERNANCE_YAML.format(store=run.dir / "governance.db"))
-            stack.headers = (f"Authorization: Bearer {api_key(run, config)}",)
-            extra = config.read_text() + extra
+            extra = keyed_config(run, stack, "governance", GOVERNANCE_YAML) + extra
         before = None
         if spec.oauth:
-            for old in run.dir.glob("oauth.db*"):
-                old.unlink()
-            keys = run.dir / "oauth.yaml"
-            keys.write_text(OAUTH_YAML.format(store=run.dir / "oauth.db"))
-            # Made before the gateway starts, so its first load finds the key.
-            stack.headers = (f"Authorization: Bearer {api_key(run, keys)}",)
-            extra = keys.read_text() + extra
+            extra = keyed_config(run, stack, "oauth", OAUTH_YAML) + extra
 
             def before(config, port):
                 # The gateway's own connection reads the catalogue; the caller's is the load's.

@@ -157,11 +157,7 @@ package final class UpstreamCredentialProvider: Sendable {
                 headers.add(name: "Authorization", value: "Bearer " + token)
                 return .ready(headers)
             case .pending(let future):
-                return .pending(future.map { [headers] token in
-                    var headers = headers
-                    headers.add(name: "Authorization", value: "Bearer " + token)
-                    return headers
-                })
+                return .pending(Self.bearer(headers, future))
             case .none:
                 return .failed(.notConnected(server: serverName))
             }
@@ -171,14 +167,19 @@ package final class UpstreamCredentialProvider: Sendable {
                 headers.add(name: "Authorization", value: "Bearer " + token)
                 return .ready(headers)
             case .pending(let future):
-                return .pending(future.map { [headers] token in
-                    var headers = headers
-                    headers.add(name: "Authorization", value: "Bearer " + token)
-                    return headers
-                })
+                return .pending(Self.bearer(headers, future))
             case .failed(let error):
                 return .failed(error)
             }
+        }
+    }
+
+    /// `headers` with the token `future` brings as `Authorization: Bearer`.
+    private static func bearer(_ headers: HTTPHeaders, _ future: EventLoopFuture<String>) -> EventLoopFuture<HTTPHeaders> {
+        future.map { token in
+            var headers = headers
+            headers.add(name: "Authorization", value: "Bearer " + token)
+            return headers
         }
     }
 

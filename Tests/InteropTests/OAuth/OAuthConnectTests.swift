@@ -12,32 +12,60 @@ extension Interop {
     /// revoked authorization leads back to "not connected". Links and answers are single-use,
     /// altered ones are refused, and no token or code ever reaches the logs.
     @Suite struct OAuthConnectTests {
-        @Test func connectsOnceRefreshesAndLosesARevokedAuthorization() async throws {
-            let peer = try await OAuthServerPeer.start(tokenTTL: 3)
-            defer { peer.stop() }
+        /// `switchboard serve --log-level debug` with one server, `secure`, the peer's MCP
+        /// endpoint with `credentials.oauth: OAUTH`; with `keys`, API keys of those names made
+        /// first (and `auth.api_keys` on).
+        struct Served {
+            let gateway: ChildProcessRunner
+            let base: String
+            let config: String
+            let keys: [String]
+            let directory: String
+
+            func stop() {
+                gateway.stop()
+                try? FileManager.default.removeItem(atPath: directory)
+            }
+        }
+
+        static func serve(_ peer: OAuthServerPeer, oauth: String, keys names: [String] = []) async throws -> Served {
             let directory = PeerEnvironment.temporaryFile("oauth-connect")
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-            defer { try? FileManager.default.removeItem(atPath: directory) }
             let port = try FreePort.next()
             let config = directory + "/switchboard.yaml"
             try """
                 listen: 127.0.0.1:\(port)
                 store: sqlite:\(directory)/switchboard.db
+                \(names.isEmpty ? "" : "auth:\n  api_keys: true")
                 sessions:
                   seal_keys: ["an oauth test seal key of 32+ characters"]
                 servers:
                   secure:
                     url: \(peer.mcp)
                     credentials:
-                      oauth: {}
+                      oauth: \(oauth)
                     restart: {initial_backoff: 100ms, max_backoff: 500ms}
                 """.write(toFile: config, atomically: true, encoding: .utf8)
+            var keys: [String] = []
+            for name in names {
+                let made = try ChildProcessRunner(PeerEnvironment.switchboardBinary, ["keys", "create", "--config", config, "--name", name])
+                #expect(await made.wait(seconds: 30) == 0, "\(made.standardError)")
+                keys.append(made.standardOutput.trimmingCharacters(in: .whitespacesAndNewlines))
+            }
             let gateway = try ChildProcessRunner(PeerEnvironment.switchboardBinary, ["serve", "--config", config, "--log-level", "debug"])
-            defer { gateway.stop() }
             let base = "http://127.0.0.1:\(port)"
             try await eventually("the gateway to listen", timeout: .seconds(30), every: .milliseconds(50)) {
                 (try? await curl(base + "/healthz", [], maxTime: 1))?.status == 200
             }
+            return Served(gateway: gateway, base: base, config: config, keys: keys, directory: directory)
+        }
+
+        @Test func connectsOnceRefreshesAndLosesARevokedAuthorization() async throws {
+            let peer = try await OAuthServerPeer.start(tokenTTL: 3)
+            defer { peer.stop() }
+            let served = try await Self.serve(peer, oauth: "{}")
+            defer { served.stop() }
+            let (gateway, base, config) = (served.gateway, served.base, served.config)
             let before = try await curl(base + "/readyz", [])
             #expect(before.body.contains("switchboard connect secure"), "\(before.body)")
 
@@ -153,37 +181,10 @@ extension Interop.OAuthConnectTests {
     @Test func everyCallerConnectsItsOwnAccount() async throws {
         let peer = try await OAuthServerPeer.start()
         defer { peer.stop() }
-        let directory = PeerEnvironment.temporaryFile("oauth-per-user")
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: directory) }
-        let port = try FreePort.next()
-        let config = directory + "/switchboard.yaml"
-        try """
-            listen: 127.0.0.1:\(port)
-            store: sqlite:\(directory)/switchboard.db
-            auth:
-              api_keys: true
-            sessions:
-              seal_keys: ["an oauth per-user test seal key of 32+ characters"]
-            servers:
-              secure:
-                url: \(peer.mcp)
-                credentials:
-                  oauth: { mode: per_user }
-                restart: {initial_backoff: 100ms, max_backoff: 500ms}
-            """.write(toFile: config, atomically: true, encoding: .utf8)
-        func key(_ name: String) async throws -> String {
-            let made = try ChildProcessRunner(PeerEnvironment.switchboardBinary, ["keys", "create", "--config", config, "--name", name])
-            #expect(await made.wait(seconds: 30) == 0, "\(made.standardError)")
-            return made.standardOutput.trimmingCharacters(in: .whitespacesAndNewlines)
-        }
-        let keys = (alice: try await key("alice"), bob: try await key("bob"), carol: try await key("carol"))
-        let gateway = try ChildProcessRunner(PeerEnvironment.switchboardBinary, ["serve", "--config", config, "--log-level", "debug"])
-        defer { gateway.stop() }
-        let base = "http://127.0.0.1:\(port)"
-        try await eventually("the gateway to listen", timeout: .seconds(30), every: .milliseconds(50)) {
-            (try? await curl(base + "/healthz", [], maxTime: 1))?.status == 200
-        }
+        let served = try await Self.serve(peer, oauth: "{ mode: per_user }", keys: ["alice", "bob", "carol"])
+        defer { served.stop() }
+        let (gateway, base, config) = (served.gateway, served.base, served.config)
+        let keys = (alice: served.keys[0], bob: served.keys[1], carol: served.keys[2])
 
         // An administrator connects the gateway's own account: it reads the catalogue.
         let admin = try ChildProcessRunner(PeerEnvironment.switchboardBinary, ["connect", "secure", "--config", config])

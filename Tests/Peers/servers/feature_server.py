@@ -33,7 +33,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import socket
 import sys
 from typing import Annotated, Any
 
@@ -373,7 +372,7 @@ async def serve_stdio(mcp: MCPServer, args: argparse.Namespace) -> None:
 
 
 async def serve_http(mcp: MCPServer, args: argparse.Namespace) -> None:
-    import uvicorn
+    from serving import bind, serve
 
     if args.transport == "sse":
         app = mcp.sse_app(host=args.host)
@@ -383,10 +382,7 @@ async def serve_http(mcp: MCPServer, args: argparse.Namespace) -> None:
             args.era,
             args.stateless,
         )
-    sock = socket.socket(socket.AF_INET6 if ":" in args.host else socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind((args.host, args.port))
-    port = sock.getsockname()[1]
+    sock, _ = bind(args.host, args.port)
     tls: dict = {}
     if args.tls_cert:
         import ssl
@@ -394,18 +390,7 @@ async def serve_http(mcp: MCPServer, args: argparse.Namespace) -> None:
         tls = {"ssl_certfile": args.tls_cert, "ssl_keyfile": args.tls_key}
         if args.tls_client_ca:
             tls |= {"ssl_ca_certs": args.tls_client_ca, "ssl_cert_reqs": ssl.CERT_REQUIRED}
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on", **tls))
-
-    async def announce() -> None:
-        with anyio.fail_after(30):
-            while not server.started:
-                await anyio.sleep(0.01)
-        print(f"READY {port}", file=sys.stderr, flush=True)
-
-    async with anyio.create_task_group() as tg:
-        tg.start_soon(announce)
-        await server.serve(sockets=[sock])
-        tg.cancel_scope.cancel()
+    await serve(app, sock, **tls)
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:

@@ -17,13 +17,9 @@ from __future__ import annotations
 
 import argparse
 import secrets
-import socket
-import sys
 import time
-from typing import Any
 
 import anyio
-import uvicorn
 from pydantic import AnyHttpUrl
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
@@ -41,6 +37,7 @@ from mcp.server.auth.provider import (
 from mcp.server.auth.settings import AuthSettings, ClientRegistrationOptions, RevocationOptions
 from mcp.server.mcpserver import MCPServer
 from mcp.shared.auth import OAuthClientInformationFull, OAuthToken
+from serving import bind, serve
 
 
 class MemoryProvider:
@@ -171,25 +168,10 @@ def build(base: str, token_ttl: int, scope: str, extra: list[str]) -> tuple[MCPS
     return mcp, provider
 
 
-async def serve(args: argparse.Namespace) -> None:
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(("127.0.0.1", args.port))
-    port = sock.getsockname()[1]
+async def run(args: argparse.Namespace) -> None:
+    sock, port = bind("127.0.0.1", args.port)
     mcp, _ = build(f"http://127.0.0.1:{port}", args.token_ttl, args.scope, args.require_scope)
-    app = mcp.streamable_http_app(host="127.0.0.1")
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on"))
-
-    async def announce() -> None:
-        with anyio.fail_after(30):
-            while not server.started:
-                await anyio.sleep(0.01)
-        print(f"READY {port}", file=sys.stderr, flush=True)
-
-    async with anyio.create_task_group() as tg:
-        tg.start_soon(announce)
-        await server.serve(sockets=[sock])
-        tg.cancel_scope.cancel()
+    await serve(mcp.streamable_http_app(host="127.0.0.1"), sock)
 
 
 def main() -> None:
@@ -198,7 +180,7 @@ def main() -> None:
     p.add_argument("--token-ttl", type=int, default=3600, help="access token lifetime in seconds")
     p.add_argument("--scope", default="mcp")
     p.add_argument("--require-scope", action="append", default=[], help="a further scope every request's token must carry")
-    anyio.run(serve, p.parse_args())
+    anyio.run(run, p.parse_args())
 
 
 if __name__ == "__main__":

@@ -66,7 +66,7 @@ import Testing
         (https + "    proxy: {url: http://proxy:3128, user: x}\n", "\(file):4: servers.crm.proxy.user: unknown key"),
     ]
 
-    @Test(arguments: refusals)
+    @Test(arguments: refusals + oauthRefusals)
     func rejectsWithFileLineAndKey(_ yaml: String, _ prefix: String) {
         do {
             _ = try parse(yaml)
@@ -123,14 +123,4 @@ import Testing
         ("public_url: https://gateway.example.com/mcp\n", "\(file):1: public_url: public_url is an origin"),
         ("public_url: gateway.example.com\n", "\(file):1: public_url: expected an https:// or http:// URL"),
     ]
-
-    @Test(arguments: oauthRefusals)
-    func rejectsOAuthWithFileLineAndKey(_ yaml: String, _ prefix: String) {
-        do {
-            _ = try parse(yaml)
-            Issue.record("expected an error for \(yaml)")
-        } catch {
-            #expect(error.description.hasPrefix(prefix), "\(error)")
-        }
-    }
 }
