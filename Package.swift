@@ -124,6 +124,8 @@ let package = Package(
                 "SwitchboardPolicy",
                 "SwitchboardIdentity",
                 "SwitchboardUpstream",
+                // The route a caller's own session shares with its server's (PersonalUpstreams).
+                "SwitchboardOutbound",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

@@ -76,9 +76,12 @@ package struct OutboundRoute: Sendable {
             .channelOption(.socketOption(.so_keepalive), value: 1)
             .connect(host: dialHost, port: dialPort)
             .flatMapErrorThrowing { error in
-                // A direct connection's errors are the caller's to word (its timeout error);
-                // a proxy's are named as the proxy's.
-                guard let proxyName else { throw error }
+                // A direct connection's timeout is the caller's to word; a refused or unresolved
+                // address is said plainly; a proxy's errors are named as the proxy's.
+                guard let proxyName else {
+                    if let failure = error as? NIOConnectionError { throw OutboundError(.connect, Self.explain(failure, target: self.target)) }
+                    throw error
+                }
                 if case ChannelError.connectTimeout = error { throw OutboundError(.connect, "connecting to proxy \(proxyName) timed out") }
                 throw OutboundError(.connect, "cannot reach proxy \(proxyName): \(error)")
             }
@@ -134,4 +137,21 @@ package struct OutboundRoute: Sendable {
             return handshake.futureResult
         }
     }
+
+    /// "cannot connect to host:port: connection refused", "… no such host".
+    static func explain(_ error: NIOConnectionError, target: String) -> String {
+        if error.dnsAError != nil || error.dnsAAAAError != nil, error.connectionErrors.isEmpty {
+            return "cannot resolve \(error.host)"
+        }
+        let reasons = error.connectionErrors.map { failure -> String in
+            if let io = failure.error as? IOError, io.errnoCode == ECONNREFUSED { return "connection refused" }
+            if let io = failure.error as? IOError { return io.description }
+            return "\(failure.error)"
+        }
+        return "cannot connect to \(target): " + (Array(Set(reasons)).sorted().joined(separator: "; ").nilIfEmpty ?? "no address to try")
+    }
+}
+
+extension String {
+    fileprivate var nilIfEmpty: String? { isEmpty ? nil : self }
 }

@@ -26,11 +26,13 @@ package struct OutboundTLS: Sendable {
         if config.insecureSkipVerify {
             tls.certificateVerification = .none
         } else {
-            tls.trustRoots = try TrustRoots.make(environment: environment)
+            let roots = try TrustRoots.make(environment: environment)
+            tls.trustRoots = roots.roots
+            tls.additionalTrustRoots = roots.additional
             let fromEnvironment = environment["SSL_CERT_FILE"] != nil || environment["SSL_CERT_DIR"] != nil
             checkedAgainst.append(fromEnvironment ? "SSL_CERT_FILE/SSL_CERT_DIR" : "system roots")
             if let caFile = config.caFile {
-                tls.additionalTrustRoots = [.certificates(try TrustRoots.load(caFile, from: "tls.ca_file"))]
+                tls.additionalTrustRoots.append(.certificates(try TrustRoots.load(caFile, from: "tls.ca_file")))
                 checkedAgainst.append("ca_file")
             }
         }
@@ -49,8 +51,9 @@ package struct OutboundTLS: Sendable {
         do {
             context = try NIOSSLContext(configuration: tls)
         } catch {
-            // A key that does not match its certificate is the usual cause here.
-            throw OutboundError(.tlsSetup, "TLS settings refused: \(error) (does tls.client_key belong to tls.client_certificate?)")
+            // With a client certificate, a key that does not match it is the usual cause here.
+            let hint = config.clientCertificate == nil ? "" : " (does tls.client_key belong to tls.client_certificate?)"
+            throw OutboundError(.tlsSetup, "TLS settings refused: \(error)\(hint)")
         }
         let name = config.serverName ?? host
         let summary =

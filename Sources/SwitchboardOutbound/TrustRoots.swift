@@ -2,39 +2,33 @@ import Foundation
 import NIOSSL
 
 /// The trust roots an outbound TLS connection starts from. As in OpenSSL-based tools,
-/// `SSL_CERT_FILE` (a PEM bundle) and `SSL_CERT_DIR` (a folder of PEM files) replace the
-/// system's store when set; otherwise the system's store. Read once per TLS context.
+/// `SSL_CERT_FILE` (a PEM bundle) and `SSL_CERT_DIR` (folders of hashed PEM files, separated by
+/// `:`) replace the system's store when set; otherwise the system's store. BoringSSL reads the
+/// bundle once and looks certificates up in the folders when a chain needs them, so a context
+/// holds no copy of either.
 enum TrustRoots {
-    static func make(environment: [String: String]) throws(OutboundError) -> NIOSSLTrustRoots {
+    static func make(environment: [String: String]) throws(OutboundError) -> (roots: NIOSSLTrustRoots, additional: [NIOSSLAdditionalTrustRoots]) {
         let file = environment["SSL_CERT_FILE"].flatMap { $0.isEmpty ? nil : $0 }
-        let directory = environment["SSL_CERT_DIR"].flatMap { $0.isEmpty ? nil : $0 }
-        guard file != nil || directory != nil else { return .default }
-        var certificates: [NIOSSLCertificate] = []
-        if let file {
-            certificates += try load(file, from: "SSL_CERT_FILE")
+        let folders = environment["SSL_CERT_DIR"].map { $0.split(separator: ":").map(String.init) } ?? []
+        guard file != nil || !folders.isEmpty else { return (.default, []) }
+        if let file, !FileManager.default.isReadableFile(atPath: file) {
+            throw OutboundError(.tlsSetup, "SSL_CERT_FILE: cannot read \(file)")
         }
-        if let directory {
-            // OpenSSL's SSL_CERT_DIR is a colon-separated list of folders.
-            for folder in directory.split(separator: ":").map(String.init) {
-                let names: [String]
-                do {
-                    names = try FileManager.default.contentsOfDirectory(atPath: folder).sorted()
-                } catch {
-                    throw OutboundError(.tlsSetup, "SSL_CERT_DIR: cannot list \(folder): \(Self.reason(error))")
-                }
-                for name in names where !name.hasPrefix(".") {
-                    let path = folder + "/" + name
-                    var isDirectory: ObjCBool = false
-                    guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue else { continue }
-                    // A hashed folder (c_rehash) also holds CRLs and other files: take what parses.
-                    certificates += (try? NIOSSLCertificate.fromPEMFile(path)) ?? []
-                }
+        for folder in folders {
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory), isDirectory.boolValue else {
+                throw OutboundError(.tlsSetup, "SSL_CERT_DIR: \(folder) is not a folder")
             }
         }
-        guard !certificates.isEmpty else {
-            throw OutboundError(.tlsSetup, "SSL_CERT_FILE / SSL_CERT_DIR name no PEM certificate, so no server could be trusted")
+        // BoringSSL looks up a folder only as the main roots; a bundle loads as either.
+        guard let folder = folders.first else { return (.file(file!), []) }
+        var additional: [NIOSSLAdditionalTrustRoots] = file.map { [.file($0)] } ?? []
+        for other in folders.dropFirst() {
+            let names = (try? FileManager.default.contentsOfDirectory(atPath: other)) ?? []
+            let certificates = names.sorted().flatMap { (try? NIOSSLCertificate.fromPEMFile(other + "/" + $0)) ?? [] }
+            if !certificates.isEmpty { additional.append(.certificates(certificates)) }
         }
-        return .certificates(certificates)
+        return (.file(folder), additional)
     }
 
     /// The certificates of a PEM file, or an error naming the setting and the file.

@@ -2,6 +2,7 @@ import Synchronization
 package import NIOCore
 import Logging
 import SwitchboardCore
+import SwitchboardOutbound
 
 extension UpstreamServer {
     /// Starts the server and keeps it running: a failure schedules the next attempt with
@@ -22,7 +23,8 @@ extension UpstreamServer {
             .whenComplete { result in
                 switch result {
                 case .success: self.becameReady()
-                case .failure(let error): self.failed(Self.describe(error))
+                // A route that could not be made is the cause, whatever the attempt reported.
+                case .failure(let error): self.failed(self.transport.route?.broken.map { "cannot connect: \($0.message)" } ?? Self.describe(error))
                 }
             }
     }

@@ -63,8 +63,11 @@ package final class UpstreamServer: Sendable {
     }
 
     package let config: ServerConfig
+    /// `credentials.oauth` with `mode: per_user`: callers' requests go over sessions of their
+    /// own (read once here, since every forwarded request asks).
+    package let isPerUser: Bool
     package var name: String { config.name }
-    let transport: any UpstreamTransport
+    package let transport: any UpstreamTransport
     package let eventLoop: any EventLoop
     let logger: Logger
     let state = Mutex(State())
@@ -88,6 +91,7 @@ package final class UpstreamServer: Sendable {
         clientVersion: String
     ) {
         self.config = config
+        self.isPerUser = config.credentials?.isPerUserOAuth == true
         self.transport = transport
         self.eventLoop = eventLoop
         var logger = logger

@@ -1,14 +1,16 @@
 package import NIOCore
 package import Logging
 package import SwitchboardCore
-import SwitchboardOutbound
+package import SwitchboardOutbound
 
 /// Builds the transport a server's config asks for.
 package enum UpstreamTransportFactory {
     /// `oauthTokens` holds the tokens of `credentials.oauth` servers, which the control plane
-    /// fills; `principal` makes the transport of one caller's own session to a `per_user` server.
+    /// fills; `principal` makes the transport of one caller's own session to a `per_user` server,
+    /// which takes the `route` of the server's shared transport (one TLS context per server).
     package static func make(
-        _ config: ServerConfig, _ eventLoop: any EventLoop, _ logger: Logger, oauthTokens: OAuthTokenHolders? = nil, principal: String? = nil
+        _ config: ServerConfig, _ eventLoop: any EventLoop, _ logger: Logger, oauthTokens: OAuthTokenHolders? = nil, principal: String? = nil,
+        route known: OutboundRoute? = nil
     ) -> any UpstreamTransport {
         var logger = logger
         logger[metadataKey: "switchboard.server"] = "\(config.name)"
@@ -17,13 +19,13 @@ package enum UpstreamTransportFactory {
             return StdioUpstreamTransport(serverName: config.name, launch: launch, maxMessageBytes: config.maxMessageBytes, eventLoop: eventLoop, logger: logger)
         case .streamableHTTP(let endpoint):
             return StreamableHTTPUpstreamTransport(
-                serverName: config.name, endpoint: endpoint, route: route(config, endpoint, logger), headers: config.headers,
+                serverName: config.name, endpoint: endpoint, route: known ?? route(config, endpoint, logger), headers: config.headers,
                 credentials: UpstreamCredentialProvider.make(for: config, eventLoop: eventLoop, logger: logger, oauthTokens: oauthTokens, principal: principal), timeouts: config.timeouts,
                 maxMessageBytes: config.maxMessageBytes, maxConnections: config.maxConnections, eventLoop: eventLoop, logger: logger
             )
         case .sse(let endpoint):
             return SSEUpstreamTransport(
-                serverName: config.name, endpoint: endpoint, route: route(config, endpoint, logger), headers: config.headers,
+                serverName: config.name, endpoint: endpoint, route: known ?? route(config, endpoint, logger), headers: config.headers,
                 credentials: UpstreamCredentialProvider.make(for: config, eventLoop: eventLoop, logger: logger, oauthTokens: oauthTokens, principal: principal), timeouts: config.timeouts,
                 maxMessageBytes: config.maxMessageBytes, maxConnections: config.maxConnections, eventLoop: eventLoop, logger: logger
             )

@@ -1,5 +1,6 @@
 import NIOCore
 import NIOEmbedded
+import Synchronization
 import Testing
 
 @testable import SwitchboardOutbound
@@ -27,11 +28,11 @@ import Testing
         let (channel, tunnel) = try make(authorization: "Basic YTpi")
         #expect(try written(channel) == "CONNECT mcp.example.com:443 HTTP/1.1\r\nHost: mcp.example.com:443\r\nProxy-Authorization: Basic YTpi\r\n\r\n")
         try channel.writeInbound(ByteBuffer(string: "HTTP/1.1 200 Connection established\r\nProxy-Ag"))
-        var done = false
-        tunnel.whenSuccess { done = true }
-        #expect(!done, "half an answer opens nothing")
+        let done = Mutex(false)
+        tunnel.whenSuccess { done.withLock { $0 = true } }
+        #expect(!done.withLock { $0 }, "half an answer opens nothing")
         try channel.writeInbound(ByteBuffer(string: "ent: tinyproxy\r\n\r\n\u{16}\u{03}\u{01}"))
-        #expect(done)
+        #expect(done.withLock { $0 })
         #expect(try channel.readInbound(as: ByteBuffer.self) == ByteBuffer(string: "\u{16}\u{03}\u{01}"), "bytes after the head are the tunnel's")
         try channel.writeInbound(ByteBuffer(string: "more"))
         #expect(try channel.readInbound(as: ByteBuffer.self) == ByteBuffer(string: "more"), "the handler is gone")
@@ -46,9 +47,10 @@ import Testing
     func namesARefusal(_ answer: String, _ message: String) throws {
         let (channel, tunnel) = try make()
         _ = try written(channel)
-        var failure: OutboundError?
-        tunnel.whenFailure { failure = $0 as? OutboundError }
+        let failed = Mutex<OutboundError?>(nil)
+        tunnel.whenFailure { error in failed.withLock { $0 = error as? OutboundError } }
         try channel.writeInbound(ByteBuffer(string: answer))
+        let failure = failed.withLock { $0 }
         #expect(failure?.stage == .proxy)
         #expect(failure?.message.contains(message) == true, "\(String(describing: failure))")
         #expect(failure?.message.hasPrefix("proxy http://proxy:3128 ") == true)
@@ -56,17 +58,17 @@ import Testing
 
     @Test func aProxyThatHangsUpIsNamed() throws {
         let (channel, tunnel) = try make()
-        var failure: OutboundError?
-        tunnel.whenFailure { failure = $0 as? OutboundError }
+        let failed = Mutex<OutboundError?>(nil)
+        tunnel.whenFailure { error in failed.withLock { $0 = error as? OutboundError } }
         channel.pipeline.fireChannelInactive()
-        #expect(failure?.message == "proxy http://proxy:3128 closed the connection before answering CONNECT")
+        #expect(failed.withLock { $0 }?.message == "proxy http://proxy:3128 closed the connection before answering CONNECT")
     }
 
     @Test func anEndlessHeadIsRefused() throws {
         let (channel, tunnel) = try make()
-        var failure: OutboundError?
-        tunnel.whenFailure { failure = $0 as? OutboundError }
+        let failed = Mutex<OutboundError?>(nil)
+        tunnel.whenFailure { error in failed.withLock { $0 = error as? OutboundError } }
         try channel.writeInbound(ByteBuffer(string: "HTTP/1.1 200 OK\r\nX: " + String(repeating: "a", count: ConnectTunnelHandler.maxHeadBytes)))
-        #expect(failure?.message.contains("header over 16 KiB") == true)
+        #expect(failed.withLock { $0 }?.message.contains("header over 16 KiB") == true)
     }
 }

@@ -304,7 +304,9 @@ final class OAuthConnections: ConsentRoutes, Sendable {
 
     /// Puts a connection in force and schedules its refresh.
     private func install(_ connection: Connection, for key: Key) {
-        holder(key)?.set(connection.tokens.accessToken)
+        // A token that could not travel in a header is as good as none (the store may be edited).
+        let token = connection.tokens.accessToken
+        holder(key)?.set(BearerHeaderValue.canCarry(token) ? token : nil)
         state.withLock { state in
             state.connections[key] = connection
             // A step-up still wanted stays said until a consent gives the scope.

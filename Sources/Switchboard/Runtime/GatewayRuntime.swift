@@ -93,7 +93,7 @@ public final class GatewayRuntime: Sendable {
             if let links, oauthServers.contains(where: { $0.credentials?.isPerUserOAuth == true }) {
                 personal = PersonalUpstreams(
                     group: group, clientVersion: Self.version, logger: logger, holders: holders, links: links,
-                    makeTransport: { UpstreamTransportFactory.make($0, $1, $2, oauthTokens: holders, principal: $3) }
+                    makeTransport: { UpstreamTransportFactory.make($0, $1, $2, oauthTokens: holders, principal: $3, route: $4) }
                 )
             }
             gateway = Gateway(

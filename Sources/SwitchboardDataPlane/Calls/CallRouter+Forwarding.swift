@@ -14,7 +14,7 @@ extension CallRouter {
     /// instead (`InputBridge`).
     func forward(_ exchange: MCPExchange, to shared: UpstreamServer, edits: [(target: JSONView, json: String)], ticket: QuotaTicket? = nil) {
         var server = shared
-        if let personal, shared.config.credentials?.isPerUserOAuth == true {
+        if shared.isPerUser, let personal {
             switch personal.route(exchange.caller.principal.id, to: shared) {
             case .session(let own):
                 server = own

@@ -3,6 +3,7 @@ import Metrics
 package import NIOCore
 package import SwitchboardCore
 package import SwitchboardUpstream
+package import SwitchboardOutbound
 import Synchronization
 
 /// Each caller's own upstream session to `credentials.oauth` `per_user` servers: a server
@@ -20,6 +21,8 @@ package final class PersonalUpstreams: Sendable {
 
     private struct Entry {
         var server: UpstreamServer
+        /// The caller's token for this server.
+        let holder: OAuthTokenHolder
         var lastUsed: NIODeadline
     }
 
@@ -28,7 +31,8 @@ package final class PersonalUpstreams: Sendable {
     private let logger: Logger
     private let holders: OAuthTokenHolders
     private let links: ConsentLinks
-    private let makeTransport: @Sendable (ServerConfig, any EventLoop, Logger, String) -> any UpstreamTransport
+    /// (config, loop, logger, principal, the shared transport's route) → the caller's transport.
+    private let makeTransport: @Sendable (ServerConfig, any EventLoop, Logger, String, OutboundRoute?) -> any UpstreamTransport
     private let maxPerServer: Int
     private let idleAfter: TimeAmount
     /// Server name → principal id → session.
@@ -44,7 +48,7 @@ package final class PersonalUpstreams: Sendable {
     package init(
         group: any EventLoopGroup, clientVersion: String, logger: Logger, holders: OAuthTokenHolders, links: ConsentLinks, maxPerServer: Int = 1000,
         idleAfter: TimeAmount = .minutes(10),
-        makeTransport: @escaping @Sendable (ServerConfig, any EventLoop, Logger, String) -> any UpstreamTransport
+        makeTransport: @escaping @Sendable (ServerConfig, any EventLoop, Logger, String, OutboundRoute?) -> any UpstreamTransport
     ) {
         self.group = group
         self.clientVersion = clientVersion
@@ -56,19 +60,26 @@ package final class PersonalUpstreams: Sendable {
         self.makeTransport = makeTransport
     }
 
-    /// Where `principal`'s request to `shared` (a `per_user` server) goes.
+    /// Where `principal`'s request to `shared` (a `per_user` server) goes. The usual case, a
+    /// caller with a session and a token, takes one lookup under one lock and reads the token.
     package func route(_ principal: String, to shared: UpstreamServer) -> Route {
-        guard holders.holder(server: shared.name, principal: principal)?.token != nil else {
+        let now = NIODeadline.now()
+        let known = entries.withLock { state -> Entry? in
+            guard var entry = state.sessions[shared.name]?[principal] else { return nil }
+            entry.lastUsed = now
+            state.sessions[shared.name]![principal] = entry
+            return entry
+        }
+        if let known {
+            return known.holder.token == nil ? .consent(url: links.link(server: shared.name, by: principal)) : .session(known.server)
+        }
+        guard let holder = holders.holder(server: shared.name, principal: principal), holder.token != nil else {
             return .consent(url: links.link(server: shared.name, by: principal))
         }
-        let now = NIODeadline.now()
         let (server, evicted, isNew) = entries.withLock { state -> (UpstreamServer?, UpstreamServer?, Bool) in
             guard !state.stopped else { return (nil, nil, false) }
-            if var entry = state.sessions[shared.name]?[principal] {
-                entry.lastUsed = now
-                state.sessions[shared.name]![principal] = entry
-                return (entry.server, nil, false)
-            }
+            // Another request of the same caller may have made it meanwhile.
+            if let entry = state.sessions[shared.name]?[principal] { return (entry.server, nil, false) }
             var evicted: UpstreamServer?
             if let all = state.sessions[shared.name], all.count >= maxPerServer, let oldest = all.min(by: { $0.value.lastUsed < $1.value.lastUsed }) {
                 evicted = oldest.value.server
@@ -79,14 +90,17 @@ package final class PersonalUpstreams: Sendable {
             sessionLogger[metadataKey: "switchboard.server"] = "\(shared.name)"
             sessionLogger[metadataKey: "switchboard.principal"] = "\(principal)"
             let server = UpstreamServer(
-                config: shared.config, transport: makeTransport(shared.config, loop, sessionLogger, principal), eventLoop: loop, logger: sessionLogger,
-                clientVersion: clientVersion
+                config: shared.config, transport: makeTransport(shared.config, loop, sessionLogger, principal, shared.transport.route), eventLoop: loop,
+                logger: sessionLogger, clientVersion: clientVersion
             )
             if let delegate = state.delegate { server.setDelegate(delegate) }
-            state.sessions[shared.name, default: [:]][principal] = Entry(server: server, lastUsed: now)
+            state.sessions[shared.name, default: [:]][principal] = Entry(server: server, holder: holder, lastUsed: now)
             return (server, evicted, true)
         }
-        _ = evicted?.stop()
+        if let evicted {
+            SessionGauges.personalSessions.decrement()
+            _ = evicted.stop()
+        }
         guard let server else { return .consent(url: links.link(server: shared.name, by: principal)) }
         if isNew {
             SessionGauges.personalSessions.increment()

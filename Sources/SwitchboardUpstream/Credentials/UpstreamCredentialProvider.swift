@@ -152,9 +152,8 @@ package final class UpstreamCredentialProvider: Sendable {
             return .ready(headers)
         case .authorizationCode(let holder):
             switch holder.current(on: loop) {
-            case .ready(let token):
-                guard BearerHeaderValue.canCarry(token) else { return .failed(.notConnected(server: serverName)) }
-                headers.add(name: "Authorization", value: "Bearer " + token)
+            case .ready(let header):
+                headers.add(name: "Authorization", value: header)
                 return .ready(headers)
             case .pending(let future):
                 return .pending(Self.bearer(headers, future))

@@ -8,7 +8,8 @@ import Synchronization
 /// token (at most `refreshWait`) instead of failing.
 package final class OAuthTokenHolder: Sendable {
     package enum Token {
-        case ready(String)
+        /// The `Authorization` value, `Bearer …`, made once per token.
+        case ready(header: String)
         /// A refresh is under way: completes with the new token, or fails.
         case pending(EventLoopFuture<String>)
         /// Nobody consented, or the connection was lost.
@@ -16,7 +17,10 @@ package final class OAuthTokenHolder: Sendable {
     }
 
     private struct State {
-        var token: String?
+        var token: String? {
+            didSet { header = token.map { "Bearer " + $0 } }
+        }
+        var header: String?
         var refreshing = false
         var waiters: [EventLoopPromise<String>] = []
         var whenRejected: (@Sendable () -> Void)?
@@ -38,7 +42,7 @@ package final class OAuthTokenHolder: Sendable {
     /// The token for a request made on `loop`.
     func current(on loop: any EventLoop) -> Token {
         state.withLock { state -> Token in
-            if let token = state.token { return .ready(token) }
+            if let header = state.header { return .ready(header: header) }
             guard state.refreshing else { return .none }
             let promise = loop.makePromise(of: String.self)
             state.waiters.append(promise)
