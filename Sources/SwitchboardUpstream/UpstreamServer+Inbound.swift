@@ -40,10 +40,11 @@ extension UpstreamServer: UpstreamTransportDelegate {
 
     /// A modern HTTP response stream ended without the response: the request is lost (spec
     /// digest §1.4, no resumption), so its caller hears it now rather than at its timeout.
-    package func upstreamTransport(requestEnded correlation: UInt64) {
+    package func upstreamTransport(requestEnded correlation: UInt64, error: (any Error)?) {
         guard let pending = state.withLock({ $0.pending.removeValue(forKey: Int(correlation)) }) else { return }
         logger.debug("upstream response stream ended without a response", metadata: ["switchboard.method": "\(pending.method)"])
-        pending.promise.fail(UpstreamError.unavailable(server: name, reason: "the server closed the response stream before answering"))
+        let reason = error.map(Self.describe) ?? "the server closed the response stream before answering"
+        pending.promise.fail(UpstreamError.unavailable(server: name, reason: reason))
     }
 
     package func upstreamTransportClosed(error: (any Error)?) {

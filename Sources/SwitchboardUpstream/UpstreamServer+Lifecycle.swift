@@ -2,7 +2,6 @@ import Synchronization
 package import NIOCore
 import Logging
 import SwitchboardCore
-import SwitchboardOutbound
 
 extension UpstreamServer {
     /// Starts the server and keeps it running: a failure schedules the next attempt with
@@ -23,8 +22,7 @@ extension UpstreamServer {
             .whenComplete { result in
                 switch result {
                 case .success: self.becameReady()
-                // A route that could not be made is the cause, whatever the attempt reported.
-                case .failure(let error): self.failed(self.transport.route?.broken.map { "cannot connect: \($0.message)" } ?? Self.describe(error))
+                case .failure(let error): self.failed(Self.describe(error))
                 }
             }
     }

@@ -18,9 +18,10 @@ package protocol UpstreamTransportDelegate: AnyObject, Sendable {
     /// The transport lost its peer (process exit, stream closed, connection refused). After this
     /// no more messages arrive; the owner decides whether to reconnect.
     func upstreamTransportClosed(error: (any Error)?)
-    /// The response stream of the request sent with `correlation` ended without its response.
+    /// The response stream of the request sent with `correlation` ended without its response,
+    /// `error` saying why when the transport knows (a refused connection, a failed handshake).
     /// Only reported for 2026-07-28 HTTP, where nothing resumes a stream: the request is lost.
-    func upstreamTransport(requestEnded correlation: UInt64)
+    func upstreamTransport(requestEnded correlation: UInt64, error: (any Error)?)
     /// The bearer token of the caller the request sent with `correlation` is made for, when
     /// the gateway handed one over (`UpstreamRequestMeta.callerToken`). Asked only by the
     /// HTTP transports of `passthrough` servers, right before sending.
@@ -28,7 +29,7 @@ package protocol UpstreamTransportDelegate: AnyObject, Sendable {
 }
 
 extension UpstreamTransportDelegate {
-    package func upstreamTransport(requestEnded correlation: UInt64) {}
+    package func upstreamTransport(requestEnded correlation: UInt64, error: (any Error)?) {}
     package func upstreamTransport(callerTokenFor correlation: UInt64) -> String? { nil }
 }
 

@@ -274,8 +274,11 @@ public final class GatewayRuntime: Sendable {
     public var findings: [String] { gateway.catalogue.findings.map(\.description) }
 
     /// Where browsers reach the gateway: `public_url`, else the listener's address.
+    /// The origin of `auth.resource` (the gateway's own public `/mcp` URI) stands in for a
+    /// missing `public_url`: an operator who named one need not name the other.
     static func publicOrigin(_ config: GatewayConfig) -> String {
-        config.publicURL?.origin ?? (config.tls == nil ? "http://" : "https://") + config.listen.description
+        config.publicURL?.origin ?? config.auth?.resource.flatMap(WebURL.init(parsing:))?.origin
+            ?? (config.tls == nil ? "http://" : "https://") + config.listen.description
     }
 
     /// A consent link for the `credentials.oauth` server `server` of `config`: for the

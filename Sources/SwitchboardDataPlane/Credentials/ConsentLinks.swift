@@ -46,8 +46,6 @@ package struct ConsentLinks: Sendable {
 
     private static func ticketPurpose(_ server: String) -> String { "oauth-connect-ticket:" + server }
 
-    package static func nonce() -> String {
-        var generator = SystemRandomNumberGenerator()
-        return Base64URL.encode((0..<18).map { _ in UInt8.random(in: 0...255, using: &generator) })
-    }
+    /// 128 random bits (`SessionID`).
+    package static func nonce() -> String { SessionID.generate() }
 }

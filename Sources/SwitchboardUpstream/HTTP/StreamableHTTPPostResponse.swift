@@ -76,7 +76,8 @@ final class StreamableHTTPPostResponse: UpstreamHTTPResponseDelegate {
         case 404 where sentSessionID: (.failed(.sessionExpired), .discard)
         case 401 where renewsOnUnauthorized: (.unauthorized, .discard)
         // The token lacks a scope (MCP authorization, step-up): said as such, for the credentials.
-        case 403 where Self.insufficientScope(head.headers) != nil: (.failed(.insufficientScope(Self.insufficientScope(head.headers) ?? [])), .discard)
+        case 403: Self.insufficientScope(head.headers).map { (.failed(.insufficientScope($0)), .discard) }
+            ?? (.httpError(code), .collectPrefix(maxBytes: UpstreamHTTPHeaders.errorBodyPrefix))
         default: (.httpError(code), .collectPrefix(maxBytes: UpstreamHTTPHeaders.errorBodyPrefix))
         }
         let accepted = state.withLock { state -> EventLoopPromise<Void>? in
@@ -157,7 +158,9 @@ final class StreamableHTTPPostResponse: UpstreamHTTPResponseDelegate {
         }
         guard case .postStream(let correlation) = origin else { return }
         if modern {
-            transport.modernRequestEnded(correlation: correlation, answered: answered)
+            var cause = error
+            if cause == nil, case .failed(let failure) = body { cause = failure }
+            transport.modernRequestEnded(correlation: correlation, answered: answered, error: cause)
         } else if case .events = body, let resumeFrom {
             transport.resumePostStream(correlation: correlation, lastEventID: resumeFrom, retryMilliseconds: retry, attempt: 1)
         }

@@ -94,11 +94,11 @@ extension StreamableHTTPUpstreamTransport {
     }
 
     /// A modern request's response ended, answered or not.
-    func modernRequestEnded(correlation: UInt64, answered: Bool) {
+    func modernRequestEnded(correlation: UInt64, answered: Bool, error: (any Error)?) {
         let delegate = state.withLock { state -> (any UpstreamTransportDelegate)? in
             state.aborts.removeValue(forKey: correlation)
             return state.closed ? nil : state.delegate
         }
-        if !answered { delegate?.upstreamTransport(requestEnded: correlation) }
+        if !answered { delegate?.upstreamTransport(requestEnded: correlation, error: error) }
     }
 }

@@ -137,7 +137,7 @@ struct ClientCredentialsTransportTests {
             messages.withLock { $0.append(String(buffer: message)) }
         }
         func upstreamTransportClosed(error: (any Error)?) {}
-        func upstreamTransport(requestEnded correlation: UInt64) { lost.withLock { $0.append(correlation) } }
+        func upstreamTransport(requestEnded correlation: UInt64, error: (any Error)?) { lost.withLock { $0.append(correlation) } }
     }
 
     @Test("toward a 2026-07-28 server, a request refused with 401 is sent again, not reported lost")

@@ -21,7 +21,7 @@ struct ModernStreamableHTTPTransportTests {
 
         func upstreamTransportClosed(error: (any Error)?) {}
 
-        func upstreamTransport(requestEnded correlation: UInt64) {
+        func upstreamTransport(requestEnded correlation: UInt64, error: (any Error)?) {
             state.withLock { $0.ended.append(correlation) }
         }
     }

@@ -1,3 +1,4 @@
+import Foundation
 package import SwitchboardCore
 
 /// The URL a browser is sent to for consent (RFC 6749 §4.1.1 with PKCE, RFC 8707 `resource`):
@@ -27,8 +28,16 @@ package struct OAuthAuthorizationRequest: Sendable {
             ("code_challenge_method", "S256"), ("state", state), ("resource", resource),
         ]
         if !scopes.isEmpty { fields.append(("scope", scopes.joined(separator: " "))) }
-        let query = String(decoding: OAuthHTTP.form(fields), as: UTF8.self)
+        // A URL's query: RFC 3986 percent-encoding, not the form encoding of token bodies.
+        let query = fields.map { Self.percentEncode($0.0) + "=" + Self.percentEncode($0.1) }.joined(separator: "&")
         let separator = endpoint.pathAndQuery.contains("?") ? "&" : "?"
         return endpoint.description + separator + query
     }
+
+    /// Everything but RFC 3986's unreserved characters percent-encoded.
+    static func percentEncode(_ text: String) -> String {
+        text.addingPercentEncoding(withAllowedCharacters: unreserved) ?? text
+    }
+
+    private static let unreserved = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
 }

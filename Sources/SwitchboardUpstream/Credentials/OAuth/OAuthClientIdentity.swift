@@ -54,8 +54,7 @@ package struct OAuthClientIdentity: Sendable, Equatable, Codable, CustomStringCo
         fields.append(("client_id", clientID))
         switch (authMethod, clientSecret) {
         case ("client_secret_basic", let secret?):
-            let pair = OAuthHTTP.encode(clientID) + ":" + OAuthHTTP.encode(secret)
-            headers.add(name: "Authorization", value: "Basic " + Data(pair.utf8).base64EncodedString())
+            headers.add(name: "Authorization", value: TokenEndpointClient.basicAuthorization(clientID: clientID, secret: secret))
         case ("client_secret_post", let secret?):
             fields.append(("client_secret", secret))
         default:

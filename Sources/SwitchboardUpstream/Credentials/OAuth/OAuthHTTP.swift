@@ -52,14 +52,4 @@ package struct OAuthHTTP: Sendable {
         guard let object = response.object else { throw OAuthError("\(what) at \(url.redacted) is not a JSON object") }
         return object
     }
-
-    /// `application/x-www-form-urlencoded` (RFC 6749 appendix B).
-    static func form(_ fields: [(String, String)]) -> [UInt8] {
-        Array(fields.map { "\(encode($0.0))=\(encode($0.1))" }.joined(separator: "&").utf8)
-    }
-
-    static func encode(_ text: String) -> String {
-        let allowed = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
-        return text.addingPercentEncoding(withAllowedCharacters: allowed) ?? text
-    }
 }

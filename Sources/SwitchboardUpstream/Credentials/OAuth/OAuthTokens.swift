@@ -53,7 +53,7 @@ package struct OAuthTokenEndpoint: Sendable {
         headers.add(name: "Content-Type", value: "application/x-www-form-urlencoded")
         headers.add(name: "Accept", value: "application/json")
         client.authenticate(&fields, &headers)
-        let response = try await http.send(.POST, url, headers: headers, body: OAuthHTTP.form(fields), what: "the token request")
+        let response = try await http.send(.POST, url, headers: headers, body: Array(fields.map { TokenEndpointClient.formEncode($0.0) + "=" + TokenEndpointClient.formEncode($0.1) }.joined(separator: "&").utf8), what: "the token request")
         let issued: IssuedToken
         switch IssuedToken.parse(status: response.status, body: response.body) {
         case .success(let token): issued = token
