@@ -100,9 +100,12 @@ let package = Package(
         // The client side toward MCP servers: one upstream session per configured server over
         // stdio, Streamable HTTP or HTTP+SSE in either protocol era, pooled HTTP, upstream credentials.
         // Knows nothing of downstream clients or the gateway above it.
+        // The one C file: glibc's closefrom spawn action, which Swift cannot see.
+        .target(name: "CSwitchboardSpawn"),
         .target(
             name: "SwitchboardUpstream",
             dependencies: [
+                "CSwitchboardSpawn",
                 "SwitchboardCore",
                 "SwitchboardIdentity",
                 "SwitchboardOutbound",

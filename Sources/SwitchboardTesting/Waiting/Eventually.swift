@@ -15,13 +15,15 @@ package func eventuallyValue<T>(
     _ what: String,
     timeout: Duration = .seconds(5),
     every interval: Duration = .milliseconds(10),
+    fileID: StaticString = #fileID,
+    line: UInt = #line,
     _ probe: () async throws -> T?
 ) async throws -> T {
     let clock = ContinuousClock()
     let deadline = clock.now + timeout
     while true {
         if let value = try await probe() { return value }
-        guard clock.now < deadline else { throw TimedOut(description: "\(what) not seen within \(timeout)") }
+        guard clock.now < deadline else { throw TimedOut(description: "\(what) not seen within \(timeout) (\(fileID):\(line))") }
         try await Task.sleep(for: interval)
     }
 }
@@ -31,9 +33,11 @@ package func eventually(
     _ what: String = "condition",
     timeout: Duration = .seconds(5),
     every interval: Duration = .milliseconds(10),
+    fileID: StaticString = #fileID,
+    line: UInt = #line,
     _ condition: () async throws -> Bool
 ) async throws {
-    _ = try await eventuallyValue(what, timeout: timeout, every: interval) { try await condition() ? () : nil }
+    _ = try await eventuallyValue(what, timeout: timeout, every: interval, fileID: fileID, line: line) { try await condition() ? () : nil }
 }
 
 /// Runs `body` with a two-thread event loop group (one loop for the transport, the test

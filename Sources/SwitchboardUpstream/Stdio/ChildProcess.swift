@@ -5,6 +5,7 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import CSwitchboardSpawn
 import SwitchboardCore
 
 /// A child process started in its own process group with its stdin, stdout and stderr on
@@ -46,6 +47,13 @@ package struct ChildProcess: Sendable {
         posix_spawn_file_actions_adddup2(&actions, stdinPipe[0], 0)
         posix_spawn_file_actions_adddup2(&actions, stdoutPipe[1], 1)
         posix_spawn_file_actions_adddup2(&actions, stderrPipe[1], 2)
+        // Nothing else crosses: NIO's sockets are not close-on-exec, and a server holding the
+        // gateway's listener or client connections would keep them open and could use them.
+        let closing = switchboard_spawn_close_inherited(&actions, 3)
+        guard closing == 0 else {
+            closeAll(stdinPipe + stdoutPipe + stderrPipe)
+            throw .spawnFailed("closing inherited descriptors: \(String(cString: strerror(closing)))")
+        }
 
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
@@ -59,10 +67,11 @@ package struct ChildProcess: Sendable {
         posix_spawnattr_setsigdefault(&attributes, &defaultSignals)
         posix_spawnattr_setsigmask(&attributes, &noSignals)
         posix_spawnattr_setpgroup(&attributes, 0)
-        posix_spawnattr_setflags(
-            &attributes,
-            Int16(POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK)
-        )
+        var flags = POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK
+        #if canImport(Darwin)
+        flags |= POSIX_SPAWN_CLOEXEC_DEFAULT
+        #endif
+        posix_spawnattr_setflags(&attributes, Int16(flags))
 
         var merged = currentEnvironment()
         for (key, value) in environment { merged[key] = value }

@@ -1,5 +1,4 @@
 package import NIOCore
-package import NIOHTTP1
 
 /// The browser's side of connecting a server's OAuth (`/connect/{server}` and
 /// `/oauth/callback`): served by the control plane, which the runtime wires in. A browser
