@@ -128,6 +128,7 @@ package struct OutboundRoute: Sendable {
                 let rejected = RejectedCertificate()
                 let handler = try VerifyingClientHandler.make(tls: tls, rejected: rejected)
                 try channel.pipeline.syncOperations.addHandler(handler)
+                try channel.pipeline.syncOperations.addHandler(TLSRecordCoalescer())
                 try channel.pipeline.syncOperations.addHandler(
                     TLSHandshakeGate(promise: handshake, tls: tls, rejected: rejected, timeout: connectTimeout)
                 )
