@@ -100,6 +100,17 @@ let package = Package(
         // The client side toward MCP servers: one upstream session per configured server over
         // stdio, Streamable HTTP or HTTP+SSE in either protocol era, pooled HTTP, upstream credentials.
         // Knows nothing of downstream clients or the gateway above it.
+        // The audit trail's journal: records, the hash chain, recovery after a crash, verify.
+        // Knows nothing of requests; the data plane fills its records.
+        .target(
+            name: "SwitchboardAudit",
+            dependencies: [
+                "SwitchboardCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // The one C file: glibc's closefrom spawn action, which Swift cannot see.
         .target(name: "CSwitchboardSpawn"),
         .target(
@@ -123,6 +134,7 @@ let package = Package(
         .target(
             name: "SwitchboardDataPlane",
             dependencies: [
+                "SwitchboardAudit",
                 "SwitchboardCore",
                 "SwitchboardPolicy",
                 "SwitchboardIdentity",
@@ -170,6 +182,7 @@ let package = Package(
         .target(
             name: "Switchboard",
             dependencies: [
+                "SwitchboardAudit",
                 "SwitchboardCore",
                 "SwitchboardDataPlane",
                 "SwitchboardUpstream",
@@ -191,6 +204,7 @@ let package = Package(
             name: "switchboard",
             dependencies: [
                 "Switchboard",
+                "SwitchboardAudit",
                 "SwitchboardStore",
                 "SwitchboardPolicy",
                 "SwitchboardDataPlane",
@@ -270,6 +284,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "SwitchboardAuditTests",
+            dependencies: ["SwitchboardAudit", "SwitchboardCore", .product(name: "NIOCore", package: "swift-nio")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "SwitchboardStoreTests",
             dependencies: ["SwitchboardStore", "SwitchboardIdentity", "SwitchboardPolicy", "SwitchboardCore"],
             swiftSettings: swiftSettings
@@ -324,7 +343,7 @@ let package = Package(
         .testTarget(
             name: "InteropTests",
             dependencies: [
-                "Switchboard", "SwitchboardTesting", "SwitchboardCore", "SwitchboardStore", "SwitchboardIdentity",
+                "Switchboard", "SwitchboardAudit", "SwitchboardTesting", "SwitchboardCore", "SwitchboardStore", "SwitchboardIdentity",
                 // The OAuth client, driven against a real authorization server.
                 "SwitchboardUpstream",
                 .product(name: "NIOPosix", package: "swift-nio"),

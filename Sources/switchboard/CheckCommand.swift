@@ -24,7 +24,7 @@ struct CheckCommand: AsyncParsableCommand {
         var logOptions = options
         if logOptions.logLevel == .info { logOptions.logLevel = .error }  // the report is the output
         let logger = logOptions.bootstrapLogging()
-        let runtime = try GatewayRuntime(config: config, logger: logger, threads: 1)
+        let runtime = try GatewayRuntime(config: config, logger: logger, threads: 1, recordsAudit: false)
         print("config ok: \(config.servers.count) server(s), listen \(config.listen)")
         if let demo = config.demo.http {
             // The built-in demo server is part of the gateway process; `check` starts it too so

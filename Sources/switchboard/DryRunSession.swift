@@ -15,7 +15,7 @@ struct DryRunSession {
         let logger = quiet.bootstrapLogging()
         var config = config
         if !servers { config.servers = [] }
-        let runtime = try GatewayRuntime(config: config, logger: logger, threads: 1)
+        let runtime = try GatewayRuntime(config: config, logger: logger, threads: 1, recordsAudit: false)
         if servers, let demo = config.demo.http {
             // Servers may point at the built-in demo server, which lives in the gateway process.
             Task { try await DemoHTTPService(listen: demo, logger: logger).run() }

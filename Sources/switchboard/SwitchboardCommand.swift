@@ -6,6 +6,9 @@ struct SwitchboardCommand: AsyncParsableCommand {
         commandName: "switchboard",
         abstract: "An MCP gateway: many MCP servers behind one governed endpoint.",
         version: "0.1.0",
-        subcommands: [ServeCommand.self, StdioCommand.self, CheckCommand.self, KeysCommand.self, CredentialsCommand.self, ConnectCommand.self, ToolsCommand.self, PolicyCommand.self, DemoServerCommand.self]
+        subcommands: [
+            ServeCommand.self, StdioCommand.self, CheckCommand.self, KeysCommand.self, CredentialsCommand.self, ConnectCommand.self, ToolsCommand.self,
+            PolicyCommand.self, AuditCommand.self, DemoServerCommand.self,
+        ]
     )
 }

@@ -22,6 +22,7 @@ class Plan:
     smoke: bool = False
     nginx: bool = True
     sse_count: int = 1000
+    pairs: int = 5                     # runs of each variant in scenarios 9 and 10
 
     def targets(self):
         return [t for t in OWN_TARGETS if self.nginx or t != "nginx"]
@@ -320,7 +321,7 @@ def governed(plan):
         yield Interleaved(plain=Measured(name, GATEWAY, "", StackSpec(GATEWAY), rate.args),
                           variant=Measured(name, GATEWAY, "", StackSpec(GATEWAY, governed=True), rate.args),
                           note=rate.note, what="governance", detail="API key, 5 policy rules, 2 quota limits",
-                          pairs=1 if plan.smoke else 5)
+                          pairs=1 if plan.smoke else plan.pairs)
 
 
 def https_upstream(plan):
@@ -337,8 +338,24 @@ def https_upstream(plan):
             name = f"10. echo, {label}, {rate.label}"
             yield Interleaved(plain=Measured(name, GATEWAY, "", StackSpec(GATEWAY), rate.args),
                               variant=Measured(name, GATEWAY, "", spec, rate.args),
-                              note=rate.note, what=what, detail=detail, pairs=1 if plan.smoke else 5)
+                              note=rate.note, what=what, detail=detail, pairs=1 if plan.smoke else plan.pairs)
+
+
+# Scenario 11's baseline: the gateway with its audit trail off (on by default).
+AUDIT_OFF = "audit:\n  enabled: false\n"
+
+
+def observed(plan):
+    """Scenario 1's call through the default gateway, whose audit trail is on, set beside the
+    same gateway with the trail off, run alternately with it."""
+    for rate in plan.rates(2000):
+        name = f"11. echo, audit on, {rate.label}"
+        yield Interleaved(plain=Measured(name, GATEWAY, "", StackSpec(GATEWAY, gateway_yaml=AUDIT_OFF), rate.args),
+                          variant=Measured(name, GATEWAY, "", StackSpec(GATEWAY), rate.args),
+                          note=rate.note, what="audit",
+                          detail="audit on (the default): call.begin and call.end written to the journal per call; plain: audit.enabled false",
+                          pairs=1 if plan.smoke else plan.pairs)
 
 
 SCENARIOS = {1: echo_rates, 2: many_sessions, 3: idle_sessions, 4: merged_lists, 5: sse, 6: stdio_upstream,
-             7: modern_clients, 8: bridged, 9: governed, 10: https_upstream}
+             7: modern_clients, 8: bridged, 9: governed, 10: https_upstream, 11: observed}

@@ -1,5 +1,6 @@
 """The boxes a load runs against: the bench upstream alone (direct), nginx in front of it, or
 Switchboard in front of one or more upstreams. The peer gateways are in peers.py."""
+import shutil
 import ssl
 import subprocess
 import urllib.request
@@ -133,6 +134,8 @@ def start_gateway(run, servers, extra_yaml="", before=None):
     servers (the OAuth row connects them there)."""
     port = free_port()
     config = run.dir / "switchboard.yaml"
+    # Each gateway starts its audit journal afresh: runs would otherwise fill the disk.
+    shutil.rmtree(run.dir / "switchboard-audit", ignore_errors=True)
     config.write_text("listen: 127.0.0.1:%d\n%s\nservers:\n%s\n" % (port, extra_yaml.rstrip("\n"), "\n".join(servers)))
     proc = run.spawn("switchboard", [run.gateway, "serve", "--config", config, "--log-level", "error"])
     waits.serving(proc, f"http://127.0.0.1:{port}/healthz", run.ready_secs)

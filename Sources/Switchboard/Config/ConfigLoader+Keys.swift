@@ -3,8 +3,9 @@
 /// schema (or the reverse) fails the build's tests.
 extension ConfigLoader {
     package static let rootKeys = [
-        "listen", "store", "servers", "limits", "sessions", "security", "demo", "auth", "policy", "quotas", "virtual_servers", "tls", "public_url",
+        "listen", "store", "servers", "limits", "sessions", "security", "demo", "auth", "policy", "quotas", "virtual_servers", "tls", "public_url", "audit",
     ]
+    package static let auditKeys = ["enabled", "journal", "sync_interval", "segment_size", "on_failure", "digest_key_file"]
     package static let serverKeys = [
         "stdio", "url", "sse", "headers", "headers_from_files", "credentials", "enabled", "timeouts", "restart", "max_message_bytes",
         "max_connections", "era", "tls", "proxy",

@@ -6,7 +6,7 @@ extension ConfigLoader {
     static func decodeRoot(_ node: ConfigNode?, source: ConfigSource) throws(ConfigError) -> GatewayConfig {
         // The default store sits beside the config, not in whatever directory the gateway
         // happens to be started from.
-        var config = GatewayConfig(store: "sqlite:" + source.resolve("switchboard.db"))
+        var config = GatewayConfig(store: "sqlite:" + source.resolve("switchboard.db"), audit: AuditConfig(journal: source.resolve("switchboard-audit")))
         guard let node else { return config }
         let root = try ConfigMapping(node)
         try root.rejectUnknownKeys(allowed: rootKeys)
@@ -28,6 +28,7 @@ extension ConfigLoader {
         if let policy = root["policy"] { config.policy = try decodePolicy(policy) }
         if let quotas = root["quotas"] { config.quotas = try decodeQuotas(quotas) }
         if let virtualServers = root["virtual_servers"] { config.virtualServers = try decodeVirtualServers(virtualServers) }
+        if let audit = root["audit"] { config.audit = try decodeAudit(audit, source: source) }
         try checkReferences(root, config: config)
         try checkDelegatedCredentials(root, config: config)
         try checkOAuth(root, config: config)

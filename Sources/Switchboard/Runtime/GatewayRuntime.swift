@@ -35,6 +35,8 @@ public final class GatewayRuntime: Sendable {
     private let tokens: JWTVerifier?
     /// The OAuth connections of `credentials.oauth` servers (nil when there are none).
     let oauth: OAuthConnections?
+    /// The audit trail of calls (nil when off); closed when the gateway stops.
+    let audit: CallAudit?
     /// The group `start` runs in the background, until `shutdown`.
     private let background = Mutex<(group: ServiceGroup, task: Task<Void, any Error>)?>(nil)
 
@@ -51,7 +53,10 @@ public final class GatewayRuntime: Sendable {
     /// `wireLog` names a file to record every message sent to clients (see `WireTap`); by
     /// default the `SWITCHBOARD_WIRE_LOG` environment variable decides. Fails when the store
     /// cannot be opened or the policy does not compile.
-    public init(config: GatewayConfig, logger: Logger, threads: Int = System.coreCount, wireLog: String? = nil) throws {
+    ///
+    /// `recordsAudit` false leaves the audit trail closed (commands that make no calls, such
+    /// as `check`, while a gateway may be writing the same journal).
+    public init(config: GatewayConfig, logger: Logger, threads: Int = System.coreCount, wireLog: String? = nil, recordsAudit: Bool = true) throws {
         self.config = config
         self.logger = logger
         let group = MultiThreadedEventLoopGroup(numberOfThreads: max(1, threads))
@@ -96,9 +101,11 @@ public final class GatewayRuntime: Sendable {
                     makeTransport: { UpstreamTransportFactory.make($0, $1, $2, oauthTokens: holders, principal: $3, route: $4) }
                 )
             }
+            let audit = recordsAudit && config.audit.enabled ? try AuditTrail.open(config.audit, logger: logger) : nil
+            self.audit = audit
             gateway = Gateway(
                 config: config, group: group, logger: logger, version: Self.version, governance: governance, tap: tap,
-                delegated: delegatedService?.credentials, personal: personal,
+                delegated: delegatedService?.credentials, personal: personal, audit: audit,
                 makeTransport: { UpstreamTransportFactory.make($0, $1, $2, oauthTokens: holders) }
             )
             if !oauthServers.isEmpty, let store {
@@ -182,6 +189,7 @@ public final class GatewayRuntime: Sendable {
     ) throws -> [ServiceGroupConfiguration.ServiceConfiguration] {
         var parts: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: EventLoopGroupService(group: group))]
         if demo, let listen = config.demo.http { parts.append(.init(service: DemoHTTPService(listen: listen, logger: logger))) }
+        if let audit { parts.append(.init(service: AuditService(audit: audit))) }
         parts.append(.init(service: GatewayService(gateway: gateway, started: started)))
         if let keyService { parts.append(.init(service: keyService)) }
         if let delegatedService { parts.append(.init(service: delegatedService)) }
@@ -259,6 +267,7 @@ public final class GatewayRuntime: Sendable {
         if newConfig.auth != config.auth { changed.append("auth") }
         if newConfig.demo != config.demo { changed.append("demo") }
         if newConfig.tls != config.tls { changed.append("tls") }
+        if newConfig.audit != config.audit { changed.append("audit") }
         return changed
     }
 

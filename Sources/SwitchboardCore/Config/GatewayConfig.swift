@@ -31,6 +31,8 @@ public struct GatewayConfig: Sendable, Equatable {
     /// the origin of the OAuth consent links and of the callback the authorization servers
     /// redirect to. Nil: the listener's own address.
     public var publicURL: WebURL?
+    /// The audit trail (`audit`).
+    public var audit: AuditConfig
 
     public init(
         listen: ListenAddress = .init(),
@@ -45,9 +47,11 @@ public struct GatewayConfig: Sendable, Equatable {
         quotas: QuotaConfig = .init(),
         virtualServers: [VirtualServerConfig] = [],
         tls: TLSConfig? = nil,
-        publicURL: WebURL? = nil
+        publicURL: WebURL? = nil,
+        audit: AuditConfig = .off
     ) {
         self.publicURL = publicURL
+        self.audit = audit
         self.listen = listen
         self.tls = tls
         self.store = store

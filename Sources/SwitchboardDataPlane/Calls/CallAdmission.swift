@@ -11,7 +11,13 @@ struct CallAdmission: Sendable {
     let annotations: ToolAnnotationIndex
     let logger: Logger
 
-    func admit(tool name: String, server: String, arguments: JSONView?, caller: Principal, virtualServer: String?) -> Result<QuotaTicket?, GatewayError> {
+    /// What let a call through: its quota ticket (nil without quotas) and the policy decision.
+    struct Admitted {
+        let ticket: QuotaTicket?
+        let decision: AuditDecision
+    }
+
+    func admit(tool name: String, server: String, arguments: JSONView?, caller: Principal, virtualServer: String?) -> Result<Admitted, GatewayError> {
         let rules = governance.current
         guard rules.virtualServers.includesTool(name, in: virtualServer) else { return .failure(.unknownTool(name)) }
         let facts = CallFacts(
@@ -43,10 +49,11 @@ struct CallAdmission: Sendable {
             logger.debug("call needs approval", metadata: Self.metadata(decision, facts))
             return .failure(.approvalRequired(rule: decision.ruleID, policyVersion: decision.policyVersion))
         }
-        guard !rules.quotas.isEmpty else { return .success(nil) }
+        let allowed = AuditDecision(rule: decision.ruleID, policyVersion: decision.policyVersion)
+        guard !rules.quotas.isEmpty else { return .success(Admitted(ticket: nil, decision: allowed)) }
         switch rules.quotas.admit(facts) {
         case .admitted(let ticket):
-            return .success(ticket)
+            return .success(Admitted(ticket: ticket, decision: allowed))
         case .refused(let refusal):
             GovernanceMetrics.quotaRefusals.increment(refusal.limitID)
             logger.debug("call refused by quota", metadata: [

@@ -55,6 +55,12 @@ extension CallRouter {
         prefilled: [String: ByteBuffer], ticket: QuotaTicket?
     ) {
         exchange.mark(.routed)
+        // The record goes before the call: a call the server saw is a call the trail has.
+        if let audit, !audit.begin(exchange, server: server.name) {
+            ticket?.release()
+            exchange.fail(.auditUnavailable)
+            return
+        }
         let session = exchange.session
         // Only a 2026-07-28 retry needs the name repeated; legacy calls skip the lookup.
         let name = session.isModern ? ModernRequest.nameKey(for: exchange.method).flatMap { params?[$0]?.string } : nil
@@ -188,6 +194,7 @@ extension CallRouter {
     private func deliver(_ response: JSONRPCMessage, to target: MCPExchange, method: String, from server: UpstreamServer) {
         let session = target.session
         if let result = response.result {
+            if audit != nil, result["isError"]?.bool == true { target.noteToolError() }
             let modernServer = server.speaksModernEra
             var shaped = session.isModern || modernServer
                 ? EraShaping.result(result.bytes, method: method, for: session, fromModernServer: modernServer)

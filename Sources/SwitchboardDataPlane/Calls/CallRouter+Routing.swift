@@ -14,7 +14,7 @@ extension CallRouter {
             return
         }
         guard let (serverName, local) = FederatedName.split(name), let server = servers.named(serverName) else {
-            exchange.fail(kind == .tools ? .unknownTool(name) : .unknownPrompt(name))
+            refuse(exchange, kind == .tools ? .unknownTool(name) : .unknownPrompt(name), server: nil)
             return
         }
         var ticket: QuotaTicket?
@@ -24,16 +24,24 @@ extension CallRouter {
                 virtualServer: exchange.session.virtualServer
             )
             switch admitted {
-            case .success(let admitted): ticket = admitted
+            case .success(let admitted):
+                ticket = admitted.ticket
+                if audit != nil { exchange.noteDecision(admitted.decision) }
             case .failure(let error):
-                exchange.fail(error)
+                refuse(exchange, error, server: serverName)
                 return
             }
         } else if !governance.current.virtualServers.includesPrompt(name, in: exchange.session.virtualServer) {
-            exchange.fail(.unknownPrompt(name))
+            refuse(exchange, .unknownPrompt(name), server: nil)
             return
         }
         forward(exchange, to: server, edits: [(nameView, JSONWriter.quoted(local))], ticket: ticket)
+    }
+
+    /// Answers a call the gateway turns away itself, recorded as `call.refused`.
+    func refuse(_ exchange: MCPExchange, _ error: GatewayError, server: String?) {
+        audit?.refused(exchange, server: server, error: error)
+        exchange.fail(error)
     }
 
     /// resources/read, subscribe, unsubscribe: URIs are not rewritten; the index built from
@@ -108,12 +116,12 @@ extension CallRouter {
     /// virtual server and some server owns it; answers "not found" otherwise.
     private func withOwner(of uri: String, _ exchange: MCPExchange, _ body: @escaping @Sendable (UpstreamServer) -> Void) {
         guard governance.current.virtualServers.includesResource(uri: uri, in: exchange.session.virtualServer) else {
-            exchange.fail(.resourceNotFound(uri))
+            refuse(exchange, .resourceNotFound(uri), server: nil)
             return
         }
         catalogue.owner(of: uri, on: exchange.loop).whenSuccess { server in
             guard let server else {
-                exchange.fail(.resourceNotFound(uri))
+                self.refuse(exchange, .resourceNotFound(uri), server: nil)
                 return
             }
             body(server)

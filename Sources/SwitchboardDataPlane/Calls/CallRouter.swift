@@ -22,13 +22,17 @@ package final class CallRouter: Sendable {
     let personal: PersonalUpstreams?
     /// `limits.max_concurrent_requests`.
     let maxInFlightPerSession: Int
+    /// The audit trail of calls (nil when `audit.enabled` is false).
+    let audit: CallAudit?
     let logger: Logger
 
     init(
         servers: UpstreamServers, sessions: SessionRegistry, catalogue: Catalogue, listen: ListenHub, input: InputBridge,
-        governance: Governance, delegated: DelegatedCredentials?, personal: PersonalUpstreams?, limits: LimitsConfig, logger: Logger
+        governance: Governance, delegated: DelegatedCredentials?, personal: PersonalUpstreams?, audit: CallAudit?, limits: LimitsConfig,
+        logger: Logger
     ) {
         self.personal = personal
+        self.audit = audit
         self.servers = servers
         self.sessions = sessions
         self.catalogue = catalogue

@@ -29,6 +29,8 @@ package enum GatewayError: Error, Sendable {
     case approvalRequired(rule: String?, policyVersion: String)
     /// A quota refused the call: which limit, what kind, and when to try again.
     case quotaExceeded(limit: String, kind: String, retryAfter: Duration)
+    /// The audit trail could not record the call and fails closed (`audit.on_failure`).
+    case auditUnavailable
 
     package init(_ error: any Error) {
         switch error {
@@ -48,7 +50,7 @@ package enum GatewayError: Error, Sendable {
         case .upstream(.protocolError): JSONRPCErrorCode.upstreamProtocolError
         case .upstream(.cancelled): JSONRPCErrorCode.requestCancelled
         case .overloaded, .sessionLimit: JSONRPCErrorCode.overloaded
-        case .internalError: JSONRPCErrorCode.internalError
+        case .internalError, .auditUnavailable: JSONRPCErrorCode.internalError
         case .missingCapability: JSONRPCErrorCode.missingRequiredClientCapability
         case .clientTimeout: JSONRPCErrorCode.clientTimeout
         case .policyDenied: JSONRPCErrorCode.policyDenied
@@ -71,6 +73,7 @@ package enum GatewayError: Error, Sendable {
         case .upstream(.cancelled): "Request cancelled"
         case .overloaded(let why), .sessionLimit(let why): "Gateway overloaded: \(why)"
         case .internalError: "Internal error"
+        case .auditUnavailable: "Audit unavailable: the gateway cannot record calls, so it makes none"
         case .missingCapability(let capability): "Missing required client capability: \(capability)"
         case .clientTimeout(let what): "The client did not answer \(what) in time"
         case .policyDenied(let rule, _): "Denied by policy" + (rule.map { " (rule \($0))" } ?? " (default)")

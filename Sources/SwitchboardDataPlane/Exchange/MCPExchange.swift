@@ -30,6 +30,9 @@ package final class MCPExchange: Sendable {
     private let upstreamSent = Atomic<UInt64>(0)
     private let firstByte = Atomic<UInt64>(0)
     private let answered = Atomic<UInt64>(0)
+    /// The call's audit: the decision that let it through, then, once its `call.begin` is
+    /// written, what its `call.end` repeats (`CallAudit`).
+    private let audit = Mutex<(decision: AuditDecision?, call: AuditedCall?)>((nil, nil))
 
     /// `received` is when the front door had the whole message (monotonic nanoseconds,
     /// `ExchangeTimings.now()`); authentication is done when the exchange is made.
@@ -80,6 +83,25 @@ package final class MCPExchange: Sendable {
         )
     }
 
+    // MARK: Audit
+
+    /// The policy decision that let the call through.
+    func noteDecision(_ decision: AuditDecision) {
+        audit.withLock { $0.decision = decision }
+    }
+
+    var auditDecision: AuditDecision? { audit.withLock { $0.decision } }
+
+    /// The call's `call.begin` is written; its answer writes the end.
+    func auditBegan(_ call: AuditedCall) {
+        audit.withLock { $0.call = call }
+    }
+
+    /// The server answered the call with `isError: true`.
+    func noteToolError() {
+        audit.withLock { $0.call?.toolError = true }
+    }
+
     // MARK: Answering
 
     /// Answers with a result the gateway made, shaped for the client's era.
@@ -96,9 +118,22 @@ package final class MCPExchange: Sendable {
         answer(reply.body, isError: true, httpStatus: reply.httpStatus, retryAfter: reply.retryAfter)
     }
 
-    /// The final message: nothing is sent for this request after it.
+    /// The final message: nothing is sent for this request after it. A call with a
+    /// `call.begin` gets its `call.end` first; when that cannot be written and the trail fails
+    /// closed, the answer becomes "audit unavailable".
     package func answer(_ final: ByteBuffer, isError: Bool, httpStatus: Int = 200, retryAfter: Int? = nil) {
         mark(.answered)
+        if let call = audit.withLock({ state in defer { state.call = nil }; return state.call }),
+            !call.audit.end(call, self, final: final, isError: isError)
+        {
+            let reply = ErrorReply(.auditUnavailable, id: message.id, modernClient: session.isModern)
+            release(reply.body, isError: true, httpStatus: reply.httpStatus, retryAfter: nil)
+            return
+        }
+        release(final, isError: isError, httpStatus: httpStatus, retryAfter: retryAfter)
+    }
+
+    private func release(_ final: ByteBuffer, isError: Bool, httpStatus: Int, retryAfter: Int?) {
         session.tap?.record(revision: session.revision, kind: isError ? .error : .response, method: message.method, message: final)
         responder.sendFinal(final, httpStatus: httpStatus, retryAfter: retryAfter)
         lease?.end(cancel: false)

@@ -38,6 +38,7 @@ package final class Gateway: Sendable {
         tap: WireTap? = nil,
         delegated: DelegatedCredentials? = nil,
         personal: PersonalUpstreams? = nil,
+        audit: CallAudit? = nil,
         makeTransport: (ServerConfig, any EventLoop, Logger) -> any UpstreamTransport = { UpstreamTransportFactory.make($0, $1, $2) }
     ) {
         self.logger = logger
@@ -53,7 +54,7 @@ package final class Gateway: Sendable {
         )
         calls = CallRouter(
             servers: servers, sessions: sessions, catalogue: catalogue, listen: listen, input: input, governance: governance,
-            delegated: delegated, personal: personal, limits: config.limits, logger: logger
+            delegated: delegated, personal: personal, audit: audit, limits: config.limits, logger: logger
         )
     }
 

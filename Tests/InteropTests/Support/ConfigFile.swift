@@ -3,7 +3,8 @@ import SwitchboardCore
 
 /// Writes a gateway config as YAML, for tests that run the `switchboard` binary itself.
 enum ConfigFile {
-    static func write(_ servers: [ServerConfig], listen: String = "127.0.0.1:0", extra: String = "") throws -> String {
+    /// Into `path`, or a new temporary file.
+    static func write(_ servers: [ServerConfig], listen: String = "127.0.0.1:0", extra: String = "", at path: String? = nil) throws -> String {
         var yaml = "listen: \(listen)\n\(extra)servers:\n"
         for server in servers {
             yaml += "  \(server.name):\n"
@@ -17,7 +18,9 @@ enum ConfigFile {
             }
             yaml += "    restart: {initial_backoff: 100ms, max_backoff: 2s}\n"
         }
-        let path = PeerEnvironment.temporaryFile("switchboard.yaml")
+        let path = path ?? PeerEnvironment.temporaryFile("switchboard.yaml")
+        // Each config its own audit journal: one gateway per journal, and tests run several.
+        if !extra.contains("audit:") { yaml = "audit:\n  journal: \(quote(path + "-audit"))\n" + yaml }
         try yaml.write(toFile: path, atomically: true, encoding: .utf8)
         return path
     }

@@ -89,6 +89,10 @@ def build_server(args: argparse.Namespace) -> MCPServer:
 
     @mcp.tool(description="Returns its input text.")
     def echo(text: str) -> str:
+        if args.call_log:
+            # What this server saw, line by line, for tests that compare it with the audit trail.
+            with open(args.call_log, "a") as seen:
+                seen.write(text + "\n")
         return text
 
     @mcp.tool(description="Sleeps `seconds`, sending `steps` progress notifications; cancellable.")
@@ -399,6 +403,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=0, help="0 = pick a free port (see the READY line)")
     p.add_argument("--name", default="feature", help="serverInfo.name, also used in resource URIs")
+    p.add_argument("--call-log", help="echo appends each text it is called with to this file")
     p.add_argument("--extra-tools", type=int, default=0, help="add N tools item_0000..item_{N-1}")
     p.add_argument("--page-size", type=int, default=0, help="tools/list page size (0 = no pagination)")
     p.add_argument(

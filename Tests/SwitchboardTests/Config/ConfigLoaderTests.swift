@@ -11,11 +11,33 @@ import Testing
         try ConfigLoader.parse(yaml: yaml, path: path, environment: environment)
     }
 
-    @Test func emptyFileGivesDefaultsWithStoreBesideConfig() throws {
+    @Test func emptyFileGivesDefaultsWithStoreAndAuditBesideConfig() throws {
         for yaml in ["", "# only a comment\n", "servers:\n", "servers: {}\n"] {
             let config = try parse(yaml)
-            #expect(config == GatewayConfig(store: "sqlite:/etc/switchboard/switchboard.db"))
+            #expect(config == GatewayConfig(store: "sqlite:/etc/switchboard/switchboard.db", audit: AuditConfig(journal: "/etc/switchboard/switchboard-audit")))
+            #expect(config.audit.enabled && config.audit.onFailure == .failClosed)
         }
+    }
+
+    @Test func auditSection() throws {
+        let config = try parse("""
+            audit:
+              enabled: true
+              journal: /var/lib/switchboard/audit
+              sync_interval: 20ms
+              segment_size: 1MiB
+              on_failure: fail_open
+              digest_key_file: keys/audit.key
+            """)
+        #expect(config.audit == AuditConfig(
+            journal: "/var/lib/switchboard/audit", syncInterval: .milliseconds(20), segmentBytes: 1 << 20, onFailure: .failOpen,
+            digestKeyFile: "/etc/switchboard/keys/audit.key"
+        ))
+        #expect(try parse("audit: {enabled: false}").audit.enabled == false)
+        #expect(try parse("audit: {journal: trail}").audit.journal == "/etc/switchboard/trail")
+        #expect(throws: ConfigError.self) { try parse("audit: {on_failure: shrug}") }
+        #expect(throws: ConfigError.self) { try parse("audit: {segment_size: 1KiB}") }
+        #expect(throws: ConfigError.self) { try parse("audit: {journals: x}") }
     }
 
     @Test func everyKey() throws {

@@ -1,0 +1,20 @@
+import SwitchboardCore
+
+/// `audit`: the journal's folder and how it is written.
+extension ConfigLoader {
+    static func decodeAudit(_ node: ConfigNode, source: ConfigSource) throws(ConfigError) -> AuditConfig {
+        let section = try ConfigMapping(node)
+        try section.rejectUnknownKeys(allowed: auditKeys)
+        var audit = AuditConfig(journal: source.resolve("switchboard-audit"))
+        if let value = section["enabled"] { audit.enabled = try value.bool() }
+        if let value = section["journal"] { audit.journal = try decodeFilePath(value) }
+        if let value = section["sync_interval"] { audit.syncInterval = try value.positiveDuration() }
+        if let value = section["segment_size"] {
+            audit.segmentBytes = try value.byteSize()
+            guard audit.segmentBytes >= 64 << 10 else { throw value.error("audit.segment_size must be at least 64KiB") }
+        }
+        if let value = section["on_failure"] { audit.onFailure = try decodeChoice(value, AuditConfig.FailurePolicy.self) }
+        if let value = section["digest_key_file"] { audit.digestKeyFile = try decodeFilePath(value) }
+        return audit
+    }
+}

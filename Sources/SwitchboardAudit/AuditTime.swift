@@ -1,0 +1,63 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Wall-clock time as audit records carry it: RFC 3339 in UTC with microseconds
+/// (`2026-12-06T17:40:00.123456Z`), written without Foundation, since every record has one.
+package enum AuditTime {
+    /// Now, in microseconds since the Unix epoch.
+    package static func nowMicroseconds() -> Int64 {
+        var spec = timespec()
+        clock_gettime(CLOCK_REALTIME, &spec)
+        return Int64(spec.tv_sec) * 1_000_000 + Int64(spec.tv_nsec) / 1000
+    }
+
+    /// `microseconds` since the epoch as RFC 3339 UTC.
+    package static func rfc3339(_ microseconds: Int64) -> String {
+        let seconds = microseconds >= 0 ? microseconds / 1_000_000 : (microseconds - 999_999) / 1_000_000
+        let fraction = Int(microseconds - seconds * 1_000_000)
+        let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
+        let secondOfDay = Int(seconds - days * 86_400)
+        let (year, month, day) = civil(fromDays: days)
+        var text = ""
+        text.reserveCapacity(27)
+        append(year, width: 4, to: &text)
+        text += "-"
+        append(Int64(month), width: 2, to: &text)
+        text += "-"
+        append(Int64(day), width: 2, to: &text)
+        text += "T"
+        append(Int64(secondOfDay / 3600), width: 2, to: &text)
+        text += ":"
+        append(Int64(secondOfDay / 60 % 60), width: 2, to: &text)
+        text += ":"
+        append(Int64(secondOfDay % 60), width: 2, to: &text)
+        text += "."
+        append(Int64(fraction), width: 6, to: &text)
+        text += "Z"
+        return text
+    }
+
+    /// Howard Hinnant's days-to-civil: the proleptic Gregorian date `days` after 1970-01-01.
+    static func civil(fromDays days: Int64) -> (year: Int64, month: Int, day: Int) {
+        let z = days + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let dayOfEra = z - era * 146_097
+        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36524 - dayOfEra / 146_096) / 365
+        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+        let mp = (5 * dayOfYear + 2) / 153
+        let day = Int(dayOfYear - (153 * mp + 2) / 5 + 1)
+        let month = Int(mp < 10 ? mp + 3 : mp - 9)
+        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
+    }
+
+    private static func append(_ value: Int64, width: Int, to text: inout String) {
+        let digits = String(value)
+        if digits.count < width { text += String(repeating: "0", count: width - digits.count) }
+        text += digits
+    }
+}

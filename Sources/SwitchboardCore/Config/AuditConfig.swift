@@ -1,0 +1,39 @@
+/// The audit trail (`audit`): on by default, a journal folder beside the config.
+public struct AuditConfig: Sendable, Equatable {
+    /// What to do when a record cannot be written (`audit.on_failure`).
+    public enum FailurePolicy: String, Sendable, Equatable, CaseIterable {
+        /// Refuse the call ("audit unavailable"): no call goes unrecorded.
+        case failClosed = "fail_closed"
+        /// Let the call go on; the failure is counted and logged.
+        case failOpen = "fail_open"
+    }
+
+    /// `audit.enabled`.
+    public var enabled: Bool
+    /// `audit.journal`: the folder of the journal's segment files.
+    public var journal: String
+    /// `audit.sync_interval`: how often written records are synced to disk (group commit).
+    public var syncInterval: Duration
+    /// `audit.segment_size`: a segment file is closed and a new one begun past this size.
+    public var segmentBytes: Int
+    public var onFailure: FailurePolicy
+    /// `audit.digest_key_file`: the HMAC key of `args_digest` and `result_digest`; nil: a key
+    /// the gateway makes once in the journal folder (`digest.key`).
+    public var digestKeyFile: String?
+
+    /// No trail: what a configuration built in code starts with. A configuration file gets
+    /// the trail on by default, its journal beside the file (`ConfigLoader`).
+    public static let off = AuditConfig(enabled: false, journal: "")
+
+    public init(
+        enabled: Bool = true, journal: String, syncInterval: Duration = .milliseconds(100), segmentBytes: Int = 64 << 20,
+        onFailure: FailurePolicy = .failClosed, digestKeyFile: String? = nil
+    ) {
+        self.enabled = enabled
+        self.journal = journal
+        self.syncInterval = syncInterval
+        self.segmentBytes = segmentBytes
+        self.onFailure = onFailure
+        self.digestKeyFile = digestKeyFile
+    }
+}

@@ -1,0 +1,160 @@
+package import Logging
+import Metrics
+import NIOCore
+package import SwitchboardAudit
+import SwitchboardCore
+import SwitchboardPolicy
+
+/// The audit records of the calls the gateway forwards or refuses: `call.begin` written before
+/// the call leaves for its server, `call.end` before its answer is released, `call.refused`
+/// for what the gateway turned away itself. Covers `tools/call`, `prompts/get` and
+/// `resources/read`, whose effects are the server's; lists and the gateway's own answers are
+/// not call records.
+///
+/// Records are appended on the request's event loop (one `write(2)` into the page cache, no
+/// thread hop). When the journal cannot be written, `failClosed` refuses the call (or
+/// replaces its answer) with "audit unavailable"; otherwise the call goes on and the failure
+/// is counted and logged.
+package final class CallAudit: Sendable {
+    package let journal: AuditJournal
+    let digester: AuditDigester
+    let failClosed: Bool
+    let logger: Logger
+
+    static let auditedMethods: Set<String> = [MCPMethod.toolsCall, MCPMethod.promptsGet, MCPMethod.resourcesRead]
+    private static let writeFailures = Counter(label: "switchboard_audit_write_failures_total")
+
+    package init(journal: AuditJournal, digester: AuditDigester, failClosed: Bool, logger: Logger) {
+        self.journal = journal
+        self.digester = digester
+        self.failClosed = failClosed
+        self.logger = logger
+    }
+
+    /// `call.begin` for a call about to be sent to `server`; false when it could not be written
+    /// and the trail fails closed (the call must not go out).
+    func begin(_ exchange: MCPExchange, server: String) -> Bool {
+        guard Self.auditedMethods.contains(exchange.method) else { return true }
+        var record = facts(.callBegin, exchange, server: server)
+        record.id = Self.callID()
+        if let arguments = exchange.message.params?["arguments"] {
+            record.argsDigest = arguments.bytes.withUnsafeReadableBytes { digester.digest($0) }
+        }
+        guard write(record) else { return !failClosed }
+        exchange.auditBegan(AuditedCall(audit: self, begin: record))
+        return true
+    }
+
+    /// `call.end` for a begun call, as its answer `final` is about to leave; false when it could
+    /// not be written and the trail fails closed (the answer must become an error).
+    func end(_ call: AuditedCall, _ exchange: MCPExchange, final: ByteBuffer, isError: Bool) -> Bool {
+        var record = call.begin
+        record.event = .callEnd
+        record.time = AuditTime.nowMicroseconds()
+        record.argsDigest = nil
+        record.outcome = isError ? Self.errorCode(final) : (call.toolError ? "tool_error" : "ok")
+        let timings = exchange.timings
+        record.latencyMicroseconds = Self.microseconds(from: timings.received, to: timings.answered)
+        if timings.upstreamSent != 0, timings.firstByte >= timings.upstreamSent {
+            record.upstreamLatencyMicroseconds = Self.microseconds(from: timings.upstreamSent, to: timings.firstByte)
+        }
+        if !isError { record.resultDigest = final.withUnsafeReadableBytes { digester.digest($0) } }
+        return write(record) || !failClosed
+    }
+
+    /// `call.refused` for a call the gateway answers with `error` itself, before any server
+    /// sees it (policy, approval, quota, an unknown tool).
+    func refused(_ exchange: MCPExchange, server: String?, error: GatewayError) {
+        guard Self.auditedMethods.contains(exchange.method) else { return }
+        var record = facts(.callRefused, exchange, server: server)
+        record.outcome = String(error.code)
+        switch error {
+        case .policyDenied(let rule, let version):
+            record.decision = "deny"
+            record.rule = rule ?? "default"
+            record.policyVersion = version
+        case .approvalRequired(let rule, let version):
+            record.decision = "approval_required"
+            record.rule = rule ?? "default"
+            record.policyVersion = version
+        case .quotaExceeded(let limit, _, _):
+            record.decision = "deny"
+            record.rule = limit
+        default:
+            break
+        }
+        _ = write(record)
+    }
+
+    /// What every call record says about the request: who, through which session and
+    /// client, what it names.
+    private func facts(_ event: AuditEvent, _ exchange: MCPExchange, server: String?) -> AuditRecord {
+        var record = AuditRecord(event: event)
+        let principal = exchange.caller.principal
+        let session = exchange.session
+        record.requestID = exchange.message.id?.json
+        record.session = session.isModern ? nil : session.id
+        record.principal = principal.id
+        record.principalKind = principal.kind.rawValue
+        record.tenant = principal.tenant
+        record.clientName = session.clientName
+        record.virtualServer = session.virtualServer
+        record.server = server
+        let params = exchange.message.params
+        record.tool = exchange.method == MCPMethod.resourcesRead ? params?["uri"]?.string : params?["name"]?.string
+        record.method = exchange.method
+        record.era = session.isModern ? "modern" : "legacy"
+        if let decision = exchange.auditDecision {
+            record.decision = "allow"
+            record.rule = decision.rule ?? "default"
+            record.policyVersion = decision.policyVersion
+        }
+        return record
+    }
+
+    private func write(_ record: AuditRecord) -> Bool {
+        do {
+            try journal.append(record)
+            return true
+        } catch {
+            Self.writeFailures.increment()
+            logger.error("audit record not written", metadata: [
+                "switchboard.error": "\(error)", "switchboard.audit_event": "\(record.event.rawValue)", "switchboard.fail_closed": "\(failClosed)",
+            ])
+            return false
+        }
+    }
+
+    /// The JSON-RPC error code of an error answer, as text.
+    private static func errorCode(_ final: ByteBuffer) -> String {
+        guard let code = (try? JSONView.parse(final))?["error"]?["code"]?.int else { return "error" }
+        return String(code)
+    }
+
+    private static func microseconds(from start: UInt64, to end: UInt64) -> Int? {
+        guard start != 0, end >= start else { return nil }
+        return Int((end - start) / 1000)
+    }
+
+    /// 64 random bits in hex: the id a call's begin and end share.
+    private static func callID() -> String {
+        var generator = SystemRandomNumberGenerator()
+        let value = generator.next() as UInt64
+        let hex = String(value, radix: 16)
+        return String(repeating: "0", count: 16 - hex.count) + hex
+    }
+}
+
+/// A call whose `call.begin` is written: its end repeats the begin's facts.
+struct AuditedCall: Sendable {
+    let audit: CallAudit
+    let begin: AuditRecord
+    /// The server answered with `isError: true`.
+    var toolError = false
+}
+
+/// The policy decision that let a call through, for its records.
+struct AuditDecision: Sendable {
+    let rule: String?
+    let policyVersion: String
+}

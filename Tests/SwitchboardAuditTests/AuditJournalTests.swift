@@ -1,0 +1,142 @@
+import Foundation
+import NIOCore
+import SwitchboardAudit
+import Testing
+
+/// The journal on a real folder: lines chained as written, a trail reopened after a crash
+/// (torn line cut, open calls closed), rotation, and `verify` naming the first record a
+/// changed, removed or swapped line breaks.
+@Suite struct AuditJournalTests {
+    static func folder() -> String {
+        let path = NSTemporaryDirectory() + "switchboard-audit-" + UUID().uuidString
+        return path
+    }
+
+    static func call(_ event: AuditEvent, id: String) -> AuditRecord {
+        var record = AuditRecord(event: event)
+        record.id = id
+        record.requestID = "7"
+        record.principal = "key:ci"
+        record.server = "github"
+        record.tool = "github__create_issue"
+        record.method = "tools/call"
+        if event == .callEnd { record.outcome = "ok" }
+        return record
+    }
+
+    static func lines(_ folder: String) throws -> [String] {
+        try FileManager.default.contentsOfDirectory(atPath: folder).filter { $0.hasSuffix(".jsonl") }.sorted().flatMap { name in
+            try String(contentsOfFile: folder + "/" + name, encoding: .utf8).split(separator: "\n").map(String.init)
+        }
+    }
+
+    @Test func recordsAreChainedAndVerify() throws {
+        let folder = Self.folder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let journal = try AuditJournal(.init(directory: folder))
+        #expect(try journal.append(Self.call(.callBegin, id: "c1")) == 2, "audit.opened is record 1")
+        try journal.append(Self.call(.callEnd, id: "c1"))
+        journal.close()
+
+        let lines = try Self.lines(folder)
+        #expect(lines.count == 4)
+        #expect(lines[1].hasPrefix(#"{"seq":2,"time":""#))
+        #expect(lines[1].contains(#""event":"call.begin","id":"c1","request_id":7,"principal":"key:ci","server":"github","tool":"github__create_issue","method":"tools/call","prev":""#))
+        #expect(lines[3].contains(#""event":"audit.closed""#))
+        let report = try AuditVerifier.verify(directory: folder)
+        #expect(report.holds, "\(String(describing: report.problem))")
+        #expect(report.records == 4 && report.lastSeq == 4)
+        let attributes = try FileManager.default.attributesOfItem(atPath: folder)
+        #expect((attributes[.posixPermissions] as? Int) == 0o700)
+    }
+
+    @Test func verifyNamesTheFirstChangedRemovedOrSwappedRecord() throws {
+        let folder = Self.folder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let journal = try AuditJournal(.init(directory: folder))
+        for n in 1...5 { try journal.append(Self.call(.callBegin, id: "c\(n)")) }
+        journal.close()
+        let file = folder + "/" + AuditSegments.name(firstSeq: 1)
+        let original = try String(contentsOfFile: file, encoding: .utf8)
+        var lines = original.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+
+        // One byte of record 3 changed.
+        var changed = lines
+        changed[2] = changed[2].replacingOccurrences(of: "key:ci", with: "key:cj")
+        try changed.joined(separator: "\n").write(toFile: file, atomically: false, encoding: .utf8)
+        var problem = try #require(try AuditVerifier.verify(directory: folder).problem)
+        #expect(problem.seq == 3 && problem.line == 3, "\(problem)")
+        #expect(problem.reason.contains("do not match its hash"))
+
+        // Record 4 removed.
+        var removed = lines
+        removed.remove(at: 3)
+        try removed.joined(separator: "\n").write(toFile: file, atomically: false, encoding: .utf8)
+        problem = try #require(try AuditVerifier.verify(directory: folder).problem)
+        #expect(problem.seq == 4 && problem.reason.contains("missing"), "\(problem)")
+
+        // Records 2 and 3 swapped.
+        lines.swapAt(1, 2)
+        try lines.joined(separator: "\n").write(toFile: file, atomically: false, encoding: .utf8)
+        problem = try #require(try AuditVerifier.verify(directory: folder).problem)
+        #expect(problem.seq == 2 && problem.line == 2, "\(problem)")
+    }
+
+    @Test func aCrashedTrailIsRepairedAndItsOpenCallsClosed() throws {
+        let folder = Self.folder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let journal = try AuditJournal(.init(directory: folder))
+        try journal.append(Self.call(.callBegin, id: "c1"))
+        try journal.append(Self.call(.callBegin, id: "c2"))
+        try journal.append(Self.call(.callEnd, id: "c2"))
+        journal.close()
+        // As a crash leaves it: no audit.closed, c1 begun and never ended, a torn last write.
+        let file = folder + "/" + AuditSegments.name(firstSeq: 1)
+        let kept = try String(contentsOfFile: file, encoding: .utf8).split(separator: "\n").dropLast().joined(separator: "\n") + "\n"
+        try kept.write(toFile: file, atomically: false, encoding: .utf8)
+        let handle = try #require(FileHandle(forWritingAtPath: file))
+        handle.seekToEndOfFile()
+        handle.write(Data(#"{"seq":5,"time":"2026-"#.utf8))  // a torn write
+        try handle.close()
+
+        let reopened = try AuditJournal(.init(directory: folder))
+        reopened.close()
+        let lines = try Self.lines(folder)
+        #expect(lines.count == 8, "\(lines)")
+        #expect(lines[4].contains(#""event":"audit.recovered""#) && lines[4].contains("22 torn byte(s) cut, 1 call(s) closed"), "\(lines[4])")
+        #expect(lines[5].contains(#""event":"call.end","id":"c1","request_id":7"#) && lines[5].contains(#""outcome":"gateway_crash""#), "\(lines[5])")
+        #expect(lines[6].contains(#""event":"audit.opened""#))
+        #expect(try AuditVerifier.verify(directory: folder).holds)
+    }
+
+    @Test func segmentsRotateAndTheChainCrossesThem() throws {
+        let folder = Self.folder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let journal = try AuditJournal(.init(directory: folder, segmentBytes: 600))
+        for n in 1...10 { try journal.append(Self.call(.callBegin, id: "c\(n)")) }
+        journal.close()
+        let segments = try AuditSegments.list(folder)
+        #expect(segments.count > 2, "\(segments)")
+        let report = try AuditVerifier.verify(directory: folder)
+        #expect(report.holds && report.records == 12 && report.segments == segments.count, "\(report)")
+        // A restart goes on after the last segment's last record.
+        let again = try AuditJournal(.init(directory: folder, segmentBytes: 600))
+        #expect(again.lastSeq == 13, "audit.opened follows record 12")
+        again.close()
+        #expect(try AuditVerifier.verify(directory: folder).holds)
+    }
+
+    @Test func anUnwritableFolderIsNamed() throws {
+        #expect(throws: AuditFailure.self) { try AuditJournal(.init(directory: "/proc/switchboard-audit")) }
+    }
+
+    @Test func oneWriterPerJournal() throws {
+        let folder = Self.folder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let journal = try AuditJournal(.init(directory: folder))
+        let second = #expect(throws: AuditFailure.self) { try AuditJournal(.init(directory: folder)) }
+        #expect(second?.message.contains("in use by another switchboard process") == true)
+        journal.close()
+        try AuditJournal(.init(directory: folder)).close()
+    }
+}
