@@ -14,11 +14,11 @@ package enum AuditChain {
     private static let domain: [UInt8] = Array("SBA1".utf8)
 
     /// The base64 hash of a line's bytes up to the end of `prev`.
-    package static func hash<Bytes: Sequence>(_ hashed: Bytes) -> String where Bytes.Element == UInt8 {
+    package static func hash(_ hashed: UnsafeRawBufferPointer) -> String {
         var hasher = SHA256()
         hasher.update(data: domain)
-        hasher.update(data: Array(hashed))
-        return Base64URL.encode(Array(hasher.finalize()))
+        hasher.update(bufferPointer: hashed)
+        return hasher.finalize().withUnsafeBytes { Base64URL.encode($0) }
     }
 
     /// One journal line for `fields` at `seq` after `prev`, with its newline; and its hash.
@@ -82,7 +82,7 @@ package struct AuditLine {
     }
 
     /// Whether the stored hash is the hash of the stored bytes.
-    package var hashHolds: Bool { AuditChain.hash(hashed) == hash }
+    package var hashHolds: Bool { hashed.withUnsafeBytes { AuditChain.hash($0) } == hash }
 
     private static func digit(_ byte: UInt8) -> Int? {
         byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") ? Int(byte - UInt8(ascii: "0")) : nil

@@ -1,4 +1,5 @@
 import Crypto
+import Foundation
 import SwitchboardCore
 
 /// Keyed digests of arguments and results for audit records: HMAC-SHA-256 over the exact
@@ -7,19 +8,25 @@ import SwitchboardCore
 /// check that a record matches a given payload. The key id is the first 4 bytes of the key's
 /// SHA-256, in hex, so a rotated key's digests stay attributable.
 package struct AuditDigester: Sendable {
-    private let key: SymmetricKey
+    /// The keyed state, made once: each digest copies it rather than keying HMAC again.
+    private let keyed: HMAC<SHA256>
     package let keyID: String
 
     package init(key: [UInt8]) {
-        self.key = SymmetricKey(data: key)
+        keyed = HMAC<SHA256>(key: SymmetricKey(data: key))
         keyID = SHA256.hash(data: key).prefix(4).map { byte in
             let hex = String(byte, radix: 16)
             return byte < 16 ? "0" + hex : hex
         }.joined()
     }
 
-    package func digest<Bytes: Sequence>(_ bytes: Bytes) -> String where Bytes.Element == UInt8 {
-        let code = HMAC<SHA256>.authenticationCode(for: Array(bytes), using: key)
-        return "hmac-sha256:" + keyID + ":" + Base64URL.encode(Array(code))
+    package func digest(_ bytes: UnsafeRawBufferPointer) -> String {
+        var mac = keyed
+        mac.update(data: bytes)
+        return "hmac-sha256:" + keyID + ":" + mac.finalize().withUnsafeBytes { Base64URL.encode($0) }
+    }
+
+    package func digest(_ bytes: [UInt8]) -> String {
+        bytes.withUnsafeBytes { digest($0) }
     }
 }

@@ -49,51 +49,108 @@ package struct AuditRecord: Sendable, Equatable {
     }
 
     /// The fields from `time` to the last present one, as JSON members without the braces.
-    package func encodedFields() -> ByteBuffer {
-        var w = JSONWriter()
-        w.beginObject()
-        w.field("time", AuditTime.rfc3339(time))
-        w.field("event", event.rawValue)
-        optional(&w, "id", id)
-        if let requestID {
-            w.key("request_id")
-            w.raw(requestID)
+    /// `identity`, when given, stands for the fields from `id` to `policy_version` as
+    /// `encodedIdentity()` wrote them: a call's end repeats its begin's, encoded once.
+    package func encodedFields(identity: ByteBuffer? = nil) -> ByteBuffer {
+        var w = AuditFieldWriter(capacity: 768)
+        w.string("time", AuditTime.rfc3339(time))
+        w.string("event", event.rawValue)
+        if let identity {
+            w.raw(identity)
+        } else {
+            writeIdentity(&w)
         }
-        optional(&w, "session", session)
-        optional(&w, "principal", principal)
-        optional(&w, "principal_kind", principalKind)
-        optional(&w, "tenant", tenant)
-        if clientName != nil || clientVersion != nil {
-            w.key("client")
-            w.beginObject()
-            optional(&w, "name", clientName)
-            optional(&w, "version", clientVersion)
-            w.endObject()
-        }
-        optional(&w, "on_behalf_of", onBehalfOf)
-        optional(&w, "virtual_server", virtualServer)
-        optional(&w, "server", server)
-        optional(&w, "tool", tool)
-        optional(&w, "method", method)
-        optional(&w, "era", era)
-        optional(&w, "decision", decision)
-        optional(&w, "rule", rule)
-        optional(&w, "policy_version", policyVersion)
-        optional(&w, "outcome", outcome)
-        if let latencyMicroseconds { w.field("latency_us", latencyMicroseconds) }
-        if let upstreamLatencyMicroseconds { w.field("upstream_latency_us", upstreamLatencyMicroseconds) }
-        optional(&w, "args_digest", argsDigest)
-        optional(&w, "result_digest", resultDigest)
-        optional(&w, "trace_id", traceID)
-        optional(&w, "detail", detail)
-        w.endObject()
-        let buffer = w.buffer
-        // `{` … `}` off: the journal writes the braces around `seq`, these and the chain.
-        return buffer.getSlice(at: buffer.readerIndex + 1, length: buffer.readableBytes - 2) ?? ByteBuffer()
+        w.string("outcome", outcome)
+        w.int("latency_us", latencyMicroseconds)
+        w.int("upstream_latency_us", upstreamLatencyMicroseconds)
+        w.string("args_digest", argsDigest)
+        w.string("result_digest", resultDigest)
+        w.string("trace_id", traceID)
+        w.string("detail", detail)
+        return w.buffer
     }
 
-    private func optional(_ w: inout JSONWriter, _ name: String, _ value: String?) {
-        if let value { w.field(name, value) }
+    /// The fields from `id` to `policy_version`, for `encodedFields(identity:)`.
+    package func encodedIdentity() -> ByteBuffer {
+        var w = AuditFieldWriter(capacity: 512)
+        writeIdentity(&w)
+        return w.buffer
+    }
+
+    private func writeIdentity(_ w: inout AuditFieldWriter) {
+        w.string("id", id)
+        if let requestID { w.raw("request_id", requestID) }
+        w.string("session", session)
+        w.string("principal", principal)
+        w.string("principal_kind", principalKind)
+        w.string("tenant", tenant)
+        if clientName != nil || clientVersion != nil {
+            var client = AuditFieldWriter(capacity: 64)
+            client.string("name", clientName)
+            client.string("version", clientVersion)
+            w.object("client", client.buffer)
+        }
+        w.string("on_behalf_of", onBehalfOf)
+        w.string("virtual_server", virtualServer)
+        w.string("server", server)
+        w.string("tool", tool)
+        w.string("method", method)
+        w.string("era", era)
+        w.string("decision", decision)
+        w.string("rule", rule)
+        w.string("policy_version", policyVersion)
+    }
+}
+
+/// JSON members written straight into a buffer, without the braces: a record has no nesting
+/// but `client`, so this needs none of `JSONWriter`'s bookkeeping.
+struct AuditFieldWriter {
+    var buffer: ByteBuffer
+
+    init(capacity: Int) {
+        buffer = ByteBuffer()
+        buffer.reserveCapacity(capacity)
+    }
+
+    private mutating func key(_ name: StaticString) {
+        if buffer.readableBytes > 0 { buffer.writeInteger(UInt8(ascii: ",")) }
+        buffer.writeInteger(UInt8(ascii: "\""))
+        buffer.writeStaticString(name)
+        buffer.writeInteger(UInt8(ascii: "\""))
+        buffer.writeInteger(UInt8(ascii: ":"))
+    }
+
+    mutating func string(_ name: StaticString, _ value: String?) {
+        guard let value else { return }
+        key(name)
+        JSONWriter.writeEscaped(value, into: &buffer)
+    }
+
+    mutating func int(_ name: StaticString, _ value: Int?) {
+        guard let value else { return }
+        key(name)
+        buffer.writeString(String(value))
+    }
+
+    /// A member whose value is JSON text already.
+    mutating func raw(_ name: StaticString, _ json: String) {
+        key(name)
+        buffer.writeString(json)
+    }
+
+    /// An object member from its members' text.
+    mutating func object(_ name: StaticString, _ members: ByteBuffer) {
+        key(name)
+        buffer.writeInteger(UInt8(ascii: "{"))
+        buffer.writeImmutableBuffer(members)
+        buffer.writeInteger(UInt8(ascii: "}"))
+    }
+
+    /// Members written by another writer.
+    mutating func raw(_ members: ByteBuffer) {
+        guard members.readableBytes > 0 else { return }
+        if buffer.readableBytes > 0 { buffer.writeInteger(UInt8(ascii: ",")) }
+        buffer.writeImmutableBuffer(members)
     }
 }
 

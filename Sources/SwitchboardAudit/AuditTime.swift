@@ -23,23 +23,31 @@ package enum AuditTime {
         let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
         let secondOfDay = Int(seconds - days * 86_400)
         let (year, month, day) = civil(fromDays: days)
-        var text = ""
-        text.reserveCapacity(27)
-        append(year, width: 4, to: &text)
-        text += "-"
-        append(Int64(month), width: 2, to: &text)
-        text += "-"
-        append(Int64(day), width: 2, to: &text)
-        text += "T"
-        append(Int64(secondOfDay / 3600), width: 2, to: &text)
-        text += ":"
-        append(Int64(secondOfDay / 60 % 60), width: 2, to: &text)
-        text += ":"
-        append(Int64(secondOfDay % 60), width: 2, to: &text)
-        text += "."
-        append(Int64(fraction), width: 6, to: &text)
-        text += "Z"
-        return text
+        // YYYY-MM-DDTHH:MM:SS.ffffffZ, digits written in place: one allocation, the String's.
+        return String(unsafeUninitializedCapacity: 27) { text in
+            func put(_ value: Int, width: Int, at offset: Int) {
+                var value = value
+                for index in stride(from: offset + width - 1, through: offset, by: -1) {
+                    text[index] = UInt8(ascii: "0") + UInt8(value % 10)
+                    value /= 10
+                }
+            }
+            put(Int(max(0, min(year, 9999))), width: 4, at: 0)
+            text[4] = UInt8(ascii: "-")
+            put(month, width: 2, at: 5)
+            text[7] = UInt8(ascii: "-")
+            put(day, width: 2, at: 8)
+            text[10] = UInt8(ascii: "T")
+            put(secondOfDay / 3600, width: 2, at: 11)
+            text[13] = UInt8(ascii: ":")
+            put(secondOfDay / 60 % 60, width: 2, at: 14)
+            text[16] = UInt8(ascii: ":")
+            put(secondOfDay % 60, width: 2, at: 17)
+            text[19] = UInt8(ascii: ".")
+            put(fraction, width: 6, at: 20)
+            text[26] = UInt8(ascii: "Z")
+            return 27
+        }
     }
 
     /// Howard Hinnant's days-to-civil: the proleptic Gregorian date `days` after 1970-01-01.
@@ -53,11 +61,5 @@ package enum AuditTime {
         let day = Int(dayOfYear - (153 * mp + 2) / 5 + 1)
         let month = Int(mp < 10 ? mp + 3 : mp - 9)
         return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
-    }
-
-    private static func append(_ value: Int64, width: Int, to text: inout String) {
-        let digits = String(value)
-        if digits.count < width { text += String(repeating: "0", count: width - digits.count) }
-        text += digits
     }
 }

@@ -79,5 +79,9 @@ import Testing
         }
         #expect(Base64URL.decode("a+b") == nil)
         #expect(Base64URL.decode("abcde") == nil)
+        // RFC 4648 §10, unpadded; and the two characters that differ from base64.
+        let vectors = ["": "", "f": "Zg", "fo": "Zm8", "foo": "Zm9v", "foob": "Zm9vYg", "fooba": "Zm9vYmE", "foobar": "Zm9vYmFy"]
+        for (plain, encoded) in vectors { #expect(Base64URL.encode(Array(plain.utf8)) == encoded) }
+        #expect(Base64URL.encode([0xFB, 0xFF]) == "-_8")
     }
 }

@@ -4,6 +4,7 @@ import NIOCore
 package import SwitchboardAudit
 import SwitchboardCore
 import SwitchboardPolicy
+import Synchronization
 
 /// The audit records of the calls the gateway forwards or refuses: `call.begin` written before
 /// the call leaves for its server, `call.end` before its answer is released, `call.refused`
@@ -24,7 +25,13 @@ package final class CallAudit: Sendable {
     static let auditedMethods: Set<String> = [MCPMethod.toolsCall, MCPMethod.promptsGet, MCPMethod.resourcesRead]
     private static let writeFailures = Counter(label: "switchboard_audit_write_failures_total")
 
+    /// 32 random bits in hex, then `calls` (`callID`).
+    private let idPrefix: String
+    private let calls = Atomic<UInt64>(0)
+
     package init(journal: AuditJournal, digester: AuditDigester, failClosed: Bool, logger: Logger) {
+        let prefix = String(UInt32.random(in: .min ... .max), radix: 16)
+        idPrefix = String(repeating: "0", count: 8 - prefix.count) + prefix
         self.journal = journal
         self.digester = digester
         self.failClosed = failClosed
@@ -36,22 +43,20 @@ package final class CallAudit: Sendable {
     func begin(_ exchange: MCPExchange, server: String) -> Bool {
         guard Self.auditedMethods.contains(exchange.method) else { return true }
         var record = facts(.callBegin, exchange, server: server)
-        record.id = Self.callID()
+        record.id = callID()
         if let arguments = exchange.message.params?["arguments"] {
             record.argsDigest = arguments.bytes.withUnsafeReadableBytes { digester.digest($0) }
         }
-        guard write(record) else { return !failClosed }
-        exchange.auditBegan(AuditedCall(audit: self, begin: record))
+        let identity = record.encodedIdentity()
+        guard write(record.encodedFields(identity: identity), record.event) else { return !failClosed }
+        exchange.auditBegan(AuditedCall(audit: self, identity: identity))
         return true
     }
 
     /// `call.end` for a begun call, as its answer `final` is about to leave; false when it could
     /// not be written and the trail fails closed (the answer must become an error).
     func end(_ call: AuditedCall, _ exchange: MCPExchange, final: ByteBuffer, isError: Bool) -> Bool {
-        var record = call.begin
-        record.event = .callEnd
-        record.time = AuditTime.nowMicroseconds()
-        record.argsDigest = nil
+        var record = AuditRecord(event: .callEnd)
         record.outcome = isError ? Self.errorCode(final) : (call.toolError ? "tool_error" : "ok")
         let timings = exchange.timings
         record.latencyMicroseconds = Self.microseconds(from: timings.received, to: timings.answered)
@@ -59,7 +64,7 @@ package final class CallAudit: Sendable {
             record.upstreamLatencyMicroseconds = Self.microseconds(from: timings.upstreamSent, to: timings.firstByte)
         }
         if !isError { record.resultDigest = final.withUnsafeReadableBytes { digester.digest($0) } }
-        return write(record) || !failClosed
+        return write(record.encodedFields(identity: call.identity), record.event) || !failClosed
     }
 
     /// `call.refused` for a call the gateway answers with `error` itself, before any server
@@ -83,7 +88,7 @@ package final class CallAudit: Sendable {
         default:
             break
         }
-        _ = write(record)
+        _ = write(record.encodedFields(), record.event)
     }
 
     /// What every call record says about the request: who, through which session and
@@ -112,14 +117,14 @@ package final class CallAudit: Sendable {
         return record
     }
 
-    private func write(_ record: AuditRecord) -> Bool {
+    private func write(_ fields: ByteBuffer, _ event: AuditEvent) -> Bool {
         do {
-            try journal.append(record)
+            try journal.append(fields: fields)
             return true
         } catch {
             Self.writeFailures.increment()
             logger.error("audit record not written", metadata: [
-                "switchboard.error": "\(error)", "switchboard.audit_event": "\(record.event.rawValue)", "switchboard.fail_closed": "\(failClosed)",
+                "switchboard.error": "\(error)", "switchboard.audit_event": "\(event.rawValue)", "switchboard.fail_closed": "\(failClosed)",
             ])
             return false
         }
@@ -136,19 +141,19 @@ package final class CallAudit: Sendable {
         return Int((end - start) / 1000)
     }
 
-    /// 64 random bits in hex: the id a call's begin and end share.
-    private static func callID() -> String {
-        var generator = SystemRandomNumberGenerator()
-        let value = generator.next() as UInt64
-        let hex = String(value, radix: 16)
-        return String(repeating: "0", count: 16 - hex.count) + hex
+    /// The id a call's begin and end share: this process's random prefix and a counter, so
+    /// ids never repeat across restarts and cost no system call.
+    private func callID() -> String {
+        let number = calls.add(1, ordering: .relaxed).newValue
+        let hex = String(number, radix: 16)
+        return idPrefix + String(repeating: "0", count: max(0, 8 - hex.count)) + hex
     }
 }
 
-/// A call whose `call.begin` is written: its end repeats the begin's facts.
+/// A call whose `call.begin` is written: its end repeats the begin's facts, as encoded then.
 struct AuditedCall: Sendable {
     let audit: CallAudit
-    let begin: AuditRecord
+    let identity: ByteBuffer
     /// The server answered with `isError: true`.
     var toolError = false
 }
