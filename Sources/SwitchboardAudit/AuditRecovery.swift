@@ -57,33 +57,31 @@ enum AuditRecovery {
         var seq: UInt64 = 0
         var prev = AuditChain.genesis
         var keep = 0
-        var lastEvent: String?
-        var open: [String: [String: Any]] = [:]
+        var kept: [ArraySlice<UInt8>] = []
         for line in AuditSegments.lines(bytes) {
             guard line.terminated, let parsed = AuditLine(line.bytes) else { break }
             seq = parsed.seq
             prev = parsed.hash
             keep = line.offset + line.bytes.count + 1
-            let record = (try? JSONSerialization.jsonObject(with: Data(line.bytes))) as? [String: Any]
-            lastEvent = record?["event"] as? String
-            if let record, let id = record["id"] as? String {
-                if lastEvent == AuditEvent.callBegin.rawValue { open[id] = record }
-                if lastEvent == AuditEvent.callEnd.rawValue { open[id] = nil }
-            }
+            kept.append(line.bytes)
         }
+        var lastLine = kept.last
         if keep == 0, segments.count > 1 {
             // An empty (or wholly torn) newest segment: the chain goes on from the one before.
             let previous = try AuditSegments.contents(of: options.directory + "/" + segments[segments.count - 2]) ?? []
             if let last = AuditSegments.lines(previous).last(where: { $0.terminated }), let parsed = AuditLine(last.bytes) {
                 seq = parsed.seq
                 prev = parsed.hash
+                lastLine = last.bytes
             }
         }
         let torn = bytes.count - keep
         let fd = try openForAppend(path, truncatingTo: keep)
         var records: [AuditRecord] = []
-        let crashed = torn > 0 || (lastEvent != nil && lastEvent != AuditEvent.auditClosed.rawValue)
+        // Only a trail left by a crash is read as JSON: a clean one ends in audit.closed.
+        let crashed = torn > 0 || (lastLine.map { record($0)?["event"] as? String != AuditEvent.auditClosed.rawValue } ?? false)
         if crashed {
+            let open = unended(kept)
             var recovered = AuditRecord(event: .auditRecovered)
             recovered.detail = "the gateway stopped without closing the trail: \(torn) torn byte(s) cut, \(open.count) call(s) closed as gateway_crash"
             records.append(recovered)
@@ -93,6 +91,24 @@ enum AuditRecovery {
         }
         records.append(AuditRecord(event: .auditOpened))
         return Opened(lock: lock, fd: fd, segmentSize: keep, seq: seq, prev: prev, records: records)
+    }
+
+    private static func record(_ line: ArraySlice<UInt8>) -> [String: Any]? {
+        (try? JSONSerialization.jsonObject(with: Data(line))) as? [String: Any]
+    }
+
+    /// The `call.begin` records among `lines` that no `call.end` follows, by call id.
+    private static func unended(_ lines: [ArraySlice<UInt8>]) -> [String: [String: Any]] {
+        var open: [String: [String: Any]] = [:]
+        for line in lines {
+            guard let record = record(line), let id = record["id"] as? String else { continue }
+            switch record["event"] as? String {
+            case AuditEvent.callBegin.rawValue: open[id] = record
+            case AuditEvent.callEnd.rawValue: open[id] = nil
+            default: break
+            }
+        }
+        return open
     }
 
     /// The `call.end` of a call whose gateway died: the begin's facts, outcome `gateway_crash`.
@@ -117,16 +133,15 @@ enum AuditRecovery {
     }
 
     static func makeDirectory(_ directory: String) throws(AuditFailure) {
-        var status = stat()
-        if stat(directory, &status) == 0 {
-            guard status.st_mode & S_IFMT == S_IFDIR else { throw AuditFailure("the audit journal \(directory) is not a directory") }
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory) {
+            guard isDirectory.boolValue else { throw AuditFailure("the audit journal \(directory) is not a directory") }
             return
         }
-        // Parents too (a journal path in a folder that does not exist yet).
-        let parent = (directory as NSString).deletingLastPathComponent
-        if !parent.isEmpty, parent != directory, stat(parent, &status) != 0 { try makeDirectory(parent) }
-        guard mkdir(directory, 0o700) == 0 || errno == EEXIST else {
-            throw AuditFailure("cannot create the audit journal \(directory): \(AuditSegments.errnoText())")
+        do {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        } catch {
+            throw AuditFailure("cannot create the audit journal \(directory): \((error as NSError).localizedDescription)")
         }
     }
 

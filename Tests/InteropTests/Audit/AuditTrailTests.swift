@@ -1,5 +1,4 @@
 import Foundation
-import Synchronization
 import SwitchboardAudit
 import SwitchboardCore
 import SwitchboardTesting
@@ -65,9 +64,9 @@ extension Interop {
             }
 
             let gateway = try await serve()
-            let killed = SendableFlag()
+            // Callers stop once the gateway is gone (or a call fails).
             async let answered = withTaskGroup(of: [(id: Int, text: String)].self) { group in
-                for number in 1...6 { group.addTask { await Self.caller(url, number: number, stop: { killed.isSet }) } }
+                for number in 1...6 { group.addTask { await Self.caller(url, number: number, stop: { !gateway.process.isRunning }) } }
                 return await group.reduce(into: []) { $0 += $1 }
             }
             // Killed while calls are in flight.
@@ -75,7 +74,6 @@ extension Interop {
                 ((try? String(contentsOfFile: callLog, encoding: .utf8)) ?? "").split(separator: "\n").count >= 60
             }
             gateway.kill()
-            killed.set()
             let seenByClient = await answered
             _ = await gateway.wait(seconds: 10)
             #expect(seenByClient.count >= 30, "\(seenByClient.count) answered")
@@ -122,11 +120,4 @@ extension Interop {
             #expect(tail.standardOutput.split(separator: "\n").count == 3 && tail.standardOutput.contains("audit.closed"), "\(tail.standardOutput)")
         }
     }
-}
-
-/// Set once, read from any task.
-final class SendableFlag: Sendable {
-    private let flag = Mutex(false)
-    var isSet: Bool { flag.withLock { $0 } }
-    func set() { flag.withLock { $0 = true } }
 }
