@@ -26,12 +26,9 @@ struct CheckCommand: AsyncParsableCommand {
         let logger = logOptions.bootstrapLogging()
         let runtime = try GatewayRuntime(config: config, logger: logger, threads: 1, recordsAudit: false)
         print("config ok: \(config.servers.count) server(s), listen \(config.listen)")
-        if let demo = config.demo.http {
-            // The built-in demo server is part of the gateway process; `check` starts it too so
-            // servers pointing at it can be probed.
-            Task { try await DemoHTTPService(listen: demo, logger: logger).run() }
-        }
-        try await runtime.start(listen: false)
+        // The built-in demo server is part of the gateway process; `check` starts it too so
+        // servers pointing at it can be probed.
+        try await runtime.start(listen: false, demo: true)
         await runtime.waitForServers(seconds: Int64(wait))
         var healthy = true
         print("\nservers:")

@@ -16,11 +16,8 @@ struct DryRunSession {
         var config = config
         if !servers { config.servers = [] }
         let runtime = try GatewayRuntime(config: config, logger: logger, threads: 1, recordsAudit: false)
-        if servers, let demo = config.demo.http {
-            // Servers may point at the built-in demo server, which lives in the gateway process.
-            Task { try await DemoHTTPService(listen: demo, logger: logger).run() }
-        }
-        try await runtime.start(listen: false)
+        // Servers may point at the built-in demo server, which lives in the gateway process.
+        try await runtime.start(listen: false, demo: servers)
         if servers {
             await runtime.waitForServers(seconds: Int64(wait))
             // One pass over the tools lists records every tool's hints.

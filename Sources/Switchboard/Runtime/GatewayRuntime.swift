@@ -142,12 +142,13 @@ public final class GatewayRuntime: Sendable {
     }
 
     /// Starts the runtime's services in the background and returns once they serve: with the
-    /// listener's port (`listen`), else 0 once the servers are starting. `shutdown` stops them.
+    /// listener's port (`listen`), else 0 once the servers are starting. `demo` adds the built-in
+    /// demo server (`demo.http`). `shutdown` stops them.
     @discardableResult
-    public func start(listen: Bool = true) async throws -> Int {
+    public func start(listen: Bool = true, demo: Bool = false) async throws -> Int {
         let (ready, signal) = AsyncStream.makeStream(of: Int.self)
         let started = StartSignal()
-        let parts = try services(door: listen ? .http : .none, demo: false, reloadFrom: nil, started: started, bound: { signal.yield($0) })
+        let parts = try services(door: listen ? .http : .none, demo: demo, reloadFrom: nil, started: started, bound: { signal.yield($0) })
         let services = ServiceGroup(configuration: .init(services: parts, logger: logger))
         // The group runs in a task of its own: the caller goes on using the runtime until it
         // calls `shutdown`, which stops the group and waits for it.
@@ -188,9 +189,14 @@ public final class GatewayRuntime: Sendable {
         door: FrontDoor, demo: Bool, reloadFrom path: String?, started: StartSignal, bound: @escaping @Sendable (Int) -> Void
     ) throws -> [ServiceGroupConfiguration.ServiceConfiguration] {
         var parts: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: EventLoopGroupService(group: group))]
-        if demo, let listen = config.demo.http { parts.append(.init(service: DemoHTTPService(listen: listen, logger: logger))) }
+        var before: [StartSignal] = []
+        if demo, let listen = config.demo.http {
+            let listening = StartSignal()
+            before.append(listening)
+            parts.append(.init(service: DemoHTTPService(listen: listen, logger: logger, listening: listening)))
+        }
         if let audit { parts.append(.init(service: AuditService(audit: audit))) }
-        parts.append(.init(service: GatewayService(gateway: gateway, started: started)))
+        parts.append(.init(service: GatewayService(gateway: gateway, started: started, after: before)))
         if let keyService { parts.append(.init(service: keyService)) }
         if let delegatedService { parts.append(.init(service: delegatedService)) }
         if let source = tokens?.source { parts.append(.init(service: JWKSRefreshService(source: source))) }

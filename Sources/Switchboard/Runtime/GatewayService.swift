@@ -8,8 +8,11 @@ struct GatewayService: Service {
     let gateway: Gateway
     /// Told once the servers are starting, so the front doors may open.
     let started: StartSignal
+    /// What must be up before the servers start (the in-process demo server they may call).
+    var after: [StartSignal] = []
 
     func run() async throws {
+        for part in after { await part.wait() }
         gateway.start()
         started.signal()
         try? await gracefulShutdown()
