@@ -1,20 +1,25 @@
 #!/usr/bin/env bash
 # The whole test suite, from a fresh clone: installs the real MCP peers the interop tests
-# talk to (Python SDK and reference servers, into .build-venv/) and a forward proxy
-# (tinyproxy, with apt-get), builds, runs every test.
+# talk to (Python SDK and reference servers, into .build-venv/), a forward proxy and
+# Prometheus (with apt-get), builds, runs every test.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 scripts/setup-peers.sh
-# A real forward proxy for the proxy tests, from Debian.
-if ! command -v tinyproxy >/dev/null && [ ! -x /usr/sbin/tinyproxy ]; then
+# From Debian: a real forward proxy (tinyproxy) for the proxy tests, a real Prometheus and
+# promtool for the metrics tests. Nothing is started here; the tests run what they need.
+missing=()
+command -v tinyproxy >/dev/null || [ -x /usr/sbin/tinyproxy ] || missing+=(tinyproxy)
+command -v prometheus >/dev/null && command -v promtool >/dev/null || missing+=(prometheus)
+if [ "${#missing[@]}" -gt 0 ]; then
     if command -v apt-get >/dev/null; then
         as_root=""; [ "$(id -u)" -eq 0 ] || as_root="sudo"
-        $as_root apt-get install -y -q tinyproxy >/dev/null 2>&1 \
-            || { $as_root apt-get update -q >/dev/null 2>&1 && $as_root apt-get install -y -q tinyproxy >/dev/null; } \
-            || echo "test.sh: could not install tinyproxy; the forward-proxy tests will fail" >&2
+        # No service is started by the package where no init system runs (CI, containers).
+        $as_root apt-get install -y -q "${missing[@]}" >/dev/null 2>&1 \
+            || { $as_root apt-get update -q >/dev/null 2>&1 && $as_root apt-get install -y -q "${missing[@]}" >/dev/null; } \
+            || echo "test.sh: could not install ${missing[*]}; the tests that use them will fail" >&2
     else
-        echo "test.sh: tinyproxy is missing and apt-get is not available; the forward-proxy tests will fail" >&2
+        echo "test.sh: ${missing[*]} missing and apt-get is not available; the tests that use them will fail" >&2
     fi
 fi
 swift build --build-tests

@@ -29,6 +29,7 @@ extension ConfigLoader {
         if let quotas = root["quotas"] { config.quotas = try decodeQuotas(quotas) }
         if let virtualServers = root["virtual_servers"] { config.virtualServers = try decodeVirtualServers(virtualServers) }
         if let audit = root["audit"] { config.audit = try decodeAudit(audit, source: source) }
+        if let metrics = root["metrics"] { config.metrics = try decodeMetrics(metrics) }
         try checkReferences(root, config: config)
         try checkDelegatedCredentials(root, config: config)
         try checkOAuth(root, config: config)

@@ -59,6 +59,8 @@ public final class GatewayRuntime: Sendable {
     public init(config: GatewayConfig, logger: Logger, threads: Int = System.coreCount, wireLog: String? = nil, recordsAudit: Bool = true) throws {
         self.config = config
         self.logger = logger
+        // Before any metric handle is made: one made earlier would count nowhere.
+        MetricsExporter.bootstrap()
         let group = MultiThreadedEventLoopGroup(numberOfThreads: max(1, threads))
         self.group = group
         let tap = wireLog.flatMap { WireTap(path: $0) } ?? WireTap.fromEnvironment()
@@ -206,7 +208,8 @@ public final class GatewayRuntime: Sendable {
             // Certificate and key are read before anything starts, so a bad file stops nothing half-started.
             let tls = try ListenerTLS.load(config)
             parts.append(.init(service: HTTPListenerService(
-                gateway: gateway, config: config, authentication: authentication, control: admin, consent: oauth, tls: tls, group: group, logger: logger,
+                gateway: gateway, config: config, authentication: authentication, control: admin, consent: oauth, metrics: metricsEndpoint(), tls: tls,
+                group: group, logger: logger,
                 gatewayStarted: started,
                 bound: { port in
                     self.gateway.sessions.logSealing()
@@ -226,6 +229,16 @@ public final class GatewayRuntime: Sendable {
             )))
         }
         return parts
+    }
+
+    /// `/metrics`, unless `metrics.enabled` is off.
+    private func metricsEndpoint() -> MetricsEndpoint? {
+        guard config.metrics.enabled else { return nil }
+        let gateway = gateway
+        let journal = audit?.journal
+        return MetricsEndpoint(config: config.metrics, contentType: MetricsExporter.contentType) {
+            MetricsExporter.render(gateway, audit: journal)
+        }
     }
 
     /// Without `auth` the gateway would serve anyone who can reach it: only on loopback, or

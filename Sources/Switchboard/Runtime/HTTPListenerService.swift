@@ -13,6 +13,7 @@ struct HTTPListenerService: Service {
     let authentication: CallerAuthentication
     let control: any ControlRoutes
     let consent: (any ConsentRoutes)?
+    let metrics: MetricsEndpoint?
     let tls: ListenerTLS?
     let group: any EventLoopGroup
     let logger: Logger
@@ -24,7 +25,7 @@ struct HTTPListenerService: Service {
     func run() async throws {
         await gatewayStarted.wait()
         let channel = try await MCPHTTPServer.bind(
-            gateway: gateway, config: config, authentication: authentication, control: control, consent: consent, tls: tls, group: group
+            gateway: gateway, config: config, authentication: authentication, control: control, consent: consent, metrics: metrics, tls: tls, group: group
         ).get()
         let port = channel.localAddress?.port ?? config.listen.port
         logger.notice("switchboard listening", metadata: [

@@ -33,6 +33,8 @@ public struct GatewayConfig: Sendable, Equatable {
     public var publicURL: WebURL?
     /// The audit trail (`audit`).
     public var audit: AuditConfig
+    /// `/metrics` (`metrics`).
+    public var metrics: MetricsConfig
 
     public init(
         listen: ListenAddress = .init(),
@@ -48,10 +50,12 @@ public struct GatewayConfig: Sendable, Equatable {
         virtualServers: [VirtualServerConfig] = [],
         tls: TLSConfig? = nil,
         publicURL: WebURL? = nil,
-        audit: AuditConfig = .off
+        audit: AuditConfig = .off,
+        metrics: MetricsConfig = .init()
     ) {
         self.publicURL = publicURL
         self.audit = audit
+        self.metrics = metrics
         self.listen = listen
         self.tls = tls
         self.store = store

@@ -24,6 +24,9 @@ package final class CallAudit: Sendable {
 
     static let auditedMethods: Set<String> = [MCPMethod.toolsCall, MCPMethod.promptsGet, MCPMethod.resourcesRead]
     private static let writeFailures = Counter(label: "switchboard_audit_write_failures_total")
+    private static let written: [AuditEvent: Counter] = Dictionary(uniqueKeysWithValues: [AuditEvent.callBegin, .callEnd, .callRefused].map {
+        ($0, Counter(label: "switchboard_audit_records_total", dimensions: [("event", $0.rawValue)]))
+    })
 
     /// 32 random bits in hex, then `calls` (`callID`).
     private let idPrefix: String
@@ -53,17 +56,18 @@ package final class CallAudit: Sendable {
         return true
     }
 
-    /// `call.end` for a begun call, as its answer `final` is about to leave; false when it could
-    /// not be written and the trail fails closed (the answer must become an error).
-    func end(_ call: AuditedCall, _ exchange: MCPExchange, final: ByteBuffer, isError: Bool) -> Bool {
+    /// `call.end` for a begun call, as its answer `final` is about to leave with `outcome`
+    /// (`ok`, `tool_error`, or a JSON-RPC code); false when it could not be written and the
+    /// trail fails closed (the answer must become an error).
+    func end(_ call: AuditedCall, _ exchange: MCPExchange, final: ByteBuffer, outcome: String) -> Bool {
         var record = AuditRecord(event: .callEnd)
-        record.outcome = isError ? Self.errorCode(final) : (call.toolError ? "tool_error" : "ok")
+        record.outcome = outcome
         let timings = exchange.timings
         record.latencyMicroseconds = Self.microseconds(from: timings.received, to: timings.answered)
         if timings.upstreamSent != 0, timings.firstByte >= timings.upstreamSent {
             record.upstreamLatencyMicroseconds = Self.microseconds(from: timings.upstreamSent, to: timings.firstByte)
         }
-        if !isError { record.resultDigest = final.withUnsafeReadableBytes { digester.digest($0) } }
+        if outcome == "ok" || outcome == "tool_error" { record.resultDigest = final.withUnsafeReadableBytes { digester.digest($0) } }
         return write(record.encodedFields(identity: call.identity), record.event) || !failClosed
     }
 
@@ -120,6 +124,7 @@ package final class CallAudit: Sendable {
     private func write(_ fields: ByteBuffer, _ event: AuditEvent) -> Bool {
         do {
             try journal.append(fields: fields)
+            Self.written[event]?.increment()
             return true
         } catch {
             Self.writeFailures.increment()
@@ -128,12 +133,6 @@ package final class CallAudit: Sendable {
             ])
             return false
         }
-    }
-
-    /// The JSON-RPC error code of an error answer, as text.
-    private static func errorCode(_ final: ByteBuffer) -> String {
-        guard let code = (try? JSONView.parse(final))?["error"]?["code"]?.int else { return "error" }
-        return String(code)
     }
 
     private static func microseconds(from start: UInt64, to end: UInt64) -> Int? {
@@ -154,8 +153,6 @@ package final class CallAudit: Sendable {
 struct AuditedCall: Sendable {
     let audit: CallAudit
     let identity: ByteBuffer
-    /// The server answered with `isError: true`.
-    var toolError = false
 }
 
 /// The policy decision that let a call through, for its records.

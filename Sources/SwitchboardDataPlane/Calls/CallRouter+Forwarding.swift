@@ -55,6 +55,7 @@ extension CallRouter {
         prefilled: [String: ByteBuffer], ticket: QuotaTicket?
     ) {
         exchange.mark(.routed)
+        exchange.noteServer(server.name)
         // The record goes before the call: a call the server saw is a call the trail has.
         if let audit, !audit.begin(exchange, server: server.name) {
             ticket?.release()
@@ -180,6 +181,9 @@ extension CallRouter {
 
     private func complete(_ result: Result<JSONRPCMessage, any Error>, to target: MCPExchange, method: String, from server: UpstreamServer) {
         target.mark(.firstByte)
+        target.mark(.upstreamAnswered)
+        // A 2026-07-28 retry finishing a held call was never routed itself.
+        target.noteServer(server.name)
         switch result {
         case .success(let response):
             deliver(response, to: target, method: method, from: server)
@@ -194,7 +198,7 @@ extension CallRouter {
     private func deliver(_ response: JSONRPCMessage, to target: MCPExchange, method: String, from server: UpstreamServer) {
         let session = target.session
         if let result = response.result {
-            if audit != nil, result["isError"]?.bool == true { target.noteToolError() }
+            if result["isError"]?.bool == true { target.noteToolError() }
             let modernServer = server.speaksModernEra
             var shaped = session.isModern || modernServer
                 ? EraShaping.result(result.bytes, method: method, for: session, fromModernServer: modernServer)

@@ -14,6 +14,8 @@ package struct ExchangeTimings: Sendable, Equatable {
         case upstreamSent
         /// The first thing the server sent about it (progress, a question, or the answer).
         case firstByte
+        /// The server's answer arrived.
+        case upstreamAnswered
         /// The final answer went to the client.
         case answered
     }
@@ -25,6 +27,7 @@ package struct ExchangeTimings: Sendable, Equatable {
     package var routed: UInt64
     package var upstreamSent: UInt64
     package var firstByte: UInt64
+    package var upstreamAnswered: UInt64
     package var answered: UInt64
 
     /// The clock the marks are read from (`clock_gettime(CLOCK_MONOTONIC)` through NIO).

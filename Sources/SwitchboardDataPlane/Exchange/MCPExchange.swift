@@ -30,9 +30,9 @@ package final class MCPExchange: Sendable {
     private let upstreamSent = Atomic<UInt64>(0)
     private let firstByte = Atomic<UInt64>(0)
     private let answered = Atomic<UInt64>(0)
-    /// The call's audit: the decision that let it through, then, once its `call.begin` is
-    /// written, what its `call.end` repeats (`CallAudit`).
-    private let audit = Mutex<(decision: AuditDecision?, call: AuditedCall?)>((nil, nil))
+    private let upstreamAnswered = Atomic<UInt64>(0)
+    /// What the request's answer is recorded with (audit, metrics), filled as it goes.
+    private let record = Mutex(ExchangeRecord())
 
     /// `received` is when the front door had the whole message (monotonic nanoseconds,
     /// `ExchangeTimings.now()`); authentication is done when the exchange is made.
@@ -65,6 +65,7 @@ package final class MCPExchange: Sendable {
         case .routed: Self.setOnce(routed)
         case .upstreamSent: Self.setOnce(upstreamSent)
         case .firstByte: Self.setOnce(firstByte)
+        case .upstreamAnswered: Self.setOnce(upstreamAnswered)
         case .answered: Self.setOnce(answered)
         }
     }
@@ -79,27 +80,32 @@ package final class MCPExchange: Sendable {
         ExchangeTimings(
             received: received, authenticated: authenticated, routed: routed.load(ordering: .relaxed),
             upstreamSent: upstreamSent.load(ordering: .relaxed), firstByte: firstByte.load(ordering: .relaxed),
-            answered: answered.load(ordering: .relaxed)
+            upstreamAnswered: upstreamAnswered.load(ordering: .relaxed), answered: answered.load(ordering: .relaxed)
         )
     }
 
-    // MARK: Audit
+    // MARK: The record
+
+    /// The server the request was routed to (its answer's metrics are labelled with it).
+    func noteServer(_ server: String) {
+        record.withLock { if $0.server == nil { $0.server = server } }
+    }
 
     /// The policy decision that let the call through.
     func noteDecision(_ decision: AuditDecision) {
-        audit.withLock { $0.decision = decision }
+        record.withLock { $0.decision = decision }
     }
 
-    var auditDecision: AuditDecision? { audit.withLock { $0.decision } }
+    var auditDecision: AuditDecision? { record.withLock { $0.decision } }
 
     /// The call's `call.begin` is written; its answer writes the end.
     func auditBegan(_ call: AuditedCall) {
-        audit.withLock { $0.call = call }
+        record.withLock { $0.auditedCall = call }
     }
 
     /// The server answered the call with `isError: true`.
     func noteToolError() {
-        audit.withLock { $0.call?.toolError = true }
+        record.withLock { $0.toolError = true }
     }
 
     // MARK: Answering
@@ -120,17 +126,32 @@ package final class MCPExchange: Sendable {
 
     /// The final message: nothing is sent for this request after it. A call with a
     /// `call.begin` gets its `call.end` first; when that cannot be written and the trail fails
-    /// closed, the answer becomes "audit unavailable".
+    /// closed, the answer becomes "audit unavailable". The request's metrics are recorded
+    /// once the answer is on its way.
     package func answer(_ final: ByteBuffer, isError: Bool, httpStatus: Int = 200, retryAfter: Int? = nil) {
         mark(.answered)
-        if let call = audit.withLock({ state in defer { state.call = nil }; return state.call }),
-            !call.audit.end(call, self, final: final, isError: isError)
-        {
+        let record = record.withLock { state in
+            defer { state.auditedCall = nil }
+            return state
+        }
+        let outcome = isError ? ExchangeRecord.errorCode(final) : (record.toolError ? "tool_error" : "")
+        if let call = record.auditedCall, !call.audit.end(call, self, final: final, outcome: outcome.isEmpty ? "ok" : outcome) {
             let reply = ErrorReply(.auditUnavailable, id: message.id, modernClient: session.isModern)
             release(reply.body, isError: true, httpStatus: reply.httpStatus, retryAfter: nil)
+            recordMetrics(record, errorType: String(GatewayError.auditUnavailable.code))
             return
         }
         release(final, isError: isError, httpStatus: httpStatus, retryAfter: retryAfter)
+        recordMetrics(record, errorType: outcome)
+    }
+
+    private func recordMetrics(_ record: ExchangeRecord, errorType: String) {
+        let tool: String? = method == MCPMethod.toolsCall ? message.params?["name"]?.string : nil
+        RequestMetrics.standard.record(
+            method: method, server: record.server, tool: tool, errorType: errorType, received: received,
+            upstreamSent: upstreamSent.load(ordering: .relaxed), upstreamAnswered: upstreamAnswered.load(ordering: .relaxed),
+            answered: answered.load(ordering: .relaxed)
+        )
     }
 
     private func release(_ final: ByteBuffer, isError: Bool, httpStatus: Int, retryAfter: Int?) {
@@ -171,5 +192,23 @@ package final class MCPExchange: Sendable {
     /// Only 2026-07-28 requests end this way: a legacy session outlives its requests.
     func whenEnded(_ body: @escaping @Sendable () -> Void) {
         lease?.whenEnded(body)
+    }
+}
+
+/// What an exchange learns on its way that its answer is recorded with.
+struct ExchangeRecord: Sendable {
+    /// The server it was routed to.
+    var server: String?
+    /// The policy decision that let the call through (audit).
+    var decision: AuditDecision?
+    /// Its `call.begin` was written; the answer writes `call.end`.
+    var auditedCall: AuditedCall?
+    /// The server answered with `isError: true`.
+    var toolError = false
+
+    /// The JSON-RPC error code of an error answer, as text ("error" when it has none).
+    static func errorCode(_ final: ByteBuffer) -> String {
+        guard let code = (try? JSONView.parse(final))?["error"]?["code"]?.int else { return "error" }
+        return String(code)
     }
 }

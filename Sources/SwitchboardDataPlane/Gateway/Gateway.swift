@@ -91,6 +91,22 @@ package final class Gateway: Sendable {
     package func initialize(
         _ message: JSONRPCMessage, caller: Principal, virtualServer: String? = nil, on loop: any EventLoop
     ) -> EventLoopFuture<(DownstreamSession, ByteBuffer)> {
+        let received = ExchangeTimings.now()
+        let opened = openSession(message, caller: caller, virtualServer: virtualServer, on: loop)
+        opened.whenComplete { result in
+            var errorType = ""
+            if case .failure(let error) = result { errorType = String(GatewayError(error).code) }
+            RequestMetrics.standard.record(
+                method: MCPMethod.initialize, server: nil, tool: nil, errorType: errorType, received: received, upstreamSent: 0, upstreamAnswered: 0,
+                answered: ExchangeTimings.now()
+            )
+        }
+        return opened
+    }
+
+    private func openSession(
+        _ message: JSONRPCMessage, caller: Principal, virtualServer: String?, on loop: any EventLoop
+    ) -> EventLoopFuture<(DownstreamSession, ByteBuffer)> {
         guard sessions.hasRoom else { return loop.makeFailedFuture(GatewayError.sessionLimit("too many sessions")) }
         let params = message.params
         let revision = ProtocolRevision.negotiate(params?["protocolVersion"]?.string)

@@ -40,6 +40,20 @@ import Testing
         #expect(throws: ConfigError.self) { try parse("audit: {journals: x}") }
     }
 
+    @Test func metricsSection() throws {
+        #expect(try parse("").metrics == MetricsConfig(enabled: true, isPublic: false, roles: ["switchboard:metrics"]))
+        let config = try parse("""
+            metrics:
+              enabled: true
+              public: true
+              roles: [ops, sre]
+            """)
+        #expect(config.metrics == MetricsConfig(enabled: true, isPublic: true, roles: ["ops", "sre"]))
+        #expect(try parse("metrics: {enabled: false}").metrics.enabled == false)
+        #expect(throws: ConfigError.self) { try parse("metrics: {public: sometimes}") }
+        #expect(throws: ConfigError.self) { try parse("metrics: {port: 9090}") }
+    }
+
     @Test func everyKey() throws {
         let config = try parse(
             """

@@ -57,6 +57,8 @@ import Testing
         (["properties", "quotas"], ConfigLoader.quotaKeys),
         (["properties", "quotas", "$defs", "limit"], ConfigLoader.quotaLimitKeys),
         (["properties", "virtual_servers", "$defs", "virtualServer"], ConfigLoader.virtualServerKeys),
+        (["properties", "audit"], ConfigLoader.auditKeys),
+        (["properties", "metrics"], ConfigLoader.metricsKeys),
     ])
     func propertiesMatchTheLoaderKeys(_ path: [String], _ loaderKeys: [String]) throws {
         let schemaKeys = try propertyNames(path)

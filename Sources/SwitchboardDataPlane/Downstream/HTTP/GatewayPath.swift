@@ -18,6 +18,8 @@ package enum GatewayPath: Equatable {
     case oauthCallback
     case health
     case readiness
+    /// `/metrics`: Prometheus text (`MetricsEndpoint`).
+    case metrics
     case unknown
 
     static let resourceMetadataPrefix: Substring = "/.well-known/oauth-protected-resource"
@@ -30,6 +32,7 @@ package enum GatewayPath: Equatable {
         case "/messages": self = .legacyMessages(virtualServer: nil)
         case "/healthz": self = .health
         case "/readyz": self = .readiness
+        case "/metrics": self = .metrics
         case "/oauth/callback": self = .oauthCallback
         default:
             if path.hasPrefix("/mcp/") {

@@ -14,6 +14,8 @@ struct MCPHTTPRoutes: Sendable {
     let legacySSE: LegacySSEEndpoint
     let control: (any ControlRoutes)?
     let consent: (any ConsentRoutes)?
+    /// `/metrics` (nil: `metrics.enabled` is off).
+    let metrics: MetricsEndpoint?
 
     enum Resolution {
         case reply(HTTPReply)
@@ -52,6 +54,13 @@ struct MCPHTTPRoutes: Sendable {
             return .reply(HTTPReply(.ok, contentType: "text/plain", body: ByteBuffer(string: "ok\n")))
         case .readiness:
             return .reply(HTTPReply(.ok, body: ReadinessReport.render(gateway)))
+        case .metrics:
+            guard let metrics else { return .reply(HTTPRefusal.notFound) }
+            guard head.method == .GET || head.method == .HEAD else { return .reply(HTTPRefusal.methodNotAllowed(allow: "GET")) }
+            // Scrapers send no Origin; a browser page on another site must not read it either.
+            guard origins.permits(head.headers.first(name: "Origin")) else { return .reply(HTTPRefusal.originNotAllowed) }
+            guard !metrics.isPublic, authentication.auth != nil else { return .reply(metrics.reply()) }
+            return .authenticate(endpoint, path: path, virtualServer: nil)
         case .unknown:
             return .reply(HTTPRefusal.notFound)
         }
@@ -68,6 +77,13 @@ struct MCPHTTPRoutes: Sendable {
             guard let control else { return .reply(HTTPRefusal.notFound) }
             let answer = control.serve(request.head, path: path, body: request.body, caller: request.caller.principal, on: connection.channel.eventLoop)
             return .later(answer.map { .reply($0) })
+        case .metrics:
+            guard let metrics else { return .reply(HTTPRefusal.notFound) }
+            guard metrics.mayScrape(request.caller.principal, authentication: authentication) else {
+                let roles = metrics.roles.union(authentication.adminRoles).sorted()
+                return .reply(HTTPReply(.forbidden, contentType: "text/plain", body: ByteBuffer(string: "/metrics needs one of the roles \(roles)\n")))
+            }
+            return .reply(metrics.reply())
         case .resourceMetadata, .health, .readiness, .unknown, .connect, .oauthCallback:
             return .reply(HTTPRefusal.notFound)  // answered by `resolve`
         }

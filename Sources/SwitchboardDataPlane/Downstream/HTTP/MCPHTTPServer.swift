@@ -7,10 +7,10 @@ package import SwitchboardCore
 package enum MCPHTTPServer {
     /// Listens on `config.listen` (port 0 picks a free one; read it from the channel); speaks
     /// HTTPS when `tls` is given (see `ListenerTLS.load`). `control` serves `/admin/v1/…`,
-    /// `consent` the OAuth consent pages.
+    /// `consent` the OAuth consent pages, `metrics` `/metrics`.
     package static func bind(
         gateway: Gateway, config: GatewayConfig, authentication: CallerAuthentication, control: (any ControlRoutes)? = nil,
-        consent: (any ConsentRoutes)? = nil, tls: ListenerTLS? = nil, group: any EventLoopGroup
+        consent: (any ConsentRoutes)? = nil, metrics: MetricsEndpoint? = nil, tls: ListenerTLS? = nil, group: any EventLoopGroup
     ) -> EventLoopFuture<any Channel> {
         let routes = MCPHTTPRoutes(
             gateway: gateway,
@@ -19,7 +19,8 @@ package enum MCPHTTPServer {
             streamable: StreamableHTTPEndpoint(gateway: gateway, limits: config.limits, keepAlive: config.sessions.keepAlive.timeAmount),
             legacySSE: LegacySSEEndpoint(gateway: gateway, sessions: config.sessions, limits: config.limits),
             control: control,
-            consent: consent
+            consent: consent,
+            metrics: metrics
         )
         let maxBodyBytes = config.limits.maxBodyBytes
         let logger = gateway.logger

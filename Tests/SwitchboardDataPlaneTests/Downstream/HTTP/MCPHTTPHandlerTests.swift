@@ -24,7 +24,8 @@ import Testing
                 streamable: StreamableHTTPEndpoint(gateway: gateway, limits: config.limits, keepAlive: .seconds(15)),
                 legacySSE: LegacySSEEndpoint(gateway: gateway, sessions: config.sessions, limits: config.limits),
                 control: nil,
-                consent: nil
+                consent: nil,
+                metrics: MetricsEndpoint(config: MetricsConfig(), contentType: "text/plain; version=0.0.4") { ByteBuffer(string: "up 1\n") }
             )
             channel = EmbeddedChannel(handler: MCPHTTPHandler(routes: routes, maxBodyBytes: maxBodyBytes), loop: fixture.loop)
             try channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 1)).wait()
@@ -66,6 +67,17 @@ import Testing
         #expect(responses[0].body == "ok\n")
         #expect(!responses[0].headers.contains(name: "Connection"), "kept alive")
         #expect(connection.channel.isActive)
+    }
+
+    /// Without `auth` nothing is checked anywhere, `/metrics` included; only GET and HEAD.
+    @Test func metricsAnswerAtOnceWithoutAuth() throws {
+        let connection = try Connection(try GatewayFixture([]))
+        try connection.send(.GET, "/metrics")
+        try connection.send(.POST, "/metrics", body: "{}")
+        let responses = try connection.responses()
+        #expect(responses.map(\.status) == [.ok, .methodNotAllowed])
+        #expect(responses[0].body == "up 1\n")
+        #expect(responses[0].headers.first(name: "Content-Type") == "text/plain; version=0.0.4")
     }
 
     @Test func pipelinedRequestsAreAnsweredInOrder() throws {

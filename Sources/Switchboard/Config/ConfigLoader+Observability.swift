@@ -1,6 +1,6 @@
 import SwitchboardCore
 
-/// `audit`: the journal's folder and how it is written.
+/// `audit` (the journal's folder and how it is written) and `metrics`.
 extension ConfigLoader {
     static func decodeAudit(_ node: ConfigNode, source: ConfigSource) throws(ConfigError) -> AuditConfig {
         let section = try ConfigMapping(node)
@@ -16,5 +16,17 @@ extension ConfigLoader {
         if let value = section["on_failure"] { audit.onFailure = try decodeChoice(value, AuditConfig.FailurePolicy.self) }
         if let value = section["digest_key_file"] { audit.digestKeyFile = try decodeFilePath(value) }
         return audit
+    }
+}
+
+extension ConfigLoader {
+    static func decodeMetrics(_ node: ConfigNode) throws(ConfigError) -> MetricsConfig {
+        let section = try ConfigMapping(node)
+        try section.rejectUnknownKeys(allowed: metricsKeys)
+        var metrics = MetricsConfig()
+        if let value = section["enabled"] { metrics.enabled = try value.bool() }
+        if let value = section["public"] { metrics.isPublic = try value.bool() }
+        if let value = section["roles"] { metrics.roles = try decodeNames(value) }
+        return metrics
     }
 }
