@@ -290,7 +290,7 @@ let package = Package(
         ),
         .testTarget(
             name: "SwitchboardAuditTests",
-            dependencies: ["SwitchboardAudit", "SwitchboardCore", .product(name: "NIOCore", package: "swift-nio")],
+            dependencies: ["SwitchboardAudit", "SwitchboardCore", .product(name: "NIOCore", package: "swift-nio"), .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -24,19 +24,47 @@ package enum AuditChain {
     /// One journal line for `fields` at `seq` after `prev`, with its newline; and its hash.
     package static func line(seq: UInt64, fields: ByteBuffer, prev: String) -> (line: ByteBuffer, hash: String) {
         var line = ByteBuffer()
+        let hash = write(seq: seq, fields: fields, prev: Array(prev.utf8), into: &line)
+        return (line, line.getString(at: line.readerIndex + hash.lowerBound, length: hash.count)!)
+    }
+
+    /// Writes the line for `fields` at `seq` into `line` (cleared first, its storage reused,
+    /// so the journal appends a record without allocating for the chain); where the line's
+    /// hash is in it, from its first readable byte.
+    package static func write(seq: UInt64, fields: ByteBuffer, prev: [UInt8], into line: inout ByteBuffer) -> Range<Int> {
+        line.clear()
         line.reserveCapacity(fields.readableBytes + 140)
-        line.writeString(#"{"seq":"#)
-        line.writeString(String(seq))
-        line.writeString(",")
+        line.writeStaticString(#"{"seq":"#)
+        writeDecimal(seq, into: &line)
+        line.writeInteger(UInt8(ascii: ","))
         line.writeImmutableBuffer(fields)
-        line.writeString(#","prev":""#)
-        line.writeString(prev)
-        line.writeString("\"")
-        let hash = line.withUnsafeReadableBytes { Self.hash($0) }
-        line.writeString(#","hash":""#)
-        line.writeString(hash)
-        line.writeString("\"}\n")
-        return (line, hash)
+        line.writeStaticString(#","prev":""#)
+        line.writeBytes(prev)
+        line.writeInteger(UInt8(ascii: "\""))
+        var hasher = SHA256()
+        hasher.update(data: domain)
+        line.withUnsafeReadableBytes { hasher.update(bufferPointer: $0) }
+        line.writeStaticString(#","hash":""#)
+        let start = line.readableBytes
+        hasher.finalize().withUnsafeBytes { Base64URL.encode($0, appendingTo: &line) }
+        let end = line.readableBytes
+        line.writeStaticString("\"}\n")
+        return start..<end
+    }
+
+    /// `value` in decimal, without a string in between.
+    static func writeDecimal(_ value: UInt64, into buffer: inout ByteBuffer) {
+        var scratch: (UInt64, UInt64, UInt64) = (0, 0, 0)  // 24 bytes: room for UInt64.max's 20 digits
+        withUnsafeMutableBytes(of: &scratch) { out in
+            var n = value
+            var i = out.count
+            repeat {
+                i -= 1
+                out[i] = UInt8(ascii: "0") + UInt8(n % 10)
+                n /= 10
+            } while n > 0
+            buffer.writeBytes(UnsafeRawBufferPointer(rebasing: out[i...]))
+        }
     }
 }
 

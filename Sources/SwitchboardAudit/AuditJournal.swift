@@ -36,7 +36,10 @@ package final class AuditJournal: Sendable {
         var fd: CInt
         var segmentSize: Int
         var seq: UInt64
-        var prev: String
+        /// The last record's hash (base64url), the next one's `prev`.
+        var prev: [UInt8]
+        /// The line being written, its storage kept from one record to the next.
+        var line = ByteBuffer()
         var dirty = false
         var closed = false
     }
@@ -53,7 +56,7 @@ package final class AuditJournal: Sendable {
     package init(_ options: Options) throws(AuditFailure) {
         self.options = options
         let opened = try AuditRecovery.open(options)
-        state = Mutex(State(fd: opened.fd, segmentSize: opened.segmentSize, seq: opened.seq, prev: opened.prev))
+        state = Mutex(State(fd: opened.fd, segmentSize: opened.segmentSize, seq: opened.seq, prev: Array(opened.prev.utf8)))
         lock = opened.lock
         for record in opened.records { _ = try append(record) }
         let thread = Thread { [self] in syncLoop() }
@@ -78,11 +81,14 @@ package final class AuditJournal: Sendable {
             guard !state.closed else { throw AuditFailure("the audit journal is closed") }
             if state.segmentSize >= options.segmentBytes { try rotate(&state) }
             let seq = state.seq + 1
-            let (line, hash) = AuditChain.line(seq: seq, fields: fields, prev: state.prev)
-            try Self.writeAll(line, to: state.fd, restoringSize: state.segmentSize, directory: options.directory)
+            let hash = AuditChain.write(seq: seq, fields: fields, prev: state.prev, into: &state.line)
+            try Self.writeAll(state.line, to: state.fd, restoringSize: state.segmentSize, directory: options.directory)
             state.seq = seq
-            state.prev = hash
-            state.segmentSize += line.readableBytes
+            // Written: its hash is the next record's `prev` (copied in place, same length).
+            state.line.withUnsafeReadableBytes { bytes in
+                state.prev.replaceSubrange(0..<state.prev.count, with: UnsafeRawBufferPointer(rebasing: bytes[hash]))
+            }
+            state.segmentSize += state.line.readableBytes
             state.dirty = true
             return seq
         }

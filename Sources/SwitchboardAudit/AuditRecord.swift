@@ -53,20 +53,20 @@ package struct AuditRecord: Sendable, Equatable {
     /// `encodedIdentity()` wrote them: a call's end repeats its begin's, encoded once.
     package func encodedFields(identity: ByteBuffer? = nil) -> ByteBuffer {
         var w = AuditFieldWriter(capacity: 768)
-        w.string("time", AuditTime.rfc3339(time))
-        w.string("event", event.rawValue)
+        w.time(#""time":"#, time)
+        w.string(#""event":"#, event.rawValue)
         if let identity {
             w.raw(identity)
         } else {
             writeIdentity(&w)
         }
-        w.string("outcome", outcome)
-        w.int("latency_us", latencyMicroseconds)
-        w.int("upstream_latency_us", upstreamLatencyMicroseconds)
-        w.string("args_digest", argsDigest)
-        w.string("result_digest", resultDigest)
-        w.string("trace_id", traceID)
-        w.string("detail", detail)
+        w.string(#""outcome":"#, outcome)
+        w.int(#""latency_us":"#, latencyMicroseconds)
+        w.int(#""upstream_latency_us":"#, upstreamLatencyMicroseconds)
+        w.string(#""args_digest":"#, argsDigest)
+        w.string(#""result_digest":"#, resultDigest)
+        w.string(#""trace_id":"#, traceID)
+        w.string(#""detail":"#, detail)
         return w.buffer
     }
 
@@ -78,78 +78,92 @@ package struct AuditRecord: Sendable, Equatable {
     }
 
     private func writeIdentity(_ w: inout AuditFieldWriter) {
-        w.string("id", id)
-        if let requestID { w.raw("request_id", requestID) }
-        w.string("session", session)
-        w.string("principal", principal)
-        w.string("principal_kind", principalKind)
-        w.string("tenant", tenant)
+        w.string(#""id":"#, id)
+        if let requestID { w.raw(#""request_id":"#, requestID) }
+        w.string(#""session":"#, session)
+        w.string(#""principal":"#, principal)
+        w.string(#""principal_kind":"#, principalKind)
+        w.string(#""tenant":"#, tenant)
         if clientName != nil || clientVersion != nil {
-            var client = AuditFieldWriter(capacity: 64)
-            client.string("name", clientName)
-            client.string("version", clientVersion)
-            w.object("client", client.buffer)
+            w.beginObject(#""client":"#)
+            w.string(#""name":"#, clientName)
+            w.string(#""version":"#, clientVersion)
+            w.endObject()
         }
-        w.string("on_behalf_of", onBehalfOf)
-        w.string("virtual_server", virtualServer)
-        w.string("server", server)
-        w.string("tool", tool)
-        w.string("method", method)
-        w.string("era", era)
-        w.string("decision", decision)
-        w.string("rule", rule)
-        w.string("policy_version", policyVersion)
+        w.string(#""on_behalf_of":"#, onBehalfOf)
+        w.string(#""virtual_server":"#, virtualServer)
+        w.string(#""server":"#, server)
+        w.string(#""tool":"#, tool)
+        w.string(#""method":"#, method)
+        w.string(#""era":"#, era)
+        w.string(#""decision":"#, decision)
+        w.string(#""rule":"#, rule)
+        w.string(#""policy_version":"#, policyVersion)
     }
 }
 
 /// JSON members written straight into a buffer, without the braces: a record has no nesting
-/// but `client`, so this needs none of `JSONWriter`'s bookkeeping.
+/// but `client`, so this needs none of `JSONWriter`'s bookkeeping. Each key is passed with
+/// its quotes and colon (`"time":`), one write per key.
 struct AuditFieldWriter {
     var buffer: ByteBuffer
+    private var needsComma = false
 
     init(capacity: Int) {
         buffer = ByteBuffer()
         buffer.reserveCapacity(capacity)
     }
 
-    private mutating func key(_ name: StaticString) {
-        if buffer.readableBytes > 0 { buffer.writeInteger(UInt8(ascii: ",")) }
-        buffer.writeInteger(UInt8(ascii: "\""))
-        buffer.writeStaticString(name)
-        buffer.writeInteger(UInt8(ascii: "\""))
-        buffer.writeInteger(UInt8(ascii: ":"))
+    private mutating func key(_ key: StaticString) {
+        if needsComma { buffer.writeInteger(UInt8(ascii: ",")) }
+        needsComma = true
+        buffer.writeStaticString(key)
     }
 
-    mutating func string(_ name: StaticString, _ value: String?) {
+    mutating func string(_ key: StaticString, _ value: String?) {
         guard let value else { return }
-        key(name)
+        self.key(key)
         JSONWriter.writeEscaped(value, into: &buffer)
     }
 
-    mutating func int(_ name: StaticString, _ value: Int?) {
+    /// RFC 3339 UTC, quoted.
+    mutating func time(_ key: StaticString, _ microseconds: Int64) {
+        self.key(key)
+        buffer.writeInteger(UInt8(ascii: "\""))
+        AuditTime.rfc3339(microseconds, appendingTo: &buffer)
+        buffer.writeInteger(UInt8(ascii: "\""))
+    }
+
+    mutating func int(_ key: StaticString, _ value: Int?) {
         guard let value else { return }
-        key(name)
-        buffer.writeString(String(value))
+        self.key(key)
+        if value < 0 { buffer.writeInteger(UInt8(ascii: "-")) }
+        AuditChain.writeDecimal(UInt64(value.magnitude), into: &buffer)
     }
 
     /// A member whose value is JSON text already.
-    mutating func raw(_ name: StaticString, _ json: String) {
-        key(name)
+    mutating func raw(_ key: StaticString, _ json: String) {
+        self.key(key)
         buffer.writeString(json)
     }
 
-    /// An object member from its members' text.
-    mutating func object(_ name: StaticString, _ members: ByteBuffer) {
-        key(name)
+    /// An object member; its members follow, then `endObject`.
+    mutating func beginObject(_ key: StaticString) {
+        self.key(key)
         buffer.writeInteger(UInt8(ascii: "{"))
-        buffer.writeImmutableBuffer(members)
+        needsComma = false
+    }
+
+    mutating func endObject() {
         buffer.writeInteger(UInt8(ascii: "}"))
+        needsComma = true
     }
 
     /// Members written by another writer.
     mutating func raw(_ members: ByteBuffer) {
         guard members.readableBytes > 0 else { return }
-        if buffer.readableBytes > 0 { buffer.writeInteger(UInt8(ascii: ",")) }
+        if needsComma { buffer.writeInteger(UInt8(ascii: ",")) }
+        needsComma = true
         buffer.writeImmutableBuffer(members)
     }
 }

@@ -5,6 +5,7 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
+package import NIOCore
 
 /// Wall-clock time as audit records carry it: RFC 3339 in UTC with microseconds
 /// (`2026-12-06T17:40:00.123456Z`), written without Foundation, since every record has one.
@@ -18,13 +19,29 @@ package enum AuditTime {
 
     /// `microseconds` since the epoch as RFC 3339 UTC.
     package static func rfc3339(_ microseconds: Int64) -> String {
+        String(unsafeUninitializedCapacity: 27) { text in
+            write(microseconds, into: UnsafeMutableRawBufferPointer(text))
+            return 27
+        }
+    }
+
+    /// The same, appended to `buffer` (the record's own, with no string in between).
+    package static func rfc3339(_ microseconds: Int64, appendingTo buffer: inout ByteBuffer) {
+        buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: 27) { out in
+            write(microseconds, into: out)
+            return 27
+        }
+    }
+
+    /// YYYY-MM-DDTHH:MM:SS.ffffffZ into the first 27 bytes of `text`.
+    private static func write(_ microseconds: Int64, into text: UnsafeMutableRawBufferPointer) {
         let seconds = microseconds >= 0 ? microseconds / 1_000_000 : (microseconds - 999_999) / 1_000_000
         let fraction = Int(microseconds - seconds * 1_000_000)
         let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
         let secondOfDay = Int(seconds - days * 86_400)
         let (year, month, day) = civil(fromDays: days)
-        // YYYY-MM-DDTHH:MM:SS.ffffffZ, digits written in place: one allocation, the String's.
-        return String(unsafeUninitializedCapacity: 27) { text in
+        // Digits written in place.
+        do {
             func put(_ value: Int, width: Int, at offset: Int) {
                 var value = value
                 for index in stride(from: offset + width - 1, through: offset, by: -1) {
@@ -46,7 +63,6 @@ package enum AuditTime {
             text[19] = UInt8(ascii: ".")
             put(fraction, width: 6, at: 20)
             text[26] = UInt8(ascii: "Z")
-            return 27
         }
     }
 

@@ -1,5 +1,7 @@
+import Crypto
 import NIOCore
 import SwitchboardAudit
+import SwitchboardCore
 import Testing
 
 /// Record fields in their fixed order and names; time in RFC 3339; keyed digests.
@@ -47,5 +49,26 @@ import Testing
         #expect(one.digest(arguments) != two.digest(arguments), "another key, another digest")
         #expect(one.digest(arguments).hasPrefix("hmac-sha256:" + one.keyID + ":"))
         #expect(one.keyID.count == 8)
+    }
+
+    /// The digester's HMAC is RFC 2104's: RFC 4231 test case 2 (a short key), case 6 (a key
+    /// longer than a block), and `HMAC<SHA256>` for keys of every length around the block.
+    @Test func digestsAreHMACSHA256() throws {
+        func hex(_ text: String) -> [UInt8] {
+            stride(from: 0, to: text.count, by: 2).map { UInt8(text.dropFirst($0).prefix(2), radix: 16)! }
+        }
+        func mac(_ digest: String) -> [UInt8]? { Base64URL.decode(String(digest.split(separator: ":").last!)) }
+        let jefe = AuditDigester(key: Array("Jefe".utf8))
+        #expect(mac(jefe.digest(Array("what do ya want for nothing?".utf8))) == hex("5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"))
+        let long = AuditDigester(key: Array(repeating: 0xaa, count: 131))
+        let message = Array("Test Using Larger Than Block-Size Key - Hash Key First".utf8)
+        #expect(mac(long.digest(message)) == hex("60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54"))
+        for length in [0, 1, 16, 32, 63, 64, 65, 200] {
+            let key = (0..<length).map { UInt8(truncatingIfNeeded: $0 &* 7 &+ 3) }
+            for payload in [[], Array("{}".utf8), [UInt8](repeating: 9, count: 1000)] {
+                let expected = Array(HMAC<SHA256>.authenticationCode(for: payload, using: SymmetricKey(data: key)))
+                #expect(mac(AuditDigester(key: key).digest(payload)) == expected, "key \(length) bytes, payload \(payload.count)")
+            }
+        }
     }
 }

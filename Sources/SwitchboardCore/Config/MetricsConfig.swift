@@ -1,6 +1,7 @@
 /// `/metrics` (`metrics`): Prometheus text on the gateway's listener.
 public struct MetricsConfig: Sendable, Equatable {
-    /// `metrics.enabled`: serve `/metrics` (404 when off; the counters still run).
+    /// `metrics.enabled`: serve `/metrics` and time every request for it (off: 404, and the
+    /// request durations are not recorded; the plain counters still run).
     public var enabled: Bool
     /// `metrics.public`: serve it without credentials. Off by default when `auth` is
     /// configured: server and tool names are part of what the gateway guards.

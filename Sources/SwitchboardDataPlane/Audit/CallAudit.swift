@@ -28,13 +28,11 @@ package final class CallAudit: Sendable {
         ($0, Counter(label: "switchboard_audit_records_total", dimensions: [("event", $0.rawValue)]))
     })
 
-    /// 32 random bits in hex, then `calls` (`callID`).
-    private let idPrefix: String
+    /// 32 random bits, the first 8 hex digits of every call id (`callID`).
+    private let idPrefix = UInt32.random(in: .min ... .max)
     private let calls = Atomic<UInt64>(0)
 
     package init(journal: AuditJournal, digester: AuditDigester, failClosed: Bool, logger: Logger) {
-        let prefix = String(UInt32.random(in: .min ... .max), radix: 16)
-        idPrefix = String(repeating: "0", count: 8 - prefix.count) + prefix
         self.journal = journal
         self.digester = digester
         self.failClosed = failClosed
@@ -45,7 +43,8 @@ package final class CallAudit: Sendable {
     /// and the trail fails closed (the call must not go out).
     func begin(_ exchange: MCPExchange, server: String) -> Bool {
         guard Self.auditedMethods.contains(exchange.method) else { return true }
-        var record = facts(.callBegin, exchange, server: server)
+        var record = AuditRecord(event: .callBegin)
+        fill(&record, exchange, server: server)
         record.id = callID()
         if let arguments = exchange.message.params?["arguments"] {
             record.argsDigest = arguments.bytes.withUnsafeReadableBytes { digester.digest($0) }
@@ -75,7 +74,8 @@ package final class CallAudit: Sendable {
     /// sees it (policy, approval, quota, an unknown tool).
     func refused(_ exchange: MCPExchange, server: String?, error: GatewayError) {
         guard Self.auditedMethods.contains(exchange.method) else { return }
-        var record = facts(.callRefused, exchange, server: server)
+        var record = AuditRecord(event: .callRefused)
+        fill(&record, exchange, server: server)
         record.outcome = String(error.code)
         switch error {
         case .policyDenied(let rule, let version):
@@ -97,8 +97,7 @@ package final class CallAudit: Sendable {
 
     /// What every call record says about the request: who, through which session and
     /// client, what it names.
-    private func facts(_ event: AuditEvent, _ exchange: MCPExchange, server: String?) -> AuditRecord {
-        var record = AuditRecord(event: event)
+    private func fill(_ record: inout AuditRecord, _ exchange: MCPExchange, server: String?) {
         let principal = exchange.caller.principal
         let session = exchange.session
         record.requestID = exchange.message.id?.json
@@ -118,7 +117,6 @@ package final class CallAudit: Sendable {
             record.rule = decision.rule ?? "default"
             record.policyVersion = decision.policyVersion
         }
-        return record
     }
 
     private func write(_ fields: ByteBuffer, _ event: AuditEvent) -> Bool {
@@ -140,13 +138,19 @@ package final class CallAudit: Sendable {
         return Int((end - start) / 1000)
     }
 
-    /// The id a call's begin and end share: this process's random prefix and a counter, so
-    /// ids never repeat across restarts and cost no system call.
+    /// The id a call's begin and end share: this process's random prefix and a 48-bit
+    /// counter, in 20 hex digits, so ids never repeat across restarts and cost no system call.
     private func callID() -> String {
+        let prefix = UInt64(idPrefix)
         let number = calls.add(1, ordering: .relaxed).newValue
-        let hex = String(number, radix: 16)
-        return idPrefix + String(repeating: "0", count: max(0, 8 - hex.count)) + hex
+        return String(unsafeUninitializedCapacity: 20) { out in
+            for i in 0..<8 { out[i] = Self.hexDigits[Int(prefix >> UInt64(28 - 4 * i) & 0xF)] }
+            for i in 0..<12 { out[8 + i] = Self.hexDigits[Int(number >> UInt64(44 - 4 * i) & 0xF)] }
+            return 20
+        }
     }
+
+    private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
 }
 
 /// A call whose `call.begin` is written: its end repeats the begin's facts, as encoded then.

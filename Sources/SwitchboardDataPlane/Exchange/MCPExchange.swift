@@ -146,8 +146,9 @@ package final class MCPExchange: Sendable {
     }
 
     private func recordMetrics(_ record: ExchangeRecord, errorType: String) {
+        guard let metrics = session.metrics else { return }
         let tool: String? = method == MCPMethod.toolsCall ? message.params?["name"]?.string : nil
-        RequestMetrics.standard.record(
+        metrics.record(
             method: method, server: record.server, tool: tool, errorType: errorType, received: received,
             upstreamSent: upstreamSent.load(ordering: .relaxed), upstreamAnswered: upstreamAnswered.load(ordering: .relaxed),
             answered: answered.load(ordering: .relaxed)

@@ -46,7 +46,9 @@ package final class Gateway: Sendable {
         self.eventLoop = group.next()
         servers = UpstreamServers(config.servers, group: group, clientVersion: version, logger: logger, makeTransport: makeTransport)
         let serverInfo = #"{"name":"switchboard","version":"# + JSONWriter.quoted(version) + "}"
-        sessions = SessionRegistry(config: config.sessions, serverInfo: serverInfo, tap: tap, logger: logger)
+        sessions = SessionRegistry(
+            config: config.sessions, serverInfo: serverInfo, tap: tap, metrics: config.metrics.enabled ? RequestMetrics.standard : nil, logger: logger
+        )
         catalogue = Catalogue(servers: servers, limits: config.limits, logger: logger)
         listen = ListenHub(sessions: sessions, catalogue: catalogue, keepAlive: config.sessions.keepAlive.timeAmount, logger: logger)
         let input = InputBridge(
@@ -91,12 +93,13 @@ package final class Gateway: Sendable {
     package func initialize(
         _ message: JSONRPCMessage, caller: Principal, virtualServer: String? = nil, on loop: any EventLoop
     ) -> EventLoopFuture<(DownstreamSession, ByteBuffer)> {
-        let received = ExchangeTimings.now()
         let opened = openSession(message, caller: caller, virtualServer: virtualServer, on: loop)
+        guard let metrics = sessions.metrics else { return opened }
+        let received = ExchangeTimings.now()
         opened.whenComplete { result in
             var errorType = ""
             if case .failure(let error) = result { errorType = String(GatewayError(error).code) }
-            RequestMetrics.standard.record(
+            metrics.record(
                 method: MCPMethod.initialize, server: nil, tool: nil, errorType: errorType, received: received, upstreamSent: 0, upstreamAnswered: 0,
                 answered: ExchangeTimings.now()
             )

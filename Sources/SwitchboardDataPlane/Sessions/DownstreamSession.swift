@@ -57,6 +57,8 @@ package final class DownstreamSession: Sendable {
     package let serverInfo: String
     let state: Mutex<State>
     let tap: WireTap?
+    /// Where its requests' durations go (nil: `metrics.enabled` is off).
+    let metrics: RequestMetrics?
 
     package init(
         id: String,
@@ -64,6 +66,7 @@ package final class DownstreamSession: Sendable {
         clientCapabilities: JSONView?,
         clientName: String,
         tap: WireTap?,
+        metrics: RequestMetrics? = nil,
         principal: Principal = .anonymous(),
         virtualServer: String? = nil,
         serverInfo: String = #"{"name":"switchboard"}"#
@@ -74,6 +77,7 @@ package final class DownstreamSession: Sendable {
         self.clientName = clientName
         self.isModern = ProtocolRevision.modern.contains(revision)
         self.tap = tap
+        self.metrics = metrics
         self.virtualServer = virtualServer
         self.principal = principal
         self.serverInfo = serverInfo

@@ -17,13 +17,16 @@ package final class SessionRegistry: Sendable {
     private let tokens: SessionTokens
     private let config: SessionsConfig
     private let tap: WireTap?
+    /// Where requests' durations go (nil: `metrics.enabled` is off).
+    package let metrics: RequestMetrics?
     /// How the gateway names itself to clients (see `DownstreamSession.serverInfo`).
     private let serverInfo: String
     private let logger: Logger
     private let sweeper = Mutex<RepeatedTask?>(nil)
 
-    package init(config: SessionsConfig, serverInfo: String, tap: WireTap?, logger: Logger) {
+    package init(config: SessionsConfig, serverInfo: String, tap: WireTap?, metrics: RequestMetrics? = nil, logger: Logger) {
         self.config = config
+        self.metrics = metrics
         self.tokens = SessionTokens(config: config)
         self.serverInfo = serverInfo
         self.tap = tap
@@ -76,7 +79,7 @@ package final class SessionRegistry: Sendable {
             revision: revision, clientName: clientName, capabilities: capabilities, principalID: caller.id, virtualServer: virtualServer
         )
         return DownstreamSession(
-            id: tokens.mint(state), revision: revision, clientCapabilities: capabilities, clientName: clientName, tap: tap,
+            id: tokens.mint(state), revision: revision, clientCapabilities: capabilities, clientName: clientName, tap: tap, metrics: metrics,
             principal: caller, virtualServer: virtualServer, serverInfo: serverInfo
         )
     }
@@ -111,7 +114,7 @@ package final class SessionRegistry: Sendable {
     private func restore(id: String, caller: Principal, virtualServer: String?) -> DownstreamSession? {
         guard let state = tokens.open(id), state.principalID == caller.id, state.virtualServer == virtualServer else { return nil }
         let session = DownstreamSession(
-            id: id, revision: state.revision, clientCapabilities: state.capabilities, clientName: state.clientName, tap: tap,
+            id: id, revision: state.revision, clientCapabilities: state.capabilities, clientName: state.clientName, tap: tap, metrics: metrics,
             principal: caller, virtualServer: virtualServer, serverInfo: serverInfo
         )
         // The client finished the handshake with whichever process minted the id.
@@ -144,7 +147,7 @@ package final class SessionRegistry: Sendable {
             return nil
         }
         let session = DownstreamSession(
-            id: "", revision: request.version, clientCapabilities: request.capabilities, clientName: request.clientName, tap: tap,
+            id: "", revision: request.version, clientCapabilities: request.capabilities, clientName: request.clientName, tap: tap, metrics: metrics,
             principal: caller, virtualServer: virtualServer, serverInfo: serverInfo
         )
         session.logLevel = request.logLevel
