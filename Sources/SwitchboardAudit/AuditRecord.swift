@@ -43,6 +43,9 @@ package struct AuditRecord: Sendable, Equatable {
     package var traceID: String?
     /// What an event about the trail itself has to say (`audit.recovered`).
     package var detail: String?
+    /// `session` to `client` as `encodedCaller()` wrote them, standing for those fields: the
+    /// same for every call of a session, so encoded once per session.
+    package var encodedCallerFields: ByteBuffer?
 
     package init(event: AuditEvent) {
         self.event = event
@@ -77,18 +80,20 @@ package struct AuditRecord: Sendable, Equatable {
         return w.buffer
     }
 
+    /// The fields from `session` to `client`, for `encodedCallerFields`.
+    package func encodedCaller() -> ByteBuffer {
+        var w = AuditFieldWriter(capacity: 256)
+        writeCaller(&w)
+        return w.buffer
+    }
+
     private func writeIdentity(_ w: inout AuditFieldWriter) {
         w.string(#""id":"#, id)
         if let requestID { w.raw(#""request_id":"#, requestID) }
-        w.string(#""session":"#, session)
-        w.string(#""principal":"#, principal)
-        w.string(#""principal_kind":"#, principalKind)
-        w.string(#""tenant":"#, tenant)
-        if clientName != nil || clientVersion != nil {
-            w.beginObject(#""client":"#)
-            w.string(#""name":"#, clientName)
-            w.string(#""version":"#, clientVersion)
-            w.endObject()
+        if let encodedCallerFields {
+            w.raw(encodedCallerFields)
+        } else {
+            writeCaller(&w)
         }
         w.string(#""on_behalf_of":"#, onBehalfOf)
         w.string(#""virtual_server":"#, virtualServer)
@@ -99,6 +104,19 @@ package struct AuditRecord: Sendable, Equatable {
         w.string(#""decision":"#, decision)
         w.string(#""rule":"#, rule)
         w.string(#""policy_version":"#, policyVersion)
+    }
+
+    private func writeCaller(_ w: inout AuditFieldWriter) {
+        w.string(#""session":"#, session)
+        w.string(#""principal":"#, principal)
+        w.string(#""principal_kind":"#, principalKind)
+        w.string(#""tenant":"#, tenant)
+        if clientName != nil || clientVersion != nil {
+            w.beginObject(#""client":"#)
+            w.string(#""name":"#, clientName)
+            w.string(#""version":"#, clientVersion)
+            w.endObject()
+        }
     }
 }
 

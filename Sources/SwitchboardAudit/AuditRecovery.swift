@@ -146,7 +146,8 @@ enum AuditRecovery {
     }
 
     static func create(_ path: String) throws(AuditFailure) -> CInt {
-        let fd = AuditSegments.openFile(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o600)
+        // Read and write: the journal maps the segment it writes (`AuditJournal`).
+        let fd = AuditSegments.openFile(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
         guard fd >= 0 else { throw AuditFailure("cannot create \(path): \(AuditSegments.errnoText())") }
         return fd
     }

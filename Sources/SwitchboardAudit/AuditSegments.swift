@@ -30,8 +30,20 @@ package enum AuditSegments {
         return names.sorted()
     }
 
-    /// The whole file, or nil when it does not exist.
+    /// The whole file, or nil when it does not exist; without the zeros at its end, which are
+    /// the unwritten part of a segment reserved at its full size (a segment being written, or
+    /// one its gateway left in a crash). A line never holds a zero byte: JSON escapes it.
     package static func contents(of path: String) throws(AuditFailure) -> [UInt8]? {
+        guard var bytes = try rawContents(of: path) else { return nil }
+        if let last = bytes.lastIndex(where: { $0 != 0 }) {
+            bytes.removeSubrange((last + 1)...)
+        } else {
+            bytes.removeAll()
+        }
+        return bytes
+    }
+
+    private static func rawContents(of path: String) throws(AuditFailure) -> [UInt8]? {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         if fd < 0 {
             if errno == ENOENT { return nil }

@@ -30,10 +30,11 @@ import Testing
         }
     }
 
-    @Test func recordsAreChainedAndVerify() throws {
+    @Test(arguments: [true, false])
+    func recordsAreChainedAndVerify(mapped: Bool) throws {
         let folder = Self.folder()
         defer { try? FileManager.default.removeItem(atPath: folder) }
-        let journal = try AuditJournal(.init(directory: folder))
+        let journal = try AuditJournal(.init(directory: folder, mapped: mapped))
         #expect(try journal.append(Self.call(.callBegin, id: "c1")) == 2, "audit.opened is record 1")
         try journal.append(Self.call(.callEnd, id: "c1"))
         journal.close()
@@ -109,10 +110,11 @@ import Testing
         #expect(try AuditVerifier.verify(directory: folder).holds)
     }
 
-    @Test func segmentsRotateAndTheChainCrossesThem() throws {
+    @Test(arguments: [true, false])
+    func segmentsRotateAndTheChainCrossesThem(mapped: Bool) throws {
         let folder = Self.folder()
         defer { try? FileManager.default.removeItem(atPath: folder) }
-        let journal = try AuditJournal(.init(directory: folder, segmentBytes: 600))
+        let journal = try AuditJournal(.init(directory: folder, segmentBytes: 600, mapped: mapped))
         for n in 1...10 { try journal.append(Self.call(.callBegin, id: "c\(n)")) }
         journal.close()
         let segments = try AuditSegments.list(folder)
@@ -120,10 +122,46 @@ import Testing
         let report = try AuditVerifier.verify(directory: folder)
         #expect(report.holds && report.records == 12 && report.segments == segments.count, "\(report)")
         // A restart goes on after the last segment's last record.
-        let again = try AuditJournal(.init(directory: folder, segmentBytes: 600))
+        let again = try AuditJournal(.init(directory: folder, segmentBytes: 600, mapped: mapped))
         #expect(again.lastSeq == 13, "audit.opened follows record 12")
         again.close()
         #expect(try AuditVerifier.verify(directory: folder).holds)
+    }
+
+    /// The segment being written is reserved at its full size and mapped: readers see its
+    /// records and stop at the zeros after them (as after a crash); closing cuts the zeros. A
+    /// record larger than what is left of a segment starts the next, however large.
+    @Test func aMappedSegmentIsReservedAndCutOnClose() throws {
+        let folder = Self.folder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let journal = try AuditJournal(.init(directory: folder, segmentBytes: 64 << 10))
+        for n in 1...3 {
+            try journal.append(Self.call(.callBegin, id: "c\(n)"))
+            journal.sync()  // and faults in the pages ahead
+        }
+        let first = folder + "/" + AuditSegments.name(firstSeq: 1)
+        let size = { (path: String) in (try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? -1 }
+        #expect(try size(first) == 64 << 10, "reserved while written")
+        let open = try #require(try AuditSegments.contents(of: first))
+        #expect(AuditSegments.lines(open).map(\.terminated) == [true, true, true, true])
+        #expect(try AuditVerifier.verify(directory: folder).holds)
+
+        var huge = Self.call(.callBegin, id: "huge")
+        huge.tool = String(repeating: "t", count: 100 << 10)
+        try journal.append(huge)
+        try journal.append(Self.call(.callEnd, id: "huge"))
+        journal.close()
+        let segments = try AuditSegments.list(folder)
+        // The huge record alone in a segment of its own, then the rest in the next.
+        #expect(segments.count == 3, "\(segments)")
+        #expect(try size(first) == open.count, "cut to its records on rotation")
+        let second = try #require(try AuditSegments.contents(of: folder + "/" + segments[1]))
+        #expect(try size(folder + "/" + segments[1]) == second.count, "cut on rotation")
+        #expect(second.count > 100 << 10 && AuditSegments.lines(second).count == 1)
+        let third = try #require(try AuditSegments.contents(of: folder + "/" + segments[2]))
+        #expect(try size(folder + "/" + segments[2]) == third.count, "cut on close")
+        let report = try AuditVerifier.verify(directory: folder)
+        #expect(report.holds && report.records == 7, "\(report)")
     }
 
     @Test func anUnwritableFolderIsNamed() throws {

@@ -33,6 +33,14 @@ import Testing
         record.resultDigest = "hmac-sha256:01020304:y"
         record.traceID = "4bf92f3577b34da6a3ce929d0e0e4736"
         #expect(String(buffer: record.encodedFields()) == #""time":"2025-12-06T17:40:00.123456Z","event":"call.end","id":"c1","request_id":"abc","session":"s1","principal":"jwt:alice","principal_kind":"jwt","tenant":"acme","client":{"name":"claude","version":"1.2"},"on_behalf_of":"bob","virtual_server":"ops","server":"github","tool":"github__create_issue","method":"tools/call","era":"legacy","decision":"allow","rule":"agents","policy_version":"p1","outcome":"tool_error","latency_us":812,"upstream_latency_us":700,"args_digest":"hmac-sha256:01020304:x","result_digest":"hmac-sha256:01020304:y","trace_id":"4bf92f3577b34da6a3ce929d0e0e4736""#)
+        // The caller's fields encoded once (a session's) and given back: the same bytes.
+        var cached = record
+        cached.encodedCallerFields = record.encodedCaller()
+        cached.session = nil
+        cached.principal = nil
+        cached.clientName = nil
+        #expect(cached.encodedFields() == record.encodedFields())
+        #expect(String(buffer: record.encodedCaller()) == #""session":"s1","principal":"jwt:alice","principal_kind":"jwt","tenant":"acme","client":{"name":"claude","version":"1.2"}"#)
     }
 
     @Test func timesAreRFC3339InUTC() {

@@ -101,11 +101,17 @@ package final class CallAudit: Sendable {
         let principal = exchange.caller.principal
         let session = exchange.session
         record.requestID = exchange.message.id?.json
-        record.session = session.isModern ? nil : session.id
-        record.principal = principal.id
-        record.principalKind = principal.kind.rawValue
-        record.tenant = principal.tenant
-        record.clientName = session.clientName
+        // Who and through which session: the same for every call of a legacy session made by
+        // its own caller (the usual case), so encoded once and kept on the session.
+        if !session.isModern, principal == session.principal {
+            record.encodedCallerFields = session.auditCallerFields {
+                var caller = AuditRecord(event: record.event)
+                Self.fillCaller(&caller, principal: principal, session: session)
+                return caller.encodedCaller()
+            }
+        } else {
+            Self.fillCaller(&record, principal: principal, session: session)
+        }
         record.virtualServer = session.virtualServer
         record.server = server
         let params = exchange.message.params
@@ -117,6 +123,14 @@ package final class CallAudit: Sendable {
             record.rule = decision.rule ?? "default"
             record.policyVersion = decision.policyVersion
         }
+    }
+
+    private static func fillCaller(_ record: inout AuditRecord, principal: Principal, session: DownstreamSession) {
+        record.session = session.isModern ? nil : session.id
+        record.principal = principal.id
+        record.principalKind = principal.kind.rawValue
+        record.tenant = principal.tenant
+        record.clientName = session.clientName
     }
 
     private func write(_ fields: ByteBuffer, _ event: AuditEvent) -> Bool {

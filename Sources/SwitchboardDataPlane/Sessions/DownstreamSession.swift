@@ -59,6 +59,8 @@ package final class DownstreamSession: Sendable {
     let tap: WireTap?
     /// Where its requests' durations go (nil: `metrics.enabled` is off).
     let metrics: RequestMetrics?
+    /// The audit fields naming its caller and itself, encoded on its first audited call.
+    private let auditCaller = Mutex<ByteBuffer?>(nil)
 
     package init(
         id: String,
@@ -82,6 +84,15 @@ package final class DownstreamSession: Sendable {
         self.principal = principal
         self.serverInfo = serverInfo
         self.state = Mutex(State())
+    }
+
+    /// The audit record fields naming this session and its caller (`CallAudit`), made by
+    /// `encode` once.
+    func auditCallerFields(_ encode: () -> ByteBuffer) -> ByteBuffer {
+        if let cached = auditCaller.withLock({ $0 }) { return cached }
+        let encoded = encode()
+        auditCaller.withLock { $0 = encoded }
+        return encoded
     }
 
     /// The owner, for messages that carry no caller of their own (`switchboard stdio`).

@@ -30,9 +30,7 @@ public struct DemoHTTPServer: Sendable {
                 .bind(host: core.options.host, port: core.options.port) { channel in
                     channel.eventLoop.makeCompletedFuture {
                         try channel.pipeline.syncOperations.configureHTTPServerPipeline()
-                        return try NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>(
-                            wrappingChannelSynchronously: channel
-                        )
+                        return try ClosingOnDrop.wrap(channel)
                     }
                 }
         } catch {
@@ -53,4 +51,25 @@ public struct DemoHTTPServer: Sendable {
             }
         }
     }
+}
+
+/// Wraps an accepted connection so that NIO closes it if it is dropped unserved. A connection
+/// accepted as the server stops never reaches the accept loop, and a channel wrapped the
+/// current way stops the process when dropped ("Deinited NIOAsyncWriter without calling
+/// finish()"; it once crashed the test run). NIO marks the closing wrapper deprecated for
+/// clients that should close explicitly; a server cannot for what it never receives, and
+/// going through a protocol keeps that note out of the build.
+enum ClosingOnDrop: ClosingOnDropWrapping {
+    static func wrap(_ channel: any Channel) throws -> NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart> {
+        try (Self.self as any ClosingOnDropWrapping.Type).wrapping(channel)
+    }
+
+    @available(*, deprecated, message: "closes on deinit: see the type's comment")
+    static func wrapping(_ channel: any Channel) throws -> NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart> {
+        try NIOAsyncChannel(synchronouslyWrapping: channel)
+    }
+}
+
+protocol ClosingOnDropWrapping {
+    static func wrapping(_ channel: any Channel) throws -> NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>
 }

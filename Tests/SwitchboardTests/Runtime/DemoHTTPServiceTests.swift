@@ -31,6 +31,30 @@ import SwitchboardCore
         await listening.wait()
     }
 
+    /// Stopping while clients keep connecting: a connection accepted as the server stops is
+    /// served and closed, not dropped (NIO stops the process when a channel it wrapped is
+    /// dropped unclosed; this once crashed the test run).
+    @Test func stopsCleanlyWhileConnectionsArrive() async throws {
+        for _ in 0..<6 {
+            let port = try Self.freePort()
+            let listening = StartSignal()
+            let demo = DemoHTTPService(listen: ListenAddress(host: "127.0.0.1", port: port), logger: logger, listening: listening)
+            let task = Task { try await demo.run() }
+            await listening.wait()
+            let connecting = Task.detached {
+                while !Task.isCancelled {
+                    _ = Self.connects(port: port)
+                    await Task.yield()
+                }
+            }
+            try await Task.sleep(for: .milliseconds(5))
+            task.cancel()
+            try await task.value
+            connecting.cancel()
+            await connecting.value
+        }
+    }
+
     // MARK: Sockets
 
     static func freePort() throws -> Int {
