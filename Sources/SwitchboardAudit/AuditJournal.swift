@@ -50,6 +50,8 @@ package final class AuditJournal: Sendable {
         /// Where the segment stood at the last sync, and how far its pages are faulted in.
         var syncedSize = 0
         var prefaulted = 0
+        /// Up to where written pages were let go of after a sync.
+        var released = 0
         var seq: UInt64
         /// The last record's hash (base64url), the next one's `prev`.
         var prev: [UInt8]
@@ -146,17 +148,32 @@ package final class AuditJournal: Sendable {
     /// original meanwhile. Then the pages the next appends will write are faulted in ahead
     /// (`prefault`), here rather than one fault at a time on the request path.
     package func sync() {
-        let (fd, ahead) = state.withLock { state -> (CInt, UnsafeMutableRawBufferPointer?) in
-            guard state.dirty, !state.closed else { return (-1, nil) }
+        let (fd, ahead, behind) = state.withLock { state -> (CInt, UnsafeMutableRawBufferPointer?, UnsafeMutableRawBufferPointer?) in
+            guard state.dirty, !state.closed else { return (-1, nil, nil) }
             state.dirty = false
-            return (dup(state.fd), Self.prefaultRange(&state))
+            let behind = Self.writtenRange(&state)
+            return (dup(state.fd), Self.prefaultRange(&state), behind)
         }
         guard fd >= 0 else { return }
         _ = fdatasync(fd)
         AuditSegments.closeFile(fd)
         // After the sync: a page it writes back is write-protected again until next written.
-        // A rotation may have unmapped the range meanwhile; madvise then fails, harmlessly.
+        // A rotation may have unmapped these ranges meanwhile; madvise then fails, harmlessly.
         if let ahead { _ = madvise(ahead.baseAddress, ahead.count, Self.populateWrite) }
+        // Whole pages written before this sync are on disk now: out of the process's mapping
+        // (still in the page cache), so its resident size does not grow with the segment.
+        if let behind { _ = madvise(behind.baseAddress, behind.count, MADV_DONTNEED) }
+    }
+
+    /// The whole pages written since the last sync released theirs, before the one being
+    /// written on.
+    private static func writtenRange(_ state: inout State) -> UnsafeMutableRawBufferPointer? {
+        guard let map = state.map else { return nil }
+        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+        let end = state.segmentSize / page * page
+        guard end > state.released else { return nil }
+        defer { state.released = end }
+        return UnsafeMutableRawBufferPointer(start: map + state.released, count: end - state.released)
     }
 
     /// `MADV_POPULATE_WRITE` (Linux 5.14): fault pages in writable without writing them.
@@ -223,6 +240,7 @@ package final class AuditJournal: Sendable {
         state.mapSize = size
         state.syncedSize = state.segmentSize
         state.prefaulted = 0
+        state.released = 0
     }
 
     /// Unmaps the segment and cuts the reserved zeros after what it holds.

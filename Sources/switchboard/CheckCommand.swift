@@ -23,7 +23,7 @@ struct CheckCommand: AsyncParsableCommand {
         let config = try options.load()
         var logOptions = options
         if logOptions.logLevel == .info { logOptions.logLevel = .error }  // the report is the output
-        let logger = logOptions.bootstrapLogging()
+        let logger = logOptions.bootstrapLogging(config)
         let runtime = try GatewayRuntime(config: config, logger: logger, threads: 1, recordsAudit: false)
         print("config ok: \(config.servers.count) server(s), listen \(config.listen)")
         // The built-in demo server is part of the gateway process; `check` starts it too so

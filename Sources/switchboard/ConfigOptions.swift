@@ -12,6 +12,9 @@ struct ConfigOptions: ParsableArguments {
     @Option(name: .long, help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel: Logger.Level = .info
 
+    @Option(name: .long, help: "Log format on stderr: text or json (default: the config's log.format, else text).")
+    var logFormat: LogConfig.Format?
+
     /// The file `load` reads, or nil for the built-in quick start.
     var configPath: String? {
         if let config { return config }
@@ -35,15 +38,22 @@ struct ConfigOptions: ParsableArguments {
         }
     }
 
-    func bootstrapLogging() -> Logger {
+    /// Logs to stderr at `--log-level`, as `--log-format` says, else as `config`'s `log.format`.
+    func bootstrapLogging(_ config: GatewayConfig? = nil) -> Logger {
         let level = logLevel
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = level
-            return handler
+        switch logFormat ?? config?.log.format ?? .text {
+        case .text:
+            LoggingSystem.bootstrap { label in
+                var handler = StreamLogHandler.standardError(label: label)
+                handler.logLevel = level
+                return handler
+            }
+        case .json:
+            LoggingSystem.bootstrap { label in JSONLogHandler(label: label, level: level) }
         }
         return Logger(label: "switchboard")
     }
 }
 
 extension Logger.Level: @retroactive ExpressibleByArgument {}
+extension LogConfig.Format: ExpressibleByArgument {}

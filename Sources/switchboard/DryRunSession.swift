@@ -12,7 +12,7 @@ struct DryRunSession {
     static func open(config: GatewayConfig, options: ConfigOptions, servers: Bool, wait: Int) async throws -> DryRunSession {
         var quiet = options
         if quiet.logLevel == .info { quiet.logLevel = .error }  // the report is the output
-        let logger = quiet.bootstrapLogging()
+        let logger = quiet.bootstrapLogging(config)
         var config = config
         if !servers { config.servers = [] }
         let runtime = try GatewayRuntime(config: config, logger: logger, threads: 1, recordsAudit: false)

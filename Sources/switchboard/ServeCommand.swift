@@ -24,7 +24,7 @@ struct ServeCommand: AsyncParsableCommand {
                 throw ValidationError("\(error)")
             }
         }
-        let logger = options.bootstrapLogging()
+        let logger = options.bootstrapLogging(config)
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
         let runtime = try GatewayRuntime(config: config, logger: logger, threads: threads ?? System.coreCount)
         try await runtime.run(.http, reloadFrom: options.configPath)

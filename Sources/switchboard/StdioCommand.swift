@@ -13,7 +13,7 @@ struct StdioCommand: AsyncParsableCommand {
 
     func run() async throws {
         let config = try options.load()
-        let logger = options.bootstrapLogging()
+        let logger = options.bootstrapLogging(config)
         let runtime = try GatewayRuntime(config: config, logger: logger)
         // Until the client closes stdin (or a signal); then everything stops in order.
         try await runtime.run(.stdio)

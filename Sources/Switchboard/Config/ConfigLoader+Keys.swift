@@ -4,9 +4,10 @@
 extension ConfigLoader {
     package static let rootKeys = [
         "listen", "store", "servers", "limits", "sessions", "security", "demo", "auth", "policy", "quotas", "virtual_servers", "tls", "public_url", "audit",
-        "metrics",
+        "metrics", "log",
     ]
     package static let metricsKeys = ["enabled", "public", "roles"]
+    package static let logKeys = ["format"]
     package static let auditKeys = ["enabled", "journal", "sync_interval", "segment_size", "on_failure", "digest_key_file"]
     package static let serverKeys = [
         "stdio", "url", "sse", "headers", "headers_from_files", "credentials", "enabled", "timeouts", "restart", "max_message_bytes",

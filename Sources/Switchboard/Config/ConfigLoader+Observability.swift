@@ -1,6 +1,6 @@
 import SwitchboardCore
 
-/// `audit` (the journal's folder and how it is written) and `metrics`.
+/// `audit` (the journal's folder and how it is written), `metrics` and `log`.
 extension ConfigLoader {
     static func decodeAudit(_ node: ConfigNode, source: ConfigSource) throws(ConfigError) -> AuditConfig {
         let section = try ConfigMapping(node)
@@ -28,5 +28,15 @@ extension ConfigLoader {
         if let value = section["public"] { metrics.isPublic = try value.bool() }
         if let value = section["roles"] { metrics.roles = try decodeNames(value) }
         return metrics
+    }
+}
+
+extension ConfigLoader {
+    static func decodeLog(_ node: ConfigNode) throws(ConfigError) -> LogConfig {
+        let section = try ConfigMapping(node)
+        try section.rejectUnknownKeys(allowed: logKeys)
+        var log = LogConfig()
+        if let value = section["format"] { log.format = try decodeChoice(value, LogConfig.Format.self) }
+        return log
     }
 }

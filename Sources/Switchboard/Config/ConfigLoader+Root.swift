@@ -30,6 +30,7 @@ extension ConfigLoader {
         if let virtualServers = root["virtual_servers"] { config.virtualServers = try decodeVirtualServers(virtualServers) }
         if let audit = root["audit"] { config.audit = try decodeAudit(audit, source: source) }
         if let metrics = root["metrics"] { config.metrics = try decodeMetrics(metrics) }
+        if let log = root["log"] { config.log = try decodeLog(log) }
         try checkReferences(root, config: config)
         try checkDelegatedCredentials(root, config: config)
         try checkOAuth(root, config: config)

@@ -35,6 +35,8 @@ public struct GatewayConfig: Sendable, Equatable {
     public var audit: AuditConfig
     /// `/metrics` (`metrics`).
     public var metrics: MetricsConfig
+    /// The gateway's own log (`log`).
+    public var log: LogConfig
 
     public init(
         listen: ListenAddress = .init(),
@@ -51,11 +53,13 @@ public struct GatewayConfig: Sendable, Equatable {
         tls: TLSConfig? = nil,
         publicURL: WebURL? = nil,
         audit: AuditConfig = .off,
-        metrics: MetricsConfig = .init()
+        metrics: MetricsConfig = .init(),
+        log: LogConfig = .init()
     ) {
         self.publicURL = publicURL
         self.audit = audit
         self.metrics = metrics
+        self.log = log
         self.listen = listen
         self.tls = tls
         self.store = store
@@ -229,7 +233,9 @@ public struct HTTPEndpoint: Sendable, Equatable, CustomStringConvertible {
 }
 
 /// One header line; order and repetition are kept.
-public struct HTTPHeaderField: Sendable, Equatable {
+/// A header sent to a server (`servers.NAME.headers`). Its value is often a credential, so
+/// printing, dumping or logging it shows the name only.
+public struct HTTPHeaderField: Sendable, Equatable, CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
     public var name: String
     public var value: String
 
@@ -237,6 +243,10 @@ public struct HTTPHeaderField: Sendable, Equatable {
         self.name = name
         self.value = value
     }
+
+    public var description: String { "\(name): <redacted>" }
+    public var debugDescription: String { description }
+    public var customMirror: Mirror { Mirror(self, children: ["name": name]) }
 }
 
 /// `servers.NAME.timeouts`. Durations are written `500ms`, `5s`, `2m` or as plain seconds.
@@ -340,4 +350,16 @@ public struct SecurityConfig: Sendable, Equatable {
     public init(allowedOrigins: [String] = []) {
         self.allowedOrigins = allowedOrigins
     }
+}
+
+/// Printing, dumping or logging a configuration names its listener and servers only: the rest
+/// holds credentials (header values, the store URL's password, seal keys) that must never reach
+/// a log, even at debug level where libraries print the values they are given.
+extension GatewayConfig: CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
+    public var description: String {
+        "GatewayConfig(listen: \(listen), servers: [\(servers.map(\.name).joined(separator: ", "))])"
+    }
+
+    public var debugDescription: String { description }
+    public var customMirror: Mirror { Mirror(self, children: ["listen": listen, "servers": servers.map(\.name)]) }
 }

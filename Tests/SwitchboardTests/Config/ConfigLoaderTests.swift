@@ -54,6 +54,13 @@ import Testing
         #expect(throws: ConfigError.self) { try parse("metrics: {port: 9090}") }
     }
 
+    @Test func logSection() throws {
+        #expect(try parse("").log.format == .text)
+        #expect(try parse("log: {format: json}").log.format == .json)
+        #expect(throws: ConfigError.self) { try parse("log: {format: yaml}") }
+        #expect(throws: ConfigError.self) { try parse("log: {level: debug}") }
+    }
+
     @Test func everyKey() throws {
         let config = try parse(
             """

@@ -59,6 +59,7 @@ import Testing
         (["properties", "virtual_servers", "$defs", "virtualServer"], ConfigLoader.virtualServerKeys),
         (["properties", "audit"], ConfigLoader.auditKeys),
         (["properties", "metrics"], ConfigLoader.metricsKeys),
+        (["properties", "log"], ConfigLoader.logKeys),
     ])
     func propertiesMatchTheLoaderKeys(_ path: [String], _ loaderKeys: [String]) throws {
         let schemaKeys = try propertyNames(path)
