@@ -31,12 +31,21 @@ package final class AuditJournal: Sendable {
         package var syncInterval: Duration
         /// Map segments into memory (false: `pwrite(2)` each line, as where mapping fails).
         package var mapped: Bool
+        /// Signs checkpoints every `checkpointInterval` (when records were written) and before
+        /// the trail is closed; nil: no checkpoints.
+        package var signer: AuditSigner?
+        package var checkpointInterval: Duration
 
-        package init(directory: String, segmentBytes: Int = 64 << 20, syncInterval: Duration = .milliseconds(100), mapped: Bool = true) {
+        package init(
+            directory: String, segmentBytes: Int = 64 << 20, syncInterval: Duration = .milliseconds(100), mapped: Bool = true,
+            signer: AuditSigner? = nil, checkpointInterval: Duration = .seconds(60)
+        ) {
             self.directory = directory
             self.segmentBytes = segmentBytes
             self.syncInterval = syncInterval
             self.mapped = mapped
+            self.signer = signer
+            self.checkpointInterval = checkpointInterval
         }
     }
 
@@ -52,6 +61,8 @@ package final class AuditJournal: Sendable {
         var prefaulted = 0
         /// Up to where written pages were let go of after a sync.
         var released = 0
+        /// The seq of the last checkpoint record (0: none yet in this process).
+        var checkpointed: UInt64 = 0
         var seq: UInt64
         /// The last record's hash (base64url), the next one's `prev`.
         var prev: [UInt8]
@@ -89,6 +100,11 @@ package final class AuditJournal: Sendable {
         thread.start()
     }
 
+    /// Makes the journal's folder (mode 0700) if it is missing, for the keys kept in it.
+    package static func makeDirectory(_ path: String) throws(AuditFailure) {
+        try AuditRecovery.makeDirectory(path)
+    }
+
     /// The seq of the last record written (0 before the first).
     package var lastSeq: UInt64 { state.withLock { $0.seq } }
 
@@ -103,33 +119,52 @@ package final class AuditJournal: Sendable {
     @discardableResult
     package func append(fields: ByteBuffer) throws(AuditFailure) -> UInt64 {
         try state.withLock { state throws(AuditFailure) -> UInt64 in
-            guard !state.closed else { throw AuditFailure("the audit journal is closed") }
-            if state.segmentSize >= options.segmentBytes { try rotate(&state) }
-            let seq = state.seq + 1
-            let hash = AuditChain.write(seq: seq, fields: fields, prev: state.prev, into: &state.line)
-            if state.map != nil, state.segmentSize + state.line.readableBytes > state.mapSize {
-                // Past what the segment reserved (a record larger than the rest): the next one.
-                try rotate(&state, room: state.line.readableBytes)
-            }
-            if let map = state.map {
-                let offset = state.segmentSize
-                state.line.withUnsafeReadableBytes { (map + offset).copyMemory(from: $0.baseAddress!, byteCount: $0.count) }
-            } else {
-                try Self.writeAll(state.line, to: state.fd, at: state.segmentSize, directory: options.directory)
-            }
-            state.seq = seq
-            // Written: its hash is the next record's `prev` (copied in place, same length).
-            state.line.withUnsafeReadableBytes { bytes in
-                state.prev.replaceSubrange(0..<state.prev.count, with: UnsafeRawBufferPointer(rebasing: bytes[hash]))
-            }
-            state.segmentSize += state.line.readableBytes
-            state.dirty = true
-            return seq
+            try append(fields: fields, to: &state)
         }
+    }
+
+    /// Signs the record written last with an `audit.checkpoint` (under the lock, so nothing
+    /// comes between them; once a minute, a signature's tens of microseconds), unless the
+    /// last record is a checkpoint already or there is no signer.
+    package func checkpoint() throws(AuditFailure) {
+        guard let signer = options.signer else { return }
+        try state.withLock { state throws(AuditFailure) in
+            guard !state.closed, state.seq > state.checkpointed, state.seq > 0 else { return }
+            var record = AuditRecord(event: .auditCheckpoint)
+            record.keyID = signer.keyID
+            record.signature = signer.sign(seq: state.seq, hash: state.prev)
+            state.checkpointed = try append(fields: record.encodedFields(), to: &state)
+        }
+    }
+
+    private func append(fields: ByteBuffer, to state: inout State) throws(AuditFailure) -> UInt64 {
+        guard !state.closed else { throw AuditFailure("the audit journal is closed") }
+        if state.segmentSize >= options.segmentBytes { try rotate(&state) }
+        let seq = state.seq + 1
+        let hash = AuditChain.write(seq: seq, fields: fields, prev: state.prev, into: &state.line)
+        if state.map != nil, state.segmentSize + state.line.readableBytes > state.mapSize {
+            // Past what the segment reserved (a record larger than the rest): the next one.
+            try rotate(&state, room: state.line.readableBytes)
+        }
+        if let map = state.map {
+            let offset = state.segmentSize
+            state.line.withUnsafeReadableBytes { (map + offset).copyMemory(from: $0.baseAddress!, byteCount: $0.count) }
+        } else {
+            try Self.writeAll(state.line, to: state.fd, at: state.segmentSize, directory: options.directory)
+        }
+        state.seq = seq
+        // Written: its hash is the next record's `prev` (copied in place, same length).
+        state.line.withUnsafeReadableBytes { bytes in
+            state.prev.replaceSubrange(0..<state.prev.count, with: UnsafeRawBufferPointer(rebasing: bytes[hash]))
+        }
+        state.segmentSize += state.line.readableBytes
+        state.dirty = true
+        return seq
     }
 
     /// Writes the closing record, syncs and closes; later appends fail.
     package func close() {
+        try? checkpoint()
         _ = try? append(AuditRecord(event: .auditClosed))
         stopSync.signal()
         syncStopped.wait()
@@ -198,7 +233,14 @@ package final class AuditJournal: Sendable {
     private func syncLoop() {
         let interval = options.syncInterval
         let nanoseconds = Int(interval.components.seconds) * 1_000_000_000 + Int(interval.components.attoseconds / 1_000_000_000)
+        let clock = ContinuousClock()
+        var lastCheckpoint = clock.now
         while stopSync.wait(timeout: .now() + .nanoseconds(max(nanoseconds, 1_000_000))) == .timedOut {
+            if options.signer != nil, clock.now - lastCheckpoint >= options.checkpointInterval {
+                lastCheckpoint = clock.now
+                // A failure is the next append's to report: the call that cannot be recorded.
+                try? checkpoint()
+            }
             sync()
         }
         sync()

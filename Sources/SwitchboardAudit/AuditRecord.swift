@@ -43,6 +43,10 @@ package struct AuditRecord: Sendable, Equatable {
     package var traceID: String?
     /// What an event about the trail itself has to say (`audit.recovered`).
     package var detail: String?
+    /// An `audit.checkpoint`'s signer (`AuditSigner.keyID`) and its Ed25519 signature of the
+    /// record before it.
+    package var keyID: String?
+    package var signature: String?
     /// `session` to `client` as `encodedCaller()` wrote them, standing for those fields: the
     /// same for every call of a session, so encoded once per session.
     package var encodedCallerFields: ByteBuffer?
@@ -70,6 +74,8 @@ package struct AuditRecord: Sendable, Equatable {
         w.string(#""result_digest":"#, resultDigest)
         w.string(#""trace_id":"#, traceID)
         w.string(#""detail":"#, detail)
+        w.string(#""key_id":"#, keyID)
+        w.string(#""signature":"#, signature)
         return w.buffer
     }
 
@@ -203,4 +209,6 @@ package enum AuditEvent: String, Sendable, CaseIterable {
     /// The gateway stopped writing to it in order; a trail whose last record is not this one
     /// was left by a crash.
     case auditClosed = "audit.closed"
+    /// The record before it signed (`AuditSigner`), at intervals and before `audit.closed`.
+    case auditCheckpoint = "audit.checkpoint"
 }

@@ -35,17 +35,30 @@ struct AuditCommand: ParsableCommand {
 
     struct Verify: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Recompute the journal's hash chain; name the first record that does not hold.",
-            discussion: "Every line's hash over its stored bytes, every link to the line before and gapless seqs are checked."
+            abstract: "Recompute the journal's hash chain and check its signed checkpoints; name the first record that does not hold.",
+            discussion: """
+                Every line's hash over its stored bytes, every link to the line before, gapless seqs, and every \
+                audit.checkpoint's Ed25519 signature are checked. The signatures are checked against --public-keys, else \
+                the journal's own checkpoint.pub: keep a copy of that file away from the journal, since whoever can rewrite \
+                the journal can rewrite it too.
+                """
         )
 
         @OptionGroup var journal: JournalOptions
+
+        @Option(help: "The trusted public keys, as in checkpoint.pub (default: checkpoint.pub in the journal).")
+        var publicKeys: String?
 
         func run() throws {
             let directory = try journal.directory()
             let report: AuditVerifier.Report
             do {
-                report = try AuditVerifier.verify(directory: directory)
+                var trusted: AuditTrustedKeys?
+                if let publicKeys {
+                    guard let data = FileManager.default.contents(atPath: publicKeys) else { throw AuditFailure("cannot read \(publicKeys)") }
+                    trusted = try AuditTrustedKeys(parsing: String(decoding: data, as: UTF8.self), source: publicKeys)
+                }
+                report = try AuditVerifier.verify(directory: directory, trusted: trusted)
             } catch {
                 FileHandle.standardError.write(Data("error: \(error)\n".utf8))
                 throw ExitCode(1)
@@ -56,6 +69,16 @@ struct AuditCommand: ParsableCommand {
                 throw ExitCode(1)
             }
             print("audit trail holds: \(report.records) record(s) in \(report.segments) segment(s), last seq \(report.lastSeq), head \(report.head)")
+            if report.checkpoints > 0 {
+                let after = report.lastSeq - report.lastCheckpointSeq
+                print("\(report.checkpoints) signed checkpoint(s) hold; the last (record \(report.lastCheckpointSeq)) signs record \(report.lastSignedSeq)\(after > 0 ? "; \(after) record(s) after it not signed yet" : "")")
+            }
+            if report.checkpoints == 0, report.uncheckedCheckpoints == 0 {
+                print("no signed checkpoint: the end of the trail is not anchored (the gateway signs one every audit.checkpoint_interval and on stop)")
+            }
+            if report.uncheckedCheckpoints > 0 {
+                print("WARNING: \(report.uncheckedCheckpoints) checkpoint(s) not checked: no public key (checkpoint.pub or --public-keys)")
+            }
         }
     }
 

@@ -164,6 +164,55 @@ import Testing
         #expect(report.holds && report.records == 7, "\(report)")
     }
 
+    /// Checkpoints sign the record before them. A trail rewritten from some record on with
+    /// every hash recomputed still chains, but its checkpoints no longer hold; an unknown key
+    /// is refused; without keys they are counted as unchecked.
+    @Test func checkpointsAnchorTheTrail() throws {
+        let folder = Self.folder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let signer = try AuditSigner(seed: Array(repeating: 7, count: 32))
+        let trusted = try AuditTrustedKeys(parsing: "\(signer.keyID) \(signer.publicKey)\n", source: "test")
+        let journal = try AuditJournal(.init(directory: folder, signer: signer, checkpointInterval: .seconds(3600)))
+        for n in 1...3 { try journal.append(Self.call(.callBegin, id: "c\(n)")) }
+        try journal.checkpoint()
+        try journal.checkpoint()  // nothing new to sign: no second record
+        try journal.append(Self.call(.callEnd, id: "c1"))
+        journal.close()  // signs the end before audit.closed
+
+        var report = try AuditVerifier.verify(directory: folder, trusted: trusted)
+        #expect(report.holds && report.checkpoints == 2, "\(report)")
+        #expect(report.lastSignedSeq == report.lastSeq - 2, "the last checkpoint, then audit.closed")
+        #expect(try Self.lines(folder).filter { $0.contains(#""event":"audit.checkpoint""#) }.count == 2)
+
+        // Unknown key; no key at all.
+        let stranger = try AuditSigner(seed: Array(repeating: 8, count: 32))
+        let wrong = try AuditTrustedKeys(parsing: "\(stranger.keyID) \(stranger.publicKey)", source: "test")
+        let refused = try #require(try AuditVerifier.verify(directory: folder, trusted: wrong).problem)
+        #expect(refused.reason.contains("not among the trusted keys") && refused.seq == 5, "\(refused)")
+        report = try AuditVerifier.verify(directory: folder, trusted: AuditTrustedKeys())
+        #expect(report.holds && report.checkpoints == 0 && report.uncheckedCheckpoints == 2)
+
+        // Record 3 rewritten and every hash from it on recomputed: the chain holds, the
+        // checkpoint after it does not.
+        let file = folder + "/" + AuditSegments.name(firstSeq: 1)
+        var lines = try Self.lines(folder)
+        var prev = AuditChain.genesis
+        for index in lines.indices {
+            var line = lines[index]
+            if index == 2 { line = line.replacingOccurrences(of: "key:ci", with: "key:xx") }
+            let fieldsStart = line.index(line.firstIndex(of: ",")!, offsetBy: 1)
+            let fieldsEnd = line.range(of: #","prev":""#)!.lowerBound
+            var fields = ByteBuffer()
+            fields.writeString(String(line[fieldsStart..<fieldsEnd]))
+            let rewritten = AuditChain.line(seq: UInt64(index + 1), fields: fields, prev: prev)
+            lines[index] = String(buffer: rewritten.line).trimmingCharacters(in: .newlines)
+            prev = rewritten.hash
+        }
+        try (lines.joined(separator: "\n") + "\n").write(toFile: file, atomically: false, encoding: .utf8)
+        let problem = try #require(try AuditVerifier.verify(directory: folder, trusted: trusted).problem)
+        #expect(problem.seq == 5 && problem.reason.contains("does not hold for record 4"), "\(problem)")
+    }
+
     @Test func anUnwritableFolderIsNamed() throws {
         #expect(throws: AuditFailure.self) { try AuditJournal(.init(directory: "/proc/switchboard-audit")) }
     }

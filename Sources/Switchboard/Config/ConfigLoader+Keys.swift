@@ -8,7 +8,9 @@ extension ConfigLoader {
     ]
     package static let metricsKeys = ["enabled", "public", "roles"]
     package static let logKeys = ["format"]
-    package static let auditKeys = ["enabled", "journal", "sync_interval", "segment_size", "on_failure", "digest_key_file"]
+    package static let auditKeys = [
+        "enabled", "journal", "sync_interval", "segment_size", "on_failure", "digest_key_file", "checkpoint_interval", "signing_key_file",
+    ]
     package static let serverKeys = [
         "stdio", "url", "sse", "headers", "headers_from_files", "credentials", "enabled", "timeouts", "restart", "max_message_bytes",
         "max_connections", "era", "tls", "proxy",

@@ -15,6 +15,8 @@ extension ConfigLoader {
         }
         if let value = section["on_failure"] { audit.onFailure = try decodeChoice(value, AuditConfig.FailurePolicy.self) }
         if let value = section["digest_key_file"] { audit.digestKeyFile = try decodeFilePath(value) }
+        if let value = section["checkpoint_interval"] { audit.checkpointInterval = try value.positiveDuration() }
+        if let value = section["signing_key_file"] { audit.signingKeyFile = try decodeFilePath(value) }
         return audit
     }
 }

@@ -9,41 +9,57 @@ import SwitchboardCore
 import SwitchboardDataPlane
 
 /// The audit trail as the runtime opens it from `audit`: the journal (repaired if a crash left
-/// it torn) and the key of its digests.
+/// it torn), the key of its digests and the key that signs its checkpoints.
 enum AuditTrail {
     static func open(_ config: AuditConfig, logger: Logger) throws -> CallAudit {
-        let journal = try AuditJournal(.init(directory: config.journal, segmentBytes: config.segmentBytes, syncInterval: config.syncInterval))
-        do {
-            let key = try digestKey(config)
-            logger.info("audit trail open", metadata: [
-                "switchboard.audit_journal": "\(config.journal)", "switchboard.audit_seq": "\(journal.lastSeq)",
-                "switchboard.on_failure": "\(config.onFailure.rawValue)",
-            ])
-            return CallAudit(journal: journal, digester: AuditDigester(key: key), failClosed: config.onFailure == .failClosed, logger: logger)
-        } catch {
-            journal.close()
-            throw error
-        }
+        try AuditJournal.makeDirectory(config.journal)
+        let digestKey = try secret(config.digestKeyFile, default: config.journal + "/digest.key", minimum: 16, what: "audit digest key")
+        let signer = try AuditSigner(
+            seed: secret(config.signingKeyFile, default: config.journal + "/checkpoint.key", minimum: 32, what: "audit signing key")
+        )
+        try publish(signer, in: config.journal)
+        let journal = try AuditJournal(.init(
+            directory: config.journal, segmentBytes: config.segmentBytes, syncInterval: config.syncInterval, signer: signer,
+            checkpointInterval: config.checkpointInterval
+        ))
+        logger.info("audit trail open", metadata: [
+            "switchboard.audit_journal": "\(config.journal)", "switchboard.audit_seq": "\(journal.lastSeq)",
+            "switchboard.on_failure": "\(config.onFailure.rawValue)", "switchboard.audit_key_id": "\(signer.keyID)",
+        ])
+        return CallAudit(journal: journal, digester: AuditDigester(key: digestKey), failClosed: config.onFailure == .failClosed, logger: logger)
     }
 
-    /// `audit.digest_key_file`, or `digest.key` in the journal folder, made once (32 random
-    /// bytes, mode 0600) when missing.
-    static func digestKey(_ config: AuditConfig) throws -> [UInt8] {
-        let path = config.digestKeyFile ?? config.journal + "/digest.key"
+    /// The key in `configured`, or in `fallback`, made once (32 random bytes, mode 0600) when
+    /// missing there; a configured file must exist.
+    static func secret(_ configured: String?, default fallback: String, minimum: Int, what: String) throws -> [UInt8] {
+        let path = configured ?? fallback
         if let data = FileManager.default.contents(atPath: path) {
-            guard data.count >= 16 else { throw AuditFailure("the audit digest key \(path) is shorter than 16 bytes") }
+            guard data.count >= minimum else { throw AuditFailure("the \(what) \(path) is shorter than \(minimum) bytes") }
             return Array(data)
         }
-        guard config.digestKeyFile == nil else { throw AuditFailure("cannot read the audit digest key \(path)") }
+        guard configured == nil else { throw AuditFailure("cannot read the \(what) \(path)") }
         var generator = SystemRandomNumberGenerator()
         let key = (0..<32).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
         let fd = AuditSegments.openFile(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
-        guard fd >= 0 else { throw AuditFailure("cannot create the audit digest key \(path): \(String(cString: strerror(errno)))") }
+        guard fd >= 0 else { throw AuditFailure("cannot create the \(what) \(path): \(String(cString: strerror(errno)))") }
         defer { AuditSegments.closeFile(fd) }
         guard key.withUnsafeBytes({ write(fd, $0.baseAddress, $0.count) }) == key.count else {
-            throw AuditFailure("cannot write the audit digest key \(path): \(String(cString: strerror(errno)))")
+            throw AuditFailure("cannot write the \(what) \(path): \(String(cString: strerror(errno)))")
         }
         return key
+    }
+
+    /// Adds the signer's public key to `checkpoint.pub` in the journal folder (kept with every
+    /// key the trail was ever signed with, so a rotated key's checkpoints still verify).
+    static func publish(_ signer: AuditSigner, in journal: String) throws {
+        let path = journal + "/checkpoint.pub"
+        let current = FileManager.default.contents(atPath: path).map { String(decoding: $0, as: UTF8.self) } ?? ""
+        let line = "\(signer.keyID) \(signer.publicKey)"
+        guard !current.split(separator: "\n").contains(where: { $0 == line }) else { return }
+        let text = current + (current.isEmpty || current.hasSuffix("\n") ? "" : "\n") + line + "\n"
+        guard FileManager.default.createFile(atPath: path, contents: Data(text.utf8), attributes: [.posixPermissions: 0o644]) else {
+            throw AuditFailure("cannot write the audit public keys \(path)")
+        }
     }
 }
 

@@ -20,6 +20,11 @@ public struct AuditConfig: Sendable, Equatable {
     /// `audit.digest_key_file`: the HMAC key of `args_digest` and `result_digest`; nil: a key
     /// the gateway makes once in the journal folder (`digest.key`).
     public var digestKeyFile: String?
+    /// `audit.checkpoint_interval`: how often the trail's head is signed (`audit.checkpoint`).
+    public var checkpointInterval: Duration
+    /// `audit.signing_key_file`: the Ed25519 key (32 bytes) that signs checkpoints; nil: a key
+    /// the gateway makes once in the journal folder (`checkpoint.key`).
+    public var signingKeyFile: String?
 
     /// No trail: what a configuration built in code starts with. A configuration file gets
     /// the trail on by default, its journal beside the file (`ConfigLoader`).
@@ -27,8 +32,11 @@ public struct AuditConfig: Sendable, Equatable {
 
     public init(
         enabled: Bool = true, journal: String, syncInterval: Duration = .milliseconds(100), segmentBytes: Int = 64 << 20,
-        onFailure: FailurePolicy = .failClosed, digestKeyFile: String? = nil
+        onFailure: FailurePolicy = .failClosed, digestKeyFile: String? = nil, checkpointInterval: Duration = .seconds(60),
+        signingKeyFile: String? = nil
     ) {
+        self.checkpointInterval = checkpointInterval
+        self.signingKeyFile = signingKeyFile
         self.enabled = enabled
         self.journal = journal
         self.syncInterval = syncInterval

@@ -103,6 +103,11 @@ extension Interop {
             let verify = try ChildProcessRunner(PeerEnvironment.switchboardBinary, ["audit", "verify", "--config", config])
             #expect(await verify.wait(seconds: 30) == 0, "\(verify.standardOutput) \(verify.standardError)")
             #expect(verify.standardOutput.contains("audit trail holds: \(repaired.count) record(s)"), "\(verify.standardOutput)")
+            // The stop signed the trail's end (then wrote audit.closed), with the key in checkpoint.pub.
+            #expect(
+                verify.standardOutput.contains("1 signed checkpoint(s) hold; the last (record \(repaired.count - 1)) signs record \(repaired.count - 2); 1 record(s) after it"),
+                "\(verify.standardOutput)"
+            )
 
             // One byte changed in record 10: verify fails and names it.
             let segment = journal + "/" + AuditSegments.name(firstSeq: 1)

@@ -28,11 +28,14 @@ import Testing
               segment_size: 1MiB
               on_failure: fail_open
               digest_key_file: keys/audit.key
+              checkpoint_interval: 5m
+              signing_key_file: keys/checkpoint.key
             """)
         #expect(config.audit == AuditConfig(
             journal: "/var/lib/switchboard/audit", syncInterval: .milliseconds(20), segmentBytes: 1 << 20, onFailure: .failOpen,
-            digestKeyFile: "/etc/switchboard/keys/audit.key"
+            digestKeyFile: "/etc/switchboard/keys/audit.key", checkpointInterval: .seconds(300), signingKeyFile: "/etc/switchboard/keys/checkpoint.key"
         ))
+        #expect(throws: ConfigError.self) { try parse("audit: {checkpoint_interval: 0s}") }
         #expect(try parse("audit: {enabled: false}").audit.enabled == false)
         #expect(try parse("audit: {journal: trail}").audit.journal == "/etc/switchboard/trail")
         #expect(throws: ConfigError.self) { try parse("audit: {on_failure: shrug}") }
