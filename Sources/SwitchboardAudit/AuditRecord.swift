@@ -211,4 +211,8 @@ package enum AuditEvent: String, Sendable, CaseIterable {
     case auditClosed = "audit.closed"
     /// The record before it signed (`AuditSigner`), at intervals and before `audit.closed`.
     case auditCheckpoint = "audit.checkpoint"
+    /// The config file was read again (a change, `SIGHUP`): the policy version now in force.
+    case configReloaded = "config.reloaded"
+    /// A changed config file did not validate; the rules in force stay.
+    case configReloadRefused = "config.reload_refused"
 }

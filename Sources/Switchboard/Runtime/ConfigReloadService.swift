@@ -1,6 +1,7 @@
 import Foundation
 public import Logging
 public import ServiceLifecycle
+import SwitchboardAudit
 import SwitchboardCore
 import UnixSignals
 
@@ -74,9 +75,7 @@ public struct ConfigReloadService: Service {
         do {
             config = try ConfigLoader.load(path: path, environment: environment)
         } catch {
-            logger.error("config reload refused; the rules in force stay", metadata: [
-                "switchboard.reason": "\(reason)", "switchboard.error": "\(error)",
-            ])
+            refused(reason: reason, error: error)
             return nil
         }
         do {
@@ -88,12 +87,26 @@ public struct ConfigReloadService: Service {
                 ])
             }
             logger.info("config reloaded", metadata: ["switchboard.reason": "\(reason)", "switchboard.policy_version": "\(version)"])
+            var record = AuditRecord(event: .configReloaded)
+            record.policyVersion = version
+            record.detail = reason + (needsRestart.isEmpty ? "" : "; sections that apply at the next start: " + needsRestart.joined(separator: ", "))
+            runtime.recordAudit(record)
             return version
         } catch {
-            logger.error("config reload refused; the rules in force stay", metadata: [
-                "switchboard.reason": "\(reason)", "switchboard.error": "\(error)",
-            ])
+            refused(reason: reason, error: error)
             return nil
         }
+    }
+
+    /// A file that does not validate: logged with the error, recorded without it (an error
+    /// names the file, line and key, and the trail keeps no configuration text).
+    private func refused(reason: String, error: any Error) {
+        logger.error("config reload refused; the rules in force stay", metadata: [
+            "switchboard.reason": "\(reason)", "switchboard.error": "\(error)",
+        ])
+        var record = AuditRecord(event: .configReloadRefused)
+        record.policyVersion = runtime.policyVersion
+        record.detail = reason + "; the file did not validate (the log says why); the rules in force stay"
+        runtime.recordAudit(record)
     }
 }

@@ -1,6 +1,7 @@
 public import Logging
 public import SwitchboardCore
 package import SwitchboardDataPlane
+package import SwitchboardAudit
 import SwitchboardControl
 import SwitchboardIdentity
 import SwitchboardPolicy
@@ -271,6 +272,20 @@ public final class GatewayRuntime: Sendable {
     @discardableResult
     public func reloadRules(_ newConfig: GatewayConfig) throws -> String {
         try gateway.governance.reload(newConfig)
+    }
+
+    /// The policy version in force.
+    public var policyVersion: String { gateway.governance.current.policy.version }
+
+    /// Writes a record about the gateway itself (a reload) to the audit trail, when there is
+    /// one; a failure is logged and counted like a call record's.
+    package func recordAudit(_ record: AuditRecord) {
+        guard let audit else { return }
+        do {
+            try audit.journal.append(record)
+        } catch {
+            logger.error("audit record not written", metadata: ["switchboard.error": "\(error)", "switchboard.audit_event": "\(record.event.rawValue)"])
+        }
     }
 
     /// The sections of `newConfig` that differ from the running configuration and that a reload

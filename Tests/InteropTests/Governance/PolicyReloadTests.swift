@@ -23,7 +23,12 @@ import SwitchboardTesting
         defer { try? FileManager.default.removeItem(atPath: file) }
         try Self.policy(denying: "notes__add", id: "no-add").write(toFile: file, atomically: true, encoding: .utf8)
         let first = try ConfigLoader.load(path: file, environment: [:])
-        try await GatewayHarness.with([], extra: [GovernanceFixture.notes], configure: { $0.policy = first.policy }) { gateway in
+        let journal = PeerEnvironment.temporaryFile("reload-audit")
+        defer { try? FileManager.default.removeItem(atPath: journal) }
+        try await GatewayHarness.with([], extra: [GovernanceFixture.notes], configure: {
+            $0.policy = first.policy
+            $0.audit = AuditConfig(journal: journal)
+        }) { gateway in
             var logger = Logger(label: "reload.test")
             logger.logLevel = .critical
             let service = ConfigReloadService(path: file, environment: [:], runtime: gateway.runtime, logger: logger, pollInterval: .milliseconds(100))
@@ -57,6 +62,14 @@ import SwitchboardTesting
                 .write(toFile: file, atomically: true, encoding: .utf8)
             #expect(service.reload(reason: "test") == nil)
             #expect(try await tools() == after)
+
+            // The trail says which policy came into force and that a file was refused.
+            let records = try Interop.AuditTrailTests.records(journal)
+            let reloaded = records.filter { $0["event"] as? String == "config.reloaded" }
+            #expect(reloaded.contains { ($0["detail"] as? String)?.hasPrefix("file changed") == true && $0["policy_version"] as? String == gateway.runtime.policyVersion }, "\(reloaded)")
+            let refused = try #require(records.last { $0["event"] as? String == "config.reload_refused" })
+            #expect(refused["policy_version"] as? String == gateway.runtime.policyVersion)
+            #expect((refused["detail"] as? String)?.contains("did not validate") == true)
         }
     }
 }
