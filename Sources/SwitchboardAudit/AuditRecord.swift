@@ -215,4 +215,8 @@ package enum AuditEvent: String, Sendable, CaseIterable {
     case configReloaded = "config.reloaded"
     /// A changed config file did not validate; the rules in force stay.
     case configReloadRefused = "config.reload_refused"
+    /// A client session (2025-11-25 and earlier) began: `initialize` answered.
+    case sessionOpened = "session.opened"
+    /// It ended: `DELETE`, its HTTP+SSE stream closed, stdin closed, or a new `initialize`.
+    case sessionEnded = "session.ended"
 }

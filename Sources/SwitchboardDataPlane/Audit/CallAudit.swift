@@ -95,6 +95,17 @@ package final class CallAudit: Sendable {
         _ = write(record.encodedFields(), record.event)
     }
 
+    /// `session.opened` or `session.ended` for a legacy session (2026-07-28 requests hold none),
+    /// `detail` saying how it ended.
+    func session(_ event: AuditEvent, _ session: DownstreamSession, detail: String? = nil) {
+        var record = AuditRecord(event: event)
+        Self.fillCaller(&record, principal: session.principal, session: session)
+        record.virtualServer = session.virtualServer
+        record.era = "legacy"
+        record.detail = detail
+        _ = write(record.encodedFields(), record.event)
+    }
+
     /// What every call record says about the request: who, through which session and
     /// client, what it names.
     private func fill(_ record: inout AuditRecord, _ exchange: MCPExchange, server: String?) {

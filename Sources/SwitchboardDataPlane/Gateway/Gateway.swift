@@ -3,6 +3,7 @@ package import Logging
 package import SwitchboardCore
 package import SwitchboardPolicy
 package import SwitchboardUpstream
+import SwitchboardAudit
 
 /// The federating core: many upstream servers behind one MCP face. Transport-neutral: the
 /// front doors (HTTP, stdio) hand it one `MCPExchange` per client message. It is a façade
@@ -94,6 +95,9 @@ package final class Gateway: Sendable {
         _ message: JSONRPCMessage, caller: Principal, virtualServer: String? = nil, on loop: any EventLoop
     ) -> EventLoopFuture<(DownstreamSession, ByteBuffer)> {
         let opened = openSession(message, caller: caller, virtualServer: virtualServer, on: loop)
+        if let audit = calls.audit {
+            opened.whenSuccess { session, _ in audit.session(.sessionOpened, session) }
+        }
         guard let metrics = sessions.metrics else { return opened }
         let received = ExchangeTimings.now()
         opened.whenComplete { result in
@@ -144,6 +148,12 @@ package final class Gateway: Sendable {
         )
         calls.handle(exchange)
         return exchange
+    }
+
+    /// Ends a session for good (`SessionRegistry.end`) and records why (`session.ended`).
+    package func endSession(_ session: DownstreamSession, revoke: Bool = true, why: String) {
+        sessions.end(id: session.id, revoke: revoke)
+        calls.audit?.session(.sessionEnded, session, detail: why)
     }
 
     // MARK: Inspection (`check`, `policy test`, `tools list`, the admin API)

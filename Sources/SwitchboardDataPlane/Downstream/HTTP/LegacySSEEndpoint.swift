@@ -82,7 +82,7 @@ final class LegacySSEEndpoint: Sendable {
         connection.stream.connectionClosed()
         if let session = connection.close() {
             session.detach(stream: connection.stream)
-            gateway.sessions.end(id: session.id, revoke: false)
+            gateway.endSession(session, revoke: false, why: "its event stream closed")
         }
         gateway.logger.debug("legacy SSE stream closed", metadata: ["switchboard.token": "\(connection.token.prefix(8))"])
     }
@@ -133,7 +133,7 @@ final class LegacySSEEndpoint: Sendable {
             switch result {
             case .success(let (session, response)):
                 guard connection.ready(session) else {
-                    gateway.sessions.end(id: session.id, revoke: false)
+                    gateway.endSession(session, revoke: false, why: "its event stream closed before initialize was answered")
                     return
                 }
                 // The response goes out before the stream is attached, so no notification

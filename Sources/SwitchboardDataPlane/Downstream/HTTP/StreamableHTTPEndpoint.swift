@@ -153,7 +153,7 @@ struct StreamableHTTPEndpoint: Sendable {
         }
         switch session(request, id: nil) {
         case .success(let session):
-            gateway.sessions.end(id: session.id)
+            gateway.endSession(session, why: "DELETE")
             return .reply(HTTPReply(.ok, body: nil))
         case .failure(let refusal):
             return .reply(refusal.reply)

@@ -115,7 +115,7 @@ final class StdioDownstreamHandler: ChannelInboundHandler {
         }
         if door == .initialize, message.kind == .request {
             let loopBound = NIOLoopBound(self, eventLoop: context.eventLoop)
-            if let old = session { gateway.sessions.end(id: old.id, revoke: false) }
+            if let old = session { gateway.endSession(old, revoke: false, why: "the client initialized again") }
             gateway.initialize(message, caller: caller, on: context.eventLoop).whenComplete { result in
                 switch result {
                 case .success(let (session, response)):
@@ -208,7 +208,7 @@ final class StdioDownstreamHandler: ChannelInboundHandler {
         for exchange in modernRequests.values { exchange.clientLeft() }
         modernRequests.removeAll()
         if let session {
-            gateway.sessions.end(id: session.id, revoke: false)
+            gateway.endSession(session, revoke: false, why: "stdin closed")
             self.session = nil
         }
         let done = self.done
