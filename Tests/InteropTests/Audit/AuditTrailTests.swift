@@ -130,20 +130,10 @@ extension Interop {
         /// which client), `session.ended` with how (here `DELETE`).
         @Test func recordsSessionsOpenedAndEnded() async throws {
             try PeerEnvironment.requirePeers()
-            let directory = PeerEnvironment.temporaryFile("audit-sessions")
-            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-            defer { try? FileManager.default.removeItem(atPath: directory) }
-            let port = try FreePort.next()
-            let demoPort = try FreePort.next()
-            let config = directory + "/switchboard.yaml"
-            _ = try ConfigFile.write(
-                [ServerConfig(name: "clock", transport: .streamableHTTP(HTTPEndpoint(host: "127.0.0.1", port: demoPort, pathAndQuery: "/mcp")))],
-                listen: "127.0.0.1:\(port)", extra: "demo:\n  http: 127.0.0.1:\(demoPort)\naudit:\n  journal: switchboard-audit\n", at: config
-            )
-            let gateway = try ChildProcessRunner(PeerEnvironment.switchboardBinary, ["serve", "--config", config])
-            try await eventually("the gateway to serve clock", timeout: .seconds(60), every: .milliseconds(100)) {
-                (try? await curl("http://127.0.0.1:\(port)/readyz", [], maxTime: 1))?.body.contains(#""state":"ready""#) == true
-            }
+            let setup = try DemoGatewayProcess("audit-sessions", extra: "audit:\n  journal: switchboard-audit\n")
+            defer { setup.remove() }
+            let port = setup.port
+            let gateway = try await setup.serve()
             let opened = try await RawHTTP(url: "http://127.0.0.1:\(port)/mcp").post(
                 #"{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"session-test","version":"1"}}}"#
             )
@@ -153,7 +143,7 @@ extension Interop {
             gateway.process.terminate()
             #expect(await gateway.wait(seconds: 30) == 0, "\(gateway.standardError.suffix(2000))")
 
-            let records = try Self.records(directory + "/switchboard-audit")
+            let records = try Self.records(setup.directory + "/switchboard-audit")
             let begun = try #require(records.first { $0["event"] as? String == "session.opened" }, "\(records)")
             #expect(begun["session"] as? String == session && (begun["client"] as? [String: Any])?["name"] as? String == "session-test")
             #expect(begun["principal_kind"] as? String != nil && begun["era"] as? String == "legacy")

@@ -9,34 +9,21 @@ extension Interop {
     @Suite struct JSONLogTests {
         @Test func everyLineIsJSONAndNoSecretIsLogged() async throws {
             try PeerEnvironment.requirePeers()
-            let directory = PeerEnvironment.temporaryFile("json-log")
-            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-            defer { try? FileManager.default.removeItem(atPath: directory) }
-            let port = try FreePort.next()
-            let demoPort = try FreePort.next()
             let upstreamSecret = "upstream-secret-\(UUID().uuidString)"
-            let config = directory + "/switchboard.yaml"
-            try Data("""
-                listen: 127.0.0.1:\(port)
-                log: { format: json }
-                demo: { http: 127.0.0.1:\(demoPort) }
-                auth: { api_keys: true }
-                servers:
-                  clock:
-                    url: http://127.0.0.1:\(demoPort)/mcp
-                    headers: { Authorization: "Bearer \(upstreamSecret)" }
-
-                """.utf8).write(to: URL(fileURLWithPath: config))
+            let setup = try DemoGatewayProcess("json-log", extra: "log: { format: json }\nauth: { api_keys: true }\n")
+            defer { setup.remove() }
+            let config = setup.config
+            // The upstream gets a header whose value must never be logged.
+            let yaml = try String(contentsOfFile: config, encoding: .utf8)
+            try yaml.replacingOccurrences(of: "    url: ", with: "    headers: { Authorization: \"Bearer \(upstreamSecret)\" }\n    url: ")
+                .write(toFile: config, atomically: true, encoding: .utf8)
             let made = try ChildProcessRunner(PeerEnvironment.switchboardBinary, ["keys", "create", "--config", config, "--name", "agent"])
             #expect(await made.wait(seconds: 30) == 0, "\(made.standardError)")
             let key = made.standardOutput.trimmingCharacters(in: .whitespacesAndNewlines)
             let madeUp = "sb_" + String(repeating: "z", count: 56)
 
-            let gateway = try ChildProcessRunner(PeerEnvironment.switchboardBinary, ["serve", "--config", config, "--log-level", "debug"])
-            let base = "http://127.0.0.1:\(port)"
-            try await eventually("the gateway to serve clock", timeout: .seconds(60), every: .milliseconds(100)) {
-                (try? await curl(base + "/readyz", [], maxTime: 1))?.body.contains(#""state":"ready""#) == true
-            }
+            let gateway = try await setup.serve(["--log-level", "debug"])
+            let base = setup.base
             let http = RawHTTP(url: base + "/mcp")
             let initialized = try await http.post(
                 #"{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"log-test","version":"1"}}}"#,

@@ -20,24 +20,13 @@ extension Interop {
                     throw HarnessError("\(tool) is missing: scripts/test.sh installs Debian's prometheus package")
                 }
             }
-            let directory = PeerEnvironment.temporaryFile("metrics")
-            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-            defer { try? FileManager.default.removeItem(atPath: directory) }
-            let port = try FreePort.next()
-            let demoPort = try FreePort.next()
-            let config = directory + "/switchboard.yaml"
-            _ = try ConfigFile.write(
-                [ServerConfig(name: "clock", transport: .streamableHTTP(HTTPEndpoint(host: "127.0.0.1", port: demoPort, pathAndQuery: "/mcp")))],
-                listen: "127.0.0.1:\(port)", extra: "demo:\n  http: 127.0.0.1:\(demoPort)\nauth:\n  api_keys: true\n", at: config
-            )
+            let setup = try DemoGatewayProcess("metrics", extra: "auth:\n  api_keys: true\n")
+            defer { setup.remove() }
+            let (directory, config, port, base) = (setup.directory, setup.config, setup.port, setup.base)
             let scraper = try await Self.key(config, name: "prometheus", role: "switchboard:metrics")
             let caller = try await Self.key(config, name: "agent", role: "dev")
-            let gateway = try ChildProcessRunner(PeerEnvironment.switchboardBinary, ["serve", "--config", config])
+            let gateway = try await setup.serve()
             defer { gateway.stop() }
-            let base = "http://127.0.0.1:\(port)"
-            try await eventually("the gateway to serve clock", timeout: .seconds(60), every: .milliseconds(100)) {
-                (try? await curl(base + "/readyz", [], maxTime: 1))?.body.contains(#""state":"ready""#) == true
-            }
 
             // Three calls of a tool, one of a tool that does not exist.
             let http = RawHTTP(url: base + "/mcp")
