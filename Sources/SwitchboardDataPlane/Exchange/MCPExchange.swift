@@ -134,7 +134,9 @@ package final class MCPExchange: Sendable {
             defer { state.auditedCall = nil }
             return state
         }
-        let outcome = isError ? ExchangeRecord.errorCode(final) : (record.toolError ? "tool_error" : "")
+        // An error answer is parsed for its code only when something records it.
+        let recorded = record.auditedCall != nil || session.metrics != nil
+        let outcome = isError ? (recorded ? ExchangeRecord.errorCode(final) : "error") : (record.toolError ? "tool_error" : "")
         if let call = record.auditedCall, !call.audit.end(call, self, final: final, outcome: outcome.isEmpty ? "ok" : outcome) {
             let reply = ErrorReply(.auditUnavailable, id: message.id, modernClient: session.isModern)
             release(reply.body, isError: true, httpStatus: reply.httpStatus, retryAfter: nil)

@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+package import Glibc
 #elseif canImport(Darwin)
-import Darwin
+package import Darwin
 #endif
 
 /// A socket on 127.0.0.1 that listens but never accepts, its backlog filled by one connection
@@ -45,7 +45,7 @@ public final class UnresponsiveListener: Sendable {
         for descriptor in descriptors { close(descriptor) }
     }
 
-    static func makeSocket() throws -> Int32 {
+    package static func makeSocket() throws -> Int32 {
         #if canImport(Glibc)
         let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         #else
@@ -55,7 +55,7 @@ public final class UnresponsiveListener: Sendable {
         return descriptor
     }
 
-    static func loopback(port: Int) -> sockaddr_in {
+    package static func loopback(port: Int) -> sockaddr_in {
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = UInt16(port).bigEndian

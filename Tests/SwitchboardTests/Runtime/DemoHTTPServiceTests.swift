@@ -3,6 +3,7 @@ import Logging
 import Testing
 @testable import Switchboard
 import SwitchboardCore
+import SwitchboardTesting
 
 /// The in-process demo server tells the gateway core when it listens: the core waits for that
 /// before it connects to its servers (a `ServiceGroup` starts services together, and the first
@@ -23,8 +24,7 @@ import SwitchboardCore
 
     @Test func aFailedBindStillLetsTheGatewayGoOn() async throws {
         // A port someone else listens on: the demo cannot bind, and must not leave the core waiting.
-        let holder = try Self.listeningSocket()
-        defer { close(holder.fd) }
+        let holder = try RefusingPort()
         let listening = StartSignal()
         let demo = DemoHTTPService(listen: ListenAddress(host: "127.0.0.1", port: holder.port), logger: logger, listening: listening)
         await #expect(throws: (any Error).self) { try await demo.run() }
@@ -58,46 +58,15 @@ import SwitchboardCore
     // MARK: Sockets
 
     static func freePort() throws -> Int {
-        let socket = try listeningSocket()
-        close(socket.fd)
-        return socket.port
-    }
-
-    static func listeningSocket() throws -> (fd: Int32, port: Int) {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw POSIXFailure("socket") }
-        var address = loopback(port: 0)
-        let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        guard bound == 0, listen(fd, 8) == 0 else { close(fd); throw POSIXFailure("bind") }
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
-        }
-        return (fd, Int(UInt16(bigEndian: address.sin_port)))
+        try RefusingPort().port
     }
 
     static func connects(port: Int) -> Bool {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard let fd = try? UnresponsiveListener.makeSocket() else { return false }
         defer { close(fd) }
-        var address = loopback(port: port)
+        var address = UnresponsiveListener.loopback(port: port)
         return withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         } == 0
-    }
-
-    static func loopback(port: Int) -> sockaddr_in {
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = UInt16(port).bigEndian
-        address.sin_addr.s_addr = UInt32(0x7F00_0001).bigEndian
-        return address
-    }
-
-    struct POSIXFailure: Error, CustomStringConvertible {
-        let call: String
-        init(_ call: String) { self.call = call }
-        var description: String { "\(call) failed: errno \(errno)" }
     }
 }
