@@ -88,11 +88,14 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        // The embedded store (SQLite through GRDB): API keys and delegated tokens, what must outlive a process.
+        // The embedded store (SQLite through GRDB): API keys, delegated tokens and the audit
+        // trail's index, what must outlive a process.
         .target(
             name: "SwitchboardStore",
             dependencies: [
                 "SwitchboardIdentity",
+                // The index of the audit trail (a sink of the journal).
+                "SwitchboardAudit",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
@@ -109,6 +112,9 @@ let package = Package(
                 "SwitchboardCore",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),
+                // Sinks report their lag and failures.
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -159,6 +165,8 @@ let package = Package(
             name: "SwitchboardControl",
             dependencies: [
                 "SwitchboardCore",
+                // Audit queries, sink status and verify on the admin API.
+                "SwitchboardAudit",
                 "SwitchboardPolicy",
                 "SwitchboardIdentity",
                 "SwitchboardDataPlane",
@@ -295,7 +303,7 @@ let package = Package(
         ),
         .testTarget(
             name: "SwitchboardStoreTests",
-            dependencies: ["SwitchboardStore", "SwitchboardIdentity", "SwitchboardPolicy", "SwitchboardCore"],
+            dependencies: ["SwitchboardStore", "SwitchboardAudit", "SwitchboardIdentity", "SwitchboardPolicy", "SwitchboardCore"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

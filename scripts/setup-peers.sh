@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Create/refresh the Python venv holding the real MCP peers used by the interop tests:
-# the official MCP Python SDK (client + our test servers), mcp-server-time and jsonschema.
+# the official MCP Python SDK (client + our test servers), mcp-server-time, jsonschema, and
+# opentelemetry-proto (the OTLP receiver's decoder).
 #
 #   scripts/setup-peers.sh            # venv at <repo>/.build-venv (override: SWITCHBOARD_PEERS_VENV=DIR)
 #
@@ -15,7 +16,7 @@ PYTHON="${PYTHON:-python3}"
 MARKER="$VENV/.switchboard-peers"
 
 # Top-level pins, then the exact transitive set that was tested with them (pip constraints).
-REQUIREMENTS="mcp==2.3.0 mcp-server-time==2026.10.19 jsonschema==4.26.0"
+REQUIREMENTS="mcp==2.3.0 mcp-server-time==2026.10.19 jsonschema==4.26.0 opentelemetry-proto==1.45.2"
 CONSTRAINTS="annotated-types==0.8.0
 anyio==4.16.0
 attrs==26.1.0
@@ -30,6 +31,7 @@ jsonschema-specifications==2025.9.1
 mcp-types==2.3.0
 opentelemetry-api==1.45.2
 pycparser==3.12
+protobuf==7.36.2
 pydantic==2.14.3
 pydantic_core==2.50.4
 PyJWT==2.15.1
@@ -52,7 +54,7 @@ PYVER="$("$PYTHON" -c 'import sys; print("%d.%d" % sys.version_info[:2])')"
 WANT="python=$PYVER $REQUIREMENTS $(printf '%s' "$CONSTRAINTS" | tr '\n' ' ')"
 
 imports_ok() {
-    "$VENV/bin/python" -c 'import mcp, mcp.server.mcpserver, jsonschema, mcp_server_time' >/dev/null 2>&1 \
+    "$VENV/bin/python" -c 'import mcp, mcp.server.mcpserver, jsonschema, mcp_server_time, opentelemetry.proto.collector.logs.v1.logs_service_pb2' >/dev/null 2>&1 \
         && [ -x "$VENV/bin/mcp-server-time" ]
 }
 

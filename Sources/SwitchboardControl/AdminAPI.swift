@@ -17,6 +17,7 @@ package import SwitchboardPolicy
 /// - `GET /admin/v1/keys`, `POST /admin/v1/keys` (`{"name","roles","tenant","virtualServers",
 ///   "expires"}`; the key is in the answer, once), `DELETE /admin/v1/keys/{name-or-id}`.
 /// - `/admin/v1/credentials`: delegated tokens (`AdminAPI+Credentials`).
+/// - `/admin/v1/audit`: the trail searched, its sinks, its chain checked (`AdminAPI+Audit`).
 package final class AdminAPI: ControlRoutes {
     typealias Reply = HTTPReply
 
@@ -29,11 +30,14 @@ package final class AdminAPI: ControlRoutes {
     /// Servers a delegated token may be stored for.
     let delegatedServers: Set<String>
     let maxJSONDepth: Int
+    /// The audit trail (nil when `audit` is off).
+    let audit: (any AdminAuditTrail)?
 
     package init(
         gateway: Gateway, config: GatewayConfig, authentication: CallerAuthentication, keys: (any AdminKeyStore)?,
-        credentials: (any AdminCredentialStore)?
+        credentials: (any AdminCredentialStore)?, audit: (any AdminAuditTrail)? = nil
     ) {
+        self.audit = audit
         self.gateway = gateway
         self.authentication = authentication
         self.keys = keys
@@ -66,6 +70,8 @@ package final class AdminAPI: ControlRoutes {
             }
         case (_, _) where route == "credentials" || route.hasPrefix("credentials/"):
             return serveCredentials(head.method, route: route, body: body, on: loop)
+        case (.GET, "audit"), (.GET, "audit/sinks"), (.GET, "audit/verify"):
+            return serveAudit(route, query: head.uri.firstIndex(of: "?").map { head.uri[head.uri.index(after: $0)...] } ?? "", on: loop)
         default:
             return loop.makeSucceededFuture(Self.error(.notFound, "no such admin endpoint"))
         }

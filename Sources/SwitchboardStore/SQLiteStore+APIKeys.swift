@@ -41,7 +41,6 @@ extension SQLiteStore: APIKeyStore {
                 return try Self.fetchEntry(db, id: id)
             }
         }
-        noteOwnWrite()
         return CreatedAPIKey(record: entry.record, key: key)
     }
 
@@ -77,7 +76,6 @@ extension SQLiteStore: APIKeyStore {
                 return (try Self.fetchEntry(db, id: found.record.id).record, true)
             }
         }
-        if outcome?.newlyRevoked == true { noteOwnWrite() }
         return outcome
     }
 
@@ -93,8 +91,8 @@ extension SQLiteStore: APIKeyStore {
                 }
             }
         }
-        // No `noteOwnWrite()`: last use matters to operators, not to authentication. (The
-        // version reader still sees the commit, so the next poll reloads once; that is cheap.)
+        // `last_used_at` is left out of the store's generation (its trigger names the
+        // columns that matter): last use matters to operators, not to authentication.
     }
 
     private static func validate(name: String, roles: [String], tenant: String?, virtualServers: [String]?) throws(StoreError) {

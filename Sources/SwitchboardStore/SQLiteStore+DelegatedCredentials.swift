@@ -19,7 +19,6 @@ extension SQLiteStore: DelegatedCredentialStore {
                 )
             }
         }
-        noteOwnWrite()
     }
 
     package func removeDelegated(principal: String, server: String) throws(StoreError) -> Bool {
@@ -29,7 +28,6 @@ extension SQLiteStore: DelegatedCredentialStore {
                 return db.changesCount > 0
             }
         }
-        if removed { noteOwnWrite() }
         return removed
     }
 

@@ -1,6 +1,5 @@
 package import Foundation
 import GRDB
-import Synchronization
 
 /// The embedded store: one SQLite file in WAL mode (a GRDB `DatabasePool`: one writer, readers
 /// that never wait for it), or an in-memory database for tests. Opening it runs the migrations.
@@ -10,17 +9,8 @@ import Synchronization
 package final class SQLiteStore: Sendable {
     package let location: StoreLocation
     let writer: any DatabaseWriter
-    /// A connection of its own for `PRAGMA data_version`, whose value moves only when *another*
-    /// connection commits; nil in memory, where no other connection can exist.
-    private let versionReader: DatabaseQueue?
-    private let changes = Mutex(ChangeCounter())
     /// The clock for `created_at` and `revoked_at`; tests pass a fixed one.
     let now: @Sendable () -> Date
-
-    private struct ChangeCounter {
-        var lastDataVersion: Int64?
-        var generation: Int64 = 0
-    }
 
     /// Opens (creating when missing) the store at `url`: `sqlite:PATH` or `sqlite::memory:`.
     package convenience init(url: String, now: @escaping @Sendable () -> Date = { Date() }) throws(StoreError) {
@@ -38,14 +28,9 @@ package final class SQLiteStore: Sendable {
             switch location {
             case .sqliteMemory:
                 writer = try DatabaseQueue(configuration: configuration)
-                versionReader = nil
             case .sqliteFile(let path):
                 try Self.prepareFile(at: path)
                 writer = try DatabasePool(path: path, configuration: configuration)
-                var readerConfiguration = configuration
-                readerConfiguration.readonly = true
-                readerConfiguration.label = "switchboard.store.version"
-                versionReader = try DatabaseQueue(path: path, configuration: readerConfiguration)
             }
             try StoreMigrations.migrator.migrate(writer)
         } catch {
@@ -53,22 +38,10 @@ package final class SQLiteStore: Sendable {
         }
     }
 
-    /// See `APIKeyStore.changeToken()`.
+    /// See `APIKeyStore.changeToken()`: the generation the store's triggers move on every
+    /// change of keys or delegated tokens, by this process or another.
     package func changeToken() throws(StoreError) -> Int64 {
-        let version = try perform { try versionReader?.inDatabase { db in try Int64.fetchOne(db, sql: "PRAGMA data_version") } }
-        return changes.withLock { counter in
-            if let version, version != counter.lastDataVersion {
-                if counter.lastDataVersion != nil { counter.generation += 1 }
-                counter.lastDataVersion = version
-            }
-            return counter.generation
-        }
-    }
-
-    /// Called after each commit of this store object, which the version reader may not see
-    /// (it is blind in memory).
-    func noteOwnWrite() {
-        changes.withLock { $0.generation += 1 }
+        try perform { try writer.read { db in try Int64.fetchOne(db, sql: "SELECT value FROM store_generation WHERE id = 1") ?? 0 } }
     }
 
     /// Runs GRDB work, turning whatever it throws into a `StoreError`.

@@ -37,6 +37,56 @@ enum StoreMigrations {
                 t.primaryKey(["principal", "server"])
             }
         }
+        migrator.registerMigration("v3 store_generation") { db in
+            // Moves on every change the gateway must reload (keys, delegated tokens) and on no
+            // other (key last-use times, audit rows), whichever process or connection wrote it:
+            // the pollers compare it, where `PRAGMA data_version` would move on every audit
+            // insert too.
+            try db.execute(sql: "CREATE TABLE store_generation (id INTEGER PRIMARY KEY CHECK (id = 1), value INTEGER NOT NULL)")
+            try db.execute(sql: "INSERT INTO store_generation (id, value) VALUES (1, 0)")
+            let bump = "BEGIN UPDATE store_generation SET value = value + 1 WHERE id = 1; END"
+            try db.execute(sql: "CREATE TRIGGER api_keys_inserted AFTER INSERT ON api_keys \(bump)")
+            try db.execute(sql: "CREATE TRIGGER api_keys_deleted AFTER DELETE ON api_keys \(bump)")
+            try db.execute(sql: "CREATE TRIGGER api_keys_updated AFTER UPDATE OF name, digest, roles, tenant, virtual_servers, expires_at, revoked_at ON api_keys \(bump)")
+            try db.execute(sql: "CREATE TRIGGER delegated_inserted AFTER INSERT ON delegated_credentials \(bump)")
+            try db.execute(sql: "CREATE TRIGGER delegated_deleted AFTER DELETE ON delegated_credentials \(bump)")
+            try db.execute(sql: "CREATE TRIGGER delegated_updated AFTER UPDATE ON delegated_credentials \(bump)")
+        }
+        migrator.registerMigration("v4 audit_records") { db in
+            // The audit trail's index: one row per journal record, copied by the store sink.
+            // The journal stays the record of truth (its chain is checked there); this is what
+            // `audit query` and the admin API search.
+            try db.create(table: "audit_records") { t in
+                // `journal.id` of the journal the record is from, and its seq there.
+                t.column("journal", .text).notNull()
+                t.column("seq", .integer).notNull()
+                // RFC 3339 UTC with microseconds: text order is time order.
+                t.column("time", .text).notNull()
+                t.column("event", .text).notNull()
+                t.column("call_id", .text)
+                t.column("session", .text)
+                t.column("principal", .text)
+                t.column("tenant", .text)
+                t.column("virtual_server", .text)
+                t.column("server", .text)
+                t.column("tool", .text)
+                t.column("method", .text)
+                t.column("decision", .text)
+                t.column("rule", .text)
+                t.column("outcome", .text)
+                t.column("latency_us", .integer)
+                t.column("trace_id", .text)
+                t.column("hash", .text).notNull()
+                // The journal line, byte for byte.
+                t.column("record", .text).notNull()
+                t.primaryKey(["journal", "seq"])
+            }
+            try db.execute(sql: "CREATE INDEX audit_records_time ON audit_records(time)")
+            try db.execute(sql: "CREATE INDEX audit_records_principal ON audit_records(principal, time)")
+            try db.execute(sql: "CREATE INDEX audit_records_tool ON audit_records(server, tool, time)")
+            // Rows are never changed; only retention deletes them.
+            try db.execute(sql: "CREATE TRIGGER audit_records_append_only BEFORE UPDATE ON audit_records BEGIN SELECT RAISE(ABORT, 'audit records are never changed'); END")
+        }
         return migrator
     }
 }

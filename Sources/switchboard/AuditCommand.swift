@@ -2,9 +2,12 @@ import ArgumentParser
 import Foundation
 import SwitchboardAudit
 import SwitchboardCore
+import SwitchboardStore
+import Switchboard
 
 /// `switchboard audit`: the trail of calls in the journal (`audit.journal`). `verify`
-/// recomputes its hash chain from the stored bytes; `tail` prints the last records.
+/// recomputes its hash chain from the stored bytes; `tail` prints the last records; `query`
+/// searches the store's index (or the journal); `export` writes matching records as JSONL or CEF.
 ///
 /// Exit status: 0 done (verify: the chain holds), 1 the chain is broken or the journal cannot
 /// be read, 2 bad config, 64 bad arguments.
@@ -12,7 +15,7 @@ struct AuditCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "audit",
         abstract: "Verify and read the audit trail.",
-        subcommands: [Verify.self, Tail.self]
+        subcommands: [Verify.self, Tail.self, Query.self, Export.self]
     )
 
     /// Where the journal is: --journal, else the config's audit.journal.
@@ -30,6 +33,154 @@ struct AuditCommand: ParsableCommand {
                 throw ExitCode(2)
             }
             return config.audit.journal
+        }
+    }
+
+    /// The filters `query` and `export` share.
+    struct FilterOptions: ParsableArguments {
+        @Option(help: "From this time on: RFC 3339 (2026-12-06T10:00:00Z), a date, or a time ago (15m, 2h, 7d).")
+        var since: String?
+        @Option(help: "Before this time (same forms as --since).")
+        var until: String?
+        @Option(help: "Only records of this principal (key:ci-bot, jwt:alice@example.com).")
+        var principal: String?
+        @Option(help: "Only records naming this server.")
+        var server: String?
+        @Option(help: "Only records naming this tool (or prompt, or resource URI).")
+        var tool: String?
+        @Option(help: "Only this policy decision: allow, deny, approval_required.")
+        var decision: String?
+        @Option(help: "Only this outcome: ok, tool_error, a JSON-RPC error code, or error for every outcome but ok.")
+        var outcome: String?
+        @Option(help: "Only this event: call.begin, call.end, call.refused, session.opened, config.reloaded…")
+        var event: String?
+        @Option(help: "Only records of this session.")
+        var session: String?
+        @Option(help: "Only records of this tenant.")
+        var tenant: String?
+        @Option(help: "Only this MCP method (tools/call, prompts/get, resources/read…).")
+        var method: String?
+
+        func filter() throws -> AuditFilter {
+            var filter = AuditFilter()
+            for (name, value) in [("since", since), ("until", until)] {
+                guard let value else { continue }
+                guard let time = AuditFilter.time(value) else {
+                    throw ValidationError("--\(name): expected RFC 3339 (2026-12-06T10:00:00Z), a date (2026-12-06) or a time ago (15m, 2h, 7d), got \"\(value)\"")
+                }
+                if name == "since" { filter.since = time } else { filter.until = time }
+            }
+            let fields = [
+                ("principal", principal), ("server", server), ("tool", tool), ("decision", decision), ("outcome", outcome), ("event", event),
+                ("session", session), ("tenant", tenant), ("method", method),
+            ]
+            for case (let name, let value?) in fields { filter.fields[name] = value }
+            return filter
+        }
+    }
+
+    struct Query: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Search the audit trail: the newest matching records, oldest first.",
+            discussion: """
+                Reads the store's index (audit.store, on by default), which the gateway fills from the journal a moment \
+                after each record; --from-journal scans the journal itself instead (every record, so slower on a large trail).
+                """
+        )
+
+        @OptionGroup var journal: JournalOptions
+        @OptionGroup var filters: FilterOptions
+
+        @Option(name: [.customShort("n"), .customLong("limit")], help: "At most this many records (the newest).")
+        var limit = 100
+
+        @Flag(help: "Scan the journal rather than the store's index.")
+        var fromJournal = false
+
+        @Flag(help: "Each record as its stored JSON line.")
+        var json = false
+
+        func validate() throws {
+            guard limit > 0 else { throw ValidationError("-n must be at least 1") }
+        }
+
+        func run() throws {
+            let filter = try filters.filter()
+            let lines: [String]
+            do {
+                let config = fromJournal ? nil : try journal.options.load()
+                if let config, config.audit.enabled, config.audit.storeIndex {
+                    lines = try SQLiteStore(url: config.store).queryAudit(filter, limit: limit).map(\.record)
+                } else {
+                    lines = try AuditScan.newest(directory: journal.directory(), filter: filter, limit: limit).map(\.text)
+                }
+            } catch let exit as ExitCode {
+                throw exit
+            } catch {
+                FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+                throw ExitCode(1)
+            }
+            for line in lines {
+                print(json ? line : Tail.summary(ArraySlice(line.utf8)))
+            }
+        }
+    }
+
+    struct Export: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Write the matching records of the journal, oldest first: JSONL as stored (chain fields included) or CEF.",
+            discussion: "Reads the journal itself, the record of truth; the output can be checked against it by seq and hash."
+        )
+
+        enum Format: String, ExpressibleByArgument, CaseIterable {
+            case jsonl, cef
+        }
+
+        @OptionGroup var journal: JournalOptions
+        @OptionGroup var filters: FilterOptions
+
+        @Option(help: "jsonl (the stored lines) or cef (ArcSight Common Event Format, one line each).")
+        var format: Format = .jsonl
+
+        @Option(name: [.customShort("o"), .customLong("output")], help: "Write to this file (made 0600) instead of standard output.")
+        var output: String?
+
+        func run() throws {
+            let filter = try filters.filter()
+            let directory = try journal.directory()
+            let handle: FileHandle
+            if let output {
+                guard FileManager.default.createFile(atPath: output, contents: nil, attributes: [.posixPermissions: 0o600]),
+                    let opened = FileHandle(forWritingAtPath: output)
+                else {
+                    FileHandle.standardError.write(Data("error: cannot write \(output)\n".utf8))
+                    throw ExitCode(1)
+                }
+                handle = opened
+            } else {
+                handle = FileHandle.standardOutput
+            }
+            var count = 0
+            do {
+                var pending = Data()
+                try AuditScan.each(directory: directory, filter: filter) { entry in
+                    switch format {
+                    case .jsonl: pending.append(contentsOf: entry.line)
+                    case .cef: pending.append(contentsOf: Array(AuditSyslogMessage.cef(entry, version: GatewayRuntime.version).utf8))
+                    }
+                    pending.append(UInt8(ascii: "\n"))
+                    count += 1
+                    if pending.count >= 1 << 16 {
+                        handle.write(pending)
+                        pending.removeAll(keepingCapacity: true)
+                    }
+                }
+                handle.write(pending)
+            } catch {
+                FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+                throw ExitCode(1)
+            }
+            if let output { FileHandle.standardError.write(Data("\(count) record(s) written to \(output)\n".utf8)) }
         }
     }
 

@@ -10,7 +10,15 @@ extension ConfigLoader {
     package static let logKeys = ["format"]
     package static let auditKeys = [
         "enabled", "journal", "sync_interval", "segment_size", "on_failure", "digest_key_file", "checkpoint_interval", "signing_key_file",
+        "store", "sinks",
     ]
+    package static let auditStoreKeys = ["enabled", "retention"]
+    package static let auditSinkTypes = ["file", "syslog", "webhook", "otlp"]
+    package static let auditSinkCommonKeys = ["type", "name"]
+    package static let auditFileSinkKeys = ["path", "max_size", "rotate_every", "max_files", "max_age"]
+    package static let auditSyslogSinkKeys = ["address", "format", "facility", "app_name"]
+    package static let auditWebhookSinkKeys = ["url", "headers", "secret_file", "batch", "timeout"]
+    package static let auditOTLPSinkKeys = ["endpoint", "headers", "timeout"]
     package static let serverKeys = [
         "stdio", "url", "sse", "headers", "headers_from_files", "credentials", "enabled", "timeouts", "restart", "max_message_bytes",
         "max_connections", "era", "tls", "proxy",

@@ -1,8 +1,8 @@
-/// Durations as operators write them: `500ms`, `5s`, `2m`, `1h`, or a plain number of seconds
+/// Durations as operators write them: `500ms`, `5s`, `2m`, `1h`, `90d`, or a plain number of seconds
 /// (`30`, `0.25`). Units are lower case and attached to the number; nothing else is accepted,
 /// so a typo such as `5 sec` is an error rather than a silent default.
 enum DurationSyntax {
-    static let expectation = "a duration such as 500ms, 5s, 2m, 1h or a number of seconds"
+    static let expectation = "a duration such as 500ms, 5s, 2m, 1h, 30d or a number of seconds"
 
     /// Nil when `text` is not a duration. Negative values parse, so that the caller can say
     /// "must be positive" instead of "not a duration".
@@ -24,6 +24,9 @@ enum DurationSyntax {
         } else if digits.hasSuffix("h") {
             unitNanoseconds = 3_600 * 1_000_000_000
             digits = digits.dropLast()
+        } else if digits.hasSuffix("d") {
+            unitNanoseconds = 86_400 * 1_000_000_000
+            digits = digits.dropLast()
         } else {
             unitNanoseconds = 1_000_000_000
         }
@@ -41,7 +44,7 @@ enum DurationSyntax {
             guard !fractionText.isEmpty, fractionText.count <= 12, fractionText.allSatisfy(\.isASCIIDigit),
                 let fraction = Double("0." + fractionText)
             else { return nil }
-            // A fraction is below one unit (at most an hour), well inside Double's exact range
+            // A fraction is below one unit (at most a day), well inside Double's exact range
             // at nanosecond resolution, so rounding gives the intended value (0.1s is 100ms).
             fractionNanoseconds = Int64((fraction * Double(unitNanoseconds)).rounded())
         }
@@ -60,7 +63,7 @@ extension DurationSyntax {
     static func format(_ duration: Duration) -> String {
         let (seconds, attoseconds) = duration.components
         let nanoseconds = seconds * 1_000_000_000 + attoseconds / 1_000_000_000
-        for (unit, size) in [("h", Int64(3_600_000_000_000)), ("m", 60_000_000_000), ("s", 1_000_000_000), ("ms", 1_000_000)]
+        for (unit, size) in [("d", Int64(86_400_000_000_000)), ("h", 3_600_000_000_000), ("m", 60_000_000_000), ("s", 1_000_000_000), ("ms", 1_000_000)]
         where nanoseconds != 0 && nanoseconds % size == 0 {
             return "\(nanoseconds / size)\(unit)"
         }

@@ -38,6 +38,8 @@ public final class GatewayRuntime: Sendable {
     let oauth: OAuthConnections?
     /// The audit trail of calls (nil when off); closed when the gateway stops.
     let audit: CallAudit?
+    /// Where the trail is copied to (the store's index, `audit.sinks`); nil when it is off.
+    let auditSinks: AuditSinkSet?
     /// The group `start` runs in the background, until `shutdown`.
     private let background = Mutex<(group: ServiceGroup, task: Task<Void, any Error>)?>(nil)
 
@@ -70,8 +72,9 @@ public final class GatewayRuntime: Sendable {
             let acceptsKeys = config.auth?.apiKeys == true
             let delegates = config.servers.contains { $0.enabled && $0.credentials?.isDelegated == true }
             let oauthServers = config.servers.filter { $0.enabled && $0.credentials?.isOAuth == true }
+            let indexesAudit = recordsAudit && config.audit.enabled && config.audit.storeIndex
             // One store object for all: its change token is shared by the pollers.
-            let store: SQLiteStore? = try acceptsKeys || delegates || !oauthServers.isEmpty ? SQLiteStore(url: config.store) : nil
+            let store: SQLiteStore? = try acceptsKeys || delegates || !oauthServers.isEmpty || indexesAudit ? SQLiteStore(url: config.store) : nil
             if acceptsKeys, let store {
                 let service = try KeyDirectoryService(store: store, logger: logger)
                 keyService = service
@@ -106,6 +109,9 @@ public final class GatewayRuntime: Sendable {
             }
             let audit = recordsAudit && config.audit.enabled ? try AuditTrail.open(config.audit, logger: logger) : nil
             self.audit = audit
+            auditSinks = try audit.map { audit in
+                try AuditSinkSet(config: config.audit, journal: audit.journal, store: store, group: group, version: Self.version, logger: logger)
+            }
             gateway = Gateway(
                 config: config, group: group, logger: logger, version: Self.version, governance: governance, tap: tap,
                 delegated: delegatedService?.credentials, personal: personal, audit: audit,
@@ -126,7 +132,10 @@ public final class GatewayRuntime: Sendable {
             authentication = CallerAuthentication(
                 auth: config.auth, listen: config.listen, isTLS: config.tls != nil, keys: keyService?.directory, tokens: tokens
             )
-            admin = AdminAPI(gateway: gateway, config: config, authentication: authentication, keys: adminKeys, credentials: adminCredentials)
+            admin = AdminAPI(
+                gateway: gateway, config: config, authentication: authentication, keys: adminKeys, credentials: adminCredentials,
+                audit: auditSinks.map { RuntimeAuditTrail(directory: config.audit.journal, sinks: $0) }
+            )
         } catch {
             try? group.syncShutdownGracefully()
             throw RuntimeError(message: "\(error)")
@@ -198,6 +207,7 @@ public final class GatewayRuntime: Sendable {
             before.append(listening)
             parts.append(.init(service: DemoHTTPService(listen: listen, logger: logger, listening: listening)))
         }
+        if let auditSinks { parts.append(.init(service: AuditSinksService(sinks: auditSinks))) }
         if let audit { parts.append(.init(service: AuditService(audit: audit))) }
         parts.append(.init(service: GatewayService(gateway: gateway, started: started, after: before)))
         if let keyService { parts.append(.init(service: keyService)) }

@@ -25,6 +25,12 @@ public struct AuditConfig: Sendable, Equatable {
     /// `audit.signing_key_file`: the Ed25519 key (32 bytes) that signs checkpoints; nil: a key
     /// the gateway makes once in the journal folder (`checkpoint.key`).
     public var signingKeyFile: String?
+    /// `audit.store`: every record indexed in the embedded store (on by default), for
+    /// `audit query` and `/admin/v1/audit`; `retention` deletes older rows there.
+    public var storeIndex = true
+    public var storeRetention: Duration?
+    /// `audit.sinks`.
+    public var sinks: [AuditSinkConfig] = []
 
     /// No trail: what a configuration built in code starts with. A configuration file gets
     /// the trail on by default, its journal beside the file (`ConfigLoader`).

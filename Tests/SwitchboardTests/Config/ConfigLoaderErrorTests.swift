@@ -102,7 +102,7 @@ import Testing
         Case(yaml: "listen:\n", prefix: "switchboard.yaml:1: listen: ", says: "expected a value, got nothing"),
         // Numbers, durations, sizes, booleans.
         Case(yaml: "servers:\n  c:\n    url: http://h/\n    timeouts: {request: 0s}\n", prefix: "switchboard.yaml:4: servers.c.timeouts.request: ", says: "must be longer than zero"),
-        Case(yaml: "sessions:\n  idle_timeout: 5 sec\n", prefix: "switchboard.yaml:2: sessions.idle_timeout: ", says: #"expected a duration such as 500ms, 5s, 2m, 1h or a number of seconds, got "5 sec""#),
+        Case(yaml: "sessions:\n  idle_timeout: 5 sec\n", prefix: "switchboard.yaml:2: sessions.idle_timeout: ", says: #"expected a duration such as 500ms, 5s, 2m, 1h, 30d or a number of seconds, got "5 sec""#),
         Case(yaml: "sessions:\n  keepalive: -1s\n", prefix: "switchboard.yaml:2: sessions.keepalive: ", says: "must be longer than zero"),
         Case(yaml: "sessions:\n  max_sessions: 0\n", prefix: "switchboard.yaml:2: sessions.max_sessions: ", says: "must be at least 1"),
         Case(yaml: "limits:\n  max_body_bytes: 4MB\n", prefix: "switchboard.yaml:2: limits.max_body_bytes: ", says: #"expected a byte size such as 65536, 64KiB, 4MiB or 1GiB, got "4MB""#),

@@ -43,6 +43,72 @@ import Testing
         #expect(throws: ConfigError.self) { try parse("audit: {journals: x}") }
     }
 
+    @Test func auditStoreAndSinks() throws {
+        let config = try parse("""
+            audit:
+              store: {retention: 90d}
+              sinks:
+                - type: file
+                  path: audit/copy.jsonl
+                  max_size: 10MiB
+                  rotate_every: 1d
+                  max_files: 3
+                  max_age: 30d
+                - type: syslog
+                  name: siem
+                  address: tcp://[::1]:6514
+                  format: cef
+                  facility: auth
+                - type: syslog
+                  address: udp://logs.example.com
+                - type: webhook
+                  url: https://hooks.example.com/audit
+                  headers: {Authorization: Bearer t}
+                  batch: 100
+                  timeout: 3s
+                - type: otlp
+                  endpoint: http://127.0.0.1:4318
+            """)
+        #expect(config.audit.storeIndex && config.audit.storeRetention == .seconds(90 * 86400))
+        #expect(config.audit.sinks.map(\.name) == ["file", "siem", "syslog", "webhook", "otlp"])
+        var file = AuditSinkConfig.File(path: "/etc/switchboard/audit/copy.jsonl")
+        file.maxBytes = 10 << 20
+        file.rotateEvery = .seconds(86400)
+        file.maxFiles = 3
+        file.maxAge = .seconds(30 * 86400)
+        #expect(config.audit.sinks[0].kind == .file(file))
+        var siem = AuditSinkConfig.Syslog(transport: .tcp, host: "::1", port: 6514)
+        siem.format = .cef
+        siem.facility = 4
+        #expect(config.audit.sinks[1].kind == .syslog(siem))
+        #expect(config.audit.sinks[2].kind == .syslog(AuditSinkConfig.Syslog(transport: .udp, host: "logs.example.com", port: 514)))
+        guard case .webhook(let webhook) = config.audit.sinks[3].kind else { Issue.record("not a webhook"); return }
+        #expect(webhook.url.host == "hooks.example.com" && webhook.batch == 100 && webhook.timeout == .seconds(3) && webhook.headers.count == 1)
+        #expect(try parse("audit: {store: false}").audit.storeIndex == false)
+        #expect(try parse("").audit.storeIndex, "on by default")
+    }
+
+    @Test(arguments: [
+        ("audit: {sinks: [{path: x}]}", "a sink needs a type"),
+        ("audit: {sinks: [{type: kafka}]}", "unknown sink type \"kafka\""),
+        ("audit: {sinks: [{type: file}]}", "a file sink needs a path"),
+        ("audit: {sinks: [{type: file, path: x, maxsize: 1}]}", "maxsize"),
+        ("audit: {sinks: [{type: file, path: a}, {type: file, path: b}]}", "two sinks are named \"file\""),
+        ("audit: {sinks: [{type: file, path: a, name: store}]}", "a sink name is up to 64"),
+        ("audit: {sinks: [{type: syslog, address: 'http://x:1'}]}", "expected udp://HOST:PORT or tcp://HOST:PORT"),
+        ("audit: {sinks: [{type: syslog, address: 'udp://x:1', facility: kern}]}", "unknown facility \"kern\""),
+        ("audit: {sinks: [{type: webhook, url: 'ftp://x'}]}", "expected an https:// or http:// URL"),
+        ("audit: {store: {retention: 0s}}", "must be longer than zero"),
+    ])
+    func auditSinkErrorsNameTheProblem(_ yaml: String, _ says: String) throws {
+        do {
+            _ = try parse(yaml)
+            Issue.record("accepted: \(yaml)")
+        } catch let error as ConfigError {
+            #expect("\(error)".contains(says), "\(error)")
+        }
+    }
+
     @Test func metricsSection() throws {
         #expect(try parse("").metrics == MetricsConfig(enabled: true, isPublic: false, roles: ["switchboard:metrics"]))
         let config = try parse("""

@@ -58,6 +58,11 @@ import Testing
         (["properties", "quotas", "$defs", "limit"], ConfigLoader.quotaLimitKeys),
         (["properties", "virtual_servers", "$defs", "virtualServer"], ConfigLoader.virtualServerKeys),
         (["properties", "audit"], ConfigLoader.auditKeys),
+        (["properties", "audit", "properties", "store", "oneOf", "1"], ConfigLoader.auditStoreKeys),
+        (["properties", "audit", "$defs", "fileSink"], ConfigLoader.auditSinkCommonKeys + ConfigLoader.auditFileSinkKeys),
+        (["properties", "audit", "$defs", "syslogSink"], ConfigLoader.auditSinkCommonKeys + ConfigLoader.auditSyslogSinkKeys),
+        (["properties", "audit", "$defs", "webhookSink"], ConfigLoader.auditSinkCommonKeys + ConfigLoader.auditWebhookSinkKeys),
+        (["properties", "audit", "$defs", "otlpSink"], ConfigLoader.auditSinkCommonKeys + ConfigLoader.auditOTLPSinkKeys),
         (["properties", "metrics"], ConfigLoader.metricsKeys),
         (["properties", "log"], ConfigLoader.logKeys),
     ])

@@ -7,18 +7,18 @@ import Testing
     @Test(arguments: [
         ("500ms", Duration.milliseconds(500)), ("5s", .seconds(5)), ("2m", .seconds(120)), ("1h", .seconds(3600)),
         ("30", .seconds(30)), ("0.25", .milliseconds(250)), ("0.1", .milliseconds(100)), ("1.5s", .milliseconds(1500)),
-        ("0.5m", .seconds(30)), ("1.5ms", .microseconds(1500)), ("0", .zero), ("-3s", .seconds(-3)),
+        ("0.5m", .seconds(30)), ("1.5ms", .microseconds(1500)), ("0", .zero), ("-3s", .seconds(-3)), ("1d", .seconds(86400)), ("0.5d", .seconds(43200)),
     ])
     func durations(_ text: String, _ expected: Duration) {
         #expect(DurationSyntax.parse(text) == expected)
     }
 
-    @Test(arguments: ["", "s", "ms", "5 s", "5sec", "5S", "1d", ".5", "5.", "1e3", "+5s", "5s5", "0x10", "99999999999999h"])
+    @Test(arguments: ["", "s", "ms", "5 s", "5sec", "5S", "1D", "1w", ".5", "5.", "1e3", "+5s", "5s5", "0x10", "99999999999999h"])
     func notDurations(_ text: String) {
         #expect(DurationSyntax.parse(text) == nil)
     }
 
-    @Test(arguments: [(Duration.milliseconds(250), "250ms"), (.seconds(30), "30s"), (.seconds(120), "2m"), (.seconds(7200), "2h")])
+    @Test(arguments: [(Duration.milliseconds(250), "250ms"), (.seconds(30), "30s"), (.seconds(120), "2m"), (.seconds(7200), "2h"), (.seconds(172_800), "2d")])
     func durationsFormatInTheirOwnSyntax(_ duration: Duration, _ text: String) {
         #expect(DurationSyntax.format(duration) == text)
     }
