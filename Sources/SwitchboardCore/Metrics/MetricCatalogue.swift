@@ -63,6 +63,9 @@ package enum MetricCatalogue {
         "switchboard_audit_records_total": Entry("Audit records written to the journal, by event", labels: ["event"]),
         "switchboard_audit_write_failures_total": Entry("Audit records that could not be written to the journal"),
         "switchboard_audit_last_seq": Entry("Sequence number of the last audit record written"),
+        "switchboard_audit_sink_lag_records": Entry("Audit records written to the journal and not yet delivered to the sink, by sink", labels: ["sink"]),
+        "switchboard_audit_sink_records_total": Entry("Audit records delivered to the sink, by sink", labels: ["sink"]),
+        "switchboard_audit_sink_errors_total": Entry("Failed deliveries to the sink (each batch is offered again), by sink", labels: ["sink"]),
         // The process
         "switchboard_build_info": Entry("1, labelled with the gateway's version", labels: ["version"]),
     ]

@@ -74,6 +74,12 @@ final class ChildProcessRunner: Sendable {
         throw HarnessError("no '\(prefix)' line from \(process.executableURL!.lastPathComponent): \(standardError.suffix(2000))")
     }
 
+    /// SIGTERM: a graceful stop (then `wait` for the exit).
+    func terminate() {
+        guard process.isRunning else { return }
+        process.terminate()
+    }
+
     /// SIGKILL: a crash, not a shutdown.
     func kill() {
         guard process.isRunning else { return }
