@@ -16,6 +16,10 @@ package struct UpstreamRequestMeta: Sendable {
     /// The caller's principal id (`key:alice`), for the refusal when a `delegated` server has
     /// no token stored for it. Never sent.
     package var callerID: String?
+    /// The trace context the request carries (`_meta.traceparent`, `tracestate`, and the
+    /// `traceparent` header over HTTP): the gateway's span for this hop as the parent.
+    package var traceParent: String?
+    package var traceState: String?
 
     package init(clientCapabilities: ByteBuffer? = nil, logLevel: String? = nil, callerToken: String? = nil, callerID: String? = nil) {
         self.clientCapabilities = clientCapabilities

@@ -6,9 +6,13 @@ package struct UpstreamRequestRouting: Sendable, Equatable {
     package var method: String
     /// `params.name` (tools/call, prompts/get) or `params.uri` (resources/read), not yet encoded.
     package var name: String?
+    /// The `traceparent` header: the same context as the body's `_meta` (W3C Trace Context
+    /// over HTTP, for proxies and servers that read the header only).
+    package var traceParent: String?
 
-    package init(method: String, name: String? = nil) {
+    package init(method: String, name: String? = nil, traceParent: String? = nil) {
         self.method = method
         self.name = name
+        self.traceParent = traceParent
     }
 }

@@ -230,7 +230,7 @@ package final class UpstreamServer: Sendable {
         write(
             JSONRPCEncoding.request(id: JSONRPCID(id), method: method, params: stamped.params),
             correlation: id,
-            routing: UpstreamRequestRouting(method: method, name: stamped.name)
+            routing: UpstreamRequestRouting(method: method, name: stamped.name, traceParent: meta.traceParent)
         )
     }
 

@@ -164,3 +164,26 @@ extension ConfigLoader {
         return log
     }
 }
+
+extension ConfigLoader {
+    /// `traces`: where spans go and which are kept.
+    static func decodeTraces(_ node: ConfigNode) throws(ConfigError) -> TracesConfig {
+        let section = try ConfigMapping(node)
+        try section.rejectUnknownKeys(allowed: tracesKeys)
+        var traces = TracesConfig()
+        if let value = section["endpoint"] { traces.endpoint = try value.parsed(WebURLSyntax.parse) }
+        if let value = section["headers"] { traces.headers = try decodeHeaders(value) }
+        if let value = section["sample_ratio"] {
+            let scalar = try value.scalar()
+            guard let ratio = Double(scalar.text), (0...1).contains(ratio) else {
+                throw value.error("expected a share of traces from 0 to 1, such as 0.1, got \"\(scalar.text)\"")
+            }
+            traces.sampleRatio = ratio
+        }
+        if let value = section["inbound"] { traces.inbound = try decodeChoice(value, TracesConfig.Inbound.self) }
+        if let value = section["include_principal"] { traces.includePrincipal = try value.bool() }
+        if let value = section["service_name"] { traces.serviceName = try value.string() }
+        if let value = section["timeout"] { traces.timeout = try value.positiveDuration() }
+        return traces
+    }
+}

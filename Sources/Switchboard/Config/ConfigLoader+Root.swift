@@ -31,6 +31,7 @@ extension ConfigLoader {
         if let audit = root["audit"] { config.audit = try decodeAudit(audit, source: source) }
         if let metrics = root["metrics"] { config.metrics = try decodeMetrics(metrics) }
         if let log = root["log"] { config.log = try decodeLog(log) }
+        if let traces = root["traces"] { config.traces = try decodeTraces(traces) }
         try checkReferences(root, config: config)
         try checkDelegatedCredentials(root, config: config)
         try checkOAuth(root, config: config)

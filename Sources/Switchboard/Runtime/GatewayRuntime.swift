@@ -40,6 +40,8 @@ public final class GatewayRuntime: Sendable {
     let audit: CallAudit?
     /// Where the trail is copied to (the store's index, `audit.sinks`); nil when it is off.
     let auditSinks: AuditSinkSet?
+    /// Sends spans over OTLP (nil when traces are off).
+    let spanExporter: OTLPSpanExporter?
     /// The group `start` runs in the background, until `shutdown`.
     private let background = Mutex<(group: ServiceGroup, task: Task<Void, any Error>)?>(nil)
 
@@ -112,9 +114,18 @@ public final class GatewayRuntime: Sendable {
             auditSinks = try audit.map { audit in
                 try AuditSinkSet(config: config.audit, journal: audit.journal, store: store, group: group, version: Self.version, logger: logger)
             }
+            let traces = try TracesSetup.resolve(config.traces, environment: ProcessInfo.processInfo.environment)
+            spanExporter = traces.endpoint.map { OTLPSpanExporter(config: traces, endpoint: $0, version: Self.version, group: group, logger: logger) }
+            let tracer = spanExporter.map { RequestTracer(config: traces, recorder: $0) }
+            if let spanExporter {
+                logger.info("traces on", metadata: [
+                    "switchboard.otlp_endpoint": "\(spanExporter.destination)", "switchboard.sample_ratio": "\(traces.sampleRatio)",
+                    "switchboard.trace_inbound": "\(traces.inbound.rawValue)",
+                ])
+            }
             gateway = Gateway(
                 config: config, group: group, logger: logger, version: Self.version, governance: governance, tap: tap,
-                delegated: delegatedService?.credentials, personal: personal, audit: audit,
+                delegated: delegatedService?.credentials, personal: personal, audit: audit, tracer: tracer,
                 makeTransport: { UpstreamTransportFactory.make($0, $1, $2, oauthTokens: holders) }
             )
             if !oauthServers.isEmpty, let store {
@@ -207,6 +218,7 @@ public final class GatewayRuntime: Sendable {
             before.append(listening)
             parts.append(.init(service: DemoHTTPService(listen: listen, logger: logger, listening: listening)))
         }
+        if let spanExporter { parts.append(.init(service: SpanExportService(exporter: spanExporter))) }
         if let auditSinks { parts.append(.init(service: AuditSinksService(sinks: auditSinks))) }
         if let audit { parts.append(.init(service: AuditService(audit: audit))) }
         parts.append(.init(service: GatewayService(gateway: gateway, started: started, after: before)))

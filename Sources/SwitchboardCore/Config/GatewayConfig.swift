@@ -37,6 +37,8 @@ public struct GatewayConfig: Sendable, Equatable {
     public var metrics: MetricsConfig
     /// The gateway's own log (`log`).
     public var log: LogConfig
+    /// Spans over OTLP (`traces`); off without an endpoint.
+    public var traces: TracesConfig = .init()
 
     public init(
         listen: ListenAddress = .init(),

@@ -66,6 +66,9 @@ package enum MetricCatalogue {
         "switchboard_audit_sink_lag_records": Entry("Audit records written to the journal and not yet delivered to the sink, by sink", labels: ["sink"]),
         "switchboard_audit_sink_records_total": Entry("Audit records delivered to the sink, by sink", labels: ["sink"]),
         "switchboard_audit_sink_errors_total": Entry("Failed deliveries to the sink (each batch is offered again), by sink", labels: ["sink"]),
+        // Traces
+        "switchboard_trace_spans_exported_total": Entry("Spans sent to the OTLP endpoint"),
+        "switchboard_trace_spans_dropped_total": Entry("Spans dropped: the export queue was full, or their export failed, by reason", labels: ["reason"]),
         // The process
         "switchboard_build_info": Entry("1, labelled with the gateway's version", labels: ["version"]),
     ]

@@ -67,6 +67,7 @@ package final class CallAudit: Sendable {
             record.upstreamLatencyMicroseconds = Self.microseconds(from: timings.upstreamSent, to: timings.firstByte)
         }
         if outcome == "ok" || outcome == "tool_error" { record.resultDigest = final.withUnsafeReadableBytes { digester.digest($0) } }
+        record.traceID = exchange.trace()?.traceID
         return write(record.encodedFields(identity: call.identity), record.event) || !failClosed
     }
 
@@ -129,6 +130,7 @@ package final class CallAudit: Sendable {
         record.tool = exchange.method == MCPMethod.resourcesRead ? params?["uri"]?.string : params?["name"]?.string
         record.method = exchange.method
         record.era = session.isModern ? "modern" : "legacy"
+        record.traceID = exchange.trace()?.traceID
         if let decision = exchange.auditDecision {
             record.decision = "allow"
             record.rule = decision.rule ?? "default"

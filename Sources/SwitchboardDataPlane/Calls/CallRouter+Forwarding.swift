@@ -84,10 +84,19 @@ extension CallRouter {
         // without it (rebuilt from the small `_meta` alone, the rest of params untouched).
         let strippedMeta = call.session?.isModern == true && !modernServer ? metaView.flatMap { JSONSplice.removing(Self.modernMetaKeys, from: $0) } : nil
         // A 2026-07-28 server is told, per request, what the client can answer (§4.3).
-        let clientMeta = modernServer ? call.session.map { UpstreamRequestMeta(clientCapabilities: $0.bridgeableCapabilities, logLevel: $0.logLevel) } : nil
+        var clientMeta = modernServer ? call.session.map { UpstreamRequestMeta(clientCapabilities: $0.bridgeableCapabilities, logLevel: $0.logLevel) } : nil
+        // The upstream request carries the trace on, its parent the gateway's CLIENT span.
+        let trace = call.target?.trace()
+        if let trace, clientMeta != nil {
+            clientMeta?.traceParent = trace.upstreamTraceParent
+            clientMeta?.traceState = trace.traceState
+        }
         let meta = credential.meta(clientMeta, for: call.caller, to: server)
         let (upstreamID, future) = server.request(method: call.method, observer: call, on: loop, meta: meta) { id in
-            guard let params else { return nil }
+            let legacyTrace = modernServer ? nil : trace
+            guard let params else {
+                return legacyTrace.map { ByteBuffer(string: #"{"_meta":{"traceparent":"# + JSONWriter.quoted($0.upstreamTraceParent) + "}}") }
+            }
             var all = edits
             if let strippedMeta, let metaView {
                 var meta = strippedMeta
@@ -102,6 +111,9 @@ extension CallRouter {
             for (key, json) in members {
                 guard let view = try? JSONView.parse(bytes, maxDepth: 256) else { break }
                 bytes = JSONSplice.setting(key, to: json, in: view)
+            }
+            if let legacyTrace {
+                bytes = TracePropagation.stamp(bytes, traceParent: legacyTrace.upstreamTraceParent, traceState: legacyTrace.traceState)
             }
             return bytes
         }

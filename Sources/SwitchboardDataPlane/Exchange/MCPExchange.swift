@@ -108,6 +108,19 @@ package final class MCPExchange: Sendable {
         record.withLock { $0.toolError = true }
     }
 
+    /// The request's trace (nil when traces are off), decided on first use from its
+    /// `_meta.traceparent` and kept: routing, its audit records and its spans see the same.
+    package func trace() -> ExchangeTrace? {
+        guard let tracer = session.tracer, message.id != nil else { return nil }
+        return record.withLock { state in
+            if let trace = state.trace { return trace }
+            let meta = message.params?["_meta"]
+            let trace = tracer.begin(inbound: meta?["traceparent"]?.string.flatMap { TraceParent($0) }, state: meta?["tracestate"]?.string)
+            state.trace = trace
+            return trace
+        }
+    }
+
     // MARK: Answering
 
     /// Answers with a result the gateway made, shaped for the client's era.
@@ -135,16 +148,23 @@ package final class MCPExchange: Sendable {
             return state
         }
         // An error answer is parsed for its code only when something records it.
-        let recorded = record.auditedCall != nil || session.metrics != nil
+        let recorded = record.auditedCall != nil || session.metrics != nil || session.tracer != nil
         let outcome = isError ? (recorded ? ExchangeRecord.errorCode(final) : "error") : (record.toolError ? "tool_error" : "")
         if let call = record.auditedCall, !call.audit.end(call, self, final: final, outcome: outcome.isEmpty ? "ok" : outcome) {
             let reply = ErrorReply(.auditUnavailable, id: message.id, modernClient: session.isModern)
             release(reply.body, isError: true, httpStatus: reply.httpStatus, retryAfter: nil)
             recordMetrics(record, errorType: String(GatewayError.auditUnavailable.code))
+            recordSpans(record, errorType: String(GatewayError.auditUnavailable.code))
             return
         }
         release(final, isError: isError, httpStatus: httpStatus, retryAfter: retryAfter)
         recordMetrics(record, errorType: outcome)
+        recordSpans(record, errorType: outcome)
+    }
+
+    private func recordSpans(_ record: ExchangeRecord, errorType: String) {
+        guard let tracer = session.tracer, let trace = record.trace ?? trace(), trace.sampled else { return }
+        tracer.recorder.record(tracer.spans(of: self, trace: trace, server: record.server, errorType: errorType))
     }
 
     private func recordMetrics(_ record: ExchangeRecord, errorType: String) {
@@ -208,6 +228,8 @@ struct ExchangeRecord: Sendable {
     var auditedCall: AuditedCall?
     /// The server answered with `isError: true`.
     var toolError = false
+    /// Its trace, once something asked for it (`MCPExchange.trace()`).
+    var trace: ExchangeTrace?
 
     /// The JSON-RPC error code of an error answer, as text ("error" when it has none).
     static func errorCode(_ final: ByteBuffer) -> String {

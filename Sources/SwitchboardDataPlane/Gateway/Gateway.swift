@@ -40,6 +40,7 @@ package final class Gateway: Sendable {
         delegated: DelegatedCredentials? = nil,
         personal: PersonalUpstreams? = nil,
         audit: CallAudit? = nil,
+        tracer: RequestTracer? = nil,
         makeTransport: (ServerConfig, any EventLoop, Logger) -> any UpstreamTransport = { UpstreamTransportFactory.make($0, $1, $2) }
     ) {
         self.logger = logger
@@ -48,7 +49,8 @@ package final class Gateway: Sendable {
         servers = UpstreamServers(config.servers, group: group, clientVersion: version, logger: logger, makeTransport: makeTransport)
         let serverInfo = #"{"name":"switchboard","version":"# + JSONWriter.quoted(version) + "}"
         sessions = SessionRegistry(
-            config: config.sessions, serverInfo: serverInfo, tap: tap, metrics: config.metrics.enabled ? RequestMetrics.standard : nil, logger: logger
+            config: config.sessions, serverInfo: serverInfo, tap: tap, metrics: config.metrics.enabled ? RequestMetrics.standard : nil, tracer: tracer,
+            logger: logger
         )
         catalogue = Catalogue(servers: servers, limits: config.limits, logger: logger)
         listen = ListenHub(sessions: sessions, catalogue: catalogue, keepAlive: config.sessions.keepAlive.timeAmount, logger: logger)

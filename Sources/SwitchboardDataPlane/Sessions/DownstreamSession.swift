@@ -59,6 +59,8 @@ package final class DownstreamSession: Sendable {
     let tap: WireTap?
     /// Where its requests' durations go (nil: `metrics.enabled` is off).
     let metrics: RequestMetrics?
+    /// Where its requests' spans go (nil: traces are off).
+    let tracer: RequestTracer?
     /// The audit fields naming its caller and itself, encoded on its first audited call.
     private let auditCaller = Mutex<ByteBuffer?>(nil)
 
@@ -69,6 +71,7 @@ package final class DownstreamSession: Sendable {
         clientName: String,
         tap: WireTap?,
         metrics: RequestMetrics? = nil,
+        tracer: RequestTracer? = nil,
         principal: Principal = .anonymous(),
         virtualServer: String? = nil,
         serverInfo: String = #"{"name":"switchboard"}"#
@@ -80,6 +83,7 @@ package final class DownstreamSession: Sendable {
         self.isModern = ProtocolRevision.modern.contains(revision)
         self.tap = tap
         self.metrics = metrics
+        self.tracer = tracer
         self.virtualServer = virtualServer
         self.principal = principal
         self.serverInfo = serverInfo

@@ -19,12 +19,15 @@ package final class SessionRegistry: Sendable {
     private let tap: WireTap?
     /// Where requests' durations go (nil: `metrics.enabled` is off).
     package let metrics: RequestMetrics?
+    /// Where requests' spans go (nil: traces are off).
+    package let tracer: RequestTracer?
     /// How the gateway names itself to clients (see `DownstreamSession.serverInfo`).
     private let serverInfo: String
     private let logger: Logger
     private let sweeper = Mutex<RepeatedTask?>(nil)
 
-    package init(config: SessionsConfig, serverInfo: String, tap: WireTap?, metrics: RequestMetrics? = nil, logger: Logger) {
+    package init(config: SessionsConfig, serverInfo: String, tap: WireTap?, metrics: RequestMetrics? = nil, tracer: RequestTracer? = nil, logger: Logger) {
+        self.tracer = tracer
         self.config = config
         self.metrics = metrics
         self.tokens = SessionTokens(config: config)
@@ -79,7 +82,7 @@ package final class SessionRegistry: Sendable {
             revision: revision, clientName: clientName, capabilities: capabilities, principalID: caller.id, virtualServer: virtualServer
         )
         return DownstreamSession(
-            id: tokens.mint(state), revision: revision, clientCapabilities: capabilities, clientName: clientName, tap: tap, metrics: metrics,
+            id: tokens.mint(state), revision: revision, clientCapabilities: capabilities, clientName: clientName, tap: tap, metrics: metrics, tracer: tracer,
             principal: caller, virtualServer: virtualServer, serverInfo: serverInfo
         )
     }
@@ -114,7 +117,7 @@ package final class SessionRegistry: Sendable {
     private func restore(id: String, caller: Principal, virtualServer: String?) -> DownstreamSession? {
         guard let state = tokens.open(id), state.principalID == caller.id, state.virtualServer == virtualServer else { return nil }
         let session = DownstreamSession(
-            id: id, revision: state.revision, clientCapabilities: state.capabilities, clientName: state.clientName, tap: tap, metrics: metrics,
+            id: id, revision: state.revision, clientCapabilities: state.capabilities, clientName: state.clientName, tap: tap, metrics: metrics, tracer: tracer,
             principal: caller, virtualServer: virtualServer, serverInfo: serverInfo
         )
         // The client finished the handshake with whichever process minted the id.
@@ -147,7 +150,7 @@ package final class SessionRegistry: Sendable {
             return nil
         }
         let session = DownstreamSession(
-            id: "", revision: request.version, clientCapabilities: request.capabilities, clientName: request.clientName, tap: tap, metrics: metrics,
+            id: "", revision: request.version, clientCapabilities: request.capabilities, clientName: request.clientName, tap: tap, metrics: metrics, tracer: tracer,
             principal: caller, virtualServer: virtualServer, serverInfo: serverInfo
         )
         session.logLevel = request.logLevel

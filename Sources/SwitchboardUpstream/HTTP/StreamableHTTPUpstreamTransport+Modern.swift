@@ -58,6 +58,7 @@ extension StreamableHTTPUpstreamTransport {
         if let routing {
             headers.add(name: UpstreamHTTPHeaders.method, value: routing.method)
             if let name = routing.name { headers.add(name: UpstreamHTTPHeaders.name, value: MCPHeaderValue.encode(name)) }
+            if let traceParent = routing.traceParent { headers.add(name: "traceparent", value: traceParent) }
         }
         let isListen = routing?.method == MCPMethod.subscriptionsListen
         let request = target.request(

@@ -26,7 +26,10 @@ package enum ModernRequestParams {
         clientInfo: String
     ) -> Stamped {
         let envelope = { (existing: JSONView?) in
-            envelopeJSON(keeping: existing, capabilities: meta?.clientCapabilities, clientInfo: clientInfo, logLevel: meta?.logLevel)
+            envelopeJSON(
+                keeping: existing, capabilities: meta?.clientCapabilities, clientInfo: clientInfo, logLevel: meta?.logLevel,
+                traceParent: meta?.traceParent, traceState: meta?.traceState
+            )
         }
         guard let params, let view = try? JSONView.parse(params, maxDepth: 128), view.isObject else {
             // No params (or, from a broken caller, params that are not an object, which the
@@ -49,7 +52,9 @@ package enum ModernRequestParams {
     }
 
     /// The new `_meta` object: ours first, then every other member of `existing` as it was.
-    static func envelopeJSON(keeping existing: JSONView?, capabilities: ByteBuffer?, clientInfo: String, logLevel: String?) -> String {
+    static func envelopeJSON(
+        keeping existing: JSONView?, capabilities: ByteBuffer?, clientInfo: String, logLevel: String?, traceParent: String? = nil, traceState: String? = nil
+    ) -> String {
         var out = ByteBuffer()
         out.writeString("{")
         out.writeString(#""io.modelcontextprotocol/protocolVersion":"# + JSONWriter.quoted(ProtocolRevision.latestModern))
@@ -61,9 +66,14 @@ package enum ModernRequestParams {
         }
         out.writeString(#","io.modelcontextprotocol/clientInfo":"# + clientInfo)
         if let logLevel { out.writeString(#","io.modelcontextprotocol/logLevel":"# + JSONWriter.quoted(logLevel)) }
+        // The gateway's trace context replaces the client's (whose span is not this hop's parent).
+        if let traceParent {
+            out.writeString(#","traceparent":"# + JSONWriter.quoted(traceParent))
+            if let traceState { out.writeString(#","tracestate":"# + JSONWriter.quoted(traceState)) }
+        }
         existing?.forEachMember { key, value in
             let name = key.decoded()
-            guard !ownedKeys.contains(name) else { return true }
+            guard !ownedKeys.contains(name), traceParent == nil || (name != "traceparent" && name != "tracestate") else { return true }
             out.writeString(",")
             JSONWriter.writeEscaped(name, into: &out)
             out.writeString(":")

@@ -3,17 +3,20 @@
 - a webhook (HTTP) that answers 503 to its first --fail-first POSTs, then 200, checking the
   X-Switchboard-Signature HMAC against --secret-file (401 when it does not hold);
 - a syslog listener over TCP reading octet-counted frames (RFC 6587);
-- an OTLP/HTTP logs endpoint decoding each body with opentelemetry-proto's own
-  ExportLogsServiceRequest (400 when it does not decode).
+- an OTLP/HTTP endpoint decoding each body with opentelemetry-proto's own
+  ExportLogsServiceRequest (/v1/logs) or ExportTraceServiceRequest (/v1/traces); 400 when
+  it does not decode.
 
 Ports are bound before anything else (0: any); `READY <webhook> <syslog> <otlp>` goes to
 stderr once all three accept. What each receives is appended to files in --out:
 webhook.jsonl (the lines), webhook-requests.jsonl (headers of each accepted request),
-syslog.txt (one message a line), otlp.jsonl (one decoded log record a line)."""
+syslog.txt (one message a line), otlp.jsonl (one decoded log record a line), spans.jsonl
+(one decoded span a line)."""
 
 from __future__ import annotations
 
 import argparse
+import base64
 import hashlib
 import hmac
 import json
@@ -22,10 +25,12 @@ import socket
 import socketserver
 import sys
 import threading
+from typing import Any
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from google.protobuf import json_format
 from opentelemetry.proto.collector.logs.v1.logs_service_pb2 import ExportLogsServiceRequest
+from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import ExportTraceServiceRequest
 
 args: argparse.Namespace
 lock = threading.Lock()
@@ -35,6 +40,30 @@ webhook_posts = 0
 def append(name: str, text: str) -> None:
     with lock, open(os.path.join(args.out, name), "a", encoding="utf-8") as f:
         f.write(text)
+
+
+def otlp_json(body: bytes, message: Any) -> Any:
+    """Parses OTLP/JSON into MESSAGE. OTLP's JSON differs from protobuf's own mapping in one
+    way: trace and span ids are hex, not base64 (and must be 32 and 16 digits), so they are
+    turned into what json_format expects first, as the Collector does."""
+    sizes = {"traceId": 32, "spanId": 16, "parentSpanId": 16}
+
+    def convert(value: Any) -> Any:
+        if isinstance(value, dict):
+            out = {}
+            for key, item in value.items():
+                if key in sizes and isinstance(item, str):
+                    if item and len(item) != sizes[key]:
+                        raise ValueError(f"{key} {item!r} is not {sizes[key]} hex digits")
+                    out[key] = base64.b64encode(bytes.fromhex(item)).decode()
+                else:
+                    out[key] = convert(item)
+            return out
+        if isinstance(value, list):
+            return [convert(item) for item in value]
+        return value
+
+    return json_format.ParseDict(convert(json.loads(body)), message)
 
 
 class Webhook(BaseHTTPRequestHandler):
@@ -75,10 +104,13 @@ class OTLP(BaseHTTPRequestHandler):
 
     def do_POST(self) -> None:  # noqa: N802
         body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
+        if self.path == "/v1/traces":
+            self.traces(body)
+            return
         try:
             if self.path != "/v1/logs" or self.headers.get("Content-Type") != "application/json":
                 raise ValueError(f"{self.path} {self.headers.get('Content-Type')}")
-            request = json_format.Parse(body, ExportLogsServiceRequest())
+            request = otlp_json(body, ExportLogsServiceRequest())
         except Exception as error:  # noqa: BLE001 - any decoding failure is the answer
             append("otlp-errors.txt", f"{error}\n")
             self.send_response(400)
@@ -94,6 +126,35 @@ class OTLP(BaseHTTPRequestHandler):
                         "seq": attributes.get("switchboard.audit.seq"), "tool": attributes.get("gen_ai.tool.name"),
                         "user": attributes.get("user.id"), "severity": record.severity_number,
                         "time_ns": record.time_unix_nano, "body": record.body.string_value,
+                    }) + "\n")
+        answer = b"{}"
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(answer)))
+        self.end_headers()
+        self.wfile.write(answer)
+
+
+    def traces(self, body: bytes) -> None:
+        try:
+            if self.headers.get("Content-Type") != "application/json":
+                raise ValueError(self.headers.get("Content-Type"))
+            request = otlp_json(body, ExportTraceServiceRequest())
+        except Exception as error:  # noqa: BLE001 - any decoding failure is the answer
+            append("otlp-errors.txt", f"traces: {error}\n")
+            self.send_response(400)
+            self.end_headers()
+            return
+        for resource_spans in request.resource_spans:
+            service = {a.key: a.value.string_value for a in resource_spans.resource.attributes}.get("service.name")
+            for scope_spans in resource_spans.scope_spans:
+                for span in scope_spans.spans:
+                    append("spans.jsonl", json.dumps({
+                        "service": service, "name": span.name, "kind": span.kind,
+                        "trace_id": span.trace_id.hex(), "span_id": span.span_id.hex(), "parent_span_id": span.parent_span_id.hex(),
+                        "trace_state": span.trace_state, "start": span.start_time_unix_nano, "end": span.end_time_unix_nano,
+                        "status": span.status.code, "links": [{"trace_id": l.trace_id.hex(), "span_id": l.span_id.hex()} for l in span.links],
+                        "attributes": {a.key: (a.value.string_value or a.value.int_value) for a in span.attributes},
                     }) + "\n")
         answer = b"{}"
         self.send_response(200)

@@ -150,6 +150,18 @@ def build_server(args: argparse.Namespace) -> MCPServer:
             description="Needs the user to visit a URL first: calls 1, 3, 5, … fail with -32042 (URL elicitation required, 2025-11-25); the call after each succeeds.",
         )
 
+    def trace_context(ctx: Context) -> str:
+        meta = ctx.request_context.meta or {}
+        headers = ctx.headers or {}
+        return json.dumps({"traceparent": meta.get("traceparent"), "tracestate": meta.get("tracestate"), "header": headers.get("traceparent")})
+
+    if args.trace_tool:
+        mcp.add_tool(
+            trace_context,
+            name="trace_context",
+            description="The trace context its request carried: _meta.traceparent, _meta.tracestate, and the traceparent header over HTTP.",
+        )
+
     @mcp.tool(description="Exits the server process at once (exit code 3).")
     def crash() -> str:
         log("crash requested")
@@ -413,6 +425,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         help="legacy channel for tools/list_changed: the add_tool request's stream, the standalone stream, or both",
     )
     p.add_argument("--url-elicitation", action="store_true", help="add the tool needs_url (-32042 on every other call, starting with the first)")
+    p.add_argument("--trace-tool", action="store_true", help="add the tool trace_context (the traceparent its request carried)")
     p.add_argument("--json-response", action="store_true", help="streamable-http: answer with JSON, not SSE")
     p.add_argument("--stateless", action="store_true", help="streamable-http: stateless mode (no session)")
     p.add_argument(

@@ -88,6 +88,45 @@ import Testing
         #expect(try parse("").audit.storeIndex, "on by default")
     }
 
+    @Test func tracesSection() throws {
+        let traces = try parse("""
+            traces:
+              endpoint: http://127.0.0.1:4318
+              headers: {x-tenant: platform}
+              sample_ratio: 0.25
+              inbound: link
+              include_principal: true
+              service_name: gateway-eu
+              timeout: 2s
+            """).traces
+        #expect(traces.endpoint?.port == 4318 && traces.sampleRatio == 0.25 && traces.inbound == .link && traces.includePrincipal)
+        #expect(traces.serviceName == "gateway-eu" && traces.timeout == .seconds(2) && traces.headers.count == 1)
+        #expect(try parse("").traces.enabled == false, "off without an endpoint")
+        #expect(throws: ConfigError.self) { try parse("traces: {sample_ratio: 2}") }
+        #expect(throws: ConfigError.self) { try parse("traces: {inbound: trust}") }
+        #expect(throws: ConfigError.self) { try parse("traces: {endpoint: 'grpc://x:4317'}") }
+    }
+
+    @Test func tracesFromTheOpenTelemetryEnvironment() throws {
+        let none = try TracesSetup.resolve(TracesConfig(), environment: [:])
+        #expect(!none.enabled)
+        let resolved = try TracesSetup.resolve(TracesConfig(), environment: [
+            "OTEL_EXPORTER_OTLP_ENDPOINT": "http://collector:4318", "OTEL_TRACES_SAMPLER_ARG": "0.1", "OTEL_SERVICE_NAME": "edge",
+            "OTEL_EXPORTER_OTLP_HEADERS": "api-key=s%20ecret,x-team=a",
+        ])
+        #expect(resolved.endpoint?.host == "collector" && resolved.sampleRatio == 0.1 && resolved.serviceName == "edge")
+        #expect(resolved.headers.map(\.name) == ["api-key", "x-team"] && resolved.headers.first?.value == "s ecret")
+        // The config's own endpoint wins over the environment.
+        let configured = try TracesSetup.resolve(TracesConfig(endpoint: WebURL(scheme: "http", host: "mine", port: 4318, pathAndQuery: "/")), environment: [
+            "OTEL_EXPORTER_OTLP_ENDPOINT": "http://collector:4318",
+        ])
+        #expect(configured.endpoint?.host == "mine")
+        #expect(throws: RuntimeError.self) { try TracesSetup.resolve(TracesConfig(), environment: ["OTEL_EXPORTER_OTLP_ENDPOINT": "collector:4318"]) }
+        #expect(throws: RuntimeError.self) {
+            try TracesSetup.resolve(TracesConfig(), environment: ["OTEL_EXPORTER_OTLP_ENDPOINT": "http://c:1", "OTEL_TRACES_SAMPLER_ARG": "half"])
+        }
+    }
+
     @Test(arguments: [
         ("audit: {sinks: [{path: x}]}", "a sink needs a type"),
         ("audit: {sinks: [{type: kafka}]}", "unknown sink type \"kafka\""),

@@ -65,6 +65,7 @@ import Testing
         (["properties", "audit", "$defs", "otlpSink"], ConfigLoader.auditSinkCommonKeys + ConfigLoader.auditOTLPSinkKeys),
         (["properties", "metrics"], ConfigLoader.metricsKeys),
         (["properties", "log"], ConfigLoader.logKeys),
+        (["properties", "traces"], ConfigLoader.tracesKeys),
     ])
     func propertiesMatchTheLoaderKeys(_ path: [String], _ loaderKeys: [String]) throws {
         let schemaKeys = try propertyNames(path)

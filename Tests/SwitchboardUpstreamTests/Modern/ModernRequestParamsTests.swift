@@ -12,6 +12,21 @@ struct ModernRequestParamsTests {
         ModernRequestParams.stamp(params.map { ByteBuffer(string: $0) }, method: method, meta: meta, clientInfo: clientInfo)
     }
 
+    @Test("the gateway's trace context replaces the client's traceparent and tracestate")
+    func replacesTraceContext() throws {
+        let params = #"{"name":"echo","_meta":{"traceparent":"00-client-span-01","progressToken":3,"tracestate":"a=1"}}"#
+        var meta = UpstreamRequestMeta()
+        meta.traceParent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+        meta.traceState = "a=1"
+        let view = try JSONView.parse(Self.stamp(params, meta: meta).params)
+        let stamped = try #require(view["_meta"])
+        #expect(stamped["traceparent"]?.string == meta.traceParent && stamped["tracestate"]?.string == "a=1")
+        #expect(stamped.members.filter { $0.key == "traceparent" }.count == 1 && stamped["progressToken"]?.int == 3)
+        // Without a trace of the gateway's own, the client's stays as it was.
+        let kept = try JSONView.parse(Self.stamp(params).params)
+        #expect(kept["_meta"]?["traceparent"]?.string == "00-client-span-01")
+    }
+
     @Test("no params: the envelope alone, with {} for no capabilities")
     func noParams() {
         let stamped = Self.stamp(nil, method: "tools/list")

@@ -1,0 +1,204 @@
+import Dispatch
+import Foundation
+import Logging
+import Metrics
+import NIOCore
+import NIOHTTP1
+import ServiceLifecycle
+import SwitchboardCore
+import SwitchboardDataPlane
+import SwitchboardIdentity
+import Synchronization
+
+/// Sends finished spans to an OTLP/HTTP endpoint (JSON encoding, `POST …/v1/traces`), off the
+/// data plane: `record` appends to a bounded queue under a lock (no task, no allocation beyond
+/// the spans), and a thread of its own sends a batch every second, or as soon as 512 wait.
+/// Traces are best effort: a full queue drops the newest spans and a failed export drops its
+/// batch, both counted (`switchboard_trace_spans_dropped_total`), never slowing a call.
+final class OTLPSpanExporter: SpanRecorder {
+    static let capacity = 8192
+    static let batch = 512
+
+    private let client: OneShotHTTPClient
+    private let headers: [HTTPHeaderField]
+    private let serviceName: String
+    private let version: String
+    private let logger: Logger
+    private let queue = Mutex<[FinishedSpan]>([])
+    private let wake = DispatchSemaphore(value: 0)
+    private let finished = DispatchSemaphore(value: 0)
+    private let stopping = Atomic(false)
+    private let exported = Counter(label: "switchboard_trace_spans_exported_total")
+    private let droppedFull = Counter(label: "switchboard_trace_spans_dropped_total", dimensions: [("reason", "queue_full")])
+    private let droppedFailed = Counter(label: "switchboard_trace_spans_dropped_total", dimensions: [("reason", "export_failed")])
+
+    init(config: TracesConfig, endpoint: WebURL, version: String, group: any EventLoopGroup, logger: Logger) {
+        var url = endpoint
+        if !url.pathAndQuery.hasSuffix("/v1/traces") {
+            url.pathAndQuery = (url.pathAndQuery.hasSuffix("/") ? String(url.pathAndQuery.dropLast()) : url.pathAndQuery) + "/v1/traces"
+        }
+        client = OneShotHTTPClient(url: url, group: group, timeout: config.timeout.timeAmount, maxBodyBytes: 64 * 1024)
+        headers = config.headers
+        serviceName = config.serviceName
+        self.version = version
+        self.logger = logger
+    }
+
+    var destination: String { "\(client.url)" }
+
+    func record(_ spans: [FinishedSpan]) {
+        let (taken, wakeUp) = queue.withLock { queue -> (Int, Bool) in
+            let room = max(0, Self.capacity - queue.count)
+            let taken = min(room, spans.count)
+            let before = queue.count
+            queue.append(contentsOf: spans.prefix(taken))
+            return (taken, before < Self.batch && queue.count >= Self.batch)
+        }
+        if taken < spans.count { droppedFull.increment(by: spans.count - taken) }
+        if wakeUp { wake.signal() }
+    }
+
+    func start() {
+        let thread = Thread { [self] in run() }
+        thread.name = "switchboard-otlp-traces"
+        thread.start()
+    }
+
+    /// Sends what is queued, then stops.
+    func stop() {
+        stopping.store(true, ordering: .relaxed)
+        wake.signal()
+        finished.wait()
+    }
+
+    private func run() {
+        while true {
+            _ = wake.wait(timeout: .now() + .seconds(1))
+            let stop = stopping.load(ordering: .relaxed)
+            while let batch = take(), !batch.isEmpty {
+                send(batch)
+                if batch.count < Self.batch { break }
+            }
+            if stop { break }
+        }
+        finished.signal()
+    }
+
+    private func take() -> [FinishedSpan]? {
+        queue.withLock { queue in
+            let batch = Array(queue.prefix(Self.batch))
+            queue.removeFirst(batch.count)
+            return batch
+        }
+    }
+
+    private func send(_ spans: [FinishedSpan]) {
+        let body: Data
+        do {
+            let resource: [String: Any] = ["attributes": [
+                ["key": "service.name", "value": ["stringValue": serviceName]], ["key": "service.version", "value": ["stringValue": version]],
+            ]]
+            body = try JSONSerialization.data(withJSONObject: Self.request(spans, resource: resource))
+        } catch {
+            droppedFailed.increment(by: spans.count)
+            return
+        }
+        var fields = HTTPHeaders()
+        for header in headers { fields.add(name: header.name, value: header.value) }
+        fields.replaceOrAdd(name: "Content-Type", value: "application/json")
+        do {
+            let response = try client.execute(method: .POST, headers: fields, body: Array(body)).wait()
+            guard (200..<300).contains(response.status) else { throw OTLPExportError(status: response.status) }
+            exported.increment(by: spans.count)
+        } catch {
+            droppedFailed.increment(by: spans.count)
+            logger.warning("spans not exported", metadata: [
+                "switchboard.otlp_endpoint": "\(client.url)", "error.message": "\(error)", "switchboard.spans": "\(spans.count)",
+            ])
+        }
+    }
+
+    /// An `ExportTraceServiceRequest` in OTLP's JSON form (ids hex, 64-bit numbers as strings).
+    static func request(_ spans: [FinishedSpan], resource: [String: Any]) -> [String: Any] {
+        let scope: [String: Any] = ["scope": ["name": "switchboard"], "spans": spans.map(span)]
+        return ["resourceSpans": [["resource": resource, "scopeSpans": [scope]]]]
+    }
+
+    static func span(_ span: FinishedSpan) -> [String: Any] {
+        var object: [String: Any] = [
+            "traceId": TraceParent.hex(span.traceHigh) + TraceParent.hex(span.traceLow), "spanId": TraceParent.hex(span.spanID),
+            "name": span.name, "kind": span.kind.rawValue, "startTimeUnixNano": String(span.start), "endTimeUnixNano": String(span.end),
+            "attributes": span.attributes.map { key, value -> [String: Any] in
+                switch value {
+                case .string(let text): ["key": key, "value": ["stringValue": text]]
+                case .int(let number): ["key": key, "value": ["intValue": String(number)]]
+                }
+            },
+        ]
+        if let parent = span.parentSpanID { object["parentSpanId"] = TraceParent.hex(parent) }
+        if let state = span.traceState { object["traceState"] = state }
+        if let link = span.link {
+            object["links"] = [["traceId": link.traceID, "spanId": TraceParent.hex(link.spanID)]]
+        }
+        if let error = span.error { object["status"] = ["code": 2, "message": error] }
+        return object
+    }
+}
+
+struct OTLPExportError: Error, CustomStringConvertible {
+    let status: Int
+    var description: String { "the endpoint answered \(status)" }
+}
+
+/// Runs the exporter's thread from start to stop. It starts before the gateway, so it stops
+/// after it: the last requests' spans are sent.
+struct SpanExportService: Service {
+    let exporter: OTLPSpanExporter
+
+    func run() async throws {
+        exporter.start()
+        try? await gracefulShutdown()
+        await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
+            Thread {
+                exporter.stop()
+                done.resume()
+            }.start()
+        }
+    }
+}
+
+/// `traces` as configured, or from the OpenTelemetry environment variables when the config
+/// names no endpoint: `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT` (used as it is) or
+/// `OTEL_EXPORTER_OTLP_ENDPOINT` (`/v1/traces` added), `OTEL_EXPORTER_OTLP_HEADERS`,
+/// `OTEL_TRACES_SAMPLER_ARG` (the ratio), `OTEL_SERVICE_NAME`.
+enum TracesSetup {
+    static func resolve(_ config: TracesConfig, environment: [String: String]) throws -> TracesConfig {
+        guard config.endpoint == nil else { return config }
+        var traces = config
+        let variable = environment["OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"].map { ("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", $0) }
+            ?? environment["OTEL_EXPORTER_OTLP_ENDPOINT"].map { ("OTEL_EXPORTER_OTLP_ENDPOINT", $0) }
+        guard let (name, text) = variable, !text.isEmpty else { return config }
+        do {
+            traces.endpoint = try WebURLSyntax.parse(text)
+        } catch {
+            throw RuntimeError(message: "\(name): \(error.message)")
+        }
+        if let ratio = environment["OTEL_TRACES_SAMPLER_ARG"] {
+            guard let value = Double(ratio), (0...1).contains(value) else {
+                throw RuntimeError(message: "OTEL_TRACES_SAMPLER_ARG: expected a share of traces from 0 to 1, got \"\(ratio)\"")
+            }
+            traces.sampleRatio = value
+        }
+        if let service = environment["OTEL_SERVICE_NAME"], !service.isEmpty { traces.serviceName = service }
+        if let pairs = environment["OTEL_EXPORTER_OTLP_HEADERS"] {
+            for pair in pairs.split(separator: ",") {
+                let parts = pair.split(separator: "=", maxSplits: 1)
+                guard parts.count == 2 else { throw RuntimeError(message: "OTEL_EXPORTER_OTLP_HEADERS: expected key=value pairs separated by commas") }
+                let key = parts[0].trimmingCharacters(in: .whitespaces)
+                let value = (String(parts[1]).removingPercentEncoding ?? String(parts[1])).trimmingCharacters(in: .whitespaces)
+                traces.headers.append(HTTPHeaderField(name: key, value: value))
+            }
+        }
+        return traces
+    }
+}
