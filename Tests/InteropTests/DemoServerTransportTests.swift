@@ -3,6 +3,7 @@ import Glibc
 #endif
 import Foundation
 import Logging
+import SwitchboardTesting
 import Testing
 
 @testable import SwitchboardDemo
@@ -115,17 +116,22 @@ import Testing
     @Test func httpGetStreamKeepsAliveUntilDelete() async throws {
         try await withDemoHTTPServer(keepAliveInterval: .milliseconds(100)) { url in
             let session = try await Self.openSession(url)
-            let started = ContinuousClock.now
-            async let stream = curl(url, ["-H", "Accept: text/event-stream", "-H", "Mcp-Session-Id: \(session)"], maxTime: 10)
-            try await Task.sleep(for: .milliseconds(500))
+            // The stream read as it comes (curl -N), so the DELETE goes only once a keep-alive
+            // arrived, however long a loaded machine takes to start curl.
+            let stream = try ChildProcessRunner("/usr/bin/env", [
+                "curl", "-sSiN", "--max-time", "10", "-H", "Accept: text/event-stream", "-H", "Mcp-Session-Id: \(session)", url,
+            ])
+            defer { stream.stop() }
+            try await eventually("a keep-alive on the stream", timeout: .seconds(10), every: .milliseconds(20)) {
+                stream.standardOutput.contains(": keep-alive\n\n")
+            }
             let delete = try await curl(url, ["-X", "DELETE", "-H", "Mcp-Session-Id: \(session)"])
             #expect(delete.status == 200)
-            let response = try await stream
-            #expect(response.status == 200)
-            #expect(response.headers["content-type"] == "text/event-stream")
-            #expect(response.body.contains(": keep-alive\n\n"))
-            #expect(response.exitCode == 0, "the stream ends when its session does")
+            let started = ContinuousClock.now
+            #expect(await stream.wait(seconds: 5) == 0, "the stream ends when its session does")
             #expect(ContinuousClock.now - started < .seconds(5))
+            let head = stream.standardOutput.lowercased()
+            #expect(head.hasPrefix("http/1.1 200") && head.contains("content-type: text/event-stream"), "\(stream.standardOutput)")
             let after = try await curl(url, post: #"{"jsonrpc":"2.0","id":1,"method":"ping"}"#, ["Mcp-Session-Id: \(session)"])
             #expect(after.status == 404)
         }

@@ -346,15 +346,18 @@ OBSERVABILITY_OFF = "audit:\n  enabled: false\nmetrics:\n  enabled: false\n"
 
 
 def observed(plan):
-    """Scenario 1's call through the default gateway, which keeps an audit trail and times
-    every request for /metrics, set beside the same gateway with both off, run alternately."""
+    """Scenario 1's call through the gateway recording everything issue 13 asks of it (the
+    defaults: audit trail to the journal and the store's index, /metrics; plus spans of 10 %
+    of traces to an OTLP endpoint), set beside the same gateway with all of it off, run
+    alternately."""
     for rate in plan.rates(2000):
-        name = f"11. echo, audit + metrics on, {rate.label}"
+        name = f"11. echo, audit + metrics + traces on, {rate.label}"
         yield Interleaved(plain=Measured(name, GATEWAY, "", StackSpec(GATEWAY, gateway_yaml=OBSERVABILITY_OFF), rate.args),
-                          variant=Measured(name, GATEWAY, "", StackSpec(GATEWAY), rate.args),
-                          note=rate.note, what="audit + metrics",
-                          detail="the defaults: call.begin and call.end written to the journal per call, request durations recorded for /metrics; "
-                                 "plain: audit.enabled and metrics.enabled false",
+                          variant=Measured(name, GATEWAY, "", StackSpec(GATEWAY, traces=0.1), rate.args),
+                          note=rate.note, what="audit + metrics + traces",
+                          detail="call.begin and call.end written to the journal per call and indexed in the store (audit.store, on by default), "
+                                 "request durations recorded for /metrics, traces sampled at 10 % sent over OTLP/HTTP to a local sink; "
+                                 "plain: audit.enabled and metrics.enabled false, no traces",
                           pairs=1 if plan.smoke else plan.pairs)
 
 

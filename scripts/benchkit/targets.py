@@ -3,8 +3,10 @@ Switchboard in front of one or more upstreams. The peer gateways are in peers.py
 import shutil
 import ssl
 import subprocess
+import sys
 import urllib.request
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from . import nginx, processes, procfs, waits
 from .ports import free_port
@@ -49,6 +51,7 @@ class StackSpec:
     gateway_yaml: str = ""             # more switchboard configuration
     tls: bool = False                  # the upstream serves https with a certificate from a throwaway CA
     oauth: bool = False                # with tls: the upstream wants OAuth tokens, the server is per_user, each call a caller's own
+    traces: float | None = None        # switchboard sends spans, this share of traces sampled, to an OTLP sink of the bench's own
 
 
 @dataclass
@@ -126,6 +129,12 @@ def http_server(name, port, ca=None, oauth=False):
 
 def stdio_server(run, name):
     return f'  {name}: {{ stdio: {{ command: "{run.tool}", args: [upstream, --transport, stdio, --name, {name}] }} }}'
+
+
+def start_otlp_sink(run):
+    """An OTLP/HTTP endpoint that takes every export (benchkit/otlp_sink.py); (process, port)."""
+    proc = run.spawn("otlp-sink", [sys.executable, Path(__file__).with_name("otlp_sink.py")])
+    return proc, int(waits.line(proc, proc.err, r"^READY [0-9]+", run.ready_secs).split()[1])
 
 
 def start_gateway(run, servers, extra_yaml="", before=None):
@@ -228,6 +237,10 @@ def _start(run, spec, stack):
         stack.url, stack.box = f"http://127.0.0.1:{port}/mcp", worker
     else:
         extra = spec.gateway_yaml
+        if spec.traces is not None:
+            sink, sink_port = start_otlp_sink(run)
+            stack.procs.append(sink)
+            extra += f"traces:\n  endpoint: http://127.0.0.1:{sink_port}\n  sample_ratio: {spec.traces}\n"
         if spec.governed:
             extra = keyed_config(run, stack, "governance", GOVERNANCE_YAML) + extra
         before = None
