@@ -1,6 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#endif
+import SwitchboardAudit
 package import SwitchboardCore
 import Synchronization
 
@@ -32,9 +30,7 @@ package final class RequestTracer: Sendable {
         var generator = SystemRandomNumberGenerator()
         seed = generator.next()
         counter = Atomic(generator.next())
-        var wall = timespec()
-        clock_gettime(CLOCK_REALTIME, &wall)
-        epochOffset = UInt64(wall.tv_sec) * 1_000_000_000 + UInt64(wall.tv_nsec) - ExchangeTimings.now()
+        epochOffset = UInt64(AuditTime.nowMicroseconds()) * 1000 &- ExchangeTimings.now()
     }
 
     /// The trace of a request that carried `inbound` (its `_meta.traceparent`, parsed) and
