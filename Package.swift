@@ -351,7 +351,7 @@ let package = Package(
         .testTarget(
             name: "SwitchboardTests",
             dependencies: [
-                "Switchboard", "SwitchboardTesting", .product(name: "Prometheus", package: "swift-prometheus"),
+                "Switchboard", "SwitchboardTesting", "SwitchboardAudit", "SwitchboardDataPlane", .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "CoreMetrics", package: "swift-metrics"),
             ],
             swiftSettings: swiftSettings

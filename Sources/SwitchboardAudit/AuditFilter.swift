@@ -23,8 +23,10 @@ package struct AuditFilter: Sendable, Equatable {
     package func matches(_ entry: AuditEntry) -> Bool {
         if let since, let time = entry.time, time < since { return false }
         if let until, let time = entry.time, time >= until { return false }
+        guard !fields.isEmpty else { return true }
+        let values = entry.fields
         for (name, wanted) in fields {
-            let value = entry[name]
+            let value = values[name]
             if name == "outcome", wanted == "error" {
                 guard let value, value != "ok" else { return false }
             } else if value != wanted {

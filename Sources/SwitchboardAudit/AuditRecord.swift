@@ -219,4 +219,15 @@ package enum AuditEvent: String, Sendable, CaseIterable {
     case sessionOpened = "session.opened"
     /// It ended: `DELETE`, its HTTP+SSE stream closed, stdin closed, or a new `initialize`.
     case sessionEnded = "session.ended"
+    /// A server finished its handshake (`detail`: started or restarted, and its protocol).
+    case upstreamReady = "upstream.ready"
+    /// A running or starting server failed (`detail`: why, and when it is tried again).
+    case upstreamFailed = "upstream.failed"
+    /// An API key came into the store (by `switchboard keys`, the admin API, another replica).
+    case keyCreated = "key.created"
+    /// An API key was revoked.
+    case keyRevoked = "key.revoked"
+    /// A change made through the admin API (`method`: the HTTP method and path; `outcome`:
+    /// the HTTP status), by the principal that made it.
+    case adminAction = "admin.action"
 }

@@ -4,6 +4,7 @@ package import NIOHTTP1
 import NIOPosix
 package import SwitchboardDataPlane
 package import SwitchboardCore
+import SwitchboardAudit
 import SwitchboardIdentity
 package import SwitchboardPolicy
 
@@ -50,6 +51,18 @@ package final class AdminAPI: ControlRoutes {
         guard authentication.isAdmin(caller) else {
             return loop.makeSucceededFuture(Self.error(.forbidden, "the admin API needs one of the roles \(authentication.adminRoles.sorted())"))
         }
+        let reply = route(head, path: path, body: body, on: loop)
+        // Every change made through the API is on the trail, with who made it and how it went
+        // (reads and dry runs are not: they change nothing).
+        guard head.method != .GET, !path.hasSuffix("/policy/test"), let audit = gateway.calls.audit else { return reply }
+        let action = "\(head.method.rawValue) \(path)"
+        return reply.map { answer in
+            audit.gatewayEvent(.adminAction, principal: caller, method: action, outcome: String(answer.status.code))
+            return answer
+        }
+    }
+
+    private func route(_ head: HTTPRequestHead, path: Substring, body: ByteBuffer, on loop: any EventLoop) -> EventLoopFuture<HTTPReply> {
         let route = path.dropFirst(GatewayPath.controlPrefix.count)
         switch (head.method, route) {
         case (.GET, "policy"):
@@ -200,7 +213,7 @@ package final class AdminAPI: ControlRoutes {
     }
 
     static func encode(_ value: Any) -> ByteBuffer {
-        let data = (try? JSONSerialization.data(withJSONObject: value, options: [.sortedKeys])) ?? Data("{}".utf8)
+        let data = (try? JSONSerialization.data(withJSONObject: value, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data("{}".utf8)
         return ByteBuffer(bytes: data)
     }
 

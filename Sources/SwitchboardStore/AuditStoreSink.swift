@@ -23,9 +23,14 @@ package final class AuditStoreSink: AuditSink {
         try store.auditCursor(journal: journal)
     }
 
+    /// Every record but `call.begin`: its `call.end` repeats all it says (and a call the
+    /// gateway died in gets its end when the journal is repaired), so the index holds one row
+    /// per call and searches find each call once; the journal keeps both.
     package func deliver(_ entries: [AuditEntry]) throws {
-        try store.insertAudit(entries, journal: journal)
+        try store.insertAudit(entries.filter { $0.event != Self.skipped }, journal: journal)
     }
+
+    static let skipped = "call.begin"
 
     package func idle() throws {
         guard let retention else { return }

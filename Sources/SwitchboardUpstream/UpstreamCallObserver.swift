@@ -1,3 +1,4 @@
+package import NIOCore
 package import SwitchboardCore
 
 /// The downstream call an upstream request was made for. The upstream session hands it the
@@ -24,4 +25,10 @@ package protocol UpstreamEventsDelegate: AnyObject, Sendable {
     func upstream(_ server: UpstreamServer, sentRequest message: JSONRPCMessage, observer: (any UpstreamCallObserver)?)
     /// The server finished a handshake; `restarted` is true after the first.
     func upstreamBecameReady(_ server: UpstreamServer, restarted: Bool)
+    /// The server failed while running or starting; it is started again after `retryIn`.
+    func upstreamFailed(_ server: UpstreamServer, reason: String, retryIn: TimeAmount)
+}
+
+extension UpstreamEventsDelegate {
+    package func upstreamFailed(_ server: UpstreamServer, reason: String, retryIn: TimeAmount) {}
 }

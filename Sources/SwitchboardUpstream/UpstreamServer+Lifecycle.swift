@@ -169,6 +169,7 @@ extension UpstreamServer {
         guard let delay else { return }
         logger.warning("upstream unavailable", metadata: ["switchboard.reason": "\(reason)", "switchboard.retry_in_ms": "\(delay.nanoseconds / 1_000_000)"])
         UpstreamMetrics.failures.increment(server: name)
+        delegate?.upstreamFailed(self, reason: reason, retryIn: delay)
         for p in pending {
             p.promise.fail(UpstreamError.unavailable(server: name, reason: reason))
         }

@@ -41,6 +41,9 @@ import Testing
         #expect(runner.pass() == .idle)
         #expect(sink.received.withLock { $0 } == Array(1...8))
         #expect(runner.status.cursor == 8 && runner.status.lag == 0 && runner.status.lastError == nil && runner.status.delivered == 8)
+        // The cursor file is written at most once a second, and on stop.
+        #expect(try AuditCursorFile(journal: folder, sink: "keeping").read() == 5)
+        runner.stop()
         #expect(try AuditCursorFile(journal: folder, sink: "keeping").read() == 8)
 
         // After a restart: a new runner resumes after the cursor file's seq.

@@ -72,22 +72,23 @@ final class AuditOTLPSink: AuditSink {
 
     static func logRecord(_ entry: AuditEntry) -> [String: Any] {
         let nanoseconds = entry.time.flatMap(AuditTime.microseconds).map { String($0 * 1000) } ?? "0"
-        let (number, text) = switch entry.severity {
+        let fields = entry.fields
+        let (number, text) = switch AuditEntry.severity(event: entry.event, fields: fields) {
         case 4: (13, "WARN")
         case 5: (10, "INFO2")
         default: (9, "INFO")
         }
         var attributes: [[String: Any]] = [attribute("event.name", "switchboard.audit." + (entry.event ?? "unknown"))]
         attributes.append(["key": "switchboard.audit.seq", "value": ["intValue": String(entry.seq)]])
-        for (field, value) in entry.fields.sorted(by: { $0.key < $1.key }) where !leftOut.contains(field) && field != "seq" {
+        for (field, value) in fields.sorted(by: { $0.key < $1.key }) where !leftOut.contains(field) && field != "seq" {
             attributes.append(attribute(conventionNames[field] ?? "switchboard.audit." + field, value))
         }
-        if let outcome = entry["outcome"], outcome != "ok" { attributes.append(attribute("error.type", outcome)) }
+        if let outcome = fields["outcome"], outcome != "ok" { attributes.append(attribute("error.type", outcome)) }
         var record: [String: Any] = [
             "timeUnixNano": nanoseconds, "observedTimeUnixNano": nanoseconds, "severityNumber": number, "severityText": text,
             "eventName": "switchboard.audit." + (entry.event ?? "unknown"), "body": ["stringValue": entry.text], "attributes": attributes,
         ]
-        if let trace = entry["trace_id"], trace.count == 32, trace.allSatisfy(\.isHexDigit) { record["traceId"] = trace.lowercased() }
+        if let trace = fields["trace_id"], trace.count == 32, trace.allSatisfy(\.isHexDigit) { record["traceId"] = trace.lowercased() }
         return record
     }
 

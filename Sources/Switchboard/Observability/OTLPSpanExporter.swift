@@ -93,21 +93,12 @@ final class OTLPSpanExporter: SpanRecorder {
     }
 
     private func send(_ spans: [FinishedSpan]) {
-        let body: Data
-        do {
-            let resource: [String: Any] = ["attributes": [
-                ["key": "service.name", "value": ["stringValue": serviceName]], ["key": "service.version", "value": ["stringValue": version]],
-            ]]
-            body = try JSONSerialization.data(withJSONObject: Self.request(spans, resource: resource))
-        } catch {
-            droppedFailed.increment(by: spans.count)
-            return
-        }
+        let body = Self.request(spans, serviceName: serviceName, version: version)
         var fields = HTTPHeaders()
         for header in headers { fields.add(name: header.name, value: header.value) }
         fields.replaceOrAdd(name: "Content-Type", value: "application/json")
         do {
-            let response = try client.execute(method: .POST, headers: fields, body: Array(body)).wait()
+            let response = try client.execute(method: .POST, headers: fields, body: Array(body.readableBytesView)).wait()
             guard (200..<300).contains(response.status) else { throw OTLPExportError(status: response.status) }
             exported.increment(by: spans.count)
         } catch {
@@ -118,30 +109,86 @@ final class OTLPSpanExporter: SpanRecorder {
         }
     }
 
-    /// An `ExportTraceServiceRequest` in OTLP's JSON form (ids hex, 64-bit numbers as strings).
-    static func request(_ spans: [FinishedSpan], resource: [String: Any]) -> [String: Any] {
-        let scope: [String: Any] = ["scope": ["name": "switchboard"], "spans": spans.map(span)]
-        return ["resourceSpans": [["resource": resource, "scopeSpans": [scope]]]]
+    /// An `ExportTraceServiceRequest` in OTLP's JSON form (ids hex, 64-bit numbers as
+    /// strings), written straight into bytes: Foundation's JSONSerialization cost more than
+    /// the spans themselves.
+    static func request(_ spans: [FinishedSpan], serviceName: String, version: String) -> ByteBuffer {
+        var w = JSONWriter()
+        w.beginObject()
+        w.key("resourceSpans")
+        w.beginArray()
+        w.beginObject()
+        w.key("resource")
+        w.beginObject()
+        w.key("attributes")
+        w.beginArray()
+        attribute(&w, "service.name", .string(serviceName))
+        attribute(&w, "service.version", .string(version))
+        w.endArray()
+        w.endObject()
+        w.key("scopeSpans")
+        w.beginArray()
+        w.beginObject()
+        w.key("scope")
+        w.beginObject()
+        w.field("name", "switchboard")
+        w.endObject()
+        w.key("spans")
+        w.beginArray()
+        for span in spans { write(span, into: &w) }
+        w.endArray()
+        w.endObject()
+        w.endArray()
+        w.endObject()
+        w.endArray()
+        w.endObject()
+        return w.buffer
     }
 
-    static func span(_ span: FinishedSpan) -> [String: Any] {
-        var object: [String: Any] = [
-            "traceId": TraceParent.hex(span.traceHigh) + TraceParent.hex(span.traceLow), "spanId": TraceParent.hex(span.spanID),
-            "name": span.name, "kind": span.kind.rawValue, "startTimeUnixNano": String(span.start), "endTimeUnixNano": String(span.end),
-            "attributes": span.attributes.map { key, value -> [String: Any] in
-                switch value {
-                case .string(let text): ["key": key, "value": ["stringValue": text]]
-                case .int(let number): ["key": key, "value": ["intValue": String(number)]]
-                }
-            },
-        ]
-        if let parent = span.parentSpanID { object["parentSpanId"] = TraceParent.hex(parent) }
-        if let state = span.traceState { object["traceState"] = state }
+    static func write(_ span: FinishedSpan, into w: inout JSONWriter) {
+        w.beginObject()
+        w.field("traceId", TraceParent.hex(span.traceHigh) + TraceParent.hex(span.traceLow))
+        w.field("spanId", TraceParent.hex(span.spanID))
+        if let parent = span.parentSpanID { w.field("parentSpanId", TraceParent.hex(parent)) }
+        if let state = span.traceState { w.field("traceState", state) }
+        w.field("name", span.name)
+        w.field("kind", span.kind.rawValue)
+        w.field("startTimeUnixNano", String(span.start))
+        w.field("endTimeUnixNano", String(span.end))
+        w.key("attributes")
+        w.beginArray()
+        for (key, value) in span.attributes { attribute(&w, key, value) }
+        w.endArray()
         if let link = span.link {
-            object["links"] = [["traceId": link.traceID, "spanId": TraceParent.hex(link.spanID)]]
+            w.key("links")
+            w.beginArray()
+            w.beginObject()
+            w.field("traceId", link.traceID)
+            w.field("spanId", TraceParent.hex(link.spanID))
+            w.endObject()
+            w.endArray()
         }
-        if let error = span.error { object["status"] = ["code": 2, "message": error] }
-        return object
+        if let error = span.error {
+            w.key("status")
+            w.beginObject()
+            w.field("code", 2)
+            w.field("message", error)
+            w.endObject()
+        }
+        w.endObject()
+    }
+
+    private static func attribute(_ w: inout JSONWriter, _ key: String, _ value: FinishedSpan.Value) {
+        w.beginObject()
+        w.field("key", key)
+        w.key("value")
+        w.beginObject()
+        switch value {
+        case .string(let text): w.field("stringValue", text)
+        case .int(let number): w.field("intValue", String(number))
+        }
+        w.endObject()
+        w.endObject()
     }
 }
 

@@ -77,8 +77,11 @@ public final class GatewayRuntime: Sendable {
             let indexesAudit = recordsAudit && config.audit.enabled && config.audit.storeIndex
             // One store object for all: its change token is shared by the pollers.
             let store: SQLiteStore? = try acceptsKeys || delegates || !oauthServers.isEmpty || indexesAudit ? SQLiteStore(url: config.store) : nil
+            // Opened first: the key directory records the key changes it sees.
+            let audit = recordsAudit && config.audit.enabled ? try AuditTrail.open(config.audit, logger: logger) : nil
+            self.audit = audit
             if acceptsKeys, let store {
-                let service = try KeyDirectoryService(store: store, logger: logger)
+                let service = try KeyDirectoryService(store: store, logger: logger, audit: audit)
                 keyService = service
                 adminKeys = StoreAdminKeys(store: store, directory: service.directory)
             } else {
@@ -109,8 +112,6 @@ public final class GatewayRuntime: Sendable {
                     makeTransport: { UpstreamTransportFactory.make($0, $1, $2, oauthTokens: holders, principal: $3, route: $4) }
                 )
             }
-            let audit = recordsAudit && config.audit.enabled ? try AuditTrail.open(config.audit, logger: logger) : nil
-            self.audit = audit
             auditSinks = try audit.map { audit in
                 try AuditSinkSet(config: config.audit, journal: audit.journal, store: store, group: group, version: Self.version, logger: logger)
             }

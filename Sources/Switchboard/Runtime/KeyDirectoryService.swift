@@ -2,6 +2,9 @@ package import Logging
 import ServiceLifecycle
 package import SwitchboardIdentity
 package import SwitchboardStore
+package import SwitchboardDataPlane
+import SwitchboardAudit
+import SwitchboardPolicy
 
 /// Keeps the in-memory `KeyDirectory` in step with the store: polls the store's change token
 /// every `reloadInterval` and reloads every key when it moved (a key created or revoked by
@@ -18,6 +21,9 @@ package struct KeyDirectoryService: Service {
     private let flushInterval: Duration
     /// The store's change token as of the load done by `init`.
     private let loadedToken: Int64
+    /// Where keys created and revoked (by anyone: this gateway's admin API, `switchboard keys`,
+    /// another replica) are recorded, as the directory first sees them.
+    private let audit: CallAudit?
 
     /// Loads every key into `directory` before returning, so the gateway never serves a request
     /// with an empty directory; a store that cannot be read stops the start here.
@@ -26,8 +32,10 @@ package struct KeyDirectoryService: Service {
         directory: KeyDirectory = KeyDirectory(),
         logger: Logger,
         reloadInterval: Duration = .seconds(1),
-        flushInterval: Duration = .seconds(30)
+        flushInterval: Duration = .seconds(30),
+        audit: CallAudit? = nil
     ) throws(StoreError) {
+        self.audit = audit
         self.store = store
         self.directory = directory
         self.logger = logger
@@ -66,8 +74,10 @@ package struct KeyDirectoryService: Service {
             let current = try store.changeToken()
             guard current != token else { return token }
             let entries = try store.keyEntries()
+            let before = directory.records
             directory.replace(with: entries)
             logger.debug("api keys reloaded", metadata: ["switchboard.keys": "\(entries.count)"])
+            if let audit { Self.recordChanges(from: before, to: entries.map(\.record), in: audit) }
             return current
         } catch {
             logger.warning("api keys reload failed", metadata: ["switchboard.error": "\(error)"])
@@ -86,6 +96,23 @@ package struct KeyDirectoryService: Service {
             logger.warning("api key last-use update failed", metadata: [
                 "switchboard.keys": "\(uses.count)", "switchboard.error": "\(error)",
             ])
+        }
+    }
+
+    /// `key.created` for each key that was not there, `key.revoked` for each that was and is
+    /// revoked now. The key is named in `detail` (principal, id, roles, tenant): the record's
+    /// `principal` is whoever acted, which the store does not know.
+    static func recordChanges(from before: [APIKeyRecord], to after: [APIKeyRecord], in audit: CallAudit) {
+        let old = Dictionary(before.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        for record in after {
+            if old[record.id] == nil {
+                let roles = record.roles.isEmpty ? "" : " roles \(record.roles.joined(separator: ","))"
+                let tenant = record.tenant.map { " tenant \($0)" } ?? ""
+                audit.gatewayEvent(.keyCreated, detail: "\(record.principal.id) id \(record.id)\(roles)\(tenant)")
+            }
+            if record.revokedAt != nil, let was = old[record.id], was.revokedAt == nil {
+                audit.gatewayEvent(.keyRevoked, detail: "\(record.principal.id) id \(record.id)")
+            }
         }
     }
 }

@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import Foundation
 
 /// A sink's cursor kept in `<journal>/cursors/<sink>`: the seq of the last record it
@@ -18,19 +21,25 @@ package struct AuditCursorFile: Sendable {
         return seq
     }
 
+    /// Written to `<path>.new` and renamed over the old file, without an fsync: a power loss
+    /// may bring back an older cursor, and so records delivered again, which is what at least
+    /// once allows.
     package func write(_ seq: UInt64) throws(AuditFailure) {
         let folder = (path as NSString).deletingLastPathComponent
-        do {
-            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-            let temporary = path + ".new"
-            guard FileManager.default.createFile(atPath: temporary, contents: Data("\(seq)\n".utf8), attributes: [.posixPermissions: 0o600]) else {
-                throw AuditFailure("cannot write \(temporary)")
+        if !FileManager.default.fileExists(atPath: folder) {
+            do {
+                try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            } catch {
+                throw AuditFailure("cannot make the audit sink cursors folder \(folder): \(error)")
             }
-            if rename(temporary, path) != 0 { throw AuditFailure("cannot replace \(path): \(String(cString: strerror(errno)))") }
-        } catch let failure as AuditFailure {
-            throw failure
-        } catch {
-            throw AuditFailure("cannot write the audit sink cursor \(path): \(error)")
         }
+        let temporary = path + ".new"
+        let fd = AuditSegments.openFile(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { throw AuditFailure("cannot write \(temporary): \(AuditSegments.errnoText())") }
+        let text = Array("\(seq)\n".utf8)
+        let written = text.withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
+        AuditSegments.closeFile(fd)
+        guard written == text.count else { throw AuditFailure("cannot write \(temporary): \(AuditSegments.errnoText())") }
+        if rename(temporary, path) != 0 { throw AuditFailure("cannot replace \(path): \(AuditSegments.errnoText())") }
     }
 }

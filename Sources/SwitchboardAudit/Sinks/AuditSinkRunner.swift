@@ -59,6 +59,11 @@ package final class AuditSinkRunner: Sendable {
         var status: Status
         var stopping = false
         var thread: Thread?
+        /// The sink keeps its own cursor (no file).
+        var holdsCursor = false
+        /// When the cursor file was last written, and a seq delivered since and not written.
+        var cursorWritten: ContinuousClock.Instant?
+        var unwrittenCursor: UInt64?
     }
 
     private let state: Mutex<State>
@@ -129,7 +134,7 @@ package final class AuditSinkRunner: Sendable {
             }
             try sink.deliver(batch)
             let last = batch[batch.count - 1].seq
-            try cursorFile?.write(last)
+            try keepCursor(last)
             state.withLock {
                 $0.pending = []
                 $0.status.cursor = last
@@ -154,14 +159,34 @@ package final class AuditSinkRunner: Sendable {
         }
     }
 
+    /// Keeps `seq` in the cursor file, for sinks that do not hold their own, at most once a
+    /// second (and on stop): after a crash the second before is offered again, which at
+    /// least once allows, and the file is not rewritten for every batch.
+    private func keepCursor(_ seq: UInt64, force: Bool = false) throws(AuditFailure) {
+        guard let cursorFile, state.withLock({ !$0.holdsCursor }) else { return }
+        let now = ContinuousClock.now
+        let due = state.withLock { state -> Bool in
+            guard force || state.cursorWritten.map({ now - $0 >= .seconds(1) }) ?? true else {
+                state.unwrittenCursor = seq
+                return false
+            }
+            state.cursorWritten = now
+            state.unwrittenCursor = nil
+            return true
+        }
+        if due { try cursorFile.write(seq) }
+    }
+
     /// The reader, made on the first round from where the sink left off.
     private func currentReader() throws -> AuditReader {
         if let reader = state.withLock({ $0.reader }) { return reader }
-        let cursor = try sink.heldCursor() ?? (cursorFile?.read() ?? 0)
+        let held = try sink.heldCursor()
+        let cursor = try held ?? (cursorFile?.read() ?? 0)
         let reader = AuditReader(directory: directory, after: cursor)
         state.withLock {
             $0.reader = reader
             $0.status.cursor = cursor
+            $0.holdsCursor = held != nil
         }
         return reader
     }
@@ -174,13 +199,17 @@ package final class AuditSinkRunner: Sendable {
         thread.start()
     }
 
-    /// Stops the rounds after one last one (without back-off), and waits for them.
+    /// Stops the rounds after one last one (without back-off), and waits for them; the cursor
+    /// file then holds the last seq delivered.
     package func stop() {
         let started = state.withLock {
             $0.stopping = true
             return $0.thread != nil
         }
-        guard started else { return }
+        guard started else {
+            if let seq = state.withLock({ $0.unwrittenCursor }) { try? keepCursor(seq, force: true) }
+            return
+        }
         wake.signal()
         finished.wait()
         sink.close()
@@ -192,9 +221,12 @@ package final class AuditSinkRunner: Sendable {
             let outcome = pass()
             let pause: Duration
             switch outcome {
-            case .delivered:
+            case .delivered(let count):
                 backoff = .seconds(1)
-                continue
+                // A full batch: more are waiting. Else the next poll gathers a batch's worth,
+                // rather than a round (and a transaction, a request) per few records.
+                if count >= options.batch { continue }
+                pause = options.pollInterval
             case .idle:
                 pause = options.pollInterval
             case .failed:
@@ -208,6 +240,7 @@ package final class AuditSinkRunner: Sendable {
         for _ in 0..<20 {
             guard case .delivered = pass() else { break }
         }
+        if let seq = state.withLock({ $0.unwrittenCursor }) { try? keepCursor(seq, force: true) }
         finished.signal()
     }
 }

@@ -22,21 +22,26 @@ package struct AuditSyslogMessage: Sendable {
     }
 
     package func message(_ entry: AuditEntry) -> [UInt8] {
-        let severity = entry.severity
+        let fields = entry.fields
+        let severity = AuditEntry.severity(event: entry.event, fields: fields)
         let msgID = Self.printable(entry.event ?? "-", max: 32)
         var out = Array("<\(facility * 8 + severity)>1 \(entry.time ?? "-") \(host) \(appName) \(processID) \(msgID) - ".utf8)
         switch format {
         case .json:
             out += entry.line
         case .cef(let version):
-            out += Array(Self.cef(entry, version: version).utf8)
+            out += Array(Self.cef(entry, fields: fields, version: version).utf8)
         }
         return out
     }
 
     /// `CEF:0|Switchboard|Switchboard|VERSION|EVENT|NAME|SEVERITY|EXTENSIONS`.
     package static func cef(_ entry: AuditEntry, version: String) -> String {
-        let severity = entry.severity
+        cef(entry, fields: entry.fields, version: version)
+    }
+
+    static func cef(_ entry: AuditEntry, fields: [String: String], version: String) -> String {
+        let severity = AuditEntry.severity(event: entry.event, fields: fields)
         let event = entry.event ?? "unknown"
         // CEF severity 0–10: syslog's scale turned over.
         let cefSeverity = switch severity {
@@ -46,10 +51,10 @@ package struct AuditSyslogMessage: Sendable {
         }
         var extensions: [(String, String)] = []
         func add(_ key: String, _ field: String) {
-            if let value = entry[field] { extensions.append((key, value)) }
+            if let value = fields[field] { extensions.append((key, value)) }
         }
         func custom(_ slot: String, label: String, _ field: String) {
-            guard let value = entry[field] else { return }
+            guard let value = fields[field] else { return }
             extensions.append((slot + "Label", label))
             extensions.append((slot, value))
         }

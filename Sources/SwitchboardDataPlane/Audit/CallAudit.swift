@@ -3,7 +3,7 @@ import Metrics
 import NIOCore
 package import SwitchboardAudit
 import SwitchboardCore
-import SwitchboardPolicy
+package import SwitchboardPolicy
 import Synchronization
 
 /// The audit records of the calls the gateway forwards or refuses: `call.begin` written before
@@ -103,6 +103,22 @@ package final class CallAudit: Sendable {
         Self.fillCaller(&record, principal: session.principal, session: session)
         record.virtualServer = session.virtualServer
         record.era = "legacy"
+        record.detail = detail
+        _ = write(record.encodedFields(), record.event)
+    }
+
+    /// A record about the gateway itself (a server's state, a key, an admin change); a
+    /// failure to write it is logged and counted, never refused: nothing waits on it.
+    package func gatewayEvent(_ event: AuditEvent, server: String? = nil, principal: Principal? = nil, method: String? = nil, outcome: String? = nil, detail: String? = nil) {
+        var record = AuditRecord(event: event)
+        if let principal {
+            record.principal = principal.id
+            record.principalKind = principal.kind.rawValue
+            record.tenant = principal.tenant
+        }
+        record.server = server
+        record.method = method
+        record.outcome = outcome
         record.detail = detail
         _ = write(record.encodedFields(), record.event)
     }

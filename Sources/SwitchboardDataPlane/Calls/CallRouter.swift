@@ -23,7 +23,7 @@ package final class CallRouter: Sendable {
     /// `limits.max_concurrent_requests`.
     let maxInFlightPerSession: Int
     /// The audit trail of calls (nil when `audit.enabled` is false).
-    let audit: CallAudit?
+    package let audit: CallAudit?
     let logger: Logger
 
     init(

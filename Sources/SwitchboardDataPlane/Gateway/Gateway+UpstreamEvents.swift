@@ -1,7 +1,8 @@
-import NIOCore
+package import NIOCore
 import Logging
 package import SwitchboardCore
 package import SwitchboardUpstream
+import SwitchboardAudit
 
 /// What servers send that no single call owns, handed to the component it concerns.
 extension Gateway: UpstreamEventsDelegate {
@@ -31,11 +32,27 @@ extension Gateway: UpstreamEventsDelegate {
 
     /// A server that came back may have a different catalogue: clients are told to re-list.
     package func upstreamBecameReady(_ server: UpstreamServer, restarted: Bool) {
+        if isConfigured(server) {
+            let protocolVersion = server.status.protocolVersion.map { ", protocol \($0)" } ?? ""
+            calls.audit?.gatewayEvent(.upstreamReady, server: server.name, detail: (restarted ? "restarted" : "started") + protocolVersion)
+        }
         guard restarted else { return }
         catalogue.forget(server: server.name)
         let caps = server.initializeResult?["capabilities"]
         if caps?["tools"] != nil { listen.broadcast(listChanged: MCPMethod.toolsListChanged) }
         if caps?["prompts"] != nil { listen.broadcast(listChanged: MCPMethod.promptsListChanged) }
         if caps?["resources"] != nil { listen.broadcast(listChanged: MCPMethod.resourcesListChanged) }
+    }
+
+    /// A server down is a fact of the trail: calls to it fail until it is back.
+    package func upstreamFailed(_ server: UpstreamServer, reason: String, retryIn: TimeAmount) {
+        guard isConfigured(server) else { return }
+        calls.audit?.gatewayEvent(.upstreamFailed, server: server.name, detail: "\(reason); retried in \(retryIn.nanoseconds / 1_000_000) ms")
+    }
+
+    /// One of the configured servers, not a caller's own session to one (per-user OAuth),
+    /// whose comings and goings are the caller's, not the trail's.
+    private func isConfigured(_ server: UpstreamServer) -> Bool {
+        servers.all.contains { $0 === server }
     }
 }

@@ -111,6 +111,19 @@ extension Interop {
             let records = try #require(try JSONSerialization.jsonObject(with: Data(admin.body.utf8)) as? [String: Any])["records"] as? [[String: Any]]
             #expect(records?.count == 3 && records?.allSatisfy { $0["tool"] as? String == "clock__add" && $0["outcome"] as? String == "ok" } == true, "\(admin.body)")
             #expect(try await curl(setup.base + "/admin/v1/audit?colour=blue", []).status == 400)
+            // The gateway's own events: the server it started, a change through the admin API.
+            let upstream = try await curl(setup.base + "/admin/v1/audit?event=upstream.ready&server=clock", [])
+            #expect(upstream.body.contains(#""detail":"started, protocol "#), "\(upstream.body)")
+            #expect(try await curl(setup.base + "/admin/v1/keys", ["-X", "DELETE"]).status == 404)
+            let removal = try await curl(setup.base + "/admin/v1/credentials/nobody", ["-X", "DELETE"])
+            // The index follows the journal a moment later.
+            var actions = ""
+            try await eventually("the admin action in the index", timeout: .seconds(10), every: .milliseconds(100)) {
+                actions = (try? await curl(setup.base + "/admin/v1/audit?event=admin.action", []))?.body ?? ""
+                return actions.contains("/admin/v1/credentials/nobody")
+            }
+            #expect(actions.contains(#""method":"DELETE /admin/v1/credentials/nobody""#) && actions.contains(#""outcome":"\#(removal.status)""#), "\(actions)")
+            #expect(actions.contains(#""principal":"local:"#) || actions.contains(#""principal":"anonymous""#), "\(actions)")
             let verify = try await curl(setup.base + "/admin/v1/audit/verify", [])
             #expect(verify.body.contains(#""holds":true"#), "\(verify.body)")
 

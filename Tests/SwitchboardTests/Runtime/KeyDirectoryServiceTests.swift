@@ -6,6 +6,8 @@ import Testing
 import SwitchboardIdentity
 import SwitchboardStore
 import SwitchboardTesting
+import SwitchboardAudit
+import SwitchboardDataPlane
 
 @Suite struct KeyDirectoryServiceTests {
     let logger = Logger(label: "test")
@@ -44,6 +46,28 @@ import SwitchboardTesting
             token = service.reloadIfChanged(since: token)
             #expect(service.directory.authenticate(created.key) == .revoked(revoked.record))
             #expect(service.reloadIfChanged(since: token) == token)
+        }
+    }
+
+    @Test func keysCreatedAndRevokedElsewhereAreOnTheTrail() async throws {
+        try await withStores { gateway, cli in
+            let journalFolder = FileManager.default.temporaryDirectory.appendingPathComponent("switchboard-keys-audit-\(UUID().uuidString)").path
+            defer { try? FileManager.default.removeItem(atPath: journalFolder) }
+            let journal = try AuditJournal(.init(directory: journalFolder))
+            let audit = CallAudit(journal: journal, digester: AuditDigester(key: Array(repeating: 7, count: 32)), failClosed: true, logger: logger)
+            _ = try cli.createKey(name: "before", roles: [], tenant: nil, virtualServers: nil, expiresAt: nil)
+            let service = try KeyDirectoryService(store: gateway, logger: logger, audit: audit)
+            var token = try gateway.changeToken()
+            let created = try cli.createKey(name: "ci-bot", roles: ["dev", "ci"], tenant: "acme", virtualServers: nil, expiresAt: nil)
+            token = service.reloadIfChanged(since: token)
+            _ = try cli.revokeKey(nameOrID: "ci-bot")
+            _ = service.reloadIfChanged(since: token)
+            journal.close()
+            let records = try AuditReader(directory: journalFolder, after: 0).next(limit: 100).filter { $0.event?.hasPrefix("key.") == true }
+            #expect(records.map(\.event) == ["key.created", "key.revoked"], "the key loaded at start is not a change")
+            #expect(records.first?["detail"] == "key:ci-bot id \(created.record.id) roles ci,dev tenant acme")
+            #expect(records.last?["detail"] == "key:ci-bot id \(created.record.id)")
+            #expect(records.allSatisfy { $0["principal"] == nil }, "who acted is not known to the store")
         }
     }
 
