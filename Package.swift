@@ -320,7 +320,7 @@ let package = Package(
         .testTarget(
             name: "SwitchboardDataPlaneTests",
             dependencies: [
-                "SwitchboardDataPlane", "SwitchboardUpstream", "SwitchboardCore", "SwitchboardTesting",
+                "SwitchboardDataPlane", "SwitchboardUpstream", "SwitchboardCore", "SwitchboardTesting", "SwitchboardAudit",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 // EmbeddedChannel and the TLS events for the handshake handler's tests.

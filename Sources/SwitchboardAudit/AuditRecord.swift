@@ -227,6 +227,9 @@ package enum AuditEvent: String, Sendable, CaseIterable {
     case keyCreated = "key.created"
     /// An API key was revoked.
     case keyRevoked = "key.revoked"
+    /// A request the HTTP front door turned away before any caller was known (credentials,
+    /// Origin, a body over the limit): at most one a second per reason (`RefusalRecorder`).
+    case requestRefused = "request.refused"
     /// A change made through the admin API (`method`: the HTTP method and path; `outcome`:
     /// the HTTP status), by the principal that made it.
     case adminAction = "admin.action"

@@ -22,6 +22,8 @@ package final class Gateway: Sendable {
     package let sessions: SessionRegistry
     package let catalogue: Catalogue
     package let calls: CallRouter
+    /// `request.refused` records for what the HTTP front door turns away (nil: no audit).
+    package let refusals: RefusalRecorder?
     let listen: ListenHub
     /// Policy, virtual servers and quotas, reloadable (`Governance`).
     package let governance: Governance
@@ -57,6 +59,7 @@ package final class Gateway: Sendable {
         let input = InputBridge(
             sealer: sessions.sealer, maxHeld: config.sessions.maxSessions, maxJSONDepth: config.limits.maxJSONDepth, loop: eventLoop, logger: logger
         )
+        refusals = audit.map { RefusalRecorder(audit: $0) }
         calls = CallRouter(
             servers: servers, sessions: sessions, catalogue: catalogue, listen: listen, input: input, governance: governance,
             delegated: delegated, personal: personal, audit: audit, limits: config.limits, logger: logger

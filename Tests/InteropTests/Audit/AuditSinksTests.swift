@@ -116,6 +116,9 @@ extension Interop {
             #expect(upstream.body.contains(#""detail":"started, protocol "#), "\(upstream.body)")
             #expect(try await curl(setup.base + "/admin/v1/keys", ["-X", "DELETE"]).status == 404)
             let removal = try await curl(setup.base + "/admin/v1/credentials/nobody", ["-X", "DELETE"])
+            // A page of another site posting to the gateway is refused, and that is recorded.
+            let foreign = try await curl(setup.base + "/mcp", ["-X", "POST", "-H", "Origin: https://evil.example", "-H", "Content-Type: application/json", "-d", "{}"])
+            #expect(foreign.status == 403)
             // The index follows the journal a moment later.
             var actions = ""
             try await eventually("the admin action in the index", timeout: .seconds(10), every: .milliseconds(100)) {
@@ -124,6 +127,8 @@ extension Interop {
             }
             #expect(actions.contains(#""method":"DELETE /admin/v1/credentials/nobody""#) && actions.contains(#""outcome":"\#(removal.status)""#), "\(actions)")
             #expect(actions.contains(#""principal":"local:"#) || actions.contains(#""principal":"anonymous""#), "\(actions)")
+            let refused = try await curl(setup.base + "/admin/v1/audit?event=request.refused", [])
+            #expect(refused.body.contains(#""detail":"origin from 127.0.0.1""#) && refused.body.contains(#""method":"POST /mcp""#), "\(refused.body)")
             let verify = try await curl(setup.base + "/admin/v1/audit/verify", [])
             #expect(verify.body.contains(#""holds":true"#), "\(verify.body)")
 

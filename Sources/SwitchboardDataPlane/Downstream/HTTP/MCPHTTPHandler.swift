@@ -102,7 +102,9 @@ final class MCPHTTPHandler: ChannelInboundHandler, RemovableChannelHandler, HTTP
         switch action {
         case .none: break
         case .serve(let request): serve(request)
-        case .refuse(.bodyTooLarge): write(HTTPRefusal.bodyTooLarge(limit: machine.maxBodyBytes))
+        case .refuse(.bodyTooLarge):
+            recordRefusal("body_too_large", status: 413, head: nil)
+            write(HTTPRefusal.bodyTooLarge(limit: machine.maxBodyBytes))
         case .refuse(.malformed): write(HTTPRefusal.malformedHTTP)
         case .close: context.close(promise: nil)
         }
@@ -113,6 +115,8 @@ final class MCPHTTPHandler: ChannelInboundHandler, RemovableChannelHandler, HTTP
         let (endpoint, path, virtualServer): (GatewayPath, Substring, String?)
         switch routes.resolve(request.head, on: context.eventLoop) {
         case .reply(let reply):
+            // The only 403 decided before authentication is a foreign Origin.
+            if reply.status == .forbidden { recordRefusal("origin", status: 403, head: request.head) }
             write(reply)
             return
         case .later(let reply):
@@ -128,6 +132,7 @@ final class MCPHTTPHandler: ChannelInboundHandler, RemovableChannelHandler, HTTP
         case .caller(let caller):
             serve(endpoint, path: path, request, caller: caller, virtualServer: virtualServer)
         case .refused(let refusal):
+            recordRefusal(refusal.reason, status: Int(refusal.status.code), head: request.head)
             write(HTTPRefusal.unauthorized(refusal))
         case .pending(let verified):
             // The request resumes on this loop once the token is checked.
@@ -136,10 +141,24 @@ final class MCPHTTPHandler: ChannelInboundHandler, RemovableChannelHandler, HTTP
                 guard handler.value.context.channel.isActive else { return }
                 switch result {
                 case .success(let caller): handler.value.serve(endpoint, path: path, request, caller: caller, virtualServer: virtualServer)
-                case .failure(let error): handler.value.write(HTTPRefusal.unauthorized(error as? AuthRefusal ?? .unavailable))
+                case .failure(let error):
+                    let refusal = error as? AuthRefusal ?? .unavailable
+                    handler.value.recordRefusal(refusal.reason, status: Int(refusal.status.code), head: request.head)
+                    handler.value.write(HTTPRefusal.unauthorized(refusal))
                 }
             }
         }
+    }
+
+    /// On the trail (coalesced per reason, `RefusalRecorder`): what was refused, why, from where.
+    private func recordRefusal(_ reason: String, status: Int, head: HTTPRequestHead?) {
+        guard let refusals = routes.gateway.refusals else { return }
+        var request = "request"
+        if let head {
+            let path = head.uri.firstIndex(of: "?").map { String(head.uri[..<$0]) } ?? head.uri
+            request = "\(head.method.rawValue) \(path)"
+        }
+        refusals.refused(reason: reason, status: status, request: request, from: context.channel.remoteAddress?.ipAddress)
     }
 
     private func serve(
