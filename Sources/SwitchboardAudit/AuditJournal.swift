@@ -70,13 +70,18 @@ package final class AuditJournal: Sendable {
         var line = ByteBuffer()
         var dirty = false
         var closed = false
+        /// The last seq known to be on disk, and what waits for a later one (`whenSynced`).
+        var syncedSeq: UInt64 = 0
+        var waiters: [(seq: UInt64, body: @Sendable () -> Void)] = []
     }
 
     package let options: Options
     private let state: Mutex<State>
     /// The journal's lock file, held until `close`.
     private let lock: CInt
-    private let stopSync = DispatchSemaphore(value: 0)
+    /// Wakes the sync thread: to stop, or because a record is waited for (`whenSynced`).
+    private let wakeSync = DispatchSemaphore(value: 0)
+    private let stopping = Atomic(false)
     private let syncStopped = DispatchSemaphore(value: 0)
 
     /// Opens the journal in `options.directory` (made 0700 if missing), repairing what a crash
@@ -166,15 +171,37 @@ package final class AuditJournal: Sendable {
     package func close() {
         try? checkpoint()
         _ = try? append(AuditRecord(event: .auditClosed))
-        stopSync.signal()
+        stopping.store(true, ordering: .relaxed)
+        wakeSync.signal()
         syncStopped.wait()
-        state.withLock { state in
-            guard !state.closed else { return }
+        let waiting = state.withLock { state -> [(seq: UInt64, body: @Sendable () -> Void)] in
+            guard !state.closed else { return [] }
             state.closed = true
             Self.unmap(&state)
             _ = fdatasync(state.fd)
             AuditSegments.closeFile(state.fd)
             AuditSegments.closeFile(lock)
+            state.syncedSeq = state.seq
+            defer { state.waiters = [] }
+            return state.waiters
+        }
+        for waiter in waiting { waiter.body() }
+    }
+
+    /// Runs `body` once the record `seq` is on disk (fdatasync done): at once when it is
+    /// already, else on the sync thread right after the sync that covers it, which starts at
+    /// once rather than at the next interval (`audit.mode: strict`; the records waited for
+    /// meanwhile share that sync).
+    package func whenSynced(_ seq: UInt64, _ body: @escaping @Sendable () -> Void) {
+        let now = state.withLock { state -> Bool in
+            if state.syncedSeq >= seq || state.closed { return true }
+            state.waiters.append((seq, body))
+            return false
+        }
+        if now {
+            body()
+        } else {
+            wakeSync.signal()
         }
     }
 
@@ -183,15 +210,26 @@ package final class AuditJournal: Sendable {
     /// original meanwhile. Then the pages the next appends will write are faulted in ahead
     /// (`prefault`), here rather than one fault at a time on the request path.
     package func sync() {
-        let (fd, ahead, behind) = state.withLock { state -> (CInt, UnsafeMutableRawBufferPointer?, UnsafeMutableRawBufferPointer?) in
-            guard state.dirty, !state.closed else { return (-1, nil, nil) }
+        let (fd, seq, ahead, behind) = state.withLock { state -> (CInt, UInt64, UnsafeMutableRawBufferPointer?, UnsafeMutableRawBufferPointer?) in
+            guard state.dirty, !state.closed else { return (-1, state.seq, nil, nil) }
             state.dirty = false
             let behind = Self.writtenRange(&state)
-            return (dup(state.fd), Self.prefaultRange(&state), behind)
+            return (dup(state.fd), state.seq, Self.prefaultRange(&state), behind)
         }
+        if fd >= 0 {
+            _ = fdatasync(fd)
+            AuditSegments.closeFile(fd)
+        }
+        // What is written up to `seq` is on disk now (earlier segments were synced when rotated).
+        let synced = state.withLock { state -> [(seq: UInt64, body: @Sendable () -> Void)] in
+            state.syncedSeq = max(state.syncedSeq, seq)
+            guard !state.waiters.isEmpty else { return [] }
+            let ready = state.waiters.filter { $0.seq <= state.syncedSeq }
+            state.waiters.removeAll { $0.seq <= state.syncedSeq }
+            return ready
+        }
+        for waiter in synced { waiter.body() }
         guard fd >= 0 else { return }
-        _ = fdatasync(fd)
-        AuditSegments.closeFile(fd)
         // After the sync: a page it writes back is write-protected again until next written.
         // A rotation may have unmapped these ranges meanwhile; madvise then fails, harmlessly.
         if let ahead { _ = madvise(ahead.baseAddress, ahead.count, Self.populateWrite) }
@@ -235,7 +273,9 @@ package final class AuditJournal: Sendable {
         let nanoseconds = Int(interval.components.seconds) * 1_000_000_000 + Int(interval.components.attoseconds / 1_000_000_000)
         let clock = ContinuousClock()
         var lastCheckpoint = clock.now
-        while stopSync.wait(timeout: .now() + .nanoseconds(max(nanoseconds, 1_000_000))) == .timedOut {
+        while true {
+            _ = wakeSync.wait(timeout: .now() + .nanoseconds(max(nanoseconds, 1_000_000)))
+            if stopping.load(ordering: .relaxed) { break }
             if options.signer != nil, clock.now - lastCheckpoint >= options.checkpointInterval {
                 lastCheckpoint = clock.now
                 // A failure is the next append's to report: the call that cannot be recorded.

@@ -1,6 +1,7 @@
 import Foundation
 import NIOCore
 import SwitchboardAudit
+import Synchronization
 import Testing
 
 /// The journal on a real folder: lines chained as written, a trail reopened after a crash
@@ -225,5 +226,31 @@ import Testing
         #expect(second?.message.contains("in use by another switchboard process") == true)
         journal.close()
         try AuditJournal(.init(directory: folder)).close()
+    }
+}
+
+/// `audit.mode: strict`'s wait: a record waited for is synced at once (not at the next
+/// interval), and whoever waits is let go after that sync, or at once when it is already done.
+@Suite struct AuditJournalSyncTests {
+    @Test func aWaitedRecordIsSyncedAtOnce() throws {
+        let folder = AuditJournalTests.folder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        // An interval no test would wait out: only the wait itself can have started the sync.
+        let journal = try AuditJournal(.init(directory: folder, syncInterval: .seconds(3600)))
+        let seq = try journal.append(AuditJournalTests.call(.callEnd, id: "c1"))
+        let released = DispatchSemaphore(value: 0)
+        journal.whenSynced(seq) { released.signal() }
+        #expect(released.wait(timeout: .now() + .seconds(10)) == .success, "released after the sync it started")
+        // Synced already: at once, on the caller's thread.
+        let atOnce = Atomic(false)
+        journal.whenSynced(seq) { atOnce.store(true, ordering: .relaxed) }
+        let wasAtOnce = atOnce.load(ordering: .relaxed)
+        #expect(wasAtOnce)
+        // A wait left when the journal closes is let go by the close.
+        let later = try journal.append(AuditJournalTests.call(.callEnd, id: "c2"))
+        let closing = DispatchSemaphore(value: 0)
+        journal.whenSynced(later + 5) { closing.signal() }
+        journal.close()
+        #expect(closing.wait(timeout: .now() + .seconds(10)) == .success)
     }
 }

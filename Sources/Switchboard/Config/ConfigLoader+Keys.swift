@@ -11,7 +11,7 @@ extension ConfigLoader {
     package static let logKeys = ["format"]
     package static let auditKeys = [
         "enabled", "journal", "sync_interval", "segment_size", "on_failure", "digest_key_file", "checkpoint_interval", "signing_key_file",
-        "store", "sinks",
+        "store", "sinks", "mode",
     ]
     package static let auditStoreKeys = ["enabled", "retention"]
     package static let auditSinkTypes = ["file", "syslog", "webhook", "otlp"]

@@ -15,6 +15,7 @@ extension ConfigLoader {
             guard audit.segmentBytes >= 64 << 10 else { throw value.error("audit.segment_size must be at least 64KiB") }
         }
         if let value = section["on_failure"] { audit.onFailure = try decodeChoice(value, AuditConfig.FailurePolicy.self) }
+        if let value = section["mode"] { audit.mode = try decodeChoice(value, AuditConfig.Mode.self) }
         if let value = section["digest_key_file"] { audit.digestKeyFile = try decodeFilePath(value) }
         if let value = section["checkpoint_interval"] { audit.checkpointInterval = try value.positiveDuration() }
         if let value = section["signing_key_file"] { audit.signingKeyFile = try decodeFilePath(value) }

@@ -24,9 +24,12 @@ enum AuditTrail {
         ))
         logger.info("audit trail open", metadata: [
             "switchboard.audit_journal": "\(config.journal)", "switchboard.audit_seq": "\(journal.lastSeq)",
-            "switchboard.on_failure": "\(config.onFailure.rawValue)", "switchboard.audit_key_id": "\(signer.keyID)",
+            "switchboard.on_failure": "\(config.onFailure.rawValue)", "switchboard.audit_mode": "\(config.mode.rawValue)", "switchboard.audit_key_id": "\(signer.keyID)",
         ])
-        return CallAudit(journal: journal, digester: AuditDigester(key: digestKey), failClosed: config.onFailure == .failClosed, logger: logger)
+        return CallAudit(
+            journal: journal, digester: AuditDigester(key: digestKey), failClosed: config.onFailure == .failClosed, strict: config.mode == .strict,
+            logger: logger
+        )
     }
 
     /// The key in `configured`, or in `fallback`, made once (32 random bytes, mode 0600) when

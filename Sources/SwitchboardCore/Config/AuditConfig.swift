@@ -8,6 +8,16 @@ public struct AuditConfig: Sendable, Equatable {
         case failOpen = "fail_open"
     }
 
+    /// When an answer may leave (`audit.mode`).
+    public enum Mode: String, Sendable, Equatable, CaseIterable {
+        /// Once its `call.end` is in the page cache (survives `kill -9`; a power loss can take
+        /// up to `sync_interval`).
+        case durable
+        /// Once its `call.end` is on disk (fdatasync): survives a power loss, at the price of
+        /// a sync's latency per answer (shared by the answers waiting meanwhile).
+        case strict
+    }
+
     /// `audit.enabled`.
     public var enabled: Bool
     /// `audit.journal`: the folder of the journal's segment files.
@@ -17,6 +27,8 @@ public struct AuditConfig: Sendable, Equatable {
     /// `audit.segment_size`: a segment file is closed and a new one begun past this size.
     public var segmentBytes: Int
     public var onFailure: FailurePolicy
+    /// `audit.mode`.
+    public var mode: Mode = .durable
     /// `audit.digest_key_file`: the HMAC key of `args_digest` and `result_digest`; nil: a key
     /// the gateway makes once in the journal folder (`digest.key`).
     public var digestKeyFile: String?

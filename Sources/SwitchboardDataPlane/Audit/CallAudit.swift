@@ -20,6 +20,9 @@ package final class CallAudit: Sendable {
     package let journal: AuditJournal
     let digester: AuditDigester
     let failClosed: Bool
+    /// `audit.mode: strict`: an answer whose call was recorded is released only once its
+    /// `call.end` is on disk (`AuditJournal.whenSynced`), not just in the page cache.
+    let strict: Bool
     let logger: Logger
 
     static let auditedMethods: Set<String> = [MCPMethod.toolsCall, MCPMethod.promptsGet, MCPMethod.resourcesRead]
@@ -32,7 +35,8 @@ package final class CallAudit: Sendable {
     private let idPrefix = UInt32.random(in: .min ... .max)
     private let calls = Atomic<UInt64>(0)
 
-    package init(journal: AuditJournal, digester: AuditDigester, failClosed: Bool, logger: Logger) {
+    package init(journal: AuditJournal, digester: AuditDigester, failClosed: Bool, strict: Bool = false, logger: Logger) {
+        self.strict = strict
         self.journal = journal
         self.digester = digester
         self.failClosed = failClosed
@@ -56,9 +60,10 @@ package final class CallAudit: Sendable {
     }
 
     /// `call.end` for a begun call, as its answer `final` is about to leave with `outcome`
-    /// (`ok`, `tool_error`, or a JSON-RPC code); false when it could not be written and the
-    /// trail fails closed (the answer must become an error).
-    func end(_ call: AuditedCall, _ exchange: MCPExchange, final: ByteBuffer, outcome: String) -> Bool {
+    /// (`ok`, `tool_error`, or a JSON-RPC code): its seq (0 when it failed and the trail fails
+    /// open); nil when it could not be written and the trail fails closed (the answer must
+    /// become an error).
+    func end(_ call: AuditedCall, _ exchange: MCPExchange, final: ByteBuffer, outcome: String) -> UInt64? {
         var record = AuditRecord(event: .callEnd)
         record.outcome = outcome
         let timings = exchange.timings
@@ -68,7 +73,8 @@ package final class CallAudit: Sendable {
         }
         if outcome == "ok" || outcome == "tool_error" { record.resultDigest = final.withUnsafeReadableBytes { digester.digest($0) } }
         record.traceID = exchange.trace()?.traceID
-        return write(record.encodedFields(identity: call.identity), record.event) || !failClosed
+        if let seq = append(record.encodedFields(identity: call.identity), record.event) { return seq }
+        return failClosed ? nil : 0
     }
 
     /// `call.refused` for a call the gateway answers with `error` itself, before any server
@@ -163,16 +169,21 @@ package final class CallAudit: Sendable {
     }
 
     private func write(_ fields: ByteBuffer, _ event: AuditEvent) -> Bool {
+        append(fields, event) != nil
+    }
+
+    /// The record's seq, or nil when it could not be written (logged and counted).
+    private func append(_ fields: ByteBuffer, _ event: AuditEvent) -> UInt64? {
         do {
-            try journal.append(fields: fields)
+            let seq = try journal.append(fields: fields)
             Self.written[event]?.increment()
-            return true
+            return seq
         } catch {
             Self.writeFailures.increment()
             logger.error("audit record not written", metadata: [
                 "switchboard.error": "\(error)", "switchboard.audit_event": "\(event.rawValue)", "switchboard.fail_closed": "\(failClosed)",
             ])
-            return false
+            return nil
         }
     }
 

@@ -1,5 +1,6 @@
 package import NIOCore
 package import SwitchboardCore
+import SwitchboardAudit
 import Synchronization
 
 /// One message from a client, from the front door that read it to its answer: the parsed
@@ -150,16 +151,27 @@ package final class MCPExchange: Sendable {
         // An error answer is parsed for its code only when something records it.
         let recorded = record.auditedCall != nil || session.metrics != nil || session.tracer != nil
         let outcome = isError ? (recorded ? ExchangeRecord.errorCode(final) : "error") : (record.toolError ? "tool_error" : "")
-        if let call = record.auditedCall, !call.audit.end(call, self, final: final, outcome: outcome.isEmpty ? "ok" : outcome) {
-            let reply = ErrorReply(.auditUnavailable, id: message.id, modernClient: session.isModern)
-            release(reply.body, isError: true, httpStatus: reply.httpStatus, retryAfter: nil)
-            recordMetrics(record, errorType: String(GatewayError.auditUnavailable.code))
-            recordSpans(record, errorType: String(GatewayError.auditUnavailable.code))
-            return
+        if let call = record.auditedCall {
+            guard let seq = call.audit.end(call, self, final: final, outcome: outcome.isEmpty ? "ok" : outcome) else {
+                let reply = ErrorReply(.auditUnavailable, id: message.id, modernClient: session.isModern)
+                finish(reply.body, isError: true, httpStatus: reply.httpStatus, retryAfter: nil, record, errorType: String(GatewayError.auditUnavailable.code))
+                return
+            }
+            if call.audit.strict, seq > 0 {
+                // Released from the event loop once the sync that covers `call.end` is done.
+                call.audit.journal.whenSynced(seq) { [self] in
+                    loop.execute { self.finish(final, isError: isError, httpStatus: httpStatus, retryAfter: retryAfter, record, errorType: outcome) }
+                }
+                return
+            }
         }
+        finish(final, isError: isError, httpStatus: httpStatus, retryAfter: retryAfter, record, errorType: outcome)
+    }
+
+    private func finish(_ final: ByteBuffer, isError: Bool, httpStatus: Int, retryAfter: Int?, _ record: ExchangeRecord, errorType: String) {
         release(final, isError: isError, httpStatus: httpStatus, retryAfter: retryAfter)
-        recordMetrics(record, errorType: outcome)
-        recordSpans(record, errorType: outcome)
+        recordMetrics(record, errorType: errorType)
+        recordSpans(record, errorType: errorType)
     }
 
     private func recordSpans(_ record: ExchangeRecord, errorType: String) {
