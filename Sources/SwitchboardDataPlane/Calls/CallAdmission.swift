@@ -17,7 +17,12 @@ struct CallAdmission: Sendable {
         let decision: AuditDecision
     }
 
-    func admit(tool name: String, server: String, arguments: JSONView?, caller: Principal, virtualServer: String?) -> Result<Admitted, GatewayError> {
+    /// `context` is the request's log metadata (`MCPExchange.logMetadata`), asked for only
+    /// when a line is written.
+    func admit(
+        tool name: String, server: String, arguments: JSONView?, caller: Principal, virtualServer: String?,
+        context: @escaping () -> Logger.Metadata = { [:] }
+    ) -> Result<Admitted, GatewayError> {
         let rules = governance.current
         guard rules.virtualServers.includesTool(name, in: virtualServer) else { return .failure(.unknownTool(name)) }
         let facts = CallFacts(
@@ -35,7 +40,7 @@ struct CallAdmission: Sendable {
             GovernanceMetrics.allowed.increment()
         case .deny:
             GovernanceMetrics.denied.increment()
-            logger.debug("call denied by policy", metadata: Self.metadata(decision, facts))
+            logger.debug("call denied by policy", metadata: Self.metadata(decision, facts).merging(context()) { mine, _ in mine })
             // A tool hidden from this caller's lists is unknown to it when called too: "denied"
             // would tell it the tool exists.
             if rules.policy.deniedCalls == .unknownTool
@@ -46,7 +51,7 @@ struct CallAdmission: Sendable {
             return .failure(.policyDenied(rule: decision.ruleID, policyVersion: decision.policyVersion))
         case .requireApproval:
             GovernanceMetrics.approvalRequired.increment()
-            logger.debug("call needs approval", metadata: Self.metadata(decision, facts))
+            logger.debug("call needs approval", metadata: Self.metadata(decision, facts).merging(context()) { mine, _ in mine })
             return .failure(.approvalRequired(rule: decision.ruleID, policyVersion: decision.policyVersion))
         }
         let allowed = AuditDecision(rule: decision.ruleID, policyVersion: decision.policyVersion)
@@ -56,10 +61,10 @@ struct CallAdmission: Sendable {
             return .success(Admitted(ticket: ticket, decision: allowed))
         case .refused(let refusal):
             GovernanceMetrics.quotaRefusals.increment(refusal.limitID)
-            logger.debug("call refused by quota", metadata: [
+            logger.debug("call refused by quota", metadata: context().merging([
                 "switchboard.limit": "\(refusal.limitID)", "switchboard.quota_kind": "\(refusal.kind.rawValue)",
                 "switchboard.principal": "\(facts.principal.id)", "switchboard.tool": "\(name)",
-            ])
+            ]) { _, mine in mine })
             return .failure(.quotaExceeded(limit: refusal.limitID, kind: refusal.kind.rawValue, retryAfter: refusal.retryAfter))
         }
     }

@@ -21,7 +21,7 @@ extension CallRouter {
         if kind == .tools {
             let admitted = admission.admit(
                 tool: name, server: serverName, arguments: params["arguments"], caller: exchange.caller.principal,
-                virtualServer: exchange.session.virtualServer
+                virtualServer: exchange.session.virtualServer, context: { exchange.logMetadata }
             )
             switch admitted {
             case .success(let admitted):

@@ -1,3 +1,4 @@
+package import Logging
 package import NIOCore
 package import SwitchboardCore
 import SwitchboardAudit
@@ -107,6 +108,18 @@ package final class MCPExchange: Sendable {
     /// The server answered the call with `isError: true`.
     func noteToolError() {
         record.withLock { $0.toolError = true }
+    }
+
+    /// What every log line about this request carries: its JSON-RPC id, and its trace and
+    /// span when traces are on (lifted to `trace_id`/`span_id` by the JSON log). Built only
+    /// when a line is written (log calls take metadata lazily).
+    package var logMetadata: Logger.Metadata {
+        var metadata: Logger.Metadata = ["switchboard.request_id": "\(message.id?.json ?? "null")"]
+        if let trace = trace() {
+            metadata["trace_id"] = "\(trace.traceID)"
+            metadata["span_id"] = "\(TraceParent.hex(trace.serverSpan))"
+        }
+        return metadata
     }
 
     /// The request's trace (nil when traces are off), decided on first use from its

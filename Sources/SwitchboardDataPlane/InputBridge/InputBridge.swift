@@ -145,7 +145,7 @@ final class InputBridge: Sendable {
             arguments: RequestState.argumentsDigest(target.message.params), questions: questions, ttl: ttl, for: target.session, sealer: sealer
         )
         target.answer(JSONRPCEncoding.result(id: target.message.id!, result: RequestState.inputRequired(questions, state: state)), isError: false)
-        logger.debug("call held for input", metadata: ["switchboard.server": "\(server.name)", "switchboard.questions": "\(questions.count)"])
+        logger.debug("call held for input", metadata: target.logMetadata.merging(["switchboard.server": "\(server.name)", "switchboard.questions": "\(questions.count)"]) { _, mine in mine })
         // A client that never retries must not keep the server's call open for ever.
         loop.scheduleTask(in: ttl.timeAmount) {
             guard let held = self.heldCalls.take(handle, expires: .now()), held.call.expire() else { return }
@@ -224,7 +224,7 @@ final class InputBridge: Sendable {
             exchange.fail(.invalidParams("requestState could not be resumed"))
             return .handled
         }
-        logger.debug("held call not found; running it again", metadata: ["switchboard.server": "\(server.name)", "switchboard.answers": "\(prefilled.count)"])
+        logger.debug("held call not found; running it again", metadata: exchange.logMetadata.merging(["switchboard.server": "\(server.name)", "switchboard.answers": "\(prefilled.count)"]) { _, mine in mine })
         var edits: [(target: JSONView, json: String)] = []
         if exchange.method == MCPMethod.promptsGet || exchange.method == MCPMethod.toolsCall, let nameView = fresh["name"],
             let name = nameView.string, let (_, local) = FederatedName.split(name)

@@ -10,7 +10,9 @@ extension Interop {
         @Test func everyLineIsJSONAndNoSecretIsLogged() async throws {
             try PeerEnvironment.requirePeers()
             let upstreamSecret = "upstream-secret-\(UUID().uuidString)"
-            let setup = try DemoGatewayProcess("json-log", extra: "log: { format: json }\nauth: { api_keys: true }\n")
+            let setup = try DemoGatewayProcess(
+                "json-log", extra: "log: { format: json }\nauth: { api_keys: true }\npolicy:\n  rules:\n    - id: no-secrets\n      effect: deny\n      tools: [clock__secret]\n"
+            )
             defer { setup.remove() }
             let config = setup.config
             // The upstream gets a header whose value must never be logged.
@@ -33,6 +35,8 @@ extension Interop {
             let headers = ["X-API-Key": key, "Mcp-Session-Id": session, "MCP-Protocol-Version": "2025-11-25"]
             let answer = try await http.post(#"{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"clock__add","arguments":{"a":1,"b":2}}}"#, headers: headers)
             #expect(answer.body.contains("sum"), "\(answer.body)")
+            let denied = try await http.post(#"{"jsonrpc":"2.0","id":"deny-4","method":"tools/call","params":{"name":"clock__secret","arguments":{}}}"#, headers: headers)
+            #expect(denied.body.contains("error"), "\(denied.body)")
             let refused = try await http.post(#"{"jsonrpc":"2.0","id":3,"method":"tools/list"}"#, headers: ["Authorization": "Bearer \(madeUp)"])
             #expect(refused.status == 401)
             gateway.process.terminate()
@@ -47,6 +51,9 @@ extension Interop {
                 #expect(object["timestamp"] is String && object["severity_text"] is String && object["severity_number"] is Int && object["body"] is String, "\(line)")
             }
             #expect(gateway.standardError.contains(#""body":"switchboard listening""#))
+            // A line about a request names it.
+            let denial = try #require(lines.first { $0.contains(#""body":"call denied by policy""#) }, "\(gateway.standardError.suffix(3000))")
+            #expect(denial.contains(#""switchboard.request_id":"\"deny-4\"""#), "\(denial)")
             for secret in [key, String(key.dropFirst(16)), madeUp, upstreamSecret] {
                 #expect(!gateway.standardError.contains(secret), "a credential in the log")
             }
