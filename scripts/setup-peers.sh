@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Create/refresh the Python venv holding the real MCP peers used by the interop tests:
 # the official MCP Python SDK (client + our test servers), mcp-server-time, jsonschema, and
-# opentelemetry-proto (the OTLP receiver's decoder).
+# opentelemetry-proto (the OTLP receiver's decoder), openapi-spec-validator (the admin API's
+# description checked).
 #
 #   scripts/setup-peers.sh            # venv at <repo>/.build-venv (override: SWITCHBOARD_PEERS_VENV=DIR)
 #
@@ -16,7 +17,7 @@ PYTHON="${PYTHON:-python3}"
 MARKER="$VENV/.switchboard-peers"
 
 # Top-level pins, then the exact transitive set that was tested with them (pip constraints).
-REQUIREMENTS="mcp==2.3.0 mcp-server-time==2026.10.19 jsonschema==4.26.0 opentelemetry-proto==1.45.2"
+REQUIREMENTS="mcp==2.3.0 mcp-server-time==2026.10.19 jsonschema==4.26.0 opentelemetry-proto==1.45.2 openapi-spec-validator==0.9.0"
 CONSTRAINTS="annotated-types==0.8.0
 anyio==4.16.0
 attrs==26.1.0
@@ -27,17 +28,26 @@ h11==0.16.0
 httpcore2==2.16.2
 httpx2==2.16.2
 idna==3.20
+jsonschema-path==0.5.0
 jsonschema-specifications==2025.9.1
+lazy-object-proxy==1.13.0
 mcp-types==2.3.0
+openapi-schema-validator==0.9.0
 opentelemetry-api==1.45.2
-pycparser==3.12
+pathable==0.6.0
 protobuf==7.36.2
+pycparser==3.12
+pydantic-settings==2.16.3
 pydantic==2.14.3
 pydantic_core==2.50.4
 PyJWT==2.15.1
+python-dotenv==1.2.4
 python-multipart==0.0.34
+PyYAML==6.0.4
 referencing==0.37.0
+rfc3339-validator==0.1.4
 rpds-py==2026.9.1
+six==1.17.0
 sse-starlette==3.7.0
 starlette==1.10.0
 truststore==0.10.5
@@ -54,7 +64,7 @@ PYVER="$("$PYTHON" -c 'import sys; print("%d.%d" % sys.version_info[:2])')"
 WANT="python=$PYVER $REQUIREMENTS $(printf '%s' "$CONSTRAINTS" | tr '\n' ' ')"
 
 imports_ok() {
-    "$VENV/bin/python" -c 'import mcp, mcp.server.mcpserver, jsonschema, mcp_server_time, opentelemetry.proto.collector.logs.v1.logs_service_pb2' >/dev/null 2>&1 \
+    "$VENV/bin/python" -c 'import mcp, mcp.server.mcpserver, jsonschema, mcp_server_time, opentelemetry.proto.collector.logs.v1.logs_service_pb2, openapi_spec_validator' >/dev/null 2>&1 \
         && [ -x "$VENV/bin/mcp-server-time" ]
 }
 

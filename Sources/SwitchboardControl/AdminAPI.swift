@@ -19,6 +19,7 @@ package import SwitchboardPolicy
 ///   "expires"}`; the key is in the answer, once), `DELETE /admin/v1/keys/{name-or-id}`.
 /// - `/admin/v1/credentials`: delegated tokens (`AdminAPI+Credentials`).
 /// - `/admin/v1/audit`: the trail searched, its sinks, its chain checked (`AdminAPI+Audit`).
+/// - `GET /admin/v1/openapi.json`: all of the above in OpenAPI 3.1 (`AdminAPI+OpenAPI`).
 package final class AdminAPI: ControlRoutes {
     typealias Reply = HTTPReply
 
@@ -65,6 +66,8 @@ package final class AdminAPI: ControlRoutes {
     private func route(_ head: HTTPRequestHead, path: Substring, body: ByteBuffer, on loop: any EventLoop) -> EventLoopFuture<HTTPReply> {
         let route = path.dropFirst(GatewayPath.controlPrefix.count)
         switch (head.method, route) {
+        case (.GET, "openapi.json"):
+            return loop.makeSucceededFuture(HTTPReply(.ok, body: ByteBuffer(string: Self.openAPIDocument)))
         case (.GET, "policy"):
             return loop.makeSucceededFuture(Self.json(.ok, policySummary()))
         case (.POST, "policy/test"):

@@ -1,0 +1,1067 @@
+/// The admin API described in OpenAPI 3.1, served at `GET /admin/v1/openapi.json` (in the
+/// binary: no file to ship). `AdminOpenAPITests` checks it against the validator and calls
+/// every operation it lists.
+extension AdminAPI {
+    static let openAPIDocument = #"""
+{
+ "openapi": "3.1.0",
+ "info": {
+  "title": "Switchboard admin API",
+  "version": "1",
+  "description": "The control plane of a Switchboard MCP gateway: the policy in force and its dry runs, API keys, delegated credentials, and the audit trail. Callers need one of auth.admin_roles (or, without auth, a loopback listener). Every change made here is recorded in the audit trail (admin.action)."
+ },
+ "servers": [
+  {
+   "url": "/admin/v1"
+  }
+ ],
+ "security": [
+  {
+   "bearer": []
+  },
+  {
+   "apiKey": []
+  }
+ ],
+ "paths": {
+  "/policy": {
+   "get": {
+    "operationId": "getPolicy",
+    "summary": "The policy in force",
+    "responses": {
+     "200": {
+      "description": "Its version, default effect, rule ids and virtual servers",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/PolicySummary"
+        }
+       }
+      }
+     },
+     "403": {
+      "description": "The caller has none of auth.admin_roles",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "401": {
+      "description": "No or bad credentials"
+     }
+    }
+   }
+  },
+  "/policy/test": {
+   "post": {
+    "operationId": "testPolicy",
+    "summary": "Dry-run a call through the policy, rule by rule",
+    "requestBody": {
+     "required": true,
+     "content": {
+      "application/json": {
+       "schema": {
+        "$ref": "#/components/schemas/PolicyTest"
+       }
+      }
+     }
+    },
+    "responses": {
+     "200": {
+      "description": "The decision and each rule's evaluation",
+      "content": {
+       "application/json": {
+        "schema": {
+         "type": "object"
+        }
+       }
+      }
+     },
+     "400": {
+      "description": "A JSON object with the error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "404": {
+      "description": "A JSON object with the error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "403": {
+      "description": "The caller has none of auth.admin_roles",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "401": {
+      "description": "No or bad credentials"
+     }
+    }
+   }
+  },
+  "/keys": {
+   "get": {
+    "operationId": "listKeys",
+    "summary": "API keys (never the key text)",
+    "responses": {
+     "200": {
+      "description": "The keys",
+      "content": {
+       "application/json": {
+        "schema": {
+         "type": "array",
+         "items": {
+          "$ref": "#/components/schemas/Key"
+         }
+        }
+       }
+      }
+     },
+     "404": {
+      "description": "A JSON object with the error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "403": {
+      "description": "The caller has none of auth.admin_roles",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "401": {
+      "description": "No or bad credentials"
+     }
+    }
+   },
+   "post": {
+    "operationId": "createKey",
+    "summary": "Create an API key; the key text is in the answer, once",
+    "requestBody": {
+     "required": true,
+     "content": {
+      "application/json": {
+       "schema": {
+        "$ref": "#/components/schemas/NewKey"
+       }
+      }
+     }
+    },
+    "responses": {
+     "201": {
+      "description": "The key, with its text in key",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Key"
+        }
+       }
+      }
+     },
+     "400": {
+      "description": "A JSON object with the error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "404": {
+      "description": "A JSON object with the error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "409": {
+      "description": "A JSON object with the error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "403": {
+      "description": "The caller has none of auth.admin_roles",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "401": {
+      "description": "No or bad credentials"
+     }
+    }
+   }
+  },
+  "/keys/{nameOrId}": {
+   "delete": {
+    "operationId": "revokeKey",
+    "summary": "Revoke an API key (in force at once here, on other replicas within a second)",
+    "parameters": [
+     {
+      "name": "nameOrId",
+      "in": "path",
+      "required": true,
+      "schema": {
+       "type": "string"
+      }
+     }
+    ],
+    "responses": {
+     "200": {
+      "description": "The revoked key",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Key"
+        }
+       }
+      }
+     },
+     "404": {
+      "description": "A JSON object with the error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "403": {
+      "description": "The caller has none of auth.admin_roles",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "401": {
+      "description": "No or bad credentials"
+     }
+    }
+   }
+  },
+  "/credentials": {
+   "get": {
+    "operationId": "listCredentials",
+    "summary": "Delegated tokens stored for callers (never the token)",
+    "responses": {
+     "200": {
+      "description": "One row per principal and server",
+      "content": {
+       "application/json": {
+        "schema": {
+         "type": "array",
+         "items": {
+          "$ref": "#/components/schemas/Credential"
+         }
+        }
+       }
+      }
+     },
+     "404": {
+      "description": "A JSON object with the error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "403": {
+      "description": "The caller has none of auth.admin_roles",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "401": {
+      "description": "No or bad credentials"
+     }
+    }
+   },
+   "put": {
+    "operationId": "putCredential",
+    "summary": "Store a caller's token for a credentials.delegated server",
+    "requestBody": {
+     "required": true,
+     "content": {
+      "application/json": {
+       "schema": {
+        "$ref": "#/components/schemas/NewCredential"
+       }
+      }
+     }
+    },
+    "responses": {
+     "204": {
+      "description": "Stored"
+     },
+     "400": {
+      "description": "A JSON object with the error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "404": {
+      "description": "A JSON object with the error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "403": {
+      "description": "The caller has none of auth.admin_roles",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "401": {
+      "description": "No or bad credentials"
+     }
+    }
+   }
+  },
+  "/credentials/{server}/{principal}": {
+   "delete": {
+    "operationId": "removeCredential",
+    "summary": "Remove a stored delegated token",
+    "parameters": [
+     {
+      "name": "server",
+      "in": "path",
+      "required": true,
+      "schema": {
+       "type": "string"
+      }
+     },
+     {
+      "name": "principal",
+      "in": "path",
+      "required": true,
+      "schema": {
+       "type": "string"
+      },
+      "description": "Percent-encoded where needed (jwt:a%2Fb)"
+     }
+    ],
+    "responses": {
+     "204": {
+      "description": "Removed"
+     },
+     "404": {
+      "description": "A JSON object with the error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "403": {
+      "description": "The caller has none of auth.admin_roles",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "401": {
+      "description": "No or bad credentials"
+     }
+    }
+   }
+  },
+  "/audit": {
+   "get": {
+    "operationId": "queryAudit",
+    "summary": "Search the audit trail (the store's index, or the journal when audit.store is off): the newest matching records, oldest first",
+    "parameters": [
+     {
+      "name": "since",
+      "in": "query",
+      "required": false,
+      "schema": {
+       "type": "string"
+      },
+      "description": "From this time on: RFC 3339, a date, or a time ago (15m, 2h, 7d)"
+     },
+     {
+      "name": "until",
+      "in": "query",
+      "required": false,
+      "schema": {
+       "type": "string"
+      },
+      "description": "Before this time (same forms)"
+     },
+     {
+      "name": "principal",
+      "in": "query",
+      "required": false,
+      "schema": {
+       "type": "string"
+      },
+      "description": "The caller (key:ci-bot, jwt:alice@example.com)"
+     },
+     {
+      "name": "tenant",
+      "in": "query",
+      "required": false,
+      "schema": {
+       "type": "string"
+      },
+      "description": "The caller's tenant"
+     },
+     {
+      "name": "session",
+      "in": "query",
+      "required": false,
+      "schema": {
+       "type": "string"
+      },
+      "description": "The session id"
+     },
+     {
+      "name": "server",
+      "in": "query",
+      "required": false,
+      "schema": {
+       "type": "string"
+      },
+      "description": "The upstream server"
+     },
+     {
+      "name": "tool",
+      "in": "query",
+      "required": false,
+      "schema": {
+       "type": "string"
+      },
+      "description": "The tool, prompt or resource URI"
+     },
+     {
+      "name": "method",
+      "in": "query",
+      "required": false,
+      "schema": {
+       "type": "string"
+      },
+      "description": "The MCP method"
+     },
+     {
+      "name": "decision",
+      "in": "query",
+      "required": false,
+      "schema": {
+       "type": "string"
+      },
+      "description": "allow, deny, approval_required"
+     },
+     {
+      "name": "outcome",
+      "in": "query",
+      "required": false,
+      "schema": {
+       "type": "string"
+      },
+      "description": "ok, tool_error, a JSON-RPC code, or error for every outcome but ok"
+     },
+     {
+      "name": "event",
+      "in": "query",
+      "required": false,
+      "schema": {
+       "type": "string"
+      },
+      "description": "call.end, call.refused, session.opened, request.refused, admin.action …"
+     },
+     {
+      "name": "limit",
+      "in": "query",
+      "required": false,
+      "schema": {
+       "type": "integer",
+       "minimum": 1,
+       "maximum": 1000,
+       "default": 100
+      },
+      "description": "The newest this many records"
+     }
+    ],
+    "responses": {
+     "200": {
+      "description": "The records as the journal holds them",
+      "content": {
+       "application/json": {
+        "schema": {
+         "type": "object",
+         "properties": {
+          "records": {
+           "type": "array",
+           "items": {
+            "type": "object"
+           }
+          }
+         },
+         "required": [
+          "records"
+         ]
+        }
+       }
+      }
+     },
+     "400": {
+      "description": "A JSON object with the error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "404": {
+      "description": "A JSON object with the error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "403": {
+      "description": "The caller has none of auth.admin_roles",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "401": {
+      "description": "No or bad credentials"
+     }
+    }
+   }
+  },
+  "/audit/sinks": {
+   "get": {
+    "operationId": "auditSinks",
+    "summary": "Where each audit sink stands",
+    "responses": {
+     "200": {
+      "description": "Cursor, lag, deliveries, failures of each",
+      "content": {
+       "application/json": {
+        "schema": {
+         "type": "object",
+         "properties": {
+          "sinks": {
+           "type": "array",
+           "items": {
+            "$ref": "#/components/schemas/Sink"
+           }
+          }
+         },
+         "required": [
+          "sinks"
+         ]
+        }
+       }
+      }
+     },
+     "404": {
+      "description": "A JSON object with the error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "403": {
+      "description": "The caller has none of auth.admin_roles",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "401": {
+      "description": "No or bad credentials"
+     }
+    }
+   }
+  },
+  "/audit/verify": {
+   "get": {
+    "operationId": "verifyAudit",
+    "summary": "Recompute the journal's hash chain and check its signed checkpoints",
+    "responses": {
+     "200": {
+      "description": "The report; holds is false and problem names the first bad record when the chain breaks",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/VerifyReport"
+        }
+       }
+      }
+     },
+     "404": {
+      "description": "A JSON object with the error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "500": {
+      "description": "A JSON object with the error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "403": {
+      "description": "The caller has none of auth.admin_roles",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "401": {
+      "description": "No or bad credentials"
+     }
+    }
+   }
+  },
+  "/openapi.json": {
+   "get": {
+    "operationId": "openAPI",
+    "summary": "This document",
+    "responses": {
+     "200": {
+      "description": "OpenAPI 3.1",
+      "content": {
+       "application/json": {
+        "schema": {
+         "type": "object"
+        }
+       }
+      }
+     },
+     "403": {
+      "description": "The caller has none of auth.admin_roles",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "401": {
+      "description": "No or bad credentials"
+     }
+    }
+   }
+  }
+ },
+ "components": {
+  "schemas": {
+   "Error": {
+    "type": "object",
+    "properties": {
+     "error": {
+      "type": "string"
+     }
+    },
+    "required": [
+     "error"
+    ]
+   },
+   "PolicySummary": {
+    "type": "object",
+    "properties": {
+     "version": {
+      "type": "string"
+     },
+     "default": {
+      "type": "string",
+      "enum": [
+       "allow",
+       "deny"
+      ]
+     },
+     "rules": {
+      "type": "array",
+      "items": {
+       "type": "string"
+      }
+     },
+     "virtualServers": {
+      "type": "array",
+      "items": {
+       "type": "string"
+      }
+     }
+    },
+    "required": [
+     "version",
+     "default",
+     "rules",
+     "virtualServers"
+    ]
+   },
+   "PolicyTest": {
+    "type": "object",
+    "properties": {
+     "tool": {
+      "type": "string"
+     },
+     "arguments": {
+      "type": "object"
+     },
+     "as": {
+      "type": "string",
+      "description": "An API key's name or id to test as"
+     },
+     "principal": {
+      "type": "string",
+      "description": "KIND:NAME or anonymous"
+     },
+     "roles": {
+      "type": "array",
+      "items": {
+       "type": "string"
+      }
+     },
+     "tenant": {
+      "type": "string"
+     },
+     "virtualServer": {
+      "type": "string"
+     }
+    },
+    "required": [
+     "tool"
+    ]
+   },
+   "Key": {
+    "type": "object",
+    "properties": {
+     "id": {
+      "type": "string"
+     },
+     "name": {
+      "type": "string"
+     },
+     "status": {
+      "type": "string",
+      "enum": [
+       "active",
+       "revoked",
+       "expired"
+      ]
+     },
+     "roles": {
+      "type": "array",
+      "items": {
+       "type": "string"
+      }
+     },
+     "tenant": {
+      "type": [
+       "string",
+       "null"
+      ]
+     },
+     "virtualServers": {
+      "type": [
+       "array",
+       "null"
+      ],
+      "items": {
+       "type": "string"
+      }
+     },
+     "createdAt": {
+      "type": "string",
+      "format": "date-time"
+     },
+     "expiresAt": {
+      "type": [
+       "string",
+       "null"
+      ]
+     },
+     "revokedAt": {
+      "type": [
+       "string",
+       "null"
+      ]
+     },
+     "lastUsedAt": {
+      "type": [
+       "string",
+       "null"
+      ]
+     },
+     "key": {
+      "type": "string",
+      "description": "Only in the answer that created it"
+     }
+    },
+    "required": [
+     "id",
+     "name",
+     "status",
+     "roles",
+     "createdAt"
+    ]
+   },
+   "NewKey": {
+    "type": "object",
+    "properties": {
+     "name": {
+      "type": "string"
+     },
+     "roles": {
+      "type": "array",
+      "items": {
+       "type": "string"
+      }
+     },
+     "tenant": {
+      "type": "string"
+     },
+     "virtualServers": {
+      "type": "array",
+      "items": {
+       "type": "string"
+      }
+     },
+     "expires": {
+      "type": "string",
+      "description": "A lifetime (30d) or a date"
+     }
+    },
+    "required": [
+     "name"
+    ]
+   },
+   "Credential": {
+    "type": "object",
+    "properties": {
+     "principal": {
+      "type": "string"
+     },
+     "server": {
+      "type": "string"
+     },
+     "createdAt": {
+      "type": "string"
+     },
+     "expiresAt": {
+      "type": [
+       "string",
+       "null"
+      ]
+     }
+    },
+    "required": [
+     "principal",
+     "server"
+    ]
+   },
+   "NewCredential": {
+    "type": "object",
+    "properties": {
+     "principal": {
+      "type": "string"
+     },
+     "server": {
+      "type": "string"
+     },
+     "token": {
+      "type": "string"
+     },
+     "expires": {
+      "type": "string"
+     }
+    },
+    "required": [
+     "principal",
+     "server",
+     "token"
+    ]
+   },
+   "Sink": {
+    "type": "object",
+    "properties": {
+     "name": {
+      "type": "string"
+     },
+     "cursor": {
+      "type": "integer"
+     },
+     "lag": {
+      "type": "integer"
+     },
+     "delivered": {
+      "type": "integer"
+     },
+     "failures": {
+      "type": "integer"
+     },
+     "skipped": {
+      "type": "integer"
+     },
+     "lastError": {
+      "type": [
+       "string",
+       "null"
+      ]
+     }
+    },
+    "required": [
+     "name",
+     "cursor",
+     "lag",
+     "delivered",
+     "failures",
+     "skipped"
+    ]
+   },
+   "VerifyReport": {
+    "type": "object",
+    "properties": {
+     "holds": {
+      "type": "boolean"
+     },
+     "records": {
+      "type": "integer"
+     },
+     "segments": {
+      "type": "integer"
+     },
+     "lastSeq": {
+      "type": "integer"
+     },
+     "head": {
+      "type": "string"
+     },
+     "checkpoints": {
+      "type": "integer"
+     },
+     "lastCheckpointSeq": {
+      "type": "integer"
+     },
+     "lastSignedSeq": {
+      "type": "integer"
+     },
+     "uncheckedCheckpoints": {
+      "type": "integer"
+     },
+     "problem": {
+      "type": [
+       "string",
+       "null"
+      ]
+     }
+    },
+    "required": [
+     "holds",
+     "records",
+     "lastSeq"
+    ]
+   }
+  },
+  "securitySchemes": {
+   "bearer": {
+    "type": "http",
+    "scheme": "bearer",
+    "description": "An API key (switchboard keys create) or a JWT from auth.jwt"
+   },
+   "apiKey": {
+    "type": "apiKey",
+    "in": "header",
+    "name": "X-API-Key"
+   }
+  }
+ }
+}
+"""#
+}
