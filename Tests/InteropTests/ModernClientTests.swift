@@ -1,4 +1,5 @@
 import Foundation
+import SwitchboardAudit
 import Testing
 import SwitchboardCore
 import SwitchboardTesting
@@ -127,6 +128,29 @@ extension Interop {
                 throw error
             }
             for g in [a, b, c] { await g.stop() }
+        }
+
+        /// The retry that takes over a held call is audited as a call of its own: its begin
+        /// before its answers go upstream, its end with the final answer.
+        @Test func aResumedCallHasItsOwnRecords() async throws {
+            let journal = PeerEnvironment.temporaryFile("resume-audit")
+            defer { try? FileManager.default.removeItem(atPath: journal) }
+            let sessions = SessionsConfig(sealKeys: [SealSecret(String(repeating: "k", count: 40))])
+            try await GatewayHarness.with([Self.legacyAlpha], sessions: sessions, configure: { $0.audit = AuditConfig(journal: journal) }) { gateway in
+                let call = #"{"jsonrpc":"2.0","id":ID,"method":"tools/call","params":{"name":"alpha__ask_user","arguments":{"question":"Q?"}EXTRA,\#(Self.meta)}}"#
+                let headers = Self.headers("tools/call", name: "alpha__ask_user")
+                let first = try await RawHTTP(url: gateway.url).post(call.replacingOccurrences(of: "ID", with: "1").replacingOccurrences(of: "EXTRA", with: ""), headers: headers)
+                let result = try #require(Self.result(first), "\(first.body)")
+                let (key, _) = try #require((result["inputRequests"] as? [String: Any])?.first)
+                let state = try #require(result["requestState"] as? String)
+                let extra = #","inputResponses":{"\#(key)":{"action":"accept","content":{"answer":"42"}}},"requestState":"\#(state)""#
+                let resumed = try await RawHTTP(url: gateway.url).post(call.replacingOccurrences(of: "ID", with: "2").replacingOccurrences(of: "EXTRA", with: extra), headers: headers)
+                #expect(resumed.body.contains("answer: 42"), "\(resumed.body)")
+                let records = try AuditReader(directory: journal, after: 0).next(limit: 100).filter { $0.event?.hasPrefix("call.") == true }
+                let calls = records.map { "\($0.event ?? "") \($0["request_id"] ?? "")" }
+                #expect(calls == ["call.begin 1", "call.end 1", "call.begin 2", "call.end 2"], "\(calls)")
+                #expect(records.last?["outcome"] == "ok")
+            }
         }
 
         private func replicas(_ a: GatewayHarness, _ b: GatewayHarness, _ c: GatewayHarness) async throws {

@@ -30,6 +30,13 @@ extension CallRouter {
             return
         }
         if exchange.session.isModern {
+            // A retry that carries a `requestState` may take over a held call, whose answer
+            // is then this request's: its records begin here, before the answers go upstream.
+            if let audit, exchange.message.params?["requestState"] != nil, !audit.begin(exchange, server: server.name) {
+                ticket?.release()
+                exchange.fail(.auditUnavailable)
+                return
+            }
             switch input.resume(exchange, at: server) {
             case .notHeld:
                 break
@@ -56,8 +63,9 @@ extension CallRouter {
     ) {
         exchange.mark(.routed)
         exchange.noteServer(server.name)
-        // The record goes before the call: a call the server saw is a call the trail has.
-        if let audit, !audit.begin(exchange, server: server.name) {
+        // The record goes before the call: a call the server saw is a call the trail has
+        // (a retry that began its records in `forward` has one already).
+        if let audit, !exchange.hasBegunAuditRecord, !audit.begin(exchange, server: server.name) {
             ticket?.release()
             exchange.fail(.auditUnavailable)
             return
