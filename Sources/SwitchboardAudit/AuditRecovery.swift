@@ -81,7 +81,7 @@ enum AuditRecovery {
         // Only a trail left by a crash is read as JSON: a clean one ends in audit.closed.
         let crashed = torn > 0 || (lastLine.map { record($0)?["event"] as? String != AuditEvent.auditClosed.rawValue } ?? false)
         if crashed {
-            let open = unended(kept)
+            let open = unended(try earlierLines(segments, options.directory) + kept)
             var recovered = AuditRecord(event: .auditRecovered)
             recovered.detail = "the gateway stopped without closing the trail: \(torn) torn byte(s) cut, \(open.count) call(s) closed as gateway_crash"
             records.append(recovered)
@@ -97,10 +97,29 @@ enum AuditRecovery {
         (try? JSONSerialization.jsonObject(with: Data(line))) as? [String: Any]
     }
 
+    /// The lines of the segments before the newest that may hold calls the crash left open:
+    /// back to the one where the crashed run began (its `audit.opened`), at most
+    /// `recoveryReach` of them (a call outlives a few segments only on a journal rotated
+    /// every few seconds), oldest first.
+    private static func earlierLines(_ segments: [String], _ directory: String) throws(AuditFailure) -> [ArraySlice<UInt8>] {
+        var lines: [ArraySlice<UInt8>] = []
+        for name in segments.dropLast().suffix(recoveryReach).reversed() {
+            let bytes = try AuditSegments.contents(of: directory + "/" + name) ?? []
+            let segment = AuditSegments.lines(bytes).filter(\.terminated).map(\.bytes)
+            lines = segment + lines
+            if bytes.firstRange(of: openedMarker) != nil { break }
+        }
+        return lines
+    }
+
+    static let recoveryReach = 4
+    private static let openedMarker = Array(#""event":"audit.opened""#.utf8)
+    private static let callMarker = Array(#""event":"call."#.utf8)
+
     /// The `call.begin` records among `lines` that no `call.end` follows, by call id.
     private static func unended(_ lines: [ArraySlice<UInt8>]) -> [String: [String: Any]] {
         var open: [String: [String: Any]] = [:]
-        for line in lines {
+        for line in lines where line.firstRange(of: callMarker) != nil {
             guard let record = record(line), let id = record["id"] as? String else { continue }
             switch record["event"] as? String {
             case AuditEvent.callBegin.rawValue: open[id] = record

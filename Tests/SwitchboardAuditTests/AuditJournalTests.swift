@@ -111,6 +111,31 @@ import Testing
         #expect(try AuditVerifier.verify(directory: folder).holds)
     }
 
+    @Test func aCallBegunInAnEarlierSegmentIsClosedAfterACrash() throws {
+        let folder = Self.folder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let journal = try AuditJournal(.init(directory: folder, segmentBytes: 600))
+        try journal.append(Self.call(.callBegin, id: "long"))
+        for n in 1...6 {
+            try journal.append(Self.call(.callBegin, id: "c\(n)"))
+            try journal.append(Self.call(.callEnd, id: "c\(n)"))
+        }
+        journal.close()
+        #expect(try AuditSegments.list(folder).count >= 3, "the begin must be segments back")
+        // As a crash leaves it: the closing records never written.
+        let segments = try AuditSegments.list(folder)
+        let newest = folder + "/" + segments.last!
+        let text = try String(contentsOfFile: newest, encoding: .utf8)
+        let kept = text.split(separator: "\n").filter { !$0.contains("audit.closed") && !$0.contains("audit.checkpoint") }
+        try (kept.joined(separator: "\n") + (kept.isEmpty ? "" : "\n")).write(toFile: newest, atomically: false, encoding: .utf8)
+
+        let reopened = try AuditJournal(.init(directory: folder, segmentBytes: 600))
+        reopened.close()
+        let lines = try Self.lines(folder)
+        let crashEnds = lines.filter { $0.contains(#""outcome":"gateway_crash""#) }
+        #expect(crashEnds.count == 1 && crashEnds[0].contains(#""id":"long""#), "\(crashEnds)")
+    }
+
     @Test(arguments: [true, false])
     func segmentsRotateAndTheChainCrossesThem(mapped: Bool) throws {
         let folder = Self.folder()
