@@ -41,7 +41,8 @@ package struct AuditFilter: Sendable, Equatable {
     /// when it is none of them.
     package static func time(_ text: String, now: Date = Date()) -> String? {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
-        if let last = trimmed.last, let amount = Double(trimmed.dropLast()), amount >= 0 {
+        // A finite time ago within a century ("inf" and "1e300d" parse as numbers too).
+        if let last = trimmed.last, let amount = Double(trimmed.dropLast()), amount.isFinite, amount >= 0, amount <= 3_153_600_000 {
             let unit: Double? = switch last {
             case "s": 1
             case "m": 60
@@ -49,7 +50,8 @@ package struct AuditFilter: Sendable, Equatable {
             case "d": 86400
             default: nil
             }
-            if let unit { return rfc3339(now.addingTimeInterval(-amount * unit)) }
+            if let unit, amount * unit <= 3_153_600_000 { return rfc3339(now.addingTimeInterval(-amount * unit)) }
+            if unit != nil { return nil }
         }
         let withFraction = ISO8601DateFormatter()
         withFraction.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
@@ -62,6 +64,7 @@ package struct AuditFilter: Sendable, Equatable {
     }
 
     private static func rfc3339(_ date: Date) -> String {
-        AuditTime.rfc3339(Int64((date.timeIntervalSince1970 * 1_000_000).rounded()))
+        let microseconds = (date.timeIntervalSince1970 * 1_000_000).rounded()
+        return AuditTime.rfc3339(Int64(exactly: microseconds) ?? (microseconds < 0 ? 0 : 253_402_300_799_000_000))
     }
 }

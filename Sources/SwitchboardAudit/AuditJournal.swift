@@ -72,7 +72,7 @@ package final class AuditJournal: Sendable {
         var closed = false
         /// The last seq known to be on disk, and what waits for a later one (`whenSynced`).
         var syncedSeq: UInt64 = 0
-        var waiters: [(seq: UInt64, body: @Sendable () -> Void)] = []
+        var waiters: [(seq: UInt64, body: @Sendable (Bool) -> Void)] = []
     }
 
     package let options: Options
@@ -174,7 +174,7 @@ package final class AuditJournal: Sendable {
         stopping.store(true, ordering: .relaxed)
         wakeSync.signal()
         syncStopped.wait()
-        let waiting = state.withLock { state -> [(seq: UInt64, body: @Sendable () -> Void)] in
+        let waiting = state.withLock { state -> [(seq: UInt64, body: @Sendable (Bool) -> Void)] in
             guard !state.closed else { return [] }
             state.closed = true
             Self.unmap(&state)
@@ -185,21 +185,27 @@ package final class AuditJournal: Sendable {
             defer { state.waiters = [] }
             return state.waiters
         }
-        for waiter in waiting { waiter.body() }
+        for waiter in waiting { waiter.body(true) }
     }
+
+    /// The seq of the last record known to be on disk: what sinks may read up to, so that a
+    /// record a power loss takes from the journal has gone nowhere else either.
+    package var syncedSeq: UInt64 { state.withLock { $0.syncedSeq } }
 
     /// Runs `body` once the record `seq` is on disk (fdatasync done): at once when it is
     /// already, else on the sync thread right after the sync that covers it, which starts at
     /// once rather than at the next interval (`audit.mode: strict`; the records waited for
     /// meanwhile share that sync).
-    package func whenSynced(_ seq: UInt64, _ body: @escaping @Sendable () -> Void) {
+    /// `body` gets false when the sync failed (the disk refused `fdatasync`): the record may
+    /// not be on disk, and the caller decides (fail closed or open).
+    package func whenSynced(_ seq: UInt64, _ body: @escaping @Sendable (Bool) -> Void) {
         let now = state.withLock { state -> Bool in
             if state.syncedSeq >= seq || state.closed { return true }
             state.waiters.append((seq, body))
             return false
         }
         if now {
-            body()
+            body(true)
         } else {
             wakeSync.signal()
         }
@@ -216,19 +222,27 @@ package final class AuditJournal: Sendable {
             let behind = Self.writtenRange(&state)
             return (dup(state.fd), state.seq, Self.prefaultRange(&state), behind)
         }
+        var synced = true
         if fd >= 0 {
-            _ = fdatasync(fd)
+            synced = fdatasync(fd) == 0
             AuditSegments.closeFile(fd)
         }
-        // What is written up to `seq` is on disk now (earlier segments were synced when rotated).
-        let synced = state.withLock { state -> [(seq: UInt64, body: @Sendable () -> Void)] in
-            state.syncedSeq = max(state.syncedSeq, seq)
+        // What is written up to `seq` is on disk now (earlier segments were synced when
+        // rotated), unless the sync failed: then it stays to sync again, and whoever waited for
+        // it is told.
+        let done = state.withLock { state -> [(seq: UInt64, body: @Sendable (Bool) -> Void)] in
+            if synced {
+                state.syncedSeq = max(state.syncedSeq, seq)
+            } else {
+                state.dirty = true
+            }
             guard !state.waiters.isEmpty else { return [] }
-            let ready = state.waiters.filter { $0.seq <= state.syncedSeq }
-            state.waiters.removeAll { $0.seq <= state.syncedSeq }
+            let through = synced ? state.syncedSeq : seq
+            let ready = state.waiters.filter { $0.seq <= through }
+            state.waiters.removeAll { $0.seq <= through }
             return ready
         }
-        for waiter in synced { waiter.body() }
+        for waiter in done { waiter.body(synced) }
         guard fd >= 0 else { return }
         // After the sync: a page it writes back is write-protected again until next written.
         // A rotation may have unmapped these ranges meanwhile; madvise then fails, harmlessly.

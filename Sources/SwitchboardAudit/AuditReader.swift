@@ -24,6 +24,9 @@ package final class AuditReader {
     /// Lines that are not journal lines (a changed or damaged file): skipped, and counted.
     package private(set) var unreadable = 0
     private var segment: (name: String, first: UInt64)?
+    /// This call's `upTo`, and whether a record past it stopped the reading.
+    private var upTo: UInt64 = .max
+    private var reachedLimit = false
     private var offset = 0
     private var chunk = 1 << 16
 
@@ -32,13 +35,17 @@ package final class AuditReader {
         self.cursor = cursor
     }
 
-    /// Up to `limit` records after the cursor, in order; empty when none has been written yet.
-    package func next(limit: Int) throws(AuditFailure) -> [AuditEntry] {
+    /// Up to `limit` records after the cursor, in order, none past `upTo` (a gateway's sinks
+    /// read only what is on disk); empty when none has been written yet.
+    package func next(limit: Int, upTo: UInt64 = .max) throws(AuditFailure) -> [AuditEntry] {
         var entries: [AuditEntry] = []
         if segment == nil, try !locate() { return [] }
+        self.upTo = upTo
+        reachedLimit = false
         while entries.count < limit, let current = segment {
             let before = entries.count
             let atEnd = try read(current.name, limit: limit, into: &entries)
+            if reachedLimit { break }
             if entries.count > before || !atEnd { continue }
             // Nothing more in this segment for now: the next one, once it exists and this
             // one cannot still be missing records before it.
@@ -105,7 +112,12 @@ package final class AuditReader {
                     offset += start
                     return false
                 }
-                take(bytes[start..<index], into: &entries)
+                guard take(bytes[start..<index], into: &entries) else {
+                    // Past `upTo`: read again from this line next time.
+                    offset += start
+                    reachedLimit = true
+                    return false
+                }
             }
             offset += lastNewline + 1
             // Zeros or the file's end: what follows the last newline is not whole yet.
@@ -114,15 +126,18 @@ package final class AuditReader {
         return false
     }
 
-    private func take(_ line: ArraySlice<UInt8>, into entries: inout [AuditEntry]) {
+    /// False when the line is past `upTo` (and not taken).
+    private func take(_ line: ArraySlice<UInt8>, into entries: inout [AuditEntry]) -> Bool {
         guard let entry = AuditEntry(line: line) else {
             unreadable += 1
-            return
+            return true
         }
-        guard entry.seq > cursor else { return }
+        guard entry.seq > cursor else { return true }
+        guard entry.seq <= upTo else { return false }
         if entry.seq > cursor + 1 { skipped += entry.seq - cursor - 1 }
         cursor = entry.seq
         entries.append(entry)
+        return true
     }
 
     static func firstSeq(_ name: String) -> UInt64 { UInt64(name.prefix(20)) ?? 0 }

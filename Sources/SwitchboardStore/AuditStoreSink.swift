@@ -27,7 +27,7 @@ package final class AuditStoreSink: AuditSink {
     /// gateway died in gets its end when the journal is repaired), so the index holds one row
     /// per call and searches find each call once; the journal keeps both.
     package func deliver(_ entries: [AuditEntry]) throws {
-        try store.insertAudit(entries.filter { $0.event != Self.skipped }, journal: journal)
+        try store.insertAudit(entries.filter { $0.event != Self.skipped }, journal: journal, through: entries.last?.seq)
     }
 
     static let skipped = "call.begin"

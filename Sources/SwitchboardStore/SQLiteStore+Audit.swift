@@ -9,21 +9,26 @@ package struct StoredAuditRecord: Sendable, Equatable {
 }
 
 extension SQLiteStore {
-    /// The seq of the last record of `journal` in the index (0: none yet).
+    /// The seq of the last record of `journal` the index has taken (0: none yet).
     package func auditCursor(journal: String) throws(StoreError) -> UInt64 {
         try perform {
             try writer.read { db in
-                UInt64(try Int64.fetchOne(db, sql: "SELECT MAX(seq) FROM audit_records WHERE journal = ?", arguments: [journal]) ?? 0)
+                UInt64(try Int64.fetchOne(db, sql: "SELECT seq FROM audit_cursors WHERE journal = ?", arguments: [journal]) ?? 0)
             }
         }
     }
 
-    /// Adds `entries` of `journal` in one transaction; a record already there (a batch
-    /// offered again after a crash) is left as it is.
-    package func insertAudit(_ entries: [AuditEntry], journal: String) throws(StoreError) {
-        guard !entries.isEmpty else { return }
+    /// Adds `entries` of `journal` in one transaction, and moves its cursor to `through`
+    /// (the last seq the batch covered, records left out of the index included); a record
+    /// already there (a batch offered again after a crash) is left as it is.
+    package func insertAudit(_ entries: [AuditEntry], journal: String, through: UInt64? = nil) throws(StoreError) {
+        guard let last = through ?? entries.last?.seq else { return }
         try perform {
             try writer.write { db in
+                try db.execute(
+                    sql: "INSERT INTO audit_cursors (journal, seq) VALUES (?, ?) ON CONFLICT (journal) DO UPDATE SET seq = MAX(seq, excluded.seq)",
+                    arguments: [journal, Int64(last)]
+                )
                 let statement = try db.cachedStatement(sql: """
                     INSERT OR IGNORE INTO audit_records (journal, seq, time, event, call_id, session, principal, tenant, virtual_server,
                         server, tool, method, decision, rule, outcome, latency_us, trace_id, hash, record)

@@ -84,6 +84,12 @@ enum StoreMigrations {
             try db.execute(sql: "CREATE INDEX audit_records_time ON audit_records(time)")
             try db.execute(sql: "CREATE INDEX audit_records_principal ON audit_records(principal, time)")
             try db.execute(sql: "CREATE INDEX audit_records_tool ON audit_records(server, tool, time)")
+            // Where the index stands for each journal, kept apart from the rows so that
+            // retention deleting them all does not send the sink back to the journal's start.
+            try db.create(table: "audit_cursors") { t in
+                t.primaryKey("journal", .text)
+                t.column("seq", .integer).notNull()
+            }
             // Rows are never changed; only retention deletes them.
             try db.execute(sql: "CREATE TRIGGER audit_records_append_only BEFORE UPDATE ON audit_records BEGIN SELECT RAISE(ABORT, 'audit records are never changed'); END")
         }

@@ -109,7 +109,8 @@ struct AuditCommand: ParsableCommand {
             let lines: [String]
             do {
                 let config = fromJournal ? nil : try journal.options.load()
-                if let config, config.audit.enabled, config.audit.storeIndex {
+                // The index leaves call.begin out (its call.end repeats it): those come from the journal.
+                if let config, config.audit.enabled, config.audit.storeIndex, filter.fields["event"] != "call.begin" {
                     lines = try SQLiteStore(url: config.store).queryAudit(filter, limit: limit).map(\.record)
                 } else {
                     lines = try AuditScan.newest(directory: journal.directory(), filter: filter, limit: limit).map(\.text)

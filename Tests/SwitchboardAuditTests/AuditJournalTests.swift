@@ -264,17 +264,18 @@ import Testing
         let journal = try AuditJournal(.init(directory: folder, syncInterval: .seconds(3600)))
         let seq = try journal.append(AuditJournalTests.call(.callEnd, id: "c1"))
         let released = DispatchSemaphore(value: 0)
-        journal.whenSynced(seq) { released.signal() }
+        journal.whenSynced(seq) { synced in if synced { released.signal() } }
         #expect(released.wait(timeout: .now() + .seconds(10)) == .success, "released after the sync it started")
         // Synced already: at once, on the caller's thread.
         let atOnce = Atomic(false)
-        journal.whenSynced(seq) { atOnce.store(true, ordering: .relaxed) }
+        journal.whenSynced(seq) { atOnce.store($0, ordering: .relaxed) }
         let wasAtOnce = atOnce.load(ordering: .relaxed)
         #expect(wasAtOnce)
+        #expect(journal.syncedSeq >= seq, "sinks may read up to it")
         // A wait left when the journal closes is let go by the close.
         let later = try journal.append(AuditJournalTests.call(.callEnd, id: "c2"))
         let closing = DispatchSemaphore(value: 0)
-        journal.whenSynced(later + 5) { closing.signal() }
+        journal.whenSynced(later + 5) { _ in closing.signal() }
         journal.close()
         #expect(closing.wait(timeout: .now() + .seconds(10)) == .success)
     }

@@ -82,4 +82,16 @@ import Testing
         #expect(reader.skipped == firstLeft - 4)
         #expect(entries.last?.seq == 402)
     }
+
+    @Test func recordsPastTheSyncedSeqWaitForTheirSync() throws {
+        let folder = AuditJournalTests.folder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let journal = try Self.journal(folder)
+        for n in 1...4 { try journal.append(AuditJournalTests.call(.callBegin, id: "c\(n)")) }
+        let reader = AuditReader(directory: folder, after: 0)
+        #expect(try reader.next(limit: 10, upTo: 3).map(\.seq) == [1, 2, 3])
+        #expect(try reader.next(limit: 10, upTo: 3).isEmpty, "4 and 5 wait")
+        #expect(try reader.next(limit: 10, upTo: 5).map(\.seq) == [4, 5])
+        journal.close()
+    }
 }

@@ -43,6 +43,7 @@ import Testing
         #expect(AuditFilter.time("2026-12-06T11:00:00+01:00") == "2026-12-06T10:00:00.000000Z")
         #expect(AuditFilter.time("2026-12-06") == "2026-12-06T00:00:00.000000Z")
         #expect(AuditFilter.time("yesterday") == nil)
+        for absurd in ["infs", "nand", "1e300d", "-5m", "99999999999d"] { #expect(AuditFilter.time(absurd) == nil, "\(absurd)") }
     }
 
     @Test func fileSinkRotatesAndKeepsAtMostMaxFiles() throws {

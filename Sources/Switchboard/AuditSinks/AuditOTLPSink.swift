@@ -42,10 +42,10 @@ final class AuditOTLPSink: AuditSink {
         do {
             response = try client.execute(method: .POST, headers: fields, body: Array(body)).wait()
         } catch {
-            throw AuditFailure("OTLP \(client.url): \(error)")
+            throw AuditFailure("OTLP \(client.url.redacted): \(error)")
         }
         guard (200..<300).contains(response.status) else {
-            throw AuditFailure("OTLP \(client.url) answered \(response.status) for records \(first.seq)–\(last.seq)")
+            throw AuditFailure("OTLP \(client.url.redacted) answered \(response.status) for records \(first.seq)–\(last.seq)")
         }
     }
 

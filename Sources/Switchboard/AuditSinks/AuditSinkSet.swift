@@ -23,7 +23,8 @@ final class AuditSinkSet: Sendable {
         var runners: [AuditSinkRunner] = []
         func runner(_ sink: any AuditSink, batch: Int = 500) {
             runners.append(AuditSinkRunner(
-                sink: sink, directory: config.journal, head: { journal.lastSeq }, logger: logger, options: .init(batch: batch)
+                sink: sink, directory: config.journal, head: { journal.lastSeq }, readable: { journal.syncedSeq }, logger: logger,
+                options: .init(batch: batch)
             ))
         }
         if config.storeIndex, let store {

@@ -54,10 +54,10 @@ final class AuditWebhookSink: AuditSink {
         do {
             response = try client.execute(method: .POST, headers: fields, body: body).wait()
         } catch {
-            throw AuditFailure("webhook \(client.url): \(error)")
+            throw AuditFailure("webhook \(client.url.redacted): \(error)")
         }
         guard (200..<300).contains(response.status) else {
-            throw AuditFailure("webhook \(client.url) answered \(response.status) for records \(first.seq)–\(last.seq)")
+            throw AuditFailure("webhook \(client.url.redacted) answered \(response.status) for records \(first.seq)–\(last.seq)")
         }
     }
 }

@@ -44,7 +44,7 @@ final class OTLPSpanExporter: SpanRecorder {
         self.logger = logger
     }
 
-    var destination: String { "\(client.url)" }
+    var destination: String { client.url.redacted }
 
     func record(_ spans: [FinishedSpan]) {
         let (taken, wakeUp) = queue.withLock { queue -> (Int, Bool) in
@@ -104,7 +104,7 @@ final class OTLPSpanExporter: SpanRecorder {
         } catch {
             droppedFailed.increment(by: spans.count)
             logger.warning("spans not exported", metadata: [
-                "switchboard.otlp_endpoint": "\(client.url)", "error.message": "\(error)", "switchboard.spans": "\(spans.count)",
+                "switchboard.otlp_endpoint": "\(client.url.redacted)", "error.message": "\(error)", "switchboard.spans": "\(spans.count)",
             ])
         }
     }

@@ -69,6 +69,7 @@ public final class GatewayRuntime: Sendable {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: max(1, threads))
         self.group = group
         let tap = wireLog.flatMap { WireTap(path: $0) } ?? WireTap.fromEnvironment()
+        var opened: CallAudit?
         do {
             var adminKeys: StoreAdminKeys?
             let acceptsKeys = config.auth?.apiKeys == true
@@ -79,6 +80,7 @@ public final class GatewayRuntime: Sendable {
             let store: SQLiteStore? = try acceptsKeys || delegates || !oauthServers.isEmpty || indexesAudit ? SQLiteStore(url: config.store) : nil
             // Opened first: the key directory records the key changes it sees.
             let audit = recordsAudit && config.audit.enabled ? try AuditTrail.open(config.audit, logger: logger) : nil
+            opened = audit
             self.audit = audit
             if acceptsKeys, let store {
                 let service = try KeyDirectoryService(store: store, logger: logger, audit: audit)
@@ -149,6 +151,9 @@ public final class GatewayRuntime: Sendable {
                 audit: auditSinks.map { RuntimeAuditTrail(directory: config.audit.journal, sinks: $0) }
             )
         } catch {
+            // A journal opened before the failure is closed in order (else the next start
+            // would find it left by a crash).
+            opened?.journal.close()
             try? group.syncShutdownGracefully()
             throw RuntimeError(message: "\(error)")
         }

@@ -1,5 +1,6 @@
 package import Logging
 import ServiceLifecycle
+import Synchronization
 package import SwitchboardIdentity
 package import SwitchboardStore
 package import SwitchboardDataPlane
@@ -24,6 +25,9 @@ package struct KeyDirectoryService: Service {
     /// Where keys created and revoked (by anyone: this gateway's admin API, `switchboard keys`,
     /// another replica) are recorded, as the directory first sees them.
     private let audit: CallAudit?
+    /// The keys as this service last loaded them from the store: what a reload is compared
+    /// with (the directory itself may have changed already, by this gateway's admin API).
+    private let lastLoaded: LoadedKeys
 
     /// Loads every key into `directory` before returning, so the gateway never serves a request
     /// with an empty directory; a store that cannot be read stops the start here.
@@ -44,6 +48,7 @@ package struct KeyDirectoryService: Service {
         let token = try store.changeToken()
         let entries = try store.keyEntries()
         directory.replace(with: entries)
+        lastLoaded = LoadedKeys(entries.map(\.record))
         self.loadedToken = token
         logger.debug("api keys loaded", metadata: ["switchboard.keys": "\(entries.count)"])
     }
@@ -74,10 +79,14 @@ package struct KeyDirectoryService: Service {
             let current = try store.changeToken()
             guard current != token else { return token }
             let entries = try store.keyEntries()
-            let before = directory.records
+            let after = entries.map(\.record)
+            let before = lastLoaded.keys.withLock { loaded in
+                defer { loaded = after }
+                return loaded
+            }
             directory.replace(with: entries)
             logger.debug("api keys reloaded", metadata: ["switchboard.keys": "\(entries.count)"])
-            if let audit { Self.recordChanges(from: before, to: entries.map(\.record), in: audit) }
+            if let audit { Self.recordChanges(from: before, to: after, in: audit) }
             return current
         } catch {
             logger.warning("api keys reload failed", metadata: ["switchboard.error": "\(error)"])
@@ -114,5 +123,15 @@ package struct KeyDirectoryService: Service {
                 audit.gatewayEvent(.keyRevoked, detail: "\(record.principal.id) id \(record.id)")
             }
         }
+    }
+}
+
+/// The records a `KeyDirectoryService` last loaded (the service is a value; this is shared by
+/// its copies).
+private final class LoadedKeys: Sendable {
+    let keys: Mutex<[APIKeyRecord]>
+
+    init(_ keys: [APIKeyRecord]) {
+        self.keys = Mutex(keys)
     }
 }

@@ -49,6 +49,8 @@ package final class AuditSinkRunner: Sendable {
     private let options: Options
     private let directory: String
     private let head: @Sendable () -> UInt64
+    /// The last seq on disk: records past it wait (nil: read all, the journal is not being written).
+    private let readable: (@Sendable () -> UInt64)?
     private let logger: Logger
     private let cursorFile: AuditCursorFile?
 
@@ -75,7 +77,11 @@ package final class AuditSinkRunner: Sendable {
     private let records: Counter
 
     /// `head` is the journal's last seq (its writer's, or 0 when only reading).
-    package init(sink: any AuditSink, directory: String, head: @escaping @Sendable () -> UInt64, logger: Logger, options: Options = Options()) {
+    package init(
+        sink: any AuditSink, directory: String, head: @escaping @Sendable () -> UInt64, readable: (@Sendable () -> UInt64)? = nil, logger: Logger,
+        options: Options = Options()
+    ) {
+        self.readable = readable
         self.sink = sink
         self.options = options
         self.directory = directory
@@ -112,7 +118,7 @@ package final class AuditSinkRunner: Sendable {
             if batch.isEmpty {
                 let reader = try currentReader()
                 let before = (reader.skipped, reader.unreadable)
-                batch = try reader.next(limit: options.batch)
+                batch = try reader.next(limit: options.batch, upTo: readable?() ?? .max)
                 if reader.skipped > before.0 {
                     logger.warning("audit records missing from the journal were skipped", metadata: [
                         "switchboard.audit_sink": "\(sink.name)", "switchboard.audit_skipped": "\(reader.skipped - before.0)",
@@ -134,7 +140,14 @@ package final class AuditSinkRunner: Sendable {
             }
             try sink.deliver(batch)
             let last = batch[batch.count - 1].seq
-            try keepCursor(last)
+            do {
+                try keepCursor(last)
+            } catch {
+                // Delivered all the same: the batch is not sent again; the file is retried with
+                // the next delivery (a restart meanwhile delivers again from the old cursor).
+                state.withLock { $0.unwrittenCursor = last }
+                logger.warning("audit sink cursor not saved", metadata: ["switchboard.audit_sink": "\(sink.name)", "error.message": "\(error)"])
+            }
             state.withLock {
                 $0.pending = []
                 $0.status.cursor = last

@@ -30,6 +30,8 @@ package final class AuditSyslogSink: AuditSink {
         self.message = message
     }
 
+    static let maxDatagram = 65_000
+
     package var destination: String { "\(transport == .udp ? "udp" : "tcp")://\(host.contains(":") ? "[\(host)]" : host):\(port)" }
 
     package func deliver(_ entries: [AuditEntry]) throws {
@@ -39,6 +41,9 @@ package final class AuditSyslogSink: AuditSink {
                 for entry in entries {
                     var bytes = message.message(entry)
                     if transport == .tcp { bytes = Array("\(bytes.count) ".utf8) + bytes }
+                    // A datagram holds at most 65,507 bytes: a longer message is cut, rather than
+                    // failing (and being offered again) for ever.
+                    if transport == .udp, bytes.count > Self.maxDatagram { bytes.removeSubrange(Self.maxDatagram...) }
                     try send(bytes, on: fd!)
                 }
             } catch {

@@ -175,8 +175,18 @@ package final class MCPExchange: Sendable {
             }
             if call.audit.strict, seq > 0 {
                 // Released from the event loop once the sync that covers `call.end` is done.
-                call.audit.journal.whenSynced(seq) { [self] in
-                    loop.execute { self.finish(final, isError: isError, httpStatus: httpStatus, retryAfter: retryAfter, record, errorType: outcome) }
+                let failClosed = call.audit.failClosed
+                call.audit.journal.whenSynced(seq) { [self] synced in
+                    loop.execute {
+                        guard synced || !failClosed else {
+                            // The disk refused the sync: the record may not be there.
+                            let reply = ErrorReply(.auditUnavailable, id: self.message.id, modernClient: self.session.isModern)
+                            let code = String(GatewayError.auditUnavailable.code)
+                            self.finish(reply.body, isError: true, httpStatus: reply.httpStatus, retryAfter: nil, record, errorType: code)
+                            return
+                        }
+                        self.finish(final, isError: isError, httpStatus: httpStatus, retryAfter: retryAfter, record, errorType: outcome)
+                    }
                 }
                 return
             }
