@@ -82,3 +82,20 @@ import Testing
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder).sorted() == ["audit.jsonl", "audit.jsonl.1"])
     }
 }
+
+extension AuditSinkFormatTests {
+    /// After a restart the file's age is its first record's, not its last write's.
+    @Test func fileSinkCountsAgeFromTheFirstRecordAfterARestart() throws {
+        let folder = AuditJournalTests.folder()
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let path = folder + "/audit.jsonl"
+        let old = Self.entry(#""time":"2026-12-01T00:00:00.000000Z","event":"call.end""#)
+        try Data((old.text + "\n").utf8).write(to: URL(fileURLWithPath: path))
+        let now = Date(timeIntervalSince1970: 1_796_551_200)  // 2026-12-06T10:00:00Z
+        let sink = AuditFileSink(name: "file", options: .init(path: path, rotateEvery: .seconds(86400)), now: { now })
+        try sink.deliver([Self.entry(#""time":"2026-12-06T10:00:00.000000Z","event":"call.end""#)])
+        sink.close()
+        #expect(FileManager.default.fileExists(atPath: path + ".1"), "five days old: rotated before the write")
+    }
+}

@@ -55,12 +55,15 @@ package final class AuditFileSink: AuditSink {
             bytes.append(UInt8(ascii: "\n"))
         }
         try file.withLock { open throws(AuditFailure) in
+            // Opened first, so that a file kept from before a restart is judged too.
+            if open == nil { open = try openFile() }
             if let current = open, current.size > 0, current.size + bytes.count > options.maxBytes || isDue(current) {
                 try rotate(&open)
+                open = try openFile()
             }
-            if open == nil { open = try openFile() }
-            try write(bytes, to: open!.fd)
-            open!.size += bytes.count
+            guard let current = open else { return }
+            try write(bytes, to: current.fd)
+            open?.size += bytes.count
         }
     }
 
@@ -84,13 +87,25 @@ package final class AuditFileSink: AuditSink {
     }
 
     private func openFile() throws(AuditFailure) -> Open {
-        let fd = AuditSegments.openFile(options.path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o600)
+        let fd = AuditSegments.openFile(options.path, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0o600)
         guard fd >= 0 else { throw AuditFailure("cannot open the audit file \(options.path): \(AuditSegments.errnoText())") }
         var info = stat()
         let size = fstat(fd, &info) == 0 ? Int(info.st_size) : 0
-        // A file kept from before a restart counts its age from its creation, near enough its change time.
-        let opened = size > 0 ? Date(timeIntervalSince1970: TimeInterval(info.st_ctim.tv_sec)) : now()
+        // A file kept from before a restart is as old as its first record (the file system
+        // keeps no creation time a program can read everywhere; its change time moves on
+        // every write).
+        let opened = size > 0 ? (firstRecordTime(fd) ?? now()) : now()
         return Open(fd: fd, size: size, opened: opened)
+    }
+
+    /// The `time` of the file's first line, when it is a record (`{"seq":N,"time":"…"`).
+    private func firstRecordTime(_ fd: CInt) -> Date? {
+        var head = [UInt8](repeating: 0, count: 128)
+        let count = head.withUnsafeMutableBytes { pread(fd, $0.baseAddress, $0.count, 0) }
+        guard count > 0, let marker = head[0..<count].firstRange(of: Array(#""time":""#.utf8)), marker.upperBound + 27 <= count,
+            let microseconds = AuditTime.microseconds(String(decoding: head[marker.upperBound..<(marker.upperBound + 27)], as: UTF8.self))
+        else { return nil }
+        return Date(timeIntervalSince1970: Double(microseconds) / 1_000_000)
     }
 
     private func write(_ bytes: [UInt8], to fd: CInt) throws(AuditFailure) {
