@@ -50,6 +50,24 @@ package struct AuditEntry: Sendable, Equatable {
     /// that need several keep the dictionary rather than ask again.
     package var fields: [String: String] { Self.fields(of: line) }
 
+    /// The values of `names`, in that order (nil where absent): one pass over the line that
+    /// keeps only those, with no string made for a key or for a field not asked for (the
+    /// store's index asks for its columns at every record).
+    package func values(of names: [String]) -> [String?] {
+        var values = [String?](repeating: nil, count: names.count)
+        guard let object = try? JSONView.parse(ByteBuffer(bytes: line), maxDepth: 4), object.kind == .object else { return values }
+        object.forEachMember { key, value in
+            guard let index = names.firstIndex(where: { key.equals($0) }) else { return true }
+            switch value.kind {
+            case .string: values[index] = value.string
+            case .number, .bool: values[index] = value.rawText
+            default: break
+            }
+            return true
+        }
+        return values
+    }
+
     /// One field (parses the line: for a single look).
     package subscript(_ field: String) -> String? { fields[field] }
 

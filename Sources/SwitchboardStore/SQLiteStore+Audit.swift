@@ -35,11 +35,10 @@ extension SQLiteStore {
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """)
                 for entry in entries {
-                    let f = entry.fields
+                    let f = entry.values(of: Self.auditColumns)
                     try statement.execute(arguments: [
-                        journal, Int64(entry.seq), f["time"] ?? "", f["event"] ?? "", f["id"], f["session"], f["principal"], f["tenant"],
-                        f["virtual_server"], f["server"], f["tool"], f["method"], f["decision"], f["rule"], f["outcome"],
-                        f["latency_us"].flatMap { Int64($0) }, f["trace_id"], f["hash"] ?? "", entry.text,
+                        journal, Int64(entry.seq), entry.time ?? "", entry.event ?? "", f[0], f[1], f[2], f[3], f[4], f[5], f[6], f[7], f[8], f[9],
+                        f[10], f[11].flatMap { Int64($0) }, f[12], f[13] ?? "", entry.text,
                     ])
                 }
             }
@@ -78,6 +77,12 @@ extension SQLiteStore {
             }
         }.reversed()
     }
+
+    /// The record fields the index has a column for, in the insert's order after time and event.
+    static let auditColumns = [
+        "id", "session", "principal", "tenant", "virtual_server", "server", "tool", "method", "decision", "rule", "outcome", "latency_us",
+        "trace_id", "hash",
+    ]
 
     /// Deletes the records older than `time` (RFC 3339, as records carry it); how many.
     package func pruneAudit(before time: String) throws(StoreError) -> Int {

@@ -185,6 +185,8 @@ package final class MCPExchange: Sendable {
                             self.finish(reply.body, isError: true, httpStatus: reply.httpStatus, retryAfter: nil, record, errorType: code)
                             return
                         }
+                        // Its metrics and span end when the answer leaves, after the sync.
+                        self.answered.store(ExchangeTimings.now(), ordering: .relaxed)
                         self.finish(final, isError: isError, httpStatus: httpStatus, retryAfter: retryAfter, record, errorType: outcome)
                     }
                 }
