@@ -12,7 +12,7 @@ import SwitchboardIdentity
 /// (`mcp.method.name`, `gen_ai.tool.name`, `user.id`, `error.type`) and `switchboard.audit.*`
 /// otherwise, its trace id when it has one. Retried whole like every sink; a 2xx with
 /// `partialSuccess` rejections is taken as delivered (the collector has said it will not take
-/// them), and logged.
+/// them).
 final class AuditOTLPSink: AuditSink {
     let name: String
     private let client: OneShotHTTPClient
@@ -34,13 +34,13 @@ final class AuditOTLPSink: AuditSink {
 
     func deliver(_ entries: [AuditEntry]) throws {
         guard let first = entries.first, let last = entries.last else { return }
-        let body = try JSONSerialization.data(withJSONObject: Self.request(entries, journal: journal, version: version))
+        let body = Self.request(entries, journal: journal, version: version)
         var fields = HTTPHeaders()
         for header in headers { fields.add(name: header.name, value: header.value) }
         fields.replaceOrAdd(name: "Content-Type", value: "application/json")
         let response: OneShotHTTPResponse
         do {
-            response = try client.execute(method: .POST, headers: fields, body: Array(body)).wait()
+            response = try client.execute(method: .POST, headers: fields, body: Array(body.readableBytesView)).wait()
         } catch {
             throw AuditFailure("OTLP \(client.url.redacted): \(error)")
         }
@@ -49,16 +49,41 @@ final class AuditOTLPSink: AuditSink {
         }
     }
 
-    /// An `ExportLogsServiceRequest` in OTLP's JSON form (64-bit integers as strings, ids hex).
-    static func request(_ entries: [AuditEntry], journal: String, version: String) -> [String: Any] {
-        let resource: [String: Any] = [
-            "attributes": [
-                attribute("service.name", "switchboard"), attribute("service.version", version),
-                attribute("switchboard.audit.journal", journal),
-            ],
-        ]
-        let scope: [String: Any] = ["scope": ["name": "switchboard.audit", "version": version], "logRecords": entries.map(logRecord)]
-        return ["resourceLogs": [["resource": resource, "scopeLogs": [scope]]]]
+    /// An `ExportLogsServiceRequest` in OTLP's JSON form (64-bit integers as strings, ids hex),
+    /// written straight into bytes.
+    static func request(_ entries: [AuditEntry], journal: String, version: String) -> ByteBuffer {
+        var w = JSONWriter()
+        w.beginObject()
+        w.key("resourceLogs")
+        w.beginArray()
+        w.beginObject()
+        w.key("resource")
+        w.beginObject()
+        w.key("attributes")
+        w.beginArray()
+        attribute(&w, "service.name", "switchboard")
+        attribute(&w, "service.version", version)
+        attribute(&w, "switchboard.audit.journal", journal)
+        w.endArray()
+        w.endObject()
+        w.key("scopeLogs")
+        w.beginArray()
+        w.beginObject()
+        w.key("scope")
+        w.beginObject()
+        w.field("name", "switchboard.audit")
+        w.field("version", version)
+        w.endObject()
+        w.key("logRecords")
+        w.beginArray()
+        for entry in entries { logRecord(entry, into: &w) }
+        w.endArray()
+        w.endObject()
+        w.endArray()
+        w.endObject()
+        w.endArray()
+        w.endObject()
+        return w.buffer
     }
 
     /// Fields with a semantic-convention name of their own.
@@ -70,7 +95,7 @@ final class AuditOTLPSink: AuditSink {
     /// (the record's own `traceId`).
     private static let leftOut: Set<String> = ["prev", "hash", "trace_id", "time", "event", "signature"]
 
-    static func logRecord(_ entry: AuditEntry) -> [String: Any] {
+    static func logRecord(_ entry: AuditEntry, into w: inout JSONWriter) {
         let nanoseconds = entry.time.flatMap(AuditTime.microseconds).map { String($0 * 1000) } ?? "0"
         let fields = entry.fields
         let (number, text) = switch AuditEntry.severity(event: entry.event, fields: fields) {
@@ -78,21 +103,43 @@ final class AuditOTLPSink: AuditSink {
         case 5: (10, "INFO2")
         default: (9, "INFO")
         }
-        var attributes: [[String: Any]] = [attribute("event.name", "switchboard.audit." + (entry.event ?? "unknown"))]
-        attributes.append(["key": "switchboard.audit.seq", "value": ["intValue": String(entry.seq)]])
+        let eventName = "switchboard.audit." + (entry.event ?? "unknown")
+        w.beginObject()
+        w.field("timeUnixNano", nanoseconds)
+        w.field("observedTimeUnixNano", nanoseconds)
+        w.field("severityNumber", number)
+        w.field("severityText", text)
+        w.field("eventName", eventName)
+        w.key("body")
+        w.beginObject()
+        w.field("stringValue", entry.text)
+        w.endObject()
+        w.key("attributes")
+        w.beginArray()
+        attribute(&w, "event.name", eventName)
+        w.beginObject()
+        w.field("key", "switchboard.audit.seq")
+        w.key("value")
+        w.beginObject()
+        w.field("intValue", String(entry.seq))
+        w.endObject()
+        w.endObject()
         for (field, value) in fields.sorted(by: { $0.key < $1.key }) where !leftOut.contains(field) && field != "seq" {
-            attributes.append(attribute(conventionNames[field] ?? "switchboard.audit." + field, value))
+            attribute(&w, conventionNames[field] ?? "switchboard.audit." + field, value)
         }
-        if let outcome = fields["outcome"], outcome != "ok" { attributes.append(attribute("error.type", outcome)) }
-        var record: [String: Any] = [
-            "timeUnixNano": nanoseconds, "observedTimeUnixNano": nanoseconds, "severityNumber": number, "severityText": text,
-            "eventName": "switchboard.audit." + (entry.event ?? "unknown"), "body": ["stringValue": entry.text], "attributes": attributes,
-        ]
-        if let trace = fields["trace_id"], trace.count == 32, trace.allSatisfy(\.isHexDigit) { record["traceId"] = trace.lowercased() }
-        return record
+        if let outcome = fields["outcome"], outcome != "ok" { attribute(&w, "error.type", outcome) }
+        w.endArray()
+        if let trace = fields["trace_id"], trace.count == 32, trace.allSatisfy(\.isHexDigit) { w.field("traceId", trace.lowercased()) }
+        w.endObject()
     }
 
-    private static func attribute(_ key: String, _ value: String) -> [String: Any] {
-        ["key": key, "value": ["stringValue": value]]
+    private static func attribute(_ w: inout JSONWriter, _ key: String, _ value: String) {
+        w.beginObject()
+        w.field("key", key)
+        w.key("value")
+        w.beginObject()
+        w.field("stringValue", value)
+        w.endObject()
+        w.endObject()
     }
 }
