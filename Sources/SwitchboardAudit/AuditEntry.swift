@@ -73,6 +73,17 @@ package struct AuditEntry: Sendable, Equatable {
 
     package var text: String { String(decoding: line, as: UTF8.self) }
 
+    /// The lines of `entries`, each with its newline: JSONL as the journal holds it.
+    package static func jsonl(_ entries: [AuditEntry]) -> [UInt8] {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(entries.reduce(0) { $0 + $1.line.count + 1 })
+        for entry in entries {
+            bytes += entry.line
+            bytes.append(UInt8(ascii: "\n"))
+        }
+        return bytes
+    }
+
     /// How much it matters, on syslog's scale (RFC 5424): 5 notice for refusals, 4 warning
     /// for errors and the trail's own troubles, else 6 info.
     package var severity: Int { Self.severity(event: event, fields: fields) }

@@ -40,17 +40,10 @@ extension AdminAPI {
       }
      },
      "403": {
-      "description": "The caller has none of auth.admin_roles",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Forbidden"
      },
      "401": {
-      "description": "No or bad credentials"
+      "$ref": "#/components/responses/Unauthorized"
      }
     }
    }
@@ -81,37 +74,16 @@ extension AdminAPI {
       }
      },
      "400": {
-      "description": "A JSON object with the error",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Error"
      },
      "404": {
-      "description": "A JSON object with the error",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Error"
      },
      "403": {
-      "description": "The caller has none of auth.admin_roles",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Forbidden"
      },
      "401": {
-      "description": "No or bad credentials"
+      "$ref": "#/components/responses/Unauthorized"
      }
     }
    }
@@ -135,27 +107,13 @@ extension AdminAPI {
       }
      },
      "404": {
-      "description": "A JSON object with the error",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Error"
      },
      "403": {
-      "description": "The caller has none of auth.admin_roles",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Forbidden"
      },
      "401": {
-      "description": "No or bad credentials"
+      "$ref": "#/components/responses/Unauthorized"
      }
     }
    },
@@ -184,47 +142,19 @@ extension AdminAPI {
       }
      },
      "400": {
-      "description": "A JSON object with the error",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Error"
      },
      "404": {
-      "description": "A JSON object with the error",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Error"
      },
      "409": {
-      "description": "A JSON object with the error",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Error"
      },
      "403": {
-      "description": "The caller has none of auth.admin_roles",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Forbidden"
      },
      "401": {
-      "description": "No or bad credentials"
+      "$ref": "#/components/responses/Unauthorized"
      }
     }
    }
@@ -255,27 +185,13 @@ extension AdminAPI {
       }
      },
      "404": {
-      "description": "A JSON object with the error",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Error"
      },
      "403": {
-      "description": "The caller has none of auth.admin_roles",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Forbidden"
      },
      "401": {
-      "description": "No or bad credentials"
+      "$ref": "#/components/responses/Unauthorized"
      }
     }
    }
@@ -299,27 +215,13 @@ extension AdminAPI {
       }
      },
      "404": {
-      "description": "A JSON object with the error",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Error"
      },
      "403": {
-      "description": "The caller has none of auth.admin_roles",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Forbidden"
      },
      "401": {
-      "description": "No or bad credentials"
+      "$ref": "#/components/responses/Unauthorized"
      }
     }
    },
@@ -341,37 +243,16 @@ extension AdminAPI {
       "description": "Stored"
      },
      "400": {
-      "description": "A JSON object with the error",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Error"
      },
      "404": {
-      "description": "A JSON object with the error",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Error"
      },
      "403": {
-      "description": "The caller has none of auth.admin_roles",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Forbidden"
      },
      "401": {
-      "description": "No or bad credentials"
+      "$ref": "#/components/responses/Unauthorized"
      }
     }
    }
@@ -404,27 +285,13 @@ extension AdminAPI {
       "description": "Removed"
      },
      "404": {
-      "description": "A JSON object with the error",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Error"
      },
      "403": {
-      "description": "The caller has none of auth.admin_roles",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Forbidden"
      },
      "401": {
-      "description": "No or bad credentials"
+      "$ref": "#/components/responses/Unauthorized"
      }
     }
    }
@@ -569,37 +436,16 @@ extension AdminAPI {
       }
      },
      "400": {
-      "description": "A JSON object with the error",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Error"
      },
      "404": {
-      "description": "A JSON object with the error",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Error"
      },
      "403": {
-      "description": "The caller has none of auth.admin_roles",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Forbidden"
      },
      "401": {
-      "description": "No or bad credentials"
+      "$ref": "#/components/responses/Unauthorized"
      }
     }
    }
@@ -631,27 +477,13 @@ extension AdminAPI {
       }
      },
      "404": {
-      "description": "A JSON object with the error",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Error"
      },
      "403": {
-      "description": "The caller has none of auth.admin_roles",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Forbidden"
      },
      "401": {
-      "description": "No or bad credentials"
+      "$ref": "#/components/responses/Unauthorized"
      }
     }
    }
@@ -672,37 +504,16 @@ extension AdminAPI {
       }
      },
      "404": {
-      "description": "A JSON object with the error",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Error"
      },
      "500": {
-      "description": "A JSON object with the error",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Error"
      },
      "403": {
-      "description": "The caller has none of auth.admin_roles",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Forbidden"
      },
      "401": {
-      "description": "No or bad credentials"
+      "$ref": "#/components/responses/Unauthorized"
      }
     }
    }
@@ -723,23 +534,41 @@ extension AdminAPI {
       }
      },
      "403": {
-      "description": "The caller has none of auth.admin_roles",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Forbidden"
      },
      "401": {
-      "description": "No or bad credentials"
+      "$ref": "#/components/responses/Unauthorized"
      }
     }
    }
   }
  },
  "components": {
+  "responses": {
+   "Error": {
+    "description": "A JSON object naming the error",
+    "content": {
+     "application/json": {
+      "schema": {
+       "$ref": "#/components/schemas/Error"
+      }
+     }
+    }
+   },
+   "Unauthorized": {
+    "description": "No or bad credentials"
+   },
+   "Forbidden": {
+    "description": "The caller has none of auth.admin_roles",
+    "content": {
+     "application/json": {
+      "schema": {
+       "$ref": "#/components/schemas/Error"
+      }
+     }
+    }
+   }
+  },
   "schemas": {
    "Error": {
     "type": "object",

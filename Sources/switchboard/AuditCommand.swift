@@ -18,6 +18,14 @@ struct AuditCommand: ParsableCommand {
         subcommands: [Verify.self, Tail.self, Query.self, Export.self]
     )
 
+    /// What a subcommand exits with when reading the trail failed: `error: …` on stderr and
+    /// status 1 (an `ExitCode` already decided passes through).
+    static func failure(_ error: any Error) -> any Error {
+        if error is ExitCode { return error }
+        FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+        return ExitCode(1)
+    }
+
     /// Where the journal is: --journal, else the config's audit.journal.
     struct JournalOptions: ParsableArguments {
         @OptionGroup var options: ConfigOptions
@@ -115,11 +123,8 @@ struct AuditCommand: ParsableCommand {
                 } else {
                     lines = try AuditScan.newest(directory: journal.directory(), filter: filter, limit: limit).map(\.text)
                 }
-            } catch let exit as ExitCode {
-                throw exit
             } catch {
-                FileHandle.standardError.write(Data("error: \(error)\n".utf8))
-                throw ExitCode(1)
+                throw AuditCommand.failure(error)
             }
             for line in lines {
                 print(json ? line : Tail.summary(ArraySlice(line.utf8)))
@@ -178,8 +183,7 @@ struct AuditCommand: ParsableCommand {
                 }
                 handle.write(pending)
             } catch {
-                FileHandle.standardError.write(Data("error: \(error)\n".utf8))
-                throw ExitCode(1)
+                throw AuditCommand.failure(error)
             }
             if let output { FileHandle.standardError.write(Data("\(count) record(s) written to \(output)\n".utf8)) }
         }
@@ -212,8 +216,7 @@ struct AuditCommand: ParsableCommand {
                 }
                 report = try AuditVerifier.verify(directory: directory, trusted: trusted)
             } catch {
-                FileHandle.standardError.write(Data("error: \(error)\n".utf8))
-                throw ExitCode(1)
+                throw AuditCommand.failure(error)
             }
             if let problem = report.problem {
                 print("audit trail BROKEN at \(problem)")
@@ -261,8 +264,7 @@ struct AuditCommand: ParsableCommand {
                     if lines.count >= count { break }
                 }
             } catch {
-                FileHandle.standardError.write(Data("error: \(error)\n".utf8))
-                throw ExitCode(1)
+                throw AuditCommand.failure(error)
             }
             for line in lines.suffix(count) {
                 if json {

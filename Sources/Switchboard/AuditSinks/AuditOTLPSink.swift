@@ -1,8 +1,7 @@
-import Foundation
 import NIOCore
-import NIOHTTP1
 import SwitchboardAudit
 import SwitchboardCore
+import SwitchboardDataPlane
 import SwitchboardIdentity
 
 /// Sends records as OpenTelemetry log records over OTLP/HTTP with the JSON encoding
@@ -22,11 +21,9 @@ final class AuditOTLPSink: AuditSink {
 
     init(name: String, config: AuditSinkConfig.OTLP, journal: String, version: String, group: any EventLoopGroup) {
         self.name = name
-        var endpoint = config.endpoint
-        if !endpoint.pathAndQuery.hasSuffix("/v1/logs") {
-            endpoint.pathAndQuery = (endpoint.pathAndQuery.hasSuffix("/") ? String(endpoint.pathAndQuery.dropLast()) : endpoint.pathAndQuery) + "/v1/logs"
-        }
-        client = OneShotHTTPClient(url: endpoint, group: group, timeout: config.timeout.timeAmount, maxBodyBytes: 64 * 1024)
+        client = OneShotHTTPClient(
+            url: HTTPExport.otlpURL(config.endpoint, signal: "logs"), group: group, timeout: config.timeout.timeAmount, maxBodyBytes: 64 * 1024
+        )
         headers = config.headers
         self.journal = journal
         self.version = version
@@ -34,56 +31,18 @@ final class AuditOTLPSink: AuditSink {
 
     func deliver(_ entries: [AuditEntry]) throws {
         guard let first = entries.first, let last = entries.last else { return }
-        let body = Self.request(entries, journal: journal, version: version)
-        var fields = HTTPHeaders()
-        for header in headers { fields.add(name: header.name, value: header.value) }
-        fields.replaceOrAdd(name: "Content-Type", value: "application/json")
-        let response: OneShotHTTPResponse
+        let body = OTLPJSON.request(
+            kind: "Logs", items: "logRecords",
+            resource: [("service.name", "switchboard"), ("service.version", version), ("switchboard.audit.journal", journal)],
+            scope: "switchboard.audit", version: version
+        ) { w in
+            for entry in entries { Self.logRecord(entry, into: &w) }
+        }
         do {
-            response = try client.execute(method: .POST, headers: fields, body: Array(body.readableBytesView)).wait()
+            try HTTPExport.post(Array(body.readableBytesView), with: client, headers: headers, fields: [("Content-Type", "application/json")])
         } catch {
-            throw AuditFailure("OTLP \(client.url.redacted): \(error)")
+            throw AuditFailure("OTLP \(error) for records \(first.seq)–\(last.seq)")
         }
-        guard (200..<300).contains(response.status) else {
-            throw AuditFailure("OTLP \(client.url.redacted) answered \(response.status) for records \(first.seq)–\(last.seq)")
-        }
-    }
-
-    /// An `ExportLogsServiceRequest` in OTLP's JSON form (64-bit integers as strings, ids hex),
-    /// written straight into bytes.
-    static func request(_ entries: [AuditEntry], journal: String, version: String) -> ByteBuffer {
-        var w = JSONWriter()
-        w.beginObject()
-        w.key("resourceLogs")
-        w.beginArray()
-        w.beginObject()
-        w.key("resource")
-        w.beginObject()
-        w.key("attributes")
-        w.beginArray()
-        attribute(&w, "service.name", "switchboard")
-        attribute(&w, "service.version", version)
-        attribute(&w, "switchboard.audit.journal", journal)
-        w.endArray()
-        w.endObject()
-        w.key("scopeLogs")
-        w.beginArray()
-        w.beginObject()
-        w.key("scope")
-        w.beginObject()
-        w.field("name", "switchboard.audit")
-        w.field("version", version)
-        w.endObject()
-        w.key("logRecords")
-        w.beginArray()
-        for entry in entries { logRecord(entry, into: &w) }
-        w.endArray()
-        w.endObject()
-        w.endArray()
-        w.endObject()
-        w.endArray()
-        w.endObject()
-        return w.buffer
     }
 
     /// Fields with a semantic-convention name of their own.
@@ -116,30 +75,14 @@ final class AuditOTLPSink: AuditSink {
         w.endObject()
         w.key("attributes")
         w.beginArray()
-        attribute(&w, "event.name", eventName)
-        w.beginObject()
-        w.field("key", "switchboard.audit.seq")
-        w.key("value")
-        w.beginObject()
-        w.field("intValue", String(entry.seq))
-        w.endObject()
-        w.endObject()
+        OTLPJSON.attribute(&w, "event.name", .string(eventName))
+        OTLPJSON.attribute(&w, "switchboard.audit.seq", .int(Int(clamping: entry.seq)))
         for (field, value) in fields.sorted(by: { $0.key < $1.key }) where !leftOut.contains(field) && field != "seq" {
-            attribute(&w, conventionNames[field] ?? "switchboard.audit." + field, value)
+            OTLPJSON.attribute(&w, conventionNames[field] ?? "switchboard.audit." + field, .string(value))
         }
-        if let outcome = fields["outcome"], outcome != "ok" { attribute(&w, "error.type", outcome) }
+        if let outcome = fields["outcome"], outcome != "ok" { OTLPJSON.attribute(&w, "error.type", .string(outcome)) }
         w.endArray()
         if let trace = fields["trace_id"], trace.count == 32, trace.allSatisfy(\.isHexDigit) { w.field("traceId", trace.lowercased()) }
-        w.endObject()
-    }
-
-    private static func attribute(_ w: inout JSONWriter, _ key: String, _ value: String) {
-        w.beginObject()
-        w.field("key", key)
-        w.key("value")
-        w.beginObject()
-        w.field("stringValue", value)
-        w.endObject()
         w.endObject()
     }
 }

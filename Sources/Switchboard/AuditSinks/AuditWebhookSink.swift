@@ -1,7 +1,6 @@
 import Crypto
 import Foundation
 import NIOCore
-import NIOHTTP1
 import SwitchboardAudit
 import SwitchboardCore
 import SwitchboardIdentity
@@ -36,28 +35,19 @@ final class AuditWebhookSink: AuditSink {
 
     func deliver(_ entries: [AuditEntry]) throws {
         guard let first = entries.first, let last = entries.last else { return }
-        var body: [UInt8] = []
-        for entry in entries {
-            body += entry.line
-            body.append(UInt8(ascii: "\n"))
-        }
-        var fields = HTTPHeaders()
-        for header in headers { fields.add(name: header.name, value: header.value) }
-        fields.replaceOrAdd(name: "Content-Type", value: "application/x-ndjson")
-        fields.replaceOrAdd(name: "Idempotency-Key", value: "\(journal):\(first.seq)-\(last.seq)")
-        fields.replaceOrAdd(name: "X-Switchboard-Audit-Records", value: "\(first.seq)-\(last.seq)")
+        let body = AuditEntry.jsonl(entries)
+        var fields = [
+            ("Content-Type", "application/x-ndjson"), ("Idempotency-Key", "\(journal):\(first.seq)-\(last.seq)"),
+            ("X-Switchboard-Audit-Records", "\(first.seq)-\(last.seq)"),
+        ]
         if let secret {
             let mac = HMAC<SHA256>.authenticationCode(for: body, using: secret)
-            fields.replaceOrAdd(name: "X-Switchboard-Signature", value: "sha256=" + mac.map { String(format: "%02x", $0) }.joined())
+            fields.append(("X-Switchboard-Signature", "sha256=" + mac.map { String(format: "%02x", $0) }.joined()))
         }
-        let response: OneShotHTTPResponse
         do {
-            response = try client.execute(method: .POST, headers: fields, body: body).wait()
+            try HTTPExport.post(body, with: client, headers: headers, fields: fields)
         } catch {
-            throw AuditFailure("webhook \(client.url.redacted): \(error)")
-        }
-        guard (200..<300).contains(response.status) else {
-            throw AuditFailure("webhook \(client.url.redacted) answered \(response.status) for records \(first.seq)–\(last.seq)")
+            throw AuditFailure("webhook \(error) for records \(first.seq)–\(last.seq)")
         }
     }
 }

@@ -3,7 +3,6 @@ import Foundation
 import Logging
 import Metrics
 import NIOCore
-import NIOHTTP1
 import ServiceLifecycle
 import SwitchboardCore
 import SwitchboardDataPlane
@@ -33,11 +32,7 @@ final class OTLPSpanExporter: SpanRecorder {
     private let droppedFailed = Counter(label: "switchboard_trace_spans_dropped_total", dimensions: [("reason", "export_failed")])
 
     init(config: TracesConfig, endpoint: WebURL, version: String, group: any EventLoopGroup, logger: Logger) {
-        var url = endpoint
-        if !url.pathAndQuery.hasSuffix("/v1/traces") {
-            url.pathAndQuery = (url.pathAndQuery.hasSuffix("/") ? String(url.pathAndQuery.dropLast()) : url.pathAndQuery) + "/v1/traces"
-        }
-        client = OneShotHTTPClient(url: url, group: group, timeout: config.timeout.timeAmount, maxBodyBytes: 64 * 1024)
+        client = OneShotHTTPClient(url: HTTPExport.otlpURL(endpoint, signal: "traces"), group: group, timeout: config.timeout.timeAmount, maxBodyBytes: 64 * 1024)
         headers = config.headers
         serviceName = config.serviceName
         self.version = version
@@ -93,56 +88,18 @@ final class OTLPSpanExporter: SpanRecorder {
     }
 
     private func send(_ spans: [FinishedSpan]) {
-        let body = Self.request(spans, serviceName: serviceName, version: version)
-        var fields = HTTPHeaders()
-        for header in headers { fields.add(name: header.name, value: header.value) }
-        fields.replaceOrAdd(name: "Content-Type", value: "application/json")
+        let body = OTLPJSON.request(
+            kind: "Spans", items: "spans", resource: [("service.name", serviceName), ("service.version", version)], scope: "switchboard", version: nil
+        ) { w in
+            for span in spans { Self.write(span, into: &w) }
+        }
         do {
-            let response = try client.execute(method: .POST, headers: fields, body: Array(body.readableBytesView)).wait()
-            guard (200..<300).contains(response.status) else { throw OTLPExportError(status: response.status) }
+            try HTTPExport.post(Array(body.readableBytesView), with: client, headers: headers, fields: [("Content-Type", "application/json")])
             exported.increment(by: spans.count)
         } catch {
             droppedFailed.increment(by: spans.count)
-            logger.warning("spans not exported", metadata: [
-                "switchboard.otlp_endpoint": "\(client.url.redacted)", "error.message": "\(error)", "switchboard.spans": "\(spans.count)",
-            ])
+            logger.warning("spans not exported", metadata: ["error.message": "\(error)", "switchboard.spans": "\(spans.count)"])
         }
-    }
-
-    /// An `ExportTraceServiceRequest` in OTLP's JSON form (ids hex, 64-bit numbers as
-    /// strings), written straight into bytes: Foundation's JSONSerialization cost more than
-    /// the spans themselves.
-    static func request(_ spans: [FinishedSpan], serviceName: String, version: String) -> ByteBuffer {
-        var w = JSONWriter()
-        w.beginObject()
-        w.key("resourceSpans")
-        w.beginArray()
-        w.beginObject()
-        w.key("resource")
-        w.beginObject()
-        w.key("attributes")
-        w.beginArray()
-        attribute(&w, "service.name", .string(serviceName))
-        attribute(&w, "service.version", .string(version))
-        w.endArray()
-        w.endObject()
-        w.key("scopeSpans")
-        w.beginArray()
-        w.beginObject()
-        w.key("scope")
-        w.beginObject()
-        w.field("name", "switchboard")
-        w.endObject()
-        w.key("spans")
-        w.beginArray()
-        for span in spans { write(span, into: &w) }
-        w.endArray()
-        w.endObject()
-        w.endArray()
-        w.endObject()
-        w.endArray()
-        w.endObject()
-        return w.buffer
     }
 
     static func write(_ span: FinishedSpan, into w: inout JSONWriter) {
@@ -157,7 +114,7 @@ final class OTLPSpanExporter: SpanRecorder {
         w.field("endTimeUnixNano", String(span.end))
         w.key("attributes")
         w.beginArray()
-        for (key, value) in span.attributes { attribute(&w, key, value) }
+        for (key, value) in span.attributes { OTLPJSON.attribute(&w, key, value) }
         w.endArray()
         if let link = span.link {
             w.key("links")
@@ -177,24 +134,6 @@ final class OTLPSpanExporter: SpanRecorder {
         }
         w.endObject()
     }
-
-    private static func attribute(_ w: inout JSONWriter, _ key: String, _ value: FinishedSpan.Value) {
-        w.beginObject()
-        w.field("key", key)
-        w.key("value")
-        w.beginObject()
-        switch value {
-        case .string(let text): w.field("stringValue", text)
-        case .int(let number): w.field("intValue", String(number))
-        }
-        w.endObject()
-        w.endObject()
-    }
-}
-
-struct OTLPExportError: Error, CustomStringConvertible {
-    let status: Int
-    var description: String { "the endpoint answered \(status)" }
 }
 
 /// Runs the exporter's thread from start to stop. It starts before the gateway, so it stops

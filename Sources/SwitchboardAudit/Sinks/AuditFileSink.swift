@@ -48,12 +48,7 @@ package final class AuditFileSink: AuditSink {
     }
 
     package func deliver(_ entries: [AuditEntry]) throws {
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(entries.reduce(0) { $0 + $1.line.count + 1 })
-        for entry in entries {
-            bytes += entry.line
-            bytes.append(UInt8(ascii: "\n"))
-        }
+        let bytes = AuditEntry.jsonl(entries)
         try file.withLock { open throws(AuditFailure) in
             // Opened first, so that a file kept from before a restart is judged too.
             if open == nil { open = try openFile() }

@@ -29,13 +29,17 @@ extension CallRouter {
             exchange.fail(.overloaded("more than \(maxInFlightPerSession) requests in flight in this session"))
             return
         }
+        var begun = false
         if exchange.session.isModern {
             // A retry that carries a `requestState` may take over a held call, whose answer
             // is then this request's: its records begin here, before the answers go upstream.
-            if let audit, exchange.message.params?["requestState"] != nil, !audit.begin(exchange, server: server.name) {
-                ticket?.release()
-                exchange.fail(.auditUnavailable)
-                return
+            if let audit, exchange.message.params?["requestState"] != nil {
+                guard audit.begin(exchange, server: server.name) else {
+                    ticket?.release()
+                    exchange.fail(.auditUnavailable)
+                    return
+                }
+                begun = true
             }
             switch input.resume(exchange, at: server) {
             case .notHeld:
@@ -50,22 +54,22 @@ extension CallRouter {
                 return
             case .rerun(let params, let edits, let prefilled):
                 ticket?.release()
-                start(exchange, params: params, edits: edits, to: server, prefilled: prefilled, ticket: nil)
+                start(exchange, params: params, edits: edits, to: server, prefilled: prefilled, ticket: nil, auditBegun: begun)
                 return
             }
         }
-        start(exchange, params: exchange.message.params, edits: edits, to: server, prefilled: [:], ticket: ticket)
+        start(exchange, params: exchange.message.params, edits: edits, to: server, prefilled: [:], ticket: ticket, auditBegun: begun)
     }
 
     private func start(
         _ exchange: MCPExchange, params: JSONView?, edits: [(target: JSONView, json: String)], to server: UpstreamServer,
-        prefilled: [String: ByteBuffer], ticket: QuotaTicket?
+        prefilled: [String: ByteBuffer], ticket: QuotaTicket?, auditBegun: Bool
     ) {
         exchange.mark(.routed)
         exchange.noteServer(server.name)
         // The record goes before the call: a call the server saw is a call the trail has
         // (a retry that began its records in `forward` has one already).
-        if let audit, !exchange.hasBegunAuditRecord, !audit.begin(exchange, server: server.name) {
+        if let audit, !auditBegun, !audit.begin(exchange, server: server.name) {
             ticket?.release()
             exchange.fail(.auditUnavailable)
             return
@@ -93,8 +97,9 @@ extension CallRouter {
         let strippedMeta = call.session?.isModern == true && !modernServer ? metaView.flatMap { JSONSplice.removing(Self.modernMetaKeys, from: $0) } : nil
         // A 2026-07-28 server is told, per request, what the client can answer (§4.3).
         var clientMeta = modernServer ? call.session.map { UpstreamRequestMeta(clientCapabilities: $0.bridgeableCapabilities, logLevel: $0.logLevel) } : nil
-        // The upstream request carries the trace on, its parent the gateway's CLIENT span.
-        let trace = call.target?.trace()
+        // The upstream request carries the trace on, its parent the gateway's CLIENT span
+        // (with traces off, not even the call's target is looked up).
+        let trace = sessions.tracer == nil ? nil : call.target?.trace()
         if let trace, clientMeta != nil {
             clientMeta?.traceParent = trace.upstreamTraceParent
             clientMeta?.traceState = trace.traceState

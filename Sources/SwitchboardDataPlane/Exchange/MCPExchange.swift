@@ -105,9 +105,6 @@ package final class MCPExchange: Sendable {
         record.withLock { $0.auditedCall = call }
     }
 
-    /// Its `call.begin` is written (and its answer will write the end).
-    var hasBegunAuditRecord: Bool { record.withLock { $0.auditedCall != nil } }
-
     /// The server answered the call with `isError: true`.
     func noteToolError() {
         record.withLock { $0.toolError = true }

@@ -66,10 +66,20 @@ def otlp_json(body: bytes, message: Any) -> Any:
     return json_format.ParseDict(convert(json.loads(body)), message)
 
 
-class Webhook(BaseHTTPRequestHandler):
+class Handler(BaseHTTPRequestHandler):
     def log_message(self, *_: object) -> None:
         pass
 
+    def answer(self, status: int, body: bytes = b"") -> None:
+        self.send_response(status)
+        if body:
+            self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+
+class Webhook(Handler):
     def do_POST(self) -> None:  # noqa: N802
         global webhook_posts
         body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
@@ -77,15 +87,13 @@ class Webhook(BaseHTTPRequestHandler):
             webhook_posts += 1
             attempt = webhook_posts
         if attempt <= args.fail_first:
-            self.send_response(503)
-            self.end_headers()
+            self.answer(503)
             return
         if args.secret_file:
             secret = open(args.secret_file, "rb").read().strip()
             expected = "sha256=" + hmac.new(secret, body, hashlib.sha256).hexdigest()
             if not hmac.compare_digest(expected, self.headers.get("X-Switchboard-Signature", "")):
-                self.send_response(401)
-                self.end_headers()
+                self.answer(401)
                 return
         append("webhook.jsonl", body.decode())
         append("webhook-requests.jsonl", json.dumps({
@@ -93,15 +101,10 @@ class Webhook(BaseHTTPRequestHandler):
             "idempotency_key": self.headers.get("Idempotency-Key"),
             "records": self.headers.get("X-Switchboard-Audit-Records"),
         }) + "\n")
-        self.send_response(200)
-        self.send_header("Content-Length", "0")
-        self.end_headers()
+        self.answer(200)
 
 
-class OTLP(BaseHTTPRequestHandler):
-    def log_message(self, *_: object) -> None:
-        pass
-
+class OTLP(Handler):
     def do_POST(self) -> None:  # noqa: N802
         body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
         if self.path == "/v1/traces":
@@ -113,8 +116,7 @@ class OTLP(BaseHTTPRequestHandler):
             request = otlp_json(body, ExportLogsServiceRequest())
         except Exception as error:  # noqa: BLE001 - any decoding failure is the answer
             append("otlp-errors.txt", f"{error}\n")
-            self.send_response(400)
-            self.end_headers()
+            self.answer(400)
             return
         for resource_logs in request.resource_logs:
             service = {a.key: a.value.string_value for a in resource_logs.resource.attributes}.get("service.name")
@@ -127,12 +129,7 @@ class OTLP(BaseHTTPRequestHandler):
                         "user": attributes.get("user.id"), "severity": record.severity_number,
                         "time_ns": record.time_unix_nano, "body": record.body.string_value,
                     }) + "\n")
-        answer = b"{}"
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(answer)))
-        self.end_headers()
-        self.wfile.write(answer)
+        self.answer(200, b"{}")
 
 
     def traces(self, body: bytes) -> None:
@@ -142,8 +139,7 @@ class OTLP(BaseHTTPRequestHandler):
             request = otlp_json(body, ExportTraceServiceRequest())
         except Exception as error:  # noqa: BLE001 - any decoding failure is the answer
             append("otlp-errors.txt", f"traces: {error}\n")
-            self.send_response(400)
-            self.end_headers()
+            self.answer(400)
             return
         for resource_spans in request.resource_spans:
             service = {a.key: a.value.string_value for a in resource_spans.resource.attributes}.get("service.name")
@@ -156,12 +152,7 @@ class OTLP(BaseHTTPRequestHandler):
                         "status": span.status.code, "links": [{"trace_id": l.trace_id.hex(), "span_id": l.span_id.hex()} for l in span.links],
                         "attributes": {a.key: (a.value.string_value or a.value.int_value) for a in span.attributes},
                     }) + "\n")
-        answer = b"{}"
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(answer)))
-        self.end_headers()
-        self.wfile.write(answer)
+        self.answer(200, b"{}")
 
 
 class Syslog(socketserver.StreamRequestHandler):

@@ -115,8 +115,10 @@ final class MCPHTTPHandler: ChannelInboundHandler, RemovableChannelHandler, HTTP
         let (endpoint, path, virtualServer): (GatewayPath, Substring, String?)
         switch routes.resolve(request.head, on: context.eventLoop) {
         case .reply(let reply):
-            // The only 403 decided before authentication is a foreign Origin.
-            if reply.status == .forbidden { recordRefusal("origin", status: 403, head: request.head) }
+            write(reply)
+            return
+        case .refused(let reply, let reason):
+            recordRefusal(reason, status: Int(reply.status.code), head: request.head)
             write(reply)
             return
         case .later(let reply):

@@ -19,6 +19,8 @@ struct MCPHTTPRoutes: Sendable {
 
     enum Resolution {
         case reply(HTTPReply)
+        /// Turned away before any caller is known, for `reason` (recorded: `request.refused`).
+        case refused(HTTPReply, reason: String)
         /// An answer that takes a while and needs no caller (the OAuth consent pages).
         case later(EventLoopFuture<HTTPReply>)
         /// An endpoint that needs the caller, on `virtualServer` (nil: `/mcp` itself).
@@ -31,12 +33,12 @@ struct MCPHTTPRoutes: Sendable {
         let endpoint = GatewayPath(path)
         switch endpoint {
         case .mcp(let name), .legacyStream(let name), .legacyMessages(let name):
-            guard origins.permits(head.headers.first(name: "Origin")) else { return .reply(HTTPRefusal.originNotAllowed) }
+            guard origins.permits(head.headers.first(name: "Origin")) else { return .refused(HTTPRefusal.originNotAllowed, reason: "origin") }
             guard let name else { return .authenticate(endpoint, path: path, virtualServer: nil) }
             guard let known = gateway.governance.virtualServer(named: name) else { return .reply(HTTPRefusal.unknownVirtualServer) }
             return .authenticate(endpoint, path: path, virtualServer: known)
         case .admin:
-            guard origins.permits(head.headers.first(name: "Origin")) else { return .reply(HTTPRefusal.originNotAllowed) }
+            guard origins.permits(head.headers.first(name: "Origin")) else { return .refused(HTTPRefusal.originNotAllowed, reason: "origin") }
             return .authenticate(endpoint, path: path, virtualServer: nil)
         case .resourceMetadata(let resourcePath):
             guard head.method == .GET || head.method == .HEAD else { return .reply(HTTPRefusal.methodNotAllowed(allow: "GET")) }
@@ -58,7 +60,7 @@ struct MCPHTTPRoutes: Sendable {
             guard let metrics else { return .reply(HTTPRefusal.notFound) }
             guard head.method == .GET || head.method == .HEAD else { return .reply(HTTPRefusal.methodNotAllowed(allow: "GET")) }
             // Scrapers send no Origin; a browser page on another site must not read it either.
-            guard origins.permits(head.headers.first(name: "Origin")) else { return .reply(HTTPRefusal.originNotAllowed) }
+            guard origins.permits(head.headers.first(name: "Origin")) else { return .refused(HTTPRefusal.originNotAllowed, reason: "origin") }
             guard !metrics.isPublic, authentication.auth != nil else { return .reply(metrics.reply()) }
             return .authenticate(endpoint, path: path, virtualServer: nil)
         case .unknown:
