@@ -170,6 +170,8 @@ let package = Package(
                 "SwitchboardPolicy",
                 "SwitchboardIdentity",
                 "SwitchboardDataPlane",
+                // The servers' status on the admin API and the console.
+                "SwitchboardUpstream",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

@@ -2,7 +2,7 @@
 # Create/refresh the Python venv holding the real MCP peers used by the interop tests:
 # the official MCP Python SDK (client + our test servers), mcp-server-time, jsonschema, and
 # opentelemetry-proto (the OTLP receiver's decoder), openapi-spec-validator (the admin API's
-# description checked).
+# description checked), selenium (drives Debian's chromium through the web console).
 #
 #   scripts/setup-peers.sh            # venv at <repo>/.build-venv (override: SWITCHBOARD_PEERS_VENV=DIR)
 #
@@ -17,10 +17,11 @@ PYTHON="${PYTHON:-python3}"
 MARKER="$VENV/.switchboard-peers"
 
 # Top-level pins, then the exact transitive set that was tested with them (pip constraints).
-REQUIREMENTS="mcp==2.3.0 mcp-server-time==2026.10.19 jsonschema==4.26.0 opentelemetry-proto==1.45.2 openapi-spec-validator==0.9.0"
+REQUIREMENTS="mcp==2.3.0 mcp-server-time==2026.10.19 jsonschema==4.26.0 opentelemetry-proto==1.45.2 openapi-spec-validator==0.9.0 selenium==4.50.0"
 CONSTRAINTS="annotated-types==0.8.0
 anyio==4.16.0
 attrs==26.1.0
+certifi==2026.10.19.post1
 cffi==2.1.1
 click==8.5.1
 cryptography==50.0.2
@@ -34,6 +35,7 @@ lazy-object-proxy==1.13.0
 mcp-types==2.3.0
 openapi-schema-validator==0.9.0
 opentelemetry-api==1.45.2
+outcome==1.3.0.post0
 pathable==0.6.0
 protobuf==7.36.2
 pycparser==3.12
@@ -41,6 +43,7 @@ pydantic-settings==2.16.3
 pydantic==2.14.3
 pydantic_core==2.50.4
 PyJWT==2.15.1
+PySocks==1.7.1
 python-dotenv==1.2.4
 python-multipart==0.0.34
 PyYAML==6.0.4
@@ -48,14 +51,21 @@ referencing==0.37.0
 rfc3339-validator==0.1.4
 rpds-py==2026.9.1
 six==1.17.0
+sniffio==1.3.1
+sortedcontainers==2.4.0
 sse-starlette==3.7.0
 starlette==1.10.0
+trio-websocket==0.12.2
+trio==0.35.0
 truststore==0.10.5
 typing-inspection==0.4.5
 typing_extensions==4.16.0
 tzdata==2026.6
 tzlocal==5.4.5
-uvicorn==0.54.0"
+urllib3==2.8.0
+uvicorn==0.54.0
+websocket-client==1.9.2
+wsproto==1.3.2"
 
 die() { echo "setup-peers: ERROR: $*" >&2; exit 1; }
 
@@ -64,7 +74,7 @@ PYVER="$("$PYTHON" -c 'import sys; print("%d.%d" % sys.version_info[:2])')"
 WANT="python=$PYVER $REQUIREMENTS $(printf '%s' "$CONSTRAINTS" | tr '\n' ' ')"
 
 imports_ok() {
-    "$VENV/bin/python" -c 'import mcp, mcp.server.mcpserver, jsonschema, mcp_server_time, opentelemetry.proto.collector.logs.v1.logs_service_pb2, openapi_spec_validator' >/dev/null 2>&1 \
+    "$VENV/bin/python" -c 'import mcp, mcp.server.mcpserver, jsonschema, mcp_server_time, opentelemetry.proto.collector.logs.v1.logs_service_pb2, openapi_spec_validator, selenium' >/dev/null 2>&1 \
         && [ -x "$VENV/bin/mcp-server-time" ]
 }
 

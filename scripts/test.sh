@@ -1,16 +1,19 @@
 #!/usr/bin/env bash
 # The whole test suite, from a fresh clone: installs the real MCP peers the interop tests
-# talk to (Python SDK and reference servers, into .build-venv/), a forward proxy and
-# Prometheus (with apt-get), builds, runs every test.
+# talk to (Python SDK and reference servers, into .build-venv/), a forward proxy, Prometheus
+# and Chromium (with apt-get), builds, runs every test.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 scripts/setup-peers.sh
 # From Debian: a real forward proxy (tinyproxy) for the proxy tests, a real Prometheus and
-# promtool for the metrics tests. Nothing is started here; the tests run what they need.
+# promtool for the metrics tests, Chromium and its driver for the console's tests. Nothing is
+# started here; the tests run what they need.
 missing=()
 command -v tinyproxy >/dev/null || [ -x /usr/sbin/tinyproxy ] || missing+=(tinyproxy)
 command -v prometheus >/dev/null && command -v promtool >/dev/null || missing+=(prometheus)
+[ -x /usr/bin/chromium ] || missing+=(chromium)
+[ -x /usr/bin/chromedriver ] || missing+=(chromium-driver)
 if [ "${#missing[@]}" -gt 0 ]; then
     if command -v apt-get >/dev/null; then
         as_root=""; [ "$(id -u)" -eq 0 ] || as_root="sudo"

@@ -39,10 +39,7 @@ extension AdminAPI {
     static func auditQuery(_ query: Substring) -> Result<(AuditFilter, Int), Refusal> {
         var filter = AuditFilter()
         var limit = 100
-        for pair in query.split(separator: "&") where !pair.isEmpty {
-            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            let name = String(parts[0])
-            let value = parts.count > 1 ? (String(parts[1]).replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? "") : ""
+        for (name, value) in queryPairs(query) {
             func refuse(_ message: String) -> Result<(AuditFilter, Int), Refusal> {
                 .failure(Refusal(reply: Self.error(.badRequest, message)))
             }

@@ -88,6 +88,168 @@ extension AdminAPI {
     }
    }
   },
+  "/me": {
+   "get": {
+    "operationId": "me",
+    "summary": "The caller as the gateway sees it",
+    "responses": {
+     "200": {
+      "description": "Its principal",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Principal"
+        }
+       }
+      }
+     },
+     "403": {
+      "$ref": "#/components/responses/Forbidden"
+     },
+     "401": {
+      "$ref": "#/components/responses/Unauthorized"
+     }
+    }
+   }
+  },
+  "/servers": {
+   "get": {
+    "operationId": "listServers",
+    "summary": "Each server's state, protocol revision and era, and how it is reached",
+    "responses": {
+     "200": {
+      "description": "The servers and the client sessions held now",
+      "content": {
+       "application/json": {
+        "schema": {
+         "type": "object",
+         "properties": {
+          "servers": {
+           "type": "array",
+           "items": {
+            "$ref": "#/components/schemas/Server"
+           }
+          },
+          "sessions": {
+           "type": "integer"
+          }
+         },
+         "required": [
+          "servers",
+          "sessions"
+         ]
+        }
+       }
+      }
+     },
+     "403": {
+      "$ref": "#/components/responses/Forbidden"
+     },
+     "401": {
+      "$ref": "#/components/responses/Unauthorized"
+     }
+    }
+   }
+  },
+  "/catalogue": {
+   "get": {
+    "operationId": "catalogue",
+    "summary": "The tools one caller sees, after its virtual server and the policy's hiding",
+    "parameters": [
+     {
+      "name": "as",
+      "in": "query",
+      "required": false,
+      "description": "An API key's name or id: the caller is that key's principal",
+      "schema": {
+       "type": "string"
+      }
+     },
+     {
+      "name": "principal",
+      "in": "query",
+      "required": false,
+      "description": "Otherwise KIND:NAME (key, jwt, cert, local) or anonymous (the default)",
+      "schema": {
+       "type": "string"
+      }
+     },
+     {
+      "name": "roles",
+      "in": "query",
+      "required": false,
+      "description": "The principal's roles, comma-separated",
+      "schema": {
+       "type": "string"
+      }
+     },
+     {
+      "name": "tenant",
+      "in": "query",
+      "required": false,
+      "description": "The principal's tenant",
+      "schema": {
+       "type": "string"
+      }
+     },
+     {
+      "name": "virtualServer",
+      "in": "query",
+      "required": false,
+      "description": "A virtual server's name (default: /mcp, everything)",
+      "schema": {
+       "type": "string"
+      }
+     }
+    ],
+    "responses": {
+     "200": {
+      "description": "The tools, as tools/list would list them to that caller",
+      "content": {
+       "application/json": {
+        "schema": {
+         "type": "object",
+         "properties": {
+          "principal": {
+           "type": "string"
+          },
+          "virtualServer": {
+           "type": [
+            "string",
+            "null"
+           ]
+          },
+          "tools": {
+           "type": "array",
+           "items": {
+            "type": "object",
+            "description": "An MCP Tool (name, description, inputSchema, annotations, …)"
+           }
+          }
+         },
+         "required": [
+          "principal",
+          "tools"
+         ]
+        }
+       }
+      }
+     },
+     "400": {
+      "$ref": "#/components/responses/Error"
+     },
+     "404": {
+      "$ref": "#/components/responses/Error"
+     },
+     "403": {
+      "$ref": "#/components/responses/Forbidden"
+     },
+     "401": {
+      "$ref": "#/components/responses/Unauthorized"
+     }
+    }
+   }
+  },
   "/keys": {
    "get": {
     "operationId": "listKeys",
@@ -875,6 +1037,131 @@ extension AdminAPI {
      "holds",
      "records",
      "lastSeq"
+    ]
+   },
+   "Principal": {
+    "type": "object",
+    "properties": {
+     "id": {
+      "type": "string",
+      "description": "kind:name, as policy rules and the audit trail name it"
+     },
+     "kind": {
+      "type": "string",
+      "enum": [
+       "key",
+       "jwt",
+       "cert",
+       "local",
+       "anonymous"
+      ]
+     },
+     "name": {
+      "type": "string"
+     },
+     "roles": {
+      "type": "array",
+      "items": {
+       "type": "string"
+      }
+     },
+     "tenant": {
+      "type": [
+       "string",
+       "null"
+      ],
+      "description": "The tenant, when the credentials name one"
+     },
+     "virtualServers": {
+      "type": [
+       "array",
+       "null"
+      ],
+      "items": {
+       "type": "string"
+      },
+      "description": "Virtual servers this caller may use; null means every one"
+     }
+    },
+    "required": [
+     "id",
+     "kind",
+     "name",
+     "roles"
+    ]
+   },
+   "Server": {
+    "type": "object",
+    "properties": {
+     "name": {
+      "type": "string"
+     },
+     "transport": {
+      "type": "string",
+      "description": "stdio, http or sse"
+     },
+     "state": {
+      "type": "string",
+      "description": "starting, ready, unavailable (backing off after a failure) or stopped"
+     },
+     "protocolVersion": {
+      "type": [
+       "string",
+       "null"
+      ],
+      "description": "The revision agreed with the server"
+     },
+     "era": {
+      "type": [
+       "string",
+       "null"
+      ],
+      "description": "legacy (sessions, 2025-11-25 and earlier) or modern (2026-07-28)"
+     },
+     "serverInfo": {
+      "type": [
+       "string",
+       "null"
+      ],
+      "description": "The server's name and version, as it gave them"
+     },
+     "restarts": {
+      "type": "integer"
+     },
+     "lastError": {
+      "type": [
+       "string",
+       "null"
+      ],
+      "description": "Why it last failed"
+     },
+     "connection": {
+      "type": [
+       "string",
+       "null"
+      ],
+      "description": "How an HTTP server is reached: TLS checks and proxy"
+     },
+     "oauth": {
+      "type": [
+       "string",
+       "null"
+      ],
+      "description": "For a credentials.oauth server: connected (issuer, expiry) or why not"
+     },
+     "warning": {
+      "type": [
+       "string",
+       "null"
+      ],
+      "description": "Set when TLS certificate verification is off"
+     }
+    },
+    "required": [
+     "name",
+     "transport",
+     "state",
+     "restarts"
     ]
    }
   },

@@ -18,8 +18,11 @@ package import SwitchboardPolicy
 /// - `GET /admin/v1/keys`, `POST /admin/v1/keys` (`{"name","roles","tenant","virtualServers",
 ///   "expires"}`; the key is in the answer, once), `DELETE /admin/v1/keys/{name-or-id}`.
 /// - `/admin/v1/credentials`: delegated tokens (`AdminAPI+Credentials`).
+/// - `GET /admin/v1/me`, `/servers`, `/catalogue`: the caller, the servers, the catalogue as
+///   one caller sees it (`AdminAPI+Servers`).
 /// - `/admin/v1/audit`: the trail searched, its sinks, its chain checked (`AdminAPI+Audit`).
 /// - `GET /admin/v1/openapi.json`: all of the above in OpenAPI 3.1 (`AdminAPI+OpenAPI`).
+/// - `/console`: the web console, a page over this API (`AdminAPI+Console`).
 package final class AdminAPI: ControlRoutes {
     typealias Reply = HTTPReply
 
@@ -52,7 +55,7 @@ package final class AdminAPI: ControlRoutes {
         guard authentication.isAdmin(caller) else {
             return loop.makeSucceededFuture(Self.error(.forbidden, "the admin API needs one of the roles \(authentication.adminRoles.sorted())"))
         }
-        let reply = route(head, path: path, body: body, on: loop)
+        let reply = route(head, path: path, body: body, caller: caller, on: loop)
         // Every change made through the API is on the trail, with who made it and how it went
         // (reads and dry runs are not: they change nothing).
         guard head.method != .GET, !path.hasSuffix("/policy/test"), let audit = gateway.calls.audit else { return reply }
@@ -63,7 +66,7 @@ package final class AdminAPI: ControlRoutes {
         }
     }
 
-    private func route(_ head: HTTPRequestHead, path: Substring, body: ByteBuffer, on loop: any EventLoop) -> EventLoopFuture<HTTPReply> {
+    private func route(_ head: HTTPRequestHead, path: Substring, body: ByteBuffer, caller: Principal, on loop: any EventLoop) -> EventLoopFuture<HTTPReply> {
         let route = path.dropFirst(GatewayPath.controlPrefix.count)
         switch (head.method, route) {
         case (.GET, "openapi.json"):
@@ -86,8 +89,14 @@ package final class AdminAPI: ControlRoutes {
             }
         case (_, _) where route == "credentials" || route.hasPrefix("credentials/"):
             return serveCredentials(head.method, route: route, body: body, on: loop)
+        case (.GET, "me"):
+            return loop.makeSucceededFuture(Self.json(.ok, Self.principalObject(caller)))
+        case (.GET, "servers"):
+            return loop.makeSucceededFuture(Self.json(.ok, serversObject()))
+        case (.GET, "catalogue"):
+            return catalogue(query: Self.query(head.uri), on: loop)
         case (.GET, "audit"), (.GET, "audit/sinks"), (.GET, "audit/verify"):
-            return serveAudit(route, query: head.uri.firstIndex(of: "?").map { head.uri[head.uri.index(after: $0)...] } ?? "", on: loop)
+            return serveAudit(route, query: Self.query(head.uri), on: loop)
         default:
             return loop.makeSucceededFuture(Self.error(.notFound, "no such admin endpoint"))
         }
@@ -108,20 +117,9 @@ package final class AdminAPI: ControlRoutes {
             return Self.error(.badRequest, "expected a JSON object with \"tool\"")
         }
         let principal: Principal
-        if let name = object["as"] as? String {
-            let records = authentication.keys?.records ?? []
-            let matches = records.filter { $0.id == name || $0.name == name }
-            guard let record = matches.first(where: { $0.status(at: Date()) == .active }) ?? matches.first else {
-                return Self.error(.notFound, "no API key has that name or id")
-            }
-            principal = record.principal
-        } else {
-            let roles = Set(object["roles"] as? [String] ?? [])
-            let tenant = object["tenant"] as? String
-            guard let spelled = Self.principal(object["principal"] as? String ?? "anonymous", roles: roles, tenant: tenant) else {
-                return Self.error(.badRequest, "\"principal\" is KIND:NAME (key, jwt, cert, local) or anonymous")
-            }
-            principal = spelled
+        switch caller(object) {
+        case .success(let spelled): principal = spelled
+        case .failure(let refusal): return refusal.reply
         }
         var arguments: ByteBuffer?
         if let value = object["arguments"] {
@@ -138,6 +136,25 @@ package final class AdminAPI: ControlRoutes {
         } catch {
             return Self.error(.badRequest, "arguments: \(error)")
         }
+    }
+
+    /// The caller a dry run or a catalogue is for: `as` (an API key's name or id), or
+    /// `principal` (KIND:NAME or anonymous) with `roles` and `tenant`.
+    func caller(_ object: [String: Any]) -> Result<Principal, Refusal> {
+        if let name = object["as"] as? String {
+            let records = authentication.keys?.records ?? []
+            let matches = records.filter { $0.id == name || $0.name == name }
+            guard let record = matches.first(where: { $0.status(at: Date()) == .active }) ?? matches.first else {
+                return .failure(Refusal(reply: Self.error(.notFound, "no API key has that name or id")))
+            }
+            return .success(record.principal)
+        }
+        let roles = Set(object["roles"] as? [String] ?? [])
+        let tenant = object["tenant"] as? String
+        guard let spelled = Self.principal(object["principal"] as? String ?? "anonymous", roles: roles, tenant: tenant) else {
+            return .failure(Refusal(reply: Self.error(.badRequest, "\"principal\" is KIND:NAME (key, jwt, cert, local) or anonymous")))
+        }
+        return .success(spelled)
     }
 
     private func createKey(_ body: ByteBuffer, on loop: any EventLoop) -> EventLoopFuture<Reply> {
@@ -205,6 +222,11 @@ package final class AdminAPI: ControlRoutes {
         guard let colon = spelled.firstIndex(of: ":"), let kind = Principal.Kind(rawValue: String(spelled[..<colon])), kind != .anonymous else { return nil }
         let name = String(spelled[spelled.index(after: colon)...])
         return name.isEmpty ? nil : Principal(kind: kind, name: name, roles: roles, tenant: tenant)
+    }
+
+    /// What follows `?` in a request target ("" when nothing does).
+    static func query(_ uri: String) -> Substring {
+        uri.firstIndex(of: "?").map { uri[uri.index(after: $0)...] } ?? ""
     }
 
     private static func object(_ body: ByteBuffer) -> [String: Any]? {

@@ -7,12 +7,6 @@ extension Interop {
     /// `/metrics` of the `switchboard` binary: scraped by a real Prometheus (Debian's) with an
     /// API key, checked by `promtool`, labelled only with what the config and catalogue hold.
     @Suite struct MetricsTests {
-        static func key(_ config: String, name: String, role: String) async throws -> String {
-            let made = try ChildProcessRunner(PeerEnvironment.switchboardBinary, ["keys", "create", "--config", config, "--name", name, "--role", role])
-            #expect(await made.wait(seconds: 30) == 0, "\(made.standardError)")
-            return made.standardOutput.trimmingCharacters(in: .whitespacesAndNewlines)
-        }
-
         @Test func prometheusScrapesTheGateway() async throws {
             try PeerEnvironment.requirePeers()
             for tool in ["prometheus", "promtool"] {
@@ -22,9 +16,9 @@ extension Interop {
             }
             let setup = try DemoGatewayProcess("metrics", extra: "auth:\n  api_keys: true\n")
             defer { setup.remove() }
-            let (directory, config, port, base) = (setup.directory, setup.config, setup.port, setup.base)
-            let scraper = try await Self.key(config, name: "prometheus", role: "switchboard:metrics")
-            let caller = try await Self.key(config, name: "agent", role: "dev")
+            let (directory, port, base) = (setup.directory, setup.port, setup.base)
+            let scraper = try await setup.createKey(name: "prometheus", role: "switchboard:metrics")
+            let caller = try await setup.createKey(name: "agent", role: "dev")
             let gateway = try await setup.serve()
             defer { gateway.stop() }
 

@@ -36,6 +36,13 @@ struct DemoGatewayProcess {
         return gateway
     }
 
+    /// `switchboard keys create` on the config: the new key.
+    func createKey(name: String, role: String) async throws -> String {
+        let made = try ChildProcessRunner(PeerEnvironment.switchboardBinary, ["keys", "create", "--config", config, "--name", name, "--role", role])
+        guard await made.wait(seconds: 30) == 0 else { throw HarnessError("keys create \(name): \(made.standardError)") }
+        return made.standardOutput.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
     func remove() {
         try? FileManager.default.removeItem(atPath: directory)
     }

@@ -16,6 +16,9 @@ package enum GatewayPath: Equatable {
     case connect(server: Substring)
     /// `/oauth/callback`: the authorization server sending the browser back.
     case oauthCallback
+    /// `/console` and what is under it: the web console's page and assets (`ControlRoutes`);
+    /// `asset` is the rest after `/console` ("" or "/…").
+    case console(asset: Substring)
     case health
     case readiness
     /// `/metrics`: Prometheus text (`MetricsEndpoint`).
@@ -47,6 +50,8 @@ package enum GatewayPath: Equatable {
             } else if path.hasPrefix("/connect/") {
                 let server = path.dropFirst("/connect/".count)
                 self = server.isEmpty || server.contains("/") ? .unknown : .connect(server: server)
+            } else if path == "/console" || path.hasPrefix("/console/") {
+                self = .console(asset: path.dropFirst("/console".count))
             } else if path.hasPrefix(Self.controlPrefix) {
                 self = .admin
             } else if path.hasPrefix(Self.resourceMetadataPrefix) {

@@ -52,6 +52,9 @@ struct MCPHTTPRoutes: Sendable {
             guard head.method == .GET else { return .reply(HTTPRefusal.methodNotAllowed(allow: "GET")) }
             guard let consent else { return .reply(HTTPRefusal.notFound) }
             return .later(consent.callback(query: query, on: loop))
+        case .console(let asset):
+            guard let control else { return .reply(HTTPRefusal.notFound) }
+            return .later(control.console(head, asset: asset, on: loop))
         case .health:
             return .reply(HTTPReply(.ok, contentType: "text/plain", body: ByteBuffer(string: "ok\n")))
         case .readiness:
@@ -86,7 +89,7 @@ struct MCPHTTPRoutes: Sendable {
                 return .reply(HTTPReply(.forbidden, contentType: "text/plain", body: ByteBuffer(string: "/metrics needs one of the roles \(roles)\n")))
             }
             return .reply(metrics.reply())
-        case .resourceMetadata, .health, .readiness, .unknown, .connect, .oauthCallback:
+        case .resourceMetadata, .health, .readiness, .unknown, .connect, .oauthCallback, .console:
             return .reply(HTTPRefusal.notFound)  // answered by `resolve`
         }
     }

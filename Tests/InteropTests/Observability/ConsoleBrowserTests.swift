@@ -1,0 +1,87 @@
+import Foundation
+import SwitchboardTesting
+import Testing
+
+extension Interop {
+    /// The web console (`/console`) in real headless Chromium, driven with selenium
+    /// (`Tests/Peers/clients/console_browser.py`): sign in with an admin key, see the servers and
+    /// traffic, the catalogue, make and revoke a key, dry-run an allowed and a denied call,
+    /// search the audit trail with the chain's status, see the connections, sign out.
+    /// `SWITCHBOARD_CONSOLE_SCREENSHOTS=DIR` keeps one screenshot per page (docs/console.md's).
+    @Suite struct ConsoleBrowserTests {
+        static let chromium = ["/usr/bin/chromium", "/usr/bin/chromedriver"]
+
+        @Test func anOperatorSignsInAndUsesEveryPage() async throws {
+            try PeerEnvironment.requirePeers()
+            for file in Self.chromium where !FileManager.default.isExecutableFile(atPath: file) {
+                throw HarnessError("\(file) is missing: scripts/test.sh installs Debian's chromium and chromium-driver")
+            }
+            let setup = try DemoGatewayProcess(
+                "console",
+                extra: "auth:\n  api_keys: true\npolicy:\n  rules:\n    - id: no-countdown\n      effect: deny\n      tools: [clock__countdown]\n"
+            )
+            defer { setup.remove() }
+            let admin = try await setup.createKey(name: "console-admin", role: "switchboard:admin")
+            let agent = try await setup.createKey(name: "agent", role: "dev")
+            let gateway = try await setup.serve()
+            defer { gateway.stop() }
+
+            // The files: no data, a policy that runs no inline script, nothing else served.
+            let page = try await curl(setup.base + "/console", [])
+            #expect(page.status == 200)
+            #expect(page.headers["content-security-policy"]?.contains("script-src 'self'") == true)
+            #expect(page.headers["x-frame-options"] == "DENY")
+            #expect(try await curl(setup.base + "/console/app.js", []).headers["content-type"] == "text/javascript; charset=utf-8")
+            #expect(try await curl(setup.base + "/console/nothing-here", []).status == 404)
+            #expect(try await curl(setup.base + "/console", ["-X", "POST"]).status == 405)
+
+            // Three calls for the overview's figures and the audit search to find.
+            let http = RawHTTP(url: setup.base + "/mcp")
+            let headers = ["X-API-Key": agent, "MCP-Protocol-Version": "2026-07-28", "Mcp-Method": "tools/call", "Mcp-Name": "clock__add"]
+            for id in 1...3 {
+                let answer = try await http.post(
+                    #"{"jsonrpc":"2.0","id":\#(id),"method":"tools/call","params":{"name":"clock__add","arguments":{"a":2,"b":3},"_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28","io.modelcontextprotocol/clientInfo":{"name":"console-test","version":"1"},"io.modelcontextprotocol/clientCapabilities":{}}}}"#,
+                    headers: headers
+                )
+                #expect(answer.body.contains("sum"), "\(answer.status) \(answer.body)")
+            }
+
+            var arguments = [
+                PeerEnvironment.path("Tests/Peers/clients/console_browser.py"), "--url", setup.base, "--key", admin,
+                "--wrong-key", "sb_not-a-key", "--tool", "clock__add", "--denied-tool", "clock__countdown",
+            ]
+            if let directory = ProcessInfo.processInfo.environment["SWITCHBOARD_CONSOLE_SCREENSHOTS"] {
+                arguments += ["--screenshots", directory]
+            }
+            let browser = try ChildProcessRunner(PeerEnvironment.python, arguments)
+            #expect(await browser.wait(seconds: 180) == 0, "\(browser.standardError)")
+            let seen = try #require(
+                try JSONSerialization.jsonObject(with: Data(browser.standardOutput.utf8)) as? [String: Any], "\(browser.standardOutput)"
+            )
+            #expect((seen["wrong_key"] as? String)?.contains("not accepted") == true, "\(seen)")
+            #expect(seen["signed_in_as"] as? String == "Signed in as key:console-admin")
+            #expect(seen["servers_ready"] as? String == "1 / 1")
+            #expect(seen["overview_servers"] as? [String] == ["clock"])
+            #expect(seen["overview_states"] as? [String] == ["ready"])
+            #expect(seen["error_rate"] as? String == "0.0 %", "\(seen)")
+            #expect((seen["p50"] as? String).map { $0.hasSuffix("ms") || $0.hasSuffix("µs") } == true, "\(seen)")
+            let tools = seen["catalogue_tools"] as? [String] ?? []
+            #expect(tools.contains("clock__add") && !tools.contains("clock__countdown"), "\(tools)")
+            #expect((seen["created_key_prefix"] as? String)?.hasPrefix("sb_") == true)
+            #expect(seen["revoked"] as? String == "Revoked console-made.")
+            #expect((seen["dry_run_allowed"] as? String)?.hasPrefix("allow allowed by the default") == true, "\(seen)")
+            #expect((seen["dry_run_denied"] as? String)?.contains("denied by rule no-countdown") == true, "\(seen)")
+            #expect((seen["chain"] as? String)?.hasPrefix("The chain holds") == true, "\(seen)")
+            #expect(seen["audit_rows"] as? Int == 3, "\(seen)")
+            let record = seen["audit_record"] as? [String: Any] ?? [:]
+            #expect(record["event"] as? String == "call.end" && record["tool"] as? String == "clock__add", "\(record)")
+            #expect(record["principal"] as? String == "key:agent" && record["outcome"] as? String == "ok", "\(record)")
+            #expect((seen["connections"] as? [String])?.first?.hasPrefix("clock ready http") == true, "\(seen)")
+            #expect(seen["token_after_sign_out"] is NSNull, "\(seen)")
+
+            // What the console did is on the trail: the key made and revoked through it.
+            let audit = try await curl(setup.base + "/admin/v1/audit?event=admin.action", ["-H", "Authorization: Bearer \(admin)"])
+            #expect(audit.body.contains("POST /admin/v1/keys") && audit.body.contains("DELETE /admin/v1/keys/"), "\(audit.body)")
+        }
+    }
+}
