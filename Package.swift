@@ -343,7 +343,7 @@ let package = Package(
         .testTarget(
             name: "SwitchboardControlTests",
             dependencies: [
-                "SwitchboardControl", "SwitchboardDataPlane", "SwitchboardIdentity", "SwitchboardPolicy", "SwitchboardCore",
+                "SwitchboardControl", "SwitchboardDataPlane", "SwitchboardIdentity", "SwitchboardPolicy", "SwitchboardCore", "SwitchboardUpstream",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),

@@ -1,10 +1,10 @@
 import Foundation
-package import NIOCore
+import NIOCore
 import NIOHTTP1
 import SwitchboardCore
 import SwitchboardDataPlane
 import SwitchboardUpstream
-package import SwitchboardPolicy
+import SwitchboardPolicy
 
 /// What the gateway serves, on the admin API (and the console's overview, catalogue and
 /// connections pages):
@@ -58,9 +58,10 @@ extension AdminAPI {
             }
             virtualServer = known
         }
-        return gateway.visibleTools(principal: principal, virtualServer: virtualServer, on: loop).map { tools in
+        let chosen = virtualServer
+        return gateway.visibleTools(principal: principal, virtualServer: chosen, on: loop).map { tools in
             let listed = tools.map { tool in (try? JSONSerialization.jsonObject(with: Data(tool.bytes.readableBytesView))) ?? [:] }
-            return Self.json(.ok, ["principal": principal.id, "virtualServer": virtualServer as Any, "tools": listed])
+            return Self.json(.ok, ["principal": principal.id, "virtualServer": chosen as Any, "tools": listed])
         }
     }
 

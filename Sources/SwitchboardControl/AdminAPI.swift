@@ -37,12 +37,17 @@ package final class AdminAPI: ControlRoutes {
     let maxJSONDepth: Int
     /// The audit trail (nil when `audit` is off).
     let audit: (any AdminAuditTrail)?
+    /// `console.enabled`, and its single sign-on (nil without `console.oidc`).
+    let consoleEnabled: Bool
+    let signIn: ConsoleSignIn?
 
     package init(
         gateway: Gateway, config: GatewayConfig, authentication: CallerAuthentication, keys: (any AdminKeyStore)?,
-        credentials: (any AdminCredentialStore)?, audit: (any AdminAuditTrail)? = nil
+        credentials: (any AdminCredentialStore)?, audit: (any AdminAuditTrail)? = nil, signIn: ConsoleSignIn? = nil
     ) {
         self.audit = audit
+        self.consoleEnabled = config.console.enabled
+        self.signIn = signIn
         self.gateway = gateway
         self.authentication = authentication
         self.keys = keys

@@ -4,8 +4,10 @@
 extension ConfigLoader {
     package static let rootKeys = [
         "listen", "store", "servers", "limits", "sessions", "security", "demo", "auth", "policy", "quotas", "virtual_servers", "tls", "public_url", "audit",
-        "metrics", "log", "traces",
+        "metrics", "log", "traces", "console",
     ]
+    package static let consoleKeys = ["enabled", "oidc"]
+    package static let consoleOIDCKeys = ["issuer", "client_id", "client_secret", "scopes", "name"]
     package static let tracesKeys = ["endpoint", "headers", "sample_ratio", "inbound", "include_principal", "service_name", "timeout"]
     package static let metricsKeys = ["enabled", "public", "roles"]
     package static let logKeys = ["format"]

@@ -32,6 +32,7 @@ extension ConfigLoader {
         if let metrics = root["metrics"] { config.metrics = try decodeMetrics(metrics) }
         if let log = root["log"] { config.log = try decodeLog(log) }
         if let traces = root["traces"] { config.traces = try decodeTraces(traces) }
+        if let console = root["console"] { config.console = try decodeConsole(console, auth: config.auth) }
         try checkReferences(root, config: config)
         try checkDelegatedCredentials(root, config: config)
         try checkOAuth(root, config: config)

@@ -148,7 +148,14 @@ public final class GatewayRuntime: Sendable {
             )
             admin = AdminAPI(
                 gateway: gateway, config: config, authentication: authentication, keys: adminKeys, credentials: adminCredentials,
-                audit: auditSinks.map { RuntimeAuditTrail(directory: config.audit.journal, sinks: $0) }
+                audit: auditSinks.map { RuntimeAuditTrail(directory: config.audit.journal, sinks: $0) },
+                signIn: config.console.oidc.map { oidc in
+                    ConsoleSignIn(
+                        settings: oidc, publicOrigin: Self.publicOrigin(config),
+                        resource: config.auth?.resource ?? config.auth?.jwt?.audiences.first ?? Self.publicOrigin(config) + "/mcp",
+                        http: OAuthHTTP(group: group)
+                    )
+                }
             )
         } catch {
             // A journal opened before the failure is closed in order (else the next start

@@ -211,8 +211,8 @@ async function trySession() {
     state.me = await api("me");
   } catch (error) {
     state.me = null;
-    if (error.status === 401) return "That key was not accepted (unknown, revoked or expired).";
-    if (error.status === 403) return "That key is valid but has no admin role: " + error.message;
+    if (error.status === 401) return "Those credentials were not accepted (unknown, revoked or expired).";
+    if (error.status === 403) return "Signed in, but without an admin role: " + error.message;
     return "The gateway did not answer: " + error.message;
   }
   drawShell();

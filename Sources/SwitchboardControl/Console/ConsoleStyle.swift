@@ -16,6 +16,7 @@ enum ConsoleStyle {
   }
 }
 * { box-sizing: border-box; }
+[hidden] { display: none !important; }
 html { font: 15px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", sans-serif; }
 body { margin: 0; background: var(--bg); color: var(--text); }
 a { color: var(--accent); }
@@ -73,7 +74,7 @@ button:disabled { opacity: .55; cursor: default; }
 .alert.bad { background: var(--bad-bg); color: var(--bad); }
 .alert.ok { background: var(--ok-bg); color: var(--ok); }
 .alert.warn { background: var(--warn-bg); color: var(--warn); }
-.decision { font-size: 20px; font-weight: 700; margin-bottom: 6px; }
+.decision { font-size: 17px; font-weight: 600; margin-bottom: 6px; }
 .secret { display: flex; gap: 10px; align-items: center; flex-wrap: wrap; }
 .secret code { background: var(--code); padding: 6px 8px; border-radius: 6px; user-select: all; word-break: break-all; }
 .sign-in { max-width: 440px; margin: 8vh auto; }

@@ -39,6 +39,8 @@ public struct GatewayConfig: Sendable, Equatable {
     public var log: LogConfig
     /// Spans over OTLP (`traces`); off without an endpoint.
     public var traces: TracesConfig = .init()
+    /// The web console (`console`).
+    public var console: ConsoleConfig = .init()
 
     public init(
         listen: ListenAddress = .init(),

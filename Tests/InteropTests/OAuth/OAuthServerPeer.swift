@@ -10,13 +10,15 @@ struct OAuthServerPeer {
     var base: String { "http://127.0.0.1:\(port)" }
     var mcp: String { base + "/mcp" }
 
-    /// `requiredScopes`: scopes beyond `mcp` every request's token must carry.
-    static func start(tokenTTL: Int = 3600, requiredScopes: [String] = []) async throws -> OAuthServerPeer {
+    /// `requiredScopes`: scopes beyond `mcp` every request's token must carry. `jwtRoles`:
+    /// access tokens are JWTs (key at `/jwks`), each user's carrying these roles.
+    static func start(tokenTTL: Int = 3600, requiredScopes: [String] = [], jwtRoles: [String: [String]]? = nil) async throws -> OAuthServerPeer {
         try PeerEnvironment.requirePeers()
         let child = try ChildProcessRunner(
             PeerEnvironment.python,
             [PeerEnvironment.path("Tests/Peers/servers/oauth_server.py"), "--port", "0", "--token-ttl", String(tokenTTL)]
                 + requiredScopes.flatMap { ["--require-scope", $0] }
+                + (jwtRoles.map { roles in ["--jwt"] + roles.sorted { $0.key < $1.key }.flatMap { ["--user-roles", "\($0.key)=\($0.value.joined(separator: ","))"] } } ?? [])
         )
         let port = try await child.waitForLine(prefix: "READY ", seconds: 30)
         guard let value = Int(port) else { throw HarnessError("bad READY line: \(port)") }

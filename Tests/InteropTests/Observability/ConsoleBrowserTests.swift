@@ -83,5 +83,64 @@ extension Interop {
             let audit = try await curl(setup.base + "/admin/v1/audit?event=admin.action", ["-H", "Authorization: Bearer \(admin)"])
             #expect(audit.body.contains("POST /admin/v1/keys") && audit.body.contains("DELETE /admin/v1/keys/"), "\(audit.body)")
         }
+        /// Single sign-on: the console as an OAuth client of the provider `auth.jwt` trusts (the
+        /// test authorization server issuing JWTs): a user without an admin role is turned away
+        /// with the reason, one with it is signed in, and the token leaves the address bar.
+        @Test func singleSignOnThroughTheProvider() async throws {
+            try PeerEnvironment.requirePeers()
+            for file in Self.chromium where !FileManager.default.isExecutableFile(atPath: file) {
+                throw HarnessError("\(file) is missing: scripts/test.sh installs Debian's chromium and chromium-driver")
+            }
+            let provider = try await OAuthServerPeer.start(jwtRoles: ["alice": ["switchboard:admin"], "bob": ["dev"]])
+            defer { provider.stop() }
+            let setup = try DemoGatewayProcess("console-sso")
+            defer { setup.remove() }
+            let registration = try await curl(provider.base + "/register", [
+                "-X", "POST", "-H", "Content-Type: application/json", "-d",
+                #"{"redirect_uris":["\#(setup.base)/console/oidc/callback"],"token_endpoint_auth_method":"none","grant_types":["authorization_code","refresh_token"],"response_types":["code"],"scope":"mcp","client_name":"Switchboard console"}"#,
+            ])
+            let client = try #require(
+                (try? JSONSerialization.jsonObject(with: Data(registration.body.utf8)) as? [String: Any])?["client_id"] as? String, "\(registration.body)"
+            )
+            let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: setup.config))
+            handle.seekToEndOfFile()
+            handle.write(Data("""
+                public_url: \(setup.base)
+                auth:
+                  resource: \(setup.base)/mcp
+                  jwt:
+                    issuer: \(provider.base)
+                    jwks_url: \(provider.base)/jwks
+                console:
+                  oidc:
+                    client_id: \(client)
+                    scopes: [mcp]
+                    name: Test provider
+
+                """.utf8))
+            try handle.close()
+            let gateway = try await setup.serve()
+            defer { gateway.stop() }
+
+            #expect(try await curl(setup.base + "/console/sign-in.json", []).body == #"{"oidc":{"name":"Test provider"}}"#)
+            // A callback this browser did not start (a forged sign-in link) goes nowhere.
+            let forged = try await curl(setup.base + "/console/oidc/callback?code=stolen&state=guessed", [])
+            #expect(forged.status == 302 && forged.headers["location"]?.contains("not%20started%20in%20this%20browser") == true, "\(forged.headers)")
+
+            var arguments = [PeerEnvironment.path("Tests/Peers/clients/console_browser.py"), "--url", setup.base, "--sso-user", "alice", "--sso-refused-user", "bob"]
+            if let directory = ProcessInfo.processInfo.environment["SWITCHBOARD_CONSOLE_SCREENSHOTS"] {
+                arguments += ["--screenshots", directory]
+            }
+            let browser = try ChildProcessRunner(PeerEnvironment.python, arguments)
+            #expect(await browser.wait(seconds: 120) == 0, "\(browser.standardError)")
+            let seen = try #require(
+                try JSONSerialization.jsonObject(with: Data(browser.standardOutput.utf8)) as? [String: Any], "\(browser.standardOutput)"
+            )
+            #expect(seen["provider_page"] as? String == provider.base + "/login", "\(seen)")
+            #expect((seen["refused"] as? String)?.contains("without an admin role") == true, "\(seen)")
+            #expect(seen["signed_in_as"] as? String == "Signed in as jwt:alice", "\(seen)")
+            #expect(seen["address_after"] as? String == setup.base + "/console#/overview", "\(seen)")
+            #expect(seen["servers_ready"] as? String == "1 / 1")
+        }
     }
 }

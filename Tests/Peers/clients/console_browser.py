@@ -4,12 +4,15 @@ operator would, by keyboard where a person would use it:
 
   console_browser.py --url http://127.0.0.1:PORT --key ADMIN_KEY --tool clock__add
       [--denied-tool clock__secret] [--wrong-key KEY] [--screenshots DIR]
+  console_browser.py --url http://127.0.0.1:PORT --sso-user alice [--sso-refused-user bob]
 
 Steps: a wrong key is refused with a reason; the admin key signs in; the overview lists the
 servers as ready with traffic figures; the catalogue shows the tools; a key is created (shown
 once) and revoked; a dry run of an allowed and a denied tool shows each decision and its rule;
 the audit search finds the tool's call.end records and the chain holds; the connections page
-names each server's transport. Prints one JSON object (what it saw) and exits 0, or prints
+names each server's transport. With --sso-user instead: single sign-on through the provider's
+login page (the test authorization server's form), first as a user without an admin role
+(turned away with the reason), then as one with it. Prints one JSON object (what it saw) and exits 0, or prints
 what failed and exits 1. With --screenshots, saves one PNG per page there.
 """
 
@@ -83,7 +86,7 @@ def run(arguments: argparse.Namespace) -> dict:
         console.shot("sign-in")
         if arguments.wrong_key:
             key_field.send_keys(arguments.wrong_key, Keys.ENTER)
-            seen["wrong_key"] = console.text_in("#sign-in-status", "key")
+            seen["wrong_key"] = console.text_in("#sign-in-status", "not accepted")
             key_field = console.find("#sign-in-key")
             key_field.clear()
         key_field.send_keys(arguments.key, Keys.ENTER)
@@ -174,18 +177,55 @@ def run(arguments: argparse.Namespace) -> dict:
         driver.quit()
 
 
+def run_sso(arguments: argparse.Namespace) -> dict:
+    driver = browser()
+    seen: dict = {}
+    try:
+        console = Console(driver, arguments.url, arguments.screenshots)
+
+        def sign_in_as(user: str) -> None:
+            driver.get(console.url + "/console")
+            button = console.find("#sign-in-oidc")
+            if "provider_page" not in seen:
+                console.shot("sign-in-sso")
+            button.click()
+            field = console.find("input[name=user]")  # the provider's login page
+            seen.setdefault("provider_page", driver.current_url.split("?")[0])
+            field.send_keys(user, Keys.ENTER)
+
+        if arguments.sso_refused_user:
+            sign_in_as(arguments.sso_refused_user)
+            seen["refused"] = console.text_in("#sign-in-status", "admin role")
+        sign_in_as(arguments.sso_user)
+        seen["signed_in_as"] = console.text_in("#who", "Signed in as")
+        console.text_in("main h1", "Overview")
+        seen["address_after"] = driver.current_url
+        seen["servers_ready"] = console.find("#card-servers .value").text
+        console.shot("overview-sso")
+        return seen
+    except TimeoutException as error:
+        body = driver.find_element(By.TAG_NAME, "body").text[:2000]
+        raise AssertionError(f"timed out ({error.msg}) at {driver.current_url}; saw so far {json.dumps(seen)}; page: {body}") from error
+    finally:
+        driver.quit()
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--url", required=True)
-    parser.add_argument("--key", required=True)
-    parser.add_argument("--tool", required=True)
+    parser.add_argument("--key")
+    parser.add_argument("--tool")
+    parser.add_argument("--sso-user")
+    parser.add_argument("--sso-refused-user")
     parser.add_argument("--denied-tool")
     parser.add_argument("--wrong-key")
     parser.add_argument("--screenshots")
     arguments = parser.parse_args()
     started = time.monotonic()
+    if not arguments.sso_user and not (arguments.key and arguments.tool):
+        parser.error("give --key and --tool, or --sso-user")
     try:
-        seen = run(arguments)
+        seen = run_sso(arguments) if arguments.sso_user else run(arguments)
     except AssertionError as error:
         print(f"console_browser: {error}", file=sys.stderr)
         return 1

@@ -4,6 +4,7 @@ Python SDK's auth routes (RFC 8414 metadata, RFC 7591 registration, authorizatio
 PKCE, refresh with rotation, RFC 7009 revocation, RFC 9728 protected-resource metadata).
 
   oauth_server.py [--port 0] [--token-ttl SECONDS] [--scope mcp] [--require-scope admin]
+                  [--jwt] [--user-roles alice=switchboard:admin ...]
 
 The provider below keeps everything in memory. Its /authorize step sends the browser to a
 login page (GET /login shows a form, POST /login with `user` consents, and with `grant` only to
@@ -11,15 +12,22 @@ those of the asked scopes) so a scripted browser decides which user consents to 
 came with, so a test sees which upstream identity a caller was given. POST /test/revoke?user=U
 drops every refresh and access token of U (a user revoking the app). Prints `READY <port>` on
 stderr once listening.
+
+With --jwt, access tokens are RS256 JWTs (iss: this server, sub: the user, aud: the RFC 8707
+resource asked for, `roles` from --user-roles) whose key is published at GET /jwks, as an
+OpenID Connect provider's are: what a gateway checking bearer tokens with `auth.jwt` accepts.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import secrets
 import time
 
 import anyio
+import jwt as pyjwt
+from cryptography.hazmat.primitives.asymmetric import rsa
 from pydantic import AnyHttpUrl
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
@@ -43,9 +51,11 @@ from serving import bind, serve
 class MemoryProvider:
     """OAuthAuthorizationServerProvider over dictionaries."""
 
-    def __init__(self, base: str, token_ttl: int) -> None:
+    def __init__(self, base: str, token_ttl: int, signing: bool = False, user_roles: dict[str, list[str]] | None = None) -> None:
         self.base = base
         self.token_ttl = token_ttl
+        self.signing_key = rsa.generate_private_key(public_exponent=65537, key_size=2048) if signing else None
+        self.user_roles = user_roles or {}
         self.clients: dict[str, OAuthClientInformationFull] = {}
         self.pending: dict[str, tuple[str, AuthorizationParams]] = {}
         self.codes: dict[str, AuthorizationCode] = {}
@@ -85,6 +95,12 @@ class MemoryProvider:
     def issue(self, client_id: str, scopes: list[str], resource: str | None, subject: str | None) -> OAuthToken:
         access, refresh = "at_" + secrets.token_urlsafe(24), "rt_" + secrets.token_urlsafe(24)
         expires = int(time.time()) + self.token_ttl
+        if self.signing_key is not None:
+            claims = {"iss": self.base, "sub": subject, "aud": resource or self.base + "/mcp", "iat": int(time.time()), "exp": expires,
+                      "scope": " ".join(scopes), "client_id": client_id, "jti": secrets.token_urlsafe(8)}
+            if subject in self.user_roles:
+                claims["roles"] = self.user_roles[subject]
+            access = pyjwt.encode(claims, self.signing_key, algorithm="RS256", headers={"kid": "test-key"})
         self.access[access] = AccessToken(token=access, client_id=client_id, scopes=scopes, expires_at=expires, resource=resource, subject=subject)
         self.refresh[refresh] = RefreshToken(token=refresh, client_id=client_id, scopes=scopes, resource=resource, subject=subject)
         return OAuthToken(access_token=access, token_type="Bearer", expires_in=self.token_ttl, refresh_token=refresh, scope=" ".join(scopes))
@@ -116,6 +132,12 @@ class MemoryProvider:
         self.access.pop(token.token, None)
         self.refresh.pop(token.token, None)
 
+    def jwks(self) -> dict:
+        assert self.signing_key is not None
+        key = json.loads(pyjwt.algorithms.RSAAlgorithm.to_jwk(self.signing_key.public_key()))
+        key.update({"kid": "test-key", "alg": "RS256", "use": "sig"})
+        return {"keys": [key]}
+
     def revoke_user(self, user: str) -> int:
         gone = [t for t, v in self.access.items() if v.subject == user] + [t for t, v in self.refresh.items() if v.subject == user]
         for token in gone:
@@ -124,8 +146,9 @@ class MemoryProvider:
         return len(gone)
 
 
-def build(base: str, token_ttl: int, scope: str, extra: list[str]) -> tuple[MCPServer, MemoryProvider]:
-    provider = MemoryProvider(base, token_ttl)
+def build(base: str, token_ttl: int, scope: str, extra: list[str], signing: bool = False,
+          user_roles: dict[str, list[str]] | None = None) -> tuple[MCPServer, MemoryProvider]:
+    provider = MemoryProvider(base, token_ttl, signing, user_roles)
     auth = AuthSettings(
         issuer_url=AnyHttpUrl(base),
         resource_server_url=AnyHttpUrl(base + "/mcp"),
@@ -161,6 +184,12 @@ def build(base: str, token_ttl: int, scope: str, extra: list[str]) -> tuple[MCPS
             return HTMLResponse("unknown or used login request", status_code=400)
         return RedirectResponse(provider.consent(pending, user, grant), status_code=302)
 
+    @mcp.custom_route("/jwks", methods=["GET"])
+    async def jwks(request: Request) -> Response:
+        if provider.signing_key is None:
+            return JSONResponse({"error": "tokens are not JWTs (start with --jwt)"}, status_code=404)
+        return JSONResponse(provider.jwks())
+
     @mcp.custom_route("/test/revoke", methods=["POST"])
     async def revoke(request: Request) -> Response:
         return JSONResponse({"revoked": provider.revoke_user(request.query_params.get("user", ""))})
@@ -170,7 +199,11 @@ def build(base: str, token_ttl: int, scope: str, extra: list[str]) -> tuple[MCPS
 
 async def run(args: argparse.Namespace) -> None:
     sock, port = bind("127.0.0.1", args.port)
-    mcp, _ = build(f"http://127.0.0.1:{port}", args.token_ttl, args.scope, args.require_scope)
+    roles = {}
+    for entry in args.user_roles:
+        user, _, names = entry.partition("=")
+        roles[user] = [name for name in names.split(",") if name]
+    mcp, _ = build(f"http://127.0.0.1:{port}", args.token_ttl, args.scope, args.require_scope, args.jwt, roles)
     await serve(mcp.streamable_http_app(host="127.0.0.1"), sock)
 
 
@@ -180,6 +213,8 @@ def main() -> None:
     p.add_argument("--token-ttl", type=int, default=3600, help="access token lifetime in seconds")
     p.add_argument("--scope", default="mcp")
     p.add_argument("--require-scope", action="append", default=[], help="a further scope every request's token must carry")
+    p.add_argument("--jwt", action="store_true", help="issue RS256 JWT access tokens, with their key at /jwks")
+    p.add_argument("--user-roles", action="append", default=[], help="USER=ROLE,ROLE: the roles claim of USER's tokens (with --jwt)")
     anyio.run(run, p.parse_args())
 
 

@@ -128,6 +128,13 @@ import Testing
             yaml: "servers:\n  crm:\n    url: ${CRM_URL}\n", environment: ["CRM_URL": "ftp://secret-host"],
             prefix: "switchboard.yaml:3: servers.crm.url: ", says: "expected an http:// or https:// URL, got the value of ${CRM_URL}"
         ),
+        // The console's sign-in.
+        Case(yaml: "console:\n  oidc:\n    client_id: c\n", prefix: "switchboard.yaml:2: console.oidc: ", says: "console sign-in needs auth.jwt"),
+        Case(
+            yaml: "auth:\n  resource: https://gw.example/mcp\n  jwt: {issuer: https://idp.example, jwks_url: https://idp.example/jwks}\nconsole:\n  oidc: {name: Okta}\n",
+            prefix: "switchboard.yaml:5: console.oidc: ", says: "missing required key \"client_id\"", code: .missingKey
+        ),
+        Case(yaml: "console:\n  enable: false\n", prefix: "switchboard.yaml:2: console.enable: ", says: #"did you mean "enabled"?"#, code: .unknownKey),
         // Whole-file problems have no key path.
         Case(yaml: "- a\n- b\n", prefix: "switchboard.yaml:1: ", says: "expected a mapping of keys to values, got a list"),
         Case(yaml: "listen: [a\n", prefix: "switchboard.yaml:2: ", says: "invalid YAML", code: .syntax),

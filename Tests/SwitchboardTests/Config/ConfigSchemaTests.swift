@@ -66,6 +66,8 @@ import Testing
         (["properties", "metrics"], ConfigLoader.metricsKeys),
         (["properties", "log"], ConfigLoader.logKeys),
         (["properties", "traces"], ConfigLoader.tracesKeys),
+        (["properties", "console"], ConfigLoader.consoleKeys),
+        (["properties", "console", "properties", "oidc"], ConfigLoader.consoleOIDCKeys),
     ])
     func propertiesMatchTheLoaderKeys(_ path: [String], _ loaderKeys: [String]) throws {
         let schemaKeys = try propertyNames(path)

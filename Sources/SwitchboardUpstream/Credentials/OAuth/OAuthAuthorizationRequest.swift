@@ -35,7 +35,7 @@ package struct OAuthAuthorizationRequest: Sendable {
     }
 
     /// Everything but RFC 3986's unreserved characters percent-encoded.
-    static func percentEncode(_ text: String) -> String {
+    package static func percentEncode(_ text: String) -> String {
         text.addingPercentEncoding(withAllowedCharacters: unreserved) ?? text
     }
 
