@@ -1,5 +1,5 @@
 import NIOCore
-import SwitchboardCore
+package import SwitchboardCore
 
 /// One record as read back from the journal: its stored line (what sinks pass on, byte for
 /// byte), its seq, time and event read at once; its other fields taken apart only when asked
@@ -53,11 +53,11 @@ package struct AuditEntry: Sendable, Equatable {
     /// The values of `names`, in that order (nil where absent): one pass over the line that
     /// keeps only those, with no string made for a key or for a field not asked for (the
     /// store's index asks for its columns at every record).
-    package func values(of names: [String]) -> [String?] {
+    package func values(of names: JSONKeySet) -> [String?] {
         var values = [String?](repeating: nil, count: names.count)
         guard let object = try? JSONView.parse(ByteBuffer(bytes: line), maxDepth: 4), object.kind == .object else { return values }
         object.forEachMember { key, value in
-            guard let index = names.firstIndex(where: { key.equals($0) }) else { return true }
+            guard let index = names.index(of: key) else { return true }
             switch value.kind {
             case .string: values[index] = value.string
             case .number, .bool: values[index] = value.rawText

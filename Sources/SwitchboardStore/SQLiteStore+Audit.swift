@@ -1,5 +1,6 @@
 package import SwitchboardAudit
 import GRDB
+import SwitchboardCore
 
 /// A record as the store's index holds it: which journal, its seq there, its line.
 package struct StoredAuditRecord: Sendable, Equatable {
@@ -79,10 +80,10 @@ extension SQLiteStore {
     }
 
     /// The record fields the index has a column for, in the insert's order after time and event.
-    static let auditColumns = [
+    static let auditColumns = JSONKeySet([
         "id", "session", "principal", "tenant", "virtual_server", "server", "tool", "method", "decision", "rule", "outcome", "latency_us",
         "trace_id", "hash",
-    ]
+    ])
 
     /// Deletes the records older than `time` (RFC 3339, as records carry it); how many.
     package func pruneAudit(before time: String) throws(StoreError) -> Int {

@@ -1,5 +1,5 @@
 import NIOCore
-package import SwitchboardAudit
+import SwitchboardAudit
 import Synchronization
 
 /// `request.refused` records for requests the HTTP front door turns away before any caller is
