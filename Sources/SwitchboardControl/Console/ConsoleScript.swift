@@ -144,6 +144,11 @@ async function route() {
     if (link) { if (id === page) link.setAttribute("aria-current", "page"); else link.removeAttribute("aria-current"); }
   }
   document.title = PAGES.find(([id]) => id === page)[1] + " · Switchboard console";
+  // The policy (its virtual servers) is read again on each page: a reload may change it.
+  state.policy = null;
+  if (page === "overview") {
+    state.timer = setInterval(() => { if (currentPage() === "overview" && !document.hidden) drawOverview().catch(() => {}); }, 5000);
+  }
   try {
     await DRAW[page]();
   } catch (error) {
@@ -273,7 +278,6 @@ async function drawOverview() {
     el("div", { class: "cards" }, cards),
     el("h2", { text: "Servers" }),
     table(["Server", "State", "Transport", "Protocol", "Restarts", "Last error"], rows, "No servers are configured."));
-  state.timer = setInterval(() => { if (currentPage() === "overview" && !document.hidden) drawOverview().catch(() => {}); }, 5000);
 }
 
 // ---- Catalogue -----------------------------------------------------------------------------

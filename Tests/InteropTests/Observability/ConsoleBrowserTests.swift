@@ -64,6 +64,7 @@ extension Interop {
             #expect(seen["overview_servers"] as? [String] == ["clock"])
             #expect(seen["overview_states"] as? [String] == ["ready"])
             #expect(seen["error_rate"] as? String == "0.0 %", "\(seen)")
+            #expect((seen["rate_window"] as? String)?.hasPrefix("last ") == true, "\(seen)")
             #expect((seen["p50"] as? String).map { $0.hasSuffix("ms") || $0.hasSuffix("µs") } == true, "\(seen)")
             let tools = seen["catalogue_tools"] as? [String] ?? []
             #expect(tools.contains("clock__add") && !tools.contains("clock__countdown"), "\(tools)")

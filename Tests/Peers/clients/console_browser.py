@@ -101,6 +101,8 @@ def run(arguments: argparse.Namespace) -> dict:
         seen["p50"] = console.find("#card-p50 .value").text
         seen["error_rate"] = console.find("#card-errors .value").text
         console.shot("overview")
+        # The next refresh (5 s) measures a rate over the interval between the two.
+        seen["rate_window"] = console.text_in("#card-rate .note", "last ")
 
         # Catalogue: the tools an anonymous caller and a named key see.
         console.page("2", "Catalogue")
