@@ -40,6 +40,10 @@ package struct AuditRecord: Sendable, Equatable {
     package var upstreamLatencyMicroseconds: Int?
     package var argsDigest: String?
     package var resultDigest: String?
+    /// The call's arguments and the answer's result, redacted, for the calls `audit.capture`
+    /// names (`arguments` / `result`, or `…_truncated` text when cut); never otherwise.
+    package var arguments: AuditRedaction.Kept?
+    package var result: AuditRedaction.Kept?
     package var traceID: String?
     /// What an event about the trail itself has to say (`audit.recovered`).
     package var detail: String?
@@ -72,6 +76,16 @@ package struct AuditRecord: Sendable, Equatable {
         w.int(#""upstream_latency_us":"#, upstreamLatencyMicroseconds)
         w.string(#""args_digest":"#, argsDigest)
         w.string(#""result_digest":"#, resultDigest)
+        switch arguments {
+        case .json(let json): w.raw(#""arguments":"#, json)
+        case .cut(let text): w.string(#""arguments_truncated":"#, text)
+        case nil: break
+        }
+        switch result {
+        case .json(let json): w.raw(#""result":"#, json)
+        case .cut(let text): w.string(#""result_truncated":"#, text)
+        case nil: break
+        }
         w.string(#""trace_id":"#, traceID)
         w.string(#""detail":"#, detail)
         w.string(#""key_id":"#, keyID)
@@ -169,6 +183,11 @@ struct AuditFieldWriter {
     mutating func raw(_ key: StaticString, _ json: String) {
         self.key(key)
         buffer.writeString(json)
+    }
+
+    mutating func raw(_ key: StaticString, _ json: ByteBuffer) {
+        self.key(key)
+        buffer.writeImmutableBuffer(json)
     }
 
     /// An object member; its members follow, then `endObject`.

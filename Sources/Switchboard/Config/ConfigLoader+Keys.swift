@@ -13,8 +13,9 @@ extension ConfigLoader {
     package static let logKeys = ["format"]
     package static let auditKeys = [
         "enabled", "journal", "sync_interval", "segment_size", "on_failure", "digest_key_file", "checkpoint_interval", "signing_key_file",
-        "store", "sinks", "mode",
+        "store", "sinks", "mode", "capture",
     ]
+    package static let auditCaptureKeys = ["tools", "arguments", "result", "redact", "max_bytes"]
     package static let auditStoreKeys = ["enabled", "retention"]
     package static let auditSinkTypes = ["file", "syslog", "webhook", "otlp"]
     package static let auditSinkCommonKeys = ["type", "name"]

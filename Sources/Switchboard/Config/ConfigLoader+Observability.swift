@@ -21,7 +21,33 @@ extension ConfigLoader {
         if let value = section["signing_key_file"] { audit.signingKeyFile = try decodeFilePath(value) }
         if let value = section["store"] { try decodeAuditStore(value, into: &audit) }
         if let value = section["sinks"] { audit.sinks = try decodeAuditSinks(value) }
+        if let value = section["capture"] { audit.capture = try decodeAuditCapture(value) }
         return audit
+    }
+
+    /// `audit.capture`: a list of `{tools, arguments, result, redact, max_bytes}`.
+    static func decodeAuditCapture(_ node: ConfigNode) throws(ConfigError) -> [AuditCaptureConfig] {
+        var rules: [AuditCaptureConfig] = []
+        for element in try node.sequence() {
+            let section = try ConfigMapping(element)
+            try section.rejectUnknownKeys(allowed: auditCaptureKeys)
+            guard let tools = section["tools"] else {
+                throw element.error("missing required key \"tools\" (globs of the tools whose calls are kept, e.g. crm__create_*)", code: .missingKey)
+            }
+            var rule = AuditCaptureConfig(tools: try tools.matcherList())
+            if let value = section["arguments"] { rule.arguments = try value.bool() }
+            if let value = section["result"] { rule.result = try value.bool() }
+            if let value = section["redact"] { rule.redact = try value.matcherList() }
+            if let value = section["max_bytes"] {
+                rule.maxBytes = try value.byteSize()
+                guard (64...(1 << 20)).contains(rule.maxBytes) else { throw value.error("max_bytes must be from 64 to 1MiB") }
+            }
+            guard rule.arguments || rule.result else {
+                throw element.error("arguments and result are both false: this entry would keep nothing", atKey: false)
+            }
+            rules.append(rule)
+        }
+        return rules
     }
 
     /// `audit.store`: `true`/`false`, or `{enabled, retention}`.

@@ -28,7 +28,7 @@ enum AuditTrail {
         ])
         return CallAudit(
             journal: journal, digester: AuditDigester(key: digestKey), failClosed: config.onFailure == .failClosed, strict: config.mode == .strict,
-            logger: logger
+            capture: AuditCapture(config.capture), logger: logger
         )
     }
 

@@ -43,6 +43,8 @@ public struct AuditConfig: Sendable, Equatable {
     public var storeRetention: Duration?
     /// `audit.sinks`.
     public var sinks: [AuditSinkConfig] = []
+    /// `audit.capture`: the calls whose payloads the trail keeps (redacted); none by default.
+    public var capture: [AuditCaptureConfig] = []
 
     /// No trail: what a configuration built in code starts with. A configuration file gets
     /// the trail on by default, its journal beside the file (`ConfigLoader`).

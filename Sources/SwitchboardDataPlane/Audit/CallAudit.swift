@@ -23,6 +23,8 @@ package final class CallAudit: Sendable {
     /// `audit.mode: strict`: an answer whose call was recorded is released only once its
     /// `call.end` is on disk (`AuditJournal.whenSynced`), not just in the page cache.
     let strict: Bool
+    /// `audit.capture`: the calls whose payloads the trail keeps, redacted (nil: none).
+    let capture: AuditCapture?
     let logger: Logger
 
     static let auditedMethods: Set<String> = [MCPMethod.toolsCall, MCPMethod.promptsGet, MCPMethod.resourcesRead]
@@ -35,8 +37,9 @@ package final class CallAudit: Sendable {
     private let idPrefix = UInt32.random(in: .min ... .max)
     private let calls = Atomic<UInt64>(0)
 
-    package init(journal: AuditJournal, digester: AuditDigester, failClosed: Bool, strict: Bool = false, logger: Logger) {
+    package init(journal: AuditJournal, digester: AuditDigester, failClosed: Bool, strict: Bool = false, capture: AuditCapture? = nil, logger: Logger) {
         self.strict = strict
+        self.capture = capture
         self.journal = journal
         self.digester = digester
         self.failClosed = failClosed
@@ -50,12 +53,15 @@ package final class CallAudit: Sendable {
         var record = AuditRecord(event: .callBegin)
         fill(&record, exchange, server: server)
         record.id = callID()
-        if let arguments = exchange.message.params?["arguments"] {
+        let arguments = exchange.message.params?["arguments"]
+        if let arguments {
             record.argsDigest = arguments.bytes.withUnsafeReadableBytes { digester.digest($0) }
         }
+        let captured = record.tool.flatMap { capture?.rule(for: $0) }
+        if let captured, captured.arguments, let arguments { record.arguments = captured.redaction.apply(arguments) }
         let identity = record.encodedIdentity()
         guard write(record.encodedFields(identity: identity), record.event) else { return !failClosed }
-        exchange.auditBegan(AuditedCall(audit: self, identity: identity))
+        exchange.auditBegan(AuditedCall(audit: self, identity: identity, resultCapture: captured?.result == true ? captured?.redaction : nil))
         return true
     }
 
@@ -72,6 +78,9 @@ package final class CallAudit: Sendable {
             record.upstreamLatencyMicroseconds = Self.microseconds(from: timings.upstreamSent, to: timings.firstByte)
         }
         if outcome == "ok" || outcome == "tool_error" { record.resultDigest = final.withUnsafeReadableBytes { digester.digest($0) } }
+        if let redaction = call.resultCapture, let answer = try? JSONView.parse(final), let value = answer["result"] ?? answer["error"] {
+            record.result = redaction.apply(value)
+        }
         record.traceID = exchange.trace()?.traceID
         if let seq = append(record.encodedFields(identity: call.identity), record.event) { return seq }
         return failClosed ? nil : 0
@@ -211,6 +220,8 @@ package final class CallAudit: Sendable {
 struct AuditedCall: Sendable {
     let audit: CallAudit
     let identity: ByteBuffer
+    /// How its answer's result is kept (`audit.capture` with `result`); nil: only its digest.
+    var resultCapture: AuditRedaction? = nil
 }
 
 /// The policy decision that let a call through, for its records.

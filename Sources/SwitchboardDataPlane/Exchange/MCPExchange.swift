@@ -35,13 +35,16 @@ package final class MCPExchange: Sendable {
     private let upstreamAnswered = Atomic<UInt64>(0)
     /// What the request's answer is recorded with (audit, metrics), filled as it goes.
     private let record = Mutex(ExchangeRecord())
+    /// The HTTP request's `traceparent` and `tracestate` (with traces on).
+    private let traceHeaders: InboundTraceHeaders?
 
     /// `received` is when the front door had the whole message (monotonic nanoseconds,
     /// `ExchangeTimings.now()`); authentication is done when the exchange is made.
     package init(
         message: JSONRPCMessage, session: DownstreamSession, caller: RequestCaller, responder: any DownstreamResponder, loop: any EventLoop,
-        received: UInt64? = nil, lease: StatelessLease? = nil
+        received: UInt64? = nil, lease: StatelessLease? = nil, traceHeaders: InboundTraceHeaders? = nil
     ) {
+        self.traceHeaders = traceHeaders
         let now = ExchangeTimings.now()
         self.message = message
         self.session = session
@@ -123,13 +126,21 @@ package final class MCPExchange: Sendable {
     }
 
     /// The request's trace (nil when traces are off), decided on first use from its
-    /// `_meta.traceparent` and kept: routing, its audit records and its spans see the same.
+    /// `_meta.traceparent` (else its HTTP request's `traceparent` header) and kept: routing,
+    /// its audit records and its spans see the same.
     package func trace() -> ExchangeTrace? {
         guard let tracer = session.tracer, message.id != nil else { return nil }
         return record.withLock { state in
             if let trace = state.trace { return trace }
             let meta = message.params?["_meta"]
-            let trace = tracer.begin(inbound: meta?["traceparent"]?.string.flatMap { TraceParent($0) }, state: meta?["tracestate"]?.string)
+            let trace: ExchangeTrace
+            if let parent = meta?["traceparent"]?.string.flatMap({ TraceParent($0) }) {
+                trace = tracer.begin(inbound: parent, state: meta?["tracestate"]?.string)
+            } else if let headers = traceHeaders, let parent = TraceParent(headers.parent) {
+                trace = tracer.begin(inbound: parent, state: headers.state)
+            } else {
+                trace = tracer.begin(inbound: nil, state: nil)
+            }
             state.trace = trace
             return trace
         }

@@ -127,8 +127,13 @@ extension Interop {
             }
             #expect(actions.contains(#""method":"DELETE /admin/v1/credentials/nobody""#) && actions.contains(#""outcome":"\#(removal.status)""#), "\(actions)")
             #expect(actions.contains(#""principal":"local:"#) || actions.contains(#""principal":"anonymous""#), "\(actions)")
-            let refused = try await curl(setup.base + "/admin/v1/audit?event=request.refused", [])
-            #expect(refused.body.contains(#""detail":"origin from 127.0.0.1""#) && refused.body.contains(#""method":"POST /mcp""#), "\(refused.body)")
+            // Written after the admin action: the index may take another moment to have it.
+            var refused = ""
+            try await eventually("the refusal in the index", timeout: .seconds(10), every: .milliseconds(100)) {
+                refused = (try? await curl(setup.base + "/admin/v1/audit?event=request.refused", []))?.body ?? ""
+                return refused.contains("origin from")
+            }
+            #expect(refused.contains(#""detail":"origin from 127.0.0.1""#) && refused.contains(#""method":"POST /mcp""#), "\(refused)")
             let verify = try await curl(setup.base + "/admin/v1/audit/verify", [])
             #expect(verify.body.contains(#""holds":true"#), "\(verify.body)")
 

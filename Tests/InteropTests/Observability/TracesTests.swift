@@ -67,6 +67,17 @@ extension Interop {
             }
             #expect(seen["beta"]?["header"] as? String == seen["beta"]?["traceparent"] as? String, "over HTTP the header says the same")
 
+            // Without `_meta.traceparent`, the HTTP request's `traceparent` header stands in.
+            let headerTrace = "0af7651916cd43dd8448eb211c80319c"
+            let viaHeader = try await http.post(
+                #"{"jsonrpc":"2.0","id":4,"method":"tools/call","params":{"name":"alpha__trace_context","arguments":{}}}"#,
+                headers: headers.merging(["traceparent": "00-\(headerTrace)-b7ad6b7169203331-01"]) { $1 }
+            )
+            let headerText = try #require(viaHeader.body.range(of: #"\{\\"traceparent\\".*?\}"#, options: .regularExpression).map { String(viaHeader.body[$0]) }, "\(viaHeader.body)")
+            let headerObject = try #require(try JSONSerialization.jsonObject(with: Data(headerText.replacingOccurrences(of: "\\\"", with: "\"").utf8)) as? [String: Any])
+            let headerParent = try #require((headerObject["traceparent"] as? String).flatMap(TraceParent.init), "\(headerObject)")
+            #expect(headerParent.traceID == headerTrace && TraceParent.hex(headerParent.spanID) != "b7ad6b7169203331")
+
             // The spans: per call a SERVER span, child of the client's, and its CLIENT span,
             // the parent of what the server saw.
             try await eventually("the spans of both calls", timeout: .seconds(30), every: .milliseconds(200)) {
@@ -76,8 +87,8 @@ extension Interop {
             #expect(!FileManager.default.fileExists(atPath: out + "/otlp-errors.txt"))
             for server in ["alpha", "beta"] {
                 let name = "tools/call \(server)__trace_context"
-                let serverSpan = try #require(spans.first { $0["name"] as? String == name && $0["kind"] as? Int == 2 }, "\(spans)")
-                let clientSide = try #require(spans.first { $0["name"] as? String == name && $0["kind"] as? Int == 3 })
+                let serverSpan = try #require(spans.first { $0["name"] as? String == name && $0["kind"] as? Int == 2 && $0["trace_id"] as? String == trace }, "\(spans)")
+                let clientSide = try #require(spans.first { $0["name"] as? String == name && $0["kind"] as? Int == 3 && $0["trace_id"] as? String == trace })
                 #expect(serverSpan["trace_id"] as? String == trace && serverSpan["parent_span_id"] as? String == clientSpan)
                 #expect(serverSpan["service"] as? String == "switchboard" && serverSpan["trace_state"] as? String == "vendor=opaque")
                 let attributes = try #require(serverSpan["attributes"] as? [String: Any])
@@ -94,7 +105,8 @@ extension Interop {
             let query = try ChildProcessRunner(PeerEnvironment.switchboardBinary, ["audit", "query", "--config", config, "--event", "call.end", "--json"])
             #expect(await query.wait(seconds: 30) == 0, "\(query.standardError)")
             let ends = query.standardOutput.split(separator: "\n")
-            #expect(ends.count == 2 && ends.allSatisfy { $0.contains(#""trace_id":"\#(trace)""#) }, "\(query.standardOutput)")
+            #expect(ends.count == 3 && ends.filter { $0.contains(#""trace_id":"\#(trace)""#) }.count == 2, "\(query.standardOutput)")
+            #expect(ends.contains { $0.contains(#""trace_id":"\#(headerTrace)""#) }, "\(query.standardOutput)")
         }
     }
 }

@@ -128,6 +128,12 @@ import Testing
             yaml: "servers:\n  crm:\n    url: ${CRM_URL}\n", environment: ["CRM_URL": "ftp://secret-host"],
             prefix: "switchboard.yaml:3: servers.crm.url: ", says: "expected an http:// or https:// URL, got the value of ${CRM_URL}"
         ),
+        // What the audit trail keeps of a call.
+        Case(yaml: "audit:\n  capture:\n    - result: true\n", prefix: "switchboard.yaml:3: audit.capture[0]: ", says: "missing required key \"tools\"", code: .missingKey),
+        Case(yaml: "audit:\n  capture:\n    - tools: []\n", prefix: "switchboard.yaml:3: audit.capture[0].tools: ", says: "an empty list matches nothing"),
+        Case(yaml: "audit:\n  capture:\n    - tools: [a]\n      max_bytes: 10\n", prefix: "switchboard.yaml:4: audit.capture[0].max_bytes: ", says: "from 64 to 1MiB"),
+        Case(yaml: "audit:\n  capture:\n    - tools: [a]\n      arguments: false\n", prefix: "switchboard.yaml:3: audit.capture[0]: ", says: "would keep nothing"),
+        Case(yaml: "audit:\n  capture:\n    - tools: [a]\n      redacted: [x]\n", prefix: "switchboard.yaml:4: audit.capture[0].redacted: ", says: #"did you mean "redact"?"#, code: .unknownKey),
         // The console's sign-in.
         Case(yaml: "console:\n  oidc:\n    client_id: c\n", prefix: "switchboard.yaml:2: console.oidc: ", says: "console sign-in needs auth.jwt"),
         Case(

@@ -63,6 +63,7 @@ import Testing
         (["properties", "audit", "$defs", "syslogSink"], ConfigLoader.auditSinkCommonKeys + ConfigLoader.auditSyslogSinkKeys),
         (["properties", "audit", "$defs", "webhookSink"], ConfigLoader.auditSinkCommonKeys + ConfigLoader.auditWebhookSinkKeys),
         (["properties", "audit", "$defs", "otlpSink"], ConfigLoader.auditSinkCommonKeys + ConfigLoader.auditOTLPSinkKeys),
+        (["properties", "audit", "$defs", "captureRule"], ConfigLoader.auditCaptureKeys),
         (["properties", "metrics"], ConfigLoader.metricsKeys),
         (["properties", "log"], ConfigLoader.logKeys),
         (["properties", "traces"], ConfigLoader.tracesKeys),

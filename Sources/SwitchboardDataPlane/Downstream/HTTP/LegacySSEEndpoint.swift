@@ -122,7 +122,10 @@ final class LegacySSEEndpoint: Sendable {
             // Handed over before the 202 is written: writing it lets the connection's next
             // pipelined request start, which must not overtake this one.
             let responder: any DownstreamResponder = message.kind == .request ? connection.responder : NoResponder.shared
-            gateway.handle(MCPExchange(message: message, session: session, caller: request.caller, responder: responder, loop: loop, received: request.received))
+            gateway.handle(MCPExchange(
+                message: message, session: session, caller: request.caller, responder: responder, loop: loop, received: request.received,
+                traceHeaders: request.traceHeaders(for: session)
+            ))
         }
         return HTTPReply(.accepted, body: nil)
     }

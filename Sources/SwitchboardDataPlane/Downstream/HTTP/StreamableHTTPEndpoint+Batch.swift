@@ -39,7 +39,10 @@ extension StreamableHTTPEndpoint {
         }
         let loop = connection.channel.eventLoop
         func handle(_ message: JSONRPCMessage, _ responder: any DownstreamResponder) {
-            gateway.handle(MCPExchange(message: message, session: session, caller: request.caller, responder: responder, loop: loop, received: request.received))
+            gateway.handle(MCPExchange(
+                message: message, session: session, caller: request.caller, responder: responder, loop: loop, received: request.received,
+                traceHeaders: request.traceHeaders(for: session)
+            ))
         }
         let requests = messages.filter { $0.kind == .request }
         guard !requests.isEmpty else {

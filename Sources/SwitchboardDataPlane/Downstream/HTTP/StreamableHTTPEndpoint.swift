@@ -68,7 +68,10 @@ struct StreamableHTTPEndpoint: Sendable {
         }
         let responder = connection.postResponder(acceptsEventStream: accept.eventStream)
         gateway.handle(
-            MCPExchange(message: message, session: session, caller: request.caller, responder: responder, loop: loop, received: request.received)
+            MCPExchange(
+                message: message, session: session, caller: request.caller, responder: responder, loop: loop, received: request.received,
+                traceHeaders: request.traceHeaders(for: session)
+            )
         )
         return .answering(responder, nil)
     }
