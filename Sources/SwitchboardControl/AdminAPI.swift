@@ -63,13 +63,18 @@ package final class AdminAPI: ControlRoutes {
         let reply = route(head, path: path, body: body, caller: caller, on: loop)
         // Every change made through the API is on the trail, with who made it and how it went
         // (reads and dry runs are not: they change nothing).
-        guard head.method != .GET, !path.hasSuffix("/policy/test"), let audit = gateway.calls.audit else { return reply }
+        guard head.method != .GET, !Self.readsOnly.contains(path.dropFirst(GatewayPath.controlPrefix.count)), let audit = gateway.calls.audit else {
+            return reply
+        }
         let action = "\(head.method.rawValue) \(path)"
         return reply.map { answer in
             audit.gatewayEvent(.adminAction, principal: caller, method: action, outcome: String(answer.status.code))
             return answer
         }
     }
+
+    /// Routes that take a body but change nothing (dry runs): not admin actions.
+    static let readsOnly: Set<Substring> = ["policy/test"]
 
     private func route(_ head: HTTPRequestHead, path: Substring, body: ByteBuffer, caller: Principal, on loop: any EventLoop) -> EventLoopFuture<HTTPReply> {
         let route = path.dropFirst(GatewayPath.controlPrefix.count)

@@ -133,7 +133,10 @@ function drawShell() {
   $("top").hidden = false; $("foot").hidden = false;
   $("nav").replaceChildren(...PAGES.map(([id, label], i) =>
     el("a", { href: "#/" + id, id: "nav-" + id, title: label + " (" + (i + 1) + ")", text: label })));
-  $("who").textContent = "Signed in as " + state.me.id;
+  // Without auth (a loopback gateway) everyone is an admin: there is nothing to sign out of.
+  const open = state.me.kind === "anonymous";
+  $("who").textContent = open ? "Open: this gateway checks no credentials (loopback only)" : "Signed in as " + state.me.id;
+  $("sign-out").hidden = open;
 }
 async function route() {
   clearInterval(state.timer); state.timer = null;

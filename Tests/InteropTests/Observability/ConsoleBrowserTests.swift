@@ -143,5 +143,22 @@ extension Interop {
             #expect(seen["address_after"] as? String == setup.base + "/console#/overview", "\(seen)")
             #expect(seen["servers_ready"] as? String == "1 / 1")
         }
+        /// Without `auth` (a loopback gateway, the quick start) the console opens at once, says
+        /// why, and offers no sign-out.
+        @Test func aGatewayWithoutAuthOpensWithoutSignIn() async throws {
+            try PeerEnvironment.requirePeers()
+            for file in Self.chromium where !FileManager.default.isExecutableFile(atPath: file) {
+                throw HarnessError("\(file) is missing: scripts/test.sh installs Debian's chromium and chromium-driver")
+            }
+            let setup = try DemoGatewayProcess("console-open")
+            defer { setup.remove() }
+            let gateway = try await setup.serve()
+            defer { gateway.stop() }
+            let browser = try ChildProcessRunner(PeerEnvironment.python, [PeerEnvironment.path("Tests/Peers/clients/console_browser.py"), "--url", setup.base, "--open"])
+            #expect(await browser.wait(seconds: 120) == 0, "\(browser.standardError)")
+            let seen = try #require(try JSONSerialization.jsonObject(with: Data(browser.standardOutput.utf8)) as? [String: Any], "\(browser.standardOutput)")
+            #expect(seen["who"] as? String == "Open: this gateway checks no credentials (loopback only)", "\(seen)")
+            #expect(seen["sign_out_shown"] as? Bool == false && seen["sign_in_form"] as? Bool == false, "\(seen)")
+        }
     }
 }

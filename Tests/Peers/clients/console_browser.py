@@ -5,6 +5,7 @@ operator would, by keyboard where a person would use it:
   console_browser.py --url http://127.0.0.1:PORT --key ADMIN_KEY --tool clock__add
       [--denied-tool clock__secret] [--wrong-key KEY] [--screenshots DIR]
   console_browser.py --url http://127.0.0.1:PORT --sso-user alice [--sso-refused-user bob]
+  console_browser.py --url http://127.0.0.1:PORT --open
 
 Steps: a wrong key is refused with a reason; the admin key signs in; the overview lists the
 servers as ready with traffic figures; the catalogue shows the tools; a key is created (shown
@@ -12,7 +13,8 @@ once) and revoked; a dry run of an allowed and a denied tool shows each decision
 the audit search finds the tool's call.end records and the chain holds; the connections page
 names each server's transport. With --sso-user instead: single sign-on through the provider's
 login page (the test authorization server's form), first as a user without an admin role
-(turned away with the reason), then as one with it. Prints one JSON object (what it saw) and exits 0, or prints
+(turned away with the reason), then as one with it. With --open: a gateway without auth opens the console without a sign-in.
+Prints one JSON object (what it saw) and exits 0, or prints
 what failed and exits 1. With --screenshots, saves one PNG per page there.
 """
 
@@ -212,6 +214,22 @@ def run_sso(arguments: argparse.Namespace) -> dict:
         driver.quit()
 
 
+def run_open(arguments: argparse.Namespace) -> dict:
+    driver = browser()
+    try:
+        console = Console(driver, arguments.url, arguments.screenshots)
+        driver.get(console.url + "/console")
+        seen = {"who": console.text_in("#who", "Open:")}
+        console.text_in("main h1", "Overview")
+        seen["sign_out_shown"] = driver.find_element(By.ID, "sign-out").is_displayed()
+        seen["sign_in_form"] = bool(driver.find_elements(By.ID, "sign-in-key"))
+        return seen
+    except TimeoutException as error:
+        raise AssertionError(f"timed out ({error.msg}); page: {driver.find_element(By.TAG_NAME, 'body').text[:2000]}") from error
+    finally:
+        driver.quit()
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--url", required=True)
@@ -219,15 +237,16 @@ def main() -> int:
     parser.add_argument("--tool")
     parser.add_argument("--sso-user")
     parser.add_argument("--sso-refused-user")
+    parser.add_argument("--open", action="store_true")
     parser.add_argument("--denied-tool")
     parser.add_argument("--wrong-key")
     parser.add_argument("--screenshots")
     arguments = parser.parse_args()
     started = time.monotonic()
-    if not arguments.sso_user and not (arguments.key and arguments.tool):
-        parser.error("give --key and --tool, or --sso-user")
+    if not arguments.sso_user and not arguments.open and not (arguments.key and arguments.tool):
+        parser.error("give --key and --tool, --sso-user, or --open")
     try:
-        seen = run_sso(arguments) if arguments.sso_user else run(arguments)
+        seen = run_open(arguments) if arguments.open else run_sso(arguments) if arguments.sso_user else run(arguments)
     except AssertionError as error:
         print(f"console_browser: {error}", file=sys.stderr)
         return 1
