@@ -213,7 +213,10 @@ package final class UpstreamServer: Sendable {
     /// the method no longer exists there.
     func dispatch(id: Int, method: String, params: ByteBuffer?, meta: UpstreamRequestMeta?, era: UpstreamEra, defaultLogLevel: String?) {
         guard era == .modern else {
-            write(JSONRPCEncoding.request(id: JSONRPCID(id), method: method, params: params), correlation: id)
+            // The body is as the client sent it (its `_meta` stamped by the caller); over HTTP
+            // the trace context also goes as the `traceparent` header.
+            let routing = meta?.traceParent.map { UpstreamRequestRouting(method: method, traceParent: $0) }
+            write(JSONRPCEncoding.request(id: JSONRPCID(id), method: method, params: params), correlation: id, routing: routing)
             return
         }
         if method == MCPMethod.loggingSetLevel {

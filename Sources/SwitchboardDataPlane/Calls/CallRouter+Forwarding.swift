@@ -100,7 +100,9 @@ extension CallRouter {
         // The upstream request carries the trace on, its parent the gateway's CLIENT span
         // (with traces off, not even the call's target is looked up).
         let trace = sessions.tracer == nil ? nil : call.target?.trace()
-        if let trace, clientMeta != nil {
+        if let trace {
+            // A legacy server gets the context in `_meta` (below) and, over HTTP, as the header.
+            if clientMeta == nil { clientMeta = UpstreamRequestMeta() }
             clientMeta?.traceParent = trace.upstreamTraceParent
             clientMeta?.traceState = trace.traceState
         }

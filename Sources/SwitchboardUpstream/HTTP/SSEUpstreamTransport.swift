@@ -138,20 +138,30 @@ package final class SSEUpstreamTransport: UpstreamTransport, UpstreamHTTPTargete
     }
 
     package func send(_ message: ByteBuffer, correlation: UInt64?) -> EventLoopFuture<Void> {
+        send(message, correlation: correlation, traceParent: nil)
+    }
+
+    /// A request with its trace context also as the `traceparent` header.
+    package func sendRequest(_ message: ByteBuffer, correlation: UInt64, routing: UpstreamRequestRouting) -> EventLoopFuture<Void> {
+        send(message, correlation: correlation, traceParent: routing.traceParent)
+    }
+
+    private func send(_ message: ByteBuffer, correlation: UInt64?, traceParent: String?) -> EventLoopFuture<Void> {
         guard let target = postEndpoint else { return eventLoop.makeFailedFuture(UpstreamTransportError.notConnected) }
-        guard let credentials else { return post(message, to: target, credentialHeaders: nil) }
+        guard let credentials else { return post(message, to: target, credentialHeaders: nil, traceParent: traceParent) }
         let callerToken = credentials.usesCallerToken
             ? correlation.flatMap { correlation in state.withLock { $0.delegate }?.upstreamTransport(callerTokenFor: correlation) }
             : nil
         return credentials.send(callerToken: callerToken, on: eventLoop) { credentialHeaders in
-            self.post(message, to: target, credentialHeaders: credentialHeaders)
+            self.post(message, to: target, credentialHeaders: credentialHeaders, traceParent: traceParent)
         }
     }
 
-    private func post(_ message: ByteBuffer, to messages: HTTPEndpoint, credentialHeaders: HTTPHeaders?) -> EventLoopFuture<Void> {
+    private func post(_ message: ByteBuffer, to messages: HTTPEndpoint, credentialHeaders: HTTPHeaders?, traceParent: String?) -> EventLoopFuture<Void> {
+        var headers = UpstreamHTTPTarget.jsonPOSTHeaders(acceptingStreams: false)
+        if let traceParent { headers.add(name: "traceparent", value: traceParent) }
         let request = target.request(
-            .POST, to: messages.pathAndQuery, headers: UpstreamHTTPTarget.jsonPOSTHeaders(acceptingStreams: false), credentialHeaders: credentialHeaders,
-            body: message, readTimeout: target.postReadTimeout
+            .POST, to: messages.pathAndQuery, headers: headers, credentialHeaders: credentialHeaders, body: message, readTimeout: target.postReadTimeout
         )
         let promise = eventLoop.makePromise(of: Void.self)
         client.execute(request, delegate: UpstreamHTTPAcceptedResponse(promise: promise))

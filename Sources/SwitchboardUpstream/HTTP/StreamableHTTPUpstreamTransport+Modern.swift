@@ -19,7 +19,7 @@ extension StreamableHTTPUpstreamTransport {
     }
 
     package func sendRequest(_ message: ByteBuffer, correlation: UInt64, routing: UpstreamRequestRouting) -> EventLoopFuture<Void> {
-        guard state.withLock({ $0.era }) == .modern else { return send(message, correlation: correlation) }
+        guard state.withLock({ $0.era }) == .modern else { return send(message, correlation: correlation, traceParent: routing.traceParent) }
         return sendModern(message, correlation: correlation, routing: routing)
     }
 

@@ -103,6 +103,12 @@ package final class StreamableHTTPUpstreamTransport: UpstreamTransport, Upstream
     }
 
     package func send(_ message: ByteBuffer, correlation: UInt64?) -> EventLoopFuture<Void> {
+        send(message, correlation: correlation, traceParent: nil)
+    }
+
+    /// `traceParent`: the `traceparent` header of a legacy POST (a modern one takes it from
+    /// its routing).
+    func send(_ message: ByteBuffer, correlation: UInt64?, traceParent: String?) -> EventLoopFuture<Void> {
         let snapshot = state.withLock { state in state.closed ? nil : (state.sessionID, state.protocolVersion, state.era) }
         guard let (sessionID, protocolVersion, era) = snapshot else {
             return eventLoop.makeFailedFuture(UpstreamTransportError.notConnected)
@@ -113,10 +119,16 @@ package final class StreamableHTTPUpstreamTransport: UpstreamTransport, Upstream
         // POSTs run on the caller's loop (see UpstreamHTTPClientSet); so does their promise.
         let postClient = clients.forCurrentLoop()
         guard let credentials else {
-            return post(message, correlation: correlation, sessionID: sessionID, protocolVersion: protocolVersion, on: postClient, credentialHeaders: nil)
+            return post(
+                message, correlation: correlation, sessionID: sessionID, protocolVersion: protocolVersion, on: postClient, credentialHeaders: nil,
+                traceParent: traceParent
+            )
         }
         return credentials.send(callerToken: callerToken(for: correlation), on: postClient.eventLoop) { credentialHeaders in
-            self.post(message, correlation: correlation, sessionID: sessionID, protocolVersion: protocolVersion, on: postClient, credentialHeaders: credentialHeaders)
+            self.post(
+                message, correlation: correlation, sessionID: sessionID, protocolVersion: protocolVersion, on: postClient,
+                credentialHeaders: credentialHeaders, traceParent: traceParent
+            )
         }
     }
 
@@ -127,10 +139,12 @@ package final class StreamableHTTPUpstreamTransport: UpstreamTransport, Upstream
         sessionID: String?,
         protocolVersion: String?,
         on postClient: UpstreamHTTPClient,
-        credentialHeaders: HTTPHeaders?
+        credentialHeaders: HTTPHeaders?,
+        traceParent: String?
     ) -> EventLoopFuture<Void> {
         var headers = UpstreamHTTPTarget.jsonPOSTHeaders(acceptingStreams: true)
         addSessionHeaders(&headers, sessionID: sessionID, protocolVersion: protocolVersion)
+        if let traceParent { headers.add(name: "traceparent", value: traceParent) }
         let request = target.request(.POST, headers: headers, credentialHeaders: credentialHeaders, body: message, readTimeout: target.postReadTimeout)
         let promise = postClient.eventLoop.makePromise(of: Void.self)
         let response = StreamableHTTPPostResponse(
