@@ -353,7 +353,8 @@ let package = Package(
         .testTarget(
             name: "SwitchboardTests",
             dependencies: [
-                "Switchboard", "SwitchboardTesting", "SwitchboardAudit", "SwitchboardDataPlane", .product(name: "Prometheus", package: "swift-prometheus"),
+                "Switchboard", "SwitchboardTesting", "SwitchboardAudit", "SwitchboardDataPlane", "SwitchboardControl",
+                .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "CoreMetrics", package: "swift-metrics"),
             ],
             swiftSettings: swiftSettings

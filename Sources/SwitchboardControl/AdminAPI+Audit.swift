@@ -39,7 +39,7 @@ extension AdminAPI {
     static func auditQuery(_ query: Substring) -> Result<(AuditFilter, Int), Refusal> {
         var filter = AuditFilter()
         var limit = 100
-        for (name, value) in queryPairs(query) {
+        for (name, value) in QueryString.pairs(query) {
             func refuse(_ message: String) -> Result<(AuditFilter, Int), Refusal> {
                 .failure(Refusal(reply: Self.error(.badRequest, message)))
             }

@@ -102,7 +102,7 @@ package final class AdminAPI: ControlRoutes {
         case (.GET, "me"):
             return loop.makeSucceededFuture(Self.json(.ok, Self.principalObject(caller)))
         case (.GET, "servers"):
-            return loop.makeSucceededFuture(Self.json(.ok, serversObject()))
+            return loop.makeSucceededFuture(HTTPReply(.ok, body: ReadinessReport.render(gateway, detailed: true)))
         case (.GET, "catalogue"):
             return catalogue(query: Self.query(head.uri), on: loop)
         case (.GET, "audit"), (.GET, "audit/sinks"), (.GET, "audit/verify"):

@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import NIOCore
 import NIOHTTP1
+import SwitchboardControl
 import SwitchboardCore
 import SwitchboardDataPlane
 import SwitchboardUpstream
@@ -14,14 +15,14 @@ extension OAuthConnections {
     func connect(server: Substring, query: Substring, on loop: any EventLoop) -> EventLoopFuture<HTTPReply> {
         let promise = loop.makePromise(of: HTTPReply.self)
         let server = String(server)
-        let ticket = Self.parameter("ticket", in: query)
+        let ticket = QueryString.value("ticket", in: query)
         promise.completeWithTask { await self.begin(server: server, ticket: ticket) }
         return promise.futureResult
     }
 
     func callback(query: Substring, on loop: any EventLoop) -> EventLoopFuture<HTTPReply> {
         let promise = loop.makePromise(of: HTTPReply.self)
-        let fields = (code: Self.parameter("code", in: query), state: Self.parameter("state", in: query), error: Self.parameter("error", in: query))
+        let fields = (code: QueryString.value("code", in: query), state: QueryString.value("state", in: query), error: QueryString.value("error", in: query))
         promise.completeWithTask { await self.finish(code: fields.code, state: fields.state, error: fields.error) }
         return promise.futureResult
     }

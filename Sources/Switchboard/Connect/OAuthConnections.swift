@@ -271,16 +271,5 @@ final class OAuthConnections: ConsentRoutes, Sendable {
         OAuthHTTP(group: group, trust: servers[server]?.tls)
     }
 
-    /// One query parameter, percent-decoded (`+` is a space in a form-encoded query).
-    static func parameter(_ name: String, in query: Substring) -> String? {
-        for pair in query.split(separator: "&") {
-            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            guard parts.first == Substring(name) else { continue }
-            let value = parts.count > 1 ? String(parts[1]) : ""
-            return value.replacingOccurrences(of: "+", with: " ").removingPercentEncoding
-        }
-        return nil
-    }
-
     static func day(_ date: Date) -> String { date.formatted(Date.ISO8601FormatStyle(timeZone: .gmt)) }
 }

@@ -54,7 +54,7 @@ package final class ConsoleSignIn: Sendable {
             do {
                 let metadata = try await self.metadata()
                 let pkce = PKCE()
-                let flow = Self.randomToken()
+                let flow = ConsentLinks.nonce()
                 let now = clock()
                 state.withLockedValue { pending in
                     pending.flows = pending.flows.filter { now.timeIntervalSince($0.value.started) < Self.lifetime }
@@ -77,7 +77,7 @@ package final class ConsoleSignIn: Sendable {
     }
 
     package func callback(_ head: HTTPRequestHead, query: Substring, on loop: any EventLoop) -> EventLoopFuture<HTTPReply> {
-        let fields = Dictionary(AdminAPI.queryPairs(query), uniquingKeysWith: { first, _ in first })
+        let fields = Dictionary(QueryString.pairs(query), uniquingKeysWith: { first, _ in first })
         if let error = fields["error"] {
             // The provider's code only: its description is free text from another party.
             return loop.makeSucceededFuture(Self.failed("the provider refused the sign-in (\(Self.printable(error)))"))
@@ -142,10 +142,5 @@ package final class ConsoleSignIn: Sendable {
     /// An error code from the provider, cut to what an error code may hold.
     static func printable(_ text: String) -> String {
         String(text.prefix(64).filter { $0.isLetter || $0.isNumber || $0 == "_" || $0 == "-" })
-    }
-
-    static func randomToken() -> String {
-        var generator = SystemRandomNumberGenerator()
-        return Base64URL.encode((0..<24).map { _ in UInt8.random(in: 0...255, using: &generator) })
     }
 }

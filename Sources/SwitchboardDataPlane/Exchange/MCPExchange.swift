@@ -133,14 +133,9 @@ package final class MCPExchange: Sendable {
         return record.withLock { state in
             if let trace = state.trace { return trace }
             let meta = message.params?["_meta"]
-            let trace: ExchangeTrace
-            if let parent = meta?["traceparent"]?.string.flatMap({ TraceParent($0) }) {
-                trace = tracer.begin(inbound: parent, state: meta?["tracestate"]?.string)
-            } else if let headers = traceHeaders, let parent = TraceParent(headers.parent) {
-                trace = tracer.begin(inbound: parent, state: headers.state)
-            } else {
-                trace = tracer.begin(inbound: nil, state: nil)
-            }
+            let inbound = meta?["traceparent"]?.string.flatMap(TraceParent.init).map { ($0, meta?["tracestate"]?.string) }
+                ?? traceHeaders.flatMap { headers in TraceParent(headers.parent).map { ($0, headers.state) } }
+            let trace = tracer.begin(inbound: inbound?.0, state: inbound?.1)
             state.trace = trace
             return trace
         }

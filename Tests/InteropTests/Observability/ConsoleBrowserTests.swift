@@ -9,13 +9,29 @@ extension Interop {
     /// search the audit trail with the chain's status, see the connections, sign out.
     /// `SWITCHBOARD_CONSOLE_SCREENSHOTS=DIR` keeps one screenshot per page (docs/console.md's).
     @Suite struct ConsoleBrowserTests {
-        static let chromium = ["/usr/bin/chromium", "/usr/bin/chromedriver"]
-
-        @Test func anOperatorSignsInAndUsesEveryPage() async throws {
+        static func requireBrowser() throws {
             try PeerEnvironment.requirePeers()
-            for file in Self.chromium where !FileManager.default.isExecutableFile(atPath: file) {
+            for file in ["/usr/bin/chromium", "/usr/bin/chromedriver"] where !FileManager.default.isExecutableFile(atPath: file) {
                 throw HarnessError("\(file) is missing: scripts/test.sh installs Debian's chromium and chromium-driver")
             }
+        }
+
+        /// `console_browser.py` against the gateway at `base` with `arguments` (screenshots kept
+        /// with `SWITCHBOARD_CONSOLE_SCREENSHOTS`): what it saw.
+        static func browse(_ base: String, _ arguments: [String], seconds: Double = 120) async throws -> [String: Any] {
+            var all = [PeerEnvironment.path("Tests/Peers/clients/console_browser.py"), "--url", base] + arguments
+            if let directory = ProcessInfo.processInfo.environment["SWITCHBOARD_CONSOLE_SCREENSHOTS"] {
+                all += ["--screenshots", directory]
+            }
+            let browser = try ChildProcessRunner(PeerEnvironment.python, all)
+            #expect(await browser.wait(seconds: seconds) == 0, "\(browser.standardError)")
+            return try #require(
+                try JSONSerialization.jsonObject(with: Data(browser.standardOutput.utf8)) as? [String: Any], "\(browser.standardOutput)"
+            )
+        }
+
+        @Test func anOperatorSignsInAndUsesEveryPage() async throws {
+            try Self.requireBrowser()
             let setup = try DemoGatewayProcess(
                 "console",
                 extra: "auth:\n  api_keys: true\npolicy:\n  rules:\n    - id: no-countdown\n      effect: deny\n      tools: [clock__countdown]\n"
@@ -46,17 +62,10 @@ extension Interop {
                 #expect(answer.body.contains("sum"), "\(answer.status) \(answer.body)")
             }
 
-            var arguments = [
-                PeerEnvironment.path("Tests/Peers/clients/console_browser.py"), "--url", setup.base, "--key", admin,
-                "--wrong-key", "sb_not-a-key", "--tool", "clock__add", "--denied-tool", "clock__countdown",
-            ]
-            if let directory = ProcessInfo.processInfo.environment["SWITCHBOARD_CONSOLE_SCREENSHOTS"] {
-                arguments += ["--screenshots", directory]
-            }
-            let browser = try ChildProcessRunner(PeerEnvironment.python, arguments)
-            #expect(await browser.wait(seconds: 180) == 0, "\(browser.standardError)")
-            let seen = try #require(
-                try JSONSerialization.jsonObject(with: Data(browser.standardOutput.utf8)) as? [String: Any], "\(browser.standardOutput)"
+            let seen = try await Self.browse(
+                setup.base,
+                ["--key", admin, "--wrong-key", "sb_not-a-key", "--tool", "clock__add", "--denied-tool", "clock__countdown"],
+                seconds: 180
             )
             #expect((seen["wrong_key"] as? String)?.contains("not accepted") == true, "\(seen)")
             #expect(seen["signed_in_as"] as? String == "Signed in as key:console-admin")
@@ -88,10 +97,7 @@ extension Interop {
         /// test authorization server issuing JWTs): a user without an admin role is turned away
         /// with the reason, one with it is signed in, and the token leaves the address bar.
         @Test func singleSignOnThroughTheProvider() async throws {
-            try PeerEnvironment.requirePeers()
-            for file in Self.chromium where !FileManager.default.isExecutableFile(atPath: file) {
-                throw HarnessError("\(file) is missing: scripts/test.sh installs Debian's chromium and chromium-driver")
-            }
+            try Self.requireBrowser()
             let provider = try await OAuthServerPeer.start(jwtRoles: ["alice": ["switchboard:admin"], "bob": ["dev"]])
             defer { provider.stop() }
             let setup = try DemoGatewayProcess("console-sso")
@@ -128,15 +134,7 @@ extension Interop {
             let forged = try await curl(setup.base + "/console/oidc/callback?code=stolen&state=guessed", [])
             #expect(forged.status == 302 && forged.headers["location"]?.contains("not%20started%20in%20this%20browser") == true, "\(forged.headers)")
 
-            var arguments = [PeerEnvironment.path("Tests/Peers/clients/console_browser.py"), "--url", setup.base, "--sso-user", "alice", "--sso-refused-user", "bob"]
-            if let directory = ProcessInfo.processInfo.environment["SWITCHBOARD_CONSOLE_SCREENSHOTS"] {
-                arguments += ["--screenshots", directory]
-            }
-            let browser = try ChildProcessRunner(PeerEnvironment.python, arguments)
-            #expect(await browser.wait(seconds: 120) == 0, "\(browser.standardError)")
-            let seen = try #require(
-                try JSONSerialization.jsonObject(with: Data(browser.standardOutput.utf8)) as? [String: Any], "\(browser.standardOutput)"
-            )
+            let seen = try await Self.browse(setup.base, ["--sso-user", "alice", "--sso-refused-user", "bob"])
             #expect(seen["provider_page"] as? String == provider.base + "/login", "\(seen)")
             #expect((seen["refused"] as? String)?.contains("without an admin role") == true, "\(seen)")
             #expect(seen["signed_in_as"] as? String == "Signed in as jwt:alice", "\(seen)")
@@ -146,17 +144,12 @@ extension Interop {
         /// Without `auth` (a loopback gateway, the quick start) the console opens at once, says
         /// why, and offers no sign-out.
         @Test func aGatewayWithoutAuthOpensWithoutSignIn() async throws {
-            try PeerEnvironment.requirePeers()
-            for file in Self.chromium where !FileManager.default.isExecutableFile(atPath: file) {
-                throw HarnessError("\(file) is missing: scripts/test.sh installs Debian's chromium and chromium-driver")
-            }
+            try Self.requireBrowser()
             let setup = try DemoGatewayProcess("console-open")
             defer { setup.remove() }
             let gateway = try await setup.serve()
             defer { gateway.stop() }
-            let browser = try ChildProcessRunner(PeerEnvironment.python, [PeerEnvironment.path("Tests/Peers/clients/console_browser.py"), "--url", setup.base, "--open"])
-            #expect(await browser.wait(seconds: 120) == 0, "\(browser.standardError)")
-            let seen = try #require(try JSONSerialization.jsonObject(with: Data(browser.standardOutput.utf8)) as? [String: Any], "\(browser.standardOutput)")
+            let seen = try await Self.browse(setup.base, ["--open"])
             #expect(seen["who"] as? String == "Open: this gateway checks no credentials (loopback only)", "\(seen)")
             #expect(seen["sign_out_shown"] as? Bool == false && seen["sign_in_form"] as? Bool == false, "\(seen)")
         }

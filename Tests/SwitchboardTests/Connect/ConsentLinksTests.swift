@@ -1,3 +1,4 @@
+import SwitchboardControl
 import SwitchboardDataPlane
 import Testing
 
@@ -31,9 +32,9 @@ import Testing
 
     @Test func readsQueryParameters() {
         let query: Substring = "code=a%2Fb&state=x+y&error=&other=1"
-        #expect(OAuthConnections.parameter("code", in: query) == "a/b")
-        #expect(OAuthConnections.parameter("state", in: query) == "x y")
-        #expect(OAuthConnections.parameter("error", in: query) == "")
-        #expect(OAuthConnections.parameter("missing", in: query) == nil)
+        #expect(QueryString.value("code", in: query) == "a/b")
+        #expect(QueryString.value("state", in: query) == "x y")
+        #expect(QueryString.value("error", in: query) == "")
+        #expect(QueryString.value("missing", in: query) == nil)
     }
 }

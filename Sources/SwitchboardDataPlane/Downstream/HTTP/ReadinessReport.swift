@@ -1,11 +1,13 @@
 import SwitchboardUpstream
-import NIOCore
+package import NIOCore
 import SwitchboardCore
 
 /// `/readyz` body: the gateway is ready to serve as soon as it listens (one server down
 /// never makes the whole gateway unready); the per-server state is there for operators.
-enum ReadinessReport {
-    static func render(_ gateway: Gateway) -> ByteBuffer {
+/// `detailed` adds each server's era and its own name and version, for the admin API's
+/// `/servers` (behind the admin role, unlike `/readyz`).
+package enum ReadinessReport {
+    package static func render(_ gateway: Gateway, detailed: Bool = false) -> ByteBuffer {
         var w = JSONWriter()
         w.beginObject()
         w.field("status", "ready")
@@ -18,6 +20,8 @@ enum ReadinessReport {
             w.field("transport", status.transport)
             w.field("state", status.phase.label)
             if let v = status.protocolVersion { w.field("protocolVersion", v) }
+            if detailed, let era = status.era { w.field("era", era.rawValue) }
+            if detailed, let info = status.serverInfo { w.field("serverInfo", info) }
             w.field("restarts", status.restarts)
             if let e = status.lastError { w.field("lastError", e) }
             if let connection = status.connection { w.field("connection", connection) }
