@@ -94,6 +94,8 @@ let package = Package(
             name: "SwitchboardStore",
             dependencies: [
                 "SwitchboardIdentity",
+                // Pins and accepted findings.
+                "SwitchboardGuards",
                 // The index of the audit trail (a sink of the journal).
                 "SwitchboardAudit",
                 .product(name: "GRDB", package: "GRDB.swift"),
@@ -157,6 +159,21 @@ let package = Package(
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
+            swiftSettings: swiftSettings
+        ),
+        // The guards against what servers tell models: definition scanning (tool poisoning,
+        // shadowing, spoofed names). Pure and synchronous, no network and no model; run when a
+        // server's lists are ingested and by `switchboard scan`, never per call.
+        .target(
+            name: "SwitchboardGuards",
+            dependencies: [
+                "SwitchboardCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                // Pins: SHA-256 of canonical definitions.
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            // The built-in rule set, versioned data compiled into the binary.
+            resources: [.embedInCode("Rules/guard-rules.json")],
             swiftSettings: swiftSettings
         ),
         // The control plane served beside the data plane: the admin API (`/admin/v1`), wired to
@@ -227,6 +244,7 @@ let package = Package(
                 "SwitchboardIdentity",
                 "SwitchboardCore",
                 "SwitchboardDemo",
+                "SwitchboardGuards",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -268,6 +286,13 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "SwitchboardGuardsTests",
+            dependencies: ["SwitchboardGuards", "SwitchboardCore", .product(name: "NIOCore", package: "swift-nio")],
+            // Read from the source tree by GuardCorpusTests.
+            exclude: ["Corpus"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "SwitchboardPolicyTests",
             dependencies: ["SwitchboardPolicy", "SwitchboardCore", .product(name: "NIOCore", package: "swift-nio")],
             swiftSettings: swiftSettings
@@ -305,7 +330,7 @@ let package = Package(
         ),
         .testTarget(
             name: "SwitchboardStoreTests",
-            dependencies: ["SwitchboardStore", "SwitchboardAudit", "SwitchboardIdentity", "SwitchboardPolicy", "SwitchboardCore"],
+            dependencies: ["SwitchboardStore", "SwitchboardAudit", "SwitchboardIdentity", "SwitchboardPolicy", "SwitchboardCore", "SwitchboardGuards", .product(name: "NIOCore", package: "swift-nio")],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -362,7 +387,7 @@ let package = Package(
         .testTarget(
             name: "InteropTests",
             dependencies: [
-                "Switchboard", "SwitchboardAudit", "SwitchboardTesting", "SwitchboardCore", "SwitchboardStore", "SwitchboardIdentity",
+                "Switchboard", "SwitchboardAudit", "SwitchboardGuards", "SwitchboardTesting", "SwitchboardCore", "SwitchboardStore", "SwitchboardIdentity",
                 // The OAuth client, driven against a real authorization server.
                 "SwitchboardUpstream",
                 .product(name: "NIOPosix", package: "swift-nio"),

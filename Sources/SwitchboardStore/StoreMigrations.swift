@@ -93,6 +93,47 @@ enum StoreMigrations {
             // Rows are never changed; only retention deletes them.
             try db.execute(sql: "CREATE TRIGGER audit_records_append_only BEFORE UPDATE ON audit_records BEGIN SELECT RAISE(ABORT, 'audit records are never changed'); END")
         }
+        migrator.registerMigration("v5 guard_pins") { db in
+            // One row per tool (or server instructions) the guards have seen: the definition
+            // last seen and the one approved, as canonical JSON with their SHA-256, and the
+            // scanner's findings on the one seen.
+            try db.create(table: "guard_pins") { t in
+                t.column("server", .text).notNull()
+                t.column("kind", .text).notNull()
+                t.column("name", .text).notNull()
+                t.column("state", .text).notNull()
+                t.column("seen_hash", .text).notNull()
+                t.column("seen_definition", .text).notNull()
+                t.column("approved_hash", .text)
+                t.column("approved_definition", .text)
+                t.column("verdict", .text).notNull()
+                // JSON array of findings.
+                t.column("findings", .text).notNull().defaults(to: "[]")
+                t.column("decided_by", .text)
+                t.column("reason", .text)
+                t.column("removed", .boolean).notNull().defaults(to: false)
+                t.column("first_seen_at", .datetime).notNull()
+                t.column("changed_at", .datetime).notNull()
+                t.primaryKey(["server", "kind", "name"])
+            }
+            // A finding an operator let through for one tool, with who and why.
+            try db.create(table: "guard_accepted") { t in
+                t.column("server", .text).notNull()
+                t.column("name", .text).notNull()
+                t.column("rule", .text).notNull()
+                t.column("accepted_by", .text).notNull()
+                t.column("reason", .text).notNull()
+                t.column("accepted_at", .datetime).notNull()
+                t.primaryKey(["server", "name", "rule"])
+            }
+            // Decisions move the generation, so a running gateway picks up an approval made
+            // with the CLI; the gateway's own writes of what it saw do not need to.
+            let bump = "BEGIN UPDATE store_generation SET value = value + 1 WHERE id = 1; END"
+            try db.execute(sql: "CREATE TRIGGER guard_pins_decided AFTER UPDATE OF state, approved_hash ON guard_pins \(bump)")
+            try db.execute(sql: "CREATE TRIGGER guard_pins_deleted AFTER DELETE ON guard_pins \(bump)")
+            try db.execute(sql: "CREATE TRIGGER guard_accepted_inserted AFTER INSERT ON guard_accepted \(bump)")
+            try db.execute(sql: "CREATE TRIGGER guard_accepted_deleted AFTER DELETE ON guard_accepted \(bump)")
+        }
         return migrator
     }
 }

@@ -1,0 +1,102 @@
+import ArgumentParser
+import Foundation
+import NIOCore
+import SwitchboardGuards
+
+/// `switchboard scan FILE`: the gateway's definition scanner over a file of tool definitions,
+/// for CI pipelines and for vetting a server before adding it. The same engine and rules as
+/// the running gateway, so the same input gets the same verdict.
+///
+/// Exit status: 0 nothing reached `--fail-on` (block by default), 1 something did, 2 the file
+/// or the rules cannot be read, 64 bad arguments.
+struct ScanCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "scan",
+        abstract: "Scan tool definitions for poisoning, shadowing and spoofed names.",
+        discussion: """
+            FILE is a JSON array of MCP Tool objects, a tools/list result ({"tools": [...]}), or \
+            {"servers": {"NAME": [tools...] | {"tools": [...], "prompts": [...], "instructions": "..."}}} \
+            (a catalogue, so the cross-server rules apply). Example: switchboard scan --json tools.json
+            """
+    )
+
+    @Argument(help: "The definitions to scan (- for standard input).")
+    var file: String
+
+    @Flag(help: "Print the report as JSON.")
+    var json = false
+
+    @Option(help: "The server name for a file holding one server's list.")
+    var name = "server"
+
+    @Option(help: "A rule file that replaces, adds or switches off rules of the built-in set (docs/security.md).")
+    var rules: String?
+
+    @Option(help: "The verdict that makes the exit status 1: block or warn.")
+    var failOn: FailOn = .block
+
+    enum FailOn: String, ExpressibleByArgument {
+        case block, warn
+    }
+
+    func run() throws {
+        let scanner = DefinitionScanner(rules: try ruleSet())
+        let bytes = try read(file, what: "the definitions")
+        let catalogue: GuardCatalogue
+        do {
+            catalogue = try GuardCatalogue.parse(ByteBuffer(bytes: bytes), single: name)
+        } catch {
+            throw Self.fail("\(file): \(error)")
+        }
+        let report = scanner.scan(catalogue)
+        if json {
+            var out = report.json()
+            out.writeString("\n")
+            FileHandle.standardOutput.write(Data(out.readableBytesView))
+        } else {
+            print(Self.text(report), terminator: "")
+        }
+        let threshold: GuardVerdict = failOn == .warn ? .warn : .block
+        if report.worst >= threshold { throw ExitCode(1) }
+    }
+
+    private func ruleSet() throws -> GuardRuleSet {
+        guard let rules else { return .builtin }
+        do {
+            return try GuardRuleSet.builtin.overridden(by: Data(try read(rules, what: "the rule file")))
+        } catch let error as GuardRuleError {
+            throw Self.fail("\(rules): \(error)")
+        }
+    }
+
+    private func read(_ path: String, what: String) throws -> [UInt8] {
+        if path == "-" { return Array(FileHandle.standardInput.readDataToEndOfFile()) }
+        guard let data = FileManager.default.contents(atPath: path) else { throw Self.fail("cannot read \(what) \(path)") }
+        return Array(data)
+    }
+
+    private static func fail(_ message: String) -> ExitCode {
+        FileHandle.standardError.write(Data("error: \(message)\n".utf8))
+        return ExitCode(2)
+    }
+
+    /// The report for a terminal: each definition's verdict, its findings under it.
+    static func text(_ report: GuardReport) -> String {
+        var out = ""
+        var counts: [GuardVerdict: Int] = [:]
+        for server in report.servers {
+            out += "server \(server.name)\n"
+            for item in server.items {
+                counts[item.verdict, default: 0] += 1
+                let label = item.kind == .tool ? item.name : "\(item.kind.rawValue) \(item.name)"
+                out += "  \(item.verdict.rawValue.padding(toLength: 6, withPad: " ", startingAt: 0)) \(label)\n"
+                for finding in item.findings {
+                    out += "         \(finding.severity.rawValue) \(finding.rule) (\(finding.family.rawValue)) at \(finding.path): \(finding.excerpt)\n"
+                }
+            }
+        }
+        let total = counts.values.reduce(0, +)
+        out += "\(total) definitions: \(counts[.block] ?? 0) blocked, \(counts[.warn] ?? 0) warned, \(counts[.clean] ?? 0) clean (rules \(report.rulesVersion))\n"
+        return out
+    }
+}
