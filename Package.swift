@@ -144,6 +144,8 @@ let package = Package(
             name: "SwitchboardDataPlane",
             dependencies: [
                 "SwitchboardAudit",
+                // Definitions scanned and pinned as lists pass (DefinitionGuard).
+                "SwitchboardGuards",
                 "SwitchboardCore",
                 "SwitchboardPolicy",
                 "SwitchboardIdentity",
@@ -211,6 +213,7 @@ let package = Package(
             name: "Switchboard",
             dependencies: [
                 "SwitchboardAudit",
+                "SwitchboardGuards",
                 "SwitchboardCore",
                 "SwitchboardDataPlane",
                 "SwitchboardUpstream",

@@ -252,4 +252,10 @@ package enum AuditEvent: String, Sendable, CaseIterable {
     /// A change made through the admin API (`method`: the HTTP method and path; `outcome`:
     /// the HTTP status), by the principal that made it.
     case adminAction = "admin.action"
+    /// A tool definition's pin moved (`tool`: the server's own name; `outcome`: the new state,
+    /// pending, approved, drifted or rejected; `detail`: how, the pins and the findings' rules):
+    /// first seen, changed upstream, approved or rejected by an operator.
+    case pinChanged = "pin.changed"
+    /// An operator accepted (or withdrew) one finding for one tool (`detail`: the rule, who, why).
+    case findingAccepted = "guard.finding_accepted"
 }

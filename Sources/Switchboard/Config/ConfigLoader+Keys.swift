@@ -4,8 +4,10 @@
 extension ConfigLoader {
     package static let rootKeys = [
         "listen", "store", "servers", "limits", "sessions", "security", "demo", "auth", "policy", "quotas", "virtual_servers", "tls", "public_url", "audit",
-        "metrics", "log", "traces", "console",
+        "metrics", "log", "traces", "console", "guards",
     ]
+    package static let guardsKeys = ["enabled", "rules", "refresh", "mode", "trust_on_first_use"]
+    package static let serverGuardsKeys = ["mode", "trust_on_first_use"]
     package static let consoleKeys = ["enabled", "oidc"]
     package static let consoleOIDCKeys = ["issuer", "client_id", "client_secret", "scopes", "name"]
     package static let tracesKeys = ["endpoint", "headers", "sample_ratio", "inbound", "include_principal", "service_name", "timeout"]
@@ -25,7 +27,7 @@ extension ConfigLoader {
     package static let auditOTLPSinkKeys = ["endpoint", "headers", "timeout"]
     package static let serverKeys = [
         "stdio", "url", "sse", "headers", "headers_from_files", "credentials", "enabled", "timeouts", "restart", "max_message_bytes",
-        "max_connections", "era", "tls", "proxy",
+        "max_connections", "era", "tls", "proxy", "guards",
     ]
     /// `servers.NAME.tls` (https servers only).
     package static let upstreamTLSKeys = ["ca_file", "client_certificate", "client_key", "server_name", "min_version", "insecure_skip_verify"]

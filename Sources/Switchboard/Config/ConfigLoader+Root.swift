@@ -33,6 +33,7 @@ extension ConfigLoader {
         if let log = root["log"] { config.log = try decodeLog(log) }
         if let traces = root["traces"] { config.traces = try decodeTraces(traces) }
         if let console = root["console"] { config.console = try decodeConsole(console, auth: config.auth) }
+        if let guards = root["guards"] { config.guards = try decodeGuards(guards) }
         try checkReferences(root, config: config)
         try checkDelegatedCredentials(root, config: config)
         try checkOAuth(root, config: config)

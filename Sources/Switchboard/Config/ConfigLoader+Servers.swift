@@ -73,6 +73,7 @@ extension ConfigLoader {
         if let value = server["max_connections"] { config.maxConnections = try value.positiveInt() }
         if let value = server["tls"] { config.tls = try decodeUpstreamTLS(value, transport: transport) }
         if let value = server["proxy"] { config.proxy = try decodeProxy(value, transport: transport) }
+        if let value = server["guards"] { config.guards = try decodeServerGuards(value, keys: serverGuardsKeys) }
         if let value = server["era"] {
             let text = try value.string()
             guard let era = ServerEraSetting(rawValue: text) else {

@@ -36,6 +36,8 @@ public final class GatewayRuntime: Sendable {
     private let tokens: JWTVerifier?
     /// The OAuth connections of `credentials.oauth` servers (nil when there are none).
     let oauth: OAuthConnections?
+    /// The guards and their store poller (nil when `guards.enabled` is false or there are no servers).
+    let guardService: GuardService?
     /// The audit trail of calls (nil when off); closed when the gateway stops.
     let audit: CallAudit?
     /// Where the trail is copied to (the store's index, `audit.sinks`); nil when it is off.
@@ -77,7 +79,8 @@ public final class GatewayRuntime: Sendable {
             let oauthServers = config.servers.filter { $0.enabled && $0.credentials?.isOAuth == true }
             let indexesAudit = recordsAudit && config.audit.enabled && config.audit.storeIndex
             // One store object for all: its change token is shared by the pollers.
-            let store: SQLiteStore? = try acceptsKeys || delegates || !oauthServers.isEmpty || indexesAudit ? SQLiteStore(url: config.store) : nil
+            let guarded = config.guards.enabled && config.servers.contains { $0.enabled }
+            let store: SQLiteStore? = try acceptsKeys || delegates || !oauthServers.isEmpty || indexesAudit || guarded ? SQLiteStore(url: config.store) : nil
             // Opened first: the key directory records the key changes it sees.
             let audit = recordsAudit && config.audit.enabled ? try AuditTrail.open(config.audit, logger: logger) : nil
             opened = audit
@@ -126,9 +129,12 @@ public final class GatewayRuntime: Sendable {
                     "switchboard.trace_inbound": "\(traces.inbound.rawValue)",
                 ])
             }
+            guardService = try store.flatMap { store in
+                guarded ? try GuardService(config: config, store: store, audit: audit, persists: recordsAudit, logger: logger) : nil
+            }
             gateway = Gateway(
                 config: config, group: group, logger: logger, version: Self.version, governance: governance, tap: tap,
-                delegated: delegatedService?.credentials, personal: personal, audit: audit, tracer: tracer,
+                delegated: delegatedService?.credentials, personal: personal, audit: audit, tracer: tracer, guards: guardService?.guards,
                 makeTransport: { UpstreamTransportFactory.make($0, $1, $2, oauthTokens: holders) }
             )
             if !oauthServers.isEmpty, let store {
@@ -237,6 +243,7 @@ public final class GatewayRuntime: Sendable {
         parts.append(.init(service: GatewayService(gateway: gateway, started: started, after: before)))
         if let keyService { parts.append(.init(service: keyService)) }
         if let delegatedService { parts.append(.init(service: delegatedService)) }
+        if let guardService { parts.append(.init(service: guardService)) }
         if let source = tokens?.source { parts.append(.init(service: JWKSRefreshService(source: source))) }
         switch door {
         case .http:

@@ -41,6 +41,8 @@ public struct GatewayConfig: Sendable, Equatable {
     public var traces: TracesConfig = .init()
     /// The web console (`console`).
     public var console: ConsoleConfig = .init()
+    /// `guards`: definition scanning and pinning.
+    public var guards: GuardsConfig = .init()
 
     public init(
         listen: ListenAddress = .init(),
@@ -137,6 +139,8 @@ public struct ServerConfig: Sendable, Equatable {
     public var tls: UpstreamTLSConfig
     /// Forward proxy for an HTTP server (`proxy`): the environment's by default.
     public var proxy: UpstreamProxyConfig
+    /// `guards`: this server's guard mode and trust on first use (nil fields: `guards`' defaults).
+    public var guards: ServerGuardsConfig = .init()
 
     public init(
         name: String,

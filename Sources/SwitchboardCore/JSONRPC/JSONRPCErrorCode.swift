@@ -37,4 +37,7 @@ public enum JSONRPCErrorCode {
     /// The body of a 403 from authentication: an insufficient token scope, or an endpoint the
     /// caller may not use.
     public static let forbidden = -31014
+    /// The tool is quarantined by the guards (new and not approved, changed since approval,
+    /// rejected, or flagged); `data` names its state and pins.
+    public static let toolQuarantined = -31015
 }

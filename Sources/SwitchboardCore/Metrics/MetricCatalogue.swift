@@ -46,6 +46,10 @@ package enum MetricCatalogue {
         // Governance
         "switchboard_policy_decisions_total": Entry("Policy decisions on tool calls, by effect", labels: ["effect"]),
         "switchboard_quota_refusals_total": Entry("Calls refused by a rate limit or budget, by limit", labels: ["limit"]),
+        // Guards
+        "switchboard_guard_pin_events_total": Entry(
+            "Tool pins that moved (first use, drift, revert, approval, rejection), by server and event", labels: ["server", "event"]
+        ),
         "switchboard_auth_refusals_total": Entry("Requests refused for their credentials, by reason", labels: ["reason"]),
         "switchboard_tls_handshake_failures_total": Entry("Downstream TLS connections that failed their handshake, by reason", labels: ["reason"]),
         "switchboard_tls_unnamed_certificates_total": Entry("Verified client certificates that named no principal, by reason", labels: ["reason"]),

@@ -4,6 +4,7 @@ import NIOCore
 package import SwitchboardAudit
 import SwitchboardCore
 package import SwitchboardPolicy
+import SwitchboardGuards
 import Synchronization
 
 /// The audit records of the calls the gateway forwards or refuses: `call.begin` written before
@@ -105,6 +106,10 @@ package final class CallAudit: Sendable {
         case .quotaExceeded(let limit, _, _):
             record.decision = "deny"
             record.rule = limit
+        case .toolQuarantined(let quarantine):
+            record.decision = "quarantined"
+            record.rule = quarantine.rules.first
+            record.detail = "\(quarantine.state.rawValue), pin \(quarantine.pin)" + (quarantine.approvedPin.map { ", approved \($0)" } ?? "")
         default:
             break
         }
@@ -124,7 +129,10 @@ package final class CallAudit: Sendable {
 
     /// A record about the gateway itself (a server's state, a key, an admin change); a
     /// failure to write it is logged and counted, never refused: nothing waits on it.
-    package func gatewayEvent(_ event: AuditEvent, server: String? = nil, principal: Principal? = nil, method: String? = nil, outcome: String? = nil, detail: String? = nil) {
+    package func gatewayEvent(
+        _ event: AuditEvent, server: String? = nil, tool: String? = nil, principal: Principal? = nil, method: String? = nil, outcome: String? = nil,
+        detail: String? = nil
+    ) {
         var record = AuditRecord(event: event)
         if let principal {
             record.principal = principal.id
@@ -132,6 +140,7 @@ package final class CallAudit: Sendable {
             record.tenant = principal.tenant
         }
         record.server = server
+        record.tool = tool
         record.method = method
         record.outcome = outcome
         record.detail = detail

@@ -35,7 +35,35 @@ extension CallRouter {
             refuse(exchange, .unknownPrompt(name), server: nil)
             return
         }
-        forward(exchange, to: server, edits: [(nameView, JSONWriter.quoted(local))], ticket: ticket)
+        let edits = [(nameView, JSONWriter.quoted(local))]
+        guard kind == .tools, let guards = catalogue.guards else {
+            forward(exchange, to: server, edits: edits, ticket: ticket)
+            return
+        }
+        guarded(exchange, guards, server: server, tool: local, name: name, edits: edits, ticket: ticket, listed: false)
+    }
+
+    /// After policy (so a caller denied a tool learns nothing more of it): a quarantined tool
+    /// is refused, a name the server does not list is unknown, and neither reaches the server.
+    /// A server not listed yet is listed first, once; if that fails the call goes on and the
+    /// server answers for its own names.
+    private func guarded(
+        _ exchange: MCPExchange, _ guards: DefinitionGuard, server: UpstreamServer, tool: String, name: String, edits: [(JSONView, String)],
+        ticket: QuotaTicket?, listed: Bool
+    ) {
+        let (refusal, known) = guards.refusal(server: server.name, tool: tool, federatedName: name)
+        if let refusal {
+            ticket?.release()
+            refuse(exchange, refusal, server: server.name)
+            return
+        }
+        if !known, !listed {
+            catalogue.listTools(of: server, on: exchange.loop).whenComplete { _ in
+                self.guarded(exchange, guards, server: server, tool: tool, name: name, edits: edits, ticket: ticket, listed: true)
+            }
+            return
+        }
+        forward(exchange, to: server, edits: edits, ticket: ticket)
     }
 
     /// Answers a call the gateway turns away itself, recorded as `call.refused`.

@@ -15,7 +15,9 @@ struct CapabilityUnion {
     var tasks = false
     var instructions: [String] = []
 
-    init(_ servers: [UpstreamServer]) {
+    /// `admitInstructions` says whether a server's instructions may reach clients (the guards'
+    /// pin of them; nil: all may).
+    init(_ servers: [UpstreamServer], admitInstructions: ((_ server: String, _ text: String) -> Bool)? = nil) {
         for server in servers {
             guard let result = server.initializeResult else { continue }
             let caps = result["capabilities"]
@@ -26,7 +28,7 @@ struct CapabilityUnion {
             logging = logging || caps?["logging"] != nil
             completions = completions || caps?["completions"] != nil
             tasks = tasks || caps?["extensions"]?[MCPMeta.tasksExtension] != nil
-            if let text = result["instructions"]?.string, !text.isEmpty {
+            if let text = result["instructions"]?.string, !text.isEmpty, admitInstructions?(server.name, text) ?? true {
                 instructions.append("## \(server.name)\n\(text)")
             }
         }

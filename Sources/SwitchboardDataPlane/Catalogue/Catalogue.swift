@@ -24,10 +24,13 @@ package final class Catalogue: Sendable {
     let paramHeaders = ParamHeaderIndex()
     /// Tools' hints from the latest lists, for policy rules on annotations.
     let annotations = ToolAnnotationIndex()
+    /// Pins and scans tools as their lists pass, and hides the ones not approved (nil: off).
+    package let guards: DefinitionGuard?
 
-    package init(servers: UpstreamServers, limits: LimitsConfig, logger: Logger) {
+    package init(servers: UpstreamServers, limits: LimitsConfig, guards: DefinitionGuard? = nil, logger: Logger) {
         self.servers = servers
         self.maxNameLength = limits.maxToolNameLength
+        self.guards = guards
         self.logger = logger
     }
 
@@ -42,7 +45,9 @@ package final class Catalogue: Sendable {
     }
 
     /// What the servers offer together, as `initialize` and `server/discover` tell it.
-    var capabilities: CapabilityUnion { CapabilityUnion(servers.all) }
+    var capabilities: CapabilityUnion {
+        CapabilityUnion(servers.all, admitInstructions: guards.map { guards in { guards.admitInstructions(server: $0, text: $1) } })
+    }
 
     // MARK: Pages
 
@@ -58,7 +63,7 @@ package final class Catalogue: Sendable {
             targets = servers.offer(kind).map { ($0, nil) }
         }
         // Every contributor cached and unchanged since the last merge: the merge is reused.
-        let stampBefore = MergedListCache.stamp(targets)
+        let stampBefore = MergedListCache.stamp(targets, guards: guards?.generation)
         if MergedListCache.allCached(kind, targets: targets), let merged = mergedLists.page(kind, cursor: cursor, stamp: stampBefore) {
             return loop.makeSucceededFuture(merged)
         }
@@ -77,7 +82,7 @@ package final class Catalogue: Sendable {
             // Kept only when every page came from (or went into) a server's cache and no list
             // changed while merging.
             if pages.count == targets.count, MergedListCache.allCached(kind, targets: targets),
-                MergedListCache.stamp(targets) == stampBefore
+                MergedListCache.stamp(targets, guards: self.guards?.generation) == stampBefore
             {
                 self.mergedLists.store(merged.result, list: kind, cursor: cursor, stamp: stampBefore)
             }
@@ -96,6 +101,19 @@ package final class Catalogue: Sendable {
             }
         }
         return next(nil, [], 1)
+    }
+
+    /// Every page of one server's tools, through the guards: how a call to a server not listed
+    /// yet learns its names, and how the periodic refresh catches a server that changed its
+    /// tools without announcing it (bounded to 1,000 pages).
+    func listTools(of server: UpstreamServer, on loop: any EventLoop) -> EventLoopFuture<Void> {
+        @Sendable func next(_ cursor: String?, _ pages: Int) -> EventLoopFuture<Void> {
+            fetchPage(.tools, from: server, cursor: cursor, on: loop).flatMap { outcome in
+                guard case .page(let page) = outcome, let cursor = page["nextCursor"]?.string, pages < 1000 else { return loop.makeSucceededVoidFuture() }
+                return next(cursor, pages + 1)
+            }
+        }
+        return next(nil, 1)
     }
 
     /// The server that owns `uri`; the first time, the index is filled from every server's
@@ -146,6 +164,16 @@ package final class Catalogue: Sendable {
     }
 
     private func fetchPage(_ kind: ListKind, from server: UpstreamServer, cursor: String?, on loop: any EventLoop) -> EventLoopFuture<PageOutcome> {
+        let fetched = fetchRawPage(kind, from: server, cursor: cursor, on: loop)
+        guard kind == .tools, let guards else { return fetched }
+        // Tools pass the guards whether they came from the server's cache or the server.
+        return fetched.flatMap { outcome in
+            guard case .page(let page) = outcome else { return loop.makeSucceededFuture(outcome) }
+            return guards.screen(page, server: server.name, first: cursor == nil, on: loop).map { .page($0) }
+        }
+    }
+
+    private func fetchRawPage(_ kind: ListKind, from server: UpstreamServer, cursor: String?, on loop: any EventLoop) -> EventLoopFuture<PageOutcome> {
         if let cached = server.listCache.page(kind, cursor: cursor) { return loop.makeSucceededFuture(.page(cached)) }
         let generation = server.listCache.generation
         // Lists must stay fast even when one server hangs: capped at 10 s.

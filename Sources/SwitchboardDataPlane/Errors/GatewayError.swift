@@ -31,6 +31,8 @@ package enum GatewayError: Error, Sendable {
     case quotaExceeded(limit: String, kind: String, retryAfter: Duration)
     /// The audit trail could not record the call and fails closed (`audit.on_failure`).
     case auditUnavailable
+    /// The guards hide the tool until an operator approves it (`DefinitionGuard`).
+    case toolQuarantined(Quarantine)
 
     package init(_ error: any Error) {
         switch error {
@@ -56,6 +58,7 @@ package enum GatewayError: Error, Sendable {
         case .policyDenied: JSONRPCErrorCode.policyDenied
         case .approvalRequired: JSONRPCErrorCode.approvalRequired
         case .quotaExceeded: JSONRPCErrorCode.quotaExceeded
+        case .toolQuarantined: JSONRPCErrorCode.toolQuarantined
         }
     }
 
@@ -80,6 +83,7 @@ package enum GatewayError: Error, Sendable {
         case .approvalRequired(let rule, _): "Approval required" + (rule.map { " (rule \($0))" } ?? "")
         case .quotaExceeded(let limit, let kind, let after):
             "Quota exceeded: \(kind) limit \(limit); retry after \(Self.milliseconds(after)) ms"
+        case .toolQuarantined(let q): q.message
         }
     }
 
@@ -109,6 +113,8 @@ package enum GatewayError: Error, Sendable {
             w.field("policyVersion", version)
             w.endObject()
             return w.buffer
+        case .toolQuarantined(let q):
+            return q.data
         case .quotaExceeded(let limit, let kind, let after):
             var w = JSONWriter()
             w.beginObject()

@@ -1,4 +1,5 @@
 package import NIOCore
+import Synchronization
 package import Logging
 package import SwitchboardCore
 package import SwitchboardPolicy
@@ -29,6 +30,9 @@ package final class Gateway: Sendable {
     package let governance: Governance
     /// Where the gateway's own timers run (idle sweep, holds of calls waiting for input).
     package let eventLoop: any EventLoop
+    /// How often every server's tools are listed again for the guards (`guards.refresh`).
+    private let guardsRefresh: Duration
+    private let refreshTask = Mutex<RepeatedTask?>(nil)
     let logger: Logger
 
     /// `makeTransport` builds each server's transport; tests put a recording one in.
@@ -43,6 +47,7 @@ package final class Gateway: Sendable {
         personal: PersonalUpstreams? = nil,
         audit: CallAudit? = nil,
         tracer: RequestTracer? = nil,
+        guards: DefinitionGuard? = nil,
         makeTransport: (ServerConfig, any EventLoop, Logger) -> any UpstreamTransport = { UpstreamTransportFactory.make($0, $1, $2) }
     ) {
         self.logger = logger
@@ -54,7 +59,8 @@ package final class Gateway: Sendable {
             config: config.sessions, serverInfo: serverInfo, tap: tap, metrics: config.metrics.enabled ? RequestMetrics.standard : nil, tracer: tracer,
             logger: logger
         )
-        catalogue = Catalogue(servers: servers, limits: config.limits, logger: logger)
+        catalogue = Catalogue(servers: servers, limits: config.limits, guards: guards, logger: logger)
+        guardsRefresh = config.guards.refresh
         listen = ListenHub(sessions: sessions, catalogue: catalogue, keepAlive: config.sessions.keepAlive.timeAmount, logger: logger)
         let input = InputBridge(
             sealer: sessions.sealer, maxHeld: config.sessions.maxSessions, maxJSONDepth: config.limits.maxJSONDepth, loop: eventLoop, logger: logger
@@ -74,11 +80,27 @@ package final class Gateway: Sendable {
         }
         calls.personal?.start(delegate: self, on: eventLoop)
         sessions.start(on: eventLoop)
+        startGuards()
+    }
+
+    /// A tool hidden or back: clients list again. And every `guards.refresh`, each server's
+    /// tools are listed through the guards, so a server that changes a tool without
+    /// announcing it is caught within that time even when no client lists.
+    private func startGuards() {
+        guard let guards = catalogue.guards else { return }
+        guards.onExposureChange { [listen] in listen.broadcast(listChanged: MCPMethod.toolsListChanged) }
+        let interval = guardsRefresh.timeAmount
+        let task = eventLoop.scheduleRepeatedAsyncTask(initialDelay: interval, delay: interval) { [servers, catalogue, eventLoop] _ in
+            let ready = servers.all.filter { $0.initializeResult?["capabilities"]?["tools"] != nil }
+            return EventLoopFuture.andAllComplete(ready.map { catalogue.listTools(of: $0, on: eventLoop) }, on: eventLoop)
+        }
+        refreshTask.withLock { $0 = task }
     }
 
     /// Ends listen streams and sessions, then stops the servers (their process groups are
     /// torn down).
     package func shutdown() -> EventLoopFuture<Void> {
+        refreshTask.withLock { $0?.cancel() }
         listen.endAll()
         sessions.stop()
         let personal = calls.personal?.stopAll(on: eventLoop) ?? eventLoop.makeSucceededVoidFuture()

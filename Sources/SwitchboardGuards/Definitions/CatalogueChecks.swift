@@ -31,7 +31,8 @@ struct CatalogueChecks {
     /// Destructive verbs that also describe read-only work (filtering a list, formatting text).
     private static let ambiguous: Set<Substring> = ["remove", "removes", "format", "formats", "reset", "resets", "kill", "kills", "drop", "drops"]
 
-    init(_ catalogue: GuardCatalogue, lexicon: GuardRuleSet.Lexicon) {
+    /// `steering`: the lexicon's steering words, compiled with the scanner's vocabulary.
+    init(_ catalogue: GuardCatalogue, lexicon: GuardRuleSet.Lexicon, steering: [CompiledGuardRule.Term]) {
         var names: [Name] = []
         var own: [String: Set<String>] = [:]
         for server in catalogue.servers {
@@ -46,7 +47,7 @@ struct CatalogueChecks {
         self.names = names
         ownNames = own
         servers = catalogue.servers.map { ($0.name, Self.words($0.name)) }
-        steering = lexicon.steering.map(CompiledGuardRule.Term.init)
+        self.steering = steering
         destructive = Set(lexicon.destructive.map { Substring($0) })
         reservedPrefixes = lexicon.reservedPrefixes.map { $0.lowercased() }
         vendors = lexicon.vendors.map { $0.lowercased() }
@@ -74,7 +75,7 @@ struct CatalogueChecks {
     }
 
     private func steers(_ sentence: GuardSentence) -> Bool {
-        for i in sentence.words.indices where steering.contains(where: { $0.match(sentence.words, at: i) != nil }) { return true }
+        for i in sentence.ids.indices where steering.contains(where: { $0.match(sentence, at: i) != nil }) { return true }
         return false
     }
 
@@ -201,13 +202,15 @@ struct CatalogueChecks {
             return [GuardFinding(rule: "A-read-only-destructive", family: .annotations, severity: .high, path: "annotations",
                                  excerpt: "\(claim) on \(GuardExcerpt.make(name)) (\(word))")]
         }
-        if let description = fields.first(where: { $0.kind == .description }),
-            let first = GuardSentence.split(description.text).first, let verb = first.tokens.first, destructive.contains(verb)
-        {
-            // "Deletes a branch" cannot be read-only; "Removes duplicates from the list" can.
-            let severity: GuardSeverity = Self.ambiguous.contains(verb) ? .warn : .high
-            return [GuardFinding(rule: "A-read-only-destructive", family: .annotations, severity: severity, path: "annotations",
-                                 excerpt: "\(claim); the description starts \(GuardExcerpt.make(first.text))")]
+        // The description's first sentence, to its first full stop or line break.
+        if let description = fields.first(where: { $0.kind == .description }) {
+            let first = String(description.text.prefix { $0 != "." && $0 != "\n" })
+            if let verb = GuardSentence(first).tokens.first, destructive.contains(verb) {
+                // "Deletes a branch" cannot be read-only; "Removes duplicates from the list" can.
+                let severity: GuardSeverity = Self.ambiguous.contains(verb) ? .warn : .high
+                return [GuardFinding(rule: "A-read-only-destructive", family: .annotations, severity: severity, path: "annotations",
+                                     excerpt: "\(claim); the description starts \(GuardExcerpt.make(first))")]
+            }
         }
         return []
     }

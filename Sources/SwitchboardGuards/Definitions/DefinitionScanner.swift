@@ -12,16 +12,25 @@ package struct DefinitionScanner: Sendable {
     private let compiled: [CompiledGuardRule]
     private let readsWholeFields: Bool
 
+    private let vocabulary: GuardVocabulary
+    private let steering: [CompiledGuardRule.Term]
+
     package init(rules: GuardRuleSet = .builtin) {
         self.rules = rules
-        compiled = rules.rules.map(CompiledGuardRule.init)
+        var vocabulary = GuardVocabulary()
+        compiled = rules.rules.map { CompiledGuardRule($0, &vocabulary) }
+        steering = rules.lexicon.steering.map { CompiledGuardRule.Term($0, &vocabulary) }
+        self.vocabulary = vocabulary
         readsWholeFields = compiled.contains(where: \.wholeField)
     }
 
-    package func scan(_ catalogue: GuardCatalogue, accepted: Set<AcceptedFinding> = []) -> GuardReport {
-        let checks = CatalogueChecks(catalogue, lexicon: rules.lexicon)
+    /// Every definition of `catalogue`, or only those of the server `only` (the others are
+    /// context for the cross-server checks: the gateway scans one server's new list against
+    /// the names the others list).
+    package func scan(_ catalogue: GuardCatalogue, accepted: Set<AcceptedFinding> = [], only: String? = nil) -> GuardReport {
+        let checks = CatalogueChecks(catalogue, lexicon: rules.lexicon, steering: steering)
         var servers: [GuardReport.Server] = []
-        for server in catalogue.servers {
+        for server in catalogue.servers where only == nil || server.name == only {
             var items: [GuardReport.Item] = []
             if let instructions = server.instructions, !instructions.isEmpty {
                 let fields = [GuardField(kind: .instructions, path: "instructions", text: instructions)]
@@ -73,8 +82,8 @@ package struct DefinitionScanner: Sendable {
             }
             for variant in text.variants {
                 let path = variant.layer.map { "\(field.path) [\($0)]" } ?? field.path
-                let sentences = GuardSentence.split(variant.text)
-                let whole = readsWholeFields ? GuardSentence(variant.text) : nil
+                let sentences = GuardSentence.split(variant.text, vocabulary: vocabulary)
+                let whole = readsWholeFields ? GuardSentence(variant.text, vocabulary: vocabulary) : nil
                 for rule in compiled where rule.fields?.contains(field.kind) ?? true {
                     if rule.wholeField {
                         if let whole, let at = rule.match(whole) {

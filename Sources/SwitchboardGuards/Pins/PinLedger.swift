@@ -45,6 +45,9 @@ package enum PinLedger {
         case drifted = "pin.drifted"
         case reverted = "pin.reverted"
         case changedWhilePending = "pin.changed"
+        /// An operator's decisions, seen when the store changed.
+        case approved = "pin.approved"
+        case rejected = "pin.rejected"
     }
 
     /// `seen` (scanned: `verdict`, `findings`) from `server`, against its current record.

@@ -7,19 +7,24 @@ struct CompiledGuardRule: Sendable {
     let wholeField: Bool
     let all: [Matcher]
     let none: [Matcher]
+    /// Per word matcher of `all`, the ids one of which must occur (`Matcher.firstWords`).
+    let needs: [[Int32]]
 
-    init(_ rule: GuardRuleSet.Rule) {
+    init(_ rule: GuardRuleSet.Rule, _ vocabulary: inout GuardVocabulary) {
         id = rule.id
         family = rule.family ?? .override
         severity = rule.severity ?? .high
         fields = rule.fields.map { Set($0.compactMap(GuardField.Kind.init(rawValue:))) }
         wholeField = rule.scope == "field"
-        all = (rule.all ?? []).map(Matcher.init)
-        none = (rule.none ?? []).map(Matcher.init)
+        all = (rule.all ?? []).map { Matcher($0, &vocabulary) }
+        none = (rule.none ?? []).map { Matcher($0, &vocabulary) }
+        needs = all.compactMap(\.firstWords)
     }
 
     /// The token where the rule matched in `sentence` (for the excerpt), or nil.
     func match(_ sentence: GuardSentence) -> Int? {
+        // Cheap first: each word matcher needs one of its first words in the sentence.
+        for needed in needs where !sentence.containsAny(needed) { return nil }
         var at: Int?
         for matcher in all {
             guard let found = matcher.match(sentence) else { return nil }
@@ -29,26 +34,30 @@ struct CompiledGuardRule: Sendable {
         return at ?? 0
     }
 
-    /// A word term: one or more words in a row, the last matching as a prefix when it ended in `*`.
+    /// A word term: one or more words in a row, the last matching as a prefix when it ended in
+    /// `*`; as vocabulary numbers (`GuardVocabulary`).
     struct Term: Sendable {
-        let words: [[UInt8]]
+        let words: [Int32]
         let prefix: Bool
 
-        init(_ text: String) {
+        init(_ text: String, _ vocabulary: inout GuardVocabulary) {
             prefix = text.hasSuffix("*")
-            words = (prefix ? String(text.dropLast()) : text).split { !($0.isLetter || $0.isNumber || $0 == "'") }.map { Array($0.utf8) }
+            let parts = (prefix ? String(text.dropLast()) : text).split { !($0.isLetter || $0.isNumber || $0 == "'") }.map { Array($0.utf8) }
+            var ids: [Int32] = []
+            for (k, part) in parts.enumerated() {
+                ids.append(prefix && k == parts.count - 1 ? vocabulary.prefix(part) : vocabulary.word(part))
+            }
+            words = ids
         }
 
-        /// How many words it covers from `i`, or nil.
-        func match(_ tokens: [ArraySlice<UInt8>], at i: Int) -> Int? {
-            guard i + words.count <= tokens.count else { return nil }
+        /// How many words it covers from `i` of `s`, or nil.
+        func match(_ s: GuardSentence, at i: Int) -> Int? {
+            guard !words.isEmpty, i + words.count <= s.ids.count else { return nil }
             for k in words.indices {
-                let token = tokens[i + k]
-                let word = words[k]
                 if prefix, k == words.count - 1 {
-                    guard token.count >= word.count, token.prefix(word.count).elementsEqual(word) else { return nil }
+                    guard s.prefixes[i + k].contains(words[k]) else { return nil }
                 } else {
-                    guard token.count == word.count, token.elementsEqual(word) else { return nil }
+                    guard s.ids[i + k] == words[k] else { return nil }
                 }
             }
             return words.count
@@ -61,11 +70,11 @@ struct CompiledGuardRule: Sendable {
         case text([Needle])
         case sequence([[UInt8]], within: Int)
 
-        init(_ m: GuardRuleSet.Matcher) {
+        init(_ m: GuardRuleSet.Matcher, _ vocabulary: inout GuardVocabulary) {
             if let words = m.words {
-                self = .words(words.map(Term.init))
+                self = .words(words.map { Term($0, &vocabulary) })
             } else if let phrase = m.phrase {
-                self = .phrase(phrase.map { $0.map(Term.init) }, gap: m.gap ?? 3, start: m.start)
+                self = .phrase(phrase.map { $0.map { Term($0, &vocabulary) } }, gap: m.gap ?? 3, start: m.start)
             } else if let text = m.text {
                 self = .text(text.map(Needle.init))
             } else {
@@ -73,16 +82,26 @@ struct CompiledGuardRule: Sendable {
             }
         }
 
+        /// The ids one of which must occur for it to match (the first words of its terms, of
+        /// the first and last groups of a phrase); nil for substring matchers.
+        var firstWords: [Int32]? {
+            switch self {
+            case .words(let terms): terms.compactMap(\.words.first)
+            case .phrase(let groups, _, _): (groups.first ?? []).compactMap(\.words.first)
+            case .text, .sequence: nil
+            }
+        }
+
         /// The token index where it matched (0 for substring matchers), or nil.
         func match(_ s: GuardSentence) -> Int? {
             switch self {
             case .words(let terms):
-                for i in s.words.indices where terms.contains(where: { $0.match(s.words, at: i) != nil }) { return i }
+                for i in s.ids.indices where terms.contains(where: { $0.match(s, at: i) != nil }) { return i }
                 return nil
             case .phrase(let groups, let gap, let start):
-                let last = start.map { min($0, s.words.count - 1) } ?? (s.words.count - 1)
+                let last = start.map { min($0, s.ids.count - 1) } ?? (s.ids.count - 1)
                 guard last >= 0 else { return nil }
-                for i in 0...last where Self.phrase(groups, 0, s.words, from: i, gap: gap) { return i }
+                for i in 0...last where Self.phrase(groups, 0, s, from: i, gap: gap) { return i }
                 return nil
             case .text(let needles):
                 for needle in needles where Self.contains(s.bytes, needle) { return 0 }
@@ -93,13 +112,13 @@ struct CompiledGuardRule: Sendable {
         }
 
         /// Group `g` matches at `i`, and the rest follow within `gap` words.
-        private static func phrase(_ groups: [[Term]], _ g: Int, _ tokens: [ArraySlice<UInt8>], from i: Int, gap: Int) -> Bool {
+        private static func phrase(_ groups: [[Term]], _ g: Int, _ s: GuardSentence, from i: Int, gap: Int) -> Bool {
             for term in groups[g] {
-                guard let length = term.match(tokens, at: i) else { continue }
+                guard let length = term.match(s, at: i) else { continue }
                 if g == groups.count - 1 { return true }
                 let next = i + length
-                for j in next...min(next + gap, tokens.count) where j < tokens.count {
-                    if phrase(groups, g + 1, tokens, from: j, gap: gap) { return true }
+                for j in next...min(next + gap, s.ids.count) where j < s.ids.count {
+                    if phrase(groups, g + 1, s, from: j, gap: gap) { return true }
                 }
             }
             return false

@@ -3,11 +3,45 @@
 /// so `read_file`, `read-file` and `read file` read alike (`words` holds the same as UTF-8,
 /// which is what rules compare); `bytes` is the text lowercased for substring rules, with
 /// `’` as `'`.
-struct GuardSentence {
-    var text: String
-    var bytes: [UInt8]
-    var tokens: [Substring]
-    var words: [ArraySlice<UInt8>]
+///
+/// A class: one sentence is handed to every rule, and a reference costs one retain where a
+/// struct of six arrays costs six.
+final class GuardSentence {
+    let text: String
+    let bytes: [UInt8]
+    let tokens: [Substring]
+    let words: [ArraySlice<UInt8>]
+    /// Each word's number in the rules' vocabulary (-1: no rule names it), and the numbers of
+    /// the prefixes it starts with (`GuardVocabulary`).
+    private(set) var ids: [Int32] = []
+    private(set) var prefixes: [[Int32]] = []
+    /// Every id that occurs, as a bit set: a rule whose words cannot all be here is skipped
+    /// without matching (most rules, for most sentences).
+    private(set) var present: [UInt64] = []
+
+    convenience init(_ text: String, vocabulary: GuardVocabulary) {
+        self.init(text)
+        ids = words.map(vocabulary.id(of:))
+        prefixes = words.map(vocabulary.prefixes(of:))
+        present = [UInt64](repeating: 0, count: (vocabulary.count + 63) / 64)
+        for id in ids where id >= 0 { present[Int(id) >> 6] |= 1 << UInt64(id & 63) }
+        for list in prefixes {
+            for id in list { present[Int(id) >> 6] |= 1 << UInt64(id & 63) }
+        }
+    }
+
+    /// Whether any of `ids` occurs.
+    func containsAny(_ ids: [Int32]) -> Bool {
+        present.withUnsafeBufferPointer { bits in
+            ids.withUnsafeBufferPointer { ids in
+                for id in ids {
+                    let word = Int(id) >> 6
+                    if word < bits.count, bits[word] & (1 << UInt64(id & 63)) != 0 { return true }
+                }
+                return false
+            }
+        }
+    }
 
     init(_ text: String) {
         self.text = text
@@ -26,12 +60,12 @@ struct GuardSentence {
     /// and `v1.2` stay whole), after `。！？`, and at line breaks that end something: a blank
     /// line, a line ending in punctuation, a line before a list item. A line wrapped in the
     /// middle of a sentence is read on as one sentence.
-    static func split(_ text: String) -> [GuardSentence] {
+    static func split(_ text: String, vocabulary: GuardVocabulary) -> [GuardSentence] {
         var out: [GuardSentence] = []
         var current = ""
         let characters = Array(text)
         func flush() {
-            if current.contains(where: { !$0.isWhitespace }) { out.append(GuardSentence(current)) }
+            if current.contains(where: { !$0.isWhitespace }) { out.append(GuardSentence(current, vocabulary: vocabulary)) }
             current = ""
         }
         for (i, character) in characters.enumerated() {

@@ -51,7 +51,9 @@ extension Interop {
             )
             #expect(text.contains(#"mcp_client_operation_duration_seconds_count{mcp_method_name="tools/call",error_type="",server="clock"} 3"#))
             #expect(text.contains(#"switchboard_upstream_up{server="clock"} 1.0"#))
-            #expect(text.contains(#"switchboard_audit_records_total{event="call.end"} 4"#), "\(text)")
+            // The unknown tool never left the gateway: refused, not begun and ended.
+            #expect(text.contains(#"switchboard_audit_records_total{event="call.end"} 3"#), "\(text)")
+            #expect(text.contains(#"switchboard_audit_records_total{event="call.refused"} 1"#), "\(text)")
             // A name the caller made up never becomes a label; nor does who called, or how.
             for secret in ["clock__no_such_tool", session, String(caller.dropFirst(3).prefix(12)), "agent", "metrics-test"] {
                 #expect(!text.contains(secret), "\(secret) in /metrics")

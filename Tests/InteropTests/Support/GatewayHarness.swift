@@ -56,14 +56,7 @@ final class GatewayHarness {
         configure: (inout GatewayConfig) throws -> Void = { _ in },
         _ body: (GatewayHarness) async throws -> Void
     ) async throws {
-        let gateway = try await start(servers, extra: extra, limits: limits, sessions: sessions, configure: configure)
-        do {
-            try await body(gateway)
-        } catch {
-            await gateway.stop()
-            throw error
-        }
-        await gateway.stop()
+        try await stopping(try await start(servers, extra: extra, limits: limits, sessions: sessions, configure: configure), stop: { await $0.stop() }, body)
     }
 
     /// Runs scenario.py against the gateway; returns its output, failing with it on error.

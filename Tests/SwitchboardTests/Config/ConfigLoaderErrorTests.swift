@@ -142,6 +142,14 @@ import Testing
         ),
         Case(yaml: "console:\n  enable: false\n", prefix: "switchboard.yaml:2: console.enable: ", says: #"did you mean "enabled"?"#, code: .unknownKey),
         // Whole-file problems have no key path.
+        // Guards.
+        Case(yaml: "guards:\n  mode: strict\n", prefix: "switchboard.yaml:2: guards.mode: ", says: #"expected one of enforce, warn, off, got "strict""#),
+        Case(yaml: "guards:\n  refresh: 2s\n", prefix: "switchboard.yaml:2: guards.refresh: ", says: "refresh is at least 10s"),
+        Case(yaml: "guards:\n  trust_first_use: false\n", prefix: "switchboard.yaml:2: guards.trust_first_use: ", says: "unknown key", code: .unknownKey),
+        Case(
+            yaml: "servers:\n  a:\n    url: http://h/mcp\n    guards: {refresh: 1m}\n", prefix: "switchboard.yaml:4: servers.a.guards.refresh: ",
+            says: "unknown key; expected one of mode, trust_on_first_use", code: .unknownKey
+        ),
         Case(yaml: "- a\n- b\n", prefix: "switchboard.yaml:1: ", says: "expected a mapping of keys to values, got a list"),
         Case(yaml: "listen: [a\n", prefix: "switchboard.yaml:2: ", says: "invalid YAML", code: .syntax),
         Case(yaml: "listen: 127.0.0.1:1\n---\nlisten: 127.0.0.1:2\n", prefix: "switchboard.yaml:2: ", says: "one YAML document", code: .syntax),

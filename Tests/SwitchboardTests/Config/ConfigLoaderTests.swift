@@ -19,6 +19,29 @@ import Testing
         }
     }
 
+    @Test func guardsSection() throws {
+        let config = try parse("""
+            guards:
+              rules: rules/guards.json
+              refresh: 2m
+              mode: warn
+              trust_on_first_use: false
+            servers:
+              vendor:
+                url: https://mcp.vendor.example/mcp
+                guards: { mode: enforce }
+              local:
+                stdio: { command: local-server }
+            """)
+        #expect(config.guards == GuardsConfig(
+            enabled: true, rules: "/etc/switchboard/rules/guards.json", refresh: .seconds(120), server: ServerGuardsConfig(mode: .warn, trustOnFirstUse: false)
+        ))
+        #expect(config.servers[0].guards == ServerGuardsConfig(mode: .enforce))
+        #expect(config.servers[1].guards == ServerGuardsConfig())
+        #expect(try parse("guards: {enabled: false}").guards.enabled == false)
+        #expect(try parse("").guards == GuardsConfig())
+    }
+
     @Test func auditSection() throws {
         let config = try parse("""
             audit:

@@ -1,0 +1,36 @@
+import SwitchboardCore
+
+/// `guards` and `servers.NAME.guards`: definition scanning and pinning.
+extension ConfigLoader {
+    static func decodeGuards(_ node: ConfigNode) throws(ConfigError) -> GuardsConfig {
+        let section = try ConfigMapping(node)
+        try section.rejectUnknownKeys(allowed: guardsKeys)
+        var guards = GuardsConfig()
+        if let value = section["enabled"] { guards.enabled = try value.bool() }
+        if let value = section["rules"] { guards.rules = node.source.resolve(try value.string()) }
+        if let value = section["refresh"] {
+            let refresh = try value.positiveDuration()
+            guard refresh >= Duration.seconds(10) else { throw value.error("refresh is at least 10s: every refresh lists every server's tools") }
+            guards.refresh = refresh
+        }
+        guards.server = try decodeServerGuards(node, keys: guardsKeys)
+        return guards
+    }
+
+    /// `mode` and `trust_on_first_use` of a server's `guards` (or the defaults in `guards`,
+    /// whose other keys `decodeGuards` reads).
+    static func decodeServerGuards(_ node: ConfigNode, keys: [String]) throws(ConfigError) -> ServerGuardsConfig {
+        let section = try ConfigMapping(node)
+        try section.rejectUnknownKeys(allowed: keys)
+        var guards = ServerGuardsConfig()
+        if let value = section["mode"] {
+            let text = try value.string()
+            guard let mode = ServerGuardsConfig.Mode(rawValue: text) else {
+                throw value.error("expected one of \(ServerGuardsConfig.Mode.allCases.map(\.rawValue).joined(separator: ", ")), got \"\(text)\"")
+            }
+            guards.mode = mode
+        }
+        if let value = section["trust_on_first_use"] { guards.trustOnFirstUse = try value.bool() }
+        return guards
+    }
+}

@@ -1,0 +1,85 @@
+#!/usr/bin/env python3
+"""The official SDK client (mcp 2.3.0) driving a gateway through a list of actions in one
+session, for Switchboard's guard tests. Prints one JSON object per action on stdout, and `DONE <step>` on stderr after each.
+
+  guard_client.py --url http://HOST:PORT/mcp --mode legacy|2026-07-28 --actions JSON
+
+Actions (a JSON array of arrays):
+  ["list"]                          → {"tools": [names]}
+  ["call", NAME, ARGUMENTS]         → {"text": …, "is_error": bool} or {"error": {"code", "message", "data"}}
+  ["wait_list_changed", SECONDS]    → {"list_changed": bool}   (a tools/list_changed seen since the last wait)
+  ["list_until", NAME, PRESENT, SECONDS] → {"tools": [names], "ok": bool}   (lists again until NAME is (not) listed)
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any
+
+import anyio
+from mcp import Client
+from mcp.shared.exceptions import MCPError
+
+
+class Notifications:
+    def __init__(self) -> None:
+        self.list_changed = anyio.Event()
+
+    async def message(self, message: Any) -> None:
+        method = getattr(message, "method", None) or getattr(getattr(message, "root", None), "method", None)
+        if method == "notifications/tools/list_changed":
+            self.list_changed.set()
+
+
+async def names(client: Client) -> list[str]:
+    return [tool.name for tool in (await client.list_tools()).tools]
+
+
+async def run(args: argparse.Namespace) -> int:
+    seen = Notifications()
+    async with Client(args.url, mode=args.mode, cache=None, message_handler=seen.message, read_timeout_seconds=30) as client:
+        for step, action in enumerate(json.loads(args.actions)):
+            kind = action[0]
+            if kind == "list":
+                out: dict[str, Any] = {"tools": await names(client)}
+            elif kind == "call":
+                try:
+                    result = await client.call_tool(action[1], action[2] if len(action) > 2 else {})
+                    out = {"text": "".join(getattr(b, "text", "") for b in result.content), "is_error": bool(result.is_error)}
+                except MCPError as e:
+                    out = {"error": {"code": e.code, "message": str(e), "data": getattr(e, "data", None) or getattr(getattr(e, "error", None), "data", None)}}
+            elif kind == "wait_list_changed":
+                with anyio.move_on_after(action[1]):
+                    await seen.list_changed.wait()
+                out = {"list_changed": seen.list_changed.is_set()}
+                seen.list_changed = anyio.Event()
+            elif kind == "list_until":
+                name, present, seconds = action[1], action[2], action[3]
+                listed: list[str] = []
+                with anyio.move_on_after(seconds):
+                    while True:
+                        listed = await names(client)
+                        if (name in listed) == present:
+                            break
+                        await anyio.sleep(0.1)
+                out = {"tools": listed, "ok": (name in listed) == present}
+            else:
+                raise SystemExit(f"unknown action {kind}")
+            print(json.dumps(out), flush=True)
+            # For a test that acts between steps (an operator's approval): "DONE <step>" on stderr.
+            print(f"DONE {step}", file=sys.stderr, flush=True)
+    return 0
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--url", required=True)
+    parser.add_argument("--mode", choices=["legacy", "2026-07-28"], required=True)
+    parser.add_argument("--actions", required=True)
+    return anyio.run(run, parser.parse_args())
+
+
+if __name__ == "__main__":
+    sys.exit(main())
