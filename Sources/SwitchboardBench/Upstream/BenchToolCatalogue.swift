@@ -1,15 +1,17 @@
 import NIOCore
 import SwitchboardCore
 
-/// The `tools/list` results, encoded once at start: `echo` plus `tool_0001`… up to `count`
-/// tools, split into pages of `pageSize` (0: one page) chained by `nextCursor`. A cursor is
-/// the index of the page's first tool, so any page can be looked up without state.
+/// The `tools/list` results, encoded once at start: `echo` and `stream` plus `tool_0001`… up to
+/// `count` tools besides `stream`, split into pages of `pageSize` (0: one page) chained by
+/// `nextCursor`. A cursor is the index of the page's first tool, so any page can be looked up
+/// without state. Every tool the upstream answers is listed: a gateway answers a name its
+/// server does not list as unknown, without forwarding it.
 struct BenchToolCatalogue: Sendable {
     let pageSize: Int
     let pages: [ByteBuffer]
 
     init(count: Int, pageSize: Int) {
-        let names = (0..<count).map { $0 == 0 ? "echo" : "tool_" + Self.padded($0) }
+        let names = ["echo", "stream"] + (1..<max(count, 1)).map { "tool_" + Self.padded($0) }
         let size = pageSize > 0 ? pageSize : max(count, 1)
         var pages: [ByteBuffer] = []
         var start = 0
@@ -40,10 +42,17 @@ struct BenchToolCatalogue: Sendable {
     private static func writeTool(_ name: String, into w: inout JSONWriter) {
         w.beginObject()
         w.field("name", name)
-        w.field("description", name == "echo" ? "Returns its text argument." : "Benchmark tool; behaves like echo.")
-        w.field("inputSchema", raw: #"{"type":"object","properties":{"text":{"type":"string"}},"required":["text"]}"#)
+        w.field("description", Self.descriptions[name] ?? "Benchmark tool; behaves like echo.")
+        w.field("inputSchema", raw: name == "stream"
+            ? #"{"type":"object","properties":{"count":{"type":"integer"}}}"#
+            : #"{"type":"object","properties":{"text":{"type":"string"}},"required":["text"]}"#)
         w.endObject()
     }
+
+    private static let descriptions = [
+        "echo": "Returns its text argument.",
+        "stream": "Sends `count` progress notifications (to the request's progress token), then its result.",
+    ]
 
     private static func padded(_ n: Int) -> String {
         let digits = String(n)

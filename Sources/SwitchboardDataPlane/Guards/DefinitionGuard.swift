@@ -106,9 +106,25 @@ package final class DefinitionGuard: Sendable {
         // Names are kept for every server: a call to a name never listed is an unknown tool.
         let names = tools.compactMap { $0["name"]?.string }
         state.withLock { s in
-            if first { s.listing[server] = [] }
-            s.listing[server, default: []].formUnion(names)
-            if complete, let all = s.listing.removeValue(forKey: server) { s.listed[server] = all }
+            if first && complete {
+                // A whole list in one page: exactly its names.
+                s.listing[server] = nil
+                s.listed[server] = Set(names)
+            } else if first {
+                s.listing[server] = Set(names)
+            } else {
+                // A later page. Two listings of one server may interleave (two calls to a server
+                // not listed yet); the last page of the second then finds the gathered names
+                // taken, and adds to what is known instead: a name is never lost, a removed one
+                // is dropped at the next listing that runs alone.
+                let gathered = s.listing[server] ?? s.listed[server] ?? []
+                if complete {
+                    s.listing[server] = nil
+                    s.listed[server] = gathered.union(names)
+                } else {
+                    s.listing[server] = gathered.union(names)
+                }
+            }
         }
         guard mode != .off else { return loop.makeSucceededFuture(page) }
         let hashes = tools.map { tool in tool.bytes.withUnsafeReadableBytes { Array(SHA256.hash(data: $0)) } }

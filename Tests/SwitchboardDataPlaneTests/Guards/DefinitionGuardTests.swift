@@ -120,6 +120,14 @@ import Testing
         _ = try await guards.screen(try Self.page(Self.fetch), server: "notes", first: false, on: Self.group.next()).get()
         #expect(guards.refusal(server: "notes", tool: "search", federatedName: "notes__search").listed)
         #expect(guards.refusal(server: "notes", tool: "fetch", federatedName: "notes__fetch").error == nil)
+        // Two listings interleaved (two calls to a server not listed yet): no name is lost.
+        let loop = Self.group.next()
+        _ = try await guards.screen(try Self.page(Self.search, next: "2"), server: "notes", first: true, on: loop).get()
+        _ = try await guards.screen(try Self.page(Self.search, next: "2"), server: "notes", first: true, on: loop).get()
+        _ = try await guards.screen(try Self.page(Self.fetch), server: "notes", first: false, on: loop).get()
+        _ = try await guards.screen(try Self.page(Self.fetch), server: "notes", first: false, on: loop).get()
+        #expect(guards.refusal(server: "notes", tool: "search", federatedName: "notes__search").error == nil)
+        #expect(guards.refusal(server: "notes", tool: "fetch", federatedName: "notes__fetch").error == nil)
         guards.forget(server: "notes")
         #expect(guards.refusal(server: "notes", tool: "fetch", federatedName: "notes__fetch").listed == false)
     }
