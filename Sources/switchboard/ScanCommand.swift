@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import NIOCore
+import SwitchboardCore
 import SwitchboardGuards
 
 /// `switchboard scan FILE`: the gateway's definition scanner over a file of tool definitions,
@@ -20,8 +21,11 @@ struct ScanCommand: ParsableCommand {
             """
     )
 
-    @Argument(help: "The definitions to scan (- for standard input).")
+    @Argument(help: "The definitions to scan (- for standard input); with --results, the tool results.")
     var file: String
+
+    @Flag(help: "FILE is a JSON array of CallToolResult objects: report secrets and personal data, print the redacted results.")
+    var results = false
 
     @Flag(help: "Print the report as JSON.")
     var json = false
@@ -40,6 +44,7 @@ struct ScanCommand: ParsableCommand {
     }
 
     func run() throws {
+        if results { return try scanResults() }
         let scanner = DefinitionScanner(rules: try ruleSet())
         let bytes = try read(file, what: "the definitions")
         let catalogue: GuardCatalogue
@@ -58,6 +63,54 @@ struct ScanCommand: ParsableCommand {
         }
         let threshold: GuardVerdict = failOn == .warn ? .warn : .block
         if report.worst >= threshold { throw ExitCode(1) }
+    }
+
+    /// `--results`: each result's findings and the result as it would reach the client.
+    /// Exit 1 when a secret was found (with `--fail-on warn`, any finding).
+    private func scanResults() throws {
+        let bytes = try read(file, what: "the results")
+        guard let root = try? JSONView.parse(ByteBuffer(bytes: bytes), maxDepth: 128), root.isArray else {
+            throw Self.fail("\(file): expected a JSON array of CallToolResult objects")
+        }
+        var w = JSONWriter()
+        w.beginObject()
+        w.key("results")
+        w.beginArray()
+        var text = ""
+        var secrets = 0
+        var findings = 0
+        for (i, result) in root.elements.enumerated() {
+            guard result.isObject else { throw Self.fail("\(file): [\(i)] is not an object") }
+            let outcome = ResultScanner.scan(result)
+            secrets += outcome.findings.filter { $0.kind == "secret" }.count
+            findings += outcome.findings.count
+            w.beginObject()
+            w.field("index", i)
+            w.key("findings")
+            w.beginArray()
+            for finding in outcome.findings {
+                w.beginObject()
+                w.field("rule", finding.rule)
+                w.field("kind", finding.kind)
+                w.field("path", finding.path)
+                w.field("redacted", finding.redacted)
+                w.endObject()
+                text += "[\(i)] \(finding.kind) \(finding.rule) at \(finding.path)\(finding.redacted ? " (redacted)" : "")\n"
+            }
+            w.endArray()
+            w.field("result", raw: outcome.redacted ?? result.bytes)
+            w.endObject()
+        }
+        w.endArray()
+        w.endObject()
+        if json {
+            var out = w.buffer
+            out.writeString("\n")
+            FileHandle.standardOutput.write(Data(out.readableBytesView))
+        } else {
+            print(text + "\(root.elements.count) results: \(secrets) secrets redacted, \(findings - secrets) personal data found")
+        }
+        if secrets > 0 || (failOn == .warn && findings > 0) { throw ExitCode(1) }
     }
 
     private func ruleSet() throws -> GuardRuleSet {

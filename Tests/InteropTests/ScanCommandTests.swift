@@ -92,4 +92,23 @@ import Testing
         #expect(badRules.status == 2)
         #expect(badRules.err.contains("rule X: terms are lowercase (A)"))
     }
+
+    @Test func resultsHaveSecretsRedactedAndPersonalDataReported() async throws {
+        let file = try write(#"""
+            [{"content":[{"type":"text","text":"token ghp_8zKq2VbN4xR7tYw1LmP0sD3fG6hJ9kQe5Ua2 for ana@example.org"}]},
+             {"content":[{"type":"text","text":"commit 3f9a1c2b7e4d5f60718293a4b5c6d7e8f9012345"}]}]
+            """#, "results.json")
+        let run = try await scan(["--results", "--json", file])
+        #expect(run.status == 1, "a secret fails the pipeline")
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(run.out.utf8)) as? [String: Any])
+        let results = try #require(report["results"] as? [[String: Any]])
+        let findings = try #require(results[0]["findings"] as? [[String: Any]])
+        #expect(findings.map { $0["rule"] as? String } == ["github-token", "pii-email"])
+        #expect(run.out.contains(#""text":"token [REDACTED:github-token] for ana@example.org""#))
+        #expect(!run.out.contains("ghp_8zKq2"))
+        #expect((results[1]["findings"] as? [Any])?.isEmpty == true)
+        #expect(run.out.contains(#""text":"commit 3f9a1c2b7e4d5f60718293a4b5c6d7e8f9012345""#))
+        let clean = try write(#"[{"content":[{"type":"text","text":"hello"}]}]"#, "clean.json")
+        #expect(try await scan(["--results", clean]).status == 0)
+    }
 }
