@@ -9,6 +9,12 @@ enum PIIDetector {
         var out: [Match] = []
         var i = 0
         while i < text.count {
+            let byte = text[i]
+            // Cards and SSNs start with a digit, IBANs with a capital, e-mail is found from its @.
+            guard SecretDetector.isDigit(byte) || SecretDetector.isUpper(byte) || byte == UInt8(ascii: "@") else {
+                i += 1
+                continue
+            }
             if let match = card(at: i, text) ?? iban(at: i, text) ?? ssn(at: i, text) ?? email(at: i, text) {
                 out.append(match)
                 i = match.range.upperBound
