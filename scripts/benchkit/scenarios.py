@@ -361,5 +361,19 @@ def observed(plan):
                           pairs=1 if plan.smoke else plan.pairs)
 
 
+def guarded(plan):
+    """Scenario 1's call through the gateway with its guards on (the default: every tools list
+    pinned and scanned, every tools/call checked against the pins and the server's names),
+    set beside the same gateway with guards.enabled false, run alternately."""
+    for rate in plan.rates(2000):
+        name = f"12. echo, guards on, {rate.label}"
+        yield Interleaved(plain=Measured(name, GATEWAY, "", StackSpec(GATEWAY, gateway_yaml="guards:\n  enabled: false\n"), rate.args),
+                          variant=Measured(name, GATEWAY, "", StackSpec(GATEWAY), rate.args),
+                          note=rate.note, what="guards",
+                          detail="tools pinned and scanned at their first list, each tools/call checked against its pin and the "
+                                 "server's listed names (no result scanning yet); plain: guards.enabled false",
+                          pairs=1 if plan.smoke else plan.pairs)
+
+
 SCENARIOS = {1: echo_rates, 2: many_sessions, 3: idle_sessions, 4: merged_lists, 5: sse, 6: stdio_upstream,
-             7: modern_clients, 8: bridged, 9: governed, 10: https_upstream, 11: observed}
+             7: modern_clients, 8: bridged, 9: governed, 10: https_upstream, 11: observed, 12: guarded}

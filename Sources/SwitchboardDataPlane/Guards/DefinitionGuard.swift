@@ -128,22 +128,21 @@ package final class DefinitionGuard: Sendable {
         }
         guard mode != .off else { return loop.makeSucceededFuture(page) }
         let hashes = tools.map { tool in tool.bytes.withUnsafeReadableBytes { Array(SHA256.hash(data: $0)) } }
-        let missing = state.withLock { s in zip(tools, hashes).filter { s.screened[server]?[$1] == nil }.map(\.0) }
+        // One lock: what is not screened yet, and what judging it needs.
+        let (missing, context, accepted) = state.withLock { s in
+            (zip(tools, hashes).filter { s.screened[server]?[$1] == nil }, s.listed.filter { $0.key != server }, s.accepted)
+        }
         if missing.isEmpty {
             return loop.makeSucceededFuture(apply(page, tools: tools, hashes: hashes, server: server, complete: complete && first))
         }
         // New or changed definitions: scanned on a thread of the pool, not on the loop.
-        let context = state.withLock { s in s.listed.filter { $0.key != server } }
-        let accepted = state.withLock { $0.accepted }
         return NIOThreadPool.singleton.runIfActive(eventLoop: loop) { [settings] in
-            Self.scan(missing, server: server, others: context, accepted: accepted, scanner: settings.scanner)
+            Self.scan(missing.map(\.0), server: server, others: context, accepted: accepted, scanner: settings.scanner)
         }.map { screened in
             self.state.withLock { s in
                 var cache = s.screened[server] ?? [:]
                 if cache.count + screened.count > Self.maxScreenedPerServer { cache = [:] }
-                for (tool, entry) in zip(missing, screened) {
-                    cache[tool.bytes.withUnsafeReadableBytes { Array(SHA256.hash(data: $0)) }] = entry
-                }
+                for ((_, hash), entry) in zip(missing, screened) { cache[hash] = entry }
                 s.screened[server] = cache
             }
             return self.apply(page, tools: tools, hashes: hashes, server: server, complete: complete && first)
