@@ -65,8 +65,9 @@ struct ScanCommand: ParsableCommand {
         if report.worst >= threshold { throw ExitCode(1) }
     }
 
-    /// `--results`: each result's findings and the result as it would reach the client.
-    /// Exit 1 when a secret was found (with `--fail-on warn`, any finding).
+    /// `--results`: each result's findings and the result as it would reach the client with
+    /// the gateway's defaults (secrets redacted, personal data and instructions reported).
+    /// Exit 1 when a secret or instructions were found (with `--fail-on warn`, any finding).
     private func scanResults() throws {
         let bytes = try read(file, what: "the results")
         guard let root = try? JSONView.parse(ByteBuffer(bytes: bytes), maxDepth: 128), root.isArray else {
@@ -77,13 +78,12 @@ struct ScanCommand: ParsableCommand {
         w.key("results")
         w.beginArray()
         var text = ""
-        var secrets = 0
-        var findings = 0
+        var counts: [String: Int] = [:]
+        let screening = ResultScanner.Screening(injection: InjectionScreen(scanner: DefinitionScanner(rules: try ruleSet())))
         for (i, result) in root.elements.enumerated() {
             guard result.isObject else { throw Self.fail("\(file): [\(i)] is not an object") }
-            let outcome = ResultScanner.scan(result)
-            secrets += outcome.findings.filter { $0.kind == "secret" }.count
-            findings += outcome.findings.count
+            let outcome = ResultScanner.scan(result, screening)
+            for finding in outcome.findings { counts[finding.kind, default: 0] += 1 }
             w.beginObject()
             w.field("index", i)
             w.key("findings")
@@ -108,9 +108,10 @@ struct ScanCommand: ParsableCommand {
             out.writeString("\n")
             FileHandle.standardOutput.write(Data(out.readableBytesView))
         } else {
-            print(text + "\(root.elements.count) results: \(secrets) secrets redacted, \(findings - secrets) personal data found")
+            let secrets = counts["secret", default: 0], pii = counts["pii", default: 0], injection = counts["injection", default: 0]
+            print(text + "\(root.elements.count) results: \(secrets) secrets redacted, \(pii) personal data found, \(injection) instructions to the model found")
         }
-        if secrets > 0 || (failOn == .warn && findings > 0) { throw ExitCode(1) }
+        if counts["secret", default: 0] + counts["injection", default: 0] > 0 || (failOn == .warn && !counts.isEmpty) { throw ExitCode(1) }
     }
 
     private func ruleSet() throws -> GuardRuleSet {

@@ -18,4 +18,5 @@ let benchmarks: @Sendable () -> Void = {
     EnvelopeBenchmarks.register()
     FederationBenchmarks.register()
     FramingBenchmarks.register()
+    GuardBenchmarks.register()
 }

@@ -33,6 +33,31 @@ enum Fixtures {
         return ByteBuffer(string: #"{"content":[{"type":"text","text":"\#(text.prefix(bytes - envelope.utf8.count))"}],"isError":false}"#)
     }
 
+    /// A benign tool result as servers return them: prose, a commit list with hashes and
+    /// timestamps, UUIDs, paths and URLs, numbers and code, in `content` and
+    /// `structuredContent`; nothing a guard should flag.
+    static func mixedResult(bytes: Int) -> ByteBuffer {
+        let lines = [
+            "Merged pull request 4821 from acme/fix-retry-loop: retries now back off exponentially.",
+            "commit 9f2c1e7a4b3d5f60718293a4b5c6d7e8f9012345 at 2026-11-30T14:22:05Z by the release bot",
+            "Deployment 3f1b2c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d finished in 182.4 seconds (build 20261130.7).",
+            "See https://docs.acme.dev/guides/retries?version=2 and /var/lib/acme/cache/index.db for details.",
+            #"def backoff(attempt: int) -> float:\n    return min(30.0, 0.25 * 2 ** attempt)"#,
+            "Open issues: 17 bugs, 4 features, 2 questions; median age 6 days, oldest 211 days.",
+            "The table orders has 1,204,331 rows; the index on (customer_id, created_at) is used.",
+        ]
+        // `text` joins the lines with JSON's `\n`, `structured` with spaces.
+        var text = ""
+        var structured = ""
+        var k = 0
+        while text.utf8.count < bytes / 2 {
+            text += lines[k % lines.count] + #"\n"#
+            structured += lines[k % lines.count] + " "
+            k += 1
+        }
+        return ByteBuffer(string: #"{"content":[{"type":"text","text":"\#(text)"}],"structuredContent":{"summary":"\#(structured)"},"isError":false}"#)
+    }
+
     /// A JSON-RPC response carrying `callResult(bytes:)`, as one line of a stdio stream or one SSE event.
     static func callResponse(id: Int, bytes: Int) -> String {
         #"{"jsonrpc":"2.0","id":\#(id),"result":\#(String(buffer: callResult(bytes: bytes)))}"#

@@ -31,6 +31,35 @@ extension ConfigLoader {
             guards.mode = mode
         }
         if let value = section["trust_on_first_use"] { guards.trustOnFirstUse = try value.bool() }
+        if let value = section["results"] { guards.results = try decodeContentGuards(value, tools: keys != guardsKeys) }
         return guards
+    }
+
+    /// `results`: an action per key, and under a server, per tool.
+    static func decodeContentGuards(_ node: ConfigNode, tools: Bool) throws(ConfigError) -> ContentGuardsConfig {
+        let section = try ConfigMapping(node)
+        let keys = ["secrets", "pii", "injection", "arguments"]
+        try section.rejectUnknownKeys(allowed: tools ? keys + ["tools"] : keys)
+        var results = ContentGuardsConfig()
+        func action(_ key: String) throws(ConfigError) -> ContentGuardsConfig.Action? {
+            guard let value = section[key] else { return nil }
+            let text = try value.string()
+            let allowed = ContentGuardsConfig.allowed[key] ?? []
+            guard let action = ContentGuardsConfig.Action(rawValue: text), allowed.contains(action) else {
+                throw value.error("\(key) is one of \(allowed.map(\.rawValue).joined(separator: ", ")), got \"\(text)\"")
+            }
+            return action
+        }
+        results.secrets = try action("secrets")
+        results.pii = try action("pii")
+        results.injection = try action("injection")
+        results.arguments = try action("arguments")
+        if tools, let value = section["tools"] {
+            let perTool = try ConfigMapping(value)
+            for entry in perTool.entries {
+                results.tools[entry.key] = try decodeContentGuards(entry.value, tools: false)
+            }
+        }
+        return results
     }
 }

@@ -6,8 +6,8 @@ extension ConfigLoader {
         "listen", "store", "servers", "limits", "sessions", "security", "demo", "auth", "policy", "quotas", "virtual_servers", "tls", "public_url", "audit",
         "metrics", "log", "traces", "console", "guards",
     ]
-    package static let guardsKeys = ["enabled", "rules", "refresh", "mode", "trust_on_first_use"]
-    package static let serverGuardsKeys = ["mode", "trust_on_first_use"]
+    package static let guardsKeys = ["enabled", "rules", "refresh", "mode", "trust_on_first_use", "results"]
+    package static let serverGuardsKeys = ["mode", "trust_on_first_use", "results"]
     package static let consoleKeys = ["enabled", "oidc"]
     package static let consoleOIDCKeys = ["issuer", "client_id", "client_secret", "scopes", "name"]
     package static let tracesKeys = ["endpoint", "headers", "sample_ratio", "inbound", "include_principal", "service_name", "timeout"]

@@ -134,7 +134,7 @@ public final class GatewayRuntime: Sendable {
             }
             gateway = Gateway(
                 config: config, group: group, logger: logger, version: Self.version, governance: governance, tap: tap,
-                delegated: delegatedService?.credentials, personal: personal, audit: audit, tracer: tracer, guards: guardService?.guards,
+                delegated: delegatedService?.credentials, personal: personal, audit: audit, tracer: tracer, guards: guardService?.guards, content: guardService?.content,
                 makeTransport: { UpstreamTransportFactory.make($0, $1, $2, oauthTokens: holders) }
             )
             if !oauthServers.isEmpty, let store {

@@ -17,6 +17,8 @@ package import SwitchboardStore
 /// (`switchboard pins`, another replica) within about a second.
 package struct GuardService: Service {
     package let guards: DefinitionGuard
+    /// Secrets, personal data and instructions in what calls send and return.
+    package let content: ContentGuard
     private let store: any PinStore
     private let changeToken: @Sendable () throws(StoreError) -> Int64
     private let loadedToken: Int64
@@ -77,8 +79,10 @@ package struct GuardService: Service {
         } else {
             persist = { _ in }
         }
+        let scanner = DefinitionScanner(rules: rules)
+        content = ContentGuard(config: config, scanner: scanner, logger: logger)
         guards = DefinitionGuard(
-            settings: .init(scanner: DefinitionScanner(rules: rules), policies: policies), records: records, accepted: Set(accepted.map(\.finding)),
+            settings: .init(scanner: scanner, policies: policies), records: records, accepted: Set(accepted.map(\.finding)),
             persist: persist, report: { record, event in Self.report(record, event, audit: audit, logger: logger) }, logger: logger
         )
         logger.info("guards on", metadata: [

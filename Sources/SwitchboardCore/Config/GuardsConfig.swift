@@ -8,7 +8,8 @@ public struct GuardsConfig: Sendable, Equatable {
     /// `guards.refresh`: how often every server's tools are listed again, so a server that
     /// changes its tools without announcing it is caught within this time.
     public var refresh: Duration
-    /// `guards.mode` and `guards.trust_on_first_use`: the default of every server.
+    /// `guards.mode`, `guards.trust_on_first_use` and `guards.results`: the default of every
+    /// server.
     public var server: ServerGuardsConfig
 
     public init(enabled: Bool = true, rules: String? = nil, refresh: Duration = .seconds(300), server: ServerGuardsConfig = .init()) {
@@ -16,6 +17,16 @@ public struct GuardsConfig: Sendable, Equatable {
         self.rules = rules
         self.refresh = refresh
         self.server = server
+    }
+
+    /// What `guards.results` means for `tool` of `server` with nothing configured over it:
+    /// the tool's settings, then the server's, then the gateway's, then the defaults.
+    public func content(server: ContentGuardsConfig = .init(), tool: String? = nil) -> ContentGuardsConfig.Resolved {
+        let layers = [tool.flatMap { server.tools[$0] }, server, self.server.results].compactMap { $0 }
+        func pick(_ key: KeyPath<ContentGuardsConfig, ContentGuardsConfig.Action?>, _ fallback: ContentGuardsConfig.Action) -> ContentGuardsConfig.Action {
+            layers.lazy.compactMap { $0[keyPath: key] }.first ?? fallback
+        }
+        return .init(secrets: pick(\.secrets, .redact), pii: pick(\.pii, .report), injection: pick(\.injection, .warn), arguments: pick(\.arguments, .report))
     }
 }
 
@@ -37,8 +48,71 @@ public struct ServerGuardsConfig: Sendable, Equatable {
     /// approved as first seen. False: every new definition waits for an operator.
     public var trustOnFirstUse: Bool?
 
-    public init(mode: Mode? = nil, trustOnFirstUse: Bool? = nil) {
+    /// What tools return and are sent (`results`); unset keys fall through to the gateway's.
+    public var results: ContentGuardsConfig
+
+    public init(mode: Mode? = nil, trustOnFirstUse: Bool? = nil, results: ContentGuardsConfig = .init()) {
         self.mode = mode
         self.trustOnFirstUse = trustOnFirstUse
+        self.results = results
+    }
+}
+
+/// `guards.results`, `servers.NAME.guards.results` and `….results.tools.TOOL`: what the
+/// gateway does with secrets, personal data and instructions to the model in results, and
+/// with secrets in the arguments a call sends. Unset keys fall through (tool, server, gateway,
+/// then the defaults: secrets redacted, personal data reported, instructions marked, secrets
+/// in arguments reported).
+public struct ContentGuardsConfig: Sendable, Equatable {
+    public enum Action: String, Sendable, CaseIterable {
+        /// Not looked for.
+        case off
+        /// Recorded (audit, log, metric), the text left as it is.
+        case report
+        /// Reported, and the result marked for the model (`injection`): a first content block
+        /// saying what was found, and the findings in `_meta`.
+        case warn
+        /// Replaced in place by `[REDACTED:rule]`.
+        case redact
+        /// The result is withheld (or the call refused) with -31016.
+        case block
+    }
+
+    /// The actions each key takes.
+    public static let allowed: [String: [Action]] = [
+        "secrets": [.off, .report, .redact, .block],
+        "pii": [.off, .report, .redact, .block],
+        "injection": [.off, .warn, .block],
+        "arguments": [.off, .report, .block],
+    ]
+
+    public var secrets: Action?
+    public var pii: Action?
+    public var injection: Action?
+    public var arguments: Action?
+    /// Per tool (the server's own name), only under a server.
+    public var tools: [String: ContentGuardsConfig]
+
+    public init(secrets: Action? = nil, pii: Action? = nil, injection: Action? = nil, arguments: Action? = nil, tools: [String: ContentGuardsConfig] = [:]) {
+        self.secrets = secrets
+        self.pii = pii
+        self.injection = injection
+        self.arguments = arguments
+        self.tools = tools
+    }
+
+    /// Every key decided.
+    public struct Resolved: Sendable, Equatable {
+        public var secrets: Action
+        public var pii: Action
+        public var injection: Action
+        public var arguments: Action
+
+        public init(secrets: Action, pii: Action, injection: Action, arguments: Action) {
+            self.secrets = secrets
+            self.pii = pii
+            self.injection = injection
+            self.arguments = arguments
+        }
     }
 }

@@ -40,4 +40,8 @@ public enum JSONRPCErrorCode {
     /// The tool is quarantined by the guards (new and not approved, changed since approval,
     /// rejected, or flagged); `data` names its state and pins.
     public static let toolQuarantined = -31015
+    /// The guards withheld the call's result, or refused its arguments (a secret, personal
+    /// data or instructions to the model, as configured in `guards.results`); `data` names the
+    /// direction, the kind and the rules, never the matched text.
+    public static let guardBlocked = -31016
 }

@@ -1,3 +1,4 @@
+import Logging
 import Metrics
 import NIOCore
 import SwitchboardCore
@@ -194,6 +195,28 @@ extension CallRouter {
         exchange.answer(JSONRPCEncoding.result(id: exchange.message.id!, result: result.buffer), isError: false)
     }
 
+    /// The results whose text a model reads, screened by `ContentGuard`.
+    static let screenedResults: Set<String> = [MCPMethod.toolsCall, MCPMethod.promptsGet, MCPMethod.resourcesRead]
+
+    /// `result` as the guards let it through (redacted, marked, or as it came), or nil when
+    /// they withheld it and `target` was answered with the error.
+    private func screen(_ result: JSONView, with content: ContentGuard, method: String, for target: MCPExchange, from server: UpstreamServer) -> ByteBuffer? {
+        let tool = method == MCPMethod.toolsCall ? target.message.params?["name"]?.string.flatMap(FederatedName.split)?.1 : nil
+        switch content.screen(result: result, method: method, server: server.name, tool: tool) {
+        case .pass:
+            return result.bytes
+        case .found(let findings, let replaced):
+            target.noteGuardFindings("result: " + ContentGuard.summary(findings))
+            logger.info("guards: findings in a result", metadata: guardMetadata(target, server: server.name, tool: tool, findings))
+            return replaced ?? result.bytes
+        case .blocked(let block, let findings):
+            target.noteGuardFindings("result: " + ContentGuard.summary(findings))
+            logger.warning("guards: result withheld", metadata: guardMetadata(target, server: server.name, tool: tool, findings))
+            target.fail(.guardBlocked(block))
+            return nil
+        }
+    }
+
     /// The per-request envelope of 2026-07-28 (digest §2.2); a legacy server must not see it.
     static let modernMetaKeys: Set<String> = [MCPMeta.protocolVersion, MCPMeta.clientCapabilities, MCPMeta.clientInfo, MCPMeta.logLevel]
 
@@ -226,10 +249,17 @@ extension CallRouter {
         let session = target.session
         if let result = response.result {
             if result["isError"]?.bool == true { target.noteToolError() }
+            var bytes = result.bytes
+            if let content, Self.screenedResults.contains(method) {
+                switch screen(result, with: content, method: method, for: target, from: server) {
+                case .some(let replaced): bytes = replaced
+                case nil: return
+                }
+            }
             let modernServer = server.speaksModernEra
             var shaped = session.isModern || modernServer
-                ? EraShaping.result(result.bytes, method: method, for: session, fromModernServer: modernServer)
-                : result.bytes
+                ? EraShaping.result(bytes, method: method, for: session, fromModernServer: modernServer)
+                : bytes
             if session.isModern, modernServer,
                 let named = TaskNaming.federate(shaped, method: method, server: server.name, owner: session, sealer: sessions.sealer)
             {

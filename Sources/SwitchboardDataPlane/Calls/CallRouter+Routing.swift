@@ -1,5 +1,7 @@
+import Logging
 import NIOCore
 import SwitchboardCore
+import SwitchboardGuards
 import SwitchboardPolicy
 import SwitchboardUpstream
 
@@ -36,8 +38,12 @@ extension CallRouter {
             return
         }
         let edits = [(nameView, JSONWriter.quoted(local))]
-        guard kind == .tools, let guards = catalogue.guards else {
+        guard kind == .tools else {
             forward(exchange, to: server, edits: edits, ticket: ticket)
+            return
+        }
+        guard let guards = catalogue.guards else {
+            screenArguments(exchange, server: server, tool: local, edits: edits, ticket: ticket)
             return
         }
         guarded(exchange, guards, server: server, tool: local, name: name, edits: edits, ticket: ticket, listed: false)
@@ -63,7 +69,36 @@ extension CallRouter {
             }
             return
         }
+        screenArguments(exchange, server: server, tool: tool, edits: edits, ticket: ticket)
+    }
+
+    /// Last before a tool call goes out: secrets in its arguments are recorded, or the call
+    /// is refused (`guards.results.arguments`).
+    private func screenArguments(_ exchange: MCPExchange, server: UpstreamServer, tool: String, edits: [(JSONView, String)], ticket: QuotaTicket?) {
+        if let content {
+            switch content.screen(arguments: exchange.message.params?["arguments"], server: server.name, tool: tool) {
+            case .pass:
+                break
+            case .found(let findings, _):
+                exchange.noteGuardFindings("arguments: " + ContentGuard.summary(findings))
+                logger.info("guards: secrets in a call's arguments", metadata: guardMetadata(exchange, server: server.name, tool: tool, findings))
+            case .blocked(let block, let findings):
+                ticket?.release()
+                exchange.noteGuardFindings("arguments: " + ContentGuard.summary(findings))
+                logger.warning("guards: call refused for secrets in its arguments", metadata: guardMetadata(exchange, server: server.name, tool: tool, findings))
+                refuse(exchange, .guardBlocked(block), server: server.name)
+                return
+            }
+        }
         forward(exchange, to: server, edits: edits, ticket: ticket)
+    }
+
+    func guardMetadata(_ exchange: MCPExchange, server: String, tool: String?, _ findings: [ResultScanner.Finding]) -> Logger.Metadata {
+        var metadata = exchange.logMetadata
+        metadata["switchboard.server"] = "\(server)"
+        if let tool { metadata["switchboard.tool"] = "\(tool)" }
+        metadata["switchboard.findings"] = "\(ContentGuard.summary(findings))"
+        return metadata
     }
 
     /// Answers a call the gateway turns away itself, recorded as `call.refused`.

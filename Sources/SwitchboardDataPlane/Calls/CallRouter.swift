@@ -24,13 +24,16 @@ package final class CallRouter: Sendable {
     let maxInFlightPerSession: Int
     /// The audit trail of calls (nil when `audit.enabled` is false).
     package let audit: CallAudit?
+    /// Secrets, personal data and instructions in arguments and results (nil with guards off).
+    let content: ContentGuard?
     let logger: Logger
 
     init(
         servers: UpstreamServers, sessions: SessionRegistry, catalogue: Catalogue, listen: ListenHub, input: InputBridge,
-        governance: Governance, delegated: DelegatedCredentials?, personal: PersonalUpstreams?, audit: CallAudit?, limits: LimitsConfig,
-        logger: Logger
+        governance: Governance, delegated: DelegatedCredentials?, personal: PersonalUpstreams?, audit: CallAudit?, content: ContentGuard?,
+        limits: LimitsConfig, logger: Logger
     ) {
+        self.content = content
         self.personal = personal
         self.audit = audit
         self.servers = servers

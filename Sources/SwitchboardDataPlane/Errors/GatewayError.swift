@@ -33,6 +33,8 @@ package enum GatewayError: Error, Sendable {
     case auditUnavailable
     /// The guards hide the tool until an operator approves it (`DefinitionGuard`).
     case toolQuarantined(Quarantine)
+    /// The guards withheld a result or refused a call's arguments (`guards.results`).
+    case guardBlocked(GuardBlock)
 
     package init(_ error: any Error) {
         switch error {
@@ -59,6 +61,7 @@ package enum GatewayError: Error, Sendable {
         case .approvalRequired: JSONRPCErrorCode.approvalRequired
         case .quotaExceeded: JSONRPCErrorCode.quotaExceeded
         case .toolQuarantined: JSONRPCErrorCode.toolQuarantined
+        case .guardBlocked: JSONRPCErrorCode.guardBlocked
         }
     }
 
@@ -84,6 +87,7 @@ package enum GatewayError: Error, Sendable {
         case .quotaExceeded(let limit, let kind, let after):
             "Quota exceeded: \(kind) limit \(limit); retry after \(Self.milliseconds(after)) ms"
         case .toolQuarantined(let q): q.message
+        case .guardBlocked(let block): block.message
         }
     }
 
@@ -115,6 +119,8 @@ package enum GatewayError: Error, Sendable {
             return w.buffer
         case .toolQuarantined(let q):
             return q.data
+        case .guardBlocked(let block):
+            return block.data
         case .quotaExceeded(let limit, let kind, let after):
             var w = JSONWriter()
             w.beginObject()

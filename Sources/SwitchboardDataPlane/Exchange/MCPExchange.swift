@@ -108,6 +108,14 @@ package final class MCPExchange: Sendable {
         record.withLock { $0.auditedCall = call }
     }
 
+    /// What the guards found in the call's arguments or result (`ContentGuard.summary`), for
+    /// its audit records.
+    func noteGuardFindings(_ summary: String) {
+        record.withLock { $0.guardFindings = $0.guardFindings.map { $0 + "; " + summary } ?? summary }
+    }
+
+    var guardFindings: String? { record.withLock { $0.guardFindings } }
+
     /// The server answered the call with `isError: true`.
     func noteToolError() {
         record.withLock { $0.toolError = true }
@@ -271,6 +279,8 @@ struct ExchangeRecord: Sendable {
     var auditedCall: AuditedCall?
     /// The server answered with `isError: true`.
     var toolError = false
+    /// What the guards found in its arguments and result, as audit detail.
+    var guardFindings: String?
     /// Its trace, once something asked for it (`MCPExchange.trace()`).
     var trace: ExchangeTrace?
 

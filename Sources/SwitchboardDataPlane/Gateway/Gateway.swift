@@ -48,6 +48,7 @@ package final class Gateway: Sendable {
         audit: CallAudit? = nil,
         tracer: RequestTracer? = nil,
         guards: DefinitionGuard? = nil,
+        content: ContentGuard? = nil,
         makeTransport: (ServerConfig, any EventLoop, Logger) -> any UpstreamTransport = { UpstreamTransportFactory.make($0, $1, $2) }
     ) {
         self.logger = logger
@@ -68,7 +69,7 @@ package final class Gateway: Sendable {
         refusals = audit.map { RefusalRecorder(audit: $0) }
         calls = CallRouter(
             servers: servers, sessions: sessions, catalogue: catalogue, listen: listen, input: input, governance: governance,
-            delegated: delegated, personal: personal, audit: audit, limits: config.limits, logger: logger
+            delegated: delegated, personal: personal, audit: audit, content: content, limits: config.limits, logger: logger
         )
     }
 

@@ -63,8 +63,18 @@ package struct DefinitionScanner: Sendable {
         return GuardReport.Item(kind: kind, name: name, findings: findings, verdict: GuardVerdict(counted))
     }
 
-    /// The text rules and hidden-text findings over `fields`, one finding per rule and path.
-    private func scan(_ fields: [GuardField], server: String, checks: CatalogueChecks) -> [GuardFinding] {
+    /// The rules of `families` (and the tricks that hide text outright) over text a tool
+    /// returned: `InjectionScreen`'s full read of a result whose bytes its prefilter could not
+    /// clear. No catalogue: a result is not a definition, and naming another server's tool in
+    /// one is not steering.
+    package func scan(resultText text: String, path: String, families: Set<GuardFamily>) -> [GuardFinding] {
+        let findings = scan([GuardField(kind: .description, path: path, text: text)], server: "", checks: nil, families: families)
+        return findings.filter { $0.family != .unicode || $0.severity == .high }
+    }
+
+    /// The text rules and hidden-text findings over `fields`, one finding per rule and path
+    /// (only the rules of `families` when given).
+    private func scan(_ fields: [GuardField], server: String, checks: CatalogueChecks?, families: Set<GuardFamily>? = nil) -> [GuardFinding] {
         var out: [GuardFinding] = []
         var seen = Set<String>()
         func add(_ finding: GuardFinding) {
@@ -84,7 +94,7 @@ package struct DefinitionScanner: Sendable {
                 let path = variant.layer.map { "\(field.path) [\($0)]" } ?? field.path
                 let sentences = GuardSentence.split(variant.text, vocabulary: vocabulary)
                 let whole = readsWholeFields ? GuardSentence(variant.text, vocabulary: vocabulary) : nil
-                for rule in compiled where rule.fields?.contains(field.kind) ?? true {
+                for rule in compiled where (rule.fields?.contains(field.kind) ?? true) && (families?.contains(rule.family) ?? true) {
                     if rule.wholeField {
                         if let whole, let at = rule.match(whole) {
                             add(finding(rule, path, whole, at))
@@ -98,7 +108,7 @@ package struct DefinitionScanner: Sendable {
                         }
                     }
                 }
-                for finding in checks.crossServer(sentences, field: field, path: path, server: server) { add(finding) }
+                for finding in checks?.crossServer(sentences, field: field, path: path, server: server) ?? [] { add(finding) }
             }
         }
         return out

@@ -1,61 +1,120 @@
-package import NIOCore
-package import SwitchboardCore
+public import NIOCore
+public import SwitchboardCore
 
-/// Secrets and personal data in what a tool returns (a `CallToolResult`): one pass over the
-/// text a model will read — `content` text, embedded resources' text, and every string leaf of
-/// `structuredContent`. Secrets are redacted in place as `[REDACTED:rule]`, the same way in
-/// `content` and `structuredContent`, so the result stays valid and consistent; personal data
-/// is reported (redacted too with `redactPII`). A result with nothing to redact is returned
-/// byte for byte. Findings never carry the matched value.
-package enum ResultScanner {
-    package struct Finding: Sendable, Equatable {
-        package var rule: String
-        /// `secret` or `pii`.
-        package var kind: String
+/// Secrets, personal data and instructions to the model in what a tool returns (a
+/// `CallToolResult`, a `GetPromptResult`, a `ReadResourceResult`): one pass over the text a
+/// model will read — `content` text, embedded resources' text, prompt messages, resource
+/// contents, and every string leaf of `structuredContent`. Secrets are redacted in place as
+/// `[REDACTED:rule]`, the same way in `content` and `structuredContent`, so the result stays
+/// valid and consistent; personal data is reported (or redacted); instructions are reported
+/// (`InjectionScreen`). Findings never carry the matched value.
+///
+/// Most results hold none of these: the raw bytes are read first by the detectors' own
+/// prefilters (a table lookup per byte), and only a result they cannot clear is parsed, walked
+/// and rewritten. A result with nothing to redact is returned byte for byte.
+public enum ResultScanner {
+    public struct Finding: Sendable, Equatable {
+        public var rule: String
+        /// `secret`, `pii` or `injection`.
+        public var kind: String
         /// Where: `content[0].text`, `structuredContent.user.email`.
-        package var path: String
+        public var path: String
         /// Redacted in the result.
-        package var redacted: Bool
+        public var redacted: Bool
     }
 
-    package struct Outcome: Sendable {
-        package var findings: [Finding]
+    /// What is looked for, and what is redacted.
+    public struct Screening: Sendable {
+        public enum Treatment: Sendable { case off, find, redact }
+        public var secrets: Treatment
+        public var pii: Treatment
+        /// Nil: instructions are not looked for.
+        package var injection: InjectionScreen?
+
+        package init(secrets: Treatment = .redact, pii: Treatment = .find, injection: InjectionScreen? = nil) {
+            self.secrets = secrets
+            self.pii = pii
+            self.injection = injection
+        }
+
+        /// The gateway's defaults with the built-in rules: secrets redacted, personal data
+        /// and instructions reported.
+        public static let standard = Screening(injection: InjectionScreen(scanner: DefinitionScanner()))
+
+        var isOff: Bool { secrets == .off && pii == .off && injection == nil }
+    }
+
+    public struct Outcome: Sendable {
+        public var findings: [Finding]
         /// The result with its secrets redacted; nil when nothing was (the original stands).
-        package var redacted: ByteBuffer?
+        public var redacted: ByteBuffer?
     }
 
-    package static func scan(_ result: JSONView, redactPII: Bool = false) -> Outcome {
+    public static func scan(_ result: JSONView, _ screening: Screening) -> Outcome {
+        guard !screening.isOff, mayHoldFindings(result.bytes, screening) else { return Outcome(findings: [], redacted: nil) }
         var findings: [Finding] = []
         var replaced = false
         var w = JSONWriter()
-        write(result, path: "", into: &w, findings: &findings, replaced: &replaced, redactPII: redactPII, scanned: false)
+        write(result, path: "", into: &w, findings: &findings, replaced: &replaced, screening: screening, scanned: false)
         return Outcome(findings: findings, redacted: replaced ? w.buffer : nil)
+    }
+
+    /// `scan` with secrets redacted and personal data reported (redacted too with `redactPII`).
+    package static func scan(_ result: JSONView, redactPII: Bool = false) -> Outcome {
+        scan(result, Screening(pii: redactPII ? .redact : .find))
+    }
+
+    /// Secrets in the arguments of a call: every string leaf is read (paths from
+    /// `arguments`), nothing is rewritten.
+    package static func scan(arguments: JSONView) -> [Finding] {
+        let screening = Screening(secrets: .find, pii: .off)
+        guard mayHoldFindings(arguments.bytes, screening) else { return [] }
+        var findings: [Finding] = []
+        var replaced = false
+        var w = JSONWriter()
+        write(arguments, path: "arguments", into: &w, findings: &findings, replaced: &replaced, screening: screening, scanned: true)
+        return findings
+    }
+
+    /// The prefilters over the raw bytes: false when no detector can find anything in them.
+    private static func mayHoldFindings(_ bytes: ByteBuffer, _ screening: Screening) -> Bool {
+        bytes.withUnsafeReadableBytes { raw in
+            let text = raw.assumingMemoryBound(to: UInt8.self)
+            return (screening.secrets != .off && !SecretDetector.find(in: text).isEmpty)
+                || (screening.pii != .off && !PIIDetector.find(in: text).isEmpty)
+                || (screening.injection?.mightMatch(text) ?? false)
+        }
     }
 
     /// Writes `value`, scanning the strings a model reads (`scanned`: inside `content` text,
     /// an embedded resource's text, or `structuredContent`).
     private static func write(_ value: JSONView, path: String, into w: inout JSONWriter, findings: inout [Finding], replaced: inout Bool,
-                              redactPII: Bool, scanned: Bool) {
+                              screening: Screening, scanned: Bool) {
         switch value.kind {
         case .object:
             w.beginObject()
             for (key, member) in value.members {
                 w.key(key)
                 let here = path.isEmpty ? key : path + "." + key
-                let reads = scanned || key == "structuredContent" || (key == "text" && (path.hasSuffix("]") || path.hasSuffix(".resource")))
-                write(member, path: here, into: &w, findings: &findings, replaced: &replaced, redactPII: redactPII, scanned: reads)
+                // `content[i].text`, `….resource.text`, `messages[i].content.text`, `contents[i].text`.
+                let reads = scanned || key == "structuredContent"
+                    || (key == "text" && (path.hasSuffix("]") || path.hasSuffix(".resource") || path.hasSuffix(".content")))
+                write(member, path: here, into: &w, findings: &findings, replaced: &replaced, screening: screening, scanned: reads)
             }
             w.endObject()
         case .array:
             w.beginArray()
             for (i, element) in value.elements.enumerated() {
-                write(element, path: "\(path)[\(i)]", into: &w, findings: &findings, replaced: &replaced, redactPII: redactPII, scanned: scanned)
+                write(element, path: "\(path)[\(i)]", into: &w, findings: &findings, replaced: &replaced, screening: screening, scanned: scanned)
             }
             w.endArray()
         case .string where scanned:
             let text = value.string ?? ""
-            let (out, found) = redact(text, redactPII: redactPII)
+            let (out, found) = redact(text, screening)
             findings += found.map { Finding(rule: $0.rule, kind: $0.kind, path: path, redacted: $0.redacted) }
+            if let injection = screening.injection {
+                findings += injection.findings(in: text, path: path).map { Finding(rule: $0.rule, kind: "injection", path: path, redacted: false) }
+            }
             if found.contains(where: \.redacted) {
                 replaced = true
                 w.string(out)
@@ -67,11 +126,12 @@ package enum ResultScanner {
         }
     }
 
-    /// `text` with its secrets (and, with `redactPII`, personal data) replaced.
-    package static func redact(_ text: String, redactPII: Bool) -> (String, [(rule: String, kind: String, redacted: Bool)]) {
+    /// `text` with its secrets (and personal data, as `screening` says) replaced.
+    static func redact(_ text: String, _ screening: Screening) -> (String, [(rule: String, kind: String, redacted: Bool)]) {
         let bytes = Array(text.utf8)
-        let secrets = SecretDetector.find(in: bytes).map { ($0, "secret", true) }
-        let pii = PIIDetector.find(in: bytes).filter { p in !secrets.contains { $0.0.range.overlaps(p.range) } }.map { ($0, "pii", redactPII) }
+        let secrets = screening.secrets == .off ? [] : SecretDetector.find(in: bytes).map { ($0, "secret", screening.secrets == .redact) }
+        let pii = screening.pii == .off ? [] : PIIDetector.find(in: bytes).filter { p in !secrets.contains { $0.0.range.overlaps(p.range) } }
+            .map { ($0, "pii", screening.pii == .redact) }
         let all = (secrets + pii).sorted { $0.0.range.lowerBound < $1.0.range.lowerBound }
         guard !all.isEmpty else { return (text, []) }
         var out: [UInt8] = []

@@ -40,58 +40,82 @@ enum SecretDetector {
         Format(rule: "huggingface-token", prefixes: [Array("hf_".utf8)], alphabet: { isUpper($0) || isLower($0) }, length: 34...34),
     ]
 
-    /// The bytes a secret can start with (a format's prefix, `eyJ`, `-----BEGIN`, the `:` of
-    /// `://`): every other byte is passed over with one table lookup.
-    private static let startBytes: [Bool] = {
-        var table = [Bool](repeating: false, count: 256)
-        for format in formats { for prefix in format.prefixes { table[Int(prefix[0])] = true } }
-        for byte in "e-:".utf8 { table[Int(byte)] = true }
+    /// The first two bytes of every secret (a format's prefix, `ey` of a JWT, `--` of a key
+    /// block, `:/` or `:\\` of a URL): a bit per byte pair, so every other position is passed
+    /// over with one lookup. Bytes are JSON as it came (`ResultScanner` reads raw results), so
+    /// a URL's slashes may be escaped.
+    private static let startPairs: [UInt64] = {
+        var table = [UInt64](repeating: 0, count: 1024)
+        func add(_ a: UInt8, _ b: UInt8) {
+            let pair = Int(a) << 8 | Int(b)
+            table[pair >> 6] |= 1 << UInt64(pair & 63)
+        }
+        for format in formats { for prefix in format.prefixes { add(prefix[0], prefix[1]) } }
+        for pair in ["ey", "--", ":/", ":\\"] {
+            let bytes = Array(pair.utf8)
+            add(bytes[0], bytes[1])
+        }
         return table
     }()
 
     /// Every secret in `text`, in order, not overlapping.
     static func find(in text: [UInt8]) -> [Match] {
+        text.withUnsafeBufferPointer { find(in: $0) }
+    }
+
+    static func find(in text: UnsafeBufferPointer<UInt8>) -> [Match] {
         var out: [Match] = []
+        guard text.count >= 2 else { return out }
         var i = 0
-        let starts = startBytes
-        while i < text.count {
-            guard starts[Int(text[i])] else {
-                i += 1
-                continue
-            }
-            if let match = match(at: i, in: text) {
-                out.append(match)
-                i = match.range.upperBound
-            } else {
-                i += 1
+        let last = text.count - 1
+        startPairs.withUnsafeBufferPointer { pairs in
+            while i < last {
+                let pair = Int(text[i]) << 8 | Int(text[i + 1])
+                guard pairs[pair >> 6] & (1 << UInt64(pair & 63)) != 0 else {
+                    i += 1
+                    continue
+                }
+                if let match = match(at: i, in: text) {
+                    out.append(match)
+                    i = match.range.upperBound
+                } else {
+                    i += 1
+                }
             }
         }
         return out
     }
 
-    private static func match(at i: Int, in text: [UInt8]) -> Match? {
+    private static func match(at i: Int, in text: UnsafeBufferPointer<UInt8>) -> Match? {
         let byte = text[i]
         if byte == UInt8(ascii: ":") { return credentialsInURL(at: i, in: text) }
         if byte == UInt8(ascii: "-") { return privateKey(at: i, in: text) }
         // A token starts a word: not in the middle of a longer identifier.
-        if i > 0, urlSafe(text[i - 1]) { return nil }
-        if byte == UInt8(ascii: "e"), let jwt = jwt(at: i, in: text) { return jwt }
+        if i > 0, urlSafe(text[i - 1]), !afterEscape(i, in: text) { return nil }
+        if byte == UInt8(ascii: "e") { return jwt(at: i, in: text) }
         for format in formats {
-            for prefix in format.prefixes where prefix.first == byte && starts(text, at: i, with: prefix) {
+            for prefix in format.prefixes where prefix[0] == byte && prefix[1] == text[i + 1] && starts(text, at: i, with: prefix) {
                 var j = i + prefix.count
                 while j < text.count, format.alphabet(text[j]), j - i - prefix.count < format.length.upperBound { j += 1 }
-                let body = text[(i + prefix.count)..<j]
+                let body = UnsafeBufferPointer(rebasing: text[(i + prefix.count)..<j])
                 guard format.length.contains(body.count), j == text.count || !urlSafe(text[j]) || format.length.lowerBound != format.length.upperBound else { continue }
-                guard !isPlaceholder(body), entropy(body) >= 3.0 else { continue }
+                guard entropy(body) >= 3.0, !isPlaceholder(body) else { continue }
                 return Match(rule: format.rule, range: i..<j)
             }
         }
         return nil
     }
 
+    /// Whether `i` follows a JSON escape (`\n`, `\t`, `\u00a0`): in raw JSON the letter
+    /// before a word may be an escape's, which is a word break once decoded.
+    static func afterEscape(_ i: Int, in text: UnsafeBufferPointer<UInt8>) -> Bool {
+        (i >= 2 && text[i - 2] == UInt8(ascii: "\\") && "nrtbf/".utf8.contains(text[i - 1]))
+            || (i >= 6 && text[i - 6] == UInt8(ascii: "\\") && text[i - 5] == UInt8(ascii: "u"))
+    }
+
     /// `-----BEGIN … PRIVATE KEY-----` through its END line, with a body of at least 64
     /// characters (a header quoted in documentation is not a key).
-    private static func privateKey(at i: Int, in text: [UInt8]) -> Match? {
+    private static func privateKey(at i: Int, in text: UnsafeBufferPointer<UInt8>) -> Match? {
         guard starts(text, at: i, with: Array("-----BEGIN ".utf8)), let headerEnd = find(Array("PRIVATE KEY-----".utf8), in: text, from: i, within: 40) else { return nil }
         let bodyStart = headerEnd
         guard let end = find(Array("-----END ".utf8), in: text, from: bodyStart, within: 20_000) else { return nil }
@@ -101,8 +125,8 @@ enum SecretDetector {
 
     /// A JSON Web Token: three base64url parts, the first two decoding to JSON objects
     /// (`eyJ` is `{"`).
-    private static func jwt(at i: Int, in text: [UInt8]) -> Match? {
-        guard starts(text, at: i, with: Array("eyJ".utf8)) else { return nil }
+    private static func jwt(at i: Int, in text: UnsafeBufferPointer<UInt8>) -> Match? {
+        guard starts(text, at: i, with: jwtStart) else { return nil }
         var j = i
         var dots = 0
         var partLength = 0
@@ -111,7 +135,7 @@ enum SecretDetector {
                 guard partLength >= 10 else { return nil }
                 dots += 1
                 partLength = 0
-                if dots == 1, !starts(text, at: j + 1, with: Array("eyJ".utf8)) { return nil }
+                if dots == 1, !starts(text, at: j + 1, with: jwtStart) { return nil }
             } else {
                 partLength += 1
             }
@@ -121,24 +145,34 @@ enum SecretDetector {
         return Match(rule: "jwt", range: i..<j)
     }
 
-    /// `scheme://user:password@host`: the password is the secret.
-    private static func credentialsInURL(at i: Int, in text: [UInt8]) -> Match? {
-        guard text[i] == UInt8(ascii: ":"), starts(text, at: i, with: Array("://".utf8)) else { return nil }
-        var j = i + 3
+    private static let jwtStart = Array("eyJ".utf8)
+
+    /// `scheme://user:password@host`: the password is the secret. The slashes may come
+    /// JSON-escaped (`:\/\/`), and a quote ends the URL (raw JSON: the string's end).
+    private static func credentialsInURL(at i: Int, in text: UnsafeBufferPointer<UInt8>) -> Match? {
+        let prefix = starts(text, at: i, with: schemeSeparator) ? 3 : starts(text, at: i, with: escapedSchemeSeparator) ? 5 : 0
+        guard prefix > 0 else { return nil }
+        func ends(_ b: UInt8) -> Bool {
+            b <= 0x20 || b == UInt8(ascii: "@") || b == UInt8(ascii: "/") || b == UInt8(ascii: "\\") || b == UInt8(ascii: "\"")
+        }
+        var j = i + prefix
         let userStart = j
-        while j < text.count, text[j] != UInt8(ascii: ":"), text[j] != UInt8(ascii: "@"), text[j] != UInt8(ascii: "/"), text[j] > 0x20 { j += 1 }
+        while j < text.count, text[j] != UInt8(ascii: ":"), !ends(text[j]) { j += 1 }
         guard j < text.count, text[j] == UInt8(ascii: ":"), j > userStart else { return nil }
         let passwordStart = j + 1
         var k = passwordStart
-        while k < text.count, text[k] != UInt8(ascii: "@"), text[k] != UInt8(ascii: "/"), text[k] > 0x20 { k += 1 }
+        while k < text.count, !ends(text[k]) { k += 1 }
         guard k < text.count, text[k] == UInt8(ascii: "@"), k - passwordStart >= 3 else { return nil }
         let password = text[passwordStart..<k]
         guard !isPlaceholder(password), !(password.first == UInt8(ascii: "$") || password.first == UInt8(ascii: "<")) else { return nil }
         return Match(rule: "url-credentials", range: passwordStart..<k)
     }
 
+    private static let schemeSeparator = Array("://".utf8)
+    private static let escapedSchemeSeparator = Array(#":\/\/"#.utf8)
+
     /// `XXXX…`, `your_token_here`, `example`, repeated characters: documentation, not secrets.
-    static func isPlaceholder(_ body: ArraySlice<UInt8>) -> Bool {
+    static func isPlaceholder(_ body: some Collection<UInt8>) -> Bool {
         let lower = String(decoding: body, as: UTF8.self).lowercased()
         for word in ["xxxx", "your", "example", "placeholder", "redacted", "changeme", "dummy", "sample", "fake", "test_key", "0000000", "aaaaaa", "here"] where lower.contains(word) {
             return true
@@ -147,7 +181,7 @@ enum SecretDetector {
     }
 
     /// Shannon entropy in bits per character.
-    static func entropy(_ body: ArraySlice<UInt8>) -> Double {
+    static func entropy(_ body: some Collection<UInt8>) -> Double {
         guard !body.isEmpty else { return 0 }
         var counts = [Int](repeating: 0, count: 256)
         for b in body { counts[Int(b)] += 1 }
@@ -180,13 +214,17 @@ enum SecretDetector {
     }
 
     static func starts(_ text: [UInt8], at i: Int, with prefix: [UInt8]) -> Bool {
+        text.withUnsafeBufferPointer { starts($0, at: i, with: prefix) }
+    }
+
+    static func starts(_ text: UnsafeBufferPointer<UInt8>, at i: Int, with prefix: [UInt8]) -> Bool {
         guard i >= 0, i + prefix.count <= text.count else { return false }
         for k in prefix.indices where text[i + k] != prefix[k] { return false }
         return true
     }
 
     /// The index just after `needle`'s first occurrence in `text[from..<from+within]`.
-    private static func find(_ needle: [UInt8], in text: [UInt8], from: Int, within: Int) -> Int? {
+    private static func find(_ needle: [UInt8], in text: UnsafeBufferPointer<UInt8>, from: Int, within: Int) -> Int? {
         let last = min(text.count - needle.count, from + within)
         guard from <= last else { return nil }
         for i in from...last where starts(text, at: i, with: needle) { return i + needle.count }

@@ -61,14 +61,14 @@ enum EncodedRuns {
         }
     }
 
-    private static func isHex(_ byte: UInt8) -> Bool {
+    static func isHex(_ byte: UInt8) -> Bool {
         switch byte {
         case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "a")...UInt8(ascii: "f"), UInt8(ascii: "A")...UInt8(ascii: "F"): true
         default: false
         }
     }
 
-    private static func hex(_ run: ArraySlice<UInt8>) -> [UInt8] {
+    static func hex(_ run: ArraySlice<UInt8>) -> [UInt8] {
         func nibble(_ b: UInt8) -> UInt8 {
             switch b {
             case UInt8(ascii: "0")...UInt8(ascii: "9"): b - UInt8(ascii: "0")
@@ -88,7 +88,7 @@ enum EncodedRuns {
 
     /// Standard or URL-safe base64 without padding; nil when the run is not base64 (a path,
     /// an identifier with `/` and `-` in odd places decodes to bytes `readable` refuses).
-    private static func base64(_ run: ArraySlice<UInt8>) -> [UInt8]? {
+    static func base64(_ run: ArraySlice<UInt8>) -> [UInt8]? {
         guard run.count % 4 != 1 else { return nil }
         var out: [UInt8] = []
         out.reserveCapacity(run.count * 3 / 4)
@@ -111,5 +111,18 @@ enum EncodedRuns {
             }
         }
         return out
+    }
+}
+
+extension EncodedRuns {
+    /// Whether a run's first bytes decode (as hex or base64) to readable text: the cheap test
+    /// of a run in a result (a base64 image or a hash is refused after 64 bytes).
+    static func startsReadable(_ run: UnsafeBufferPointer<UInt8>) -> Bool {
+        let head = Array(run.prefix(64))
+        if head.count >= minimumHex, head.allSatisfy(isHex) {
+            return readable(hex(head[0..<(head.count & ~1)])) != nil
+        }
+        guard let decoded = base64(head[0..<(head.count & ~3)]) else { return false }
+        return readable(decoded) != nil
     }
 }

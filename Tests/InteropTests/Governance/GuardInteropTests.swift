@@ -16,7 +16,15 @@ import Testing
         let port: Int
         let process: ChildProcessRunner
 
-        static func start(_ name: String, guards: String = "") async throws -> Gateway {
+        static let drifting = """
+            servers:
+              drifting:
+                stdio: { command: "\(PeerEnvironment.python)", args: ["\(PeerEnvironment.path("Tests/Peers/servers/drifting_server.py"))"] }
+            """
+
+        /// A gateway with `guards` and `servers` (YAML sections) over a fresh store and journal
+        /// in a directory of its own (`{dir}` in them stands for it).
+        static func start(_ name: String, guards: String = "", servers: String = drifting) async throws -> Gateway {
             let directory = PeerEnvironment.temporaryFile(name)
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
             let port = try FreePort.next()
@@ -27,12 +35,10 @@ import Testing
                 audit:
                   journal: audit
                 \(guards)
-                servers:
-                  drifting:
-                    stdio: { command: "\(PeerEnvironment.python)", args: ["\(PeerEnvironment.path("Tests/Peers/servers/drifting_server.py"))"] }
+                \(servers.replacingOccurrences(of: "{dir}", with: directory))
                 """.write(toFile: config, atomically: true, encoding: .utf8)
             let process = try ChildProcessRunner(PeerEnvironment.switchboardBinary, ["serve", "--config", config])
-            try await eventually("the gateway to serve drifting", timeout: .seconds(60), every: .milliseconds(100)) {
+            try await eventually("the gateway to serve", timeout: .seconds(60), every: .milliseconds(100)) {
                 (try? await curl("http://127.0.0.1:\(port)/readyz", [], maxTime: 1))?.body.contains(#""state":"ready""#) == true
             }
             return Gateway(directory: directory, config: config, port: port, process: process)
@@ -77,8 +83,8 @@ import Testing
         }
 
         /// Runs `body` with a gateway started as `start` does, stopping it afterwards, failed or not.
-        static func with(_ name: String, guards: String = "", _ body: (Gateway) async throws -> Void) async throws {
-            try await stopping(try await start(name, guards: guards), stop: { await $0.stop() }, body)
+        static func with(_ name: String, guards: String = "", servers: String = drifting, _ body: (Gateway) async throws -> Void) async throws {
+            try await stopping(try await start(name, guards: guards, servers: servers), stop: { await $0.stop() }, body)
         }
 
         func stop() async {

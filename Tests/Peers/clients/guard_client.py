@@ -6,7 +6,10 @@ session, for Switchboard's guard tests. Prints one JSON object per action on std
 
 Actions (a JSON array of arrays):
   ["list"]                          → {"tools": [names]}
-  ["call", NAME, ARGUMENTS]         → {"text": …, "is_error": bool} or {"error": {"code", "message", "data"}}
+  ["call", NAME, ARGUMENTS]         → {"text": …, "texts": [each block], "is_error": bool, "structured": …, "meta": …}
+                                      or {"error": {"code", "message", "data"}}
+  ["prompt", NAME, ARGUMENTS]       → {"text": the messages' text} or {"error": …}
+  ["read", URI]                     → {"text": the contents' text} or {"error": …}
   ["wait_list_changed", SECONDS]    → {"list_changed": bool}   (a tools/list_changed seen since the last wait)
   ["list_until", NAME, PRESENT, SECONDS] → {"tools": [names], "ok": bool}   (lists again until NAME is (not) listed)
 """
@@ -33,6 +36,10 @@ class Notifications:
             self.list_changed.set()
 
 
+def failure(e: MCPError) -> dict[str, Any]:
+    return {"error": {"code": e.code, "message": str(e), "data": getattr(e, "data", None) or getattr(getattr(e, "error", None), "data", None)}}
+
+
 async def names(client: Client) -> list[str]:
     return [tool.name for tool in (await client.list_tools()).tools]
 
@@ -47,9 +54,23 @@ async def run(args: argparse.Namespace) -> int:
             elif kind == "call":
                 try:
                     result = await client.call_tool(action[1], action[2] if len(action) > 2 else {})
-                    out = {"text": "".join(getattr(b, "text", "") for b in result.content), "is_error": bool(result.is_error)}
+                    texts = [getattr(b, "text", "") for b in result.content]
+                    out = {"text": "".join(texts), "texts": texts, "is_error": bool(result.is_error),
+                           "structured": result.structured_content, "meta": result.meta}
                 except MCPError as e:
-                    out = {"error": {"code": e.code, "message": str(e), "data": getattr(e, "data", None) or getattr(getattr(e, "error", None), "data", None)}}
+                    out = failure(e)
+            elif kind == "prompt":
+                try:
+                    prompt = await client.get_prompt(action[1], action[2] if len(action) > 2 else {})
+                    out = {"text": "".join(getattr(m.content, "text", "") for m in prompt.messages)}
+                except MCPError as e:
+                    out = failure(e)
+            elif kind == "read":
+                try:
+                    read = await client.read_resource(action[1])
+                    out = {"text": "".join(getattr(c, "text", "") for c in read.contents)}
+                except MCPError as e:
+                    out = failure(e)
             elif kind == "wait_list_changed":
                 with anyio.move_on_after(action[1]):
                     await seen.list_changed.wait()

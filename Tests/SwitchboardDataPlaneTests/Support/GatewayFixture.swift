@@ -4,6 +4,7 @@ import NIOCore
 import NIOEmbedded
 import Synchronization
 import SwitchboardCore
+import SwitchboardGuards
 import SwitchboardPolicy
 import SwitchboardTesting
 import SwitchboardUpstream
@@ -25,7 +26,9 @@ final class GatewayFixture {
     let gateway: Gateway
     let transports: [String: ScriptedUpstreamTransport]
 
-    init(_ servers: [Server], configure: (inout GatewayConfig) -> Void = { _ in }) throws {
+    /// `contentGuards`: results and arguments go through a `ContentGuard` made from the
+    /// config's `guards.results` (what the runtime builds with guards on).
+    init(_ servers: [Server], contentGuards: Bool = false, configure: (inout GatewayConfig) -> Void = { _ in }) throws {
         var config = GatewayConfig(servers: servers.map {
             // The transport is scripted; the configured one is never dialled.
             ServerConfig(name: $0.name, transport: .stdio(StdioLaunch(command: "/bin/false")), timeouts: $0.timeouts, era: $0.era)
@@ -40,6 +43,7 @@ final class GatewayFixture {
         logger.logLevel = .critical
         gateway = Gateway(
             config: config, group: loop, logger: logger, version: "test", governance: try Governance(config: config, logger: logger),
+            content: contentGuards ? ContentGuard(config: config, scanner: DefinitionScanner(), logger: logger) : nil,
             makeTransport: { config, _, _ in transports[config.name]! }
         )
         gateway.start()

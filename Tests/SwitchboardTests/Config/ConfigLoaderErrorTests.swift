@@ -148,7 +148,14 @@ import Testing
         Case(yaml: "guards:\n  trust_first_use: false\n", prefix: "switchboard.yaml:2: guards.trust_first_use: ", says: "unknown key", code: .unknownKey),
         Case(
             yaml: "servers:\n  a:\n    url: http://h/mcp\n    guards: {refresh: 1m}\n", prefix: "switchboard.yaml:4: servers.a.guards.refresh: ",
-            says: "unknown key; expected one of mode, trust_on_first_use", code: .unknownKey
+            says: "unknown key; expected one of mode, trust_on_first_use, results", code: .unknownKey
+        ),
+        Case(yaml: "guards:\n  results: {injection: redact}\n", prefix: "switchboard.yaml:2: guards.results.injection: ", says: #"injection is one of off, warn, block, got "redact""#),
+        Case(yaml: "guards:\n  results: {arguments: redact}\n", prefix: "switchboard.yaml:2: guards.results.arguments: ", says: #"arguments is one of off, report, block"#),
+        Case(yaml: "guards:\n  results: {tools: {a: {secrets: off}}}\n", prefix: "switchboard.yaml:2: guards.results.tools: ", says: "unknown key", code: .unknownKey),
+        Case(
+            yaml: "servers:\n  a:\n    url: http://h/mcp\n    guards:\n      results:\n        tools:\n          t: {secret: off}\n",
+            prefix: "switchboard.yaml:7: servers.a.guards.results.tools.t.secret: ", says: #"did you mean "secrets"?"#, code: .unknownKey
         ),
         Case(yaml: "- a\n- b\n", prefix: "switchboard.yaml:1: ", says: "expected a mapping of keys to values, got a list"),
         Case(yaml: "listen: [a\n", prefix: "switchboard.yaml:2: ", says: "invalid YAML", code: .syntax),

@@ -42,6 +42,27 @@ import Testing
         #expect(try parse("").guards == GuardsConfig())
     }
 
+    @Test func resultGuardsFallThroughFromToolToServerToGateway() throws {
+        let config = try parse("""
+            guards:
+              results: { pii: redact, injection: block }
+            servers:
+              crm:
+                url: https://crm.example/mcp
+                guards:
+                  results:
+                    secrets: block
+                    tools:
+                      export_contacts: { pii: block, arguments: off }
+            """)
+        let crm = config.servers[0].guards.results
+        #expect(crm.secrets == .block)
+        #expect(crm.tools["export_contacts"] == ContentGuardsConfig(pii: .block, arguments: .off))
+        #expect(config.guards.content(server: crm, tool: "export_contacts") == .init(secrets: .block, pii: .block, injection: .block, arguments: .off))
+        #expect(config.guards.content(server: crm, tool: "search") == .init(secrets: .block, pii: .redact, injection: .block, arguments: .report))
+        #expect(try parse("").guards.content() == .init(secrets: .redact, pii: .report, injection: .warn, arguments: .report))
+    }
+
     @Test func auditSection() throws {
         let config = try parse("""
             audit:

@@ -1,0 +1,176 @@
+package import Logging
+import Metrics
+package import NIOCore
+package import SwitchboardCore
+package import SwitchboardGuards
+import Synchronization
+
+/// The guards on what flows through a call (`guards.results`): secrets, personal data and
+/// instructions to the model in what tools, prompts and resources return, and secrets in the
+/// arguments a call sends. Each server (and tool) has its actions; the scan itself is
+/// `ResultScanner`, which clears most results from their raw bytes without parsing them.
+///
+/// Runs on the event loop, inline: a clean result costs the prefilters' one pass over its
+/// bytes, and only a result with findings is walked and rewritten.
+package final class ContentGuard: Sendable {
+    package typealias Treatment = ContentGuardsConfig.Resolved
+
+    private struct ServerTreatment: Sendable {
+        var all: Treatment
+        var tools: [String: Treatment]
+    }
+
+    private let servers: [String: ServerTreatment]
+    private let fallback: Treatment
+    private let injection: InjectionScreen
+    private let logger: Logger
+
+    package init(config: GatewayConfig, scanner: DefinitionScanner, logger: Logger) {
+        var servers: [String: ServerTreatment] = [:]
+        for server in config.servers {
+            var tools: [String: Treatment] = [:]
+            for name in server.guards.results.tools.keys { tools[name] = config.guards.content(server: server.guards.results, tool: name) }
+            servers[server.name] = ServerTreatment(all: config.guards.content(server: server.guards.results), tools: tools)
+        }
+        self.servers = servers
+        fallback = config.guards.content()
+        injection = InjectionScreen(scanner: scanner)
+        self.logger = logger
+    }
+
+    package func treatment(server: String, tool: String?) -> Treatment {
+        guard let entry = servers[server] else { return fallback }
+        return tool.flatMap { entry.tools[$0] } ?? entry.all
+    }
+
+    /// What to do with a call or its answer.
+    package enum Verdict: Sendable {
+        case pass
+        /// Findings to record; `replaced` is the rewritten result, when it was.
+        case found([ResultScanner.Finding], replaced: ByteBuffer?)
+        case blocked(GuardBlock, [ResultScanner.Finding])
+    }
+
+    /// Secrets in the arguments of a `tools/call`: reported, or the call refused.
+    package func screen(arguments: JSONView?, server: String, tool: String) -> Verdict {
+        guard let arguments else { return .pass }
+        let action = treatment(server: server, tool: tool).arguments
+        guard action != .off else { return .pass }
+        let findings = ResultScanner.scan(arguments: arguments)
+        guard !findings.isEmpty else { return .pass }
+        Self.count(findings, server: server, direction: "arguments", action: action)
+        if action == .block { return .blocked(GuardBlock(direction: .arguments, server: server, tool: tool, findings: findings), findings) }
+        return .found(findings, replaced: nil)
+    }
+
+    /// A result of `tools/call`, `prompts/get` or `resources/read` from `server`: passed,
+    /// rewritten (redacted, marked) or withheld.
+    package func screen(result: JSONView, method: String, server: String, tool: String?) -> Verdict {
+        let treatment = treatment(server: server, tool: tool)
+        let screening = ResultScanner.Screening(
+            secrets: Self.treatment(treatment.secrets), pii: Self.treatment(treatment.pii), injection: treatment.injection == .off ? nil : injection
+        )
+        let outcome = ResultScanner.scan(result, screening)
+        guard !outcome.findings.isEmpty else { return .pass }
+        for (kind, action) in [("secret", treatment.secrets), ("pii", treatment.pii), ("injection", treatment.injection)] {
+            let found = outcome.findings.filter { $0.kind == kind }
+            guard !found.isEmpty else { continue }
+            Self.count(found, server: server, direction: "result", action: action)
+        }
+        let blocking = outcome.findings.filter { finding in
+            switch finding.kind {
+            case "secret": treatment.secrets == .block
+            case "pii": treatment.pii == .block
+            default: treatment.injection == .block
+            }
+        }
+        if !blocking.isEmpty {
+            return .blocked(GuardBlock(direction: .result, server: server, tool: tool, findings: blocking), outcome.findings)
+        }
+        let marked = treatment.injection == .warn && outcome.findings.contains { $0.kind == "injection" }
+        guard outcome.redacted != nil || marked else { return .found(outcome.findings, replaced: nil) }
+        let base = outcome.redacted.flatMap { try? JSONView.parse($0, maxDepth: 256) } ?? result
+        return .found(outcome.findings, replaced: ResultMarking.mark(base, findings: outcome.findings, notice: marked && method == MCPMethod.toolsCall))
+    }
+
+    private static func treatment(_ action: ContentGuardsConfig.Action) -> ResultScanner.Screening.Treatment {
+        switch action {
+        case .off: .off
+        case .redact: .redact
+        case .report, .warn, .block: .find
+        }
+    }
+
+    /// A line for the call's audit record and log: kinds, rules and paths, never the text.
+    package static func summary(_ findings: [ResultScanner.Finding]) -> String {
+        findings.prefix(8).map { "\($0.kind) \($0.rule) at \($0.path)" + ($0.redacted ? " (redacted)" : "") }.joined(separator: "; ")
+            + (findings.count > 8 ? "; and \(findings.count - 8) more" : "")
+    }
+
+    // MARK: Metrics
+
+    /// `switchboard_guard_content_findings_total{server,direction,kind,action}`: labels from
+    /// config and fixed sets, so bounded.
+    private static let counters = Mutex<[String: Counter]>([:])
+
+    private static func count(_ findings: [ResultScanner.Finding], server: String, direction: String, action: ContentGuardsConfig.Action) {
+        for finding in findings {
+            let key = "\(server)\u{0}\(direction)\u{0}\(finding.kind)\u{0}\(action.rawValue)"
+            let counter = counters.withLock { counters in
+                if let counter = counters[key] { return counter }
+                let counter = Counter(label: "switchboard_guard_content_findings_total", dimensions: [
+                    ("server", server), ("direction", direction), ("kind", finding.kind), ("action", action.rawValue),
+                ])
+                counters[key] = counter
+                return counter
+            }
+            counter.increment()
+        }
+    }
+}
+
+/// A result or a call the guards refused, as the caller is told: what and where, never the
+/// matched text.
+package struct GuardBlock: Sendable, Equatable {
+    package enum Direction: String, Sendable { case result, arguments }
+
+    package var direction: Direction
+    package var server: String
+    package var tool: String?
+    package var kinds: [String]
+    package var rules: [String]
+
+    package init(direction: Direction, server: String, tool: String?, findings: [ResultScanner.Finding]) {
+        self.direction = direction
+        self.server = server
+        self.tool = tool
+        kinds = Array(Set(findings.map(\.kind))).sorted()
+        rules = Array(Set(findings.map(\.rule))).sorted()
+    }
+
+    var message: String {
+        let what = kinds.map { $0 == "pii" ? "personal data" : $0 == "secret" ? "a secret" : "instructions to the model" }.joined(separator: " and ")
+        switch direction {
+        case .result: return "Result withheld by the gateway's guards: it contained \(what) (\(rules.joined(separator: ", ")))"
+        case .arguments: return "Call refused by the gateway's guards: its arguments contain \(what) (\(rules.joined(separator: ", ")))"
+        }
+    }
+
+    var data: ByteBuffer {
+        var w = JSONWriter()
+        w.beginObject()
+        w.field("reason", direction == .result ? "result_blocked" : "arguments_blocked")
+        w.field("server", server)
+        if let tool { w.field("tool", tool) }
+        w.key("kinds")
+        w.beginArray()
+        for kind in kinds { w.string(kind) }
+        w.endArray()
+        w.key("rules")
+        w.beginArray()
+        for rule in rules { w.string(rule) }
+        w.endArray()
+        w.endObject()
+        return w.buffer
+    }
+}
