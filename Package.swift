@@ -187,6 +187,8 @@ let package = Package(
                 // Audit queries, sink status and verify on the admin API.
                 "SwitchboardAudit",
                 "SwitchboardPolicy",
+                // The approval queue (ApprovalRecord) on the admin API.
+                "SwitchboardGuards",
                 "SwitchboardIdentity",
                 "SwitchboardDataPlane",
                 // The servers' status on the admin API and the console.

@@ -258,4 +258,8 @@ package enum AuditEvent: String, Sendable, CaseIterable {
     case pinChanged = "pin.changed"
     /// An operator accepted (or withdrew) one finding for one tool (`detail`: the rule, who, why).
     case findingAccepted = "guard.finding_accepted"
+    /// A call held for human approval moved (`tool`: the federated name; `outcome`: requested,
+    /// approved, denied, used or expired; `detail`: the approval id, the rule, who decided, why,
+    /// the scope).
+    case approvalChanged = "approval.changed"
 }

@@ -8,7 +8,7 @@ extension AdminAPI {
  "info": {
   "title": "Switchboard admin API",
   "version": "1",
-  "description": "The control plane of a Switchboard MCP gateway: the policy in force and its dry runs, API keys, delegated credentials, and the audit trail. Callers need one of auth.admin_roles (or, without auth, a loopback listener). Every change made here is recorded in the audit trail (admin.action)."
+  "description": "The control plane of a Switchboard MCP gateway: the policy in force and its dry runs, API keys, delegated credentials, the human approval queue, and the audit trail. Callers need one of auth.admin_roles (or, without auth, a loopback listener). Every change made here is recorded in the audit trail (admin.action)."
  },
  "servers": [
   {
@@ -447,6 +447,156 @@ extension AdminAPI {
       "description": "Removed"
      },
      "404": {
+      "$ref": "#/components/responses/Error"
+     },
+     "403": {
+      "$ref": "#/components/responses/Forbidden"
+     },
+     "401": {
+      "$ref": "#/components/responses/Unauthorized"
+     }
+    }
+   }
+  },
+  "/approvals": {
+   "get": {
+    "operationId": "listApprovals",
+    "summary": "Calls held for human approval (require_approval), newest first",
+    "parameters": [
+     {
+      "name": "state",
+      "in": "query",
+      "required": false,
+      "schema": {
+       "enum": ["pending", "approved", "denied", "used", "expired", "all"]
+      },
+      "description": "Default pending"
+     }
+    ],
+    "responses": {
+     "200": {
+      "description": "The approvals",
+      "content": {
+       "application/json": {
+        "schema": {
+         "type": "array",
+         "items": {
+          "$ref": "#/components/schemas/Approval"
+         }
+        }
+       }
+      }
+     },
+     "400": {
+      "$ref": "#/components/responses/Error"
+     },
+     "404": {
+      "$ref": "#/components/responses/Error"
+     },
+     "403": {
+      "$ref": "#/components/responses/Forbidden"
+     },
+     "401": {
+      "$ref": "#/components/responses/Unauthorized"
+     }
+    }
+   }
+  },
+  "/approvals/{id}/approve": {
+   "post": {
+    "operationId": "approveApproval",
+    "summary": "Approve a held call: the caller's identical call then goes through",
+    "parameters": [
+     {
+      "name": "id",
+      "in": "path",
+      "required": true,
+      "schema": {
+       "type": "string"
+      }
+     }
+    ],
+    "requestBody": {
+     "required": true,
+     "content": {
+      "application/json": {
+       "schema": {
+        "$ref": "#/components/schemas/ApprovalDecision"
+       }
+      }
+     }
+    },
+    "responses": {
+     "200": {
+      "description": "Approved",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Approval"
+        }
+       }
+      }
+     },
+     "400": {
+      "$ref": "#/components/responses/Error"
+     },
+     "404": {
+      "$ref": "#/components/responses/Error"
+     },
+     "409": {
+      "$ref": "#/components/responses/Error"
+     },
+     "403": {
+      "$ref": "#/components/responses/Forbidden"
+     },
+     "401": {
+      "$ref": "#/components/responses/Unauthorized"
+     }
+    }
+   }
+  },
+  "/approvals/{id}/deny": {
+   "post": {
+    "operationId": "denyApproval",
+    "summary": "Deny a held call: the caller is told who denied it and why",
+    "parameters": [
+     {
+      "name": "id",
+      "in": "path",
+      "required": true,
+      "schema": {
+       "type": "string"
+      }
+     }
+    ],
+    "requestBody": {
+     "required": true,
+     "content": {
+      "application/json": {
+       "schema": {
+        "$ref": "#/components/schemas/ApprovalDecision"
+       }
+      }
+     }
+    },
+    "responses": {
+     "200": {
+      "description": "Denied",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Approval"
+        }
+       }
+      }
+     },
+     "400": {
+      "$ref": "#/components/responses/Error"
+     },
+     "404": {
+      "$ref": "#/components/responses/Error"
+     },
+     "409": {
       "$ref": "#/components/responses/Error"
      },
      "403": {
@@ -912,6 +1062,33 @@ extension AdminAPI {
     "required": [
      "name"
     ]
+   },
+   "Approval": {
+    "type": "object",
+    "properties": {
+     "id": {"type": "string"},
+     "state": {"enum": ["pending", "approved", "denied", "used", "expired"]},
+     "tool": {"type": "string", "description": "The federated name the caller used"},
+     "server": {"type": "string"},
+     "principal": {"type": "string"},
+     "rule": {"type": "string"},
+     "scope": {"enum": ["once", "session", "hour"]},
+     "summary": {"type": "string", "description": "The argument names and kinds, never their values"},
+     "createdAt": {"type": "string"},
+     "expiresAt": {"type": "string"},
+     "decidedBy": {"type": "string"},
+     "reason": {"type": "string"},
+     "decidedAt": {"type": "string"}
+    },
+    "required": ["id", "state", "tool", "server", "principal"]
+   },
+   "ApprovalDecision": {
+    "type": "object",
+    "properties": {
+     "reason": {"type": "string", "description": "Why, for the audit trail (required)"},
+     "scope": {"enum": ["once", "session", "hour"], "description": "Approving: how far it reaches (default: approvals.scope)"}
+    },
+    "required": ["reason"]
    },
    "Credential": {
     "type": "object",

@@ -18,6 +18,7 @@ package import SwitchboardPolicy
 /// - `GET /admin/v1/keys`, `POST /admin/v1/keys` (`{"name","roles","tenant","virtualServers",
 ///   "expires"}`; the key is in the answer, once), `DELETE /admin/v1/keys/{name-or-id}`.
 /// - `/admin/v1/credentials`: delegated tokens (`AdminAPI+Credentials`).
+/// - `/admin/v1/approvals`: the human approval queue (`AdminAPI+Approvals`).
 /// - `GET /admin/v1/me`, `/servers`, `/catalogue`: the caller, the servers, the catalogue as
 ///   one caller sees it (`AdminAPI+Servers`).
 /// - `/admin/v1/audit`: the trail searched, its sinks, its chain checked (`AdminAPI+Audit`).
@@ -37,15 +38,19 @@ package final class AdminAPI: ControlRoutes {
     let maxJSONDepth: Int
     /// The audit trail (nil when `audit` is off).
     let audit: (any AdminAuditTrail)?
+    /// The approval queue (nil without a store).
+    let approvals: (any AdminApprovalStore)?
     /// `console.enabled`, and its single sign-on (nil without `console.oidc`).
     let consoleEnabled: Bool
     let signIn: ConsoleSignIn?
 
     package init(
         gateway: Gateway, config: GatewayConfig, authentication: CallerAuthentication, keys: (any AdminKeyStore)?,
-        credentials: (any AdminCredentialStore)?, audit: (any AdminAuditTrail)? = nil, signIn: ConsoleSignIn? = nil
+        credentials: (any AdminCredentialStore)?, audit: (any AdminAuditTrail)? = nil, approvals: (any AdminApprovalStore)? = nil,
+        signIn: ConsoleSignIn? = nil
     ) {
         self.audit = audit
+        self.approvals = approvals
         self.consoleEnabled = config.console.enabled
         self.signIn = signIn
         self.gateway = gateway
@@ -99,6 +104,8 @@ package final class AdminAPI: ControlRoutes {
             }
         case (_, _) where route == "credentials" || route.hasPrefix("credentials/"):
             return serveCredentials(head.method, route: route, body: body, on: loop)
+        case (_, _) where route == "approvals" || route.hasPrefix("approvals/"):
+            return serveApprovals(head.method, route: route, uri: head.uri, body: body, caller: caller, on: loop)
         case (.GET, "me"):
             return loop.makeSucceededFuture(Self.json(.ok, Self.principalObject(caller)))
         case (.GET, "servers"):

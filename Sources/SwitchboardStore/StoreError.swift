@@ -14,6 +14,10 @@ package struct StoreError: Error, Sendable, Equatable, CustomStringConvertible {
         package static let invalidInput = Code("invalid_input")
         /// A key that is not revoked already has this name.
         package static let duplicateName = Code("duplicate_name")
+        /// No such record (an approval id).
+        package static let notFound = Code("not_found")
+        /// The record is not in a state that allows it (an approval decided already, expired).
+        package static let conflict = Code("conflict")
         /// A statement failed (disk full, locked for too long, corrupt row).
         package static let database = Code("database")
     }

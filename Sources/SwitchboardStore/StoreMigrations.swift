@@ -134,6 +134,32 @@ enum StoreMigrations {
             try db.execute(sql: "CREATE TRIGGER guard_accepted_inserted AFTER INSERT ON guard_accepted \(bump)")
             try db.execute(sql: "CREATE TRIGGER guard_accepted_deleted AFTER DELETE ON guard_accepted \(bump)")
         }
+        migrator.registerMigration("v6 approvals") { db in
+            // The human approval queue: a call a policy held back, bound to who asked, the
+            // tool and a digest of its arguments, and what was decided, by whom and why.
+            try db.create(table: "approvals") { t in
+                t.primaryKey("id", .text)
+                t.column("principal", .text).notNull()
+                t.column("server", .text).notNull()
+                t.column("tool", .text).notNull()
+                t.column("arguments_digest", .text).notNull()
+                t.column("summary", .text).notNull()
+                t.column("rule", .text)
+                t.column("session", .text)
+                t.column("state", .text).notNull()
+                t.column("scope", .text).notNull()
+                t.column("created_at", .datetime).notNull()
+                t.column("expires_at", .datetime).notNull()
+                t.column("decided_by", .text)
+                t.column("reason", .text)
+                t.column("decided_at", .datetime)
+            }
+            try db.create(index: "approvals_by_state", on: "approvals", columns: ["state", "created_at"])
+            // A decision (approved, denied) moves the generation: a running gateway sees it
+            // within its next poll. Its own requests and spends do not need to.
+            let bump = "BEGIN UPDATE store_generation SET value = value + 1 WHERE id = 1; END"
+            try db.execute(sql: "CREATE TRIGGER approvals_decided AFTER UPDATE OF decided_at ON approvals \(bump)")
+        }
         return migrator
     }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import NIOCore
+import Switchboard
 import SwitchboardCore
 import SwitchboardGuards
 
@@ -10,19 +11,29 @@ import SwitchboardGuards
 ///
 /// Exit status: 0 nothing reached `--fail-on` (block by default), 1 something did, 2 the file
 /// or the rules cannot be read, 64 bad arguments.
-struct ScanCommand: ParsableCommand {
+struct ScanCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "scan",
         abstract: "Scan tool definitions for poisoning, shadowing and spoofed names.",
         discussion: """
             FILE is a JSON array of MCP Tool objects, a tools/list result ({"tools": [...]}), or \
             {"servers": {"NAME": [tools...] | {"tools": [...], "prompts": [...], "instructions": "..."}}} \
-            (a catalogue, so the cross-server rules apply). Example: switchboard scan --json tools.json
+            (a catalogue, so the cross-server rules apply). Example: switchboard scan --json tools.json. \
+            With --server NAME, the configured server NAME is started and its definitions, as it sends \
+            them, are scanned against every configured server's (switchboard scan --server github --config switchboard.yaml).
             """
     )
 
     @Argument(help: "The definitions to scan (- for standard input); with --results, the tool results.")
-    var file: String
+    var file: String?
+
+    @Option(help: "Scan this configured server live (its tools, prompts and instructions as it sends them).")
+    var server: String?
+
+    @OptionGroup var options: ConfigOptions
+
+    @Option(help: "With --server: seconds to wait for servers to start.")
+    var wait: Int = 15
 
     @Flag(help: "FILE is a JSON array of CallToolResult objects: report secrets and personal data, print the redacted results.")
     var results = false
@@ -43,8 +54,15 @@ struct ScanCommand: ParsableCommand {
         case block, warn
     }
 
-    func run() throws {
-        if results { return try scanResults() }
+    func validate() throws {
+        if (file == nil) == (server == nil) { throw ValidationError("give FILE or --server NAME") }
+        if server != nil, results { throw ValidationError("--results reads a FILE of results") }
+    }
+
+    func run() async throws {
+        if let server { return try await scanServer(server) }
+        let file = file ?? "-"
+        if results { return try scanResults(file) }
         let scanner = DefinitionScanner(rules: try ruleSet())
         let bytes = try read(file, what: "the definitions")
         let catalogue: GuardCatalogue
@@ -53,7 +71,35 @@ struct ScanCommand: ParsableCommand {
         } catch {
             throw Self.fail("\(file): \(error)")
         }
-        let report = scanner.scan(catalogue)
+        try report(scanner.scan(catalogue))
+    }
+
+    /// `--server NAME`: the servers of the config started without a listener and without the
+    /// guards (so nothing is hidden or pinned), their definitions listed as sent, and NAME's
+    /// judged against all of them, as the running gateway would.
+    private func scanServer(_ name: String) async throws {
+        let scanner = DefinitionScanner(rules: try ruleSet())
+        var config = try options.load()
+        guard config.servers.contains(where: { $0.name == name && $0.enabled }) else {
+            throw Self.fail("no enabled server named \(name) in \(options.configPath ?? "the built-in quick start")")
+        }
+        config.guards.enabled = false
+        let run = try await DryRunSession.open(config: config, options: options, servers: true, wait: wait)
+        let catalogue: GuardCatalogue
+        do {
+            catalogue = try await run.runtime.definitions()
+        } catch {
+            try await run.close()
+            throw error
+        }
+        try await run.close()
+        guard let listed = catalogue.servers.first(where: { $0.name == name }), !(listed.tools.isEmpty && listed.prompts.isEmpty && listed.instructions == nil) else {
+            throw Self.fail("\(name) listed nothing (is it running? see the log above)")
+        }
+        try report(scanner.scan(catalogue, only: name))
+    }
+
+    private func report(_ report: GuardReport) throws {
         if json {
             var out = report.json()
             out.writeString("\n")
@@ -68,7 +114,7 @@ struct ScanCommand: ParsableCommand {
     /// `--results`: each result's findings and the result as it would reach the client with
     /// the gateway's defaults (secrets redacted, personal data and instructions reported).
     /// Exit 1 when a secret or instructions were found (with `--fail-on warn`, any finding).
-    private func scanResults() throws {
+    private func scanResults(_ file: String) throws {
         let bytes = try read(file, what: "the results")
         guard let root = try? JSONView.parse(ByteBuffer(bytes: bytes), maxDepth: 128), root.isArray else {
             throw Self.fail("\(file): expected a JSON array of CallToolResult objects")

@@ -8,7 +8,7 @@ struct SwitchboardCommand: AsyncParsableCommand {
         version: "0.1.0",
         subcommands: [
             ServeCommand.self, StdioCommand.self, CheckCommand.self, KeysCommand.self, CredentialsCommand.self, ConnectCommand.self, ToolsCommand.self,
-            PolicyCommand.self, AuditCommand.self, ScanCommand.self, PinsCommand.self, DemoServerCommand.self,
+            PolicyCommand.self, AuditCommand.self, ScanCommand.self, PinsCommand.self, ApprovalsCommand.self, DemoServerCommand.self,
         ]
     )
 }

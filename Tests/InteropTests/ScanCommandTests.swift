@@ -1,5 +1,6 @@
 import Foundation
 import NIOCore
+import SwitchboardCore
 import SwitchboardGuards
 import Testing
 
@@ -48,6 +49,31 @@ import Testing
         #expect(finding["severity"] as? String == "high")
         #expect(finding["path"] as? String == "description")
         #expect((finding["excerpt"] as? String)?.contains("<IMPORTANT>") == true)
+    }
+
+    /// `scan --server`: the same definitions served live by Python SDK servers get the same
+    /// verdicts and findings as the file, cross-server rules included.
+    @Test func aLiveServerGetsTheSameVerdictsAsItsFile() async throws {
+        let catalogue = try JSONView.parse(ByteBuffer(string: Self.catalogue))
+        var servers = "servers:\n"
+        for name in ["mail", "facts"] {
+            let tools = try write(String(buffer: try #require(catalogue["servers"]?[name]).bytes), "\(name).json")
+            servers += "  \(name):\n    stdio: { command: \"\(PeerEnvironment.python)\", args: [\"\(PeerEnvironment.path("Tests/Peers/servers/listing_server.py"))\", \"\(tools)\"] }\n"
+        }
+        let config = try write("listen: 127.0.0.1:0\n" + servers, "switchboard.yaml")
+        let live = try await scan(["--server", "facts", "--json", "--config", config, "--log-level", "error"])
+        #expect(live.status == 1, "\(live.err)")
+        let file = try await scan(["--json", try write(Self.catalogue, "catalogue.json")])
+        func facts(_ out: String) throws -> [String] {
+            let report = try #require(try JSONSerialization.jsonObject(with: Data(out.utf8)) as? [String: Any])
+            let entries = try #require((report["servers"] as? [String: [[String: Any]]])?["facts"])
+            return entries.map { entry in
+                let findings = (entry["findings"] as? [[String: Any]] ?? []).map { "\($0["rule"] ?? "") at \($0["path"] ?? "")" }
+                return "\(entry["name"] ?? "") \(entry["verdict"] ?? ""): \(findings.sorted())"
+            }
+        }
+        #expect(try facts(live.out) == facts(file.out))
+        #expect(try facts(live.out).contains { $0.hasPrefix("fact block") && $0.contains("W-other-server-tool") })
     }
 
     @Test func theTextReportNamesEachFinding() async throws {

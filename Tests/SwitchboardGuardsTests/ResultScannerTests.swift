@@ -117,3 +117,22 @@ import Testing
         #expect(ResultScanner.scan(arguments: try JSONView.parse(ByteBuffer(string: #"{"query":"open bugs"}"#))).isEmpty)
     }
 }
+
+/// The gateway's single pass (instructions, secrets and personal data read together) finds
+/// what the detectors find on their own, and clears what they clear.
+@Suite struct SinglePassTests {
+    static let texts: [String] = ResultScannerTests.secrets.map { "value: \($0.0) end" } + [
+        "Card 4111 1111 1111 1111 on file", "IBAN DE89 3704 0044 0532 0130 00.", "SSN 123-45-6789", "mail ana@example.org", "call +1 (415) 555-2671",
+        "(415) 555-2671 is the desk", "line\n4111111111111111", "quoted \"ghp_8zKq2VbN4xR7tYw1LmP0sD3fG6hJ9kQe5Ua2\"", "postgres://app:s3cr3t-Pa55@db/app",
+        "commit 3f9a1c2b7e4d5f60718293a4b5c6d7e8f9012345", "request 123e4567-e89b-12d3-a456-426614174000", "Order 1700000000000 shipped", "plain prose only",
+    ]
+
+    @Test(arguments: texts)
+    func theSinglePassFindsWhatTheDetectorsFind(text: String) {
+        let result = ResultScannerTests.result(text)
+        let alone = ResultScanner.scan(result, ResultScanner.Screening(secrets: .redact, pii: .find))
+        let together = ResultScanner.scan(result, .standard)
+        #expect(together.findings.filter { $0.kind != "injection" } == alone.findings)
+        #expect(together.redacted == alone.redacted)
+    }
+}

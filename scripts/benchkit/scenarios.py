@@ -11,6 +11,16 @@ from .run import Run, commas, die
 from .targets import StackSpec
 
 ECHO_ARGUMENTS = '{"text":"hello"}'
+# Scenario 12: ~1 KB of ordinary tool output (prose, a commit hash, a UUID, paths, numbers,
+# code; nothing a guard flags), echoed back, so the result the guards scan is 1 KB.
+KILOBYTE_TEXT = ("Merged pull request 4821 from acme/fix-retry-loop: retries now back off exponentially.\\n"
+                 "commit 9f2c1e7a4b3d5f60718293a4b5c6d7e8f9012345 at 2026-11-30T14:22:05Z by the release bot\\n"
+                 "Deployment 3f1b2c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d finished in 182.4 seconds (build 20261130.7).\\n"
+                 "See https://docs.acme.dev/guides/retries?version=2 and /var/lib/acme/cache/index.db for details.\\n"
+                 "def backoff(attempt: int) -> float:\\n    return min(30.0, 0.25 * 2 ** attempt)\\n"
+                 "Open issues: 17 bugs, 4 features, 2 questions; median age 6 days, oldest 211 days.\\n"
+                 "The table orders has 1,204,331 rows; the index on (customer_id, created_at) is used.\\n")
+KILOBYTE_ARGUMENTS = '{"text":"' + (KILOBYTE_TEXT * 2)[:1024].rsplit("\\n", 1)[0] + '"}'
 GATEWAY = "switchboard"
 OWN_TARGETS = ("direct", "nginx", GATEWAY)
 LEGACY, MODERN = "2025-11-25", "2026-07-28"
@@ -366,12 +376,14 @@ def guarded(plan):
     pinned and scanned, every tools/call checked against the pins and the server's names),
     set beside the same gateway with guards.enabled false, run alternately."""
     for rate in plan.rates(2000):
-        name = f"12. echo, guards on, {rate.label}"
-        yield Interleaved(plain=Measured(name, GATEWAY, "", StackSpec(GATEWAY, gateway_yaml="guards:\n  enabled: false\n"), rate.args),
-                          variant=Measured(name, GATEWAY, "", StackSpec(GATEWAY), rate.args),
+        name = f"12. echo 1 KB, guards on, {rate.label}"
+        yield Interleaved(plain=Measured(name, GATEWAY, "", StackSpec(GATEWAY, gateway_yaml="guards:\n  enabled: false\n"), rate.args,
+                                         arguments=KILOBYTE_ARGUMENTS),
+                          variant=Measured(name, GATEWAY, "", StackSpec(GATEWAY), rate.args, arguments=KILOBYTE_ARGUMENTS),
                           note=rate.note, what="guards",
                           detail="tools pinned and scanned at their first list, each tools/call checked against its pin and the "
-                                 "server's listed names (no result scanning yet); plain: guards.enabled false",
+                                 "server's listed names, its 1 KB of arguments read for secrets and its 1 KB result for secrets, "
+                                 "personal data and instructions; plain: guards.enabled false",
                           pairs=1 if plan.smoke else plan.pairs)
 
 

@@ -63,3 +63,27 @@ extension ConfigLoader {
         return results
     }
 }
+
+/// `approvals`: the human approval queue.
+extension ConfigLoader {
+    static func decodeApprovals(_ node: ConfigNode) throws(ConfigError) -> ApprovalsConfig {
+        let section = try ConfigMapping(node)
+        try section.rejectUnknownKeys(allowed: ["timeout", "scope"])
+        var approvals = ApprovalsConfig()
+        if let value = section["timeout"] {
+            let timeout = try value.positiveDuration()
+            guard timeout >= Duration.seconds(30), timeout <= Duration.seconds(7 * 86_400) else {
+                throw value.error("timeout is between 30s and 7d: a human needs time to decide, and a request must not wait for ever")
+            }
+            approvals.timeout = timeout
+        }
+        if let value = section["scope"] {
+            let text = try value.string()
+            guard let scope = ApprovalsConfig.Scope(rawValue: text) else {
+                throw value.error("expected one of \(ApprovalsConfig.Scope.allCases.map(\.rawValue).joined(separator: ", ")), got \"\(text)\"")
+            }
+            approvals.scope = scope
+        }
+        return approvals
+    }
+}

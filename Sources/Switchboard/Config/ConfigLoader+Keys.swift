@@ -4,7 +4,7 @@
 extension ConfigLoader {
     package static let rootKeys = [
         "listen", "store", "servers", "limits", "sessions", "security", "demo", "auth", "policy", "quotas", "virtual_servers", "tls", "public_url", "audit",
-        "metrics", "log", "traces", "console", "guards",
+        "metrics", "log", "traces", "console", "guards", "approvals",
     ]
     package static let guardsKeys = ["enabled", "rules", "refresh", "mode", "trust_on_first_use", "results"]
     package static let serverGuardsKeys = ["mode", "trust_on_first_use", "results"]

@@ -34,6 +34,7 @@ extension ConfigLoader {
         if let traces = root["traces"] { config.traces = try decodeTraces(traces) }
         if let console = root["console"] { config.console = try decodeConsole(console, auth: config.auth) }
         if let guards = root["guards"] { config.guards = try decodeGuards(guards) }
+        if let approvals = root["approvals"] { config.approvals = try decodeApprovals(approvals) }
         try checkReferences(root, config: config)
         try checkDelegatedCredentials(root, config: config)
         try checkOAuth(root, config: config)

@@ -2,6 +2,7 @@ public import Logging
 public import SwitchboardCore
 package import SwitchboardDataPlane
 package import SwitchboardAudit
+package import SwitchboardGuards
 import SwitchboardControl
 import SwitchboardIdentity
 import SwitchboardPolicy
@@ -38,6 +39,7 @@ public final class GatewayRuntime: Sendable {
     let oauth: OAuthConnections?
     /// The guards and their store poller (nil when `guards.enabled` is false or there are no servers).
     let guardService: GuardService?
+    let approvalService: ApprovalService?
     /// The audit trail of calls (nil when off); closed when the gateway stops.
     let audit: CallAudit?
     /// Where the trail is copied to (the store's index, `audit.sinks`); nil when it is off.
@@ -132,9 +134,13 @@ public final class GatewayRuntime: Sendable {
             guardService = try store.flatMap { store in
                 guarded ? try GuardService(config: config, store: store, audit: audit, persists: recordsAudit, logger: logger) : nil
             }
+            approvalService = try store.map { store in
+                try ApprovalService(config: config, store: store, audit: audit, persists: recordsAudit, logger: logger)
+            }
             gateway = Gateway(
                 config: config, group: group, logger: logger, version: Self.version, governance: governance, tap: tap,
                 delegated: delegatedService?.credentials, personal: personal, audit: audit, tracer: tracer, guards: guardService?.guards, content: guardService?.content,
+                approvals: approvalService?.desk,
                 makeTransport: { UpstreamTransportFactory.make($0, $1, $2, oauthTokens: holders) }
             )
             if !oauthServers.isEmpty, let store {
@@ -155,6 +161,7 @@ public final class GatewayRuntime: Sendable {
             admin = AdminAPI(
                 gateway: gateway, config: config, authentication: authentication, keys: adminKeys, credentials: adminCredentials,
                 audit: auditSinks.map { RuntimeAuditTrail(directory: config.audit.journal, sinks: $0) },
+                approvals: store.map { StoreAdminApprovals(store: $0) },
                 signIn: config.console.oidc.map { oidc in
                     ConsoleSignIn(
                         settings: oidc, publicOrigin: Self.publicOrigin(config),
@@ -244,6 +251,7 @@ public final class GatewayRuntime: Sendable {
         if let keyService { parts.append(.init(service: keyService)) }
         if let delegatedService { parts.append(.init(service: delegatedService)) }
         if let guardService { parts.append(.init(service: guardService)) }
+        if let approvalService { parts.append(.init(service: approvalService)) }
         if let source = tokens?.source { parts.append(.init(service: JWKSRefreshService(source: source))) }
         switch door {
         case .http:
@@ -357,6 +365,11 @@ public final class GatewayRuntime: Sendable {
     }
 
     public var findings: [String] { gateway.catalogue.findings.map(\.description) }
+
+    /// Every server's definitions as sent, before the guards (`switchboard scan --server`).
+    package func definitions() async throws -> GuardCatalogue {
+        try await gateway.catalogue.definitions(on: group.next()).get()
+    }
 
     /// Where browsers reach the gateway: `public_url`, else the listener's address.
     /// The origin of `auth.resource` (the gateway's own public `/mcp` URI) stands in for a

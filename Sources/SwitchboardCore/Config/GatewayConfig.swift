@@ -43,6 +43,8 @@ public struct GatewayConfig: Sendable, Equatable {
     public var console: ConsoleConfig = .init()
     /// `guards`: definition scanning and pinning.
     public var guards: GuardsConfig = .init()
+    /// `approvals`: the human approval queue (`require_approval`).
+    public var approvals: ApprovalsConfig = .init()
 
     public init(
         listen: ListenAddress = .init(),

@@ -116,3 +116,26 @@ public struct ContentGuardsConfig: Sendable, Equatable {
         }
     }
 }
+
+/// `approvals`: calls a policy holds for a human (`effect: require_approval`).
+public struct ApprovalsConfig: Sendable, Equatable {
+    public enum Scope: String, Sendable, CaseIterable {
+        /// The approved call once.
+        case once
+        /// The same call (same caller, tool and arguments) again in the same session.
+        case session
+        /// The same call again for an hour.
+        case hour
+    }
+
+    /// `approvals.timeout`: how long a request waits for a decision (and an approval for its
+    /// call); default 15 minutes.
+    public var timeout: Duration
+    /// `approvals.scope`: how far an approval reaches unless the approver says otherwise.
+    public var scope: Scope
+
+    public init(timeout: Duration = .seconds(900), scope: Scope = .once) {
+        self.timeout = timeout
+        self.scope = scope
+    }
+}

@@ -50,6 +50,11 @@ package enum MetricCatalogue {
         "switchboard_guard_pin_events_total": Entry(
             "Tool pins that moved (first use, drift, revert, approval, rejection), by server and event", labels: ["server", "event"]
         ),
+        "switchboard_guard_content_findings_total": Entry(
+            "Findings of the result guards, by server, direction (result, arguments), kind (secret, pii, injection) and action",
+            labels: ["server", "direction", "kind", "action"]
+        ),
+        "switchboard_approvals_total": Entry("Approval requests filed and decided or spent, by state", labels: ["state"]),
         "switchboard_auth_refusals_total": Entry("Requests refused for their credentials, by reason", labels: ["reason"]),
         "switchboard_tls_handshake_failures_total": Entry("Downstream TLS connections that failed their handshake, by reason", labels: ["reason"]),
         "switchboard_tls_unnamed_certificates_total": Entry("Verified client certificates that named no principal, by reason", labels: ["reason"]),

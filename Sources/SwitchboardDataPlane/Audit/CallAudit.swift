@@ -60,7 +60,7 @@ package final class CallAudit: Sendable {
         }
         let captured = record.tool.flatMap { capture?.rule(for: $0) }
         if let captured, captured.arguments, let arguments { record.arguments = captured.redaction.apply(arguments) }
-        record.detail = exchange.guardFindings
+        record.detail = exchange.auditDetail
         let identity = record.encodedIdentity()
         guard write(record.encodedFields(identity: identity), record.event) else { return !failClosed }
         exchange.auditBegan(AuditedCall(audit: self, identity: identity, resultCapture: captured?.result == true ? captured?.redaction : nil))
@@ -84,7 +84,7 @@ package final class CallAudit: Sendable {
             record.result = redaction.apply(value)
         }
         record.traceID = exchange.trace()?.traceID
-        record.detail = exchange.guardFindings
+        record.detail = exchange.auditDetail
         if let seq = append(record.encodedFields(identity: call.identity), record.event) { return seq }
         return failClosed ? nil : 0
     }
@@ -111,7 +111,7 @@ package final class CallAudit: Sendable {
         case .guardBlocked(let block):
             record.decision = "guard_blocked"
             record.rule = block.rules.first
-            record.detail = exchange.guardFindings
+            record.detail = exchange.auditDetail
         case .toolQuarantined(let quarantine):
             record.decision = "quarantined"
             record.rule = quarantine.rules.first

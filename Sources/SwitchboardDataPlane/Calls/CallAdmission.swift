@@ -19,8 +19,10 @@ struct CallAdmission: Sendable {
 
     /// `context` is the request's log metadata (`MCPExchange.logMetadata`), asked for only
     /// when a line is written.
+    /// `approved`: a human approved this very call (`ApprovalDesk`), so `require_approval`
+    /// lets it through to the quotas.
     func admit(
-        tool name: String, server: String, arguments: JSONView?, caller: Principal, virtualServer: String?,
+        tool name: String, server: String, arguments: JSONView?, caller: Principal, virtualServer: String?, approved: Bool = false,
         context: @escaping () -> Logger.Metadata = { [:] }
     ) -> Result<Admitted, GatewayError> {
         let rules = governance.current
@@ -49,6 +51,8 @@ struct CallAdmission: Sendable {
                 return .failure(.unknownTool(name))
             }
             return .failure(.policyDenied(rule: decision.ruleID, policyVersion: decision.policyVersion))
+        case .requireApproval where approved:
+            GovernanceMetrics.approvalRequired.increment()
         case .requireApproval:
             GovernanceMetrics.approvalRequired.increment()
             logger.debug("call needs approval", metadata: Self.metadata(decision, facts).merging(context()) { mine, _ in mine })

@@ -206,11 +206,11 @@ extension CallRouter {
         case .pass:
             return result.bytes
         case .found(let findings, let replaced):
-            target.noteGuardFindings("result: " + ContentGuard.summary(findings))
+            target.noteAuditDetail("result: " + ContentGuard.summary(findings))
             logger.info("guards: findings in a result", metadata: guardMetadata(target, server: server.name, tool: tool, findings))
             return replaced ?? result.bytes
         case .blocked(let block, let findings):
-            target.noteGuardFindings("result: " + ContentGuard.summary(findings))
+            target.noteAuditDetail("result: " + ContentGuard.summary(findings))
             logger.warning("guards: result withheld", metadata: guardMetadata(target, server: server.name, tool: tool, findings))
             target.fail(.guardBlocked(block))
             return nil

@@ -10,7 +10,8 @@ import SwitchboardUpstream
 extension CallRouter {
     /// tools/call and prompts/get: `{server}__{name}` picks the server; the server sees its
     /// own name.
-    func routeByName(_ exchange: MCPExchange, kind: ListKind) {
+    /// `approved`: a human approved this call (`seekApproval`), which routes it again.
+    func routeByName(_ exchange: MCPExchange, kind: ListKind, approved: Bool = false) {
         guard let params = exchange.message.params, let nameView = params["name"], let name = nameView.string else {
             exchange.fail(.invalidParams("params.name is required"))
             return
@@ -23,12 +24,17 @@ extension CallRouter {
         if kind == .tools {
             let admitted = admission.admit(
                 tool: name, server: serverName, arguments: params["arguments"], caller: exchange.caller.principal,
-                virtualServer: exchange.session.virtualServer, context: { exchange.logMetadata }
+                virtualServer: exchange.session.virtualServer, approved: approved, context: { exchange.logMetadata }
             )
             switch admitted {
             case .success(let admitted):
                 ticket = admitted.ticket
                 if audit != nil { exchange.noteDecision(admitted.decision) }
+            case .failure(.approvalRequired(let rule, let version)) where approvals != nil:
+                seekApproval(exchange, rule: rule, policyVersion: version, server: serverName, tool: name) {
+                    self.routeByName(exchange, kind: kind, approved: true)
+                }
+                return
             case .failure(let error):
                 refuse(exchange, error, server: serverName)
                 return
@@ -80,11 +86,11 @@ extension CallRouter {
             case .pass:
                 break
             case .found(let findings, _):
-                exchange.noteGuardFindings("arguments: " + ContentGuard.summary(findings))
+                exchange.noteAuditDetail("arguments: " + ContentGuard.summary(findings))
                 logger.info("guards: secrets in a call's arguments", metadata: guardMetadata(exchange, server: server.name, tool: tool, findings))
             case .blocked(let block, let findings):
                 ticket?.release()
-                exchange.noteGuardFindings("arguments: " + ContentGuard.summary(findings))
+                exchange.noteAuditDetail("arguments: " + ContentGuard.summary(findings))
                 logger.warning("guards: call refused for secrets in its arguments", metadata: guardMetadata(exchange, server: server.name, tool: tool, findings))
                 refuse(exchange, .guardBlocked(block), server: server.name)
                 return

@@ -26,14 +26,17 @@ package final class CallRouter: Sendable {
     package let audit: CallAudit?
     /// Secrets, personal data and instructions in arguments and results (nil with guards off).
     let content: ContentGuard?
+    /// The human approval queue (nil: `require_approval` refuses the call outright).
+    let approvals: ApprovalDesk?
     let logger: Logger
 
     init(
         servers: UpstreamServers, sessions: SessionRegistry, catalogue: Catalogue, listen: ListenHub, input: InputBridge,
         governance: Governance, delegated: DelegatedCredentials?, personal: PersonalUpstreams?, audit: CallAudit?, content: ContentGuard?,
-        limits: LimitsConfig, logger: Logger
+        approvals: ApprovalDesk?, limits: LimitsConfig, logger: Logger
     ) {
         self.content = content
+        self.approvals = approvals
         self.personal = personal
         self.audit = audit
         self.servers = servers

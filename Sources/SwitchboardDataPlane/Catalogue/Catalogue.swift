@@ -1,3 +1,4 @@
+package import SwitchboardGuards
 import Synchronization
 package import NIOCore
 package import Logging
@@ -138,6 +139,33 @@ package final class Catalogue: Sendable {
     /// A server's list changed, or it restarted: what it owned is learned again.
     func forget(server: String) {
         resourceIndex.forget(server: server)
+    }
+
+    /// Every server's definitions as the server sends them, before the guards (every page of
+    /// its tools and prompts, and its `instructions`): what `switchboard scan --server` judges.
+    /// A server that does not answer is left out (and logged).
+    package func definitions(on loop: any EventLoop) -> EventLoopFuture<GuardCatalogue> {
+        @Sendable func all(_ kind: ListKind, _ server: UpstreamServer) -> EventLoopFuture<[JSONView]> {
+            @Sendable func next(_ cursor: String?, _ pages: Int, _ items: [JSONView]) -> EventLoopFuture<[JSONView]> {
+                fetchRawPage(kind, from: server, cursor: cursor, on: loop).flatMap { outcome in
+                    guard case .page(let page) = outcome else {
+                        if case .gap(let reason) = outcome { self.listGap(kind, server: server.name, reason: reason) }
+                        return loop.makeSucceededFuture(items)
+                    }
+                    let collected = items + (page[kind.rawValue]?.elements ?? [])
+                    guard let cursor = page["nextCursor"]?.string, pages < 1000 else { return loop.makeSucceededFuture(collected) }
+                    return next(cursor, pages + 1, collected)
+                }
+            }
+            return next(nil, 1, [])
+        }
+        let servers = servers.all.filter { $0.config.enabled }
+        let fetched = servers.map { server in
+            all(.tools, server).and(all(.prompts, server)).map { tools, prompts in
+                GuardCatalogue.Server(name: server.name, tools: tools, prompts: prompts, instructions: server.initializeResult?["instructions"]?.string)
+            }
+        }
+        return EventLoopFuture.whenAllSucceed(fetched, on: loop).map { GuardCatalogue(servers: $0) }
     }
 
     // MARK: Fetching

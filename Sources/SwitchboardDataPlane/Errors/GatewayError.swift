@@ -27,6 +27,8 @@ package enum GatewayError: Error, Sendable {
     case policyDenied(rule: String?, policyVersion: String)
     /// Policy wants a human to approve the call first.
     case approvalRequired(rule: String?, policyVersion: String)
+    /// The call waits for a human's approval (filed in the queue), or a human denied it.
+    case approval(ApprovalNotice)
     /// A quota refused the call: which limit, what kind, and when to try again.
     case quotaExceeded(limit: String, kind: String, retryAfter: Duration)
     /// The audit trail could not record the call and fails closed (`audit.on_failure`).
@@ -58,7 +60,7 @@ package enum GatewayError: Error, Sendable {
         case .missingCapability: JSONRPCErrorCode.missingRequiredClientCapability
         case .clientTimeout: JSONRPCErrorCode.clientTimeout
         case .policyDenied: JSONRPCErrorCode.policyDenied
-        case .approvalRequired: JSONRPCErrorCode.approvalRequired
+        case .approvalRequired, .approval: JSONRPCErrorCode.approvalRequired
         case .quotaExceeded: JSONRPCErrorCode.quotaExceeded
         case .toolQuarantined: JSONRPCErrorCode.toolQuarantined
         case .guardBlocked: JSONRPCErrorCode.guardBlocked
@@ -84,6 +86,7 @@ package enum GatewayError: Error, Sendable {
         case .clientTimeout(let what): "The client did not answer \(what) in time"
         case .policyDenied(let rule, _): "Denied by policy" + (rule.map { " (rule \($0))" } ?? " (default)")
         case .approvalRequired(let rule, _): "Approval required" + (rule.map { " (rule \($0))" } ?? "")
+        case .approval(let notice): notice.message
         case .quotaExceeded(let limit, let kind, let after):
             "Quota exceeded: \(kind) limit \(limit); retry after \(Self.milliseconds(after)) ms"
         case .toolQuarantined(let q): q.message
@@ -121,6 +124,8 @@ package enum GatewayError: Error, Sendable {
             return q.data
         case .guardBlocked(let block):
             return block.data
+        case .approval(let notice):
+            return notice.data
         case .quotaExceeded(let limit, let kind, let after):
             var w = JSONWriter()
             w.beginObject()

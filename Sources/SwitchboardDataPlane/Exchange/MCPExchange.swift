@@ -108,13 +108,13 @@ package final class MCPExchange: Sendable {
         record.withLock { $0.auditedCall = call }
     }
 
-    /// What the guards found in the call's arguments or result (`ContentGuard.summary`), for
-    /// its audit records.
-    func noteGuardFindings(_ summary: String) {
-        record.withLock { $0.guardFindings = $0.guardFindings.map { $0 + "; " + summary } ?? summary }
+    /// What its audit records' `detail` says: what the guards found in the call's arguments or
+    /// result (`ContentGuard.summary`), the approval that let it through.
+    func noteAuditDetail(_ summary: String) {
+        record.withLock { $0.auditDetail = $0.auditDetail.map { $0 + "; " + summary } ?? summary }
     }
 
-    var guardFindings: String? { record.withLock { $0.guardFindings } }
+    var auditDetail: String? { record.withLock { $0.auditDetail } }
 
     /// The server answered the call with `isError: true`.
     func noteToolError() {
@@ -279,8 +279,8 @@ struct ExchangeRecord: Sendable {
     var auditedCall: AuditedCall?
     /// The server answered with `isError: true`.
     var toolError = false
-    /// What the guards found in its arguments and result, as audit detail.
-    var guardFindings: String?
+    /// Its audit records' `detail` (guard findings, the approval spent).
+    var auditDetail: String?
     /// Its trace, once something asked for it (`MCPExchange.trace()`).
     var trace: ExchangeTrace?
 

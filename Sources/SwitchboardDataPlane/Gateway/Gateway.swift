@@ -49,6 +49,7 @@ package final class Gateway: Sendable {
         tracer: RequestTracer? = nil,
         guards: DefinitionGuard? = nil,
         content: ContentGuard? = nil,
+        approvals: ApprovalDesk? = nil,
         makeTransport: (ServerConfig, any EventLoop, Logger) -> any UpstreamTransport = { UpstreamTransportFactory.make($0, $1, $2) }
     ) {
         self.logger = logger
@@ -69,7 +70,7 @@ package final class Gateway: Sendable {
         refusals = audit.map { RefusalRecorder(audit: $0) }
         calls = CallRouter(
             servers: servers, sessions: sessions, catalogue: catalogue, listen: listen, input: input, governance: governance,
-            delegated: delegated, personal: personal, audit: audit, content: content, limits: config.limits, logger: logger
+            delegated: delegated, personal: personal, audit: audit, content: content, approvals: approvals, limits: config.limits, logger: logger
         )
     }
 

@@ -67,6 +67,21 @@ enum PIIDetector {
         return out.sorted { $0.range.lowerBound < $1.range.lowerBound }
     }
 
+    /// The personal data starting at `i` (or, for an e-mail, around the `@` at `i`), for a
+    /// caller that walks the bytes itself (`InjectionScreen`'s single pass): a digit or a
+    /// capital that starts a word, `@`, `+` or `(`.
+    static func match(at i: Int, in text: Bytes) -> Match? {
+        let b = text[i]
+        if isDigit(b) {
+            guard boundary(text, i - 1) else { return nil }
+            return card(at: i, text) ?? ssn(at: i, text) ?? phone(at: i, text)
+        }
+        if SecretDetector.isUpper(b) { return boundary(text, i - 1) ? iban(at: i, text) : nil }
+        if b == UInt8(ascii: "@") { return email(at: i, text) }
+        if b == UInt8(ascii: "+") || b == UInt8(ascii: "(") { return phone(at: i, text) }
+        return nil
+    }
+
     private static func isDigit(_ b: UInt8) -> Bool { SecretDetector.isDigit(b) }
     /// Whether the byte at `i` is not a letter or digit (or is the last of a JSON escape,
     /// read raw: `\n4111…` starts a number once decoded).

@@ -80,9 +80,12 @@ public enum ResultScanner {
     private static func mayHoldFindings(_ bytes: ByteBuffer, _ screening: Screening) -> Bool {
         bytes.withUnsafeReadableBytes { raw in
             let text = raw.assumingMemoryBound(to: UInt8.self)
+            // All three in one pass, when instructions are looked for too.
+            if let injection = screening.injection {
+                return injection.mightMatch(text, secrets: screening.secrets != .off, pii: screening.pii != .off)
+            }
             return (screening.secrets != .off && !SecretDetector.find(in: text).isEmpty)
                 || (screening.pii != .off && !PIIDetector.find(in: text).isEmpty)
-                || (screening.injection?.mightMatch(text) ?? false)
         }
     }
 

@@ -44,7 +44,7 @@ enum SecretDetector {
     /// block, `:/` or `:\\` of a URL): a bit per byte pair, so every other position is passed
     /// over with one lookup. Bytes are JSON as it came (`ResultScanner` reads raw results), so
     /// a URL's slashes may be escaped.
-    private static let startPairs: [UInt64] = {
+    static let startPairs: [UInt64] = {
         var table = [UInt64](repeating: 0, count: 1024)
         func add(_ a: UInt8, _ b: UInt8) {
             let pair = Int(a) << 8 | Int(b)
@@ -86,7 +86,8 @@ enum SecretDetector {
         return out
     }
 
-    private static func match(at i: Int, in text: UnsafeBufferPointer<UInt8>) -> Match? {
+    /// The secret starting at `i`, if one does (the caller checked `startPairs`).
+    static func match(at i: Int, in text: UnsafeBufferPointer<UInt8>) -> Match? {
         let byte = text[i]
         if byte == UInt8(ascii: ":") { return credentialsInURL(at: i, in: text) }
         if byte == UInt8(ascii: "-") { return privateKey(at: i, in: text) }

@@ -69,13 +69,6 @@ enum EncodedRuns {
     }
 
     static func hex(_ run: ArraySlice<UInt8>) -> [UInt8] {
-        func nibble(_ b: UInt8) -> UInt8 {
-            switch b {
-            case UInt8(ascii: "0")...UInt8(ascii: "9"): b - UInt8(ascii: "0")
-            case UInt8(ascii: "a")...UInt8(ascii: "f"): b - UInt8(ascii: "a") + 10
-            default: b - UInt8(ascii: "A") + 10
-            }
-        }
         var out: [UInt8] = []
         out.reserveCapacity(run.count / 2)
         var i = run.startIndex
@@ -95,15 +88,7 @@ enum EncodedRuns {
         var accumulator: UInt32 = 0
         var bits = 0
         for byte in run {
-            let value: UInt32
-            switch byte {
-            case UInt8(ascii: "A")...UInt8(ascii: "Z"): value = UInt32(byte - UInt8(ascii: "A"))
-            case UInt8(ascii: "a")...UInt8(ascii: "z"): value = UInt32(byte - UInt8(ascii: "a")) + 26
-            case UInt8(ascii: "0")...UInt8(ascii: "9"): value = UInt32(byte - UInt8(ascii: "0")) + 52
-            case UInt8(ascii: "+"), UInt8(ascii: "-"): value = 62
-            default: value = 63
-            }
-            accumulator = accumulator << 6 | value
+            accumulator = accumulator << 6 | sextet(byte)
             bits += 6
             if bits >= 8 {
                 bits -= 8
@@ -115,14 +100,81 @@ enum EncodedRuns {
 }
 
 extension EncodedRuns {
-    /// Whether a run's first bytes decode (as hex or base64) to readable text: the cheap test
-    /// of a run in a result (a base64 image or a hash is refused after 64 bytes).
+    /// Whether a run's first bytes decode (as hex or base64) to what may be readable text: the
+    /// cheap test of a run in a result, without allocating (a base64 image or a hash is
+    /// refused after 64 characters). Decoded bytes outside ASCII count as possibly readable
+    /// (text in another script); the full read decides.
     static func startsReadable(_ run: UnsafeBufferPointer<UInt8>) -> Bool {
-        let head = Array(run.prefix(64))
-        if head.count >= minimumHex, head.allSatisfy(isHex) {
-            return readable(hex(head[0..<(head.count & ~1)])) != nil
+        let head = UnsafeBufferPointer(rebasing: run.prefix(64))
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 48) { out -> Bool in
+            var count = 0
+            if head.count >= minimumHex, head.allSatisfy(isHex) {
+                var i = 0
+                while i + 1 < head.count {
+                    out[count] = nibble(head[i]) << 4 | nibble(head[i + 1])
+                    count += 1
+                    i += 2
+                }
+            } else {
+                let usable = head.count & ~3
+                guard usable % 4 != 1 else { return false }
+                var accumulator: UInt32 = 0
+                var bits = 0
+                for byte in head.prefix(usable) {
+                    accumulator = accumulator << 6 | sextet(byte)
+                    bits += 6
+                    if bits >= 8 {
+                        bits -= 8
+                        out[count] = UInt8(truncatingIfNeeded: accumulator >> UInt32(bits))
+                        count += 1
+                    }
+                }
+            }
+            return mayRead(UnsafeBufferPointer(rebasing: out.prefix(count)))
         }
-        guard let decoded = base64(head[0..<(head.count & ~3)]) else { return false }
-        return readable(decoded) != nil
+    }
+
+    /// `readable`'s test on raw bytes: no control characters, and either ASCII that is mostly
+    /// letters with spaces, or well-formed UTF-8 outside ASCII (text in another script, which
+    /// the full read judges); random bytes are neither.
+    private static func mayRead(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard bytes.count >= 12 else { return false }
+        var letters = 0, spaces = 0, wide = false
+        var i = 0
+        while i < bytes.count {
+            let b = bytes[i]
+            if b < 0x80 {
+                if (b < 0x20 && b != 0x0A) || b == 0x7F { return false }
+                if b == 0x20 { spaces += 1 } else if (0x41...0x5A).contains(b) || (0x61...0x7A).contains(b) { letters += 1 }
+                i += 1
+                continue
+            }
+            // A lead byte and its continuation bytes (the last sequence may be cut short).
+            let length = b >= 0xF0 && b <= 0xF4 ? 4 : b >= 0xE0 ? 3 : b >= 0xC2 && b <= 0xDF ? 2 : 0
+            guard length > 0 else { return false }
+            for k in 1..<length where i + k < bytes.count && bytes[i + k] & 0xC0 != 0x80 { return false }
+            wide = true
+            letters += 1
+            i += length
+        }
+        return wide || (spaces >= 2 && letters * 10 >= bytes.count * 6)
+    }
+
+    private static func nibble(_ b: UInt8) -> UInt8 {
+        switch b {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): b - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): b - UInt8(ascii: "a") + 10
+        default: b - UInt8(ascii: "A") + 10
+        }
+    }
+
+    private static func sextet(_ byte: UInt8) -> UInt32 {
+        switch byte {
+        case UInt8(ascii: "A")...UInt8(ascii: "Z"): UInt32(byte - UInt8(ascii: "A"))
+        case UInt8(ascii: "a")...UInt8(ascii: "z"): UInt32(byte - UInt8(ascii: "a")) + 26
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): UInt32(byte - UInt8(ascii: "0")) + 52
+        case UInt8(ascii: "+"), UInt8(ascii: "-"): 62
+        default: 63
+        }
     }
 }

@@ -45,14 +45,14 @@ import Testing
         }
 
         /// The SDK client through `actions` (guard_client.py): one JSON object per action.
-        func client(_ mode: String, _ actions: String) throws -> ChildProcessRunner {
+        func client(_ mode: String, _ actions: String, options: [String] = []) throws -> ChildProcessRunner {
             try ChildProcessRunner(PeerEnvironment.python, [
                 PeerEnvironment.path("Tests/Peers/clients/guard_client.py"), "--url", "http://127.0.0.1:\(port)/mcp", "--mode", mode, "--actions", actions,
-            ])
+            ] + options)
         }
 
-        func run(_ mode: String, _ actions: String) async throws -> [[String: Any]] {
-            let child = try client(mode, actions)
+        func run(_ mode: String, _ actions: String, options: [String] = []) async throws -> [[String: Any]] {
+            let child = try client(mode, actions, options: options)
             let status = await child.wait(seconds: 90)
             try #require(status == 0, "guard_client: \(child.standardError.suffix(3000))")
             return try Self.lines(child.standardOutput)
@@ -63,9 +63,14 @@ import Testing
         }
 
         func pins(_ arguments: [String]) async throws -> String {
-            let child = try ChildProcessRunner(PeerEnvironment.switchboardBinary, ["pins"] + arguments + ["--config", config])
+            try await command(["pins"] + arguments)
+        }
+
+        /// `switchboard` with `arguments` and this gateway's config: its standard output.
+        func command(_ arguments: [String]) async throws -> String {
+            let child = try ChildProcessRunner(PeerEnvironment.switchboardBinary, arguments + ["--config", config])
             let status = await child.wait(seconds: 30)
-            try #require(status == 0, "pins \(arguments): \(child.standardError)")
+            try #require(status == 0, "\(arguments): \(child.standardError)")
             return child.standardOutput
         }
 

@@ -2,7 +2,11 @@
 """The official SDK client (mcp 2.3.0) driving a gateway through a list of actions in one
 session, for Switchboard's guard tests. Prints one JSON object per action on stdout, and `DONE <step>` on stderr after each.
 
-  guard_client.py --url http://HOST:PORT/mcp --mode legacy|2026-07-28 --actions JSON
+  guard_client.py --url http://HOST:PORT/mcp --mode legacy|2026-07-28 --actions JSON [--elicitation accept|decline]
+
+With --elicitation the client declares elicitation and answers every form with
+{"approve": true} (accept) or declines it; the messages it was asked are printed last as
+{"elicited": [messages]}.
 
 Actions (a JSON array of arrays):
   ["list"]                          → {"tools": [names]}
@@ -12,6 +16,7 @@ Actions (a JSON array of arrays):
   ["read", URI]                     → {"text": the contents' text} or {"error": …}
   ["wait_list_changed", SECONDS]    → {"list_changed": bool}   (a tools/list_changed seen since the last wait)
   ["list_until", NAME, PRESENT, SECONDS] → {"tools": [names], "ok": bool}   (lists again until NAME is (not) listed)
+  ["call_until", NAME, ARGUMENTS, SECONDS] → like call, repeated while the answer is the error -31012
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ import sys
 from typing import Any
 
 import anyio
+import mcp.types as types
 from mcp import Client
 from mcp.shared.exceptions import MCPError
 
@@ -44,21 +50,40 @@ async def names(client: Client) -> list[str]:
     return [tool.name for tool in (await client.list_tools()).tools]
 
 
+async def call(client: Client, name: str, arguments: dict[str, Any]) -> dict[str, Any]:
+    try:
+        result = await client.call_tool(name, arguments)
+        texts = [getattr(b, "text", "") for b in result.content]
+        return {"text": "".join(texts), "texts": texts, "is_error": bool(result.is_error), "structured": result.structured_content, "meta": result.meta}
+    except MCPError as e:
+        return failure(e)
+
+
 async def run(args: argparse.Namespace) -> int:
     seen = Notifications()
-    async with Client(args.url, mode=args.mode, cache=None, message_handler=seen.message, read_timeout_seconds=30) as client:
+    elicited: list[str] = []
+
+    async def elicit(ctx: Any, params: Any) -> types.ElicitResult:
+        elicited.append(getattr(params, "message", ""))
+        if args.elicitation == "accept":
+            return types.ElicitResult(action="accept", content={"approve": True})
+        return types.ElicitResult(action="decline")
+
+    options: dict[str, Any] = {"elicitation_callback": elicit} if args.elicitation else {}
+    async with Client(args.url, mode=args.mode, cache=None, message_handler=seen.message, read_timeout_seconds=30, **options) as client:
         for step, action in enumerate(json.loads(args.actions)):
             kind = action[0]
             if kind == "list":
                 out: dict[str, Any] = {"tools": await names(client)}
             elif kind == "call":
-                try:
-                    result = await client.call_tool(action[1], action[2] if len(action) > 2 else {})
-                    texts = [getattr(b, "text", "") for b in result.content]
-                    out = {"text": "".join(texts), "texts": texts, "is_error": bool(result.is_error),
-                           "structured": result.structured_content, "meta": result.meta}
-                except MCPError as e:
-                    out = failure(e)
+                out = await call(client, action[1], action[2] if len(action) > 2 else {})
+            elif kind == "call_until":
+                with anyio.move_on_after(action[3]):
+                    while True:
+                        out = await call(client, action[1], action[2])
+                        if out.get("error", {}).get("code") != -31012:
+                            break
+                        await anyio.sleep(0.2)
             elif kind == "prompt":
                 try:
                     prompt = await client.get_prompt(action[1], action[2] if len(action) > 2 else {})
@@ -91,6 +116,8 @@ async def run(args: argparse.Namespace) -> int:
             print(json.dumps(out), flush=True)
             # For a test that acts between steps (an operator's approval): "DONE <step>" on stderr.
             print(f"DONE {step}", file=sys.stderr, flush=True)
+    if args.elicitation:
+        print(json.dumps({"elicited": elicited}), flush=True)
     return 0
 
 
@@ -99,6 +126,7 @@ def main() -> int:
     parser.add_argument("--url", required=True)
     parser.add_argument("--mode", choices=["legacy", "2026-07-28"], required=True)
     parser.add_argument("--actions", required=True)
+    parser.add_argument("--elicitation", choices=["accept", "decline"])
     return anyio.run(run, parser.parse_args())
 
 

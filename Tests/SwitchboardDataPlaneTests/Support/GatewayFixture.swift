@@ -28,7 +28,8 @@ final class GatewayFixture {
 
     /// `contentGuards`: results and arguments go through a `ContentGuard` made from the
     /// config's `guards.results` (what the runtime builds with guards on).
-    init(_ servers: [Server], contentGuards: Bool = false, configure: (inout GatewayConfig) -> Void = { _ in }) throws {
+    /// `approvals`: calls a policy holds for a human go through this queue.
+    init(_ servers: [Server], contentGuards: Bool = false, approvals: ApprovalDesk? = nil, configure: (inout GatewayConfig) -> Void = { _ in }) throws {
         var config = GatewayConfig(servers: servers.map {
             // The transport is scripted; the configured one is never dialled.
             ServerConfig(name: $0.name, transport: .stdio(StdioLaunch(command: "/bin/false")), timeouts: $0.timeouts, era: $0.era)
@@ -43,7 +44,7 @@ final class GatewayFixture {
         logger.logLevel = .critical
         gateway = Gateway(
             config: config, group: loop, logger: logger, version: "test", governance: try Governance(config: config, logger: logger),
-            content: contentGuards ? ContentGuard(config: config, scanner: DefinitionScanner(), logger: logger) : nil,
+            content: contentGuards ? ContentGuard(config: config, scanner: DefinitionScanner(), logger: logger) : nil, approvals: approvals,
             makeTransport: { config, _, _ in transports[config.name]! }
         )
         gateway.start()

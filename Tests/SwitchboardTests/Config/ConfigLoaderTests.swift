@@ -42,6 +42,14 @@ import Testing
         #expect(try parse("").guards == GuardsConfig())
     }
 
+    @Test func approvalsSection() throws {
+        #expect(try parse("").approvals == ApprovalsConfig())
+        #expect(try parse("approvals: {timeout: 2h, scope: session}").approvals == ApprovalsConfig(timeout: .seconds(7200), scope: .session))
+        #expect(throws: ConfigError.self) { try parse("approvals: {timeout: 5s}") }
+        #expect(throws: ConfigError.self) { try parse("approvals: {scope: forever}") }
+        #expect(throws: ConfigError.self) { try parse("approvals: {ttl: 1m}") }
+    }
+
     @Test func resultGuardsFallThroughFromToolToServerToGateway() throws {
         let config = try parse("""
             guards:

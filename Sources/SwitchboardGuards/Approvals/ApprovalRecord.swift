@@ -1,0 +1,80 @@
+package import Foundation
+
+/// A call a human must approve before it goes out (the policy effect `require_approval`):
+/// bound to who asked, the tool and a digest of the arguments, so an approval given for one
+/// call cannot be spent on another. `summary` is built by the gateway from trusted data (the
+/// argument names and sizes, never their values and never upstream text): it is what an
+/// approver is shown.
+package struct ApprovalRecord: Sendable, Equatable {
+    package enum State: String, Sendable, CaseIterable, Codable {
+        /// Waiting for a decision.
+        case pending
+        /// Approved; usable until `expiresAt` (once, unless the scope says otherwise).
+        case approved
+        case denied
+        /// An approval for one call, spent by it.
+        case used
+        /// Nobody decided in time, or the approval was not used in time.
+        case expired
+    }
+
+    /// How far an approval reaches.
+    package enum Scope: String, Sendable, CaseIterable, Codable {
+        /// The one call (the default).
+        case once
+        /// The same call again in the same session until it expires.
+        case session
+        /// The same call again by the same caller for an hour.
+        case hour
+    }
+
+    package var id: String
+    package var principal: String
+    package var server: String
+    /// The federated name the caller used.
+    package var tool: String
+    package var argumentsDigest: String
+    package var summary: String
+    /// The policy rule that asked for approval.
+    package var rule: String?
+    /// The session that asked (for `session` scope); nil for a 2026-07-28 client.
+    package var session: String?
+    package var state: State
+    package var scope: Scope
+    package var createdAt: Date
+    package var expiresAt: Date
+    package var decidedBy: String?
+    package var reason: String?
+    package var decidedAt: Date?
+
+    package init(
+        id: String, principal: String, server: String, tool: String, argumentsDigest: String, summary: String, rule: String?, session: String?,
+        state: State = .pending, scope: Scope = .once, createdAt: Date, expiresAt: Date, decidedBy: String? = nil, reason: String? = nil, decidedAt: Date? = nil
+    ) {
+        self.id = id
+        self.principal = principal
+        self.server = server
+        self.tool = tool
+        self.argumentsDigest = argumentsDigest
+        self.summary = summary
+        self.rule = rule
+        self.session = session
+        self.state = state
+        self.scope = scope
+        self.createdAt = createdAt
+        self.expiresAt = expiresAt
+        self.decidedBy = decidedBy
+        self.reason = reason
+        self.decidedAt = decidedAt
+    }
+
+    /// What an approval is bound to: the same caller, tool and arguments.
+    package var binding: String { principal + "\u{0}" + tool + "\u{0}" + argumentsDigest }
+
+    /// A fresh id: `apr_` and 20 random hex digits (what `switchboard approvals approve` takes).
+    package static func newID() -> String {
+        var generator = SystemRandomNumberGenerator()
+        let hex = "0123456789abcdef".map { $0 }
+        return "apr_" + String((0..<20).map { _ in hex[Int(generator.next() % 16)] })
+    }
+}
