@@ -1,3 +1,4 @@
+import Foundation
 import Logging
 import NIOCore
 import SwitchboardCore
@@ -12,6 +13,11 @@ import SwitchboardUpstream
 /// that cannot be asked gets -31012 with the approval id; someone approves it out of band
 /// (`switchboard approvals approve`), and the same call made again goes through.
 ///
+/// A 2026-07-28 client that declared elicitation is asked with `input_required` (spec digest
+/// §4.1): the question goes in `inputRequests.approval`, and a `requestState` sealed for the
+/// caller names the approval; the client's retry carries its answer in `inputResponses`, and
+/// the call, approved, goes to its server without the two members.
+///
 /// The question is built from what the gateway knows and trusts (the tool's federated name,
 /// the server, the caller, the policy rule, the argument names), never from upstream text.
 extension CallRouter {
@@ -25,6 +31,16 @@ extension CallRouter {
         let principal = exchange.caller.principal.id
         let digest = RequestState.argumentsDigest(exchange.message.params)
         let session = exchange.session.isModern ? nil : exchange.session.id
+        if exchange.session.isModern, let answered = approvalRetry(exchange, approvals, tool: tool, digest: digest, policyVersion: policyVersion) {
+            switch answered {
+            case .proceed:
+                exchange.noteApprovalRetry()
+                proceed()
+            case .handled:
+                break
+            }
+            return
+        }
         let pending: ApprovalRecord
         switch approvals.check(principal: principal, tool: tool, argumentsDigest: digest, session: session) {
         case .approved(let record):
@@ -42,11 +58,82 @@ extension CallRouter {
                 summary: Self.approvalSummary(exchange.message.params?["arguments"]), rule: rule, session: session
             )
         }
-        guard !exchange.session.isModern, exchange.session.declares("elicitation"), ask(exchange, about: pending, approvals, policyVersion: policyVersion, then: proceed)
-        else {
-            refuse(exchange, .approval(ApprovalNotice(pending, policyVersion: policyVersion)), server: server)
-            return
+        if exchange.session.declares("elicitation") {
+            if exchange.session.isModern {
+                askModern(exchange, about: pending, digest: digest)
+                return
+            }
+            if ask(exchange, about: pending, approvals, policyVersion: policyVersion, then: proceed) { return }
         }
+        refuse(exchange, .approval(ApprovalNotice(pending, policyVersion: policyVersion)), server: server)
+    }
+
+    private enum RetryOutcome { case proceed, handled }
+
+    /// A 2026-07-28 retry that carries this gateway's approval `requestState`: its answer
+    /// decides; nil when the request carries no such state (a first call, or another state).
+    private func approvalRetry(_ exchange: MCPExchange, _ approvals: ApprovalDesk, tool: String, digest: String, policyVersion: String) -> RetryOutcome? {
+        let params = exchange.message.params
+        guard let token = params?["requestState"]?.string, let opened = sessions.sealer.open(token, purpose: Self.approvalPurpose(exchange.session)),
+            let state = try? JSONView.parse(ByteBuffer(bytes: opened)), let id = state["i"]?.string
+        else { return nil }
+        guard state["n"]?.string == tool, state["a"]?.string == digest else {
+            exchange.fail(.invalidParams("requestState belongs to another request"))
+            return .handled
+        }
+        guard let answer = params?["inputResponses"]?["approval"], answer.isObject else {
+            // No answer: ask again.
+            if let record = approvals.records.first(where: { $0.id == id }), record.state == .pending {
+                askModern(exchange, about: record, digest: digest)
+                return .handled
+            }
+            return nil
+        }
+        let approved = answer["action"]?.string == "accept" && answer["content"]?["approve"]?.bool == true
+        let by = "client:\(exchange.caller.principal.id)"
+        guard let decided = approvals.decide(id, approve: approved, by: by, reason: approved ? "approved in the client" : "declined in the client") else {
+            // Decided meanwhile (out of band, or an earlier retry): the queue says what holds.
+            return nil
+        }
+        guard approved else {
+            refuse(exchange, .approval(ApprovalNotice(decided, policyVersion: policyVersion)), server: decided.server)
+            return .handled
+        }
+        exchange.noteAuditDetail("approval \(decided.id) by \(by)")
+        return .proceed
+    }
+
+    /// `input_required` with the approval question, and a state sealed for this caller that
+    /// names the approval, the tool and the arguments.
+    private func askModern(_ exchange: MCPExchange, about record: ApprovalRecord, digest: String) {
+        var state = JSONWriter()
+        state.beginObject()
+        state.field("i", record.id)
+        state.field("n", record.tool)
+        state.field("a", digest)
+        state.endObject()
+        let ttl = Duration.seconds(max(1, Int64(record.expiresAt.timeIntervalSinceNow)))
+        let token = sessions.sealer.seal(Array(state.buffer.readableBytesView), purpose: Self.approvalPurpose(exchange.session), ttl: ttl)
+        var w = JSONWriter()
+        w.beginObject()
+        w.field("resultType", "input_required")
+        w.key("inputRequests")
+        w.beginObject()
+        w.key("approval")
+        w.beginObject()
+        w.field("method", MCPMethod.elicitationCreate)
+        w.field("params", raw: Self.approvalQuestion(record))
+        w.endObject()
+        w.endObject()
+        w.field("requestState", token)
+        w.endObject()
+        exchange.answer(JSONRPCEncoding.result(id: exchange.message.id!, result: w.buffer), isError: false)
+    }
+
+    /// Bound to the caller and endpoint, like the gateway's other states: another caller's
+    /// retry cannot answer this one's question.
+    static func approvalPurpose(_ session: DownstreamSession) -> String {
+        "approval\u{0}" + session.principal.id + "\u{0}" + (session.virtualServer ?? "")
     }
 
     /// Puts the question to the client as `elicitation/create` (form mode) on the call's

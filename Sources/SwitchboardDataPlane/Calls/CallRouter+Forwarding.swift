@@ -30,6 +30,19 @@ extension CallRouter {
             exchange.fail(.overloaded("more than \(maxInFlightPerSession) requests in flight in this session"))
             return
         }
+        if exchange.isApprovalRetry, let params = exchange.message.params {
+            // The members that answered the gateway's own question stay here.
+            let edited = edits.isEmpty ? params.bytes : JSONSplice.replacing(in: params, edits)
+            guard let view = try? JSONView.parse(edited, maxDepth: 256),
+                let stripped = JSONSplice.removing(["requestState", "inputResponses"], from: view).flatMap({ try? JSONView.parse($0, maxDepth: 256) })
+            else {
+                ticket?.release()
+                exchange.fail(.internalError("the approved call's params could not be rebuilt"))
+                return
+            }
+            start(exchange, params: stripped, edits: [], to: server, prefilled: [:], ticket: ticket, auditBegun: false)
+            return
+        }
         var begun = false
         if exchange.session.isModern {
             // A retry that carries a `requestState` may take over a held call, whose answer

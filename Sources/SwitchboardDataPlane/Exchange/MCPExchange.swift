@@ -116,6 +116,14 @@ package final class MCPExchange: Sendable {
 
     var auditDetail: String? { record.withLock { $0.auditDetail } }
 
+    /// A 2026-07-28 retry that answered the gateway's approval question: its `requestState`
+    /// and `inputResponses` are the gateway's, and do not go to the server.
+    func noteApprovalRetry() {
+        record.withLock { $0.approvalRetry = true }
+    }
+
+    var isApprovalRetry: Bool { record.withLock { $0.approvalRetry } }
+
     /// The server answered the call with `isError: true`.
     func noteToolError() {
         record.withLock { $0.toolError = true }
@@ -281,6 +289,8 @@ struct ExchangeRecord: Sendable {
     var toolError = false
     /// Its audit records' `detail` (guard findings, the approval spent).
     var auditDetail: String?
+    /// It answered the gateway's approval question (`noteApprovalRetry`).
+    var approvalRetry = false
     /// Its trace, once something asked for it (`MCPExchange.trace()`).
     var trace: ExchangeTrace?
 

@@ -3,8 +3,9 @@ import SwitchboardTesting
 import Testing
 
 /// Human approval through the protocol, with the SDK client (mcp 2.3.0) and a Python SDK
-/// server: a legacy client that declared elicitation is asked in its session and its answer
-/// decides (approve: the call runs; decline: refused, and nothing reaches the server); a client
+/// server: a client that declared elicitation is asked (a legacy session on the call's stream,
+/// a 2026-07-28 client with `input_required`) and its answer decides (approve: the call runs;
+/// decline: refused, and nothing reaches the server); a client
 /// that cannot be asked (either era) gets -31012 with an approval id, an operator approves it
 /// (with `switchboard approvals approve`, or on the admin API), and the same call made again
 /// goes through, once.
@@ -26,10 +27,10 @@ import Testing
         """
     }
 
-    @Test(arguments: ["accept", "decline"])
-    func aClientThatDeclaredElicitationIsAsked(answer: String) async throws {
-        try await GuardInteropTests.Gateway.with("approval-ask-\(answer)", guards: Self.policy, servers: Self.servers("")) { gateway in
-            let out = try await gateway.run("legacy", #"[["call", "leaky__echo", {"text": "restart db1"}], ["call", "leaky__leak", {"what": "benign"}]]"#,
+    @Test(arguments: [("legacy", "accept"), ("legacy", "decline"), ("2026-07-28", "accept"), ("2026-07-28", "decline")])
+    func aClientThatDeclaredElicitationIsAsked(mode: String, answer: String) async throws {
+        try await GuardInteropTests.Gateway.with("approval-ask-\(mode)-\(answer)", guards: Self.policy, servers: Self.servers("")) { gateway in
+            let out = try await gateway.run(mode, #"[["call", "leaky__echo", {"text": "restart db1"}], ["call", "leaky__leak", {"what": "benign"}]]"#,
                                             options: ["--elicitation", answer])
             let asked = try #require(out.last?["elicited"] as? [String])
             #expect(asked.count == 1)

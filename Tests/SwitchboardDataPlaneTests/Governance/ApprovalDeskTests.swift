@@ -3,6 +3,7 @@ import NIOCore
 import Synchronization
 import SwitchboardCore
 import SwitchboardGuards
+import SwitchboardPolicy
 import SwitchboardTesting
 import Testing
 
@@ -145,5 +146,38 @@ import Testing
             #expect(final["error"]?["data"]?["reason"]?.string == "approval_denied")
             #expect(gateway["ops"].requests(MCPMethod.toolsCall).isEmpty)
         }
+    }
+
+    @Test func aModernClientIsAskedWithInputRequiredAndItsRetryGoesOutWithoutTheGatewaysMembers() throws {
+        let clock = Clock()
+        let (desk, _) = Self.desk(clock)
+        let gateway = try Self.gateway(desk)
+        let capabilities = #"{"elicitation":{}}"#
+        let first = try gateway.sendStateless(Self.call, capabilities: capabilities).finalView()
+        let result = try #require(first["result"])
+        #expect(result["resultType"]?.string == "input_required")
+        #expect(result["inputRequests"]?["approval"]?["method"]?.string == "elicitation/create")
+        let state = try #require(result["requestState"]?.string)
+        #expect(gateway["ops"].requests(MCPMethod.toolsCall).isEmpty)
+
+        // Another caller cannot answer it: the state does not open for them, and they are
+        // asked about an approval of their own.
+        let retry = #"{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"ops__restart","arguments":{"host":"db1"},"#
+            + #""inputResponses":{"approval":{"action":"accept","content":{"approve":true}}},"requestState":"\#(state)"}}"#
+        let stranger = try gateway.sendStateless(retry, capabilities: capabilities, as: Principal(kind: .apiKey, name: "mallory")).finalView()
+        #expect(stranger["result"]?["resultType"]?.string == "input_required")
+        #expect(stranger["result"]?["requestState"]?.string != state)
+        #expect(desk.records.count == 2 && desk.records.allSatisfy { $0.state == .pending })
+        #expect(gateway["ops"].requests(MCPMethod.toolsCall).isEmpty)
+
+        let answer = try gateway.sendStateless(retry, capabilities: capabilities)
+        let sent = try #require(gateway["ops"].requests(MCPMethod.toolsCall).first)
+        #expect(sent.params?["name"]?.string == "restart")
+        #expect(sent.params?["requestState"] == nil && sent.params?["inputResponses"] == nil)
+        #expect(sent.params?["arguments"]?.rawText == #"{"host":"db1"}"#)
+        gateway["ops"].respond(to: sent.id!, result: #"{"content":[{"type":"text","text":"restarted"}]}"#)
+        gateway.run()
+        #expect(try answer.finalView()["result"]?["content"] != nil)
+        #expect(desk.records.first { $0.principal == "anonymous" || !$0.principal.contains("mallory") }?.state == .used)
     }
 }
