@@ -11,9 +11,14 @@ package struct TimedOut: Error, CustomStringConvertible {
 /// `EmbeddedEventLoop` and move its time instead. Spell the closure's type out
 /// (`{ () async throws -> Answer? in … }`) where the result goes into an optional: inferred as
 /// `Answer?`, `T` would make the closure's nil a value and end the wait at once.
+///
+/// The default timeout is long because it only bounds a failure: a passing wait returns at its
+/// first true poll. At the start of a full run on a 2-core CI machine every suite starts at once
+/// (dozens of Python peers among them) and a poll can wait seconds for a thread; a test that
+/// means "within N seconds" says so with `timeout:`.
 package func eventuallyValue<T>(
     _ what: String,
-    timeout: Duration = .seconds(5),
+    timeout: Duration = .seconds(30),
     every interval: Duration = .milliseconds(10),
     fileID: StaticString = #fileID,
     line: UInt = #line,
@@ -31,7 +36,7 @@ package func eventuallyValue<T>(
 /// Polls `condition` until it holds, failing after `timeout`.
 package func eventually(
     _ what: String = "condition",
-    timeout: Duration = .seconds(5),
+    timeout: Duration = .seconds(30),
     every interval: Duration = .milliseconds(10),
     fileID: StaticString = #fileID,
     line: UInt = #line,

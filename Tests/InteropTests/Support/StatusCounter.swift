@@ -3,7 +3,7 @@ import SwitchboardTesting
 
 extension RawHTTP {
     /// Polls a feature server's `status` tool with `request` until its `counter` (e.g.
-    /// `slow_cancelled`) is above zero, for up to five seconds; returns the last value.
+    /// `slow_cancelled`) is above zero, for up to `eventually`'s timeout; returns the last value.
     func pollCounter(_ counter: String, request: String, headers: [String: String]) async throws -> Int {
         let seen = try? await eventuallyValue(counter, every: .milliseconds(100)) { () -> Int? in
             let status = try await post(request, headers: headers)
