@@ -28,7 +28,7 @@ extension AdminAPI {
             }
             return storeCall(loop, failure: .internalServerError) {
                 let now = Date()
-                return Self.json(.ok, try store.approvals(state: ApprovalRecord.State(rawValue: state)).map { Self.approvalObject($0, now: now) })
+                return Self.json(.ok, try store.approvals(state: ApprovalRecord.State(rawValue: state)).map { $0.jsonObject(now: now) })
             }
         case (.POST, _) where route.hasPrefix("approvals/"):
             let parts = route.dropFirst("approvals/".count).split(separator: "/")
@@ -50,7 +50,7 @@ extension AdminAPI {
             return storeCall(loop, failure: .internalServerError) {
                 do {
                     let record = try store.decide(id: id, approve: approve, by: "admin:" + caller.id, reason: reason, scope: decidedScope)
-                    return Self.json(.ok, Self.approvalObject(record, now: Date()))
+                    return Self.json(.ok, record.jsonObject(now: Date()))
                 } catch AdminApprovalError.notFound(let message) {
                     return Self.error(.notFound, message)
                 } catch AdminApprovalError.conflict(let message) {
@@ -62,18 +62,5 @@ extension AdminAPI {
         default:
             return loop.makeSucceededFuture(Self.error(.notFound, "no such admin endpoint"))
         }
-    }
-
-    static func approvalObject(_ record: ApprovalRecord, now: Date) -> [String: Any] {
-        let iso = ISO8601DateFormatter()
-        var object: [String: Any] = [
-            "id": record.id, "state": record.state == .pending && record.expiresAt <= now ? "expired" : record.state.rawValue, "tool": record.tool,
-            "server": record.server, "principal": record.principal, "rule": record.rule ?? "default", "scope": record.scope.rawValue,
-            "summary": record.summary, "createdAt": iso.string(from: record.createdAt), "expiresAt": iso.string(from: record.expiresAt),
-        ]
-        if let by = record.decidedBy { object["decidedBy"] = by }
-        if let reason = record.reason { object["reason"] = reason }
-        if let at = record.decidedAt { object["decidedAt"] = iso.string(from: at) }
-        return object
     }
 }

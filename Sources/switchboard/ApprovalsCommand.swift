@@ -98,17 +98,7 @@ struct ApprovalsCommand: ParsableCommand {
     }
 
     static func json(_ record: ApprovalRecord, now: Date) -> String {
-        let format = ISO8601DateFormatter()
-        var object: [String: Any] = [
-            "id": record.id, "state": record.state == .pending && record.expiresAt <= now ? "expired" : record.state.rawValue, "tool": record.tool,
-            "server": record.server, "principal": record.principal, "rule": record.rule ?? "default", "scope": record.scope.rawValue,
-            "summary": record.summary, "argumentsDigest": record.argumentsDigest, "createdAt": format.string(from: record.createdAt),
-            "expiresAt": format.string(from: record.expiresAt),
-        ]
-        if let by = record.decidedBy { object["decidedBy"] = by }
-        if let reason = record.reason { object["reason"] = reason }
-        if let at = record.decidedAt { object["decidedAt"] = format.string(from: at) }
-        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data("{}".utf8)
+        let data = (try? JSONSerialization.data(withJSONObject: record.jsonObject(now: now, digest: true), options: [.sortedKeys])) ?? Data("{}".utf8)
         return String(decoding: data, as: UTF8.self)
     }
 }

@@ -61,15 +61,9 @@ package struct ApprovalService: Service {
     /// One poll: decisions made elsewhere come into the desk, and are recorded here once.
     @discardableResult
     package func reloadIfChanged(since token: Int64) -> Int64 {
-        do {
-            let current = try changeToken()
-            guard current != token else { return token }
+        StoreChangePoller.reload(since: token, changeToken: changeToken, logger: logger, what: "approvals") {
             let records = try store.approvals(state: nil).filter { $0.state != .expired }
             for record in desk.reload(records) { Self.report(record, audit: audit, logger: logger) }
-            return current
-        } catch {
-            logger.warning("approvals reload failed", metadata: ["switchboard.error": "\(error)"])
-            return token
         }
     }
 

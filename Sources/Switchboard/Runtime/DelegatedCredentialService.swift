@@ -54,16 +54,7 @@ package final class DelegatedCredentialService: Service, Sendable {
     /// tokens in memory now reflect. On failure they stay as they were and the next poll retries.
     @discardableResult
     package func reloadIfChanged(since token: Int64) -> Int64 {
-        do {
-            // The change token before the rows: a write in between is seen again next time.
-            let current = try store.changeToken()
-            guard current != token else { return token }
-            try load()
-            return current
-        } catch {
-            logger.warning("delegated credentials reload failed", metadata: ["switchboard.error": "\(error)"])
-            return token
-        }
+        StoreChangePoller.reload(since: token, changeToken: store.changeToken, logger: logger, what: "delegated credentials") { try load() }
     }
 
     private func load() throws(StoreError) {

@@ -80,7 +80,7 @@ package struct GuardService: Service {
             persist = { _ in }
         }
         let scanner = DefinitionScanner(rules: rules)
-        content = ContentGuard(config: config, scanner: scanner, logger: logger)
+        content = ContentGuard(config: config, scanner: scanner)
         guards = DefinitionGuard(
             settings: .init(scanner: scanner, policies: policies), records: records, accepted: Set(accepted.map(\.finding)),
             persist: persist, report: { record, event in Self.report(record, event, audit: audit, logger: logger) }, logger: logger
@@ -100,9 +100,7 @@ package struct GuardService: Service {
     /// One poll: when the store moved, the guard gets its pins and accepted findings again.
     @discardableResult
     package func reloadIfChanged(since token: Int64) -> Int64 {
-        do {
-            let current = try changeToken()
-            guard current != token else { return token }
+        StoreChangePoller.reload(since: token, changeToken: changeToken, logger: logger, what: "pins") {
             let records = try store.pins(server: nil)
             let accepted = try store.acceptedFindings()
             let before = lastAccepted.records.withLock { loaded in
@@ -111,10 +109,6 @@ package struct GuardService: Service {
             }
             recordAcceptances(from: before, to: accepted)
             guards.reload(records: records, accepted: Set(accepted.map(\.finding)))
-            return current
-        } catch {
-            logger.warning("pins reload failed", metadata: ["switchboard.error": "\(error)"])
-            return token
         }
     }
 

@@ -73,11 +73,7 @@ package struct KeyDirectoryService: Service {
     /// directory now reflects. On failure the directory keeps its keys and the next poll retries.
     @discardableResult
     package func reloadIfChanged(since token: Int64) -> Int64 {
-        do {
-            // The token is read before the keys: a change landing in between is seen again by
-            // the next poll rather than missed.
-            let current = try store.changeToken()
-            guard current != token else { return token }
+        StoreChangePoller.reload(since: token, changeToken: store.changeToken, logger: logger, what: "api keys") {
             let entries = try store.keyEntries()
             let after = entries.map(\.record)
             let before = lastLoaded.keys.withLock { loaded in
@@ -87,10 +83,6 @@ package struct KeyDirectoryService: Service {
             directory.replace(with: entries)
             logger.debug("api keys reloaded", metadata: ["switchboard.keys": "\(entries.count)"])
             if let audit { Self.recordChanges(from: before, to: after, in: audit) }
-            return current
-        } catch {
-            logger.warning("api keys reload failed", metadata: ["switchboard.error": "\(error)"])
-            return token
         }
     }
 

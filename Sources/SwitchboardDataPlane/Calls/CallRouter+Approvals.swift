@@ -83,7 +83,7 @@ extension CallRouter {
         }
         guard let answer = params?["inputResponses"]?["approval"], answer.isObject else {
             // No answer: ask again.
-            if let record = approvals.records.first(where: { $0.id == id }), record.state == .pending {
+            if let record = approvals.record(id: id), record.state == .pending {
                 askModern(exchange, about: record, digest: digest)
                 return .handled
             }

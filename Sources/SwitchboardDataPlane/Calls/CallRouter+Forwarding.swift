@@ -214,17 +214,20 @@ extension CallRouter {
     /// `result` as the guards let it through (redacted, marked, or as it came), or nil when
     /// they withheld it and `target` was answered with the error.
     private func screen(_ result: JSONView, with content: ContentGuard, method: String, for target: MCPExchange, from server: UpstreamServer) -> ByteBuffer? {
-        let tool = method == MCPMethod.toolsCall ? target.message.params?["name"]?.string.flatMap(FederatedName.split)?.1 : nil
-        switch content.screen(result: result, method: method, server: server.name, tool: tool) {
+        // The tool's own name is read only for a server with per-tool settings, or for the
+        // record of a finding.
+        let named = { method == MCPMethod.toolsCall ? target.message.params?["name"]?.string.flatMap(FederatedName.split)?.1 : nil }
+        switch content.screen(result: result, method: method, server: server.name, tool: content.hasToolSettings(server: server.name) ? named() : nil) {
         case .pass:
             return result.bytes
         case .found(let findings, let replaced):
             target.noteAuditDetail("result: " + ContentGuard.summary(findings))
-            logger.info("guards: findings in a result", metadata: guardMetadata(target, server: server.name, tool: tool, findings))
+            logger.info("guards: findings in a result", metadata: guardMetadata(target, server: server.name, tool: named(), findings))
             return replaced ?? result.bytes
-        case .blocked(let block, let findings):
+        case .blocked(var block, let findings):
+            block.tool = block.tool ?? named()
             target.noteAuditDetail("result: " + ContentGuard.summary(findings))
-            logger.warning("guards: result withheld", metadata: guardMetadata(target, server: server.name, tool: tool, findings))
+            logger.warning("guards: result withheld", metadata: guardMetadata(target, server: server.name, tool: block.tool, findings))
             target.fail(.guardBlocked(block))
             return nil
         }

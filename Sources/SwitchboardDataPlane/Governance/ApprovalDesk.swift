@@ -156,7 +156,11 @@ package final class ApprovalDesk: Sendable {
         }
     }
 
-    /// Every record held, newest first (the admin API, tests).
+    package func record(id: String) -> ApprovalRecord? {
+        state.withLock { $0.records[id] }
+    }
+
+    /// Every record held, newest first (tests).
     package var records: [ApprovalRecord] {
         state.withLock { Array($0.records.values) }.sorted { ($0.createdAt, $0.id) > ($1.createdAt, $1.id) }
     }

@@ -1,4 +1,3 @@
-package import Logging
 import Metrics
 package import NIOCore
 package import SwitchboardCore
@@ -15,32 +14,63 @@ import Synchronization
 package final class ContentGuard: Sendable {
     package typealias Treatment = ContentGuardsConfig.Resolved
 
-    private struct ServerTreatment: Sendable {
-        var all: Treatment
-        var tools: [String: Treatment]
+    /// A tool's (or server's) actions with the screening they make, built once at start: the
+    /// call path only looks them up.
+    private struct Plan: Sendable {
+        var treatment: Treatment
+        var screening: ResultScanner.Screening
+
+        init(_ treatment: Treatment, injection: InjectionScreen) {
+            self.treatment = treatment
+            screening = ResultScanner.Screening(
+                secrets: Self.screened(treatment.secrets), pii: Self.screened(treatment.pii), injection: treatment.injection == .off ? nil : injection
+            )
+        }
+
+        private static func screened(_ action: ContentGuardsConfig.Action) -> ResultScanner.Screening.Treatment {
+            switch action {
+            case .off: .off
+            case .redact: .redact
+            case .report, .warn, .block: .find
+            }
+        }
     }
 
-    private let servers: [String: ServerTreatment]
-    private let fallback: Treatment
-    private let injection: InjectionScreen
-    private let logger: Logger
+    private struct ServerPlans: Sendable {
+        var all: Plan
+        var tools: [String: Plan]
+    }
 
-    package init(config: GatewayConfig, scanner: DefinitionScanner, logger: Logger) {
-        var servers: [String: ServerTreatment] = [:]
+    private let servers: [String: ServerPlans]
+    private let fallback: Plan
+
+    package init(config: GatewayConfig, scanner: DefinitionScanner) {
+        let injection = InjectionScreen(scanner: scanner)
+        var servers: [String: ServerPlans] = [:]
         for server in config.servers {
-            var tools: [String: Treatment] = [:]
-            for name in server.guards.results.tools.keys { tools[name] = config.guards.content(server: server.guards.results, tool: name) }
-            servers[server.name] = ServerTreatment(all: config.guards.content(server: server.guards.results), tools: tools)
+            var tools: [String: Plan] = [:]
+            for name in server.guards.results.tools.keys {
+                tools[name] = Plan(config.guards.content(server: server.guards.results, tool: name), injection: injection)
+            }
+            servers[server.name] = ServerPlans(all: Plan(config.guards.content(server: server.guards.results), injection: injection), tools: tools)
         }
         self.servers = servers
-        fallback = config.guards.content()
-        injection = InjectionScreen(scanner: scanner)
-        self.logger = logger
+        fallback = Plan(config.guards.content(), injection: injection)
+    }
+
+    private func plan(server: String, tool: String?) -> Plan {
+        guard let entry = servers[server] else { return fallback }
+        return tool.flatMap { entry.tools[$0] } ?? entry.all
+    }
+
+    /// Whether some tool of `server` has settings of its own (else a call's tool name need not
+    /// be read to screen its result).
+    package func hasToolSettings(server: String) -> Bool {
+        servers[server].map { !$0.tools.isEmpty } ?? false
     }
 
     package func treatment(server: String, tool: String?) -> Treatment {
-        guard let entry = servers[server] else { return fallback }
-        return tool.flatMap { entry.tools[$0] } ?? entry.all
+        plan(server: server, tool: tool).treatment
     }
 
     /// What to do with a call or its answer.
@@ -66,11 +96,9 @@ package final class ContentGuard: Sendable {
     /// A result of `tools/call`, `prompts/get` or `resources/read` from `server`: passed,
     /// rewritten (redacted, marked) or withheld.
     package func screen(result: JSONView, method: String, server: String, tool: String?) -> Verdict {
-        let treatment = treatment(server: server, tool: tool)
-        let screening = ResultScanner.Screening(
-            secrets: Self.treatment(treatment.secrets), pii: Self.treatment(treatment.pii), injection: treatment.injection == .off ? nil : injection
-        )
-        let outcome = ResultScanner.scan(result, screening)
+        let plan = plan(server: server, tool: tool)
+        let treatment = plan.treatment
+        let outcome = ResultScanner.scan(result, plan.screening)
         guard !outcome.findings.isEmpty else { return .pass }
         for (kind, action) in [("secret", treatment.secrets), ("pii", treatment.pii), ("injection", treatment.injection)] {
             let found = outcome.findings.filter { $0.kind == kind }
@@ -91,14 +119,6 @@ package final class ContentGuard: Sendable {
         guard outcome.redacted != nil || marked else { return .found(outcome.findings, replaced: nil) }
         let base = outcome.redacted.flatMap { try? JSONView.parse($0, maxDepth: 256) } ?? result
         return .found(outcome.findings, replaced: ResultMarking.mark(base, findings: outcome.findings, notice: marked && method == MCPMethod.toolsCall))
-    }
-
-    private static func treatment(_ action: ContentGuardsConfig.Action) -> ResultScanner.Screening.Treatment {
-        switch action {
-        case .off: .off
-        case .redact: .redact
-        case .report, .warn, .block: .find
-        }
     }
 
     /// A line for the call's audit record and log: kinds, rules and paths, never the text.

@@ -71,6 +71,22 @@ package struct ApprovalRecord: Sendable, Equatable {
     /// What an approval is bound to: the same caller, tool and arguments.
     package var binding: String { principal + "\u{0}" + tool + "\u{0}" + argumentsDigest }
 
+    /// The record as the CLI and the admin API show it (`JSONSerialization`): a pending
+    /// request past its expiry shows as `expired`; the arguments digest only with `digest`.
+    package func jsonObject(now: Date, digest: Bool = false) -> [String: Any] {
+        let iso = ISO8601DateFormatter()
+        var object: [String: Any] = [
+            "id": id, "state": state == .pending && expiresAt <= now ? "expired" : state.rawValue, "tool": tool, "server": server,
+            "principal": principal, "rule": rule ?? "default", "scope": scope.rawValue, "summary": summary,
+            "createdAt": iso.string(from: createdAt), "expiresAt": iso.string(from: expiresAt),
+        ]
+        if digest { object["argumentsDigest"] = argumentsDigest }
+        if let decidedBy { object["decidedBy"] = decidedBy }
+        if let reason { object["reason"] = reason }
+        if let decidedAt { object["decidedAt"] = iso.string(from: decidedAt) }
+        return object
+    }
+
     /// A fresh id: `apr_` and 20 random hex digits (what `switchboard approvals approve` takes).
     package static func newID() -> String {
         var generator = SystemRandomNumberGenerator()

@@ -122,15 +122,6 @@ enum PIIDetector {
         return Match(rule: "pii-card", range: i..<j)
     }
 
-    static func luhn(_ digits: [Int]) -> Bool {
-        var sum = 0
-        for (k, digit) in digits.reversed().enumerated() {
-            let d = k % 2 == 1 ? digit * 2 : digit
-            sum += d > 9 ? d - 9 : d
-        }
-        return sum % 10 == 0
-    }
-
     /// The IBAN length of each country, by its two letters (0: none).
     private static let ibanLengths: [UInt8] = {
         let lengths: [String: UInt8] = [

@@ -44,7 +44,7 @@ final class GatewayFixture {
         logger.logLevel = .critical
         gateway = Gateway(
             config: config, group: loop, logger: logger, version: "test", governance: try Governance(config: config, logger: logger),
-            content: contentGuards ? ContentGuard(config: config, scanner: DefinitionScanner(), logger: logger) : nil, approvals: approvals,
+            content: contentGuards ? ContentGuard(config: config, scanner: DefinitionScanner()) : nil, approvals: approvals,
             makeTransport: { config, _, _ in transports[config.name]! }
         )
         gateway.start()
