@@ -86,13 +86,21 @@ struct ScanCommand: AsyncParsableCommand {
         config.guards.enabled = false
         let run = try await DryRunSession.open(config: config, options: options, servers: true, wait: wait)
         let catalogue: GuardCatalogue
+        let leftOut: [String: String]
         do {
-            catalogue = try await run.runtime.definitions()
+            (catalogue, leftOut) = try await run.runtime.definitions()
         } catch {
             try await run.close()
             throw error
         }
         try await run.close()
+        if let reason = leftOut[name] {
+            throw Self.fail("\(name) could not be listed: \(reason)")
+        }
+        // Said whatever the log level: NAME's cross-server verdicts were made without these.
+        for (other, reason) in leftOut.sorted(by: { $0.key < $1.key }) {
+            FileHandle.standardError.write(Data("warning: cross-server rules ran without \(other), which could not be listed: \(reason)\n".utf8))
+        }
         guard let listed = catalogue.servers.first(where: { $0.name == name }), !(listed.tools.isEmpty && listed.prompts.isEmpty && listed.instructions == nil) else {
             throw Self.fail("\(name) listed nothing (is it running? see the log above)")
         }

@@ -72,8 +72,29 @@ import Testing
                 return "\(entry["name"] ?? "") \(entry["verdict"] ?? ""): \(findings.sorted())"
             }
         }
-        #expect(try facts(live.out) == facts(file.out))
-        #expect(try facts(live.out).contains { $0.hasPrefix("fact block") && $0.contains("W-other-server-tool") })
+        #expect(try facts(live.out) == facts(file.out), "\(live.err)")
+        #expect(try facts(live.out).contains { $0.hasPrefix("fact block") && $0.contains("W-other-server-tool") }, "\(live.err)")
+        #expect(!live.err.contains("warning"), "\(live.err)")
+    }
+
+    /// A server that cannot be listed is named (its absence weakens cross-server verdicts);
+    /// when it is the one asked about, the scan fails saying why.
+    @Test func aServerThatCannotBeListedIsNamed() async throws {
+        let tools = try write(#"[{"name": "tidy", "description": "Removes duplicates from the list it returns.", "inputSchema": {"type": "object"}}]"#, "tools.json")
+        let config = try write("""
+            listen: 127.0.0.1:0
+            servers:
+              tidy:
+                stdio: { command: "\(PeerEnvironment.python)", args: ["\(PeerEnvironment.path("Tests/Peers/servers/listing_server.py"))", "\(tools)"] }
+              gone:
+                stdio: { command: "/nonexistent/mcp-server" }
+            """, "switchboard.yaml")
+        let run = try await scan(["--server", "tidy", "--config", config, "--log-level", "critical", "--wait", "5"])
+        #expect(run.status == 0, "\(run.err)")
+        #expect(run.err.contains("warning: cross-server rules ran without gone, which could not be listed: "), "\(run.err)")
+        let named = try await scan(["--server", "gone", "--config", config, "--log-level", "critical", "--wait", "5"])
+        #expect(named.status == 2)
+        #expect(named.err.contains("error: gone could not be listed: "), "\(named.err)")
     }
 
     @Test func theTextReportNamesEachFinding() async throws {

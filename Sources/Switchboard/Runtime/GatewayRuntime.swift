@@ -366,8 +366,9 @@ public final class GatewayRuntime: Sendable {
 
     public var findings: [String] { gateway.catalogue.findings.map(\.description) }
 
-    /// Every server's definitions as sent, before the guards (`switchboard scan --server`).
-    package func definitions() async throws -> GuardCatalogue {
+    /// Every server's definitions as sent, before the guards (`switchboard scan --server`), and
+    /// the servers that could not be listed, with why.
+    package func definitions() async throws -> (catalogue: GuardCatalogue, leftOut: [String: String]) {
         try await gateway.catalogue.definitions(on: group.next()).get()
     }
 

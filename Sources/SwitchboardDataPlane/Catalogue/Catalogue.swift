@@ -143,18 +143,26 @@ package final class Catalogue: Sendable {
 
     /// Every server's definitions as the server sends them, before the guards (every page of
     /// its tools and prompts, and its `instructions`): what `switchboard scan --server` judges.
-    /// A server that does not answer is left out (and logged).
-    package func definitions(on loop: any EventLoop) -> EventLoopFuture<GuardCatalogue> {
-        @Sendable func all(_ kind: ListKind, _ server: UpstreamServer) -> EventLoopFuture<[JSONView]> {
-            @Sendable func next(_ cursor: String?, _ pages: Int, _ items: [JSONView]) -> EventLoopFuture<[JSONView]> {
+    /// A server that does not answer is left out of the catalogue, logged, and named in
+    /// `leftOut` with the reason, so cross-server verdicts made without it can say so.
+    package func definitions(on loop: any EventLoop) -> EventLoopFuture<(catalogue: GuardCatalogue, leftOut: [String: String])> {
+        typealias Listed = (items: [JSONView], gap: String?)
+        @Sendable func all(_ kind: ListKind, _ server: UpstreamServer) -> EventLoopFuture<Listed> {
+            // A server up without the capability has nothing to list (asking would be a gap).
+            if let result = server.initializeResult, result["capabilities"]?[kind.capability] == nil {
+                return loop.makeSucceededFuture(([], nil))
+            }
+            @Sendable func next(_ cursor: String?, _ pages: Int, _ items: [JSONView]) -> EventLoopFuture<Listed> {
                 fetchRawPage(kind, from: server, cursor: cursor, on: loop).flatMap { outcome in
-                    guard case .page(let page) = outcome else {
-                        if case .gap(let reason) = outcome { self.listGap(kind, server: server.name, reason: reason) }
-                        return loop.makeSucceededFuture(items)
+                    switch outcome {
+                    case .gap(let reason):
+                        self.listGap(kind, server: server.name, reason: reason)
+                        return loop.makeSucceededFuture((items, reason))
+                    case .page(let page):
+                        let collected = items + (page[kind.rawValue]?.elements ?? [])
+                        guard let cursor = page["nextCursor"]?.string, pages < 1000 else { return loop.makeSucceededFuture((collected, nil)) }
+                        return next(cursor, pages + 1, collected)
                     }
-                    let collected = items + (page[kind.rawValue]?.elements ?? [])
-                    guard let cursor = page["nextCursor"]?.string, pages < 1000 else { return loop.makeSucceededFuture(collected) }
-                    return next(cursor, pages + 1, collected)
                 }
             }
             return next(nil, 1, [])
@@ -162,10 +170,15 @@ package final class Catalogue: Sendable {
         let servers = servers.all.filter { $0.config.enabled }
         let fetched = servers.map { server in
             all(.tools, server).and(all(.prompts, server)).map { tools, prompts in
-                GuardCatalogue.Server(name: server.name, tools: tools, prompts: prompts, instructions: server.initializeResult?["instructions"]?.string)
+                (GuardCatalogue.Server(name: server.name, tools: tools.items, prompts: prompts.items, instructions: server.initializeResult?["instructions"]?.string),
+                 tools.gap ?? prompts.gap)
             }
         }
-        return EventLoopFuture.whenAllSucceed(fetched, on: loop).map { GuardCatalogue(servers: $0) }
+        return EventLoopFuture.whenAllSucceed(fetched, on: loop).map { listed in
+            var leftOut: [String: String] = [:]
+            for (server, gap) in listed { if let gap { leftOut[server.name] = gap } }
+            return (GuardCatalogue(servers: listed.map(\.0)), leftOut)
+        }
     }
 
     // MARK: Fetching

@@ -4,30 +4,16 @@ import SwitchboardTesting
 
 /// A child process for tests, with its output captured and a hard time limit.
 final class ChildProcessRunner: Sendable {
-    let process: Process
+    let process: SpawnedChild
     private let stdout = OutputBuffer()
     private let stderr = OutputBuffer()
-    /// Held so the read ends stay open as long as the runner.
-    private let pipes: [Pipe]
 
     init(_ executable: String, _ arguments: [String], environment: [String: String] = [:]) throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        var env = ProcessInfo.processInfo.environment
-        for (k, v) in environment { env[k] = v }
-        process.environment = env
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = FileHandle.nullDevice
-        self.process = process
-        self.pipes = [out, err]
-        try process.run()
+        process = try SpawnedChild(executable, arguments, environment: environment)
         // Plain blocking reads on threads of their own: FileHandle.readabilityHandler's
         // dispatch sources have crashed libdispatch here when a pipe closed under them.
-        Self.drain(out.fileHandleForReading, into: stdout)
-        Self.drain(err.fileHandleForReading, into: stderr)
+        Self.drain(FileHandle(fileDescriptor: process.stdoutRead, closeOnDealloc: true), into: stdout)
+        Self.drain(FileHandle(fileDescriptor: process.stderrRead, closeOnDealloc: true), into: stderr)
     }
 
     private static func drain(_ handle: FileHandle, into buffer: OutputBuffer) {
@@ -47,13 +33,16 @@ final class ChildProcessRunner: Sendable {
     var standardOutput: String { stdout.text }
     var standardError: String { stderr.text }
 
+    /// Waits, without a time limit of its own, for the child to exit; returns its status.
+    func waitForExit() async -> Int32 { await process.waitForExit() }
+
     /// Waits for exit, killing the process at the deadline; returns the exit status.
     func wait(seconds: Double) async -> Int32 {
         try? await eventually("exit", timeout: .seconds(seconds), every: .milliseconds(50)) { !self.process.isRunning }
         if process.isRunning {
             process.terminate()
             try? await eventually("exit after SIGTERM", timeout: .milliseconds(300)) { !self.process.isRunning }
-            if process.isRunning { Foundation.kill(process.processIdentifier, SIGKILL) }
+            process.killGroup()
             return -1
         }
         // Let the readers reach end of file (bounded: a grandchild may hold a pipe open).
@@ -71,19 +60,17 @@ final class ChildProcessRunner: Sendable {
             return nil
         }
         if let found { return found }
-        throw HarnessError("no '\(prefix)' line from \(process.executableURL!.lastPathComponent): \(standardError.suffix(2000))")
+        throw HarnessError("no '\(prefix)' line from \(process.name): \(standardError.suffix(2000))")
     }
 
     /// SIGTERM: a graceful stop (then `wait` for the exit).
     func terminate() {
-        guard process.isRunning else { return }
         process.terminate()
     }
 
     /// SIGKILL: a crash, not a shutdown.
     func kill() {
-        guard process.isRunning else { return }
-        Foundation.kill(process.processIdentifier, SIGKILL)
+        process.killGroup()
     }
 
     /// Test peers need no graceful shutdown, and uvicorn's waits for open connections that a

@@ -43,15 +43,12 @@ func curl(_ url: String, _ arguments: [String], maxTime: Double = 10) async thro
     defer { try? FileManager.default.removeItem(at: directory) }
     let headerFile = directory.appendingPathComponent("headers")
     let bodyFile = directory.appendingPathComponent("body")
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments =
+    let run = try ChildProcessRunner(
+        "/usr/bin/env",
         ["curl", "-sS", "--max-time", "\(maxTime)", "-D", headerFile.path, "-o", bodyFile.path] + arguments + [url]
-    process.standardError = FileHandle.nullDevice
-    let exitCode: Int32 = try await withCheckedThrowingContinuation { continuation in
-        process.terminationHandler = { continuation.resume(returning: $0.terminationStatus) }
-        do { try process.run() } catch { continuation.resume(throwing: error) }
-    }
+    )
+    // curl's own --max-time bounds the wait.
+    let exitCode = await run.waitForExit()
     let rawHeaders = (try? String(contentsOf: headerFile, encoding: .utf8)) ?? ""
     var status = 0
     var headers: [String: String] = [:]
