@@ -52,7 +52,14 @@ extension UpstreamServer {
             }
         case .modernFirst:
             return probe(attempt: attempt, retryOnModernError: true).flatMap { result in
-                result == .adopted ? self.eventLoop.makeSucceededVoidFuture() : self.legacyHandshake(attempt: attempt)
+                guard result != .adopted else { return self.eventLoop.makeSucceededVoidFuture() }
+                // A probe can go unanswered because the server was still starting (an
+                // interpreter loading, a package downloading) rather than because it is
+                // legacy; such a server, up by now, refuses `initialize` for 2026-07-28.
+                return self.legacyHandshake(attempt: attempt).flatMapError { error in
+                    guard error is ModernOnlyServer else { return self.eventLoop.makeFailedFuture(error) }
+                    return self.switchToModern(attempt: attempt)
+                }
             }
         case .legacyFirst:
             return handshake().flatMapError { error in
@@ -61,12 +68,17 @@ extension UpstreamServer {
                     self.state.withLock { if $0.attempt == attempt { $0.era = nil } }
                     return self.eventLoop.makeFailedFuture(error)
                 }
-                self.logger.info("upstream refused initialize for 2026-07-28; switching era")
-                return self.probe(attempt: attempt, retryOnModernError: true).flatMapThrowing { result in
-                    guard result == .adopted else {
-                        throw UpstreamError.protocolError(server: self.name, reason: "refused initialize for 2026-07-28, but server/discover failed")
-                    }
-                }
+                return self.switchToModern(attempt: attempt)
+            }
+        }
+    }
+
+    /// `initialize` was refused for 2026-07-28: the server is probed (again) and set up as modern.
+    private func switchToModern(attempt: UInt64) -> EventLoopFuture<Void> {
+        logger.info("upstream refused initialize for 2026-07-28; switching era")
+        return probe(attempt: attempt, retryOnModernError: true).flatMapThrowing { result in
+            guard result == .adopted else {
+                throw UpstreamError.protocolError(server: self.name, reason: "refused initialize for 2026-07-28, but server/discover failed")
             }
         }
     }

@@ -57,6 +57,51 @@ struct ModernUpstreamServerTests {
         }
         func upstream(_ server: UpstreamServer, sentRequest message: JSONRPCMessage, observer: (any UpstreamCallObserver)?) {}
         func upstreamBecameReady(_ server: UpstreamServer, restarted: Bool) {}
+        let failures = Mutex<[String]>([])
+        func upstreamFailed(_ server: UpstreamServer, reason: String, retryIn: TimeAmount) {
+            failures.withLock { $0.append(reason) }
+        }
+    }
+
+    /// A probe can go unanswered because the server was still starting; the server, up by
+    /// the time `initialize` comes, refuses it for 2026-07-28, and the start probes again
+    /// rather than failing (seen with a Python SDK server on a loaded machine).
+    @Test("a probe left unanswered, then initialize refused for 2026-07-28: probed again, modern")
+    func slowStartThenModernRefusal() async throws {
+        try await withEventLoops { loop, group in
+            let methods = Mutex<[String]>([])
+            let server = try await TestHTTPServer.start(group: group) { request, responder in
+                let body = (try? JSONSerialization.jsonObject(with: Data(request.body.utf8))) as? [String: Any] ?? [:]
+                let id = body["id"].map { "\($0)" } ?? "null"
+                let method = body["method"] as? String ?? ""
+                let seen = methods.withLock { $0.append(method); return $0.count }
+                switch method {
+                case "server/discover" where seen == 1:
+                    break  // still starting: never answered
+                case "server/discover":
+                    responder.json(#"{"jsonrpc":"2.0","id":\#(id),"result":{"resultType":"complete","supportedVersions":["2026-07-28"],"capabilities":{"tools":{}},"_meta":{"io.modelcontextprotocol/serverInfo":{"name":"late","version":"1"}},"ttlMs":0,"cacheScope":"public"}}"#)
+                case "initialize":
+                    responder.json(#"{"jsonrpc":"2.0","id":\#(id),"error":{"code":-32022,"message":"Unsupported protocol version","data":{"supported":["2026-07-28"],"requested":"2025-11-25"}}}"#)
+                default:
+                    responder.json(#"{"jsonrpc":"2.0","id":\#(id),"result":{"resultType":"complete"}}"#)
+                }
+            }
+            var config = ServerConfig(name: "late", transport: .streamableHTTP(HTTPEndpoint(host: "127.0.0.1", port: server.port, pathAndQuery: "/mcp")))
+            config.timeouts = ServerTimeouts(initialize: .milliseconds(300))
+            let transport = UpstreamTransportFactory.make(config, loop, Logger(label: "test"))
+            let upstream = UpstreamServer(config: config, transport: transport, eventLoop: loop, logger: Logger(label: "test"), clientVersion: "1.0")
+            let events = Events()
+            upstream.setDelegate(events)
+            upstream.start()
+            try await eventually { upstream.isReady }
+            #expect(upstream.era == .modern)
+            #expect(upstream.initializeResult?["serverInfo"]?["name"]?.string == "late")
+            // In the first start, not after a failed one and a restart.
+            #expect(events.failures.withLock { $0 } == [])
+            #expect(methods.withLock { $0 } == ["server/discover", "initialize", "server/discover"])
+            try await upstream.stop().get()
+            try await server.shutdown()
+        }
     }
 
     @Test("discovers, stamps _meta and headers, answers setLevel itself, cancels by closing, keeps a listen open")
