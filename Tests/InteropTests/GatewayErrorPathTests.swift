@@ -59,6 +59,22 @@ extension Interop {
             }
         }
 
+        /// A name the server does not list is answered by the gateway as an unknown tool, with
+        /// the guards off too (names are learned from the lists, not the pins): the server never
+        /// sees it, so its own answer cannot tell a hidden tool from a missing one. A call before
+        /// any list lists the server first.
+        @Test func aNameTheServerDoesNotListIsUnknownWithTheGuardsOff() async throws {
+            try await GatewayHarness.with([FeatureServer(name: "alpha", kind: .stdio)], configure: { $0.guards.enabled = false }) { gateway in
+                let http = RawHTTP(url: gateway.url)
+                let s = ["Mcp-Session-Id": try await openSession(http)]
+                let unknown = try await http.post(#"{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"alpha__nope","arguments":{}}}"#, headers: s)
+                #expect(unknown.errorCode == -32602, "\(unknown.body)")
+                #expect(unknown.body.contains("Unknown tool: alpha__nope"), "\(unknown.body)")
+                let known = try await http.post(#"{"jsonrpc":"2.0","id":3,"method":"tools/call","params":{"name":"alpha__echo","arguments":{"text":"hi"}}}"#, headers: s)
+                #expect(known.errorCode == nil && known.body.contains("hi"), "\(known.body)")
+            }
+        }
+
         /// A call slower than the server's timeout gets an error naming the server, and the
         /// gateway cancels it upstream so the server stops working on it.
         @Test func timeoutNamesTheServerAndCancelsUpstream() async throws {

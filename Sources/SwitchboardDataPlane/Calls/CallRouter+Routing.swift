@@ -48,31 +48,32 @@ extension CallRouter {
             forward(exchange, to: server, edits: edits, ticket: ticket)
             return
         }
-        guard let guards = catalogue.guards else {
-            screenArguments(exchange, server: server, tool: local, edits: edits, ticket: ticket)
-            return
-        }
-        guarded(exchange, guards, server: server, tool: local, name: name, edits: edits, ticket: ticket, listed: false)
+        checkListed(exchange, server: server, tool: local, name: name, edits: edits, ticket: ticket, listed: false)
     }
 
-    /// After policy (so a caller denied a tool learns nothing more of it): a quarantined tool
-    /// is refused, a name the server does not list is unknown, and neither reaches the server.
-    /// A server not listed yet is listed first, once; if that fails the call goes on and the
-    /// server answers for its own names.
-    private func guarded(
-        _ exchange: MCPExchange, _ guards: DefinitionGuard, server: UpstreamServer, tool: String, name: String, edits: [(JSONView, String)],
-        ticket: QuotaTicket?, listed: Bool
+    /// After policy (so a caller denied a tool learns nothing more of it): a name the server
+    /// does not list is an unknown tool, and a quarantined tool is refused; neither reaches the
+    /// server. A server not listed yet is listed first, once; if that fails the call goes on
+    /// and the server answers for its own names.
+    private func checkListed(
+        _ exchange: MCPExchange, server: UpstreamServer, tool: String, name: String, edits: [(JSONView, String)], ticket: QuotaTicket?, listed: Bool
     ) {
-        let (refusal, known) = guards.refusal(server: server.name, tool: tool, federatedName: name)
-        if let refusal {
+        switch catalogue.toolNames.lists(tool, server: server.name) {
+        case false?:
+            ticket?.release()
+            refuse(exchange, .unknownTool(name), server: server.name)
+            return
+        case nil where !listed:
+            catalogue.listTools(of: server, on: exchange.loop).whenComplete { _ in
+                self.checkListed(exchange, server: server, tool: tool, name: name, edits: edits, ticket: ticket, listed: true)
+            }
+            return
+        default:
+            break
+        }
+        if let refusal = catalogue.guards?.quarantine(server: server.name, tool: tool, federatedName: name) {
             ticket?.release()
             refuse(exchange, refusal, server: server.name)
-            return
-        }
-        if !known, !listed {
-            catalogue.listTools(of: server, on: exchange.loop).whenComplete { _ in
-                self.guarded(exchange, guards, server: server, tool: tool, name: name, edits: edits, ticket: ticket, listed: true)
-            }
             return
         }
         screenArguments(exchange, server: server, tool: tool, edits: edits, ticket: ticket)

@@ -27,6 +27,8 @@ package final class Catalogue: Sendable {
     let annotations = ToolAnnotationIndex()
     /// Pins and scans tools as their lists pass, and hides the ones not approved (nil: off).
     package let guards: DefinitionGuard?
+    /// The tool names each server listed last: calls to other names are unknown tools.
+    let toolNames = ListedToolNames()
 
     package init(servers: UpstreamServers, limits: LimitsConfig, guards: DefinitionGuard? = nil, logger: Logger) {
         self.servers = servers
@@ -206,11 +208,15 @@ package final class Catalogue: Sendable {
 
     private func fetchPage(_ kind: ListKind, from server: UpstreamServer, cursor: String?, on loop: any EventLoop) -> EventLoopFuture<PageOutcome> {
         let fetched = fetchRawPage(kind, from: server, cursor: cursor, on: loop)
-        guard kind == .tools, let guards else { return fetched }
-        // Tools pass the guards whether they came from the server's cache or the server.
+        guard kind == .tools else { return fetched }
+        // Names are learned, and tools pass the guards, whether the page came from the
+        // server's cache or the server.
         return fetched.flatMap { outcome in
             guard case .page(let page) = outcome else { return loop.makeSucceededFuture(outcome) }
-            return guards.screen(page, server: server.name, first: cursor == nil, on: loop).map { .page($0) }
+            let names = page["tools"]?.elements.compactMap { $0["name"]?.string } ?? []
+            self.toolNames.record(names, server: server.name, first: cursor == nil, complete: page["nextCursor"] == nil)
+            guard let guards = self.guards else { return loop.makeSucceededFuture(outcome) }
+            return guards.screen(page, server: server.name, first: cursor == nil, others: self.toolNames.others(than: server.name), on: loop).map { .page($0) }
         }
     }
 

@@ -12,7 +12,7 @@ extension Gateway: UpstreamEventsDelegate {
         case MCPMethod.toolsListChanged, MCPMethod.promptsListChanged, MCPMethod.resourcesListChanged:
             if method == MCPMethod.resourcesListChanged { catalogue.forget(server: server.name) }
             // The guards learn the server's new names at its next list (or the next call to it).
-            if method == MCPMethod.toolsListChanged { catalogue.guards?.forget(server: server.name) }
+            if method == MCPMethod.toolsListChanged { catalogue.toolNames.forget(server: server.name) }
             listen.broadcast(listChanged: method)
         case MCPMethod.resourceUpdated:
             listen.resourceUpdated(message)
@@ -40,7 +40,7 @@ extension Gateway: UpstreamEventsDelegate {
         }
         guard restarted else { return }
         catalogue.forget(server: server.name)
-        catalogue.guards?.forget(server: server.name)
+        catalogue.toolNames.forget(server: server.name)
         let caps = server.initializeResult?["capabilities"]
         if caps?["tools"] != nil { listen.broadcast(listChanged: MCPMethod.toolsListChanged) }
         if caps?["prompts"] != nil { listen.broadcast(listChanged: MCPMethod.promptsListChanged) }

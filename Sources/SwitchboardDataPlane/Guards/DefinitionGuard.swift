@@ -53,12 +53,6 @@ package final class DefinitionGuard: Sendable {
         var screened: [String: [[UInt8]: Screened]] = [:]
         /// Per server, SHA-256 of its instructions → what they are.
         var instructions: [String: ([UInt8], Screened)] = [:]
-        /// The names each server listed last, complete lists only; the other servers' names
-        /// are the context of cross-server checks, and a call to a name not among them is an
-        /// unknown tool.
-        var listed: [String: Set<String>] = [:]
-        /// Names gathered from the pages of a list being read.
-        var listing: [String: Set<String>] = [:]
         /// Moves whenever what clients may see changes.
         var generation: UInt64 = 0
     }
@@ -98,46 +92,24 @@ package final class DefinitionGuard: Sendable {
     // MARK: Lists
 
     /// A `tools/list` page (the `result`) from `server`, with the tools clients may not see
-    /// taken out. `first`: the page asked without a cursor (a new listing begins).
-    package func screen(_ page: JSONView, server: String, first: Bool, on loop: any EventLoop) -> EventLoopFuture<JSONView> {
+    /// taken out. `first`: the page asked without a cursor (a new listing begins); `others`:
+    /// the other servers' tool names, the context of cross-server checks.
+    package func screen(_ page: JSONView, server: String, first: Bool, others: [String: Set<String>] = [:], on loop: any EventLoop) -> EventLoopFuture<JSONView> {
         let tools = page["tools"]?.elements ?? []
         let complete = page["nextCursor"] == nil
         let mode = policy(server).mode
-        // Names are kept for every server: a call to a name never listed is an unknown tool.
-        let names = tools.compactMap { $0["name"]?.string }
-        state.withLock { s in
-            if first && complete {
-                // A whole list in one page: exactly its names.
-                s.listing[server] = nil
-                s.listed[server] = Set(names)
-            } else if first {
-                s.listing[server] = Set(names)
-            } else {
-                // A later page. Two listings of one server may interleave (two calls to a server
-                // not listed yet); the last page of the second then finds the gathered names
-                // taken, and adds to what is known instead: a name is never lost, a removed one
-                // is dropped at the next listing that runs alone.
-                let gathered = s.listing[server] ?? s.listed[server] ?? []
-                if complete {
-                    s.listing[server] = nil
-                    s.listed[server] = gathered.union(names)
-                } else {
-                    s.listing[server] = gathered.union(names)
-                }
-            }
-        }
         guard mode != .off else { return loop.makeSucceededFuture(page) }
         let hashes = tools.map { tool in tool.bytes.withUnsafeReadableBytes { Array(SHA256.hash(data: $0)) } }
         // One lock: what is not screened yet, and what judging it needs.
-        let (missing, context, accepted) = state.withLock { s in
-            (zip(tools, hashes).filter { s.screened[server]?[$1] == nil }, s.listed.filter { $0.key != server }, s.accepted)
+        let (missing, accepted) = state.withLock { s in
+            (zip(tools, hashes).filter { s.screened[server]?[$1] == nil }, s.accepted)
         }
         if missing.isEmpty {
             return loop.makeSucceededFuture(apply(page, tools: tools, hashes: hashes, server: server, complete: complete && first))
         }
         // New or changed definitions: scanned on a thread of the pool, not on the loop.
         return NIOThreadPool.singleton.runIfActive(eventLoop: loop) { [settings] in
-            Self.scan(missing.map(\.0), server: server, others: context, accepted: accepted, scanner: settings.scanner)
+            Self.scan(missing.map(\.0), server: server, others: others, accepted: accepted, scanner: settings.scanner)
         }.map { screened in
             self.state.withLock { s in
                 var cache = s.screened[server] ?? [:]
@@ -273,23 +245,14 @@ package final class DefinitionGuard: Sendable {
 
     // MARK: Calls
 
-    /// Why a call to `tool` of `server` (named `federatedName` by the caller) must not go out,
-    /// or nil: a quarantined tool is refused with its reason; a name the server's last complete
-    /// list did not have is an unknown tool (the upstream never sees names it did not offer).
-    /// `listed` is false when the server has not been listed yet.
-    package func refusal(server: String, tool: String, federatedName: String) -> (error: GatewayError?, listed: Bool) {
+    /// Why a call to `tool` of `server` (named `federatedName` by the caller), a name the
+    /// server lists, must not go out: it is quarantined (with the reason and pin ids); nil
+    /// when it may.
+    package func quarantine(server: String, tool: String, federatedName: String) -> GatewayError? {
         state.withLock { s in
-            guard let names = s.listed[server] else { return (nil, false) }
-            guard names.contains(tool) else { return (.unknownTool(federatedName), true) }
-            guard policy(server).mode == .enforce, let record = s.records[Key(server: server, name: tool)], !record.exposed else { return (nil, true) }
-            return (.toolQuarantined(Quarantine(record, federatedName: federatedName)), true)
+            guard policy(server).mode == .enforce, let record = s.records[Key(server: server, name: tool)], !record.exposed else { return nil }
+            return .toolQuarantined(Quarantine(record, federatedName: federatedName))
         }
-    }
-
-    /// The server announced a new tools list (or restarted): its names are learned again at
-    /// its next list, so a call to a tool it just added is not taken for an unknown one.
-    package func forget(server: String) {
-        _ = state.withLock { $0.listed.removeValue(forKey: server) }
     }
 
     // MARK: Decisions
