@@ -25,6 +25,8 @@ package struct AuditRecord: Sendable, Equatable {
     package var onBehalfOf: String?
     package var virtualServer: String?
     package var server: String?
+    /// The server's `labels` as a JSON object, encoded once per server (`encodeLabels`).
+    package var serverLabels: ByteBuffer?
     /// The tool (or prompt, or resource URI) the request names.
     package var tool: String?
     package var method: String?
@@ -57,6 +59,16 @@ package struct AuditRecord: Sendable, Equatable {
 
     package init(event: AuditEvent) {
         self.event = event
+    }
+
+    /// `labels` as the `server_labels` object (keys sorted); nil for none.
+    package static func encodeLabels(_ labels: [String: String]) -> ByteBuffer? {
+        guard !labels.isEmpty else { return nil }
+        var w = JSONWriter()
+        w.beginObject()
+        for (key, value) in labels.sorted(by: { $0.key < $1.key }) { w.field(key, value) }
+        w.endObject()
+        return w.buffer
     }
 
     /// The fields from `time` to the last present one, as JSON members without the braces.
@@ -118,6 +130,7 @@ package struct AuditRecord: Sendable, Equatable {
         w.string(#""on_behalf_of":"#, onBehalfOf)
         w.string(#""virtual_server":"#, virtualServer)
         w.string(#""server":"#, server)
+        if let serverLabels { w.raw(#""server_labels":"#, serverLabels) }
         w.string(#""tool":"#, tool)
         w.string(#""method":"#, method)
         w.string(#""era":"#, era)

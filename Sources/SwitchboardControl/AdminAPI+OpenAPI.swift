@@ -1302,6 +1302,13 @@ extension AdminAPI {
       ],
       "description": "The server's name and version, as it gave them"
      },
+     "labels": {
+      "type": "object",
+      "additionalProperties": {
+       "type": "string"
+      },
+      "description": "The server's labels from the config (owner, environment, risk, ...); absent when it has none"
+     },
      "restarts": {
       "type": "integer"
      },

@@ -35,13 +35,16 @@ struct CheckCommand: AsyncParsableCommand {
         for s in runtime.serverStatuses {
             let detail = [s.protocolVersion.map { "protocol \($0)" }, s.serverInfo, s.lastError.map { "error: \($0)" }].compactMap { $0 }
             print("  \(s.name) [\(s.transport)] \(s.state)\(detail.isEmpty ? "" : " — " + detail.joined(separator: ", "))")
+            if let labels = config.servers.first(where: { $0.name == s.name })?.labels, !labels.isEmpty {
+                print("    labels: \(ServerLabels.text(labels))")
+            }
             if let connection = s.connection { print("    connection: \(connection)") }
             if let oauth = s.oauth { print("    \(oauth)") }
             if s.verificationOff { print("    WARNING: TLS certificate verification is off (tls.insecure_skip_verify); anyone on the path can impersonate this server") }
             if s.state != "ready" { healthy = false }
         }
         for disabled in config.servers where !disabled.enabled {
-            print("  \(disabled.name) [\(disabled.transport.kindName)] disabled")
+            print("  \(disabled.name) [\(disabled.transport.kindName)] disabled" + (disabled.labels.isEmpty ? "" : " — labels \(ServerLabels.text(disabled.labels))"))
         }
         for (kind, title) in [("tools", "tools"), ("prompts", "prompts"), ("resources", "resources"), ("resourceTemplates", "resource templates")] {
             let items = try await runtime.catalogue(kind)

@@ -111,10 +111,13 @@ extension Interop {
         /// A server that cannot start makes `check` fail and say why.
         @Test func checkFailsOnAnUnavailableServer() async throws {
             try PeerEnvironment.requirePeers()
-            let config = try ConfigFile.write([ServerConfig(name: "ghost", transport: .stdio(StdioLaunch(command: "/nonexistent/server")))])
+            var ghost = ServerConfig(name: "ghost", transport: .stdio(StdioLaunch(command: "/nonexistent/server")))
+            ghost.labels = ["owner": "platform", "risk": "low"]
+            let config = try ConfigFile.write([ghost])
             let check = try ChildProcessRunner(PeerEnvironment.switchboardBinary, ["check", "--config", config, "--wait", "3"])
             #expect(await check.wait(seconds: 30) == 1)
             #expect(check.standardOutput.contains("ghost [stdio] unavailable"), "\(check.standardOutput)")
+            #expect(check.standardOutput.contains("    labels: {owner: platform, risk: low}"), "\(check.standardOutput)")
             #expect(check.standardOutput.contains("/nonexistent/server"), "\(check.standardOutput)")
         }
 

@@ -27,7 +27,7 @@ extension ConfigLoader {
     package static let auditOTLPSinkKeys = ["endpoint", "headers", "timeout"]
     package static let serverKeys = [
         "stdio", "url", "sse", "headers", "headers_from_files", "credentials", "enabled", "timeouts", "restart", "max_message_bytes",
-        "max_connections", "era", "tls", "proxy", "guards",
+        "max_connections", "era", "tls", "proxy", "guards", "labels",
     ]
     /// `servers.NAME.tls` (https servers only).
     package static let upstreamTLSKeys = ["ca_file", "client_certificate", "client_key", "server_name", "min_version", "insecure_skip_verify"]
@@ -55,7 +55,7 @@ extension ConfigLoader {
     package static let demoKeys = ["http"]
     package static let policyKeys = ["default", "version", "denied_calls", "rules"]
     /// The matchers a policy rule and a quota limit share.
-    package static let callMatchKeys = ["principals", "roles", "tenants", "virtual_servers", "servers", "tools"]
+    package static let callMatchKeys = ["principals", "roles", "tenants", "virtual_servers", "servers", "server_labels", "tools"]
     package static let policyRuleKeys = ["id", "description", "effect"] + callMatchKeys + ["annotations", "arguments"]
     package static let annotationMatchKeys = ["readOnlyHint", "destructiveHint", "idempotentHint", "openWorldHint"]
     package static let argumentPredicateKeys = ["pointer", "regex", "min", "max", "equals", "one_of", "max_length"]

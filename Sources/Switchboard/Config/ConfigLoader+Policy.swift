@@ -58,7 +58,7 @@ extension ConfigLoader {
         return scalar.text
     }
 
-    /// `principals`, `roles`, `tenants`, `virtual_servers`, `servers`, `tools`, read from a rule
+    /// `principals`, `roles`, `tenants`, `virtual_servers`, `servers`, `server_labels`, `tools`, read from a rule
     /// or a limit; each is a non-empty list.
     static func decodeCallMatch(_ mapping: ConfigMapping) throws(ConfigError) -> CallMatchConfig {
         var match = CallMatchConfig()
@@ -76,7 +76,26 @@ extension ConfigLoader {
             match.servers = try value.matcherList { ServerNameRule.problem(with: $0).map { "not a server name: " + $0 } }
         }
         if let value = mapping["tools"] { match.tools = try value.matcherList() }
+        if let value = mapping["server_labels"] { match.serverLabels = try decodeLabelCondition(value) }
         return match
+    }
+
+    /// `server_labels`: per label name, a value or a list of values (any of them matches).
+    static func decodeLabelCondition(_ node: ConfigNode) throws(ConfigError) -> [String: [String]] {
+        let mapping = try ConfigMapping(node)
+        guard !mapping.entries.isEmpty else {
+            throw node.error("an empty server_labels matches every server; remove it, or name at least one label")
+        }
+        var condition: [String: [String]] = [:]
+        for entry in mapping.entries {
+            if let problem = ServerLabels.problem(withKey: entry.key) { throw entry.value.error(problem, atKey: true) }
+            let values = entry.value.isScalar ? [try entry.value.string()] : try entry.value.matcherList()
+            for value in values {
+                if let problem = ServerLabels.problem(withValue: value, key: entry.key) { throw entry.value.error(problem) }
+            }
+            condition[entry.key] = values
+        }
+        return condition
     }
 
     static func decodeAnnotationMatch(_ node: ConfigNode) throws(ConfigError) -> AnnotationMatchConfig {

@@ -74,6 +74,7 @@ extension ConfigLoader {
         if let value = server["tls"] { config.tls = try decodeUpstreamTLS(value, transport: transport) }
         if let value = server["proxy"] { config.proxy = try decodeProxy(value, transport: transport) }
         if let value = server["guards"] { config.guards = try decodeServerGuards(value, keys: serverGuardsKeys) }
+        if let value = server["labels"] { config.labels = try decodeLabels(value) }
         if let value = server["era"] {
             let text = try value.string()
             guard let era = ServerEraSetting(rawValue: text) else {
@@ -85,6 +86,18 @@ extension ConfigLoader {
             config.era = era
         }
         return config
+    }
+
+    /// `labels`: a mapping of names to values (`ServerLabels`).
+    static func decodeLabels(_ node: ConfigNode) throws(ConfigError) -> [String: String] {
+        var labels: [String: String] = [:]
+        for entry in try ConfigMapping(node).entries {
+            if let problem = ServerLabels.problem(withKey: entry.key) { throw entry.value.error(problem, atKey: true) }
+            let value = try entry.value.string()
+            if let problem = ServerLabels.problem(withValue: value, key: entry.key) { throw entry.value.error(problem) }
+            labels[entry.key] = value
+        }
+        return labels
     }
 
     /// Better than "did you mean" for the mistakes people actually make at this level.

@@ -11,7 +11,7 @@ import SwitchboardDataPlane
 /// The audit trail as the runtime opens it from `audit`: the journal (repaired if a crash left
 /// it torn), the key of its digests and the key that signs its checkpoints.
 enum AuditTrail {
-    static func open(_ config: AuditConfig, logger: Logger) throws -> CallAudit {
+    static func open(_ config: AuditConfig, serverLabels: [String: [String: String]] = [:], logger: Logger) throws -> CallAudit {
         try AuditJournal.makeDirectory(config.journal)
         let digestKey = try secret(config.digestKeyFile, default: config.journal + "/digest.key", minimum: 16, what: "audit digest key")
         let signer = try AuditSigner(
@@ -28,7 +28,7 @@ enum AuditTrail {
         ])
         return CallAudit(
             journal: journal, digester: AuditDigester(key: digestKey), failClosed: config.onFailure == .failClosed, strict: config.mode == .strict,
-            capture: AuditCapture(config.capture), logger: logger
+            capture: AuditCapture(config.capture), serverLabels: serverLabels, logger: logger
         )
     }
 

@@ -84,7 +84,7 @@ public final class GatewayRuntime: Sendable {
             let guarded = config.guards.enabled && config.servers.contains { $0.enabled }
             let store: SQLiteStore? = try acceptsKeys || delegates || !oauthServers.isEmpty || indexesAudit || guarded ? SQLiteStore(url: config.store) : nil
             // Opened first: the key directory records the key changes it sees.
-            let audit = recordsAudit && config.audit.enabled ? try AuditTrail.open(config.audit, logger: logger) : nil
+            let audit = recordsAudit && config.audit.enabled ? try AuditTrail.open(config.audit, serverLabels: config.serverLabels, logger: logger) : nil
             opened = audit
             self.audit = audit
             if acceptsKeys, let store {

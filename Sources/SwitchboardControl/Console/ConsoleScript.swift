@@ -492,6 +492,14 @@ async function drawAudit() {
 }
 
 // ---- Connections ---------------------------------------------------------------------------
+// A server's labels from the config, one badge each; a high or critical risk stands out.
+function labelBadges(labels) {
+  const entries = Object.entries(labels || {}).sort(([a], [b]) => a.localeCompare(b));
+  if (entries.length === 0) return null;
+  return el("div", { class: "labels" }, entries.map(([key, value]) =>
+    badge(key + ": " + value, key === "risk" && (value === "high" || value === "critical") ? "warn" : "muted")));
+}
+
 async function drawConnections() {
   const answer = await api("servers");
   const rows = answer.servers.map((s) => el("tr", {},
@@ -505,10 +513,11 @@ async function drawConnections() {
       s.warning ? el("div", {}, badge(s.warning, "bad")) : null),
     el("td", { text: s.oauth || "" }),
     el("td", { class: "num", text: String(s.restarts) }),
-    el("td", { class: "muted", text: s.lastError || "" })));
+    el("td", { class: "muted", text: s.lastError || "" }),
+    el("td", {}, labelBadges(s.labels))));
   show(el("h1", { text: "Upstream connections" }),
     el("p", { class: "sub", text: answer.sessions + " client sessions held now. How each server is reached: TLS checks and proxy, its protocol revision and era, and its OAuth connection." }),
-    table(["Server", "State", "Transport", "Protocol", "Era", "Server", "Reached through", "OAuth", "Restarts", "Last error"], rows, "No servers are configured."));
+    table(["Server", "State", "Transport", "Protocol", "Era", "Server", "Reached through", "OAuth", "Restarts", "Last error", "Labels"], rows, "No servers are configured."));
 }
 
 const DRAW = { overview: drawOverview, catalogue: drawCatalogue, keys: drawKeys, policy: drawPolicy, audit: drawAudit, connections: drawConnections };

@@ -58,6 +58,8 @@ pre { background: var(--code); padding: 10px; border-radius: 6px; overflow-x: au
 .badge.ok { background: var(--ok-bg); color: var(--ok); }
 .badge.bad { background: var(--bad-bg); color: var(--bad); }
 .badge.warn { background: var(--warn-bg); color: var(--warn); }
+.labels { display: flex; flex-wrap: wrap; gap: 4px; }
+.labels .badge { font-weight: 500; }
 .muted { color: var(--muted); }
 form.fields { display: flex; flex-wrap: wrap; gap: 10px 14px; align-items: flex-end; }
 form.fields label, .field { display: flex; flex-direction: column; gap: 3px; font-size: 13px; color: var(--muted); }

@@ -16,6 +16,9 @@ public struct CallMatchConfig: Sendable, Equatable {
     public var servers: [String]?
     /// `tools`: globs over the federated name `{server}__{tool}`.
     public var tools: [String]?
+    /// `server_labels`: the server's labels have, for every key, one of the values listed
+    /// (`{environment: [prod], risk: [high, critical]}`).
+    public var serverLabels: [String: [String]]?
 
     public init(
         principals: [String]? = nil,
@@ -23,7 +26,8 @@ public struct CallMatchConfig: Sendable, Equatable {
         tenants: [String]? = nil,
         virtualServers: [String]? = nil,
         servers: [String]? = nil,
-        tools: [String]? = nil
+        tools: [String]? = nil,
+        serverLabels: [String: [String]]? = nil
     ) {
         self.principals = principals
         self.roles = roles
@@ -31,5 +35,6 @@ public struct CallMatchConfig: Sendable, Equatable {
         self.virtualServers = virtualServers
         self.servers = servers
         self.tools = tools
+        self.serverLabels = serverLabels
     }
 }

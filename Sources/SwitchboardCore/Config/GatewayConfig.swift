@@ -81,6 +81,12 @@ public struct GatewayConfig: Sendable, Equatable {
         self.quotas = quotas
         self.virtualServers = virtualServers
     }
+
+    /// Each server's `labels`, by server name: what `server_labels` in rules and limits is
+    /// matched against.
+    public var serverLabels: [String: [String: String]] {
+        Dictionary(servers.map { ($0.name, $0.labels) }, uniquingKeysWith: { first, _ in first })
+    }
 }
 
 /// `demo`: the built-in demo MCP server, served in-process so the quick start needs nothing
@@ -143,6 +149,8 @@ public struct ServerConfig: Sendable, Equatable {
     public var proxy: UpstreamProxyConfig
     /// `guards`: this server's guard mode and trust on first use (nil fields: `guards`' defaults).
     public var guards: ServerGuardsConfig = .init()
+    /// `labels`: owner, environment, risk and any others (`ServerLabels`).
+    public var labels: [String: String] = [:]
 
     public init(
         name: String,

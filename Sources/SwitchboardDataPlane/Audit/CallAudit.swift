@@ -26,6 +26,8 @@ package final class CallAudit: Sendable {
     let strict: Bool
     /// `audit.capture`: the calls whose payloads the trail keeps, redacted (nil: none).
     let capture: AuditCapture?
+    /// Each labelled server's `server_labels`, encoded once.
+    let serverLabels: [String: ByteBuffer]
     let logger: Logger
 
     static let auditedMethods: Set<String> = [MCPMethod.toolsCall, MCPMethod.promptsGet, MCPMethod.resourcesRead]
@@ -38,7 +40,11 @@ package final class CallAudit: Sendable {
     private let idPrefix = UInt32.random(in: .min ... .max)
     private let calls = Atomic<UInt64>(0)
 
-    package init(journal: AuditJournal, digester: AuditDigester, failClosed: Bool, strict: Bool = false, capture: AuditCapture? = nil, logger: Logger) {
+    package init(
+        journal: AuditJournal, digester: AuditDigester, failClosed: Bool, strict: Bool = false, capture: AuditCapture? = nil,
+        serverLabels: [String: [String: String]] = [:], logger: Logger
+    ) {
+        self.serverLabels = serverLabels.compactMapValues(AuditRecord.encodeLabels)
         self.strict = strict
         self.capture = capture
         self.journal = journal
@@ -146,6 +152,7 @@ package final class CallAudit: Sendable {
             record.tenant = principal.tenant
         }
         record.server = server
+        record.serverLabels = server.flatMap { serverLabels[$0] }
         record.tool = tool
         record.method = method
         record.outcome = outcome
@@ -172,6 +179,7 @@ package final class CallAudit: Sendable {
         }
         record.virtualServer = session.virtualServer
         record.server = server
+        record.serverLabels = server.flatMap { serverLabels[$0] }
         let params = exchange.message.params
         record.tool = exchange.method == MCPMethod.resourcesRead ? params?["uri"]?.string : params?["name"]?.string
         record.method = exchange.method

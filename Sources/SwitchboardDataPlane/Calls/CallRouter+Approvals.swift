@@ -122,7 +122,7 @@ extension CallRouter {
         w.key("approval")
         w.beginObject()
         w.field("method", MCPMethod.elicitationCreate)
-        w.field("params", raw: Self.approvalQuestion(record))
+        w.field("params", raw: Self.approvalQuestion(record, labels: servers.named(record.server)?.config.labels ?? [:]))
         w.endObject()
         w.endObject()
         w.field("requestState", token)
@@ -168,7 +168,7 @@ extension CallRouter {
         }
         exchange.loop.scheduleTask(in: Self.approvalQuestionTimeout) { gathering.expire(.clientTimeout("the approval question")) }
         let id = session.forward(.init(origin: .input(gathering, key: "approval"), method: MCPMethod.elicitationCreate))
-        let request = JSONRPCEncoding.request(id: JSONRPCID(id), method: MCPMethod.elicitationCreate, params: Self.approvalQuestion(record))
+        let request = JSONRPCEncoding.request(id: JSONRPCID(id), method: MCPMethod.elicitationCreate, params: Self.approvalQuestion(record, labels: servers.named(record.server)?.config.labels ?? [:]))
         guard exchange.sendInterim(request, kind: .request, method: MCPMethod.elicitationCreate) else {
             _ = session.takeForwarded(JSONRPCID(id))
             return false
@@ -176,12 +176,14 @@ extension CallRouter {
         return true
     }
 
-    /// `elicitation/create` params: a message from trusted data and one boolean to answer.
-    static func approvalQuestion(_ record: ApprovalRecord) -> ByteBuffer {
+    /// `elicitation/create` params: a message from trusted data (the record, the server's
+    /// configured labels; never the server's own text) and one boolean to answer.
+    static func approvalQuestion(_ record: ApprovalRecord, labels: [String: String] = [:]) -> ByteBuffer {
         var w = JSONWriter()
         w.beginObject()
         w.field("mode", "form")
-        w.field("message", "Switchboard: approve the call to \(record.tool) (server \(record.server)) for \(record.principal)? "
+        let server = labels.isEmpty ? record.server : record.server + " " + ServerLabels.text(labels)
+        w.field("message", "Switchboard: approve the call to \(record.tool) (server \(server)) for \(record.principal)? "
             + "Policy rule \(record.rule ?? "default") asks a human first. \(record.summary). Approval \(record.id).")
         w.key("requestedSchema")
         w.beginObject()

@@ -18,19 +18,22 @@ package final class Governance: Sendable {
         /// virtual servers exist. Otherwise every caller gets the shared merged page untouched.
         package let listsDependOnCaller: Bool
         /// The configuration they came from, to tell what a reload changes.
-        let sources: (policy: PolicyConfig, quotas: QuotaConfig, virtualServers: [VirtualServerConfig])
+        let sources: (policy: PolicyConfig, quotas: QuotaConfig, virtualServers: [VirtualServerConfig], labels: [String: [String: String]])
 
         package init(config: GatewayConfig, keeping previous: Rules? = nil, clock: any QuotaClock = SystemQuotaClock()) throws(PolicyError) {
-            policy = try CompiledPolicy(config.policy)
+            // Servers, their labels included, change only at a restart: a reload matches the
+            // labels of the servers running.
+            let labels = previous?.sources.labels ?? config.serverLabels
+            policy = try CompiledPolicy(config.policy, serverLabels: labels)
             virtualServers = VirtualServerCatalogue(config.virtualServers)
             // Counters survive a reload that leaves the quotas as they were.
             if let previous, previous.sources.quotas == config.quotas {
                 quotas = previous.quotas
             } else {
-                quotas = QuotaLimiter(config.quotas, clock: clock)
+                quotas = QuotaLimiter(config.quotas, serverLabels: labels, clock: clock)
             }
             listsDependOnCaller = !config.policy.rules.isEmpty || config.policy.defaultEffect != .allow || !config.virtualServers.isEmpty
-            sources = (config.policy, config.quotas, config.virtualServers)
+            sources = (config.policy, config.quotas, config.virtualServers, labels)
         }
     }
 

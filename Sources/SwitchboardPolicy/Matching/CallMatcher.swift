@@ -13,8 +13,14 @@ final class CallMatcher: Sendable {
     let includesRoot: Bool
     let servers: [String]?
     let tools: [Glob]?
+    /// `server_labels` as written, and the servers whose labels it matches (labels are
+    /// config, so this is known when the rules are compiled; nothing is looked up per call).
+    let serverLabels: [String: [String]]?
+    let labelled: [String]
+    /// Each server's labels as text, for `policy test` (only with `server_labels`).
+    let labelTexts: [String: String]
 
-    init(_ config: CallMatchConfig) {
+    init(_ config: CallMatchConfig, serverLabels labels: [String: [String: String]] = [:]) {
         principals = config.principals.map { $0.map(Glob.init) }
         roles = config.roles
         tenants = config.tenants
@@ -22,10 +28,13 @@ final class CallMatcher: Sendable {
         includesRoot = config.virtualServers?.contains(CallMatchConfig.rootVirtualServer) ?? false
         servers = config.servers
         tools = config.tools.map { $0.map(Glob.init) }
+        serverLabels = config.serverLabels
+        labelled = config.serverLabels.map { condition in labels.filter { ServerLabels.match($0.value, condition) }.keys.sorted() } ?? []
+        labelTexts = config.serverLabels == nil ? [:] : labels.mapValues(ServerLabels.text)
     }
 
     var isEmpty: Bool {
-        principals == nil && roles == nil && tenants == nil && virtualServers == nil && servers == nil && tools == nil
+        principals == nil && roles == nil && tenants == nil && virtualServers == nil && servers == nil && tools == nil && serverLabels == nil
     }
 
     func matches(principal: Principal, virtualServer: String?, tool: ToolFacts) -> Bool {
@@ -49,8 +58,15 @@ final class CallMatcher: Sendable {
 
     func matchesTool(_ tool: ToolFacts) -> Bool {
         if let servers, !servers.contains(tool.server) { return false }
+        if serverLabels != nil, !labelled.contains(tool.server) { return false }
         if let tools, !tools.matchAny(tool.federatedName) { return false }
         return true
+    }
+
+    /// `{environment: prod, risk: [high, critical]}`.
+    static func text(_ condition: [String: [String]]) -> String {
+        "{" + condition.sorted { $0.key < $1.key }.map { "\($0.key): " + ($0.value.count == 1 ? $0.value[0] : "[" + $0.value.joined(separator: ", ") + "]") }
+            .joined(separator: ", ") + "}"
     }
 }
 
@@ -97,6 +113,14 @@ extension CallMatcher {
                 MatcherCheck(matcher: "servers", expected: list(servers), actual: tool.server, held: servers.contains(tool.server))
             )
         }
+        if let serverLabels {
+            checks.append(
+                MatcherCheck(
+                    matcher: "server_labels", expected: Self.text(serverLabels), actual: tool.server + " " + (labelTexts[tool.server] ?? "{}"),
+                    held: labelled.contains(tool.server)
+                )
+            )
+        }
         if let tools {
             checks.append(
                 MatcherCheck(
@@ -119,6 +143,7 @@ extension CallMatcher {
             parts.append("virtual server " + list((includesRoot ? [CallMatchConfig.rootVirtualServer] : []) + virtualServers))
         }
         if let servers { parts.append("server " + list(servers)) }
+        if let serverLabels { parts.append("server labels " + Self.text(serverLabels)) }
         if let tools { parts.append("tool " + list(tools.map(\.pattern))) }
         return parts
     }

@@ -14,14 +14,15 @@ public final class CompiledPolicy: Sendable {
     private let defaultDecision: PolicyDecision
 
     /// Fails on what the config loader also rejects (ids, pointers, regexes), for configs that
-    /// did not come through it.
-    public init(_ config: PolicyConfig) throws(PolicyError) {
-        let version = config.version ?? PolicyFingerprint.version(of: config)
+    /// did not come through it. `serverLabels`: each server's labels, for rules with
+    /// `server_labels`; they are part of the derived version.
+    public init(_ config: PolicyConfig, serverLabels: [String: [String: String]] = [:]) throws(PolicyError) {
+        let version = config.version ?? PolicyFingerprint.version(of: config, serverLabels: serverLabels)
         var rules: [CompiledRule] = []
         var seen: Set<String> = []
         for rule in config.rules {
             guard seen.insert(rule.id).inserted else { throw PolicyError("duplicate rule id", ruleID: rule.id) }
-            rules.append(try CompiledRule(rule, policyVersion: version))
+            rules.append(try CompiledRule(rule, policyVersion: version, serverLabels: serverLabels))
         }
         self.version = version
         self.defaultEffect = config.defaultEffect

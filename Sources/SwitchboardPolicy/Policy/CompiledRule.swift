@@ -12,13 +12,13 @@ final class CompiledRule: Sendable {
     let arguments: [ArgumentPredicate]
     let decision: PolicyDecision
 
-    init(_ config: PolicyRuleConfig, policyVersion: String) throws(PolicyError) {
+    init(_ config: PolicyRuleConfig, policyVersion: String, serverLabels: [String: [String: String]] = [:]) throws(PolicyError) {
         guard PolicyRuleConfig.isValidID(config.id) else {
             throw PolicyError("a rule id uses only letters, digits, \".\", \"_\" and \"-\"", ruleID: config.id)
         }
         id = config.id
         effect = config.effect
-        matcher = CallMatcher(config.match)
+        matcher = CallMatcher(config.match, serverLabels: serverLabels)
         annotations = config.annotations
         var arguments: [ArgumentPredicate] = []
         for predicate in config.arguments {

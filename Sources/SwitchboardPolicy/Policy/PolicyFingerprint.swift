@@ -5,7 +5,9 @@ import SwitchboardCore
 /// any change to what decides gives a new one. Descriptions and `denied_calls` are left out:
 /// they do not change decisions. Not a security digest; it labels, it does not protect.
 enum PolicyFingerprint {
-    static func version(of config: PolicyConfig) -> String {
+    /// `serverLabels` count where a rule matches on them: relabelling a server can change
+    /// what a rule decides, so it changes the version.
+    static func version(of config: PolicyConfig, serverLabels: [String: [String: String]] = [:]) -> String {
         var hasher = FNV1a()
         hasher.field("default", config.defaultEffect.rawValue)
         for rule in config.rules {
@@ -17,6 +19,10 @@ enum PolicyFingerprint {
             hasher.list("virtual_servers", rule.match.virtualServers)
             hasher.list("servers", rule.match.servers)
             hasher.list("tools", rule.match.tools)
+            if let condition = rule.match.serverLabels {
+                hasher.field("server_labels", CallMatcher.text(condition))
+                hasher.list("labelled", serverLabels.filter { ServerLabels.match($0.value, condition) }.keys.sorted())
+            }
             hasher.flag("readOnlyHint", rule.annotations.readOnlyHint)
             hasher.flag("destructiveHint", rule.annotations.destructiveHint)
             hasher.flag("idempotentHint", rule.annotations.idempotentHint)

@@ -22,7 +22,7 @@ public struct RuleTrace: Sendable, CustomStringConvertible {
     /// This rule made the decision (the first that matched).
     public var decided: Bool
     /// Each matcher the rule has, in the order `principals`, `roles`, `tenants`,
-    /// `virtual_servers`, `servers`, `tools`, `annotations.*`, then each argument predicate.
+    /// `virtual_servers`, `servers`, `server_labels`, `tools`, `annotations.*`, then each argument predicate.
     public var checks: [MatcherCheck]
 
     public init(ruleID: String, effect: PolicyEffect, matched: Bool, decided: Bool, checks: [MatcherCheck]) {

@@ -16,10 +16,10 @@ final class CompiledQuotaLimit: Sendable {
     let concurrency: Int?
     let dailyBudget: Int?
 
-    init(_ config: QuotaLimitConfig) {
+    init(_ config: QuotaLimitConfig, serverLabels: [String: [String: String]] = [:]) {
         id = config.id
         per = config.per
-        matcher = CallMatcher(config.match)
+        matcher = CallMatcher(config.match, serverLabels: serverLabels)
         rate = config.rate
         rateUnitNanoseconds = Int64(config.rate?.unit.seconds ?? 1) * 1_000_000_000
         burst = Double(config.effectiveBurst ?? 0)

@@ -31,9 +31,12 @@ public final class QuotaLimiter: Sendable {
         case refused(limit: Int, counter: QuotaCounter)
     }
 
-    public init(_ config: QuotaConfig, clock: any QuotaClock = SystemQuotaClock(), maxCountersPerLimit: Int = 100_000) {
+    /// `serverLabels`: each server's labels, for limits with `server_labels`.
+    public init(
+        _ config: QuotaConfig, serverLabels: [String: [String: String]] = [:], clock: any QuotaClock = SystemQuotaClock(), maxCountersPerLimit: Int = 100_000
+    ) {
         let bound = max(1, maxCountersPerLimit)
-        limits = config.limits.map(CompiledQuotaLimit.init)
+        limits = config.limits.map { CompiledQuotaLimit($0, serverLabels: serverLabels) }
         costs = config.costs.map { (Glob($0.tools), $0.units) }
         self.clock = clock
         self.maxCountersPerLimit = bound

@@ -17,6 +17,7 @@ import Testing
             - id: echo-needs-a-human
               effect: require_approval
               tools: ["leaky__echo"]
+              server_labels: { risk: [high, critical] }
         """
 
     static func servers(_ directory: String) -> String {
@@ -24,6 +25,7 @@ import Testing
         servers:
           leaky:
             stdio: { command: "\(PeerEnvironment.python)", args: ["\(PeerEnvironment.path("Tests/Peers/servers/leaky_server.py"))"] }
+            labels: { environment: staging, risk: high }
         """
     }
 
@@ -35,6 +37,8 @@ import Testing
             let asked = try #require(out.last?["elicited"] as? [String])
             #expect(asked.count == 1)
             #expect(asked.first?.contains("leaky__echo") == true && asked.first?.contains("echo-needs-a-human") == true)
+            // The server's configured labels, trusted data, are part of the question.
+            #expect(asked.first?.contains("(server leaky {environment: staging, risk: high})") == true, "\(asked)")
             // The question names the argument, never its value.
             #expect(asked.first?.contains("text (text of 11 characters)") == true && asked.first?.contains("restart db1") == false)
             if answer == "accept" {

@@ -34,7 +34,8 @@ extension Interop {
             try Self.requireBrowser()
             let setup = try DemoGatewayProcess(
                 "console",
-                extra: "auth:\n  api_keys: true\npolicy:\n  rules:\n    - id: no-countdown\n      effect: deny\n      tools: [clock__countdown]\n"
+                extra: "auth:\n  api_keys: true\npolicy:\n  rules:\n    - id: no-countdown\n      effect: deny\n      tools: [clock__countdown]\n",
+                labels: ["owner": "platform", "environment": "demo", "risk": "high"]
             )
             defer { setup.remove() }
             let admin = try await setup.createKey(name: "console-admin", role: "switchboard:admin")
@@ -87,11 +88,15 @@ extension Interop {
             #expect(record["event"] as? String == "call.end" && record["tool"] as? String == "clock__add", "\(record)")
             #expect(record["principal"] as? String == "key:agent" && record["outcome"] as? String == "ok", "\(record)")
             #expect((seen["connections"] as? [String])?.first?.hasPrefix("clock ready http") == true, "\(seen)")
+            #expect(seen["connection_labels"] as? [String] == ["environment: demo", "owner: platform", "risk: high"], "\(seen)")
             #expect(seen["token_after_sign_out"] is NSNull, "\(seen)")
 
             // What the console did is on the trail: the key made and revoked through it.
             let audit = try await curl(setup.base + "/admin/v1/audit?event=admin.action", ["-H", "Authorization: Bearer \(admin)"])
             #expect(audit.body.contains("POST /admin/v1/keys") && audit.body.contains("DELETE /admin/v1/keys/"), "\(audit.body)")
+            // Every record about a labelled server carries its labels.
+            let calls = try await curl(setup.base + "/admin/v1/audit?event=call.end", ["-H", "Authorization: Bearer \(admin)"])
+            #expect(calls.body.contains(#""server":"clock","server_labels":{"environment":"demo","owner":"platform","risk":"high"}"#), "\(calls.body)")
         }
         /// Single sign-on: the console as an OAuth client of the provider `auth.jwt` trusts (the
         /// test authorization server issuing JWTs): a user without an admin role is turned away

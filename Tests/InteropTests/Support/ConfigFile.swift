@@ -17,6 +17,9 @@ enum ConfigFile {
                 yaml += "    sse: \(endpoint)\n"
             }
             yaml += "    restart: {initial_backoff: 100ms, max_backoff: 2s}\n"
+            if !server.labels.isEmpty {
+                yaml += "    labels: {" + server.labels.sorted { $0.key < $1.key }.map { "\($0.key): \(quote($0.value))" }.joined(separator: ", ") + "}\n"
+            }
         }
         let path = path ?? PeerEnvironment.temporaryFile("switchboard.yaml")
         // Each config its own audit journal: one gateway per journal, and tests run several.

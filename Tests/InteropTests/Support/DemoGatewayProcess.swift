@@ -14,14 +14,16 @@ struct DemoGatewayProcess {
 
     /// Writes `switchboard.yaml` in a new folder: `clock` on the demo's free port, `extra` YAML
     /// (top-level sections) added.
-    init(_ name: String, extra: String = "") throws {
+    init(_ name: String, extra: String = "", labels: [String: String] = [:]) throws {
         directory = PeerEnvironment.temporaryFile(name)
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         port = try FreePort.next()
         let demoPort = try FreePort.next()
         config = directory + "/switchboard.yaml"
+        var clock = ServerConfig(name: "clock", transport: .streamableHTTP(HTTPEndpoint(host: "127.0.0.1", port: demoPort, pathAndQuery: "/mcp")))
+        clock.labels = labels
         _ = try ConfigFile.write(
-            [ServerConfig(name: "clock", transport: .streamableHTTP(HTTPEndpoint(host: "127.0.0.1", port: demoPort, pathAndQuery: "/mcp")))],
+            [clock],
             listen: "127.0.0.1:\(port)", extra: "demo:\n  http: 127.0.0.1:\(demoPort)\n" + extra, at: config
         )
     }

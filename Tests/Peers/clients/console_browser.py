@@ -162,6 +162,7 @@ def run(arguments: argparse.Namespace) -> dict:
         # Connections: each server and how it is reached.
         console.page("6", "Upstream connections")
         seen["connections"] = [row.text.split("\n")[0] for row in driver.find_elements(By.CSS_SELECTOR, "main tbody tr")]
+        seen["connection_labels"] = [badge.text for badge in driver.find_elements(By.CSS_SELECTOR, "main tbody tr .labels .badge")]
         console.shot("connections")
 
         # Sign out: back to the sign-in form, and the key is gone from the tab.
