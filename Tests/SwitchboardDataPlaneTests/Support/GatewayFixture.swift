@@ -20,7 +20,15 @@ final class GatewayFixture {
         var era: ServerEraSetting = .legacy
         var timeouts = ServerTimeouts()
         var script: @Sendable (JSONRPCMessage) -> ScriptedUpstreamTransport.Answer = { _ in .later }
+        /// The tools it lists, for a `script` that does not answer `tools/list` with a list
+        /// page or an error (one that answers every method alike, or leaves it for later): a
+        /// call to a name its server does not list never reaches it, and the gateway lists a
+        /// server before its first call.
+        var tools: [String] = GatewayFixture.tools
     }
+
+    /// What a scripted server lists unless told otherwise: the names the tests call.
+    static let tools = ["book", "delete", "drop", "echo", "export", "find", "flaky", "get", "guessed", "lookup", "other", "plain", "restart"]
 
     let loop = EmbeddedEventLoop()
     let gateway: Gateway
@@ -37,7 +45,17 @@ final class GatewayFixture {
         configure(&config)
         var transports: [String: ScriptedUpstreamTransport] = [:]
         for server in servers {
-            transports[server.name] = ScriptedUpstreamTransport(loop: loop, capabilities: server.capabilities, script: server.script)
+            let (script, tools) = (server.script, server.tools)
+            let list = #"{"tools":["# + tools.map { #"{"name":""# + $0 + #"","inputSchema":{"type":"object"}}"# }.joined(separator: ",") + "]}"
+            transports[server.name] = ScriptedUpstreamTransport(loop: loop, capabilities: server.capabilities) { message in
+                let answer = script(message)
+                guard message.method == MCPMethod.toolsList else { return answer }
+                switch answer {
+                case .result(let json) where json.contains(#""tools""#): return answer
+                case .error: return answer
+                default: return .result(list)
+                }
+            }
         }
         self.transports = transports
         var logger = Logger(label: "test")
