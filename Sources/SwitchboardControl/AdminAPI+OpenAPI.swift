@@ -608,6 +608,448 @@ extension AdminAPI {
     }
    }
   },
+  "/pins": {
+   "get": {
+    "operationId": "listPins",
+    "summary": "The definitions the guards pinned, the ones waiting for a decision first",
+    "parameters": [
+     {
+      "name": "server",
+      "in": "query",
+      "required": false,
+      "schema": {
+       "type": "string"
+      },
+      "description": "Only this server's pins"
+     },
+     {
+      "name": "state",
+      "in": "query",
+      "required": false,
+      "schema": {
+       "enum": [
+        "pending",
+        "approved",
+        "drifted",
+        "rejected"
+       ]
+      }
+     }
+    ],
+    "responses": {
+     "200": {
+      "description": "The pins",
+      "content": {
+       "application/json": {
+        "schema": {
+         "type": "array",
+         "items": {
+          "$ref": "#/components/schemas/Pin"
+         }
+        }
+       }
+      }
+     },
+     "400": {
+      "$ref": "#/components/responses/Error"
+     },
+     "404": {
+      "$ref": "#/components/responses/Error"
+     },
+     "403": {
+      "$ref": "#/components/responses/Forbidden"
+     },
+     "401": {
+      "$ref": "#/components/responses/Unauthorized"
+     }
+    }
+   }
+  },
+  "/pins/export": {
+   "get": {
+    "operationId": "exportPins",
+    "summary": "The approved pins as switchboard pins export writes them, for review in version control",
+    "parameters": [
+     {
+      "name": "server",
+      "in": "query",
+      "required": false,
+      "schema": {
+       "type": "string"
+      }
+     }
+    ],
+    "responses": {
+     "200": {
+      "description": "The pins file",
+      "content": {
+       "application/json": {
+        "schema": {
+         "type": "object"
+        }
+       }
+      }
+     },
+     "404": {
+      "$ref": "#/components/responses/Error"
+     },
+     "403": {
+      "$ref": "#/components/responses/Forbidden"
+     },
+     "401": {
+      "$ref": "#/components/responses/Unauthorized"
+     }
+    }
+   }
+  },
+  "/pins/import": {
+   "post": {
+    "operationId": "importPins",
+    "summary": "Approve the pins of a pins file: tools matching them are listed, others wait",
+    "requestBody": {
+     "required": true,
+     "content": {
+      "application/json": {
+       "schema": {
+        "type": "object"
+       }
+      }
+     }
+    },
+    "responses": {
+     "200": {
+      "description": "What was applied",
+      "content": {
+       "application/json": {
+        "schema": {
+         "type": "object",
+         "properties": {
+          "applied": {
+           "type": "array",
+           "items": {
+            "type": "object"
+           },
+           "description": "server, name, state and pin of each entry"
+          }
+         }
+        }
+       }
+      }
+     },
+     "400": {
+      "$ref": "#/components/responses/Error"
+     },
+     "404": {
+      "$ref": "#/components/responses/Error"
+     },
+     "403": {
+      "$ref": "#/components/responses/Forbidden"
+     },
+     "401": {
+      "$ref": "#/components/responses/Unauthorized"
+     }
+    }
+   }
+  },
+  "/pins/{server}/approve": {
+   "post": {
+    "operationId": "approveServerPins",
+    "summary": "Approve every pending and drifted pin of a server",
+    "parameters": [
+     {
+      "name": "server",
+      "in": "path",
+      "required": true,
+      "schema": {
+       "type": "string"
+      },
+      "description": "The server's configured name"
+     }
+    ],
+    "requestBody": {
+     "required": true,
+     "content": {
+      "application/json": {
+       "schema": {
+        "$ref": "#/components/schemas/PinDecision"
+       }
+      }
+     }
+    },
+    "responses": {
+     "200": {
+      "description": "The pins approved",
+      "content": {
+       "application/json": {
+        "schema": {
+         "type": "array",
+         "items": {
+          "$ref": "#/components/schemas/Pin"
+         }
+        }
+       }
+      }
+     },
+     "400": {
+      "$ref": "#/components/responses/Error"
+     },
+     "404": {
+      "$ref": "#/components/responses/Error"
+     },
+     "409": {
+      "$ref": "#/components/responses/Error"
+     },
+     "403": {
+      "$ref": "#/components/responses/Forbidden"
+     },
+     "401": {
+      "$ref": "#/components/responses/Unauthorized"
+     }
+    }
+   }
+  },
+  "/pins/{server}/{name}": {
+   "get": {
+    "operationId": "showPin",
+    "summary": "A pin and what changed since it was approved, word by word",
+    "parameters": [
+     {
+      "name": "server",
+      "in": "path",
+      "required": true,
+      "schema": {
+       "type": "string"
+      },
+      "description": "The server's configured name"
+     },
+     {
+      "name": "name",
+      "in": "path",
+      "required": true,
+      "schema": {
+       "type": "string"
+      },
+      "description": "The tool's own name, or instructions"
+     }
+    ],
+    "responses": {
+     "200": {
+      "description": "The pin and its diff",
+      "content": {
+       "application/json": {
+        "schema": {
+         "type": "object",
+         "properties": {
+          "pin": {
+           "$ref": "#/components/schemas/Pin"
+          },
+          "diff": {
+           "type": "string",
+           "description": "The approved definition against the one seen: [-removed-]{+added+}"
+          }
+         }
+        }
+       }
+      }
+     },
+     "404": {
+      "$ref": "#/components/responses/Error"
+     },
+     "403": {
+      "$ref": "#/components/responses/Forbidden"
+     },
+     "401": {
+      "$ref": "#/components/responses/Unauthorized"
+     }
+    }
+   }
+  },
+  "/pins/{server}/{name}/approve": {
+   "post": {
+    "operationId": "approvePin",
+    "summary": "Approve the definition last seen: listed and callable again",
+    "parameters": [
+     {
+      "name": "server",
+      "in": "path",
+      "required": true,
+      "schema": {
+       "type": "string"
+      },
+      "description": "The server's configured name"
+     },
+     {
+      "name": "name",
+      "in": "path",
+      "required": true,
+      "schema": {
+       "type": "string"
+      },
+      "description": "The tool's own name, or instructions"
+     }
+    ],
+    "requestBody": {
+     "required": true,
+     "content": {
+      "application/json": {
+       "schema": {
+        "$ref": "#/components/schemas/PinDecision"
+       }
+      }
+     }
+    },
+    "responses": {
+     "200": {
+      "description": "Approved",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Pin"
+        }
+       }
+      }
+     },
+     "400": {
+      "$ref": "#/components/responses/Error"
+     },
+     "404": {
+      "$ref": "#/components/responses/Error"
+     },
+     "409": {
+      "$ref": "#/components/responses/Error"
+     },
+     "403": {
+      "$ref": "#/components/responses/Forbidden"
+     },
+     "401": {
+      "$ref": "#/components/responses/Unauthorized"
+     }
+    }
+   }
+  },
+  "/pins/{server}/{name}/reject": {
+   "post": {
+    "operationId": "rejectPin",
+    "summary": "Reject the definition last seen: hidden while the server sends it",
+    "parameters": [
+     {
+      "name": "server",
+      "in": "path",
+      "required": true,
+      "schema": {
+       "type": "string"
+      },
+      "description": "The server's configured name"
+     },
+     {
+      "name": "name",
+      "in": "path",
+      "required": true,
+      "schema": {
+       "type": "string"
+      },
+      "description": "The tool's own name, or instructions"
+     }
+    ],
+    "requestBody": {
+     "required": true,
+     "content": {
+      "application/json": {
+       "schema": {
+        "$ref": "#/components/schemas/PinDecision"
+       }
+      }
+     }
+    },
+    "responses": {
+     "200": {
+      "description": "Rejected",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Pin"
+        }
+       }
+      }
+     },
+     "400": {
+      "$ref": "#/components/responses/Error"
+     },
+     "404": {
+      "$ref": "#/components/responses/Error"
+     },
+     "409": {
+      "$ref": "#/components/responses/Error"
+     },
+     "403": {
+      "$ref": "#/components/responses/Forbidden"
+     },
+     "401": {
+      "$ref": "#/components/responses/Unauthorized"
+     }
+    }
+   }
+  },
+  "/pins/{server}/{name}/accept": {
+   "post": {
+    "operationId": "acceptFinding",
+    "summary": "Accept one scanner finding for one tool (or withdraw the acceptance)",
+    "parameters": [
+     {
+      "name": "server",
+      "in": "path",
+      "required": true,
+      "schema": {
+       "type": "string"
+      },
+      "description": "The server's configured name"
+     },
+     {
+      "name": "name",
+      "in": "path",
+      "required": true,
+      "schema": {
+       "type": "string"
+      },
+      "description": "The tool's own name, or instructions"
+     }
+    ],
+    "requestBody": {
+     "required": true,
+     "content": {
+      "application/json": {
+       "schema": {
+        "$ref": "#/components/schemas/FindingAcceptance"
+       }
+      }
+     }
+    },
+    "responses": {
+     "200": {
+      "description": "Accepted or withdrawn",
+      "content": {
+       "application/json": {
+        "schema": {
+         "type": "object"
+        }
+       }
+      }
+     },
+     "400": {
+      "$ref": "#/components/responses/Error"
+     },
+     "404": {
+      "$ref": "#/components/responses/Error"
+     },
+     "403": {
+      "$ref": "#/components/responses/Forbidden"
+     },
+     "401": {
+      "$ref": "#/components/responses/Unauthorized"
+     }
+    }
+   }
+  },
   "/audit": {
    "get": {
     "operationId": "queryAudit",
@@ -1089,6 +1531,107 @@ extension AdminAPI {
      "scope": {"enum": ["once", "session", "hour"], "description": "Approving: how far it reaches (default: approvals.scope)"}
     },
     "required": ["reason"]
+   },
+   "Pin": {
+    "type": "object",
+    "properties": {
+     "server": {
+      "type": "string"
+     },
+     "kind": {
+      "enum": [
+       "tool",
+       "instructions"
+      ]
+     },
+     "name": {
+      "type": "string"
+     },
+     "state": {
+      "enum": [
+       "pending",
+       "approved",
+       "drifted",
+       "rejected"
+      ]
+     },
+     "pin": {
+      "type": "string",
+      "description": "SHA-256 of the canonical definition last seen"
+     },
+     "approved_pin": {
+      "type": "string",
+      "description": "SHA-256 of the definition approved, when one was"
+     },
+     "verdict": {
+      "enum": [
+       "clean",
+       "warn",
+       "block"
+      ]
+     },
+     "removed": {
+      "type": "boolean",
+      "description": "The server no longer lists it"
+     },
+     "decided_by": {
+      "type": "string"
+     },
+     "reason": {
+      "type": "string"
+     },
+     "findings": {
+      "type": "array",
+      "items": {
+       "type": "object"
+      },
+      "description": "rule, family, severity, path, excerpt"
+     }
+    },
+    "required": [
+     "server",
+     "kind",
+     "name",
+     "state",
+     "pin",
+     "verdict"
+    ]
+   },
+   "PinDecision": {
+    "type": "object",
+    "properties": {
+     "reason": {
+      "type": "string",
+      "description": "Why, for the audit trail (required)"
+     },
+     "pin": {
+      "type": "string",
+      "description": "Decide only if the definition seen is still this pin (a prefix of it, as pins list shows)"
+     }
+    },
+    "required": [
+     "reason"
+    ]
+   },
+   "FindingAcceptance": {
+    "type": "object",
+    "properties": {
+     "rule": {
+      "type": "string",
+      "description": "The finding's rule"
+     },
+     "reason": {
+      "type": "string",
+      "description": "Why the finding is acceptable (required unless revoking)"
+     },
+     "revoke": {
+      "type": "boolean",
+      "description": "Withdraw an earlier acceptance instead"
+     }
+    },
+    "required": [
+     "rule"
+    ]
    },
    "Credential": {
     "type": "object",

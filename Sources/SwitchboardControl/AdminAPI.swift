@@ -19,6 +19,7 @@ package import SwitchboardPolicy
 ///   "expires"}`; the key is in the answer, once), `DELETE /admin/v1/keys/{name-or-id}`.
 /// - `/admin/v1/credentials`: delegated tokens (`AdminAPI+Credentials`).
 /// - `/admin/v1/approvals`: the human approval queue (`AdminAPI+Approvals`).
+/// - `/admin/v1/pins`: the guards' pinned definitions, reviewed and decided (`AdminAPI+Pins`).
 /// - `GET /admin/v1/me`, `/servers`, `/catalogue`: the caller, the servers, the catalogue as
 ///   one caller sees it (`AdminAPI+Servers`).
 /// - `/admin/v1/audit`: the trail searched, its sinks, its chain checked (`AdminAPI+Audit`).
@@ -40,6 +41,8 @@ package final class AdminAPI: ControlRoutes {
     let audit: (any AdminAuditTrail)?
     /// The approval queue (nil without a store).
     let approvals: (any AdminApprovalStore)?
+    /// The guards' pins (nil without a store).
+    let pins: (any AdminPinStore)?
     /// `console.enabled`, and its single sign-on (nil without `console.oidc`).
     let consoleEnabled: Bool
     let signIn: ConsoleSignIn?
@@ -47,10 +50,11 @@ package final class AdminAPI: ControlRoutes {
     package init(
         gateway: Gateway, config: GatewayConfig, authentication: CallerAuthentication, keys: (any AdminKeyStore)?,
         credentials: (any AdminCredentialStore)?, audit: (any AdminAuditTrail)? = nil, approvals: (any AdminApprovalStore)? = nil,
-        signIn: ConsoleSignIn? = nil
+        pins: (any AdminPinStore)? = nil, signIn: ConsoleSignIn? = nil
     ) {
         self.audit = audit
         self.approvals = approvals
+        self.pins = pins
         self.consoleEnabled = config.console.enabled
         self.signIn = signIn
         self.gateway = gateway
@@ -106,6 +110,8 @@ package final class AdminAPI: ControlRoutes {
             return serveCredentials(head.method, route: route, body: body, on: loop)
         case (_, _) where route == "approvals" || route.hasPrefix("approvals/"):
             return serveApprovals(head.method, route: route, uri: head.uri, body: body, caller: caller, on: loop)
+        case (_, _) where route == "pins" || route.hasPrefix("pins/"):
+            return servePins(head.method, route: route, uri: head.uri, body: body, caller: caller, on: loop)
         case (.GET, "me"):
             return loop.makeSucceededFuture(Self.json(.ok, Self.principalObject(caller)))
         case (.GET, "servers"):

@@ -255,20 +255,6 @@ struct PinsCommand: ParsableCommand {
     }
 
     static func json(_ pin: PinRecord) -> String {
-        var w = JSONWriter()
-        w.beginObject()
-        w.field("server", pin.server)
-        w.field("kind", pin.kind.rawValue)
-        w.field("name", pin.name)
-        w.field("state", pin.state.rawValue)
-        w.field("pin", pin.seen.hash)
-        if let approved = pin.approved { w.field("approved_pin", approved.hash) }
-        w.field("verdict", pin.verdict.rawValue)
-        w.field("removed", pin.removed)
-        if let decidedBy = pin.decidedBy { w.field("decided_by", decidedBy) }
-        if let reason = pin.reason { w.field("reason", reason) }
-        GuardFinding.write(pin.findings, into: &w)
-        w.endObject()
-        return String(buffer: w.buffer)
+        String(buffer: pin.json())
     }
 }

@@ -162,6 +162,7 @@ public final class GatewayRuntime: Sendable {
                 gateway: gateway, config: config, authentication: authentication, keys: adminKeys, credentials: adminCredentials,
                 audit: auditSinks.map { RuntimeAuditTrail(directory: config.audit.journal, sinks: $0) },
                 approvals: store.map { StoreAdminApprovals(store: $0) },
+                pins: store.map { StoreAdminPins(store: $0) },
                 signIn: config.console.oidc.map { oidc in
                     ConsoleSignIn(
                         settings: oidc, publicOrigin: Self.publicOrigin(config),

@@ -167,6 +167,58 @@ import Testing
         }
     }
 
+    /// The same decisions through the admin API: list, diff, approve (checked against the pin
+    /// reviewed, or every waiting pin of a server), accept a finding, export; refused with the
+    /// right status when the body, the pin or the name is wrong.
+    @Test func anOperatorDecidesThroughTheAdminAPI() async throws {
+        try await Gateway.with("guards-admin-api", guards: "guards:\n  trust_on_first_use: false\n") { gateway in
+            let admin = "http://127.0.0.1:\(gateway.port)/admin/v1/pins"
+            let before = try await gateway.run("legacy", #"[["list"], ["call", "drifting__search", {"query": "a"}]]"#)
+            #expect(Self.tools(before[0]).isEmpty)
+            #expect(Self.error(before[1])["code"] as? Int == -31015)
+
+            let pending = try await curl(admin + "?state=pending", [])
+            #expect(pending.status == 200, "\(pending.body)")
+            let listed = try #require(try JSONSerialization.jsonObject(with: Data(pending.body.utf8)) as? [[String: Any]])
+            #expect(Set(listed.compactMap { $0["name"] as? String }) == ["search", "mutate"], "\(pending.body)")
+            let seen = try #require(listed.first { $0["name"] as? String == "search" }?["pin"] as? String)
+
+            let diff = try await curl(admin + "/drifting/search", [])
+            let shown = try #require(try JSONSerialization.jsonObject(with: Data(diff.body.utf8)) as? [String: Any])
+            #expect((shown["pin"] as? [String: Any])?["state"] as? String == "pending")
+            #expect((shown["diff"] as? String)?.contains("{+") == true, "never approved: all of it is new: \(diff.body)")
+
+            #expect(try await curl(admin + "/drifting/search/approve", post: "{}").status == 400)
+            let moved = try await curl(admin + "/drifting/search/approve", post: #"{"reason": "reviewed", "pin": "000000000000"}"#)
+            #expect(moved.status == 409, "\(moved.body)")
+            #expect(try await curl(admin + "/nowhere/search/approve", post: #"{"reason": "reviewed"}"#).status == 404)
+            let one = try await curl(admin + "/drifting/search/approve", post: #"{"reason": "reviewed", "pin": "\#(seen.prefix(12))"}"#)
+            #expect(one.status == 200 && one.body.contains(#""state":"approved""#), "\(one.body)")
+            let all = try await curl(admin + "/drifting/approve", post: #"{"reason": "the rest too"}"#)
+            #expect(all.status == 200 && all.body.contains(#""name":"mutate""#) && !all.body.contains(#""name":"search""#), "\(all.body)")
+
+            let after = try await gateway.run("legacy", #"[["list_until", "drifting__search", true, 10], ["call", "drifting__search", {"query": "b"}]]"#)
+            #expect(after[1]["text"] as? String == "found b")
+
+            let accepted = try await curl(admin + "/drifting/search/accept", post: #"{"rule": "X-bcc-everything", "reason": "the archive is ours"}"#)
+            #expect(accepted.status == 200, "\(accepted.body)")
+            #expect(try await curl(admin + "/drifting/search/accept", post: #"{"rule": "X-bcc-everything"}"#).status == 400)
+            #expect(try await curl(admin + "/drifting/search/accept", post: #"{"rule": "X-bcc-everything", "revoke": true}"#).status == 200)
+            #expect(try await curl(admin + "/drifting/search/accept", post: #"{"rule": "X-bcc-everything", "revoke": true}"#).status == 404)
+
+            let export = try await curl(admin + "/export?server=drifting", [])
+            #expect(export.status == 200 && export.body.contains("search") && export.body.contains(seen), "\(export.body)")
+            #expect(try await curl(admin + "/import", post: export.body).status == 200)
+            #expect(try await curl(admin + "/import", post: "not a pins file").status == 400)
+
+            try await eventually("the gateway to record the approval") {
+                try gateway.auditRecords().contains { $0["event"] as? String == "pin.changed" && $0["outcome"] as? String == "approved"
+                    && ($0["detail"] as? String)?.contains("admin:anonymous") == true }
+            }
+            #expect(try gateway.auditRecords().contains { $0["event"] as? String == "admin.action" && ($0["method"] as? String)?.hasPrefix("POST /admin/v1/pins/drifting/search/approve") == true })
+        }
+    }
+
     private func approvalBeforeExposure(_ gateway: Gateway) async throws {
         let before = try await gateway.run("legacy", #"[["list"], ["call", "drifting__search", {"query": "a"}]]"#)
         #expect(Self.tools(before[0]).isEmpty)
