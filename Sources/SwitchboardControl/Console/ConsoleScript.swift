@@ -1,4 +1,4 @@
-/// The console's script: sign-in, then six pages drawn from the admin API. Text from the
+/// The console's script: sign-in, then seven pages drawn from the admin API. Text from the
 /// gateway only ever goes into the page as text (`textContent`), never as markup. The
 /// credentials live in this tab's `sessionStorage` and go out as a bearer token to
 /// `/admin/v1` and `/metrics`, nowhere else.
@@ -9,7 +9,7 @@ enum ConsoleScript {
 const TOKEN_KEY = "switchboard.console.token";
 const PAGES = [
   ["overview", "Overview"], ["catalogue", "Catalogue"], ["keys", "Keys"],
-  ["policy", "Policy dry-run"], ["audit", "Audit"], ["connections", "Connections"],
+  ["policy", "Policy dry-run"], ["audit", "Audit"], ["connections", "Connections"], ["guards", "Guards"],
 ];
 const state = { token: sessionStorage.getItem(TOKEN_KEY), me: null, timer: null, scrape: null, policy: null };
 
@@ -520,7 +520,75 @@ async function drawConnections() {
     table(["Server", "State", "Transport", "Protocol", "Era", "Server", "Reached through", "OAuth", "Restarts", "Last error", "Labels"], rows, "No servers are configured."));
 }
 
-const DRAW = { overview: drawOverview, catalogue: drawCatalogue, keys: drawKeys, policy: drawPolicy, audit: drawAudit, connections: drawConnections };
+// ---- Guards --------------------------------------------------------------------------------
+// Calls held for a human, and the pinned tool definitions: each decided here with a reason,
+// recorded as admin:CALLER. The diff and the findings are the gateway's, shown as text.
+async function drawGuards() {
+  const reason = el("input", { id: "guards-reason", placeholder: "why (recorded in the audit trail)" });
+  const status = el("div", { id: "guards-status" });
+  const approvals = el("div", { id: "guards-approvals" });
+  const pins = el("div", { id: "guards-pins" });
+  const detail = el("div", { id: "guards-detail" });
+  function said() {
+    const text = reason.value.trim();
+    if (!text) status.replaceChildren(alertBox("Give a reason first: every decision is recorded with it."));
+    return text;
+  }
+  async function act(what, path, body, done) {
+    try {
+      await send("POST", path, body);
+      status.replaceChildren(alertBox(done, "ok"));
+    } catch (error) { status.replaceChildren(alertBox(what + ": " + error.message)); }
+    await load();
+  }
+  const decide = (label, tone, onclick) => el("button", { type: "button", class: tone, text: label, onclick });
+  async function load() {
+    try {
+      const waiting = await api("approvals");
+      approvals.replaceChildren(table(["Tool", "Caller", "Rule", "Arguments", "Expires", ""], waiting.map((a) => el("tr", { "data-approval": a.id },
+        el("td", {}, el("strong", { text: a.tool }), el("div", { class: "muted mono", text: a.id })),
+        el("td", { text: a.principal }), el("td", { text: a.rule }), el("td", { class: "muted", text: a.summary }),
+        el("td", { text: when(a.expiresAt) }),
+        el("td", {},
+          decide("Approve", "quiet", () => { const why = said(); if (why) act("Approve", "approvals/" + encodeURIComponent(a.id) + "/approve", { reason: why }, "Approved " + a.tool + " for " + a.principal + "."); }),
+          decide("Deny", "danger", () => { const why = said(); if (why) act("Deny", "approvals/" + encodeURIComponent(a.id) + "/deny", { reason: why }, "Denied " + a.tool + " for " + a.principal + "."); })))),
+        "No calls wait for approval."));
+    } catch (error) { approvals.replaceChildren(alertBox(error.message)); }
+    try {
+      const listed = await api("pins");
+      pins.replaceChildren(table(["Server", "Name", "State", "Verdict", "Findings", "Decided by", ""], listed.map((p) => {
+        const path = "pins/" + encodeURIComponent(p.server) + "/" + encodeURIComponent(p.kind === "tool" ? p.name : "instructions");
+        const label = p.server + "/" + (p.kind === "tool" ? p.name : "(instructions)");
+        return el("tr", { "data-pin": label },
+          el("td", { text: p.server }),
+          el("td", {}, el("strong", { text: p.kind === "tool" ? p.name : "(instructions)" }), el("div", { class: "muted mono", text: p.pin.slice(0, 12) })),
+          el("td", {}, badge(p.state + (p.removed ? " (removed)" : ""), p.state === "approved" ? "ok" : p.state === "rejected" ? "bad" : "warn")),
+          el("td", {}, badge(p.verdict, p.verdict === "clean" ? "ok" : p.verdict === "block" ? "bad" : "warn")),
+          el("td", { class: "muted", text: (p.findings || []).map((f) => f.rule).join(", ") }),
+          el("td", { class: "muted", text: p.decided_by || "" }),
+          el("td", {},
+            decide("Diff", "quiet", async () => {
+              try {
+                const shown = await api(path);
+                detail.replaceChildren(el("div", { class: "panel" }, el("h2", { text: label + ": what changed since it was approved" }),
+                  el("pre", { id: "guards-diff", text: shown.diff }),
+                  el("ul", {}, (shown.pin.findings || []).map((f) => el("li", { text: f.severity + " " + f.rule + " (" + f.family + ") at " + f.path + ": " + f.excerpt })))));
+              } catch (error) { detail.replaceChildren(alertBox(error.message)); }
+            }),
+            p.state !== "approved" ? decide("Approve", "quiet", () => { const why = said(); if (why) act("Approve", path + "/approve", { reason: why, pin: p.pin.slice(0, 12) }, "Approved " + label + "."); }) : null,
+            p.state !== "rejected" ? decide("Reject", "danger", () => { const why = said(); if (why) act("Reject", path + "/reject", { reason: why, pin: p.pin.slice(0, 12) }, "Rejected " + label + "."); }) : null));
+      }), "The guards have pinned nothing yet."));
+    } catch (error) { pins.replaceChildren(alertBox(error.message)); }
+  }
+  show(el("h1", { text: "Guards" }),
+    el("p", { class: "sub", text: "Calls a policy holds for a human, and the tool definitions the guards pinned. A decision reaches every replica within about a second." }),
+    el("form", { class: "fields panel", id: "guards-form", onsubmit: (event) => event.preventDefault() }, field("Reason", reason)), status,
+    el("h2", { text: "Waiting for approval" }), approvals,
+    el("h2", { text: "Pinned definitions" }), pins, detail);
+  await load();
+}
+
+const DRAW = { overview: drawOverview, catalogue: drawCatalogue, keys: drawKeys, policy: drawPolicy, audit: drawAudit, connections: drawConnections, guards: drawGuards };
 
 // ---- Start ---------------------------------------------------------------------------------
 (async function start() {

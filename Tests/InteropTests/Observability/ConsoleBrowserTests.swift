@@ -89,6 +89,14 @@ extension Interop {
             #expect(record["principal"] as? String == "key:agent" && record["outcome"] as? String == "ok", "\(record)")
             #expect((seen["connections"] as? [String])?.first?.hasPrefix("clock ready http") == true, "\(seen)")
             #expect(seen["connection_labels"] as? [String] == ["environment: demo", "owner: platform", "risk: high"], "\(seen)")
+            let pins = seen["pins"] as? [String] ?? []
+            #expect(pins.contains("clock/add") && pins.contains("clock/countdown"), "\(seen)")
+            #expect((seen["no_approvals"] as? String)?.contains("No calls wait for approval.") == true, "\(seen)")
+            #expect((seen["without_reason"] as? String)?.hasPrefix("Give a reason first") == true, "\(seen)")
+            #expect(seen["rejected"] as? String == "Rejected clock/countdown.", "\(seen)")
+            #expect(seen["approved"] as? String == "Approved clock/countdown.", "\(seen)")
+            #expect(seen["pin_state"] as? String == "approved", "\(seen)")
+            #expect((seen["diff"] as? String)?.contains(#""name":"add""#) == true, "\(seen)")
             #expect(seen["token_after_sign_out"] is NSNull, "\(seen)")
 
             // What the console did is on the trail: the key made and revoked through it.

@@ -165,6 +165,27 @@ def run(arguments: argparse.Namespace) -> dict:
         seen["connection_labels"] = [badge.text for badge in driver.find_elements(By.CSS_SELECTOR, "main tbody tr .labels .badge")]
         console.shot("connections")
 
+        # Guards: the demo's pins (approved on first use); without a reason nothing is decided;
+        # one tool rejected and approved again, its diff shown.
+        console.page("7", "Guards")
+        console.wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, 'tr[data-pin="clock/countdown"]'))
+        seen["pins"] = sorted(row.get_attribute("data-pin") for row in driver.find_elements(By.CSS_SELECTOR, "tr[data-pin]"))
+        seen["no_approvals"] = console.find("#guards-approvals").text
+        driver.find_element(By.CSS_SELECTOR, 'tr[data-pin="clock/countdown"] button.danger').click()
+        seen["without_reason"] = console.text_in("#guards-status", "Give a reason")
+        console.find("#guards-reason").send_keys("checking the console")
+        driver.find_element(By.CSS_SELECTOR, 'tr[data-pin="clock/countdown"] button.danger').click()
+        seen["rejected"] = console.text_in("#guards-status", "Rejected")
+        console.wait.until(lambda d: "rejected" in d.find_element(By.CSS_SELECTOR, 'tr[data-pin="clock/countdown"]').text)
+        approve = [b for b in driver.find_elements(By.CSS_SELECTOR, 'tr[data-pin="clock/countdown"] button') if b.text == "Approve"]
+        approve[0].click()
+        seen["approved"] = console.text_in("#guards-status", "Approved")
+        console.wait.until(lambda d: "approved" in d.find_element(By.CSS_SELECTOR, 'tr[data-pin="clock/countdown"]').text)
+        seen["pin_state"] = driver.find_element(By.CSS_SELECTOR, 'tr[data-pin="clock/countdown"] .badge').text
+        [b for b in driver.find_elements(By.CSS_SELECTOR, 'tr[data-pin="clock/add"] button') if b.text == "Diff"][0].click()
+        seen["diff"] = console.find("#guards-diff").text
+        console.shot("guards")
+
         # Sign out: back to the sign-in form, and the key is gone from the tab.
         driver.find_element(By.ID, "sign-out").click()
         console.find("#sign-in-key")
