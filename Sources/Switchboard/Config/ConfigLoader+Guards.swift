@@ -13,8 +13,34 @@ extension ConfigLoader {
             guard refresh >= Duration.seconds(10) else { throw value.error("refresh is at least 10s: every refresh lists every server's tools") }
             guards.refresh = refresh
         }
+        if let value = section["flow"] { guards.flow = try decodeFlowGuard(value) }
         guards.server = try decodeServerGuards(node, keys: guardsKeys)
         return guards
+    }
+
+    /// `guards.flow`: `action`, `after` (kinds of finding) and `window`.
+    static func decodeFlowGuard(_ node: ConfigNode) throws(ConfigError) -> FlowGuardConfig {
+        let section = try ConfigMapping(node)
+        try section.rejectUnknownKeys(allowed: ["action", "after", "window"])
+        var flow = FlowGuardConfig()
+        if let value = section["action"] {
+            let text = try value.string()
+            guard let action = FlowGuardConfig.Action(rawValue: text) else {
+                throw value.error("expected one of \(FlowGuardConfig.Action.allCases.map(\.rawValue).joined(separator: ", ")), got \"\(text)\"")
+            }
+            flow.action = action
+        }
+        if let value = section["after"] {
+            flow.after = try value.matcherList { FlowGuardConfig.kinds.contains($0) ? nil : "one of " + FlowGuardConfig.kinds.joined(separator: ", ") }
+        }
+        if let value = section["window"] {
+            let window = try value.positiveDuration()
+            guard window >= Duration.seconds(60), window <= Duration.seconds(7 * 86_400) else {
+                throw value.error("window is between 1m and 7d")
+            }
+            flow.window = window
+        }
+        return flow
     }
 
     /// `mode` and `trust_on_first_use` of a server's `guards` (or the defaults in `guards`,

@@ -6,7 +6,7 @@ extension ConfigLoader {
         "listen", "store", "servers", "limits", "sessions", "security", "demo", "auth", "policy", "quotas", "virtual_servers", "tls", "public_url", "audit",
         "metrics", "log", "traces", "console", "guards", "approvals",
     ]
-    package static let guardsKeys = ["enabled", "rules", "refresh", "mode", "trust_on_first_use", "results"]
+    package static let guardsKeys = ["enabled", "rules", "refresh", "mode", "trust_on_first_use", "results", "flow"]
     package static let serverGuardsKeys = ["mode", "trust_on_first_use", "results"]
     package static let consoleKeys = ["enabled", "oidc"]
     package static let consoleOIDCKeys = ["issuer", "client_id", "client_secret", "scopes", "name"]

@@ -11,6 +11,8 @@ public struct GuardsConfig: Sendable, Equatable {
     /// `guards.mode`, `guards.trust_on_first_use` and `guards.results`: the default of every
     /// server.
     public var server: ServerGuardsConfig
+    /// `guards.flow`: what a caller who was shown certain findings may call next.
+    public var flow: FlowGuardConfig = .init()
 
     public init(enabled: Bool = true, rules: String? = nil, refresh: Duration = .seconds(300), server: ServerGuardsConfig = .init()) {
         self.enabled = enabled
@@ -114,6 +116,28 @@ public struct ContentGuardsConfig: Sendable, Equatable {
             self.injection = injection
             self.arguments = arguments
         }
+    }
+}
+
+/// `guards.flow`: a flow rule against the "lethal trifecta". Once a caller's session was shown
+/// a result with instructions to the model in it (or the other kinds named in `after`), its
+/// calls to tools that can act outside the conversation (destructive, or open to the world, by
+/// their hints; a tool without hints counts as both) need a human's approval (`approve`, the
+/// default) or are refused (`block`) for `window`. A legacy session is tainted as a whole; a
+/// 2026-07-28 caller, which has no session, by its principal.
+public struct FlowGuardConfig: Sendable, Equatable {
+    public enum Action: String, Sendable, CaseIterable { case off, approve, block }
+    /// The kinds of finding that taint: `injection`, `secret`, `pii`.
+    public static let kinds = ["injection", "secret", "pii"]
+
+    public var action: Action
+    public var after: [String]
+    public var window: Duration
+
+    public init(action: Action = .approve, after: [String] = ["injection"], window: Duration = .seconds(3600)) {
+        self.action = action
+        self.after = after
+        self.window = window
     }
 }
 

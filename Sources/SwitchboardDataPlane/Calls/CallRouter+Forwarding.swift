@@ -221,6 +221,7 @@ extension CallRouter {
         case .pass:
             return result.bytes
         case .found(let findings, let replaced):
+            content.flow?.saw(findings, target)
             target.noteAuditDetail("result: " + ContentGuard.summary(findings))
             logger.info("guards: findings in a result", metadata: guardMetadata(target, server: server.name, tool: named(), findings))
             return replaced ?? result.bytes

@@ -48,6 +48,22 @@ extension CallRouter {
             forward(exchange, to: server, edits: edits, ticket: ticket)
             return
         }
+        // A caller shown instructions in a result asks a human before acting outside (a call a
+        // human approved, for this or for a policy rule, has been asked already).
+        if !approved, let flow = content?.flow,
+            let taint = flow.taint(for: exchange, tool: catalogue.annotations.annotations(of: name), holding: approvals == nil ? .block : flow.action) {
+            ticket?.release()
+            exchange.noteAuditDetail("flow: earlier \(taint.reason)")
+            if flow.action == .approve, approvals != nil {
+                seekApproval(exchange, rule: FlowGuard.rule, policyVersion: governance.current.policy.version, server: serverName, tool: name) {
+                    self.routeByName(exchange, kind: kind, approved: true)
+                }
+            } else {
+                logger.warning("guards: call refused after instructions in a result", metadata: exchange.logMetadata)
+                refuse(exchange, .guardBlocked(GuardBlock(flow: taint, server: serverName, tool: name)), server: serverName)
+            }
+            return
+        }
         checkListed(exchange, server: server, tool: local, name: name, edits: edits, ticket: ticket, listed: false)
     }
 

@@ -43,6 +43,8 @@ package final class ContentGuard: Sendable {
 
     private let servers: [String: ServerPlans]
     private let fallback: Plan
+    /// `guards.flow` (nil when its action is `off`): who was shown what, and what they may call next.
+    package let flow: FlowGuard?
 
     package init(config: GatewayConfig, scanner: DefinitionScanner) {
         let injection = InjectionScreen(scanner: scanner)
@@ -56,6 +58,7 @@ package final class ContentGuard: Sendable {
         }
         self.servers = servers
         fallback = Plan(config.guards.content(), injection: injection)
+        flow = config.guards.flow.action == .off ? nil : FlowGuard(config.guards.flow)
     }
 
     private func plan(server: String, tool: String?) -> Plan {
@@ -152,7 +155,7 @@ package final class ContentGuard: Sendable {
 /// A result or a call the guards refused, as the caller is told: what and where, never the
 /// matched text.
 package struct GuardBlock: Sendable, Equatable {
-    package enum Direction: String, Sendable { case result, arguments }
+    package enum Direction: String, Sendable { case result, arguments, flow }
 
     package var direction: Direction
     package var server: String
@@ -168,18 +171,30 @@ package struct GuardBlock: Sendable, Equatable {
         rules = Array(Set(findings.map(\.rule))).sorted()
     }
 
+    /// A call refused by `guards.flow`: what tainted the caller, and the flow rule.
+    package init(flow taint: FlowGuard.Taint, server: String, tool: String) {
+        direction = .flow
+        self.server = server
+        self.tool = tool
+        kinds = [String(taint.reason.prefix { $0 != " " })]
+        rules = [FlowGuard.rule]
+    }
+
     var message: String {
         let what = kinds.map { $0 == "pii" ? "personal data" : $0 == "secret" ? "a secret" : "instructions to the model" }.joined(separator: " and ")
         switch direction {
         case .result: return "Result withheld by the gateway's guards: it contained \(what) (\(rules.joined(separator: ", ")))"
         case .arguments: return "Call refused by the gateway's guards: its arguments contain \(what) (\(rules.joined(separator: ", ")))"
+        case .flow:
+            return "Call refused by the gateway's guards: this conversation was shown \(what) in a tool result, "
+                + "and \(tool ?? "this tool") can act outside it (\(rules.joined(separator: ", ")))"
         }
     }
 
     var data: ByteBuffer {
         var w = JSONWriter()
         w.beginObject()
-        w.field("reason", direction == .result ? "result_blocked" : "arguments_blocked")
+        w.field("reason", direction.rawValue + "_blocked")
         w.field("server", server)
         if let tool { w.field("tool", tool) }
         w.key("kinds")

@@ -21,6 +21,13 @@ public enum ResultScanner {
         public var path: String
         /// Redacted in the result.
         public var redacted: Bool
+
+        package init(rule: String, kind: String, path: String, redacted: Bool) {
+            self.rule = rule
+            self.kind = kind
+            self.path = path
+            self.redacted = redacted
+        }
     }
 
     /// What is looked for, and what is redacted.

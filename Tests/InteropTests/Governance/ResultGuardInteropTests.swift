@@ -34,9 +34,10 @@ import Testing
         try await GuardInteropTests.Gateway.with("results-\(mode)", servers: Self.servers(secretFile)) { gateway in
             let out = try await gateway.run(mode, """
                 [["call", "leaky__leak", {"what": "secret"}], ["call", "leaky__leak", {"what": "benign"}],
-                 ["call", "leaky__leak", {"what": "injection"}], ["call", "leaky__leak", {"what": "pii"}],
+                 ["call", "leaky__leak", {"what": "pii"}],
                  ["call", "leaky__profile", {}], ["prompt", "leaky__brief", {"topic": "db"}], ["read", "leaky://config"],
-                 ["call", "leaky__echo", {"text": "use \(Self.fakeToken)"}], ["call", "leaky__echo", {"text": "hello"}]]
+                 ["call", "leaky__echo", {"text": "use \(Self.fakeToken)"}], ["call", "leaky__echo", {"text": "hello"}],
+                 ["call", "leaky__leak", {"what": "injection"}], ["call", "leaky__leak", {"what": "benign"}]]
                 """)
             let issued = try String(contentsOfFile: secretFile, encoding: .utf8).split(separator: "\n").map(String.init)
             let (token, password) = (issued[0], issued[1])
@@ -51,25 +52,30 @@ import Testing
             // Benign look-alikes: byte for byte, nothing added.
             #expect(out[1]["text"] as? String == "commit 3f9a1c2b7e4d5f60718293a4b5c6d7e8f9012345, request 123e4567-e89b-12d3-a456-426614174000, 1,204,331 rows in 182.4 s")
             #expect((out[1]["meta"] as? [String: Any])?["io.switchboard/guards"] == nil)
+            // Personal data: reported (audit), not changed.
+            #expect((out[2]["text"] as? String)?.contains("4111 1111 1111 1111") == true)
+            // structuredContent and its text stay consistent.
+            let structured = try #require(out[3]["structured"] as? [String: Any])
+            #expect(structured["token"] as? String == "[REDACTED:github-token]")
+            #expect((out[3]["text"] as? String)?.contains("[REDACTED:github-token]") == true)
+            // Prompts and resources.
+            #expect(out[4]["text"] as? String == "Brief on db. Use the token [REDACTED:github-token] for the API.")
+            #expect(out[5]["text"] as? String == "database_url = postgres://app:[REDACTED:url-credentials]@db.internal:5432/app")
+            // A secret in the arguments of a tool set to block them: refused, never sent.
+            let refused = try #require(out[6]["error"] as? [String: Any])
+            #expect(refused["code"] as? Int == -31016)
+            #expect((refused["data"] as? [String: Any])?["reason"] as? String == "arguments_blocked")
+            #expect(out[7]["text"] as? String == "hello")
             // Instructions: a first block tells the model; the text itself is left as it came.
-            let texts = try #require(out[2]["texts"] as? [String])
+            let texts = try #require(out[8]["texts"] as? [String])
             #expect(texts.count == 2)
             #expect(texts[0].hasPrefix("[Switchboard guard]") && texts[0].contains("O-ignore-instructions"))
             #expect(texts[1].hasPrefix("Search results: 3 notes."))
-            // Personal data: reported (audit), not changed.
-            #expect((out[3]["text"] as? String)?.contains("4111 1111 1111 1111") == true)
-            // structuredContent and its text stay consistent.
-            let structured = try #require(out[4]["structured"] as? [String: Any])
-            #expect(structured["token"] as? String == "[REDACTED:github-token]")
-            #expect((out[4]["text"] as? String)?.contains("[REDACTED:github-token]") == true)
-            // Prompts and resources.
-            #expect(out[5]["text"] as? String == "Brief on db. Use the token [REDACTED:github-token] for the API.")
-            #expect(out[6]["text"] as? String == "database_url = postgres://app:[REDACTED:url-credentials]@db.internal:5432/app")
-            // A secret in the arguments of a tool set to block them: refused, never sent.
-            let refused = try #require(out[7]["error"] as? [String: Any])
-            #expect(refused["code"] as? Int == -31016)
-            #expect((refused["data"] as? [String: Any])?["reason"] as? String == "arguments_blocked")
-            #expect(out[8]["text"] as? String == "hello")
+            // From then on this conversation's calls to tools that can act outside it (the
+            // server gives no hints: both by default) wait for a human (guards.flow).
+            let held = try #require(out[9]["error"] as? [String: Any])
+            #expect(held["code"] as? Int == -31012, "\(held)")
+            #expect((held["data"] as? [String: Any])?["rule"] as? String == "guards.flow", "\(held)")
 
             // Nothing the server handed out reached the client.
             let everything = String(describing: out)

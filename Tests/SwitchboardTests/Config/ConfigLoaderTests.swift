@@ -71,6 +71,12 @@ import Testing
         #expect(try parse("").guards.content() == .init(secrets: .redact, pii: .report, injection: .warn, arguments: .report))
     }
 
+    @Test func theFlowRuleDefaultsToApprovalAfterInstructions() throws {
+        #expect(try parse("").guards.flow == FlowGuardConfig(action: .approve, after: ["injection"], window: .seconds(3600)))
+        let config = try parse("guards:\n  flow: { action: block, after: [injection, secret], window: 15m }\n")
+        #expect(config.guards.flow == FlowGuardConfig(action: .block, after: ["injection", "secret"], window: .seconds(900)))
+    }
+
     @Test func auditSection() throws {
         let config = try parse("""
             audit:
