@@ -54,6 +54,9 @@ package enum MetricCatalogue {
             "Findings of the result guards, by server, direction (result, arguments), kind (secret, pii, injection) and action",
             labels: ["server", "direction", "kind", "action"]
         ),
+        "switchboard_guard_flow_holds_total": Entry(
+            "Calls of a conversation shown instructions in a result, held for a human (approve) or refused (block) by guards.flow", labels: ["action"]
+        ),
         "switchboard_approvals_total": Entry("Approval requests filed and decided or spent, by state", labels: ["state"]),
         "switchboard_auth_refusals_total": Entry("Requests refused for their credentials, by reason", labels: ["reason"]),
         "switchboard_tls_handshake_failures_total": Entry("Downstream TLS connections that failed their handshake, by reason", labels: ["reason"]),
