@@ -40,6 +40,9 @@ public struct ServerGuardsConfig: Sendable, Equatable {
         case enforce
         /// Recorded, logged and audited; nothing hidden.
         case warn
+        /// Listed as `warn` lists, but every call to a tool whose definition is not approved
+        /// (new without trust on first use, changed, flagged) waits for a human's approval.
+        case approve
         /// Neither scanned nor pinned.
         case off
     }

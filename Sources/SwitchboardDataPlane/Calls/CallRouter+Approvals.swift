@@ -183,9 +183,11 @@ extension CallRouter {
         w.beginObject()
         w.field("mode", "form")
         let server = labels.isEmpty ? record.server : record.server + " " + ServerLabels.text(labels)
-        let why = record.rule == FlowGuard.rule
-            ? "Earlier in this conversation a tool result held instructions to the model, and this tool can act outside it (\(FlowGuard.rule))."
-            : "Policy rule \(record.rule ?? "default") asks a human first."
+        let why = switch record.rule {
+        case FlowGuard.rule?: "Earlier in this conversation a tool result held instructions to the model, and this tool can act outside it (\(FlowGuard.rule))."
+        case DefinitionGuard.approvalRule?: "Nobody has approved this tool's current definition (new or changed), and its server's guards ask a human per call (\(DefinitionGuard.approvalRule))."
+        default: "Policy rule \(record.rule ?? "default") asks a human first."
+        }
         w.field("message", "Switchboard: approve the call to \(record.tool) (server \(server)) for \(record.principal)? "
             + "\(why) \(record.summary). Approval \(record.id).")
         w.key("requestedSchema")

@@ -64,7 +64,7 @@ extension CallRouter {
             }
             return
         }
-        checkListed(exchange, server: server, tool: local, name: name, edits: edits, ticket: ticket, listed: false)
+        checkListed(exchange, server: server, tool: local, name: name, edits: edits, ticket: ticket, listed: false, approved: approved)
     }
 
     /// After policy (so a caller denied a tool learns nothing more of it): a name the server
@@ -72,7 +72,8 @@ extension CallRouter {
     /// server. A server not listed yet is listed first, once; if that fails the call goes on
     /// and the server answers for its own names.
     private func checkListed(
-        _ exchange: MCPExchange, server: UpstreamServer, tool: String, name: String, edits: [(JSONView, String)], ticket: QuotaTicket?, listed: Bool
+        _ exchange: MCPExchange, server: UpstreamServer, tool: String, name: String, edits: [(JSONView, String)], ticket: QuotaTicket?, listed: Bool,
+        approved: Bool
     ) {
         switch catalogue.toolNames.lists(tool, server: server.name) {
         case false?:
@@ -81,16 +82,31 @@ extension CallRouter {
             return
         case nil where !listed:
             catalogue.listTools(of: server, on: exchange.loop).whenComplete { _ in
-                self.checkListed(exchange, server: server, tool: tool, name: name, edits: edits, ticket: ticket, listed: true)
+                self.checkListed(exchange, server: server, tool: tool, name: name, edits: edits, ticket: ticket, listed: true, approved: approved)
             }
             return
         default:
             break
         }
-        if let refusal = catalogue.guards?.quarantine(server: server.name, tool: tool, federatedName: name) {
+        switch catalogue.guards?.hold(server: server.name, tool: tool, federatedName: name) {
+        case .quarantined(let refusal)?:
             ticket?.release()
             refuse(exchange, refusal, server: server.name)
             return
+        case .approval(let record)? where !approved:
+            // `approve` mode: a definition nobody approved runs only with a human's say-so.
+            ticket?.release()
+            exchange.noteAuditDetail("pin \(record.state.rawValue) \(record.seen.id)")
+            if approvals != nil {
+                seekApproval(exchange, rule: DefinitionGuard.approvalRule, policyVersion: governance.current.policy.version, server: server.name, tool: name) {
+                    self.routeByName(exchange, kind: .tools, approved: true)
+                }
+            } else {
+                refuse(exchange, .toolQuarantined(Quarantine(record, federatedName: name)), server: server.name)
+            }
+            return
+        default:
+            break
         }
         screenArguments(exchange, server: server, tool: tool, edits: edits, ticket: ticket)
     }

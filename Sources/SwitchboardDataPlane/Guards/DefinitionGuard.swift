@@ -168,7 +168,7 @@ package final class DefinitionGuard: Sendable {
                     // A tool seen for the first time is news the server announces itself.
                     if let before, before.exposed != outcome.record.exposed { exposureMoved = true }
                 }
-                keep.append(policy.mode == .warn || outcome.record.exposed)
+                keep.append(policy.mode == .warn || policy.mode == .approve || outcome.record.exposed)
             }
             // A complete list: what the server no longer lists is marked removed (kept, so a
             // tool that comes back as it was is no change).
@@ -245,15 +245,25 @@ package final class DefinitionGuard: Sendable {
 
     // MARK: Calls
 
-    /// Why a call to `tool` of `server` (named `federatedName` by the caller), a name the
-    /// server lists, must not go out: it is quarantined (with the reason and pin ids); nil
-    /// when it may.
-    package func quarantine(server: String, tool: String, federatedName: String) -> GatewayError? {
-        state.withLock { s in
-            guard policy(server).mode == .enforce, let record = s.records[Key(server: server, name: tool)], !record.exposed else { return nil }
-            return .toolQuarantined(Quarantine(record, federatedName: federatedName))
+    /// What holds a call to `tool` of `server` (named `federatedName` by the caller), a name
+    /// the server lists, whose definition is not approved: refused as quarantined (`enforce`,
+    /// with the reason and pin ids) or held for a human (`approve`); nil when it may go.
+    package enum Hold: Sendable {
+        case quarantined(GatewayError)
+        case approval(PinRecord)
+    }
+
+    package func hold(server: String, tool: String, federatedName: String) -> Hold? {
+        let mode = policy(server).mode
+        guard mode == .enforce || mode == .approve else { return nil }
+        return state.withLock { s in
+            guard let record = s.records[Key(server: server, name: tool)], !record.exposed else { return nil }
+            return mode == .enforce ? .quarantined(.toolQuarantined(Quarantine(record, federatedName: federatedName))) : .approval(record)
         }
     }
+
+    /// The rule an approval held by `approve` mode names.
+    package static let approvalRule = "guards.pins"
 
     // MARK: Decisions
 

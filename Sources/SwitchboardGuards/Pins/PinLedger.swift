@@ -5,6 +5,8 @@ package struct PinPolicy: Sendable, Equatable {
         case enforce
         /// Pins and findings are recorded, logged and audited; nothing is hidden.
         case warn
+        /// Nothing is hidden, but each call to a definition not approved waits for a human.
+        case approve
         /// No pins, no scan.
         case off
     }

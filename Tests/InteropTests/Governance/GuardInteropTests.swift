@@ -167,6 +167,26 @@ import Testing
         }
     }
 
+    /// `mode: approve`: a tool whose definition changed stays listed, and each call to it waits
+    /// for a human (here out of band, with the CLI); the same call then goes through.
+    @Test func inApproveModeAChangedToolIsCalledOnlyWithAHumansSayso() async throws {
+        try await Gateway.with("guards-approve-mode", guards: "guards:\n  mode: approve\n") { gateway in
+            let first = try await gateway.run("legacy", """
+                [["call", "drifting__mutate", {"change": "poison"}], ["list"], ["call", "drifting__search", {"query": "a"}]]
+                """)
+            #expect(Self.tools(first[1]).contains("drifting__search"), "still listed: \(first[1])")
+            let held = Self.error(first[2])
+            #expect(held["code"] as? Int == -31012, "\(first[2])")
+            let data = try #require(held["data"] as? [String: Any])
+            #expect(data["rule"] as? String == "guards.pins")
+            let id = try #require(data["approvalId"] as? String)
+            _ = try await gateway.command(["approvals", "approve", id, "--reason", "read the new text"])
+            let again = try await gateway.run("legacy", #"[["call", "drifting__search", {"query": "a"}], ["call", "drifting__search", {"query": "b"}]]"#)
+            #expect(again[0]["text"] as? String == "found a", "\(again[0])")
+            #expect(Self.error(again[1])["code"] as? Int == -31012, "other arguments need their own approval")
+        }
+    }
+
     /// The same decisions through the admin API: list, diff, approve (checked against the pin
     /// reviewed, or every waiting pin of a server), accept a finding, export; refused with the
     /// right status when the body, the pin or the name is wrong.

@@ -39,6 +39,12 @@ import Testing
         return (guards, recorder)
     }
 
+    /// The refusal a call to `tool` of `notes` meets (`enforce` mode), or nil.
+    static func refusal(_ guards: DefinitionGuard, _ tool: String) -> GatewayError? {
+        if case .quarantined(let error)? = guards.hold(server: "notes", tool: tool, federatedName: "notes__" + tool) { return error }
+        return nil
+    }
+
     func names(_ page: JSONView) -> [String] { page["tools"]?.elements.compactMap { $0["name"]?.string } ?? [] }
 
     func screen(_ guards: DefinitionGuard, _ page: JSONView) async throws -> JSONView {
@@ -51,7 +57,7 @@ import Testing
         #expect(names(first) == ["search", "fetch"])
         #expect(recorder.events.withLock { $0 } == ["search pin.first_use", "fetch pin.first_use"])
         #expect(recorder.persisted.withLock { $0.count } == 2)
-        #expect(guards.quarantine(server: "notes", tool: "search", federatedName: "notes__search") == nil)
+        #expect(Self.refusal(guards, "search") == nil)
 
         // Unchanged: nothing written again, nothing reported.
         _ = try await screen(guards, Self.page(Self.search + "," + Self.fetch))
@@ -63,7 +69,7 @@ import Testing
         #expect(guards.generation != generation)
         #expect(recorder.exposureChanges.load(ordering: .relaxed) == 1)
         #expect(recorder.events.withLock { $0.last } == "search pin.drifted")
-        guard case .toolQuarantined(let quarantine) = guards.quarantine(server: "notes", tool: "search", federatedName: "notes__search") else {
+        guard case .toolQuarantined(let quarantine) = Self.refusal(guards, "search") else {
             Issue.record("a drifted tool is refused")
             return
         }
@@ -75,7 +81,7 @@ import Testing
         let approved = try PinLedger.approve(drifted, expected: drifted.seen.id, by: "cli:ops", reason: "ours")
         guards.reload(records: [approved], accepted: [])
         #expect(recorder.exposureChanges.load(ordering: .relaxed) == 2)
-        #expect(guards.quarantine(server: "notes", tool: "search", federatedName: "notes__search") == nil)
+        #expect(Self.refusal(guards, "search") == nil)
         #expect(names(try await screen(guards, Self.page(Self.poisoned + "," + Self.fetch))) == ["search", "fetch"])
     }
 
@@ -85,13 +91,13 @@ import Testing
         let page = try await screen(guards, Self.page(Self.poisoned))
         #expect(names(page) == ["search"])
         #expect(recorder.events.withLock { $0 } == ["search pin.first_use", "search pin.drifted"])
-        #expect(guards.quarantine(server: "notes", tool: "search", federatedName: "notes__search") == nil)
+        #expect(Self.refusal(guards, "search") == nil)
     }
 
     @Test func withoutTrustOnFirstUseNewToolsWait() async throws {
         let (guards, _) = makeGuard(tofu: false)
         #expect(names(try await screen(guards, Self.page(Self.search + "," + Self.fetch))).isEmpty)
-        guard case .toolQuarantined(let quarantine) = guards.quarantine(server: "notes", tool: "fetch", federatedName: "notes__fetch") else {
+        guard case .toolQuarantined(let quarantine) = Self.refusal(guards, "fetch") else {
             Issue.record("a pending tool is refused")
             return
         }
@@ -106,5 +112,19 @@ import Testing
         // The store still holds the first sighting (the newer one not yet written): no change.
         guards.reload(records: [approvedOriginal], accepted: [])
         #expect(guards.records.first?.state == .drifted)
+    }
+
+    /// `approve`: a changed tool stays listed, and its calls are held for a human, not refused.
+    @Test func inApproveModeAChangedToolStaysListedAndItsCallsWaitForAHuman() async throws {
+        let (guards, _) = makeGuard(.approve)
+        _ = try await screen(guards, Self.page(Self.search))
+        #expect(guards.hold(server: "notes", tool: "search", federatedName: "notes__search") == nil)
+        let changed = try await screen(guards, Self.page(Self.poisoned))
+        #expect(names(changed) == ["search"])
+        guard case .approval(let record)? = guards.hold(server: "notes", tool: "search", federatedName: "notes__search") else {
+            Issue.record("a changed tool's calls wait for a human")
+            return
+        }
+        #expect(record.state == .drifted)
     }
 }
