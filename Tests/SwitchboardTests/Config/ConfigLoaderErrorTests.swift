@@ -143,7 +143,7 @@ import Testing
         Case(yaml: "console:\n  enable: false\n", prefix: "switchboard.yaml:2: console.enable: ", says: #"did you mean "enabled"?"#, code: .unknownKey),
         // Whole-file problems have no key path.
         // Guards.
-        Case(yaml: "guards:\n  mode: strict\n", prefix: "switchboard.yaml:2: guards.mode: ", says: #"expected one of enforce, warn, off, got "strict""#),
+        Case(yaml: "guards:\n  mode: strict\n", prefix: "switchboard.yaml:2: guards.mode: ", says: #"expected one of enforce, warn, approve, off, got "strict""#),
         Case(yaml: "guards:\n  refresh: 2s\n", prefix: "switchboard.yaml:2: guards.refresh: ", says: "refresh is at least 10s"),
         Case(yaml: "guards:\n  trust_first_use: false\n", prefix: "switchboard.yaml:2: guards.trust_first_use: ", says: "unknown key", code: .unknownKey),
         Case(
