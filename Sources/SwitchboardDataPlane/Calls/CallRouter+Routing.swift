@@ -48,29 +48,15 @@ extension CallRouter {
             forward(exchange, to: server, edits: edits, ticket: ticket)
             return
         }
-        // A caller shown instructions in a result asks a human before acting outside (a call a
-        // human approved, for this or for a policy rule, has been asked already).
-        if !approved, let flow = content?.flow,
-            let taint = flow.taint(for: exchange, tool: catalogue.annotations.annotations(of: name), holding: approvals == nil ? .block : flow.action) {
-            ticket?.release()
-            exchange.noteAuditDetail("flow: earlier \(taint.reason)")
-            if flow.action == .approve, approvals != nil {
-                seekApproval(exchange, rule: FlowGuard.rule, policyVersion: governance.current.policy.version, server: serverName, tool: name) {
-                    self.routeByName(exchange, kind: kind, approved: true)
-                }
-            } else {
-                logger.warning("guards: call refused after instructions in a result", metadata: exchange.logMetadata)
-                refuse(exchange, .guardBlocked(GuardBlock(flow: taint, server: serverName, tool: name)), server: serverName)
-            }
-            return
-        }
         checkListed(exchange, server: server, tool: local, name: name, edits: edits, ticket: ticket, listed: false, approved: approved)
     }
 
     /// After policy (so a caller denied a tool learns nothing more of it): a name the server
     /// does not list is an unknown tool, and a quarantined tool is refused; neither reaches the
     /// server. A server not listed yet is listed first, once; if that fails the call goes on
-    /// and the server answers for its own names.
+    /// and the server answers for its own names. Then the holds for a human: a definition
+    /// nobody approved (`approve` mode), and a caller shown instructions (`guards.flow`); a
+    /// call a human approved (`approved`) has been asked already.
     private func checkListed(
         _ exchange: MCPExchange, server: UpstreamServer, tool: String, name: String, edits: [(JSONView, String)], ticket: QuotaTicket?, listed: Bool,
         approved: Bool
@@ -95,20 +81,40 @@ extension CallRouter {
             return
         case .approval(let record)? where !approved:
             // `approve` mode: a definition nobody approved runs only with a human's say-so.
-            ticket?.release()
             exchange.noteAuditDetail("pin \(record.state.rawValue) \(record.seen.id)")
-            if approvals != nil {
-                seekApproval(exchange, rule: DefinitionGuard.approvalRule, policyVersion: governance.current.policy.version, server: server.name, tool: name) {
-                    self.routeByName(exchange, kind: .tools, approved: true)
-                }
-            } else {
-                refuse(exchange, .toolQuarantined(Quarantine(record, federatedName: name)), server: server.name)
-            }
+            askHuman(exchange, rule: DefinitionGuard.approvalRule, server: server.name, tool: name, ticket: ticket,
+                     otherwise: .toolQuarantined(Quarantine(record, federatedName: name)))
             return
         default:
             break
         }
+        // A caller shown instructions in a result asks a human before acting outside (a call a
+        // human approved, for this or for a policy rule, has been asked already).
+        if !approved, let flow = content?.flow,
+            let taint = flow.taint(for: exchange, tool: catalogue.annotations.annotations(of: name), holding: approvals == nil ? .block : flow.action) {
+            exchange.noteAuditDetail("flow: earlier \(taint.reason)")
+            askHuman(exchange, rule: FlowGuard.rule, server: server.name, tool: name, ticket: ticket,
+                     otherwise: .guardBlocked(GuardBlock(flow: taint, server: server.name, tool: name)), ask: flow.action == .approve)
+            return
+        }
         screenArguments(exchange, server: server, tool: tool, edits: edits, ticket: ticket)
+    }
+
+    /// A call the guards hold for a human: asked (`seekApproval`; once approved it is routed
+    /// again, as approved), or refused with `refusal` when `ask` is false or the gateway has no
+    /// approval queue. Its quota slot is given back meanwhile: a human may take minutes.
+    private func askHuman(
+        _ exchange: MCPExchange, rule: String, server: String, tool name: String, ticket: QuotaTicket?, otherwise refusal: GatewayError, ask: Bool = true
+    ) {
+        ticket?.release()
+        guard ask, approvals != nil else {
+            logger.warning("guards: call refused", metadata: exchange.logMetadata.merging(["switchboard.rule": "\(rule)"]) { $1 })
+            refuse(exchange, refusal, server: server)
+            return
+        }
+        seekApproval(exchange, rule: rule, policyVersion: governance.current.policy.version, server: server, tool: name) {
+            self.routeByName(exchange, kind: .tools, approved: true)
+        }
     }
 
     /// Last before a tool call goes out: secrets in its arguments are recorded, or the call
