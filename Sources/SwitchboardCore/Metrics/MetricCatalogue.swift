@@ -54,6 +54,10 @@ package enum MetricCatalogue {
             "Findings of the result guards, by server, direction (result, arguments), kind (secret, pii, injection) and action",
             labels: ["server", "direction", "kind", "action"]
         ),
+        "switchboard_guard_list_screen_seconds": Entry(
+            "A tools list page through the guards, by outcome: unchanged (hashed and looked up) or scanned (new or changed definitions)",
+            labels: ["outcome"], buckets: [0.0001, 0.00025, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25]
+        ),
         "switchboard_guard_flow_holds_total": Entry(
             "Calls of a conversation shown instructions in a result, held for a human (approve) or refused (block) by guards.flow", labels: ["action"]
         ),

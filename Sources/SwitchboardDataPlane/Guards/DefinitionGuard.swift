@@ -1,5 +1,6 @@
 import Crypto
 package import Logging
+import Metrics
 package import NIOCore
 import NIOPosix
 package import SwitchboardCore
@@ -66,6 +67,12 @@ package final class DefinitionGuard: Sendable {
     /// At most this many screened definitions kept per server (a server that changes its
     /// tools on every list cannot grow the cache without bound).
     private static let maxScreenedPerServer = 4_096
+    /// `switchboard_guard_list_screen_seconds{outcome}`: a page through the guards, unchanged
+    /// (hashed and looked up) or with new definitions scanned.
+    private static let screenTime = (
+        unchanged: Timer(label: "switchboard_guard_list_screen_seconds", dimensions: [("outcome", "unchanged")]),
+        scanned: Timer(label: "switchboard_guard_list_screen_seconds", dimensions: [("outcome", "scanned")])
+    )
 
     package init(settings: Settings, records: [PinRecord], accepted: Set<AcceptedFinding>, persist: @escaping @Sendable (PinRecord) -> Void,
                  report: @escaping Report, logger: Logger) {
@@ -99,13 +106,16 @@ package final class DefinitionGuard: Sendable {
         let complete = page["nextCursor"] == nil
         let mode = policy(server).mode
         guard mode != .off else { return loop.makeSucceededFuture(page) }
+        let started = NIODeadline.now()
         let hashes = tools.map { tool in tool.bytes.withUnsafeReadableBytes { Array(SHA256.hash(data: $0)) } }
         // One lock: what is not screened yet, and what judging it needs.
         let (missing, accepted) = state.withLock { s in
             (zip(tools, hashes).filter { s.screened[server]?[$1] == nil }, s.accepted)
         }
         if missing.isEmpty {
-            return loop.makeSucceededFuture(apply(page, tools: tools, hashes: hashes, server: server, complete: complete && first))
+            let screened = apply(page, tools: tools, hashes: hashes, server: server, complete: complete && first)
+            Self.screenTime.unchanged.recordNanoseconds(Int64((NIODeadline.now() - started).nanoseconds))
+            return loop.makeSucceededFuture(screened)
         }
         // New or changed definitions: scanned on a thread of the pool, not on the loop.
         return NIOThreadPool.singleton.runIfActive(eventLoop: loop) { [settings] in
@@ -117,7 +127,9 @@ package final class DefinitionGuard: Sendable {
                 for ((_, hash), entry) in zip(missing, screened) { cache[hash] = entry }
                 s.screened[server] = cache
             }
-            return self.apply(page, tools: tools, hashes: hashes, server: server, complete: complete && first)
+            let page = self.apply(page, tools: tools, hashes: hashes, server: server, complete: complete && first)
+            Self.screenTime.scanned.recordNanoseconds(Int64((NIODeadline.now() - started).nanoseconds))
+            return page
         }
     }
 
