@@ -33,6 +33,9 @@ package final class FlowGuard: Sendable {
     private let window: TimeAmount
     private let capacity: Int
     private let taints = Mutex<[String: Taint]>([:])
+    /// How many callers are tainted (expired ones included until met): read without the lock,
+    /// so a call costs nothing here while nobody is.
+    private let tainted = Atomic<Int>(0)
 
     package init(_ config: FlowGuardConfig, capacity: Int = 100_000) {
         action = config.action
@@ -50,8 +53,9 @@ package final class FlowGuard: Sendable {
     /// The taint a call of `exchange` to a tool with `annotations` meets, or nil when it may go
     /// on: the caller is not tainted, or the tool can only read inside the conversation.
     /// `holding`: how the call will be held (counted).
-    func taint(for exchange: MCPExchange, tool annotations: ToolAnnotations, holding: FlowGuardConfig.Action) -> Taint? {
-        let taint = taint(caller: Self.key(exchange), tool: annotations)
+    func taint(for exchange: MCPExchange, tool annotations: @autoclosure () -> ToolAnnotations, holding: FlowGuardConfig.Action) -> Taint? {
+        guard tainted.load(ordering: .relaxed) > 0 else { return nil }
+        let taint = taint(caller: Self.key(exchange), tool: annotations())
         if taint != nil { Self.holds[holding]?.increment() }
         return taint
     }
@@ -65,6 +69,7 @@ package final class FlowGuard: Sendable {
                 if taints.count >= capacity, let oldest = taints.min(by: { $0.value.until < $1.value.until })?.key { taints[oldest] = nil }
             }
             taints[key] = taint
+            tainted.store(taints.count, ordering: .relaxed)
         }
     }
 
@@ -74,6 +79,7 @@ package final class FlowGuard: Sendable {
             guard let taint = taints[key] else { return nil }
             guard taint.until > now else {
                 taints[key] = nil
+                tainted.store(taints.count, ordering: .relaxed)
                 return nil
             }
             return taint
