@@ -41,9 +41,8 @@ struct ApprovalsCommand: ParsableCommand {
             }
             var rows = [["ID", "STATE", "TOOL", "CALLER", "RULE", "REQUESTED", "EXPIRES", "DECIDED BY", "ARGUMENTS"]]
             for record in records {
-                let state = record.state == .pending && record.expiresAt <= now ? "expired" : record.state.rawValue
                 rows.append([
-                    record.id, state, record.tool, record.principal, record.rule ?? "default", Self.time(record.createdAt), Self.time(record.expiresAt),
+                    record.id, record.shownState(now: now), record.tool, record.principal, record.rule ?? "default", Self.time(record.createdAt), Self.time(record.expiresAt),
                     record.decidedBy ?? "-", record.summary,
                 ])
             }

@@ -73,10 +73,16 @@ package struct ApprovalRecord: Sendable, Equatable {
 
     /// The record as the CLI and the admin API show it (`JSONSerialization`): a pending
     /// request past its expiry shows as `expired`; the arguments digest only with `digest`.
+    /// The state as shown to people: a pending request past its expiry is `expired` (the
+    /// store moves it only when it is next read for a call).
+    package func shownState(now: Date) -> String {
+        state == .pending && expiresAt <= now ? State.expired.rawValue : state.rawValue
+    }
+
     package func jsonObject(now: Date, digest: Bool = false) -> [String: Any] {
         let iso = ISO8601DateFormatter()
         var object: [String: Any] = [
-            "id": id, "state": state == .pending && expiresAt <= now ? "expired" : state.rawValue, "tool": tool, "server": server,
+            "id": id, "state": shownState(now: now), "tool": tool, "server": server,
             "principal": principal, "rule": rule ?? "default", "scope": scope.rawValue, "summary": summary,
             "createdAt": iso.string(from: createdAt), "expiresAt": iso.string(from: expiresAt),
         ]
