@@ -35,8 +35,8 @@ extension AdminAPI {
             guard parts.count == 2, parts[1] == "approve" || parts[1] == "deny" else {
                 return loop.makeSucceededFuture(Self.error(.notFound, "expected /admin/v1/approvals/{id}/approve or /deny"))
             }
-            let object = (try? JSONSerialization.jsonObject(with: Data(body.readableBytesView))) as? [String: Any] ?? [:]
-            guard let reason = object["reason"] as? String, !reason.trimmingCharacters(in: .whitespaces).isEmpty else {
+            let object = Self.object(body) ?? [:]
+            guard let reason = Self.reason(object) else {
                 return loop.makeSucceededFuture(Self.error(.badRequest, "expected a JSON object with a \"reason\" (it is recorded in the audit trail)"))
             }
             var scope: ApprovalRecord.Scope?

@@ -78,14 +78,13 @@ extension AdminAPI {
                 return Self.rawJSON(.ok, out)
             }
         case (.POST, 2) where parts[1] == "approve", (.POST, 3) where parts[2] == "approve" || parts[2] == "reject":
-            guard let object = Self.decision(body) else {
+            guard let object = Self.object(body), let reason = Self.reason(object) else {
                 return loop.makeSucceededFuture(Self.error(.badRequest, "expected a JSON object with a \"reason\" (it is recorded in the audit trail)"))
             }
             let server = parts[0]
             let name = parts.count == 3 ? parts[1] : nil
             let approve = parts.count == 2 || parts[2] == "approve"
             let expected = object["pin"] as? String
-            let reason = object["reason"] as? String
             return storeCall(loop, failure: .internalServerError) {
                 let targets: [PinRecord]
                 if let name {
@@ -109,7 +108,7 @@ extension AdminAPI {
                 return Self.rawJSON(.ok, name == nil ? Self.array(decided) : decided[0])
             }
         case (.POST, 3) where parts[2] == "accept":
-            let object = (try? JSONSerialization.jsonObject(with: Data(body.readableBytesView))) as? [String: Any] ?? [:]
+            let object = Self.object(body) ?? [:]
             guard let rule = object["rule"] as? String, !rule.isEmpty else {
                 return loop.makeSucceededFuture(Self.error(.badRequest, "expected a JSON object with the finding's \"rule\""))
             }
@@ -122,7 +121,7 @@ extension AdminAPI {
                     return Self.json(.ok, ["server": server, "name": name, "rule": rule, "accepted": false])
                 }
             }
-            guard let reason = object["reason"] as? String, !reason.trimmingCharacters(in: .whitespaces).isEmpty else {
+            guard let reason = Self.reason(object) else {
                 return loop.makeSucceededFuture(Self.error(.badRequest, "expected a \"reason\": why the finding is acceptable (it is recorded in the audit trail)"))
             }
             return storeCall(loop, failure: .internalServerError) {
@@ -138,13 +137,6 @@ extension AdminAPI {
 
     private static func noPin(_ server: String, _ name: String) -> Reply {
         error(.notFound, "no pin for \(server)/\(name) (GET /admin/v1/pins shows what the gateway has seen)")
-    }
-
-    /// A decision's body: an object with a non-blank `reason` (and maybe `pin`).
-    private static func decision(_ body: ByteBuffer) -> [String: Any]? {
-        guard let object = (try? JSONSerialization.jsonObject(with: Data(body.readableBytesView))) as? [String: Any],
-              let reason = object["reason"] as? String, !reason.trimmingCharacters(in: .whitespaces).isEmpty else { return nil }
-        return object
     }
 
     private static func array(_ elements: [ByteBuffer]) -> ByteBuffer {

@@ -252,8 +252,15 @@ package final class AdminAPI: ControlRoutes {
         uri.firstIndex(of: "?").map { uri[uri.index(after: $0)...] } ?? ""
     }
 
-    private static func object(_ body: ByteBuffer) -> [String: Any]? {
+    /// A request body's JSON object, or nil.
+    static func object(_ body: ByteBuffer) -> [String: Any]? {
         try? JSONSerialization.jsonObject(with: Data(body.readableBytesView)) as? [String: Any]
+    }
+
+    /// A decision's `reason`, when it says something (it goes in the audit trail).
+    static func reason(_ object: [String: Any]) -> String? {
+        guard let reason = object["reason"] as? String, !reason.trimmingCharacters(in: .whitespaces).isEmpty else { return nil }
+        return reason
     }
 
     static func json(_ status: HTTPResponseStatus, _ value: Any) -> Reply {

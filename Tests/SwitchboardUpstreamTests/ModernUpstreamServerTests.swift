@@ -63,6 +63,19 @@ struct ModernUpstreamServerTests {
         }
     }
 
+    /// An upstream for the scripted server on `port`, started and ready, with its events recorded.
+    static func started(_ name: String, port: Int, on loop: any EventLoop, initialize: Duration = .seconds(30)) async throws -> (UpstreamServer, Events) {
+        var config = ServerConfig(name: name, transport: .streamableHTTP(HTTPEndpoint(host: "127.0.0.1", port: port, pathAndQuery: "/mcp")))
+        config.timeouts = ServerTimeouts(initialize: initialize)
+        let transport = UpstreamTransportFactory.make(config, loop, Logger(label: "test"))
+        let upstream = UpstreamServer(config: config, transport: transport, eventLoop: loop, logger: Logger(label: "test"), clientVersion: "1.0")
+        let events = Events()
+        upstream.setDelegate(events)
+        upstream.start()
+        try await eventually { upstream.isReady }
+        return (upstream, events)
+    }
+
     /// A probe can go unanswered because the server was still starting; the server, up by
     /// the time `initialize` comes, refuses it for 2026-07-28, and the start probes again
     /// rather than failing (seen with a Python SDK server on a loaded machine).
@@ -86,14 +99,7 @@ struct ModernUpstreamServerTests {
                     responder.json(#"{"jsonrpc":"2.0","id":\#(id),"result":{"resultType":"complete"}}"#)
                 }
             }
-            var config = ServerConfig(name: "late", transport: .streamableHTTP(HTTPEndpoint(host: "127.0.0.1", port: server.port, pathAndQuery: "/mcp")))
-            config.timeouts = ServerTimeouts(initialize: .milliseconds(300))
-            let transport = UpstreamTransportFactory.make(config, loop, Logger(label: "test"))
-            let upstream = UpstreamServer(config: config, transport: transport, eventLoop: loop, logger: Logger(label: "test"), clientVersion: "1.0")
-            let events = Events()
-            upstream.setDelegate(events)
-            upstream.start()
-            try await eventually { upstream.isReady }
+            let (upstream, events) = try await Self.started("late", port: server.port, on: loop, initialize: .milliseconds(300))
             #expect(upstream.era == .modern)
             #expect(upstream.initializeResult?["serverInfo"]?["name"]?.string == "late")
             // In the first start, not after a failed one and a restart.
@@ -109,13 +115,7 @@ struct ModernUpstreamServerTests {
         try await withEventLoops { loop, group in
             let script = Script()
             let server = try await TestHTTPServer.start(group: group) { request, responder in script.handle(request, responder) }
-            let config = ServerConfig(name: "m", transport: .streamableHTTP(HTTPEndpoint(host: "127.0.0.1", port: server.port, pathAndQuery: "/mcp")))
-            let transport = UpstreamTransportFactory.make(config, loop, Logger(label: "test"))
-            let upstream = UpstreamServer(config: config, transport: transport, eventLoop: loop, logger: Logger(label: "test"), clientVersion: "1.0")
-            let events = Events()
-            upstream.setDelegate(events)
-            upstream.start()
-            try await eventually { upstream.isReady }
+            let (upstream, events) = try await Self.started("m", port: server.port, on: loop)
             #expect(upstream.era == .modern)
             #expect(upstream.status.protocolVersion == "2026-07-28")
             #expect(upstream.initializeResult?["serverInfo"]?["name"]?.string == "scripted")

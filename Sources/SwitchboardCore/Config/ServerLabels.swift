@@ -44,6 +44,12 @@ public enum ServerLabels {
 
     /// `{environment: prod, owner: payments}`: sorted by key, for `check` and explanations.
     public static func text(_ labels: [String: String]) -> String {
-        "{" + labels.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(separator: ", ") + "}"
+        text(labels.mapValues { [$0] })
+    }
+
+    /// `{environment: prod, risk: [high, critical]}`: a `server_labels` condition.
+    public static func text(_ condition: [String: [String]]) -> String {
+        "{" + condition.sorted { $0.key < $1.key }.map { "\($0.key): " + ($0.value.count == 1 ? $0.value[0] : "[" + $0.value.joined(separator: ", ") + "]") }
+            .joined(separator: ", ") + "}"
     }
 }

@@ -217,7 +217,7 @@ extension CallRouter {
         // The tool's own name is read only for a server with per-tool settings, or for the
         // record of a finding.
         let named = { method == MCPMethod.toolsCall ? target.message.params?["name"]?.string.flatMap(FederatedName.split)?.1 : nil }
-        switch content.screen(result: result, method: method, server: server.name, tool: content.hasToolSettings(server: server.name) ? named() : nil) {
+        switch content.screen(result: result, method: method, server: server.name, tool: named) {
         case .pass:
             return result.bytes
         case .found(let findings, let replaced):

@@ -61,19 +61,16 @@ package final class ContentGuard: Sendable {
         flow = config.guards.flow.action == .off ? nil : FlowGuard(config.guards.flow)
     }
 
-    private func plan(server: String, tool: String?) -> Plan {
+    /// `tool` is asked for only when the server has per-tool settings (reading a call's tool
+    /// name costs a lookup in its params).
+    private func plan(server: String, tool: () -> String?) -> Plan {
         guard let entry = servers[server] else { return fallback }
-        return tool.flatMap { entry.tools[$0] } ?? entry.all
-    }
-
-    /// Whether some tool of `server` has settings of its own (else a call's tool name need not
-    /// be read to screen its result).
-    package func hasToolSettings(server: String) -> Bool {
-        servers[server].map { !$0.tools.isEmpty } ?? false
+        guard !entry.tools.isEmpty, let name = tool() else { return entry.all }
+        return entry.tools[name] ?? entry.all
     }
 
     package func treatment(server: String, tool: String?) -> Treatment {
-        plan(server: server, tool: tool).treatment
+        plan(server: server) { tool }.treatment
     }
 
     /// What to do with a call or its answer.
@@ -98,7 +95,7 @@ package final class ContentGuard: Sendable {
 
     /// A result of `tools/call`, `prompts/get` or `resources/read` from `server`: passed,
     /// rewritten (redacted, marked) or withheld.
-    package func screen(result: JSONView, method: String, server: String, tool: String?) -> Verdict {
+    package func screen(result: JSONView, method: String, server: String, tool: () -> String?) -> Verdict {
         let plan = plan(server: server, tool: tool)
         let treatment = plan.treatment
         let outcome = ResultScanner.scan(result, plan.screening)
@@ -116,7 +113,7 @@ package final class ContentGuard: Sendable {
             }
         }
         if !blocking.isEmpty {
-            return .blocked(GuardBlock(direction: .result, server: server, tool: tool, findings: blocking), outcome.findings)
+            return .blocked(GuardBlock(direction: .result, server: server, tool: tool(), findings: blocking), outcome.findings)
         }
         let marked = treatment.injection == .warn && outcome.findings.contains { $0.kind == "injection" }
         guard outcome.redacted != nil || marked else { return .found(outcome.findings, replaced: nil) }

@@ -62,12 +62,6 @@ final class CallMatcher: Sendable {
         if let tools, !tools.matchAny(tool.federatedName) { return false }
         return true
     }
-
-    /// `{environment: prod, risk: [high, critical]}`.
-    static func text(_ condition: [String: [String]]) -> String {
-        "{" + condition.sorted { $0.key < $1.key }.map { "\($0.key): " + ($0.value.count == 1 ? $0.value[0] : "[" + $0.value.joined(separator: ", ") + "]") }
-            .joined(separator: ", ") + "}"
-    }
 }
 
 extension CallMatcher {
@@ -116,7 +110,7 @@ extension CallMatcher {
         if let serverLabels {
             checks.append(
                 MatcherCheck(
-                    matcher: "server_labels", expected: Self.text(serverLabels), actual: tool.server + " " + (labelTexts[tool.server] ?? "{}"),
+                    matcher: "server_labels", expected: ServerLabels.text(serverLabels), actual: tool.server + " " + (labelTexts[tool.server] ?? "{}"),
                     held: labelled.contains(tool.server)
                 )
             )
@@ -143,7 +137,7 @@ extension CallMatcher {
             parts.append("virtual server " + list((includesRoot ? [CallMatchConfig.rootVirtualServer] : []) + virtualServers))
         }
         if let servers { parts.append("server " + list(servers)) }
-        if let serverLabels { parts.append("server labels " + Self.text(serverLabels)) }
+        if let serverLabels { parts.append("server labels " + ServerLabels.text(serverLabels)) }
         if let tools { parts.append("tool " + list(tools.map(\.pattern))) }
         return parts
     }

@@ -20,7 +20,7 @@ enum PolicyFingerprint {
             hasher.list("servers", rule.match.servers)
             hasher.list("tools", rule.match.tools)
             if let condition = rule.match.serverLabels {
-                hasher.field("server_labels", CallMatcher.text(condition))
+                hasher.field("server_labels", ServerLabels.text(condition))
                 hasher.list("labelled", serverLabels.filter { ServerLabels.match($0.value, condition) }.keys.sorted())
             }
             hasher.flag("readOnlyHint", rule.annotations.readOnlyHint)
