@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 package import SwitchboardGuards
+import SwitchboardCore
 
 extension SQLiteStore: ApprovalStore {
     package func approvals(state: ApprovalRecord.State?) throws(StoreError) -> [ApprovalRecord] {
@@ -24,14 +25,17 @@ extension SQLiteStore: ApprovalStore {
                 try db.execute(
                     sql: """
                         INSERT INTO approvals (id, principal, server, tool, arguments_digest, summary, rule, session, state, scope, created_at, expires_at,
-                            decided_by, reason, decided_at)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                            decided_by, reason, decided_at, approvers, via, approved_by)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                         ON CONFLICT (id) DO UPDATE SET state = excluded.state, scope = excluded.scope, expires_at = excluded.expires_at,
                             decided_by = excluded.decided_by, reason = excluded.reason, decided_at = excluded.decided_at
                         """,
+                    // `approved_by` is the store's own (`decideApproval`): a gateway's write
+                    // of a spend or an expiry never takes an approver back.
                     arguments: [
                         record.id, record.principal, record.server, record.tool, record.argumentsDigest, record.summary, record.rule, record.session,
                         record.state.rawValue, record.scope.rawValue, record.createdAt, record.expiresAt, record.decidedBy, record.reason, record.decidedAt,
+                        record.terms.approvers, record.terms.via.rawValue, Self.approverList(record.approvedBy),
                     ]
                 )
             }
@@ -51,14 +55,30 @@ extension SQLiteStore: ApprovalStore {
                 var record = Self.approvalRecord(row)
                 guard record.state == .pending else { throw StoreError(.conflict, "approval \(id) is \(record.state.rawValue), not pending") }
                 guard record.expiresAt > at else { throw StoreError(.conflict, "approval \(id) expired at \(record.expiresAt)") }
+                if approve, record.terms.approvers > 1 {
+                    guard !record.isCaller(by) else {
+                        throw StoreError(.conflict, "approval \(id) is for \(record.principal)'s own call; its rule needs \(record.terms.approvers) other people")
+                    }
+                    guard !record.approvedBy.contains(by) else {
+                        throw StoreError(.conflict, "approval \(id) was approved by \(by) already; it needs \(record.terms.approvers - record.approvedBy.count) more, from someone else")
+                    }
+                    record.approvedBy.append(by)
+                    if record.approvedBy.count < record.terms.approvers {
+                        // Seconded, not yet decided: the request stays pending.
+                        try db.execute(sql: "UPDATE approvals SET approved_by = ? WHERE id = ?", arguments: [Self.approverList(record.approvedBy), id])
+                        return record
+                    }
+                } else if approve {
+                    record.approvedBy = [by]
+                }
                 record.state = approve ? .approved : .denied
                 if let scope { record.scope = scope }
                 record.decidedBy = by
                 record.reason = reason
                 record.decidedAt = at
                 try db.execute(
-                    sql: "UPDATE approvals SET state = ?, scope = ?, decided_by = ?, reason = ?, decided_at = ? WHERE id = ?",
-                    arguments: [record.state.rawValue, record.scope.rawValue, by, reason, at, id]
+                    sql: "UPDATE approvals SET state = ?, scope = ?, decided_by = ?, reason = ?, decided_at = ?, approved_by = ? WHERE id = ?",
+                    arguments: [record.state.rawValue, record.scope.rawValue, by, reason, at, Self.approverList(record.approvedBy), id]
                 )
                 return record
             }
@@ -70,7 +90,18 @@ extension SQLiteStore: ApprovalStore {
             id: row["id"], principal: row["principal"], server: row["server"], tool: row["tool"], argumentsDigest: row["arguments_digest"],
             summary: row["summary"], rule: row["rule"], session: row["session"],
             state: ApprovalRecord.State(rawValue: row["state"]) ?? .expired, scope: ApprovalRecord.Scope(rawValue: row["scope"]) ?? .once,
-            createdAt: row["created_at"], expiresAt: row["expires_at"], decidedBy: row["decided_by"], reason: row["reason"], decidedAt: row["decided_at"]
+            createdAt: row["created_at"], expiresAt: row["expires_at"], decidedBy: row["decided_by"], reason: row["reason"], decidedAt: row["decided_at"],
+            // A row another version wrote with a bad count is read as one approver, in the console.
+            terms: ApprovalTerms(
+                approvers: (1...ApprovalTerms.maximumApprovers).contains(row["approvers"] as Int? ?? 1) ? row["approvers"] : 1,
+                via: ApprovalTerms.Via(rawValue: row["via"] ?? "") ?? .console
+            ),
+            approvedBy: (row["approved_by"] as String? ?? "").split(separator: "\n").map(String.init)
         )
+    }
+
+    /// Approvers one per line (names hold no line breaks: `admin:…`, `cli:…`).
+    private static func approverList(_ approvers: [String]) -> String {
+        approvers.joined(separator: "\n")
     }
 }

@@ -160,6 +160,18 @@ enum StoreMigrations {
             let bump = "BEGIN UPDATE store_generation SET value = value + 1 WHERE id = 1; END"
             try db.execute(sql: "CREATE TRIGGER approvals_decided AFTER UPDATE OF decided_at ON approvals \(bump)")
         }
+        migrator.registerMigration("v7 approval_terms") { db in
+            // Who decides (`policy.rules[].approval`), and who approved so far: a two-person
+            // rule's first approval leaves the request pending. Rows from before hold one
+            // approver, asked in the client.
+            try db.alter(table: "approvals") { t in
+                t.add(column: "approvers", .integer).notNull().defaults(to: 1)
+                t.add(column: "via", .text).notNull().defaults(to: "client")
+                t.add(column: "approved_by", .text).notNull().defaults(to: "")
+            }
+            let bump = "BEGIN UPDATE store_generation SET value = value + 1 WHERE id = 1; END"
+            try db.execute(sql: "CREATE TRIGGER approvals_seconded AFTER UPDATE OF approved_by ON approvals \(bump)")
+        }
         return migrator
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SwitchboardCore
 import SwitchboardGuards
 import SwitchboardStore
 
@@ -43,7 +44,7 @@ struct ApprovalsCommand: ParsableCommand {
             for record in records {
                 rows.append([
                     record.id, record.shownState(now: now), record.tool, record.principal, record.rule ?? "default", Self.time(record.createdAt), Self.time(record.expiresAt),
-                    record.decidedBy ?? "-", record.summary,
+                    Self.deciders(record), record.summary,
                 ])
             }
             TextTable.print(rows)
@@ -51,6 +52,12 @@ struct ApprovalsCommand: ParsableCommand {
         }
 
         static func time(_ date: Date) -> String { ISO8601DateFormatter().string(from: date) }
+
+        /// Who decided; for a rule of several approvers still pending, how many approved.
+        static func deciders(_ record: ApprovalRecord) -> String {
+            guard record.terms.approvers > 1, record.state != .denied else { return record.decidedBy ?? "-" }
+            return "\(record.approvedBy.count) of \(record.terms.approvers)" + (record.approvedBy.isEmpty ? "" : ": " + record.approvedBy.joined(separator: ", "))
+        }
     }
 
     struct Approve: ParsableCommand {
@@ -76,7 +83,13 @@ struct ApprovalsCommand: ParsableCommand {
             let record = try KeysCommand.orFail {
                 try store.decideApproval(id: id, approve: true, by: PinsCommand.operatorName, reason: reason, scope: scope.flatMap(ApprovalRecord.Scope.init))
             }
-            print("approved \(record.id): \(record.tool) for \(record.principal) (\(record.scope.rawValue))")
+            guard record.state == .pending else {
+                print("approved \(record.id): \(record.tool) for \(record.principal) (\(record.scope.rawValue))")
+                return
+            }
+            let more = record.terms.approvers - record.approvedBy.count
+            print("approved \(record.id) as \(record.approvedBy.count) of \(record.terms.approvers) approvers (\(record.approvedBy.joined(separator: ", "))): "
+                + "it needs \(more) more, from someone else")
         }
     }
 

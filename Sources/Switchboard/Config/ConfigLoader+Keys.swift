@@ -56,7 +56,8 @@ extension ConfigLoader {
     package static let policyKeys = ["default", "version", "denied_calls", "rules"]
     /// The matchers a policy rule and a quota limit share.
     package static let callMatchKeys = ["principals", "roles", "tenants", "virtual_servers", "servers", "server_labels", "tools"]
-    package static let policyRuleKeys = ["id", "description", "effect"] + callMatchKeys + ["annotations", "arguments"]
+    package static let policyRuleKeys = ["id", "description", "effect"] + callMatchKeys + ["annotations", "arguments", "approval"]
+    package static let approvalTermsKeys = ["approvers", "via"]
     package static let annotationMatchKeys = ["readOnlyHint", "destructiveHint", "idempotentHint", "openWorldHint"]
     package static let argumentPredicateKeys = ["pointer", "regex", "min", "max", "equals", "one_of", "max_length"]
     package static let quotaKeys = ["costs", "limits"]

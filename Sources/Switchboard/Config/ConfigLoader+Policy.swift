@@ -43,7 +43,35 @@ extension ConfigLoader {
         if let value = rule["arguments"] {
             for element in try value.sequence() { config.arguments.append(try decodeArgumentPredicate(element)) }
         }
+        if let value = rule["approval"] {
+            guard config.effect == .requireApproval else {
+                throw value.error("approval applies only to a rule with effect require_approval", atKey: true)
+            }
+            config.approval = try decodeApprovalTerms(value)
+        }
         return config
+    }
+
+    /// `approval`: `approvers` (1 to 5) and `via` (client, console).
+    static func decodeApprovalTerms(_ node: ConfigNode) throws(ConfigError) -> ApprovalTerms {
+        let section = try ConfigMapping(node)
+        try section.rejectUnknownKeys(allowed: approvalTermsKeys)
+        var terms = ApprovalTerms()
+        if let value = section["approvers"] {
+            terms.approvers = try value.positiveInt()
+            guard terms.approvers <= ApprovalTerms.maximumApprovers else {
+                throw value.error("at most \(ApprovalTerms.maximumApprovers) approvers")
+            }
+        }
+        if let value = section["via"] {
+            terms.via = try value.keyword(ApprovalTerms.Via.allCases)
+            if terms.approvers > 1, terms.via == .client {
+                throw value.error("a rule with \(terms.approvers) approvers is decided out of band, never in the caller's client: use via: console")
+            }
+        } else if terms.approvers > 1 {
+            terms.via = .console
+        }
+        return terms
     }
 
     /// `id` of a rule or a limit: required, and plain enough for metrics labels and audit.

@@ -47,7 +47,10 @@ package struct ApprovalService: Service {
             persist = { _ in }
         }
         desk = ApprovalDesk(
-            settings: .init(timeout: config.approvals.timeout, scope: ApprovalRecord.Scope(rawValue: config.approvals.scope.rawValue) ?? .once),
+            settings: .init(
+                timeout: config.approvals.timeout, scope: ApprovalRecord.Scope(rawValue: config.approvals.scope.rawValue) ?? .once,
+                console: config.console.enabled ? GatewayRuntime.publicOrigin(config) + "/console" : nil
+            ),
             records: records, persist: persist, report: { Self.report($0, audit: audit, logger: logger) }
         )
     }
@@ -71,9 +74,11 @@ package struct ApprovalService: Service {
 
     /// `approval.changed`, a log line and `switchboard_approvals_total{state}`.
     static func report(_ record: ApprovalRecord, audit: CallAudit?, logger: Logger) {
-        let outcome = record.state == .pending ? "requested" : record.state.rawValue
+        // A pending request with approvers is a two-person rule's, approved by some so far.
+        let outcome = record.state == .pending ? (record.approvedBy.isEmpty ? "requested" : "seconded") : record.state.rawValue
         var detail = "approval \(record.id), rule \(record.rule ?? "default"), scope \(record.scope.rawValue)"
-        if let by = record.decidedBy { detail += ", by \(by)" }
+        if record.terms.approvers > 1 { detail += ", approved by \(record.approvedBy.count) of \(record.terms.approvers)" }
+        if let by = record.decidedBy ?? record.approvedBy.last { detail += ", by \(by)" }
         if let reason = record.reason { detail += ": \(reason)" }
         audit?.gatewayEvent(.approvalChanged, server: record.server, tool: record.tool, principal: nil, outcome: outcome, detail: detail)
         logger.notice("approval \(outcome)", metadata: [

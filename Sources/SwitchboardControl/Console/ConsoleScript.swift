@@ -7,6 +7,8 @@ enum ConsoleScript {
 "use strict";
 
 const TOKEN_KEY = "switchboard.console.token";
+// Where single sign-on brings the browser back to: the page asked for (an approval's link).
+const RETURN_KEY = "switchboard.console.return";
 const PAGES = [
   ["overview", "Overview"], ["catalogue", "Catalogue"], ["keys", "Keys"],
   ["policy", "Policy dry-run"], ["audit", "Audit"], ["connections", "Connections"], ["guards", "Guards"],
@@ -207,7 +209,8 @@ async function drawSignIn(message) {
     if (options.oidc) {
       card.insertBefore(el("div", {},
         el("p", { class: "or", text: "or" }),
-        el("a", { href: "/console/oidc/start", id: "sign-in-oidc", class: "button", text: "Sign in with " + (options.oidc.name || "single sign-on") })), card.lastChild);
+        el("a", { href: "/console/oidc/start", id: "sign-in-oidc", class: "button", text: "Sign in with " + (options.oidc.name || "single sign-on"),
+          onclick: () => sessionStorage.setItem(RETURN_KEY, location.hash) })), card.lastChild);
     }
   } catch (_) { /* no single sign-on configured */ }
   key.focus();
@@ -527,6 +530,7 @@ async function drawGuards() {
   const reason = el("input", { id: "guards-reason", placeholder: "why (recorded in the audit trail)" });
   const status = el("div", { id: "guards-status" });
   const approvals = el("div", { id: "guards-approvals" });
+  const focus = el("div", { id: "guards-approval" });
   const pins = el("div", { id: "guards-pins" });
   const detail = el("div", { id: "guards-detail" });
   function said() {
@@ -542,16 +546,28 @@ async function drawGuards() {
     await load();
   }
   const decide = (label, tone, onclick) => el("button", { type: "button", class: tone, text: label, onclick });
+  // `#/guards?approval=apr_…`: the page a held call's URL elicitation links to.
+  const asked = new URLSearchParams(location.hash.split("?")[1] || "").get("approval");
+  const approvers = (a) => a.approvers > 1 ? a.approvedBy.length + " of " + a.approvers + (a.approvedBy.length ? ": " + a.approvedBy.join(", ") : "") : "one";
+  const buttons = (a) => a.state !== "pending" ? badge(a.state, a.state === "denied" ? "bad" : "ok") : el("span", {},
+    decide("Approve", "quiet", () => { const why = said(); if (why) act("Approve", "approvals/" + encodeURIComponent(a.id) + "/approve", { reason: why }, "Approved " + a.tool + " for " + a.principal + "."); }),
+    decide("Deny", "danger", () => { const why = said(); if (why) act("Deny", "approvals/" + encodeURIComponent(a.id) + "/deny", { reason: why }, "Denied " + a.tool + " for " + a.principal + "."); }));
   async function load() {
     try {
       const waiting = await api("approvals");
-      approvals.replaceChildren(table(["Tool", "Caller", "Rule", "Arguments", "Expires", ""], waiting.map((a) => el("tr", { "data-approval": a.id },
+      const one = asked ? (waiting.find((a) => a.id === asked) || (await api("approvals?state=all")).find((a) => a.id === asked)) : null;
+      focus.replaceChildren(!asked ? "" : !one ? alertBox("No approval " + asked + ": it expired and was cleared, or the link is wrong.") :
+        el("div", { class: "panel", id: "guards-focus", "data-approval": one.id },
+          el("h2", { text: "Approval " + one.id }),
+          el("p", {}, el("strong", { text: one.tool }), " on server " + one.server + ", for " + one.principal + " (rule " + one.rule + ")"),
+          el("p", { class: "muted", text: one.summary }),
+          el("p", { text: "State: " + one.state + "; approvers: " + approvers(one) + "; expires " + when(one.expiresAt) }),
+          buttons(one)));
+      approvals.replaceChildren(table(["Tool", "Caller", "Rule", "Arguments", "Approvers", "Expires", ""], waiting.map((a) => el("tr", { "data-approval": a.id, class: a.id === asked ? "focus" : "" },
         el("td", {}, el("strong", { text: a.tool }), el("div", { class: "muted mono", text: a.id })),
         el("td", { text: a.principal }), el("td", { text: a.rule }), el("td", { class: "muted", text: a.summary }),
-        el("td", { text: when(a.expiresAt) }),
-        el("td", {},
-          decide("Approve", "quiet", () => { const why = said(); if (why) act("Approve", "approvals/" + encodeURIComponent(a.id) + "/approve", { reason: why }, "Approved " + a.tool + " for " + a.principal + "."); }),
-          decide("Deny", "danger", () => { const why = said(); if (why) act("Deny", "approvals/" + encodeURIComponent(a.id) + "/deny", { reason: why }, "Denied " + a.tool + " for " + a.principal + "."); })))),
+        el("td", { text: approvers(a) }), el("td", { text: when(a.expiresAt) }),
+        el("td", {}, buttons(a)))),
         "No calls wait for approval."));
     } catch (error) { approvals.replaceChildren(alertBox(error.message)); }
     try {
@@ -582,7 +598,7 @@ async function drawGuards() {
   }
   show(el("h1", { text: "Guards" }),
     el("p", { class: "sub", text: "Calls a policy holds for a human, and the tool definitions the guards pinned. A decision reaches every replica within about a second." }),
-    el("form", { class: "fields panel", id: "guards-form", onsubmit: (event) => event.preventDefault() }, field("Reason", reason)), status,
+    el("form", { class: "fields panel", id: "guards-form", onsubmit: (event) => event.preventDefault() }, field("Reason", reason)), status, focus,
     el("h2", { text: "Waiting for approval" }), approvals,
     el("h2", { text: "Pinned definitions" }), pins, detail);
   await load();
@@ -598,7 +614,9 @@ const DRAW = { overview: drawOverview, catalogue: drawCatalogue, keys: drawKeys,
   if (fragment.get("token")) {
     state.token = fragment.get("token");
     sessionStorage.setItem(TOKEN_KEY, state.token);
-    history.replaceState(null, "", location.pathname + "#/overview");
+    const back = sessionStorage.getItem(RETURN_KEY);
+    sessionStorage.removeItem(RETURN_KEY);
+    history.replaceState(null, "", location.pathname + (back && back.startsWith("#/") ? back : "#/overview"));
   }
   const problem = fragment.get("sign-in-error");
   if (problem) history.replaceState(null, "", location.pathname);

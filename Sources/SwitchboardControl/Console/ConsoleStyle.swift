@@ -85,6 +85,7 @@ button:disabled { opacity: .55; cursor: default; }
 .sign-in input { width: 100%; }
 .sign-in .or { text-align: center; color: var(--muted); font-size: 13px; }
 .row-details td { background: var(--code); }
+tr.focus td { background: var(--code); }
 .split { display: grid; grid-template-columns: 1fr 1fr; gap: 16px; }
 @media (max-width: 900px) { .split { grid-template-columns: 1fr; } }
 """#

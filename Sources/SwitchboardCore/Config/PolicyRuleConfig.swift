@@ -12,6 +12,8 @@ public struct PolicyRuleConfig: Sendable, Equatable {
     public var annotations: AnnotationMatchConfig
     /// `arguments`: every predicate must hold.
     public var arguments: [ArgumentPredicateConfig]
+    /// `approval`: who decides, for `require_approval` (nil: one person, in the client).
+    public var approval: ApprovalTerms?
 
     public init(
         id: String,
@@ -19,7 +21,8 @@ public struct PolicyRuleConfig: Sendable, Equatable {
         effect: PolicyEffect,
         match: CallMatchConfig = .init(),
         annotations: AnnotationMatchConfig = .init(),
-        arguments: [ArgumentPredicateConfig] = []
+        arguments: [ArgumentPredicateConfig] = [],
+        approval: ApprovalTerms? = nil
     ) {
         self.id = id
         self.description = description
@@ -27,6 +30,7 @@ public struct PolicyRuleConfig: Sendable, Equatable {
         self.match = match
         self.annotations = annotations
         self.arguments = arguments
+        self.approval = approval
     }
 
     /// The syntax of rule and limit ids, shared with the schema.

@@ -44,7 +44,7 @@ extension CallRouter {
         let pending: ApprovalRecord
         switch approvals.check(principal: principal, tool: tool, argumentsDigest: digest, session: session) {
         case .approved(let record):
-            exchange.noteAuditDetail("approval \(record.id) by \(record.decidedBy ?? "?")")
+            exchange.noteAuditDetail("approval \(record.id) by \(record.approvers)")
             proceed()
             return
         case .denied(let record):
@@ -55,8 +55,13 @@ extension CallRouter {
         case .none:
             pending = approvals.request(
                 principal: principal, server: server, tool: tool, argumentsDigest: digest,
-                summary: Self.approvalSummary(exchange.message.params?["arguments"]), rule: rule, session: session
+                summary: Self.approvalSummary(exchange.message.params?["arguments"]), rule: rule, session: session,
+                terms: governance.current.policy.approvalTerms(of: rule)
             )
+        }
+        guard pending.terms.decidedInClient else {
+            askOutOfBand(exchange, about: pending, approvals, digest: digest, policyVersion: policyVersion)
+            return
         }
         if exchange.session.declares("elicitation") {
             if exchange.session.isModern {
@@ -81,6 +86,22 @@ extension CallRouter {
             exchange.fail(.invalidParams("requestState belongs to another request"))
             return .handled
         }
+        if let record = approvals.record(id: id), !record.terms.decidedInClient {
+            // Opening the console's page is all a client's answer says: the queue decides.
+            // Still pending, the caller is told so rather than asked again (no loop of links).
+            switch approvals.check(principal: record.principal, tool: record.tool, argumentsDigest: digest, session: nil) {
+            case .approved(let approved):
+                exchange.noteAuditDetail("approval \(approved.id) by \(approved.approvers)")
+                return .proceed
+            case .denied(let denied):
+                refuse(exchange, .approval(ApprovalNotice(denied, policyVersion: policyVersion, page: approvals.settings.page(for: denied.id))), server: denied.server)
+            case .pending(let waiting):
+                refuse(exchange, .approval(ApprovalNotice(waiting, policyVersion: policyVersion, page: approvals.settings.page(for: waiting.id))), server: waiting.server)
+            case .none:
+                refuse(exchange, .approval(ApprovalNotice(record, policyVersion: policyVersion)), server: record.server)
+            }
+            return .handled
+        }
         guard let answer = params?["inputResponses"]?["approval"], answer.isObject else {
             // No answer: ask again.
             if let record = approvals.record(id: id), record.state == .pending {
@@ -103,9 +124,10 @@ extension CallRouter {
         return .proceed
     }
 
-    /// `input_required` with the approval question, and a state sealed for this caller that
-    /// names the approval, the tool and the arguments.
-    private func askModern(_ exchange: MCPExchange, about record: ApprovalRecord, digest: String) {
+    /// `input_required` with the approval question (or, `page` given, a URL elicitation to
+    /// it), and a state sealed for this caller that names the approval, the tool and the
+    /// arguments.
+    private func askModern(_ exchange: MCPExchange, about record: ApprovalRecord, digest: String, page: String? = nil) {
         var state = JSONWriter()
         state.beginObject()
         state.field("i", record.id)
@@ -114,6 +136,7 @@ extension CallRouter {
         state.endObject()
         let ttl = Duration.seconds(max(1, Int64(record.expiresAt.timeIntervalSinceNow)))
         let token = sessions.sealer.seal(Array(state.buffer.readableBytesView), purpose: Self.approvalPurpose(exchange.session), ttl: ttl)
+        let labels = servers.named(record.server)?.config.labels ?? [:]
         var w = JSONWriter()
         w.beginObject()
         w.field("resultType", "input_required")
@@ -122,12 +145,62 @@ extension CallRouter {
         w.key("approval")
         w.beginObject()
         w.field("method", MCPMethod.elicitationCreate)
-        w.field("params", raw: Self.approvalQuestion(record, labels: servers.named(record.server)?.config.labels ?? [:]))
+        w.field("params", raw: page.map { Self.approvalPage(record, url: $0, labels: labels) } ?? Self.approvalQuestion(record, labels: labels))
         w.endObject()
         w.endObject()
         w.field("requestState", token)
         w.endObject()
         exchange.answer(JSONRPCEncoding.result(id: exchange.message.id!, result: w.buffer), isError: false)
+    }
+
+    /// A request its rule has decided out of band (`approval.via: console`, or two or more
+    /// approvers): the caller's client is never asked to decide. A client that takes URL
+    /// elicitation is sent the console's page for it (a 2026-07-28 client with
+    /// `input_required`, a 2025-11-25 one with -32042), to open in a browser where an
+    /// approver signs in; the call made again passes once the queue says approved. Any other
+    /// client gets -31012 naming the page.
+    private func askOutOfBand(_ exchange: MCPExchange, about record: ApprovalRecord, _ approvals: ApprovalDesk, digest: String, policyVersion: String) {
+        let page = approvals.settings.page(for: record.id)
+        let notice = ApprovalNotice(record, policyVersion: policyVersion, page: page)
+        guard let page, exchange.session.declares(path: ["elicitation", "url"]) else {
+            refuse(exchange, .approval(notice), server: record.server)
+            return
+        }
+        if exchange.session.isModern {
+            askModern(exchange, about: record, digest: digest, page: page)
+            return
+        }
+        var w = JSONWriter()
+        w.beginObject()
+        w.field("code", JSONRPCErrorCode.urlElicitationRequired)
+        w.field("message", "URL elicitation required: " + notice.message)
+        w.key("data")
+        w.beginObject()
+        w.key("elicitations")
+        w.beginArray()
+        w.raw(Self.approvalPage(record, url: page, labels: servers.named(record.server)?.config.labels ?? [:], id: true))
+        w.endArray()
+        w.field("approvalId", record.id)
+        w.endObject()
+        w.endObject()
+        audit?.refused(exchange, server: record.server, error: .approval(notice))
+        exchange.answer(JSONRPCEncoding.error(id: exchange.message.id!, errorObject: w.buffer), isError: true)
+    }
+
+    /// A URL elicitation to the console's page for `record`: what to open and why, from trusted
+    /// data only; `id` adds the `elicitationId` a 2025-11-25 client needs.
+    static func approvalPage(_ record: ApprovalRecord, url: String, labels: [String: String] = [:], id: Bool = false) -> ByteBuffer {
+        var w = JSONWriter()
+        w.beginObject()
+        w.field("mode", "url")
+        if id { w.field("elicitationId", record.id) }
+        w.field("url", url)
+        let server = labels.isEmpty ? record.server : record.server + " " + ServerLabels.text(labels)
+        let who = record.terms.approvers > 1 ? "\(record.terms.approvers) approvers, none of them \(record.principal)," : "an approver"
+        w.field("message", "Switchboard: the call to \(record.tool) (server \(server)) for \(record.principal) waits for \(who) in the console "
+            + "(\(Self.approvalReason(record))). Open the link to see it; call again once it is approved. Approval \(record.id).")
+        w.endObject()
+        return w.buffer
     }
 
     /// Bound to the caller and endpoint, like the gateway's other states: another caller's
@@ -183,13 +256,8 @@ extension CallRouter {
         w.beginObject()
         w.field("mode", "form")
         let server = labels.isEmpty ? record.server : record.server + " " + ServerLabels.text(labels)
-        let why = switch record.rule {
-        case FlowGuard.rule?: "Earlier in this conversation a tool result held instructions to the model, and this tool can act outside it (\(FlowGuard.rule))."
-        case DefinitionGuard.approvalRule?: "Nobody has approved this tool's current definition (new or changed), and its server's guards ask a human per call (\(DefinitionGuard.approvalRule))."
-        default: "Policy rule \(record.rule ?? "default") asks a human first."
-        }
         w.field("message", "Switchboard: approve the call to \(record.tool) (server \(server)) for \(record.principal)? "
-            + "\(why) \(record.summary). Approval \(record.id).")
+            + "\(approvalReason(record)). \(record.summary). Approval \(record.id).")
         w.key("requestedSchema")
         w.beginObject()
         w.field("type", "object")
@@ -208,6 +276,15 @@ extension CallRouter {
         w.endObject()
         w.endObject()
         return w.buffer
+    }
+
+    /// Why a human is asked, in the gateway's words.
+    static func approvalReason(_ record: ApprovalRecord) -> String {
+        switch record.rule {
+        case FlowGuard.rule?: "Earlier in this conversation a tool result held instructions to the model, and this tool can act outside it (\(FlowGuard.rule))"
+        case DefinitionGuard.approvalRule?: "Nobody has approved this tool's current definition (new or changed), and its server's guards ask a human per call (\(DefinitionGuard.approvalRule))"
+        default: "Policy rule \(record.rule ?? "default") asks a human first"
+        }
     }
 
     /// What an approver is told of the arguments: their names and kinds, never their values

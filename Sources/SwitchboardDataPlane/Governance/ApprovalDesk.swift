@@ -1,5 +1,6 @@
 package import Foundation
 package import SwitchboardGuards
+package import SwitchboardCore
 import Synchronization
 
 /// The approval queue as the data plane holds it: requests filed when a policy says
@@ -15,10 +16,18 @@ package final class ApprovalDesk: Sendable {
         package var timeout: Duration
         /// How far an approval reaches unless the approver says otherwise.
         package var scope: ApprovalRecord.Scope
+        /// Where people reach the console (`{public_url}/console`); nil when it is off.
+        package var console: String?
 
-        package init(timeout: Duration = .seconds(900), scope: ApprovalRecord.Scope = .once) {
+        package init(timeout: Duration = .seconds(900), scope: ApprovalRecord.Scope = .once, console: String? = nil) {
             self.timeout = timeout
             self.scope = scope
+            self.console = console
+        }
+
+        /// The console's page for one approval: the Guards page, that request first.
+        package func page(for id: String) -> String? {
+            console.map { $0 + "#/guards?approval=" + id }
         }
     }
 
@@ -104,11 +113,13 @@ package final class ApprovalDesk: Sendable {
     }
 
     /// Files a request for a held call.
-    package func request(principal: String, server: String, tool: String, argumentsDigest: String, summary: String, rule: String?, session: String?) -> ApprovalRecord {
+    package func request(
+        principal: String, server: String, tool: String, argumentsDigest: String, summary: String, rule: String?, session: String?, terms: ApprovalTerms = .init()
+    ) -> ApprovalRecord {
         let at = now()
         let record = ApprovalRecord(
             id: ApprovalRecord.newID(), principal: principal, server: server, tool: tool, argumentsDigest: argumentsDigest, summary: summary, rule: rule,
-            session: session, scope: settings.scope, createdAt: at, expiresAt: at.addingTimeInterval(settings.timeout.seconds)
+            session: session, scope: settings.scope, createdAt: at, expiresAt: at.addingTimeInterval(settings.timeout.seconds), terms: terms
         )
         state.withLock { $0.put(record) }
         persist(record)
@@ -117,12 +128,14 @@ package final class ApprovalDesk: Sendable {
     }
 
     /// A decision made here (the caller answered the gateway's question in its client): the
-    /// record moves to approved (spent at once, for `once`) or denied.
+    /// record moves to approved (spent at once, for `once`) or denied. Nil when it is not
+    /// pending, or when its rule does not let the client decide (a console or two-person rule).
     @discardableResult
     package func decide(_ id: String, approve: Bool, by: String, reason: String) -> ApprovalRecord? {
         let at = now()
         let decided = state.withLock { state -> ApprovalRecord? in
-            guard var record = state.records[id], record.state == .pending else { return nil }
+            guard var record = state.records[id], record.state == .pending, record.terms.decidedInClient else { return nil }
+            if approve { record.approvedBy = [by] }
             record.state = approve ? (record.scope == .once ? .used : .approved) : .denied
             record.decidedBy = by
             record.reason = reason
@@ -146,9 +159,10 @@ package final class ApprovalDesk: Sendable {
             var changed: [ApprovalRecord] = []
             for record in records {
                 let held = state.records[record.id]
-                // The store wins when it holds a decision this replica has not seen; a spend
-                // made here (used) is not undone by an older copy.
-                guard held == nil || (held!.state == .pending && record.state != .pending) else { continue }
+                // The store wins when it holds a decision (or a two-person rule's further
+                // approver) this replica has not seen; a spend made here (used) is not undone
+                // by an older copy.
+                guard held == nil || (held!.state == .pending && (record.state != .pending || record.approvedBy != held!.approvedBy)) else { continue }
                 state.put(record)
                 if held != nil { changed.append(record) }
             }

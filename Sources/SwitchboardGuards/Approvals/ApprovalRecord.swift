@@ -1,4 +1,5 @@
 package import Foundation
+package import SwitchboardCore
 
 /// A call a human must approve before it goes out (the policy effect `require_approval`):
 /// bound to who asked, the tool and a digest of the arguments, so an approval given for one
@@ -46,10 +47,16 @@ package struct ApprovalRecord: Sendable, Equatable {
     package var decidedBy: String?
     package var reason: String?
     package var decidedAt: Date?
+    /// Who decides (`policy.rules[].approval`): how many people, and whether the caller's
+    /// client may be one of the places they decide.
+    package var terms: ApprovalTerms
+    /// Those who approved so far, while more are needed (a two-person rule), then all of them.
+    package var approvedBy: [String]
 
     package init(
         id: String, principal: String, server: String, tool: String, argumentsDigest: String, summary: String, rule: String?, session: String?,
-        state: State = .pending, scope: Scope = .once, createdAt: Date, expiresAt: Date, decidedBy: String? = nil, reason: String? = nil, decidedAt: Date? = nil
+        state: State = .pending, scope: Scope = .once, createdAt: Date, expiresAt: Date, decidedBy: String? = nil, reason: String? = nil, decidedAt: Date? = nil,
+        terms: ApprovalTerms = .init(), approvedBy: [String] = []
     ) {
         self.id = id
         self.principal = principal
@@ -66,19 +73,33 @@ package struct ApprovalRecord: Sendable, Equatable {
         self.decidedBy = decidedBy
         self.reason = reason
         self.decidedAt = decidedAt
+        self.terms = terms
+        self.approvedBy = approvedBy
+    }
+
+    /// Whether `approver` (`admin:PRINCIPAL`, `cli:USER`, `client:PRINCIPAL`) is the caller
+    /// whose call this is: under a rule of two or more approvers the caller never counts.
+    package func isCaller(_ approver: String) -> Bool {
+        guard let colon = approver.firstIndex(of: ":") else { return false }
+        return approver[approver.index(after: colon)...] == principal
+    }
+
+    /// Who approved, for the record of the call it let through.
+    package var approvers: String {
+        approvedBy.isEmpty ? decidedBy ?? "?" : approvedBy.joined(separator: ", ")
     }
 
     /// What an approval is bound to: the same caller, tool and arguments.
     package var binding: String { principal + "\u{0}" + tool + "\u{0}" + argumentsDigest }
 
-    /// The record as the CLI and the admin API show it (`JSONSerialization`): a pending
-    /// request past its expiry shows as `expired`; the arguments digest only with `digest`.
     /// The state as shown to people: a pending request past its expiry is `expired` (the
     /// store moves it only when it is next read for a call).
     package func shownState(now: Date) -> String {
         state == .pending && expiresAt <= now ? State.expired.rawValue : state.rawValue
     }
 
+    /// The record as the CLI and the admin API show it (`JSONSerialization`): a pending
+    /// request past its expiry shows as `expired`; the arguments digest only with `digest`.
     package func jsonObject(now: Date, digest: Bool = false) -> [String: Any] {
         let iso = ISO8601DateFormatter()
         var object: [String: Any] = [
@@ -87,6 +108,9 @@ package struct ApprovalRecord: Sendable, Equatable {
             "createdAt": iso.string(from: createdAt), "expiresAt": iso.string(from: expiresAt),
         ]
         if digest { object["argumentsDigest"] = argumentsDigest }
+        object["approvers"] = terms.approvers
+        object["via"] = terms.via.rawValue
+        object["approvedBy"] = approvedBy
         if let decidedBy { object["decidedBy"] = decidedBy }
         if let reason { object["reason"] = reason }
         if let decidedAt { object["decidedAt"] = iso.string(from: decidedAt) }

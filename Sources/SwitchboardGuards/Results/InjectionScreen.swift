@@ -197,7 +197,15 @@ package struct InjectionScreen: Sendable {
                 let b = text[i]
                 let c = classes[Int(b)]
                 if c & InjectionScreen.singleClass != 0 { sentence.formUnion(screen.singles[Int(b)]) }
-                if pii, c & InjectionScreen.piiClass != 0, PIIDetector.match(at: i, in: text) != nil { return true }
+                // Personal data starts after a byte that is no letter or digit (or ends a JSON
+                // escape): a digit or capital inside a word is passed over without a call.
+                if pii, c & InjectionScreen.piiClass != 0,
+                    c & InjectionScreen.wordClass == 0 || i == 0 || classes[Int(text[i - 1])] & InjectionScreen.alnumClass == 0
+                        || (i >= 2 && text[i - 2] == UInt8(ascii: "\\")),
+                    PIIDetector.match(at: i, in: text) != nil
+                {
+                    return true
+                }
                 if i + 1 < count {
                     let next = text[i + 1]
                     if let secretPairs {
@@ -317,12 +325,12 @@ package struct InjectionScreen: Sendable {
     /// Byte classes: word bytes as `GuardSentence` splits words (ASCII letters, digits, the
     /// apostrophe); the rest of the base64 alphabets; bytes that need a closer look (outside
     /// ASCII, escapes, quotes, sentence ends, line breaks).
-    static let wordClass: UInt8 = 1, base64Class: UInt8 = 2, specialClass: UInt8 = 4, singleClass: UInt8 = 8, piiClass: UInt8 = 16
+    static let wordClass: UInt8 = 1, base64Class: UInt8 = 2, specialClass: UInt8 = 4, singleClass: UInt8 = 8, piiClass: UInt8 = 16, alnumClass: UInt8 = 32
     private static let classes: [UInt8] = (0..<256).map { value in
         let b = UInt8(value)
-        if SecretDetector.isDigit(b) || SecretDetector.isUpper(b) { return wordClass | piiClass }
+        if SecretDetector.isDigit(b) || SecretDetector.isUpper(b) { return wordClass | piiClass | alnumClass }
         if "@+(".utf8.contains(b) { return piiClass }
-        if SecretDetector.isLower(b) { return wordClass }
+        if SecretDetector.isLower(b) { return wordClass | alnumClass }
         if b == UInt8(ascii: "'") { return wordClass }
         if "+/-_".utf8.contains(b) { return base64Class }
         if b >= 0x80 || b == 0x1B || b == 0x0A || "\\\".!?".utf8.contains(b) { return specialClass }

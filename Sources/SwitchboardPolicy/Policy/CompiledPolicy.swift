@@ -12,6 +12,8 @@ public final class CompiledPolicy: Sendable {
     public let readsAnnotations: Bool
     private let rules: [CompiledRule]
     private let defaultDecision: PolicyDecision
+    /// The `approval` of the `require_approval` rules that have one.
+    private let approvalTerms: [String: ApprovalTerms]
 
     /// Fails on what the config loader also rejects (ids, pointers, regexes), for configs that
     /// did not come through it. `serverLabels`: each server's labels, for rules with
@@ -28,6 +30,7 @@ public final class CompiledPolicy: Sendable {
         self.defaultEffect = config.defaultEffect
         self.deniedCalls = config.deniedCalls
         self.rules = rules
+        self.approvalTerms = Dictionary(config.rules.compactMap { rule in rule.approval.map { (rule.id, $0) } }, uniquingKeysWith: { first, _ in first })
         self.readsAnnotations = config.rules.contains { $0.annotations != AnnotationMatchConfig() }
         self.defaultDecision = PolicyDecision(
             effect: config.defaultEffect, ruleID: nil, policyVersion: version,
@@ -78,6 +81,12 @@ public final class CompiledPolicy: Sendable {
             traces.append(trace)
         }
         return PolicyTrace(decision: decision, rules: traces)
+    }
+
+    /// Who decides a call that `rule` holds for approval (one person in the client unless the
+    /// rule says otherwise; also for holds that come from no policy rule).
+    public func approvalTerms(of rule: String?) -> ApprovalTerms {
+        rule.flatMap { approvalTerms[$0] } ?? ApprovalTerms()
     }
 
     /// The rule ids in evaluation order.

@@ -19,6 +19,10 @@ enum PolicyFingerprint {
             hasher.list("virtual_servers", rule.match.virtualServers)
             hasher.list("servers", rule.match.servers)
             hasher.list("tools", rule.match.tools)
+            if let terms = rule.approval {
+                hasher.field("approvers", String(terms.approvers))
+                hasher.field("via", terms.via.rawValue)
+            }
             if let condition = rule.match.serverLabels {
                 hasher.field("server_labels", ServerLabels.text(condition))
                 hasher.list("labelled", serverLabels.filter { ServerLabels.match($0.value, condition) }.keys.sorted())

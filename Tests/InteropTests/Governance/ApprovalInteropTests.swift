@@ -8,7 +8,9 @@ import Testing
 /// decline: refused, and nothing reaches the server); a client
 /// that cannot be asked (either era) gets -31012 with an approval id, an operator approves it
 /// (with `switchboard approvals approve`, or on the admin API), and the same call made again
-/// goes through, once.
+/// goes through, once. A two-person rule is never decided in the client: a client that takes
+/// URL elicitation is sent the console's page for the request, and the call passes only after
+/// two people other than the caller approved.
 /// Every step is in the audit trail with who decided.
 @Suite(.serialized) struct ApprovalInteropTests {
     static let policy = """
@@ -103,6 +105,72 @@ import Testing
             let decided = try gateway.auditRecords().first { $0["event"] as? String == "approval.changed" && $0["outcome"] as? String == "approved" }
             let by = mode == "legacy" ? "by admin:" : "by cli:"
             #expect((decided?["detail"] as? String)?.contains(by) == true && (decided?["detail"] as? String)?.contains("change CHG-7") == true)
+        }
+    }
+
+    static let twoPeople = """
+        policy:
+          rules:
+            - id: echo-needs-two
+              effect: require_approval
+              tools: ["leaky__echo"]
+              approval: { approvers: 2 }
+        """
+
+    @Test(arguments: ["legacy", "2026-07-28"])
+    func aTwoPersonRuleIsDecidedInTheConsoleNeverInTheClient(mode: String) async throws {
+        try await GuardInteropTests.Gateway.with("approval-two-\(mode)", guards: Self.twoPeople, servers: Self.servers("")) { gateway in
+            // The SDK client declares URL elicitation and answers every question "approve": it
+            // is sent the console's page, and its own answer decides nothing.
+            let first = try await gateway.run(mode, #"[["call", "leaky__echo", {"text": "drop db1"}]]"#, options: ["--elicitation", "accept"])
+            let error = try #require(first[0]["error"] as? [String: Any], "\(first)")
+            let data = error["data"] as? [String: Any] ?? [:]
+            let id: String, page: String
+            if mode == "legacy" {
+                // -32042 (URL elicitation required) with the page, the approval id as elicitationId.
+                #expect(error["code"] as? Int == -32042)
+                let elicitation = try #require((data["elicitations"] as? [[String: Any]])?.first, "\(data)")
+                #expect(elicitation["mode"] as? String == "url")
+                id = try #require(elicitation["elicitationId"] as? String)
+                page = try #require(elicitation["url"] as? String)
+                #expect((elicitation["message"] as? String)?.contains("waits for 2 approvers") == true, "\(elicitation)")
+            } else {
+                // input_required with the page; the SDK opened it ("accept") and retried: still
+                // pending, so -31012 naming the page rather than the same question again.
+                #expect(error["code"] as? Int == -31012)
+                id = try #require(data["approvalId"] as? String)
+                page = try #require(data["url"] as? String)
+                #expect(data["approvers"] as? Int == 2 && (data["approvedBy"] as? [String])?.isEmpty == true, "\(data)")
+                let asked = try #require(first.last?["elicited"] as? [String])
+                #expect(asked.count == 1 && asked.first?.contains("waits for 2 approvers") == true, "\(asked)")
+            }
+            #expect(page == "http://127.0.0.1:\(gateway.port)/console#/guards?approval=\(id)")
+
+            // Without auth the admin API's caller is the agent's anonymous principal: its own
+            // call, refused on the API and on the console's page the link opens.
+            let approve = "http://127.0.0.1:\(gateway.port)/admin/v1/approvals/\(id)/approve"
+            let own = try await curl(approve, post: #"{"reason":"mine"}"#)
+            #expect(own.status == 409 && own.body.contains("own call"), "\(own.body)")
+            if mode == "legacy" {
+                try Interop.ConsoleBrowserTests.requireBrowser()
+                let seen = try await Interop.ConsoleBrowserTests.browse("http://127.0.0.1:\(gateway.port)", ["--open", "--approval", id])
+                let shown = seen["approval"] as? String ?? ""
+                #expect(shown.contains("leaky__echo") && shown.contains("approvers: 0 of 2") && shown.contains("echo-needs-two"), "\(seen)")
+                #expect(seen["approval_row"] as? String == id)
+                #expect((seen["approve_status"] as? String)?.contains("own call") == true, "\(seen)")
+            }
+            let once = try await gateway.command(["approvals", "approve", id, "--reason", "CHG-9"], environment: ["USER": "bo"])
+            #expect(once.contains("1 of 2 approvers (cli:bo)") && once.contains("needs 1 more"), "\(once)")
+            let waiting = try await gateway.run(mode, #"[["call", "leaky__echo", {"text": "drop db1"}]]"#)
+            #expect((waiting[0]["error"] as? [String: Any])?["code"] as? Int == -31012, "one approval is not enough: \(waiting)")
+            _ = try await gateway.command(["approvals", "approve", id, "--reason", "CHG-9, seen"], environment: ["USER": "carol"])
+
+            let after = try await gateway.run(mode, #"[["call_until", "leaky__echo", {"text": "drop db1"}, 15]]"#)
+            #expect(after[0]["text"] as? String == "drop db1", "\(after)")
+            let records = try gateway.auditRecords().filter { $0["event"] as? String == "approval.changed" }
+            #expect(records.compactMap { $0["outcome"] as? String }.starts(with: ["requested", "seconded", "approved", "used"]), "\(records)")
+            let decided = records.first { $0["outcome"] as? String == "approved" }?["detail"] as? String
+            #expect(decided?.contains("approved by 2 of 2") == true && decided?.contains("by cli:carol") == true, "\(decided ?? "")")
         }
     }
 }

@@ -67,8 +67,8 @@ import Testing
         }
 
         /// `switchboard` with `arguments` and this gateway's config: its standard output.
-        func command(_ arguments: [String]) async throws -> String {
-            let child = try ChildProcessRunner(PeerEnvironment.switchboardBinary, arguments + ["--config", config])
+        func command(_ arguments: [String], environment: [String: String] = [:]) async throws -> String {
+            let child = try ChildProcessRunner(PeerEnvironment.switchboardBinary, arguments + ["--config", config], environment: environment)
             let status = await child.wait(seconds: 30)
             try #require(status == 0, "\(arguments): \(child.standardError)")
             return child.standardOutput

@@ -245,6 +245,16 @@ def run_open(arguments: argparse.Namespace) -> dict:
         console.text_in("main h1", "Overview")
         seen["sign_out_shown"] = driver.find_element(By.ID, "sign-out").is_displayed()
         seen["sign_in_form"] = bool(driver.find_elements(By.ID, "sign-in-key"))
+        if arguments.approval:
+            # The page a held call's URL elicitation links to: that request first, decided here.
+            driver.get(console.url + "/console#/guards?approval=" + arguments.approval)
+            driver.refresh()
+            seen["approval"] = console.text_in("#guards-focus", "Approval " + arguments.approval)
+            seen["approval_row"] = console.find("#guards-approvals tr.focus").get_attribute("data-approval")
+            console.find("#guards-reason").send_keys("seen in the console")
+            console.find("#guards-focus button.quiet").click()
+            seen["approve_status"] = console.find("#guards-status .alert").text
+            console.shot("approval")
         return seen
     except TimeoutException as error:
         raise AssertionError(f"timed out ({error.msg}); page: {driver.find_element(By.TAG_NAME, 'body').text[:2000]}") from error
@@ -260,6 +270,7 @@ def main() -> int:
     parser.add_argument("--sso-user")
     parser.add_argument("--sso-refused-user")
     parser.add_argument("--open", action="store_true")
+    parser.add_argument("--approval", help="with --open: open this approval's page and approve it")
     parser.add_argument("--denied-tool")
     parser.add_argument("--wrong-key")
     parser.add_argument("--screenshots")

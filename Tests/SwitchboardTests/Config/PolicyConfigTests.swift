@@ -36,6 +36,10 @@ import Testing
             - id: approvals.v2
               effect: require_approval
               annotations: { destructiveHint: true }
+            - id: two-people
+              effect: require_approval
+              tools: ["crm__export_*"]
+              approval: { approvers: 2 }
         quotas:
           costs:
             "search__*": 5
@@ -67,7 +71,7 @@ import Testing
         #expect(policy.defaultEffect == .deny)
         #expect(policy.version == "2026-11-22.1")
         #expect(policy.deniedCalls == .unknownTool)
-        #expect(policy.rules.map(\.id) == ["no-deletes-for-agents", "approvals.v2"])
+        #expect(policy.rules.map(\.id) == ["no-deletes-for-agents", "approvals.v2", "two-people"])
         let rule = policy.rules[0]
         #expect(rule.description == "free text")
         #expect(rule.effect == .deny)
@@ -93,6 +97,10 @@ import Testing
             ]
         )
         #expect(policy.rules[1] == PolicyRuleConfig(id: "approvals.v2", effect: .requireApproval, annotations: .init(destructiveHint: true)))
+        // Two approvers are decided out of band: via console is implied.
+        #expect(policy.rules[2].approval == ApprovalTerms(approvers: 2, via: .console))
+        #expect(try CompiledPolicy(policy).approvalTerms(of: "two-people") == ApprovalTerms(approvers: 2, via: .console))
+        #expect(try CompiledPolicy(policy).approvalTerms(of: "approvals.v2") == ApprovalTerms())
 
         #expect(config.quotas.costs == [.init(tools: "search__*", units: 5), .init(tools: "*__free", units: 0)])
         #expect(
@@ -121,7 +129,7 @@ import Testing
         // What the loader accepts, the engine compiles.
         let compiled = try CompiledPolicy(config.policy)
         #expect(compiled.version == "2026-11-22.1")
-        #expect(compiled.ruleIDs == ["no-deletes-for-agents", "approvals.v2"])
+        #expect(compiled.ruleIDs == ["no-deletes-for-agents", "approvals.v2", "two-people"])
     }
 
     @Test func sectionsAreOptionalAndMayBeEmpty() throws {
@@ -211,6 +219,27 @@ import Testing
         Case(yaml: rule + "      arguments:\n        - {pointer: /p, max_length: -1}\n", prefix: "switchboard.yaml:6: policy.rules[0].arguments[0].max_length: ", says: "0 or more"),
         Case(yaml: rule + "      arguments:\n        - {pointer: /p, equals: [1]}\n", prefix: "switchboard.yaml:6: policy.rules[0].arguments[0].equals: ", says: "expected a single JSON value"),
         Case(yaml: rule + "      arguments:\n        - {pointer: /p, one_of: []}\n", prefix: "switchboard.yaml:6: policy.rules[0].arguments[0].one_of: ", says: "an empty one_of matches nothing"),
+        // Approval terms.
+        Case(
+            yaml: rule + "      approval: { approvers: 2 }\n",
+            prefix: "switchboard.yaml:5: policy.rules[0].approval: ", says: "approval applies only to a rule with effect require_approval"
+        ),
+        Case(
+            yaml: "policy:\n  rules:\n    - id: r\n      effect: require_approval\n      approval: { approvers: 9 }\n",
+            prefix: "switchboard.yaml:5: policy.rules[0].approval.approvers: ", says: "at most 5 approvers"
+        ),
+        Case(
+            yaml: "policy:\n  rules:\n    - id: r\n      effect: require_approval\n      approval: { approvers: 2, via: client }\n",
+            prefix: "switchboard.yaml:5: policy.rules[0].approval.via: ", says: "use via: console"
+        ),
+        Case(
+            yaml: "policy:\n  rules:\n    - id: r\n      effect: require_approval\n      approval: { via: browser }\n",
+            prefix: "switchboard.yaml:5: policy.rules[0].approval.via: ", says: "expected one of client, console"
+        ),
+        Case(
+            yaml: "policy:\n  rules:\n    - id: r\n      effect: require_approval\n      approval: { people: 2 }\n",
+            prefix: "switchboard.yaml:5: policy.rules[0].approval.people: ", says: "unknown key", code: .unknownKey
+        ),
         // Quota limits.
         Case(
             yaml: "quotas:\n  limits:\n    - id: l\n      per: principal\n",
