@@ -505,7 +505,7 @@ extension AdminAPI {
   "/approvals/{id}/approve": {
    "post": {
     "operationId": "approveApproval",
-    "summary": "Approve a held call: the caller's identical call then goes through",
+    "summary": "Approve a held call: the caller's identical call then goes through (under a rule of several approvers, once enough different people other than the caller have; until then the record stays pending with approvedBy)",
     "parameters": [
      {
       "name": "id",
@@ -528,7 +528,7 @@ extension AdminAPI {
     },
     "responses": {
      "200": {
-      "description": "Approved",
+      "description": "Approved, or counted as one of several approvers",
       "content": {
        "application/json": {
         "schema": {
@@ -1520,7 +1520,10 @@ extension AdminAPI {
      "expiresAt": {"type": "string"},
      "decidedBy": {"type": "string"},
      "reason": {"type": "string"},
-     "decidedAt": {"type": "string"}
+     "decidedAt": {"type": "string"},
+     "approvers": {"type": "integer", "description": "How many different people must approve, none of them the caller (policy.rules[].approval)"},
+     "via": {"enum": ["client", "console"], "description": "client: the caller's client may decide; console: only out of band"},
+     "approvedBy": {"type": "array", "items": {"type": "string"}, "description": "Who approved so far (a two-person rule's request stays pending until enough have)"}
     },
     "required": ["id", "state", "tool", "server", "principal"]
    },
