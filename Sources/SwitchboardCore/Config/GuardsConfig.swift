@@ -79,6 +79,10 @@ public struct ContentGuardsConfig: Sendable, Equatable {
         case warn
         /// Replaced in place by `[REDACTED:rule]`.
         case redact
+        /// Held until a human releases it to the model (`injection`): asked in the client (form
+        /// elicitation, or `input_required` for 2026-07-28); released marked as with `warn`; a
+        /// client that cannot be asked gets it withheld, as with `block`.
+        case approve
         /// The result is withheld (or the call refused) with -31016.
         case block
     }
@@ -87,7 +91,7 @@ public struct ContentGuardsConfig: Sendable, Equatable {
     public static let allowed: [String: [Action]] = [
         "secrets": [.off, .report, .redact, .block],
         "pii": [.off, .report, .redact, .block],
-        "injection": [.off, .warn, .block],
+        "injection": [.off, .warn, .approve, .block],
         "arguments": [.off, .report, .block],
     ]
 

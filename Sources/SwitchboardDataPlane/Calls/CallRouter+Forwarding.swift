@@ -55,6 +55,10 @@ extension CallRouter {
                 }
                 begun = true
             }
+            if releaseRetry(exchange) {
+                ticket?.release()
+                return
+            }
             switch input.resume(exchange, at: server) {
             case .notHeld:
                 break
@@ -212,7 +216,7 @@ extension CallRouter {
     static let screenedResults: Set<String> = [MCPMethod.toolsCall, MCPMethod.promptsGet, MCPMethod.resourcesRead]
 
     /// `result` as the guards let it through (redacted, marked, or as it came), or nil when
-    /// they withheld it and `target` was answered with the error.
+    /// they withheld it, or hold it for a human, and `target` was answered (or will be).
     private func screen(_ result: JSONView, with content: ContentGuard, method: String, for target: MCPExchange, from server: UpstreamServer) -> ByteBuffer? {
         // The tool's own name is read only for a server with per-tool settings, or for the
         // record of a finding.
@@ -230,6 +234,12 @@ extension CallRouter {
             target.noteAuditDetail("result: " + ContentGuard.summary(findings))
             logger.warning("guards: result withheld", metadata: guardMetadata(target, server: server.name, tool: block.tool, findings))
             target.fail(.guardBlocked(block))
+            return nil
+        case .held(let findings, let release, var block):
+            block.tool = block.tool ?? named()
+            target.noteAuditDetail("result: " + ContentGuard.summary(findings))
+            logger.info("guards: result held for release", metadata: guardMetadata(target, server: server.name, tool: block.tool, findings))
+            holdForRelease(target, release: release, findings: findings, block: block, method: method, from: server)
             return nil
         }
     }
@@ -273,16 +283,7 @@ extension CallRouter {
                 case nil: return
                 }
             }
-            let modernServer = server.speaksModernEra
-            var shaped = session.isModern || modernServer
-                ? EraShaping.result(bytes, method: method, for: session, fromModernServer: modernServer)
-                : bytes
-            if session.isModern, modernServer,
-                let named = TaskNaming.federate(shaped, method: method, server: server.name, owner: session, sealer: sessions.sealer)
-            {
-                shaped = named
-            }
-            target.answer(JSONRPCEncoding.result(id: target.message.id!, result: shaped), isError: false)
+            answerResult(bytes, to: target, method: method, from: server)
         } else if let error = response.error {
             if session.isModern, !server.speaksModernEra, error["code"]?.int == JSONRPCErrorCode.urlElicitationRequired,
                 input.requireURLElicitation(error, to: target, method: method, from: server)
@@ -292,5 +293,20 @@ extension CallRouter {
             let reply = ErrorReply(relaying: error, from: server.name, id: target.message.id!, modernClient: session.isModern)
             target.answer(reply.body, isError: true, httpStatus: reply.httpStatus)
         }
+    }
+
+    /// A result as the guards let it through, shaped for the caller's era and sent.
+    func answerResult(_ bytes: ByteBuffer, to target: MCPExchange, method: String, from server: UpstreamServer) {
+        let session = target.session
+        let modernServer = server.speaksModernEra
+        var shaped = session.isModern || modernServer
+            ? EraShaping.result(bytes, method: method, for: session, fromModernServer: modernServer)
+            : bytes
+        if session.isModern, modernServer,
+            let named = TaskNaming.federate(shaped, method: method, server: server.name, owner: session, sealer: sessions.sealer)
+        {
+            shaped = named
+        }
+        target.answer(JSONRPCEncoding.result(id: target.message.id!, result: shaped), isError: false)
     }
 }

@@ -124,7 +124,8 @@ extension CallRouter {
             switch content.screen(arguments: exchange.message.params?["arguments"], server: server.name, tool: tool) {
             case .pass:
                 break
-            case .found(let findings, _):
+            // Arguments are never held (that is for results).
+            case .found(let findings, _), .held(let findings, _, _):
                 exchange.noteAuditDetail("arguments: " + ContentGuard.summary(findings))
                 logger.info("guards: secrets in a call's arguments", metadata: guardMetadata(exchange, server: server.name, tool: tool, findings))
             case .blocked(let block, let findings):

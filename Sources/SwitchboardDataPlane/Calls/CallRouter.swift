@@ -28,6 +28,8 @@ package final class CallRouter: Sendable {
     let content: ContentGuard?
     /// The human approval queue (nil: `require_approval` refuses the call outright).
     let approvals: ApprovalDesk?
+    /// Results waiting for a 2026-07-28 caller's user to release them (`injection: approve`).
+    let heldResults = HeldResults(capacity: 1_024)
     let logger: Logger
 
     init(

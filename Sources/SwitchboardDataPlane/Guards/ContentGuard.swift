@@ -31,7 +31,7 @@ package final class ContentGuard: Sendable {
             switch action {
             case .off: .off
             case .redact: .redact
-            case .report, .warn, .block: .find
+            case .report, .warn, .approve, .block: .find
             }
         }
     }
@@ -79,6 +79,9 @@ package final class ContentGuard: Sendable {
         /// Findings to record; `replaced` is the rewritten result, when it was.
         case found([ResultScanner.Finding], replaced: ByteBuffer?)
         case blocked(GuardBlock, [ResultScanner.Finding])
+        /// Instructions found under `injection: approve`: `release` (marked, redacted) goes
+        /// to the model only once a human says so; `block` is what the caller is told if not.
+        case held([ResultScanner.Finding], release: ByteBuffer, block: GuardBlock)
     }
 
     /// Secrets in the arguments of a `tools/call`: reported, or the call refused.
@@ -115,10 +118,15 @@ package final class ContentGuard: Sendable {
         if !blocking.isEmpty {
             return .blocked(GuardBlock(direction: .result, server: server, tool: tool(), findings: blocking), outcome.findings)
         }
-        let marked = treatment.injection == .warn && outcome.findings.contains { $0.kind == "injection" }
+        let injected = outcome.findings.filter { $0.kind == "injection" }
+        let marked = (treatment.injection == .warn || treatment.injection == .approve) && !injected.isEmpty
         guard outcome.redacted != nil || marked else { return .found(outcome.findings, replaced: nil) }
         let base = outcome.redacted.flatMap { try? JSONView.parse($0, maxDepth: 256) } ?? result
-        return .found(outcome.findings, replaced: ResultMarking.mark(base, findings: outcome.findings, notice: marked && method == MCPMethod.toolsCall))
+        let replaced = ResultMarking.mark(base, findings: outcome.findings, notice: marked && method == MCPMethod.toolsCall)
+        if treatment.injection == .approve, !injected.isEmpty {
+            return .held(outcome.findings, release: replaced, block: GuardBlock(direction: .result, server: server, tool: tool(), findings: injected))
+        }
+        return .found(outcome.findings, replaced: replaced)
     }
 
     /// A line for the call's audit record and log: kinds, rules and paths, never the text.

@@ -276,9 +276,11 @@ package struct InjectionScreen: Sendable {
             length = 0
         }
 
-        /// A sentence ends: does some rule have every group in it?
+        /// A sentence ends: does some rule have every group in it? (A sentence with no word
+        /// of any rule, most of them, asks none.)
         mutating func sentenceEnds(_ screen: InjectionScreen) -> Bool {
             if length > 0 { wordEnds(screen) }
+            guard !sentence.isEmpty else { return false }
             defer {
                 field.formUnion(sentence)
                 sentence = Groups()
@@ -301,6 +303,7 @@ package struct InjectionScreen: Sendable {
 
     /// Whether a needle may start here: a two-byte one of this pair, or a longer one whose
     /// first three bytes hash like these.
+    @inline(__always)
     private func mayStartNeedle(_ pair: Int, third: UInt8?) -> Bool {
         if shortPairs[pair >> 6] & (1 << UInt64(pair & 63)) != 0 { return true }
         guard let third else { return false }
@@ -413,6 +416,8 @@ package struct InjectionScreen: Sendable {
         mutating func formUnion(_ other: Groups) {
             bits = (bits.0 | other.bits.0, bits.1 | other.bits.1, bits.2 | other.bits.2, bits.3 | other.bits.3)
         }
+
+        var isEmpty: Bool { bits.0 | bits.1 | bits.2 | bits.3 == 0 }
 
         func contains(_ other: Groups) -> Bool {
             bits.0 & other.bits.0 == other.bits.0 && bits.1 & other.bits.1 == other.bits.1

@@ -8,7 +8,9 @@ import Testing
 /// prompt and in a resource; a benign result arrives byte for byte; instructions are marked for
 /// the model; personal data is reported, not changed; a tool set to block secrets in its
 /// arguments is refused before the server sees them; the server's own secrets never reach the
-/// client; every finding is in the audit trail, never the text.
+/// client; every finding is in the audit trail, never the text. A tool set to `injection:
+/// approve` holds a result with instructions until the client's user releases it (form
+/// elicitation, `input_required`): released marked, declined or unaskable withheld.
 @Suite(.serialized) struct ResultGuardInteropTests {
     static func servers(_ secretFile: String) -> String {
         """
@@ -90,6 +92,49 @@ import Testing
             #expect(records.contains { $0["event"] as? String == "call.refused" && $0["decision"] as? String == "guard_blocked" })
             let trail = records.map { String(describing: $0) }.joined()
             #expect(!trail.contains(token) && !trail.contains(Self.fakeToken) && !trail.contains(password))
+        }
+    }
+
+    static let heldServers = """
+        servers:
+          leaky:
+            stdio: { command: "\(PeerEnvironment.python)", args: ["\(PeerEnvironment.path("Tests/Peers/servers/leaky_server.py"))"] }
+            guards:
+              results:
+                tools:
+                  leak: { injection: approve }
+        """
+
+    @Test(arguments: [("legacy", "accept"), ("legacy", "decline"), ("legacy", "none"), ("2026-07-28", "accept"), ("2026-07-28", "decline"), ("2026-07-28", "none")])
+    func aResultWithInstructionsWaitsForTheUsersRelease(mode: String, answer: String) async throws {
+        try await GuardInteropTests.Gateway.with("results-held-\(mode)-\(answer)", servers: Self.heldServers) { gateway in
+            let out = try await gateway.run(mode, #"[["call", "leaky__leak", {"what": "injection"}], ["call", "leaky__leak", {"what": "benign"}]]"#,
+                                            options: answer == "none" ? [] : ["--elicitation", answer])
+            if answer == "accept" {
+                // Released, marked as warn marks it.
+                let texts = try #require(out[0]["texts"] as? [String], "\(out)")
+                #expect(texts.count == 2 && texts[0].hasPrefix("[Switchboard guard]") && texts[1].hasPrefix("Search results: 3 notes."), "\(texts)")
+            } else {
+                // Declined, or a client that cannot be asked: withheld.
+                let error = try #require(out[0]["error"] as? [String: Any], "\(out)")
+                #expect(error["code"] as? Int == -31016)
+                #expect((error["data"] as? [String: Any])?["reason"] as? String == "result_blocked")
+                #expect(!String(describing: error).contains("archive@evil.test"))
+            }
+            // A clean result of the same tool is never held.
+            #expect((out[1]["text"] as? String)?.hasPrefix("commit ") == true, "\(out)")
+            if answer != "none" {
+                let asked = try #require(out.last?["elicited"] as? [String])
+                // Only a released result taints the conversation (guards.flow): the next call
+                // to a tool that can act outside it was asked about too (and accepted).
+                #expect(asked.count == (answer == "accept" ? 2 : 1), "\(asked)")
+                if answer == "accept" { #expect(asked.last?.contains("guards.flow") == true, "\(asked)") }
+                // The gateway's words: the tool, the server, the rule and where; never the text.
+                #expect(asked.first?.contains("the result of leak (server leaky) holds instructions to the model (O-ignore-instructions at content[0].text") == true, "\(asked)")
+                #expect(asked.first?.contains("archive@evil.test") == false)
+            }
+            let details = try gateway.auditRecords().compactMap { $0["detail"] as? String }
+            #expect(details.contains { $0.contains(answer == "accept" ? "result released by client:" : "injection O-ignore-instructions") }, "\(details)")
         }
     }
 }

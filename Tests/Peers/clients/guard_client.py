@@ -4,9 +4,9 @@ session, for Switchboard's guard tests. Prints one JSON object per action on std
 
   guard_client.py --url http://HOST:PORT/mcp --mode legacy|2026-07-28 --actions JSON [--elicitation accept|decline]
 
-With --elicitation the client declares elicitation and answers every form with
-{"approve": true} (accept) or declines it; the messages it was asked are printed last as
-{"elicited": [messages]}.
+With --elicitation the client declares elicitation and answers every form with true for each
+boolean it asks ({"approve": true}, {"release": true}; accept) or declines it; the messages it
+was asked are printed last as {"elicited": [messages]}.
 
 Actions (a JSON array of arrays):
   ["list"]                          → {"tools": [names]}
@@ -66,7 +66,9 @@ async def run(args: argparse.Namespace) -> int:
     async def elicit(ctx: Any, params: Any) -> types.ElicitResult:
         elicited.append(getattr(params, "message", ""))
         if args.elicitation == "accept":
-            return types.ElicitResult(action="accept", content={"approve": True})
+            schema = getattr(params, "requested_schema", None) or {}
+            asked = [name for name, spec in (schema.get("properties") or {}).items() if spec.get("type") == "boolean"]
+            return types.ElicitResult(action="accept", content={name: True for name in asked} or {"approve": True})
         return types.ElicitResult(action="decline")
 
     options: dict[str, Any] = {"elicitation_callback": elicit} if args.elicitation else {}
