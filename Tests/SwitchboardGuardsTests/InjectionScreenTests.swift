@@ -58,6 +58,35 @@ import Testing
         #expect(!Self.screen.findings(in: "Weather: sunny." + tags, path: "p").isEmpty)
     }
 
+    /// Soundness for secrets and personal data: the one pass that also looks for where they
+    /// start (only at a word's start, after a `'`, or at `-` and `:`) never clears a text the
+    /// detectors alone find something in, whatever comes before it.
+    @Test func theOnePassNeverClearsWhatTheDetectorsFind() {
+        let values = ResultScannerTests.secrets.map(\.0) + [
+            "-----BEGIN PRIVATE KEY-----\n" + String(repeating: "MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC", count: 2) + "\n-----END PRIVATE KEY-----",
+            "postgres://app:s3cr3t-Pa55@db.internal:5432/app", "4111 1111 1111 1111", "DE89 3704 0044 0532 0130 00", "123-45-6789",
+            "ana@example.org", "+44 20 7946 0958", "(415) 555-0132",
+        ]
+        let before = ["", " ", "'", "x'", "\"", "\n", "\t", "(", "=", ":", "/", "-", "_", "x-", "key: ", "a.", "[", "{\"k\":\""]
+        var checked = 0
+        for value in values {
+            for prefix in before {
+                for text in [prefix + value, prefix + value + " end.", "Result: " + prefix + value] {
+                    var raw = JSONWriter.quoted(text)
+                    raw.withUTF8 { bytes in
+                        let found = !SecretDetector.find(in: bytes).isEmpty || !PIIDetector.find(in: bytes).isEmpty
+                        if found {
+                            checked += 1
+                            let kept = Self.screen.mightMatch(bytes, secrets: true, pii: true)
+                            #expect(kept, "cleared but found: \(text)")
+                        }
+                    }
+                }
+            }
+        }
+        #expect(checked > 300)
+    }
+
     /// Soundness: whatever the full read flags, the prefilter lets through, for every string
     /// a model sees in the corpora (5,000 and more, poisoned and honest).
     @Test func thePrefilterNeverClearsWhatTheRulesFlag() async throws {
