@@ -87,6 +87,24 @@ import Testing
         #expect(checked > 300)
     }
 
+    /// An operator's rule file with more word groups than the pass tracks: no rule is left
+    /// out of it; every text goes to the full read instead, and the rules still decide.
+    @Test func rulesBeyondTheCapacityMakeEveryTextTakeTheFullRead() throws {
+        var rules = GuardRuleSet.builtin
+        for n in 0..<40 {
+            rules.rules.append(GuardRuleSet.Rule(
+                id: "T-extra-\(n)", family: .override, severity: .high,
+                all: [GuardRuleSet.Matcher(phrase: [["zebra\(n)"], ["unicorn"], ["walrus"], ["narwhal"]])]
+            ))
+        }
+        let screen = InjectionScreen(scanner: DefinitionScanner(rules: rules))
+        #expect(screen.readsEverything)
+        var text = "zebra39 unicorn walrus narwhal"
+        #expect(text.withUTF8 { screen.mightMatch($0, raw: false) })
+        #expect(!screen.findings(in: text, path: "p").isEmpty)
+        #expect(!Self.screen.readsEverything)
+    }
+
     /// Soundness: whatever the full read flags, the prefilter lets through, for every string
     /// a model sees in the corpora (5,000 and more, poisoned and honest).
     @Test func thePrefilterNeverClearsWhatTheRulesFlag() async throws {

@@ -81,6 +81,11 @@ package struct GuardService: Service {
         }
         let scanner = DefinitionScanner(rules: rules)
         content = ContentGuard(config: config, scanner: scanner)
+        if content.readsEveryResult {
+            logger.warning("guards: the rules have more word groups than the result screen tracks; every result is read in full (slower)", metadata: [
+                "switchboard.rules": "\(config.guards.rules ?? "built in")",
+            ])
+        }
         guards = DefinitionGuard(
             settings: .init(scanner: scanner, policies: policies), records: records, accepted: Set(accepted.map(\.finding)),
             persist: persist, report: { record, event in Self.report(record, event, audit: audit, logger: logger) }, logger: logger

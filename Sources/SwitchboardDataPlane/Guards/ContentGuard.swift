@@ -43,11 +43,14 @@ package final class ContentGuard: Sendable {
 
     private let servers: [String: ServerPlans]
     private let fallback: Plan
+    /// The rules outgrew the result screen's prefilter: every result takes the full read.
+    package let readsEveryResult: Bool
     /// `guards.flow` (nil when its action is `off`): who was shown what, and what they may call next.
     package let flow: FlowGuard?
 
     package init(config: GatewayConfig, scanner: DefinitionScanner) {
         let injection = InjectionScreen(scanner: scanner)
+        readsEveryResult = injection.readsEverything
         var servers: [String: ServerPlans] = [:]
         for server in config.servers {
             var tools: [String: Plan] = [:]

@@ -19,6 +19,8 @@ package struct InjectionScreen: Sendable {
 
     private let scanner: DefinitionScanner
     private let families: Set<GuardFamily>
+    /// Some rule did not fit the prefilter's `Groups.capacity` word groups: nothing is cleared.
+    package let readsEverything: Bool
     private let words: WordTable
     private let prefixes: WordTable
     /// Bit n: some prefix is n bytes long.
@@ -49,9 +51,16 @@ package struct InjectionScreen: Sendable {
         var substrings: [[UInt8]: Groups] = [:]
         var sentenceRules: [Groups] = [], fieldRules: [Groups] = []
         var group = 0
+        var readsEverything = false
         for rule in scanner.rules.rules where families.contains(rule.family ?? .override) && rule.enabled != false {
             let groups = Self.groups(of: rule)
-            guard !groups.isEmpty, group + groups.count <= Groups.capacity else { continue }
+            guard !groups.isEmpty else { continue }
+            // A rule file with more word groups than the pass can track: every text goes to
+            // the full read (slower, never blind to a rule).
+            guard group + groups.count <= Groups.capacity else {
+                readsEverything = true
+                continue
+            }
             var needs = Groups()
             for terms in groups {
                 needs.insert(group)
@@ -67,6 +76,7 @@ package struct InjectionScreen: Sendable {
             }
             if rule.scope == "field" { fieldRules.append(needs) } else { sentenceRules.append(needs) }
         }
+        self.readsEverything = readsEverything
         words = WordTable(exact)
         prefixes = WordTable(open)
         prefixLengths = open.keys.reduce(0) { $0 | (1 << UInt64(min($1.count, 63))) }
@@ -165,7 +175,8 @@ package struct InjectionScreen: Sendable {
     /// (`SecretDetector.match`, `PIIDetector.match`), so a result the gateway screens for all
     /// three is read once.
     package func mightMatch(_ text: UnsafeBufferPointer<UInt8>, raw: Bool = true, secrets: Bool = false, pii: Bool = false) -> Bool {
-        classes.withUnsafeBufferPointer { classes in
+        if readsEverything { return true }
+        return classes.withUnsafeBufferPointer { classes in
             Self.folded.withUnsafeBufferPointer { fold in
                 needlePairs.withUnsafeBufferPointer { pairs in
                     SecretDetector.startPairs.withUnsafeBufferPointer { secretPairs in
