@@ -137,20 +137,9 @@ extension CallRouter {
         let ttl = Duration.seconds(max(1, Int64(record.expiresAt.timeIntervalSinceNow)))
         let token = sessions.sealer.seal(Array(state.buffer.readableBytesView), purpose: Self.approvalPurpose(exchange.session), ttl: ttl)
         let labels = servers.named(record.server)?.config.labels ?? [:]
-        var w = JSONWriter()
-        w.beginObject()
-        w.field("resultType", "input_required")
-        w.key("inputRequests")
-        w.beginObject()
-        w.key("approval")
-        w.beginObject()
-        w.field("method", MCPMethod.elicitationCreate)
-        w.field("params", raw: page.map { Self.approvalPage(record, url: $0, labels: labels) } ?? Self.approvalQuestion(record, labels: labels))
-        w.endObject()
-        w.endObject()
-        w.field("requestState", token)
-        w.endObject()
-        exchange.answer(JSONRPCEncoding.result(id: exchange.message.id!, result: w.buffer), isError: false)
+        let question = page.map { Self.approvalPage(record, url: $0, labels: labels) } ?? Self.approvalQuestion(record, labels: labels)
+        let result = RequestState.inputRequired([(key: "approval", method: MCPMethod.elicitationCreate, params: question)], state: token)
+        exchange.answer(JSONRPCEncoding.result(id: exchange.message.id!, result: result), isError: false)
     }
 
     /// A request its rule has decided out of band (`approval.via: console`, or two or more
@@ -252,26 +241,33 @@ extension CallRouter {
     /// `elicitation/create` params: a message from trusted data (the record, the server's
     /// configured labels; never the server's own text) and one boolean to answer.
     static func approvalQuestion(_ record: ApprovalRecord, labels: [String: String] = [:]) -> ByteBuffer {
+        let server = labels.isEmpty ? record.server : record.server + " " + ServerLabels.text(labels)
+        return yesNoForm(
+            "Switchboard: approve the call to \(record.tool) (server \(server)) for \(record.principal)? \(approvalReason(record)). \(record.summary). Approval \(record.id).",
+            key: "approve", title: "Approve this call"
+        )
+    }
+
+    /// A form elicitation with one required boolean, `key`: the gateway's questions.
+    static func yesNoForm(_ message: String, key: String, title: String) -> ByteBuffer {
         var w = JSONWriter()
         w.beginObject()
         w.field("mode", "form")
-        let server = labels.isEmpty ? record.server : record.server + " " + ServerLabels.text(labels)
-        w.field("message", "Switchboard: approve the call to \(record.tool) (server \(server)) for \(record.principal)? "
-            + "\(approvalReason(record)). \(record.summary). Approval \(record.id).")
+        w.field("message", message)
         w.key("requestedSchema")
         w.beginObject()
         w.field("type", "object")
         w.key("properties")
         w.beginObject()
-        w.key("approve")
+        w.key(key)
         w.beginObject()
         w.field("type", "boolean")
-        w.field("title", "Approve this call")
+        w.field("title", title)
         w.endObject()
         w.endObject()
         w.key("required")
         w.beginArray()
-        w.string("approve")
+        w.string(key)
         w.endArray()
         w.endObject()
         w.endObject()

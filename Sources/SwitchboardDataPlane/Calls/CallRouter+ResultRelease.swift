@@ -43,20 +43,8 @@ extension CallRouter {
             let token = sessions.sealer.seal(
                 Array(state.buffer.readableBytesView), purpose: Self.releasePurpose(session), ttl: .seconds(Self.releaseTimeout.nanoseconds / 1_000_000_000)
             )
-            var w = JSONWriter()
-            w.beginObject()
-            w.field("resultType", "input_required")
-            w.key("inputRequests")
-            w.beginObject()
-            w.key("release")
-            w.beginObject()
-            w.field("method", MCPMethod.elicitationCreate)
-            w.field("params", raw: question)
-            w.endObject()
-            w.endObject()
-            w.field("requestState", token)
-            w.endObject()
-            target.answer(JSONRPCEncoding.result(id: target.message.id!, result: w.buffer), isError: false)
+            let result = RequestState.inputRequired([(key: "release", method: MCPMethod.elicitationCreate, params: question)], state: token)
+            target.answer(JSONRPCEncoding.result(id: target.message.id!, result: result), isError: false)
             return
         }
         let gathering = InputGathering(keys: ["release"]) { [self] outcome in
@@ -121,28 +109,10 @@ extension CallRouter {
     /// `elicitation/create` params: what was found and where, from the gateway's findings.
     static func releaseQuestion(_ block: GuardBlock, findings: [ResultScanner.Finding]) -> ByteBuffer {
         let places = findings.filter { $0.kind == "injection" }.prefix(4).map { "\($0.rule) at \($0.path)" }.joined(separator: ", ")
-        var w = JSONWriter()
-        w.beginObject()
-        w.field("mode", "form")
-        w.field("message", "Switchboard: the result of \(block.tool ?? "a call") (server \(block.server)) holds instructions to the model "
-            + "(\(places)). Release it to the model, marked as such? Declining withholds it.")
-        w.key("requestedSchema")
-        w.beginObject()
-        w.field("type", "object")
-        w.key("properties")
-        w.beginObject()
-        w.key("release")
-        w.beginObject()
-        w.field("type", "boolean")
-        w.field("title", "Release this result to the model")
-        w.endObject()
-        w.endObject()
-        w.key("required")
-        w.beginArray()
-        w.string("release")
-        w.endArray()
-        w.endObject()
-        w.endObject()
-        return w.buffer
+        return yesNoForm(
+            "Switchboard: the result of \(block.tool ?? "a call") (server \(block.server)) holds instructions to the model (\(places)). "
+                + "Release it to the model, marked as such? Declining withholds it.",
+            key: "release", title: "Release this result to the model"
+        )
     }
 }

@@ -42,16 +42,21 @@ enum RequestState {
 
     /// `{"resultType":"input_required","inputRequests":{key:{method,params},…},"requestState":…}`.
     static func inputRequired(_ questions: [ForwardedCall.Question], state: String) -> ByteBuffer {
+        inputRequired(questions.map { (key: $0.key, method: $0.method, params: $0.params) }, state: state)
+    }
+
+    /// The gateway's own questions (an approval, a result's release) under their keys.
+    static func inputRequired(_ requests: [(key: String, method: String, params: ByteBuffer)], state: String) -> ByteBuffer {
         var w = JSONWriter()
         w.beginObject()
         w.field("resultType", "input_required")
         w.key("inputRequests")
         w.beginObject()
-        for q in questions {
-            w.key(q.key)
+        for request in requests {
+            w.key(request.key)
             w.beginObject()
-            w.field("method", q.method)
-            w.field("params", raw: q.params)
+            w.field("method", request.method)
+            w.field("params", raw: request.params)
             w.endObject()
         }
         w.endObject()
