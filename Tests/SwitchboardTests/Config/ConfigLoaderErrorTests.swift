@@ -154,7 +154,7 @@ import Testing
         Case(yaml: "guards:\n  flow: {after: [secrets]}\n", prefix: "switchboard.yaml:2: guards.flow.after[0]: ", says: "one of injection, secret, pii"),
         Case(yaml: "guards:\n  flow: {window: 10s}\n", prefix: "switchboard.yaml:2: guards.flow.window: ", says: "window is between 1m and 7d"),
         Case(yaml: "servers:\n  a:\n    url: http://h/mcp\n    guards: {flow: {action: off}}\n", prefix: "switchboard.yaml:4: servers.a.guards.flow: ", says: "unknown key", code: .unknownKey),
-        Case(yaml: "guards:\n  results: {injection: redact}\n", prefix: "switchboard.yaml:2: guards.results.injection: ", says: #"injection is one of off, warn, block, got "redact""#),
+        Case(yaml: "guards:\n  results: {injection: redact}\n", prefix: "switchboard.yaml:2: guards.results.injection: ", says: #"injection is one of off, warn, approve, block, got "redact""#),
         Case(yaml: "guards:\n  results: {arguments: redact}\n", prefix: "switchboard.yaml:2: guards.results.arguments: ", says: #"arguments is one of off, report, block"#),
         Case(yaml: "guards:\n  results: {tools: {a: {secrets: off}}}\n", prefix: "switchboard.yaml:2: guards.results.tools: ", says: "unknown key", code: .unknownKey),
         Case(
