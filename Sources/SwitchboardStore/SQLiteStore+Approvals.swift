@@ -91,9 +91,10 @@ extension SQLiteStore: ApprovalStore {
             summary: row["summary"], rule: row["rule"], session: row["session"],
             state: ApprovalRecord.State(rawValue: row["state"]) ?? .expired, scope: ApprovalRecord.Scope(rawValue: row["scope"]) ?? .once,
             createdAt: row["created_at"], expiresAt: row["expires_at"], decidedBy: row["decided_by"], reason: row["reason"], decidedAt: row["decided_at"],
-            // A row another version wrote with a bad count is read as one approver, in the console.
+            // A count out of range is read as the most approvers, an unknown `via` as the
+            // console: a damaged row never lets the caller's client decide.
             terms: ApprovalTerms(
-                approvers: (1...ApprovalTerms.maximumApprovers).contains(row["approvers"] as Int? ?? 1) ? row["approvers"] : 1,
+                approvers: min(max(row["approvers"] as Int? ?? ApprovalTerms.maximumApprovers, 1), ApprovalTerms.maximumApprovers),
                 via: ApprovalTerms.Via(rawValue: row["via"] ?? "") ?? .console
             ),
             approvedBy: (row["approved_by"] as String? ?? "").split(separator: "\n").map(String.init)

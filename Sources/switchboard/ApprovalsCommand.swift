@@ -56,7 +56,7 @@ struct ApprovalsCommand: ParsableCommand {
         /// Who decided; for a rule of several approvers still pending, how many approved.
         static func deciders(_ record: ApprovalRecord) -> String {
             guard record.terms.approvers > 1, record.state != .denied else { return record.decidedBy ?? "-" }
-            return "\(record.approvedBy.count) of \(record.terms.approvers)" + (record.approvedBy.isEmpty ? "" : ": " + record.approvedBy.joined(separator: ", "))
+            return record.tally + (record.approvedBy.isEmpty ? "" : ": " + record.approvedBy.joined(separator: ", "))
         }
     }
 
@@ -88,7 +88,7 @@ struct ApprovalsCommand: ParsableCommand {
                 return
             }
             let more = record.terms.approvers - record.approvedBy.count
-            print("approved \(record.id) as \(record.approvedBy.count) of \(record.terms.approvers) approvers (\(record.approvedBy.joined(separator: ", "))): "
+            print("approved \(record.id) as \(record.tally) approvers (\(record.approvedBy.joined(separator: ", "))): "
                 + "it needs \(more) more, from someone else")
         }
     }

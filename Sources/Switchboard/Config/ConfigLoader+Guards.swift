@@ -23,13 +23,7 @@ extension ConfigLoader {
         let section = try ConfigMapping(node)
         try section.rejectUnknownKeys(allowed: ["action", "after", "window"])
         var flow = FlowGuardConfig()
-        if let value = section["action"] {
-            let text = try value.string()
-            guard let action = FlowGuardConfig.Action(rawValue: text) else {
-                throw value.error("expected one of \(FlowGuardConfig.Action.allCases.map(\.rawValue).joined(separator: ", ")), got \"\(text)\"")
-            }
-            flow.action = action
-        }
+        if let value = section["action"] { flow.action = try value.keyword(FlowGuardConfig.Action.allCases) }
         if let value = section["after"] {
             flow.after = try value.matcherList { FlowGuardConfig.kinds.contains($0) ? nil : "one of " + FlowGuardConfig.kinds.joined(separator: ", ") }
         }
@@ -49,13 +43,7 @@ extension ConfigLoader {
         let section = try ConfigMapping(node)
         try section.rejectUnknownKeys(allowed: keys)
         var guards = ServerGuardsConfig()
-        if let value = section["mode"] {
-            let text = try value.string()
-            guard let mode = ServerGuardsConfig.Mode(rawValue: text) else {
-                throw value.error("expected one of \(ServerGuardsConfig.Mode.allCases.map(\.rawValue).joined(separator: ", ")), got \"\(text)\"")
-            }
-            guards.mode = mode
-        }
+        if let value = section["mode"] { guards.mode = try value.keyword(ServerGuardsConfig.Mode.allCases) }
         if let value = section["trust_on_first_use"] { guards.trustOnFirstUse = try value.bool() }
         if let value = section["results"] { guards.results = try decodeContentGuards(value, tools: keys != guardsKeys) }
         return guards

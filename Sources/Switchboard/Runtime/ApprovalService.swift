@@ -77,7 +77,7 @@ package struct ApprovalService: Service {
         // A pending request with approvers is a two-person rule's, approved by some so far.
         let outcome = record.state == .pending ? (record.approvedBy.isEmpty ? "requested" : "seconded") : record.state.rawValue
         var detail = "approval \(record.id), rule \(record.rule ?? "default"), scope \(record.scope.rawValue)"
-        if record.terms.approvers > 1 { detail += ", approved by \(record.approvedBy.count) of \(record.terms.approvers)" }
+        if record.terms.approvers > 1 { detail += ", approved by \(record.tally)" }
         if let by = record.decidedBy ?? record.approvedBy.last { detail += ", by \(by)" }
         if let reason = record.reason { detail += ": \(reason)" }
         audit?.gatewayEvent(.approvalChanged, server: record.server, tool: record.tool, principal: nil, outcome: outcome, detail: detail)

@@ -44,10 +44,10 @@ extension CallRouter {
             return
         }
         var begun = false
-        if exchange.session.isModern {
+        if exchange.session.isModern, let state = exchange.message.params?["requestState"]?.string {
             // A retry that carries a `requestState` may take over a held call, whose answer
             // is then this request's: its records begin here, before the answers go upstream.
-            if let audit, exchange.message.params?["requestState"] != nil {
+            if let audit {
                 guard audit.begin(exchange, server: server.name) else {
                     ticket?.release()
                     exchange.fail(.auditUnavailable)
@@ -55,7 +55,8 @@ extension CallRouter {
                 }
                 begun = true
             }
-            if releaseRetry(exchange) {
+            // Or take a result the guards held for release.
+            if content != nil, releaseRetry(exchange, state: state) {
                 ticket?.release()
                 return
             }

@@ -13,8 +13,9 @@ import SwitchboardUpstream
 /// withheld (-31016) as `block` withholds it. The question is the gateway's own words: the
 /// tool, the server, the rules and where they matched, never the result's text.
 extension CallRouter {
-    /// How long a held result waits for its release.
+    /// How long a held result waits for its release, and how many wait at most.
     static let releaseTimeout = TimeAmount.minutes(10)
+    static let maxHeldResults = 1_024
 
     func holdForRelease(
         _ target: MCPExchange, release: ByteBuffer, findings: [ResultScanner.Finding], block: GuardBlock, method: String, from server: UpstreamServer
@@ -26,14 +27,14 @@ extension CallRouter {
             return
         }
         if session.isModern {
-            let handle = SessionID.generate()
-            let entry = HeldResults.Entry(
-                release: release, method: method, server: server.name, block: block, findings: findings, expires: .now() + Self.releaseTimeout
-            )
-            guard heldResults.hold(entry, handle: handle) else {
+            guard heldResults.count < Self.maxHeldResults else {
                 target.fail(.guardBlocked(block))
                 return
             }
+            let handle = SessionID.generate()
+            heldResults.hold(HeldResult(release: release, method: method, server: server.name, block: block, findings: findings), handle: handle)
+            // Unreleased in time: dropped (the state stops opening then too).
+            target.loop.scheduleTask(in: Self.releaseTimeout) { _ = self.heldResults.take(handle, expires: .now()) }
             var state = JSONWriter()
             state.beginObject()
             state.field("h", handle)
@@ -70,18 +71,19 @@ extension CallRouter {
         }
     }
 
-    /// A 2026-07-28 retry that carries a release state of this gateway's: answered here (the
-    /// held result, or the refusal); false when the request carries no such state.
-    func releaseRetry(_ exchange: MCPExchange) -> Bool {
+    /// A 2026-07-28 retry whose `requestState` (`token`) is a release state of this gateway's:
+    /// answered here (the held result, or the refusal); false when it is another state.
+    func releaseRetry(_ exchange: MCPExchange, state token: String) -> Bool {
         let params = exchange.message.params
-        guard let token = params?["requestState"]?.string, let opened = sessions.sealer.open(token, purpose: Self.releasePurpose(exchange.session)),
-            let state = try? JSONView.parse(ByteBuffer(bytes: opened)), let handle = state["h"]?.string
+        guard let opened = sessions.sealer.openWithTimes(token, purpose: Self.releasePurpose(exchange.session)),
+            let state = try? JSONView.parse(ByteBuffer(bytes: opened.payload)), let handle = state["h"]?.string
         else { return false }
         guard state["n"]?.string == params?["name"]?.string ?? "", state["a"]?.string == RequestState.argumentsDigest(params) else {
             exchange.fail(.invalidParams("requestState belongs to another request"))
             return true
         }
-        guard let held = heldResults.take(handle) else {
+        let expires = NIODeadline.now() + .seconds(max(0, opened.expiresAt - Sealer.unixTime()) + 1)
+        guard let held = heldResults.take(handle, expires: expires) else {
             exchange.fail(.invalidParams("requestState names a held result that is gone (used, expired, or held on another replica); call again"))
             return true
         }

@@ -29,7 +29,7 @@ package final class CallRouter: Sendable {
     /// The human approval queue (nil: `require_approval` refuses the call outright).
     let approvals: ApprovalDesk?
     /// Results waiting for a 2026-07-28 caller's user to release them (`injection: approve`).
-    let heldResults = HeldResults(capacity: 1_024)
+    let heldResults = HeldByHandle<HeldResult>()
     let logger: Logger
 
     init(

@@ -22,7 +22,7 @@ final class InputBridge: Sendable {
     static let inputRequiredMethods: Set<String> = [MCPMethod.toolsCall, MCPMethod.promptsGet, MCPMethod.resourcesRead]
 
     /// Calls of 2026-07-28 clients waiting for their retry after `input_required`.
-    let heldCalls = HeldCalls()
+    let heldCalls = HeldByHandle<HeldCall>()
     private let sealer: Sealer
     /// Held calls are bounded like sessions (`sessions.max_sessions`).
     private let maxHeld: Int
@@ -137,7 +137,7 @@ final class InputBridge: Sendable {
         }
         let handle = SessionID.generate()
         let ttl = server.config.timeouts.request
-        heldCalls.hold(HeldCalls.Held(call: call, server: server), handle: handle)
+        heldCalls.hold(HeldCall(call: call, server: server), handle: handle)
         // The server waits on the client now; its timeout runs from here, as the state's does.
         if let id = call.upstreamID { server.restartDeadline(id: id) }
         let state = RequestState.seal(

@@ -84,6 +84,9 @@ package struct ApprovalRecord: Sendable, Equatable {
         return approver[approver.index(after: colon)...] == principal
     }
 
+    /// How far a rule of several approvers has come: `1 of 2`.
+    package var tally: String { "\(approvedBy.count) of \(terms.approvers)" }
+
     /// Who approved, for the record of the call it let through.
     package var approvers: String {
         approvedBy.isEmpty ? decidedBy ?? "?" : approvedBy.joined(separator: ", ")

@@ -210,6 +210,8 @@ package struct InjectionScreen: Sendable {
                 if c & InjectionScreen.singleClass != 0 { sentence.formUnion(screen.singles[Int(b)]) }
                 // Personal data starts after a byte that is no letter or digit (or ends a JSON
                 // escape): a digit or capital inside a word is passed over without a call.
+                // `PIIDetector.boundary` is the rule; a class lookup here measured 3 % faster
+                // than calling it.
                 if pii, c & InjectionScreen.piiClass != 0,
                     c & InjectionScreen.wordClass == 0 || i == 0 || classes[Int(text[i - 1])] & InjectionScreen.alnumClass == 0
                         || (i >= 2 && text[i - 2] == UInt8(ascii: "\\")),
