@@ -120,8 +120,10 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        // The one C file: glibc's closefrom spawn action, which Swift cannot see.
+        // glibc's closefrom spawn action, which Swift cannot see.
         .target(name: "CSwitchboardSpawn"),
+        // The result screen's byte classifier: SSE2 compares and movemask, 16 bytes at a time.
+        .target(name: "CSwitchboardScan"),
         .target(
             name: "SwitchboardUpstream",
             dependencies: [
@@ -169,6 +171,7 @@ let package = Package(
         .target(
             name: "SwitchboardGuards",
             dependencies: [
+                "CSwitchboardScan",
                 "SwitchboardCore",
                 .product(name: "NIOCore", package: "swift-nio"),
                 // Pins: SHA-256 of canonical definitions.

@@ -16,9 +16,10 @@ import Testing
         return json.withUTF8 { screen.mightMatch($0) }
     }
 
+    /// A string leaf as `findings(in:)` reads it, decoded.
     static func decoded(_ text: String) -> Bool {
         var copy = text
-        return copy.withUTF8 { screen.mightMatch($0) }
+        return copy.withUTF8 { screen.mightMatch($0, raw: false) }
     }
 
     @Test(arguments: [
@@ -85,6 +86,62 @@ import Testing
             }
         }
         #expect(checked > 300)
+    }
+
+    /// Soundness against texts no corpus holds: thousands of random mixes of the rules' own
+    /// terms (whole, cut short, in other cases), secrets, personal data, punctuation, JSON
+    /// escapes and filler. Whatever the full read flags, or the detectors find, the pass keeps,
+    /// raw and decoded; the mixes are made so that many are flagged.
+    @Test func randomMixesOfTheRulesTermsAreNeverCleared() {
+        var random = SeededRandom(state: 0x5EED_2026_1207)
+        var terms: [String] = []
+        for rule in Self.screen.scanner.rules.rules where InjectionScreen.families.contains(rule.family ?? .override) {
+            for matcher in rule.all ?? [] {
+                terms += (matcher.words ?? []) + (matcher.phrase ?? []).flatMap { $0 } + (matcher.text ?? []) + (matcher.seq ?? [])
+            }
+        }
+        terms = terms.map { $0.hasSuffix("*") ? String($0.dropLast()) + ["", "s", "ing", "_x"].randomElement(using: &random)! : $0 }
+        let values = ResultScannerTests.secrets.map(\.0) + ["4111 1111 1111 1111", "DE89 3704 0044 0532 0130 00", "123-45-6789", "ana@example.org",
+                                                            "+44 20 7946 0958", "(415) 555-0132", "postgres://app:s3cr3t-Pa55@db.internal:5432/app"]
+        let filler = ["the", "report", "data", "x", "42", "OK", "ab'cd", "don't", "base", "http", "sh", "src", "img"]
+        let glue = [" ", " ", " ", "", "\n", "\n\n", ". ", "! ", "? ", ", ", ": ", "-", "/", "'", "\"", "|", "(", ")", "=", "?", "@", "\t", "\\", "`", "  "]
+        var flagged = 0, found = 0
+        for _ in 0..<4_000 {
+            var text = ""
+            for _ in 0..<Int.random(in: 2...14, using: &random) {
+                var token = switch Int.random(in: 0..<10, using: &random) {
+                case 0..<6: terms.randomElement(using: &random)!
+                case 6: values.randomElement(using: &random)!
+                default: filler.randomElement(using: &random)!
+                }
+                switch Int.random(in: 0..<6, using: &random) {
+                case 0: token = token.uppercased()
+                case 1: token = token.prefix(1).uppercased() + token.dropFirst()
+                case 2: token = String(token.dropFirst(Int.random(in: 0...2, using: &random)))
+                default: break
+                }
+                text += token + glue.randomElement(using: &random)!
+            }
+            if !Self.screen.scanner.scan(resultText: text, path: "p", families: InjectionScreen.families).isEmpty {
+                flagged += 1
+                #expect(Self.raw(text) && Self.decoded(text), "cleared but flagged: \(String(reflecting: text)) \(Self.screen.scanner.scan(resultText: text, path: "p", families: InjectionScreen.families).map(\.rule))")
+            }
+            var raw = JSONWriter.quoted(text)
+            raw.withUTF8 { bytes in
+                guard !SecretDetector.find(in: bytes).isEmpty || !PIIDetector.find(in: bytes).isEmpty else { return }
+                found += 1
+                #expect(Self.screen.mightMatch(bytes, secrets: true, pii: true), "cleared but found: \(text)")
+            }
+        }
+        #expect(flagged > 400 && found > 400, "flagged \(flagged), found \(found)")
+    }
+
+    struct SeededRandom: RandomNumberGenerator {
+        var state: UInt64
+        mutating func next() -> UInt64 {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return state ^ (state >> 31)
+        }
     }
 
     /// An operator's rule file with more word groups than the pass tracks: no rule is left

@@ -9,9 +9,10 @@ public import SwitchboardCore
 /// valid and consistent; personal data is reported (or redacted); instructions are reported
 /// (`InjectionScreen`). Findings never carry the matched value.
 ///
-/// Most results hold none of these: the raw bytes are read first by the detectors' own
-/// prefilters (a table lookup per byte), and only a result they cannot clear is parsed, walked
-/// and rewritten. A result with nothing to redact is returned byte for byte.
+/// Most results hold none of these: the raw bytes are read first by a prefilter (with
+/// instructions looked for, `InjectionScreen.mightMatch`, which also finds where a secret or
+/// personal data may start; else the detectors' own), and only a result it cannot clear is
+/// parsed, walked and rewritten. A result with nothing to redact is returned byte for byte.
 public enum ResultScanner {
     public struct Finding: Sendable, Equatable {
         public var rule: String

@@ -40,20 +40,17 @@ enum SecretDetector {
         Format(rule: "huggingface-token", prefixes: [Array("hf_".utf8)], alphabet: { isUpper($0) || isLower($0) }, length: 34...34),
     ]
 
-    /// The first two bytes of every secret (a format's prefix, `ey` of a JWT, `--` of a key
-    /// block, `:/` or `:\\` of a URL): a bit per byte pair, so every other position is passed
-    /// over with one lookup. Bytes are JSON as it came (`ResultScanner` reads raw results), so
-    /// a URL's slashes may be escaped.
+    /// The first bytes of every secret (a format's prefix, a JWT's `eyJ`, `--` of a key block,
+    /// `:/` or `:\\` of a URL, whose slashes raw JSON may escape).
+    static let startPrefixes: [[UInt8]] = formats.flatMap(\.prefixes) + [jwtStart] + ["--", ":/", ":\\"].map { Array($0.utf8) }
+
+    /// A bit per byte pair that starts a secret (`startPrefixes`), so every other position
+    /// is passed over with one lookup.
     static let startPairs: [UInt64] = {
         var table = [UInt64](repeating: 0, count: 1024)
-        func add(_ a: UInt8, _ b: UInt8) {
-            let pair = Int(a) << 8 | Int(b)
+        for prefix in startPrefixes {
+            let pair = Int(prefix[0]) << 8 | Int(prefix[1])
             table[pair >> 6] |= 1 << UInt64(pair & 63)
-        }
-        for format in formats { for prefix in format.prefixes { add(prefix[0], prefix[1]) } }
-        for pair in ["ey", "--", ":/", ":\\"] {
-            let bytes = Array(pair.utf8)
-            add(bytes[0], bytes[1])
         }
         return table
     }()

@@ -1,0 +1,163 @@
+#include "CSwitchboardScan.h"
+
+#include <string.h>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
+/// One block's classes before escapes and starts are worked out.
+typedef struct {
+    uint64_t alnum, apostrophe, base64, space, backslash, special;
+    uint64_t folded[16];
+} block_classes;
+
+#if defined(__SSE2__)
+static inline uint64_t mask64(__m128i a, __m128i b, __m128i c, __m128i d) {
+    return (uint64_t)(uint16_t)_mm_movemask_epi8(a) | (uint64_t)(uint16_t)_mm_movemask_epi8(b) << 16
+        | (uint64_t)(uint16_t)_mm_movemask_epi8(c) << 32 | (uint64_t)(uint16_t)_mm_movemask_epi8(d) << 48;
+}
+
+static inline __m128i in_range(__m128i x, char lo, char hi) {
+    // Signed compares: bytes from 0x80 up are negative, so never in an ASCII range.
+    return _mm_and_si128(_mm_cmpgt_epi8(x, _mm_set1_epi8((char)(lo - 1))), _mm_cmplt_epi8(x, _mm_set1_epi8((char)(hi + 1))));
+}
+
+static inline void classify_block(const uint8_t *p, const uint8_t *bytes, int nbytes, block_classes *c) {
+    __m128i alnum[4], apostrophe[4], base64[4], space[4], backslash[4], special[4], lower[4];
+    for (int v = 0; v < 4; v++) {
+        __m128i x = _mm_loadu_si128((const __m128i *)(p + 16 * v));
+        lower[v] = _mm_or_si128(x, _mm_set1_epi8(0x20));
+        alnum[v] = _mm_or_si128(in_range(lower[v], 'a', 'z'), in_range(x, '0', '9'));
+        apostrophe[v] = _mm_cmpeq_epi8(x, _mm_set1_epi8('\''));
+        base64[v] = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('+')), _mm_cmpeq_epi8(x, _mm_set1_epi8('/'))),
+                                 _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('-')), _mm_cmpeq_epi8(x, _mm_set1_epi8('_'))));
+        space[v] = _mm_cmpeq_epi8(x, _mm_set1_epi8(' '));
+        backslash[v] = _mm_cmpeq_epi8(x, _mm_set1_epi8('\\'));
+        // From 0x80 up: negative as signed bytes.
+        __m128i high = _mm_cmplt_epi8(x, _mm_setzero_si128());
+        __m128i ends = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('.')), _mm_cmpeq_epi8(x, _mm_set1_epi8('!'))),
+                                    _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('?')), _mm_cmpeq_epi8(x, _mm_set1_epi8('"'))));
+        __m128i controls = _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8(0x1B)), _mm_cmpeq_epi8(x, _mm_set1_epi8('\n')));
+        special[v] = _mm_or_si128(_mm_or_si128(high, ends), _mm_or_si128(controls, backslash[v]));
+    }
+    c->alnum = mask64(alnum[0], alnum[1], alnum[2], alnum[3]);
+    c->apostrophe = mask64(apostrophe[0], apostrophe[1], apostrophe[2], apostrophe[3]);
+    c->base64 = mask64(base64[0], base64[1], base64[2], base64[3]);
+    c->space = mask64(space[0], space[1], space[2], space[3]);
+    c->backslash = mask64(backslash[0], backslash[1], backslash[2], backslash[3]);
+    c->special = mask64(special[0], special[1], special[2], special[3]);
+    for (int k = 0; k < nbytes; k++) {
+        __m128i b = _mm_set1_epi8((char)bytes[k]);
+        c->folded[k] = mask64(_mm_cmpeq_epi8(lower[0], b), _mm_cmpeq_epi8(lower[1], b), _mm_cmpeq_epi8(lower[2], b), _mm_cmpeq_epi8(lower[3], b));
+    }
+}
+#endif
+
+/// The same classes byte by byte: where SSE2 is missing, and for the tests that hold the two
+/// to the same answers.
+static inline void classify_block_bytewise(const uint8_t *p, const uint8_t *bytes, int nbytes, block_classes *c) {
+    memset(c, 0, sizeof *c);
+    for (int i = 0; i < 64; i++) {
+        uint8_t x = p[i], lower = x | 0x20;
+        uint64_t bit = (uint64_t)1 << i;
+        if ((lower >= 'a' && lower <= 'z') || (x >= '0' && x <= '9')) c->alnum |= bit;
+        if (x == '\'') c->apostrophe |= bit;
+        if (x == '+' || x == '/' || x == '-' || x == '_') c->base64 |= bit;
+        if (x == ' ') c->space |= bit;
+        if (x == '\\') c->backslash |= bit;
+        if (x >= 0x80 || x == 0x1B || x == '\n' || x == '\\' || x == '"' || x == '.' || x == '!' || x == '?') c->special |= bit;
+        for (int k = 0; k < nbytes; k++) if (lower == bytes[k]) c->folded[k] |= bit;
+    }
+}
+
+/// The positions of `mask` that start a run of its bits, `before` being the previous block's.
+static inline uint64_t starts(uint64_t mask, uint64_t before) {
+    return mask & ~(mask << 1 | before >> 63);
+}
+
+static void classify(const uint8_t *text, size_t count, int raw, const sb_scan_pairs *pairs, sb_scan_masks *out, int bytewise) {
+    (void)bytewise;
+    // The distinct bytes of the pairs, and each pair's two as indexes into them.
+    uint8_t bytes[16];
+    int nbytes = 0, first[8], second[8];
+    int npairs = pairs ? (pairs->count < 8 ? pairs->count : 8) : 0;
+    for (int k = 0; k < npairs; k++) {
+        for (int side = 0; side < 2; side++) {
+            uint8_t b = side ? pairs->second[k] : pairs->first[k];
+            int at = 0;
+            while (at < nbytes && bytes[at] != b) at++;
+            if (at == nbytes) bytes[nbytes++] = b;
+            if (side) second[k] = at; else first[k] = at;
+        }
+    }
+    uint64_t word_before = 0, alnum_before = 0, run_before = 0;
+    // Whether the block's first byte is escaped: the last one before was an escape's backslash.
+    int escape_carry = 0;
+    uint8_t tail[64];
+    size_t blocks = (count + 63) / 64;
+    block_classes c;
+    for (size_t k = 0; k < blocks; k++) {
+        size_t at = k * 64;
+        size_t left = count - at;
+        const uint8_t *p = text + at;
+        if (left < 64) {
+            memset(tail, 0, sizeof tail);
+            memcpy(tail, p, left);
+            p = tail;
+        }
+#if defined(__SSE2__)
+        if (!bytewise) classify_block(p, bytes, nbytes, &c); else
+#endif
+        classify_block_bytewise(p, bytes, nbytes, &c);
+        uint64_t valid = left >= 64 ? ~(uint64_t)0 : (((uint64_t)1 << left) - 1);
+        uint64_t escaped = 0;
+        if (raw) {
+            escaped = (uint64_t)escape_carry;
+            escape_carry = 0;
+            uint64_t rest = c.backslash & valid;
+            while (rest) {
+                int i = __builtin_ctzll(rest);
+                rest &= rest - 1;
+                if (escaped >> i & 1) continue;
+                if (i == 63) escape_carry = 1; else escaped |= (uint64_t)1 << (i + 1);
+            }
+        }
+        uint64_t alnum = c.alnum & ~escaped & valid;
+        uint64_t word = (alnum | (c.apostrophe & ~escaped)) & valid;
+        uint64_t run = (word | (c.base64 & ~escaped)) & valid;
+        uint64_t other = ~(c.alnum | c.space) & ~escaped & valid;
+        uint64_t anywhere = 0;
+        if (npairs) {
+            // A pair starting at bit 63 ends in the next block: its first byte decides.
+            int carry[16] = {0};
+            if (left > 64) {
+                uint8_t b = text[at + 64] | 0x20;
+                for (int j = 0; j < nbytes; j++) carry[j] = bytes[j] == b;
+            }
+            for (int j = 0; j < npairs; j++) {
+                anywhere |= c.folded[first[j]] & (c.folded[second[j]] >> 1 | (uint64_t)carry[second[j]] << 63);
+            }
+            anywhere &= valid;
+        }
+        out[k].word = word;
+        out[k].word_starts = starts(word, word_before);
+        out[k].run = run;
+        out[k].run_starts = starts(run, run_before);
+        out[k].alnum_starts = starts(alnum, alnum_before);
+        out[k].other = other;
+        out[k].special = c.special & ~escaped & valid;
+        out[k].pairs = anywhere;
+        word_before = word;
+        alnum_before = alnum;
+        run_before = run;
+    }
+}
+
+void sb_scan_classify(const uint8_t *text, size_t count, int raw, const sb_scan_pairs *pairs, sb_scan_masks *out) {
+    classify(text, count, raw, pairs, out, 0);
+}
+
+void sb_scan_classify_bytewise(const uint8_t *text, size_t count, int raw, const sb_scan_pairs *pairs, sb_scan_masks *out) {
+    classify(text, count, raw, pairs, out, 1);
+}

@@ -1,0 +1,233 @@
+/// The lookups `InjectionScreen`'s pass makes at each word and substring start: small,
+/// built once per rule set, so that a result's few hundred lookups stay in cache.
+extension InjectionScreen {
+    /// A set of up to 256 group numbers, in four words.
+    struct Groups: Sendable {
+        static let capacity = 256
+        private var bits: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+
+        mutating func insert(_ n: Int) {
+            let bit = UInt64(1) << UInt64(n & 63)
+            switch n >> 6 {
+            case 0: bits.0 |= bit
+            case 1: bits.1 |= bit
+            case 2: bits.2 |= bit
+            default: bits.3 |= bit
+            }
+        }
+
+        @inline(__always)
+        mutating func formUnion(_ other: Groups) {
+            bits = (bits.0 | other.bits.0, bits.1 | other.bits.1, bits.2 | other.bits.2, bits.3 | other.bits.3)
+        }
+
+        var isEmpty: Bool { bits.0 | bits.1 | bits.2 | bits.3 == 0 }
+
+        func contains(_ other: Groups) -> Bool {
+            bits.0 & other.bits.0 == other.bits.0 && bits.1 & other.bits.1 == other.bits.1
+                && bits.2 & other.bits.2 == other.bits.2 && bits.3 & other.bits.3 == other.bits.3
+        }
+    }
+
+    /// `count` bytes (up to 8, fewer at the text's end) of `text` from `i` as a little-endian
+    /// word, each with 0x20 set (a word byte's lowercase), the rest zero. Keys and hashes are made from these, on the rules'
+    /// side the same way, so a text byte and a rule byte that differ only in case look alike.
+    @inline(__always)
+    static func chunk(_ text: UnsafeBufferPointer<UInt8>, at i: Int, count: Int) -> UInt64 {
+        var value: UInt64 = 0
+        var count = count
+        if i + 8 <= text.count {
+            value = UInt64(littleEndian: UnsafeRawPointer(text.baseAddress! + i).loadUnaligned(as: UInt64.self))
+        } else {
+            count = min(count, text.count - i)
+            for j in 0..<count { value |= UInt64(text[i + j]) << UInt64(8 * j) }
+        }
+        let mask: UInt64 = count >= 8 ? ~0 : (1 << UInt64(8 * count)) &- 1
+        return (value | 0x2020_2020_2020_2020) & mask
+    }
+
+    static func chunk(_ bytes: [UInt8], count: Int) -> UInt64 {
+        bytes.withUnsafeBufferPointer { chunk($0, at: 0, count: count) }
+    }
+
+    private static let seed: UInt64 = 0xcbf2_9ce4_8422_2325
+    private static let prime: UInt64 = 0x9E37_79B9_7F4A_7C15
+
+    @inline(__always)
+    private static func mix(_ hash: UInt64, _ chunk: UInt64) -> UInt64 {
+        let h = (hash ^ chunk) &* prime
+        return h ^ (h >> 29)
+    }
+
+    /// The hash of a word of `count` bytes from `i`, as `WordTable` keeps words; `head` is
+    /// `chunk(text, at: i, count: 8)` (or less at the text's end).
+    @inline(__always)
+    static func hash(_ text: UnsafeBufferPointer<UInt8>, at i: Int, count: Int, head: UInt64) -> UInt64 {
+        if count <= 8 { return mix(seed ^ UInt64(count), count == 8 ? head : head & ((1 << UInt64(8 * count)) &- 1)) }
+        var hash = mix(seed ^ UInt64(count), head)
+        var at = i + 8, left = count - 8
+        while left > 8 {
+            hash = mix(hash, chunk(text, at: at, count: 8))
+            at += 8
+            left -= 8
+        }
+        return mix(hash, chunk(text, at: at, count: left))
+    }
+
+    static func hash(_ word: [UInt8]) -> UInt64 {
+        word.withUnsafeBufferPointer { hash($0, at: 0, count: $0.count, head: chunk($0, at: 0, count: min($0.count, 8))) }
+    }
+
+    /// 4,096 keys for a start's first three bytes (the low three of a `chunk`), and 4,096
+    /// more for its first two.
+    @inline(__always)
+    static func key3(_ head: UInt64) -> Int {
+        Int((UInt32(truncatingIfNeeded: head & 0xFF_FFFF) &* 0x9E37_79B1) >> 20)
+    }
+
+    @inline(__always)
+    static func key2(_ head: UInt64) -> Int {
+        4096 + Int((UInt32(truncatingIfNeeded: head & 0xFFFF) &* 0x85EB_CA6B) >> 20)
+    }
+
+    /// A bit per key (8,192 bits, 1 KB).
+    struct KeySet: Sendable {
+        private var bits = [UInt64](repeating: 0, count: 128)
+
+        mutating func insert(_ key: Int) {
+            bits[key >> 6] |= 1 << UInt64(key & 63)
+        }
+
+        @inline(__always)
+        func contains(_ key: Int) -> Bool {
+            bits[key >> 6] & (1 << UInt64(key & 63)) != 0
+        }
+    }
+
+    /// Word hashes in a table where each sits in its home slot or the one after, so that a
+    /// lookup reads both and picks without a branch (most words are no rule's, and a branch
+    /// on that would go either way): a 16-bit tag and the word's entry in `groups`, whose
+    /// entry 0 is empty. A tag that collides only sends a text to the full read.
+    struct WordTable: Sendable {
+        /// `size + 1` slots, the last a copy of the first, so `home + 1` needs no wrap.
+        private let slots: [UInt32]
+        private let groups: [Groups]
+        private let mask: Int
+        /// False when more words than 16 bits number were given: the screen reads everything.
+        let fits: Bool
+
+        init(_ words: [[UInt8]: Groups]) {
+            let entries = Array(words)
+            var size = 256
+            while true {
+                var slots = [UInt32](repeating: 0, count: size)
+                var placed = entries.count < 0xFFFF
+                for (n, (word, _)) in entries.enumerated() where placed {
+                    let hash = InjectionScreen.hash(word)
+                    let home = Int(truncatingIfNeeded: hash) & (size - 1), tag = Self.tag(hash)
+                    let next = (home + 1) & (size - 1)
+                    // Two words with one tag side by side would both answer: grow instead.
+                    if slots[home] >> 16 == tag >> 16 || slots[next] >> 16 == tag >> 16 { placed = slots[home] == 0 && slots[next] == 0 }
+                    if slots[home] == 0 {
+                        slots[home] = tag | UInt32(n + 1)
+                    } else if slots[next] == 0 {
+                        slots[next] = tag | UInt32(n + 1)
+                    } else {
+                        placed = false
+                    }
+                }
+                if placed || entries.count >= 0xFFFF {
+                    self.slots = slots + [slots[0]]
+                    groups = [Groups()] + entries.map(\.value)
+                    mask = size - 1
+                    fits = entries.count < 0xFFFF
+                    return
+                }
+                size <<= 1
+            }
+        }
+
+        @inline(__always)
+        private static func tag(_ hash: UInt64) -> UInt32 {
+            UInt32(truncatingIfNeeded: hash >> 48) << 16
+        }
+
+        @inline(__always)
+        func groups(of hash: UInt64) -> Groups {
+            let home = Int(truncatingIfNeeded: hash) & mask, tag = Self.tag(hash)
+            let a = slots[home], b = slots[home + 1]
+            let entry = (a & 0xFFFF_0000 == tag ? a & 0xFFFF : 0) | (b & 0xFFFF_0000 == tag ? b & 0xFFFF : 0)
+            return groups[Int(entry)]
+        }
+    }
+
+    /// Substrings of two bytes or more (lowercased, as raw JSON spells them), found by their
+    /// first bytes: a bit per `key3` (`key2` for two-byte ones) of their starts, then the few
+    /// of that key's bucket compared byte by byte.
+    struct NeedleTable: Sendable {
+        /// The needles back to back: needle n is `bytes[starts[n]..<starts[n + 1]]`.
+        private let bytes: [UInt8]
+        private let starts: [Int32]
+        private let groups: [Groups]
+        private let keys: KeySet
+        /// Needles by bucket (`key >> 3`): bucket b's are `byBucket[bucketStart[b]..<bucketStart[b + 1]]`.
+        private let bucketStart: [UInt16]
+        private let byBucket: [UInt16]
+
+        init(_ needles: [[UInt8]: Groups]) {
+            let list = needles.keys.filter { $0.count >= 2 }.sorted { $0.lexicographicallyPrecedes($1) }
+            var bytes: [UInt8] = [], starts: [Int32] = [0]
+            var keys = KeySet()
+            var counts = [UInt16](repeating: 0, count: 1025)
+            var bucketOf: [Int] = []
+            for needle in list {
+                bytes += needle
+                starts.append(Int32(bytes.count))
+                let head = InjectionScreen.chunk(needle, count: min(needle.count, 3))
+                let key = needle.count == 2 ? InjectionScreen.key2(head) : InjectionScreen.key3(head)
+                keys.insert(key)
+                bucketOf.append(key >> 3)
+                counts[(key >> 3) + 1] += 1
+            }
+            for b in 1..<counts.count { counts[b] += counts[b - 1] }
+            var byBucket = [UInt16](repeating: 0, count: list.count)
+            var next = counts
+            for (n, bucket) in bucketOf.enumerated() {
+                byBucket[Int(next[bucket])] = UInt16(n)
+                next[bucket] += 1
+            }
+            self.bytes = bytes
+            self.starts = starts
+            groups = list.map { needles[$0]! }
+            self.keys = keys
+            bucketStart = counts
+            self.byBucket = byBucket
+        }
+
+        var isEmpty: Bool { groups.isEmpty }
+
+        /// The groups of the needles that start at `i`, whose next bytes `head` holds (as
+        /// `chunk` gives them, from `i` to the text's end or 8 bytes).
+        @inline(__always)
+        func find(at i: Int, head: UInt64, in text: UnsafeBufferPointer<UInt8>, fold: UnsafeBufferPointer<UInt8>, into found: inout Groups) {
+            let left = text.count - i
+            guard left >= 2 else { return }
+            let two = InjectionScreen.key2(head)
+            if keys.contains(two) { verify(bucket: two >> 3, at: i, in: text, fold: fold, into: &found) }
+            guard left >= 3 else { return }
+            let three = InjectionScreen.key3(head)
+            if keys.contains(three) { verify(bucket: three >> 3, at: i, in: text, fold: fold, into: &found) }
+        }
+
+        @inline(never)
+        private func verify(bucket: Int, at i: Int, in text: UnsafeBufferPointer<UInt8>, fold: UnsafeBufferPointer<UInt8>, into found: inout Groups) {
+            outer: for k in Int(bucketStart[bucket])..<Int(bucketStart[bucket + 1]) {
+                let n = Int(byBucket[k])
+                let start = Int(starts[n]), length = Int(starts[n + 1]) - start
+                guard i + length <= text.count else { continue }
+                for j in 0..<length where bytes[start + j] != fold[Int(text[i + j])] { continue outer }
+                found.formUnion(groups[n])
+            }
+        }
+    }
+}
