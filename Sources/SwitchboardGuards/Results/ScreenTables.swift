@@ -104,60 +104,61 @@ extension InjectionScreen {
         }
     }
 
-    /// Word hashes in a table where each sits in its home slot or the one after, so that a
-    /// lookup reads both and picks without a branch (most words are no rule's, and a branch
-    /// on that would go either way): a 16-bit tag and the word's entry in `groups`, whose
-    /// entry 0 is empty. A tag that collides only sends a text to the full read.
+    /// Word hashes in an open-addressed table a quarter full, 4 bytes a slot (a 16-bit tag and
+    /// the word's entry in `groups`), behind a bit per hash's top 12 bits: most words are
+    /// turned away by one test, a rule's word found in a probe or two, and the whole stays
+    /// a few kilobytes, in cache between calls. A tag that collides only sends a text to the
+    /// full read.
     struct WordTable: Sendable {
-        /// `size + 1` slots, the last a copy of the first, so `home + 1` needs no wrap.
         private let slots: [UInt32]
         private let groups: [Groups]
         private let mask: Int
+        private let bloom: [UInt64]
         /// False when more words than 16 bits number were given: the screen reads everything.
         let fits: Bool
 
         init(_ words: [[UInt8]: Groups]) {
-            let entries = Array(words)
-            var size = 256
-            while true {
-                var slots = [UInt32](repeating: 0, count: size)
-                var placed = entries.count < 0xFFFF
-                for (n, (word, _)) in entries.enumerated() where placed {
-                    let hash = InjectionScreen.hash(word)
-                    let home = Int(truncatingIfNeeded: hash) & (size - 1), tag = Self.tag(hash)
-                    let next = (home + 1) & (size - 1)
-                    // Two words with one tag side by side would both answer: grow instead.
-                    if slots[home] >> 16 == tag >> 16 || slots[next] >> 16 == tag >> 16 { placed = slots[home] == 0 && slots[next] == 0 }
-                    if slots[home] == 0 {
-                        slots[home] = tag | UInt32(n + 1)
-                    } else if slots[next] == 0 {
-                        slots[next] = tag | UInt32(n + 1)
-                    } else {
-                        placed = false
-                    }
+            var size = 64
+            while size < words.count * 4 { size <<= 1 }
+            var slots = [UInt32](repeating: 0, count: size)
+            var groups: [Groups] = []
+            var bloom = [UInt64](repeating: 0, count: 64)
+            fits = words.count < 0xFFFF
+            for (word, wordGroups) in words where fits {
+                let hash = InjectionScreen.hash(word)
+                bloom[Int(hash >> 58)] |= 1 << ((hash >> 52) & 63)
+                var slot = Int(truncatingIfNeeded: hash) & (size - 1)
+                while slots[slot] != 0, slots[slot] & 0xFFFF_0000 != Self.tag(hash) { slot = (slot + 1) & (size - 1) }
+                if slots[slot] == 0 {
+                    groups.append(wordGroups)
+                    slots[slot] = Self.tag(hash) | UInt32(groups.count)
+                } else {
+                    // Another word with this tag here: one entry answers for both.
+                    groups[Int(slots[slot] & 0xFFFF) - 1].formUnion(wordGroups)
                 }
-                if placed || entries.count >= 0xFFFF {
-                    self.slots = slots + [slots[0]]
-                    groups = [Groups()] + entries.map(\.value)
-                    mask = size - 1
-                    fits = entries.count < 0xFFFF
-                    return
-                }
-                size <<= 1
             }
+            self.slots = slots
+            self.groups = groups
+            self.bloom = bloom
+            mask = size - 1
         }
 
         @inline(__always)
         private static func tag(_ hash: UInt64) -> UInt32 {
-            UInt32(truncatingIfNeeded: hash >> 48) << 16
+            UInt32(truncatingIfNeeded: hash >> 32) & 0xFFFF_0000
         }
 
         @inline(__always)
         func groups(of hash: UInt64) -> Groups {
-            let home = Int(truncatingIfNeeded: hash) & mask, tag = Self.tag(hash)
-            let a = slots[home], b = slots[home + 1]
-            let entry = (a & 0xFFFF_0000 == tag ? a & 0xFFFF : 0) | (b & 0xFFFF_0000 == tag ? b & 0xFFFF : 0)
-            return groups[Int(entry)]
+            guard bloom[Int(hash >> 58)] & (1 << ((hash >> 52) & 63)) != 0 else { return Groups() }
+            var slot = Int(truncatingIfNeeded: hash) & mask
+            let tag = Self.tag(hash)
+            while true {
+                let value = slots[slot]
+                if value == 0 { return Groups() }
+                if value & 0xFFFF_0000 == tag { return groups[Int(value & 0xFFFF) - 1] }
+                slot = (slot + 1) & mask
+            }
         }
     }
 
