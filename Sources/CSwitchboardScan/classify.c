@@ -91,7 +91,7 @@ static void classify(const uint8_t *text, size_t count, int raw, const sb_scan_p
             if (side) second[k] = at; else first[k] = at;
         }
     }
-    uint64_t word_before = 0, alnum_before = 0, run_before = 0;
+    uint64_t alnum_before = 0;
     // Whether the block's first byte is escaped: the last one before was an escape's backslash.
     int escape_carry = 0;
     uint8_t tail[64];
@@ -141,16 +141,12 @@ static void classify(const uint8_t *text, size_t count, int raw, const sb_scan_p
             anywhere &= valid;
         }
         out[k].word = word;
-        out[k].word_starts = starts(word, word_before);
         out[k].run = run;
-        out[k].run_starts = starts(run, run_before);
         out[k].alnum_starts = starts(alnum, alnum_before);
         out[k].other = other;
         out[k].special = c.special & ~escaped & valid;
         out[k].pairs = anywhere;
-        word_before = word;
         alnum_before = alnum;
-        run_before = run;
     }
 }
 

@@ -37,7 +37,7 @@ import Testing
             (0..<64).reduce(0) { value, j in block * 64 + j < n && mask[block * 64 + j] ? value | 1 << UInt64(j) : value }
         }
         return (0..<(n + 63) / 64).map { k in
-            sb_scan_masks(word: bits(word, k), word_starts: bits(starts(word), k), run: bits(run, k), run_starts: bits(starts(run), k),
+            sb_scan_masks(word: bits(word, k), run: bits(run, k),
                           alnum_starts: bits(starts(alnum), k), other: bits(other, k), special: bits(special, k), pairs: bits(anywhere, k))
         }
     }
@@ -64,7 +64,7 @@ import Testing
 
     static func same(_ a: [sb_scan_masks], _ b: [sb_scan_masks]) -> Bool {
         a.count == b.count && zip(a, b).allSatisfy {
-            ($0.word, $0.word_starts, $0.run, $0.run_starts) == ($1.word, $1.word_starts, $1.run, $1.run_starts)
+            ($0.word, $0.run) == ($1.word, $1.run)
                 && ($0.alnum_starts, $0.other, $0.special, $0.pairs) == ($1.alnum_starts, $1.other, $1.special, $1.pairs)
         }
     }

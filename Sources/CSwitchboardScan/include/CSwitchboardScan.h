@@ -6,10 +6,12 @@
 
 /// Bit masks over 64 bytes of text, bit n for byte n (the last block's bits past the text are 0).
 typedef struct {
-    /// Word bytes: ASCII letters, digits and the apostrophe; and where a run of them starts.
-    uint64_t word, word_starts;
-    /// Run bytes: word bytes and `+ / - _`, the alphabets of base64 and hex; and run starts.
-    uint64_t run, run_starts;
+    /// Word bytes: ASCII letters, digits and the apostrophe (where a run of them starts is
+    /// `word & ~(word << 1 | previous word >> 63)`, left to the reader: 48 bytes a block keep
+    /// a kilobyte's masks on the stack).
+    uint64_t word;
+    /// Run bytes: word bytes and `+ / - _`, the alphabets of base64 and hex.
+    uint64_t run;
     /// Where a run of ASCII letters and digits starts (a secret's, a number's, a name's start).
     uint64_t alnum_starts;
     /// Bytes that are no ASCII letter, digit or space.

@@ -23,14 +23,12 @@ extension InjectionScreen {
             }
             let masks = UnsafeBufferPointer(rebasing: masks[..<blocks])
             let specials = masks.reduce(0) { $0 + $1.special.nonzeroBitCount }
-            // Where each sentence ends, and the groups seen in each (one more: the last, unended).
-            return withUnsafeTemporaryAllocation(of: Int.self, capacity: specials + 1) { ends in
-                withUnsafeTemporaryAllocation(of: Groups.self, capacity: specials + 1) { seen in
-                    classes.withUnsafeBufferPointer { classes in
-                        Self.folded.withUnsafeBufferPointer { fold in
-                            var pass = Pass(text: text, masks: masks, classes: classes, fold: fold, ends: ends, seen: seen)
-                            return pass.run(self, raw: raw, secrets: secrets, pii: pii)
-                        }
+            // Where each sentence ends.
+            return withUnsafeTemporaryAllocation(of: Int32.self, capacity: specials + 1) { ends in
+                classes.withUnsafeBufferPointer { classes in
+                    Self.folded.withUnsafeBufferPointer { fold in
+                        var pass = Pass(text: text, masks: masks, classes: classes, fold: fold, ends: ends)
+                        return pass.run(self, raw: raw, secrets: secrets, pii: pii)
                     }
                 }
             }
@@ -43,32 +41,33 @@ extension InjectionScreen {
         let masks: UnsafeBufferPointer<sb_scan_masks>
         let classes: UnsafeBufferPointer<UInt8>
         let fold: UnsafeBufferPointer<UInt8>
-        let ends: UnsafeMutableBufferPointer<Int>
-        let seen: UnsafeMutableBufferPointer<Groups>
+        let ends: UnsafeMutableBufferPointer<Int32>
         var sentences = 0
 
         init(text: UnsafeBufferPointer<UInt8>, masks: UnsafeBufferPointer<sb_scan_masks>, classes: UnsafeBufferPointer<UInt8>, fold: UnsafeBufferPointer<UInt8>,
-             ends: UnsafeMutableBufferPointer<Int>, seen: UnsafeMutableBufferPointer<Groups>) {
+             ends: UnsafeMutableBufferPointer<Int32>) {
             self.text = text
             self.masks = masks
             self.classes = classes
             self.fold = fold
             self.ends = ends
-            self.seen = seen
         }
 
         mutating func run(_ screen: InjectionScreen, raw: Bool, secrets: Bool, pii: Bool) -> Bool {
             if sentenceEnds(raw: raw) { return true }
-            for s in 0...sentences { seen.initializeElement(at: s, to: Groups()) }
             if readableRuns() { return true }
-            if otherStarts(screen, secrets: secrets, pii: pii) { return true }
-            wordStarts(screen)
-            var field = Groups()
-            for s in 0...sentences where !seen[s].isEmpty {
-                if screen.sentenceRules.contains(where: { seen[s].contains($0) }) { return true }
-                field.formUnion(seen[s])
+            // The groups seen in each sentence (one more: the last, unended).
+            return withUnsafeTemporaryAllocation(of: Groups.self, capacity: sentences + 1) { seen in
+                seen.initialize(repeating: Groups())
+                if otherStarts(screen, secrets: secrets, pii: pii, into: seen) { return true }
+                wordStarts(screen, into: seen)
+                var field = Groups()
+                for s in 0...sentences where !seen[s].isEmpty {
+                    if screen.sentenceRules.contains(where: { seen[s].contains($0) }) { return true }
+                    field.formUnion(seen[s])
+                }
+                return screen.fieldRules.contains { field.contains($0) }
             }
-            return screen.fieldRules.contains { field.contains($0) }
         }
 
         /// Where sentences end (into `ends`); true for what sends the text to the full read at
@@ -95,7 +94,7 @@ extension InjectionScreen {
                         ended = (b == 0x0A && next == 0x0A) || (raw && b == UInt8(ascii: "\""))
                     }
                     if ended {
-                        ends[sentences] = i
+                        ends[sentences] = Int32(truncatingIfNeeded: i)
                         sentences += 1
                     }
                 }
@@ -106,7 +105,7 @@ extension InjectionScreen {
         /// Runs of base64 (or hex) characters: does one start with readable text once decoded?
         private func readableRuns() -> Bool {
             for k in 0..<masks.count {
-                var bits = masks[k].run_starts
+                var bits = starts(k, run: true)
                 while bits != 0 {
                     let i = k << 6 | bits.trailingZeroBitCount
                     bits &= bits &- 1
@@ -118,16 +117,16 @@ extension InjectionScreen {
         }
 
         /// Where words start: the word, whole and by its beginnings.
-        private mutating func wordStarts(_ screen: InjectionScreen) {
+        private func wordStarts(_ screen: InjectionScreen, into seen: UnsafeMutableBufferPointer<Groups>) {
             var sentence = 0
             for k in 0..<masks.count {
-                var bits = masks[k].word_starts
+                var bits = starts(k, run: false)
                 while bits != 0 {
                     let i = k << 6 | bits.trailingZeroBitCount
                     bits &= bits &- 1
                     if !screen.digitWords, SecretDetector.isDigit(text[i]) { continue }
                     let found = word(i, end(i, run: false), head: InjectionScreen.chunk(text, at: i, count: 8), screen)
-                    if !found.isEmpty { add(found, at: i, cursor: &sentence) }
+                    if !found.isEmpty { add(found, at: i, cursor: &sentence, into: seen) }
                 }
             }
         }
@@ -136,7 +135,7 @@ extension InjectionScreen {
         /// and pairs that start a substring inside a word: secrets, personal data and
         /// substrings that start there. (A secret's or a number's start is a word's; `:` `-`
         /// start a URL's password or a key block, `@ + (` an address or a phone number.)
-        private mutating func otherStarts(_ screen: InjectionScreen, secrets: Bool, pii: Bool) -> Bool {
+        private func otherStarts(_ screen: InjectionScreen, secrets: Bool, pii: Bool, into seen: UnsafeMutableBufferPointer<Groups>) -> Bool {
             let wanted = InjectionScreen.needleClass | InjectionScreen.singleClass | (pii ? InjectionScreen.piiClass : 0) | (secrets ? InjectionScreen.secretClass : 0)
             let count = text.count
             var sentence = 0
@@ -157,7 +156,7 @@ extension InjectionScreen {
                     if c & InjectionScreen.piiClass != 0, PIIDetector.match(at: i, in: text) != nil { return true }
                     var found = c & InjectionScreen.singleClass != 0 ? screen.singles[Int(b)] : Groups()
                     if c & InjectionScreen.needleClass != 0 { screen.needles.find(at: i, head: InjectionScreen.chunk(text, at: i, count: 3), in: text, fold: fold, into: &found) }
-                    if !found.isEmpty { add(found, at: i, cursor: &sentence) }
+                    if !found.isEmpty { add(found, at: i, cursor: &sentence, into: seen) }
                 }
             }
             return false
@@ -166,9 +165,17 @@ extension InjectionScreen {
         /// `found` at `i`: to the sentence `i` is in (the first whose end is at `i` or after;
         /// positions come in order, so `cursor` only moves on).
         @inline(__always)
-        private func add(_ found: Groups, at i: Int, cursor: inout Int) {
-            while cursor < sentences, ends[cursor] < i { cursor += 1 }
+        private func add(_ found: Groups, at i: Int, cursor: inout Int, into seen: UnsafeMutableBufferPointer<Groups>) {
+            while cursor < sentences, Int(ends[cursor]) < i { cursor += 1 }
             seen[cursor].formUnion(found)
+        }
+
+        /// Where runs (words, with `run` false) start in block `k`.
+        @inline(__always)
+        private func starts(_ k: Int, run: Bool) -> UInt64 {
+            let mask = run ? masks[k].run : masks[k].word
+            let before = k == 0 ? 0 : (run ? masks[k - 1].run : masks[k - 1].word)
+            return mask & ~(mask << 1 | before >> 63)
         }
 
         /// Where the run (word, with `run` false) from `i` ends.
