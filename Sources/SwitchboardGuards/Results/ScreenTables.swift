@@ -205,8 +205,6 @@ extension InjectionScreen {
             self.byBucket = byBucket
         }
 
-        var isEmpty: Bool { groups.isEmpty }
-
         /// The groups of the needles that start at `i`, whose next bytes `head` holds (as
         /// `chunk` gives them, from `i` to the text's end or 8 bytes).
         @inline(__always)
