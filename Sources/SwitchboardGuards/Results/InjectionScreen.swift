@@ -85,7 +85,7 @@ package struct InjectionScreen: Sendable {
                     case .substring(let needle, let anywhere):
                         for form in Set([needle, Self.rawForm(needle)]) {
                             substrings[form, default: Groups()].insert(group)
-                            if anywhere, let first = form.first, Self.isAlnum(first) || first == UInt8(ascii: " ") { inWords.insert(form) }
+                            if anywhere, let first = form.first, CompiledGuardRule.Matcher.isWordByte(first) || first == UInt8(ascii: " ") { inWords.insert(form) }
                         }
                     }
                 }
@@ -161,12 +161,12 @@ package struct InjectionScreen: Sendable {
         for matcher in rule.all ?? [] {
             if let words = matcher.words { groups.append(words.compactMap(firstWord)) }
             if let phrase = matcher.phrase { groups += phrase.map { $0.compactMap(firstWord) } }
-            // `CompiledGuardRule.Needle`: a text term that starts with a letter or digit is
-            // only matched where a word starts.
+            // As the full read matches them: a text term that starts with a letter or digit
+            // only where a word starts.
             if let text = matcher.text {
                 groups.append(text.map { term in
-                    let bytes = Array(term.lowercased().trimmingSuffix("*").utf8)
-                    return .substring(bytes, anywhere: !(bytes.first.map(isAlnum) ?? false))
+                    let needle = CompiledGuardRule.Needle(term.lowercased())
+                    return .substring(needle.bytes, anywhere: !needle.startsWord)
                 })
             }
             if let seq = matcher.seq { groups += seq.map { [.substring(Array($0.lowercased().utf8), anywhere: true)] } }
@@ -185,10 +185,6 @@ package struct InjectionScreen: Sendable {
             }
         }
         return out
-    }
-
-    private static func isAlnum(_ b: UInt8) -> Bool {
-        SecretDetector.isDigit(b) || SecretDetector.isUpper(b) || SecretDetector.isLower(b)
     }
 
     /// What the rules find in `text` (a string leaf of a result, decoded), at `path`.
@@ -217,10 +213,4 @@ package struct InjectionScreen: Sendable {
 
     /// Each byte with ASCII capitals lowercased.
     static let folded: [UInt8] = (0..<256).map { SecretDetector.isUpper(UInt8($0)) ? UInt8($0) + 32 : UInt8($0) }
-}
-
-extension String {
-    fileprivate func trimmingSuffix(_ suffix: String) -> String {
-        hasSuffix(suffix) && count > suffix.count ? String(dropLast(suffix.count)) : self
-    }
 }
