@@ -56,11 +56,12 @@ extension InjectionScreen {
         mutating func run(_ screen: InjectionScreen, raw: Bool, secrets: Bool, pii: Bool) -> Bool {
             if sentenceEnds(raw: raw) { return true }
             if readableRuns() { return true }
+            let wanted = InjectionScreen.needleClass | InjectionScreen.singleClass | (pii ? InjectionScreen.piiClass : 0) | (secrets ? InjectionScreen.secretClass : 0)
             // The groups seen in each sentence (one more: the last, unended).
             return withUnsafeTemporaryAllocation(of: Groups.self, capacity: sentences + 1) { seen in
                 seen.initialize(repeating: Groups())
-                if otherStarts(screen, secrets: secrets, pii: pii, into: seen) { return true }
-                wordStarts(screen, into: seen)
+                if wordStarts(screen, wanted: wanted, into: seen) { return true }
+                if otherStarts(screen, wanted: wanted, into: seen) { return true }
                 var field = Groups()
                 for s in 0...sentences where !seen[s].isEmpty {
                     if screen.sentenceRules.contains(where: { seen[s].contains($0) }) { return true }
@@ -102,63 +103,89 @@ extension InjectionScreen {
             return false
         }
 
-        /// Runs of base64 (or hex) characters: does one start with readable text once decoded?
+        /// Runs of base64 (or hex) characters long enough to decode: does one start with
+        /// readable text once decoded? Only runs of `EncodedRuns.minimumBase64` bytes or more
+        /// are visited: the masks' ANDs with themselves shifted mark where one starts.
         private func readableRuns() -> Bool {
             for k in 0..<masks.count {
-                var bits = starts(k, run: true)
+                var long = UInt128(masks[k].run) | UInt128(k + 1 < masks.count ? masks[k + 1].run : 0) << 64
+                var width = 1
+                while width < EncodedRuns.minimumBase64 {
+                    let step = min(width, EncodedRuns.minimumBase64 - width)
+                    long &= long >> UInt128(step)
+                    width += step
+                }
+                var bits = starts(k, run: true) & UInt64(truncatingIfNeeded: long)
                 while bits != 0 {
                     let i = k << 6 | bits.trailingZeroBitCount
                     bits &= bits &- 1
-                    let end = self.end(i, run: true)
-                    if end - i >= EncodedRuns.minimumBase64, EncodedRuns.startsReadable(UnsafeBufferPointer(rebasing: text[i..<end])) { return true }
+                    if EncodedRuns.startsReadable(UnsafeBufferPointer(rebasing: text[i..<end(i, run: true)])) { return true }
                 }
             }
             return false
         }
 
-        /// Where words start: the word, whole and by its beginnings.
-        private func wordStarts(_ screen: InjectionScreen, into seen: UnsafeMutableBufferPointer<Groups>) {
+        /// Where words start: the word, whole and by its beginnings, and (at a letter or digit)
+        /// secrets, personal data and substrings that start there.
+        private func wordStarts(_ screen: InjectionScreen, wanted: UInt8, into seen: UnsafeMutableBufferPointer<Groups>) -> Bool {
             var sentence = 0
             for k in 0..<masks.count {
                 var bits = starts(k, run: false)
                 while bits != 0 {
                     let i = k << 6 | bits.trailingZeroBitCount
                     bits &= bits &- 1
-                    if !screen.digitWords, SecretDetector.isDigit(text[i]) { continue }
-                    let found = word(i, end(i, run: false), head: InjectionScreen.chunk(text, at: i, count: 8), screen)
-                    if !found.isEmpty { add(found, at: i, cursor: &sentence, into: seen) }
+                    let b = text[i]
+                    var found = Groups()
+                    var any = false
+                    // An apostrophe is `other` too: what starts at it is looked for there.
+                    let c = b == UInt8(ascii: "'") ? 0 : classes[Int(b)] & wanted
+                    if c != 0, start(i, c, screen, into: &found, any: &any) { return true }
+                    if screen.digitWords || !SecretDetector.isDigit(b), word(i, end(i, run: false), head: InjectionScreen.chunk(text, at: i, count: 8), screen, into: &found) { any = true }
+                    if any { add(found, at: i, cursor: &sentence, into: seen) }
                 }
             }
+            return false
         }
 
-        /// Where a run of letters and digits starts, bytes that are no letter, digit or space,
-        /// and pairs that start a substring inside a word: secrets, personal data and
-        /// substrings that start there. (A secret's or a number's start is a word's; `:` `-`
-        /// start a URL's password or a key block, `@ + (` an address or a phone number.)
-        private func otherStarts(_ screen: InjectionScreen, secrets: Bool, pii: Bool, into seen: UnsafeMutableBufferPointer<Groups>) -> Bool {
-            let wanted = InjectionScreen.needleClass | InjectionScreen.singleClass | (pii ? InjectionScreen.piiClass : 0) | (secrets ? InjectionScreen.secretClass : 0)
-            let count = text.count
+        /// Bytes that are no letter, digit or space, letters and digits that start a run
+        /// after an apostrophe inside a word, and pairs that start a substring inside a word:
+        /// secrets, personal data and substrings that start there. (`:` `-` start a URL's
+        /// password or a key block, `@ + (` an address or a phone number.)
+        private func otherStarts(_ screen: InjectionScreen, wanted: UInt8, into seen: UnsafeMutableBufferPointer<Groups>) -> Bool {
             var sentence = 0
             for k in 0..<masks.count {
-                var bits = masks[k].alnum_starts | masks[k].other | masks[k].pairs
+                var bits = masks[k].other | masks[k].pairs | (masks[k].alnum_starts & ~starts(k, run: false))
                 while bits != 0 {
                     let i = k << 6 | bits.trailingZeroBitCount
                     bits &= bits &- 1
-                    let b = text[i]
-                    let c = classes[Int(b)] & wanted
+                    let c = classes[Int(text[i])] & wanted
                     guard c != 0 else { continue }
-                    if c & InjectionScreen.secretClass != 0, i + 1 < count, screen.secretStarts.contains(InjectionScreen.key2(UInt64(b) | UInt64(text[i + 1]) << 8)),
-                        SecretDetector.match(at: i, in: text) != nil
-                    {
-                        return true
-                    }
-                    // `PIIDetector.match` checks that a digit or capital starts a word.
-                    if c & InjectionScreen.piiClass != 0, PIIDetector.match(at: i, in: text) != nil { return true }
-                    var found = c & InjectionScreen.singleClass != 0 ? screen.singles[Int(b)] : Groups()
-                    if c & InjectionScreen.needleClass != 0 { screen.needles.find(at: i, head: InjectionScreen.chunk(text, at: i, count: 3), in: text, fold: fold, into: &found) }
-                    if !found.isEmpty { add(found, at: i, cursor: &sentence, into: seen) }
+                    var found = Groups()
+                    var any = false
+                    if start(i, c, screen, into: &found, any: &any) { return true }
+                    if any { add(found, at: i, cursor: &sentence, into: seen) }
                 }
             }
+            return false
+        }
+
+        /// What starts at `i`, whose byte has the classes `c`: true for a secret or personal
+        /// data (the text goes to the full read); substrings' groups into `found`.
+        @inline(__always)
+        private func start(_ i: Int, _ c: UInt8, _ screen: borrowing InjectionScreen, into found: inout Groups, any: inout Bool) -> Bool {
+            let b = text[i]
+            if c & InjectionScreen.secretClass != 0, i + 1 < text.count, screen.secretStarts.contains(InjectionScreen.key2(UInt64(b) | UInt64(text[i + 1]) << 8)),
+                SecretDetector.match(at: i, in: text) != nil
+            {
+                return true
+            }
+            // `PIIDetector.match` checks that a digit or capital starts a word.
+            if c & InjectionScreen.piiClass != 0, PIIDetector.match(at: i, in: text) != nil { return true }
+            if c & InjectionScreen.singleClass != 0 {
+                found.formUnion(screen.singles[Int(b)])
+                any = true
+            }
+            if c & InjectionScreen.needleClass != 0, screen.needles.find(at: i, head: InjectionScreen.chunk(text, at: i, count: 3), in: text, fold: fold, into: &found) { any = true }
             return false
         }
 
@@ -194,11 +221,11 @@ extension InjectionScreen {
         }
 
         /// The groups of the word from `start` to `end` (its first bytes in `head`), as a
-        /// whole and by its beginnings.
+        /// whole and by its beginnings, into `found`; false when it has none.
         @inline(__always)
-        private func word(_ start: Int, _ end: Int, head: UInt64, _ screen: borrowing InjectionScreen) -> Groups {
+        private func word(_ start: Int, _ end: Int, head: UInt64, _ screen: borrowing InjectionScreen, into found: inout Groups) -> Bool {
             let length = end - start
-            var found = screen.words.groups(of: InjectionScreen.hash(text, at: start, count: length, head: head))
+            var any = screen.words.find(InjectionScreen.hash(text, at: start, count: length, head: head), into: &found)
             // The prefixes as long as the word or shorter; those of three bytes or more only
             // when its first three start one of them.
             var lengths = screen.prefixLengths & (length >= 63 ? ~0 : (2 << UInt64(length)) &- 1)
@@ -206,9 +233,9 @@ extension InjectionScreen {
             while lengths != 0 {
                 let n = lengths.trailingZeroBitCount
                 lengths &= lengths &- 1
-                found.formUnion(screen.prefixes.groups(of: InjectionScreen.hash(text, at: start, count: n, head: head)))
+                if screen.prefixes.find(InjectionScreen.hash(text, at: start, count: n, head: head), into: &found) { any = true }
             }
-            return found
+            return any
         }
     }
 }

@@ -148,15 +148,20 @@ extension InjectionScreen {
             UInt32(truncatingIfNeeded: hash >> 32) & 0xFFFF_0000
         }
 
+        /// The groups of the word with this hash, into `found`; false when it is none of the
+        /// table's (so that the common miss copies no groups).
         @inline(__always)
-        func groups(of hash: UInt64) -> Groups {
-            guard bloom[Int(hash >> 58)] & (1 << ((hash >> 52) & 63)) != 0 else { return Groups() }
+        func find(_ hash: UInt64, into found: inout Groups) -> Bool {
+            guard bloom[Int(hash >> 58)] & (1 << ((hash >> 52) & 63)) != 0 else { return false }
             var slot = Int(truncatingIfNeeded: hash) & mask
             let tag = Self.tag(hash)
             while true {
                 let value = slots[slot]
-                if value == 0 { return Groups() }
-                if value & 0xFFFF_0000 == tag { return groups[Int(value & 0xFFFF) - 1] }
+                if value == 0 { return false }
+                if value & 0xFFFF_0000 == tag {
+                    found.formUnion(groups[Int(value & 0xFFFF) - 1])
+                    return true
+                }
                 slot = (slot + 1) & mask
             }
         }
@@ -207,26 +212,32 @@ extension InjectionScreen {
 
         /// The groups of the needles that start at `i`, whose next bytes `head` holds (as
         /// `chunk` gives them, from `i` to the text's end or 8 bytes).
+        /// False when none starts there.
         @inline(__always)
-        func find(at i: Int, head: UInt64, in text: UnsafeBufferPointer<UInt8>, fold: UnsafeBufferPointer<UInt8>, into found: inout Groups) {
+        func find(at i: Int, head: UInt64, in text: UnsafeBufferPointer<UInt8>, fold: UnsafeBufferPointer<UInt8>, into found: inout Groups) -> Bool {
             let left = text.count - i
-            guard left >= 2 else { return }
+            guard left >= 2 else { return false }
+            var any = false
             let two = InjectionScreen.key2(head)
-            if keys.contains(two) { verify(bucket: two >> 3, at: i, in: text, fold: fold, into: &found) }
-            guard left >= 3 else { return }
+            if keys.contains(two), verify(bucket: two >> 3, at: i, in: text, fold: fold, into: &found) { any = true }
+            guard left >= 3 else { return any }
             let three = InjectionScreen.key3(head)
-            if keys.contains(three) { verify(bucket: three >> 3, at: i, in: text, fold: fold, into: &found) }
+            if keys.contains(three), verify(bucket: three >> 3, at: i, in: text, fold: fold, into: &found) { any = true }
+            return any
         }
 
         @inline(never)
-        private func verify(bucket: Int, at i: Int, in text: UnsafeBufferPointer<UInt8>, fold: UnsafeBufferPointer<UInt8>, into found: inout Groups) {
+        private func verify(bucket: Int, at i: Int, in text: UnsafeBufferPointer<UInt8>, fold: UnsafeBufferPointer<UInt8>, into found: inout Groups) -> Bool {
+            var any = false
             outer: for k in Int(bucketStart[bucket])..<Int(bucketStart[bucket + 1]) {
                 let n = Int(byBucket[k])
                 let start = Int(starts[n]), length = Int(starts[n + 1]) - start
                 guard i + length <= text.count else { continue }
                 for j in 0..<length where bytes[start + j] != fold[Int(text[i + j])] { continue outer }
                 found.formUnion(groups[n])
+                any = true
             }
+            return any
         }
     }
 }

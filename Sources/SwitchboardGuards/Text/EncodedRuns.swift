@@ -102,62 +102,64 @@ enum EncodedRuns {
 extension EncodedRuns {
     /// Whether a run's first bytes decode (as hex or base64) to what may be readable text: the
     /// cheap test of a run in a result, without allocating (a base64 image or a hash is
-    /// refused after 64 characters). Decoded bytes outside ASCII count as possibly readable
-    /// (text in another script); the full read decides.
+    /// refused after 64 characters, most within their first few bytes). Decoded bytes outside
+    /// ASCII count as possibly readable (text in another script); the full read decides.
     static func startsReadable(_ run: UnsafeBufferPointer<UInt8>) -> Bool {
         let head = UnsafeBufferPointer(rebasing: run.prefix(64))
-        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 48) { out -> Bool in
-            var count = 0
-            if head.count >= minimumHex, head.allSatisfy(isHex) {
-                var i = 0
-                while i + 1 < head.count {
-                    out[count] = nibble(head[i]) << 4 | nibble(head[i + 1])
-                    count += 1
-                    i += 2
-                }
-            } else {
-                let usable = head.count & ~3
-                guard usable % 4 != 1 else { return false }
-                var accumulator: UInt32 = 0
-                var bits = 0
-                for byte in head.prefix(usable) {
-                    accumulator = accumulator << 6 | sextet(byte)
-                    bits += 6
-                    if bits >= 8 {
-                        bits -= 8
-                        out[count] = UInt8(truncatingIfNeeded: accumulator >> UInt32(bits))
-                        count += 1
-                    }
+        var reading = MayRead()
+        if head.count >= minimumHex, head.allSatisfy(isHex) {
+            var i = 0
+            while i + 1 < head.count {
+                guard reading.add(nibble(head[i]) << 4 | nibble(head[i + 1])) else { return false }
+                i += 2
+            }
+        } else {
+            let usable = head.count & ~3
+            var accumulator: UInt32 = 0
+            var bits = 0
+            for byte in head.prefix(usable) {
+                accumulator = accumulator << 6 | sextet(byte)
+                bits += 6
+                if bits >= 8 {
+                    bits -= 8
+                    guard reading.add(UInt8(truncatingIfNeeded: accumulator >> UInt32(bits))) else { return false }
                 }
             }
-            return mayRead(UnsafeBufferPointer(rebasing: out.prefix(count)))
         }
+        return reading.verdict
     }
 
-    /// `readable`'s test on raw bytes: no control characters, and either ASCII that is mostly
+    /// `readable`'s test on raw bytes, a byte at a time so that random bytes are refused at
+    /// the first that cannot be text: no control characters, and either ASCII that is mostly
     /// letters with spaces, or well-formed UTF-8 outside ASCII (text in another script, which
-    /// the full read judges); random bytes are neither.
-    private static func mayRead(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        guard bytes.count >= 12 else { return false }
-        var letters = 0, spaces = 0, wide = false
-        var i = 0
-        while i < bytes.count {
-            let b = bytes[i]
+    /// the full read judges). The last sequence may be cut short.
+    private struct MayRead {
+        private var count = 0, letters = 0, spaces = 0, continuations = 0
+        private var wide = false
+
+        /// False once `b` shows the bytes are not text.
+        mutating func add(_ b: UInt8) -> Bool {
+            count += 1
+            if continuations > 0 {
+                continuations -= 1
+                return b & 0xC0 == 0x80
+            }
             if b < 0x80 {
                 if (b < 0x20 && b != 0x0A) || b == 0x7F { return false }
                 if b == 0x20 { spaces += 1 } else if (0x41...0x5A).contains(b) || (0x61...0x7A).contains(b) { letters += 1 }
-                i += 1
-                continue
+                return true
             }
-            // A lead byte and its continuation bytes (the last sequence may be cut short).
-            let length = b >= 0xF0 && b <= 0xF4 ? 4 : b >= 0xE0 ? 3 : b >= 0xC2 && b <= 0xDF ? 2 : 0
-            guard length > 0 else { return false }
-            for k in 1..<length where i + k < bytes.count && bytes[i + k] & 0xC0 != 0x80 { return false }
+            // A lead byte: how many continuation bytes follow it.
+            continuations = b >= 0xF0 && b <= 0xF4 ? 3 : b >= 0xE0 ? 2 : b >= 0xC2 && b <= 0xDF ? 1 : -1
+            guard continuations >= 0 else { return false }
             wide = true
             letters += 1
-            i += length
+            return true
         }
-        return wide || (spaces >= 2 && letters * 10 >= bytes.count * 6)
+
+        var verdict: Bool {
+            count >= 12 && (wide || (spaces >= 2 && letters * 10 >= count * 6))
+        }
     }
 
     private static func nibble(_ b: UInt8) -> UInt8 {

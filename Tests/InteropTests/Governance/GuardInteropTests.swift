@@ -181,6 +181,11 @@ import Testing
             #expect(data["rule"] as? String == "guards.pins")
             let id = try #require(data["approvalId"] as? String)
             _ = try await gateway.command(["approvals", "approve", id, "--reason", "read the new text"])
+            // The gateway sees a decision made with the CLI at its next poll of the store.
+            try await eventually("the gateway to see the approval") {
+                try gateway.auditRecords().contains { $0["event"] as? String == "approval.changed" && $0["outcome"] as? String == "approved"
+                    && ($0["detail"] as? String)?.contains(id) == true }
+            }
             let again = try await gateway.run("legacy", #"[["call", "drifting__search", {"query": "a"}], ["call", "drifting__search", {"query": "b"}]]"#)
             #expect(again[0]["text"] as? String == "found a", "\(again[0])")
             #expect(Self.error(again[1])["code"] as? Int == -31012, "other arguments need their own approval")
