@@ -68,7 +68,7 @@ import Testing
             "postgres://app:s3cr3t-Pa55@db.internal:5432/app", "4111 1111 1111 1111", "DE89 3704 0044 0532 0130 00", "123-45-6789",
             "ana@example.org", "+44 20 7946 0958", "(415) 555-0132",
         ]
-        let before = ["", " ", "'", "x'", "\"", "\n", "\t", "(", "=", ":", "/", "-", "_", "x-", "key: ", "a.", "[", "{\"k\":\""]
+        let before = ["", " ", "'", "x'", "\"", "\n", "\t", "\u{1}", "(", "=", ":", "/", "-", "_", "x-", "key: ", "a.", "[", "{\"k\":\""]
         var checked = 0
         for value in values {
             for prefix in before {
@@ -81,6 +81,8 @@ import Testing
                             let kept = Self.screen.mightMatch(bytes, secrets: true, pii: true)
                             #expect(kept, "cleared but found: \(text)")
                         }
+                        // The arguments' prefilter, secrets only.
+                        #expect(SecretDetector.mayHold(rawJSON: bytes) == !SecretDetector.find(in: bytes).isEmpty, "\(text)")
                     }
                 }
             }
@@ -131,6 +133,9 @@ import Testing
                 guard !SecretDetector.find(in: bytes).isEmpty || !PIIDetector.find(in: bytes).isEmpty else { return }
                 found += 1
                 #expect(Self.screen.mightMatch(bytes, secrets: true, pii: true), "cleared but found: \(text)")
+            }
+            raw.withUTF8 { bytes in
+                #expect(SecretDetector.mayHold(rawJSON: bytes) == !SecretDetector.find(in: bytes).isEmpty, "secrets: \(text)")
             }
         }
         #expect(flagged > 400 && found > 400, "flagged \(flagged), found \(found)")

@@ -92,7 +92,7 @@ public enum ResultScanner {
             if let injection = screening.injection {
                 return injection.mightMatch(text, secrets: screening.secrets != .off, pii: screening.pii != .off)
             }
-            return (screening.secrets != .off && !SecretDetector.find(in: text).isEmpty)
+            return (screening.secrets != .off && SecretDetector.mayHold(rawJSON: text))
                 || (screening.pii != .off && !PIIDetector.find(in: text).isEmpty)
         }
     }

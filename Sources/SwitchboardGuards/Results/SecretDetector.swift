@@ -1,3 +1,5 @@
+import CSwitchboardScan
+
 /// Credentials in text a tool returns, found by their published formats (the providers'
 /// prefixes and lengths, after gitleaks' rule set) rather than by a generic "long random
 /// string" rule, so commit hashes, UUIDs and base64 images are never taken for one. Each
@@ -54,6 +56,33 @@ enum SecretDetector {
         }
         return table
     }()
+
+    /// Whether raw JSON may hold a secret: false only when `find` would find none. Only where
+    /// one can start is looked at — a run of letters and digits (a token starts a word), and
+    /// bytes that are no letter, digit or space (`:` of a URL's password, `-` of a key block)
+    /// — from `sb_scan_classify`'s masks, not every byte pair; a `\u` escape, which may spell
+    /// what comes before a token, sends the text to `find`.
+    static func mayHold(rawJSON text: UnsafeBufferPointer<UInt8>) -> Bool {
+        let blocks = (text.count + 63) / 64
+        guard text.count >= 2 else { return false }
+        return withUnsafeTemporaryAllocation(of: sb_scan_masks.self, capacity: blocks) { masks in
+            sb_scan_classify(text.baseAddress, text.count, 1, nil, masks.baseAddress)
+            return startPairs.withUnsafeBufferPointer { pairs in
+                for k in 0..<blocks {
+                    var bits = masks[k].alnum_starts | masks[k].other
+                    while bits != 0 {
+                        let i = k << 6 | bits.trailingZeroBitCount
+                        bits &= bits &- 1
+                        guard i + 1 < text.count else { continue }
+                        let pair = Int(text[i]) << 8 | Int(text[i + 1])
+                        if pair == Int(UInt8(ascii: "\\")) << 8 | Int(UInt8(ascii: "u")) { return !find(in: text).isEmpty }
+                        if pairs[pair >> 6] & (1 << UInt64(pair & 63)) != 0, match(at: i, in: text) != nil { return true }
+                    }
+                }
+                return false
+            }
+        }
+    }
 
     /// Every secret in `text`, in order, not overlapping.
     static func find(in text: [UInt8]) -> [Match] {
