@@ -32,6 +32,8 @@ import Testing
         "Retries now back off exponentially. See /var/lib/acme/cache/index.db for details.\n\ncommit 9f2c1e7a4b3d at 14:22 by the release bot",
     ])
     func ordinaryTextIsClearedByThePrefilter(text: String) {
+        // The built-in rules let most words be passed over after one test of their beginning.
+        #expect(Self.screen.headsFilter)
         #expect(!Self.raw(text))
         #expect(Self.screen.findings(in: text, path: "content[0].text").isEmpty)
     }

@@ -135,12 +135,24 @@ extension InjectionScreen {
                     let i = k << 6 | bits.trailingZeroBitCount
                     bits &= bits &- 1
                     let b = text[i]
-                    var found = Groups()
-                    var any = false
                     // An apostrophe is `other` too: what starts at it is looked for there.
                     let c = b == UInt8(ascii: "'") ? 0 : classes[Int(b)] & wanted
-                    if c != 0, start(i, c, screen, into: &found, any: &any) { return true }
-                    if screen.digitWords || !SecretDetector.isDigit(b), word(i, end(i, run: false), head: InjectionScreen.chunk(text, at: i, count: 8), screen, into: &found) { any = true }
+                    // `PIIDetector.match` checks that a digit or capital starts a word.
+                    if c & InjectionScreen.piiClass != 0, PIIDetector.match(at: i, in: text) != nil { return true }
+                    let end = end(i, run: false)
+                    let head = InjectionScreen.chunk(text, at: i, count: 8)
+                    if screen.headsFilter {
+                        let length = end - i
+                        guard screen.heads.contains(InjectionScreen.headKey(head, length: length))
+                            || (length > 3 && screen.shortHeads.contains(InjectionScreen.headKey(head, length: 3)))
+                        else { continue }
+                    } else if !screen.digitWords, SecretDetector.isDigit(b) {
+                        continue
+                    }
+                    var found = Groups()
+                    var any = false
+                    if c & ~InjectionScreen.piiClass != 0, start(i, c & ~InjectionScreen.piiClass, screen, into: &found, any: &any) { return true }
+                    if word(i, end, head: head, screen, into: &found) { any = true }
                     if any { add(found, at: i, cursor: &sentence, into: seen) }
                 }
             }

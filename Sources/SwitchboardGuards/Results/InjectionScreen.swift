@@ -37,6 +37,17 @@ package struct InjectionScreen: Sendable {
     let prefixHeads: KeySet
     /// Some rule word starts with a digit; else numbers (and hashes, dates) are no words to look up.
     let digitWords: Bool
+    /// `headKey` of the beginning of everything that is looked for where a word starts: rule
+    /// words and prefixes, substrings that start a word, secrets' prefixes. A word whose
+    /// beginning is none of these is passed over after one test (most words of ordinary text).
+    let heads: KeySet
+    /// The `headKey` (of three bytes) of what is looked for by its first three bytes only (a
+    /// prefix `add*`, a secret's `eyJ`): tried for words of four bytes or more.
+    let shortHeads: KeySet
+    /// False when something looked for at a word's start is too short to have a head (a
+    /// prefix or an open substring of one or two letters, a one-letter substring): every
+    /// word is looked up.
+    let headsFilter: Bool
     /// Per rule read sentence by sentence, the groups it needs all of in one sentence.
     let sentenceRules: [Groups]
     /// Per rule read over a whole string (`scope: field`), the groups it needs in it.
@@ -100,6 +111,25 @@ package struct InjectionScreen: Sendable {
         for prefix in open.keys where prefix.count >= 3 { heads.insert(Self.key3(Self.chunk(prefix, count: 3))) }
         prefixHeads = heads
         digitWords = (Array(exact.keys) + Array(open.keys)).contains { $0.first.map(SecretDetector.isDigit) ?? false }
+        // What starts at a word's start: whole words, and prefixes, substrings and secrets by
+        // their first word bytes (`nc ` is the word `nc`): the first four, or all of fewer;
+        // what may go on after three bytes (`add*`) by those three, in `shortHeads` too.
+        var wordHeads = KeySet(), shortHeads = KeySet()
+        var headsFilter = true
+        func addHead(_ bytes: [UInt8], open: Bool) {
+            let run = Array(bytes.prefix { SecretDetector.isDigit($0) || SecretDetector.isLower($0) || SecretDetector.isUpper($0) || $0 == UInt8(ascii: "'") })
+            guard !run.isEmpty else { return }
+            let head = Self.chunk(run, count: min(run.count, 4))
+            wordHeads.insert(Self.headKey(head, length: run.count))
+            guard run.count < 4, open, run.count == bytes.count else { return }
+            if run.count == 3 { shortHeads.insert(Self.headKey(head, length: 3)) } else { headsFilter = false }
+        }
+        for word in exact.keys { addHead(word, open: false) }
+        for prefix in open.keys { addHead(prefix, open: true) }
+        for needle in substrings.keys where !inWords.contains(needle) {
+            addHead(needle, open: !CompiledGuardRule.Needle(String(decoding: needle, as: UTF8.self)).endsWord)
+        }
+        for prefix in SecretDetector.startPrefixes { addHead(prefix, open: true) }
         var secretStarts = KeySet()
         for prefix in SecretDetector.startPrefixes { secretStarts.insert(Self.key2(UInt64(prefix[0]) | UInt64(prefix[1]) << 8)) }
         self.secretStarts = secretStarts
@@ -123,6 +153,11 @@ package struct InjectionScreen: Sendable {
         }
         self.classes = classes
         self.singles = singles
+        // A one-byte substring that is a word byte starts words of any beginning.
+        if substrings.keys.contains(where: { $0.count == 1 && CompiledGuardRule.Matcher.isWordByte($0[0]) }) { headsFilter = false }
+        self.heads = wordHeads
+        self.shortHeads = shortHeads
+        self.headsFilter = headsFilter
         needles = NeedleTable(substrings)
         var pairs = sb_scan_pairs()
         var pairBytes: Set<UInt8> = []
@@ -149,18 +184,29 @@ package struct InjectionScreen: Sendable {
         case substring([UInt8], anywhere: Bool)
     }
 
-    /// The groups a rule cannot match without one term of each: per word matcher its terms'
-    /// first words, per phrase group the same, per substring matcher its substrings, per
+    /// The groups a rule cannot match without one term of each: per word matcher one word of
+    /// each of its terms, per phrase group the same, per substring matcher its substrings, per
     /// sequence each part.
+    /// A group of `commonWords` only ("from your, from any, from all") is left out when the
+    /// rule has others: it is in nearly every sentence, so it tells little, and looking up
+    /// "from" in every sentence would cost more than it saves. Fewer groups can only keep
+    /// more texts for the full read, never clear one it flags.
     private static func groups(of rule: GuardRuleSet.Rule) -> [[Term]] {
-        func firstWord(_ term: String) -> Term? {
-            guard let word = term.lowercased().split(whereSeparator: { !($0.isLetter || $0.isNumber || $0 == "'" || $0 == "*") }).first else { return nil }
-            return word.hasSuffix("*") ? .prefix(Array(word.dropLast().utf8)) : .word(Array(word.utf8))
+        let groups = allGroups(of: rule)
+        let telling = groups.filter { terms in
+            !terms.allSatisfy { term in
+                if case .word(let word) = term { return commonWords.contains(String(decoding: word, as: UTF8.self)) }
+                return false
+            }
         }
+        return telling.isEmpty ? groups : telling
+    }
+
+    private static func allGroups(of rule: GuardRuleSet.Rule) -> [[Term]] {
         var groups: [[Term]] = []
         for matcher in rule.all ?? [] {
-            if let words = matcher.words { groups.append(words.compactMap(firstWord)) }
-            if let phrase = matcher.phrase { groups += phrase.map { $0.compactMap(firstWord) } }
+            if let words = matcher.words { groups.append(words.compactMap(keyWord)) }
+            if let phrase = matcher.phrase { groups += phrase.map { $0.compactMap(keyWord) } }
             // As the full read matches them: a text term that starts with a letter or digit
             // only where a word starts.
             if let text = matcher.text {
@@ -173,6 +219,34 @@ package struct InjectionScreen: Sendable {
         }
         return groups
     }
+
+    /// The word of a term the screen looks for. A term matches only where each of its words is
+    /// a token of the sentence (the last one's beginning when it ends in `*`,
+    /// `CompiledGuardRule.Term`), so any one of them is needed; the one least likely in
+    /// ordinary text is taken: a word outside ASCII (which ASCII text never holds), else one
+    /// that is not among `commonWords`, the longest. "tell the user" is looked for as "user",
+    /// so that "the" is no word to look up.
+    private static func keyWord(_ term: String) -> Term? {
+        let open = term.hasSuffix("*")
+        let parts = (open ? String(term.dropLast()) : term).lowercased().split { !($0.isLetter || $0.isNumber || $0 == "'") }
+        func rank(_ k: Int) -> (Int, Int) {
+            let part = parts[k]
+            return (part.utf8.contains { $0 >= 0x80 } ? 2 : commonWords.contains(String(part)) ? 0 : 1, part.utf8.count)
+        }
+        guard let best = parts.indices.max(by: { rank($0) < rank($1) }) else { return nil }
+        let word = Array(parts[best].utf8)
+        return open && best == parts.count - 1 ? .prefix(word) : .word(word)
+    }
+
+    /// The words of English prose met most often: a term's other words are looked for first.
+    private static let commonWords: Set<String> = [
+        "a", "about", "after", "all", "also", "an", "and", "any", "are", "as", "at", "be", "been", "before", "but", "by", "can",
+        "could", "do", "does", "for", "from", "had", "has", "have", "he", "her", "here", "his", "i", "if", "in", "into", "is",
+        "it", "it's", "its", "just", "may", "me", "more", "must", "my", "new", "no", "not", "now", "of", "on", "one", "only",
+        "or", "other", "our", "out", "over", "she", "should", "so", "some", "than", "that", "the", "their", "them", "then",
+        "there", "these", "they", "this", "those", "to", "up", "us", "was", "we", "were", "what", "when", "which", "who",
+        "will", "with", "would", "you", "your",
+    ]
 
     private static func rawForm(_ needle: [UInt8]) -> [UInt8] {
         var out: [UInt8] = []

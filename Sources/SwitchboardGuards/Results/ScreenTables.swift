@@ -90,6 +90,15 @@ extension InjectionScreen {
         4096 + Int((UInt32(truncatingIfNeeded: head & 0xFFFF) &* 0x85EB_CA6B) >> 20)
     }
 
+    /// The key (13 bits) of a word's beginning: its first four bytes, or all of a shorter
+    /// word's (`head` as `chunk` gives it, `length` the word's). Word bytes are never zero, so
+    /// words of different lengths never share a value.
+    @inline(__always)
+    static func headKey(_ head: UInt64, length: Int) -> Int {
+        let value = UInt32(truncatingIfNeeded: length >= 4 ? head : head & ((1 << UInt64(8 * length)) &- 1))
+        return Int((value &* 0x9E37_79B1) >> 19)
+    }
+
     /// A bit per key (8,192 bits, 1 KB).
     struct KeySet: Sendable {
         private var bits = [UInt64](repeating: 0, count: 128)
