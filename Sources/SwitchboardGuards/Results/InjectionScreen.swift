@@ -7,9 +7,12 @@ import CSwitchboardScan
 /// Reading every result the way a definition is read (normalised, split into sentences, every
 /// rule tried) would cost tens of microseconds per kilobyte on every call. So the result's
 /// bytes go first through a prefilter that cannot miss what the rules can find. A rule's word
-/// matchers and phrase groups each need one of their terms' first words somewhere in the text;
-/// the prefilter hashes each ASCII word once, looks up which of those groups it belongs to,
-/// and at the end asks whether every group of some rule was seen. Rules made of substrings
+/// matchers and phrase groups each need one word of one of their terms somewhere in the text
+/// (each term is looked for by its least common word: "tell the user" by "user"); the
+/// prefilter tests each ASCII word's first bytes against the beginnings of all it looks for
+/// at a word's start (most words fail that one test), hashes the rest once, looks up which
+/// of those groups they belong to, and at the end asks whether every group of some rule was
+/// seen. Rules made of substrings
 /// only need one of their substrings, looked for where one can start. Anything it cannot
 /// judge byte by byte sends the text to the full read: bytes outside ASCII (other languages,
 /// hidden characters), `\u` and `\/` escapes and ANSI escapes, and long base64 or hex runs
