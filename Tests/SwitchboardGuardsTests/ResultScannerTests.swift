@@ -116,6 +116,19 @@ import Testing
         #expect(ResultScanner.scan(arguments: arguments).map { "\($0.rule) \($0.path)" } == ["github-token arguments.headers.Authorization"])
         #expect(ResultScanner.scan(arguments: try JSONView.parse(ByteBuffer(string: #"{"query":"open bugs"}"#))).isEmpty)
     }
+
+    /// A call's whole `params` is read first: whatever `scan(arguments:)` finds, that read
+    /// keeps (the gateway looks `arguments` up only then); ordinary params pass.
+    @Test func theParamsPrefilterKeepsEveryCallWithASecret() throws {
+        for (secret, _) in ResultScannerTests.secrets {
+            for arguments in [#"{"token":"\#(secret)"}"#, #"{"q":"x","nested":{"list":["a","key: \#(secret)"]}}"#] {
+                let params = ByteBuffer(string: #"{"name":"acme__call","arguments":\#(arguments),"_meta":{"progressToken":7}}"#)
+                let found = ResultScanner.scan(arguments: try #require(try JSONView.parse(params)["arguments"]))
+                #expect(!found.isEmpty && ResultScanner.mayHoldSecrets(params), "\(arguments)")
+            }
+        }
+        #expect(!ResultScanner.mayHoldSecrets(ByteBuffer(string: #"{"name":"acme__search","arguments":{"query":"is:open label:bug","perPage":20}}"#)))
+    }
 }
 
 /// The gateway's single pass (instructions, secrets and personal data read together) finds

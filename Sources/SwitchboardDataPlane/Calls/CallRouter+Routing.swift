@@ -121,7 +121,7 @@ extension CallRouter {
     /// is refused (`guards.results.arguments`).
     private func screenArguments(_ exchange: MCPExchange, server: UpstreamServer, tool: String, edits: [(JSONView, String)], ticket: QuotaTicket?) {
         if let content {
-            switch content.screen(arguments: exchange.message.params?["arguments"], server: server.name, tool: tool) {
+            switch content.screen(params: exchange.message.params, server: server.name, tool: tool) {
             case .pass:
                 break
             // Arguments are never held (that is for results).

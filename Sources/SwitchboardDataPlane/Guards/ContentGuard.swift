@@ -87,11 +87,13 @@ package final class ContentGuard: Sendable {
         case held([ResultScanner.Finding], release: ByteBuffer, block: GuardBlock)
     }
 
-    /// Secrets in the arguments of a `tools/call`: reported, or the call refused.
-    package func screen(arguments: JSONView?, server: String, tool: String) -> Verdict {
-        guard let arguments else { return .pass }
+    /// Secrets in the arguments of a `tools/call` (`params` is the call's): reported, or the
+    /// call refused. The whole of `params` is read first, as it came: most calls hold no
+    /// secret, and then `arguments` is never looked up (which would scan it once more).
+    package func screen(params: JSONView?, server: String, tool: String) -> Verdict {
+        guard let params else { return .pass }
         let action = treatment(server: server, tool: tool).arguments
-        guard action != .off else { return .pass }
+        guard action != .off, ResultScanner.mayHoldSecrets(params.bytes), let arguments = params["arguments"] else { return .pass }
         let findings = ResultScanner.scan(arguments: arguments)
         guard !findings.isEmpty else { return .pass }
         Self.count(findings, server: server, direction: "arguments", action: action)

@@ -84,6 +84,12 @@ public enum ResultScanner {
         return findings
     }
 
+    /// Whether raw JSON (a call's whole `params`) may hold a secret: false when `scan(arguments:)`
+    /// of any value inside it would find none, without looking the value up.
+    package static func mayHoldSecrets(_ bytes: ByteBuffer) -> Bool {
+        bytes.withUnsafeReadableBytes { SecretDetector.mayHold(rawJSON: $0.assumingMemoryBound(to: UInt8.self)) }
+    }
+
     /// The prefilters over the raw bytes: false when no detector can find anything in them.
     private static func mayHoldFindings(_ bytes: ByteBuffer, _ screening: Screening) -> Bool {
         bytes.withUnsafeReadableBytes { raw in
