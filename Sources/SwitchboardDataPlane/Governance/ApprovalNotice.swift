@@ -1,5 +1,5 @@
 import Foundation
-package import NIOCore
+import NIOCore
 import SwitchboardCore
 package import SwitchboardGuards
 

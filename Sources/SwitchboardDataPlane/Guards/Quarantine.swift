@@ -1,4 +1,4 @@
-package import NIOCore
+import NIOCore
 import SwitchboardCore
 package import SwitchboardGuards
 
