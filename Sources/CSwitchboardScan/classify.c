@@ -71,6 +71,21 @@ static inline void classify_block_bytewise(const uint8_t *p, const uint8_t *byte
     }
 }
 
+/// The bytes of a block that follow an escape's backslash (`n` of `\n`, the second `\` of
+/// `\\`), `backslash` being the block's backslashes; `carry` says whether the block's first
+/// byte is escaped, and is set for the next block.
+static inline uint64_t escapes(uint64_t backslash, int *carry) {
+    uint64_t escaped = (uint64_t)*carry;
+    *carry = 0;
+    while (backslash) {
+        int i = __builtin_ctzll(backslash);
+        backslash &= backslash - 1;
+        if (escaped >> i & 1) continue;
+        if (i == 63) *carry = 1; else escaped |= (uint64_t)1 << (i + 1);
+    }
+    return escaped;
+}
+
 /// The positions of `mask` that start a run of its bits, `before` being the previous block's.
 static inline uint64_t starts(uint64_t mask, uint64_t before) {
     return mask & ~(mask << 1 | before >> 63);
@@ -111,18 +126,7 @@ static void classify(const uint8_t *text, size_t count, int raw, const sb_scan_p
 #endif
         classify_block_bytewise(p, bytes, nbytes, &c);
         uint64_t valid = left >= 64 ? ~(uint64_t)0 : (((uint64_t)1 << left) - 1);
-        uint64_t escaped = 0;
-        if (raw) {
-            escaped = (uint64_t)escape_carry;
-            escape_carry = 0;
-            uint64_t rest = c.backslash & valid;
-            while (rest) {
-                int i = __builtin_ctzll(rest);
-                rest &= rest - 1;
-                if (escaped >> i & 1) continue;
-                if (i == 63) escape_carry = 1; else escaped |= (uint64_t)1 << (i + 1);
-            }
-        }
+        uint64_t escaped = raw ? escapes(c.backslash & valid, &escape_carry) : 0;
         uint64_t alnum = c.alnum & ~escaped & valid;
         uint64_t word = (alnum | (c.apostrophe & ~escaped)) & valid;
         uint64_t run = (word | (c.base64 & ~escaped)) & valid;
@@ -156,4 +160,71 @@ void sb_scan_classify(const uint8_t *text, size_t count, int raw, const sb_scan_
 
 void sb_scan_classify_bytewise(const uint8_t *text, size_t count, int raw, const sb_scan_pairs *pairs, sb_scan_masks *out) {
     classify(text, count, raw, pairs, out, 1);
+}
+
+/// One block's letters and digits, backslashes, and `:` and `-`.
+typedef struct {
+    uint64_t alnum, backslash, punct;
+} secret_classes;
+
+#if defined(__SSE2__)
+static inline void secret_block(const uint8_t *p, secret_classes *c) {
+    __m128i alnum[4], backslash[4], punct[4];
+    for (int v = 0; v < 4; v++) {
+        __m128i x = _mm_loadu_si128((const __m128i *)(p + 16 * v));
+        alnum[v] = _mm_or_si128(in_range(_mm_or_si128(x, _mm_set1_epi8(0x20)), 'a', 'z'), in_range(x, '0', '9'));
+        backslash[v] = _mm_cmpeq_epi8(x, _mm_set1_epi8('\\'));
+        punct[v] = _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8(':')), _mm_cmpeq_epi8(x, _mm_set1_epi8('-')));
+    }
+    c->alnum = mask64(alnum[0], alnum[1], alnum[2], alnum[3]);
+    c->backslash = mask64(backslash[0], backslash[1], backslash[2], backslash[3]);
+    c->punct = mask64(punct[0], punct[1], punct[2], punct[3]);
+}
+#endif
+
+static inline void secret_block_bytewise(const uint8_t *p, secret_classes *c) {
+    memset(c, 0, sizeof *c);
+    for (int i = 0; i < 64; i++) {
+        uint8_t x = p[i], lower = x | 0x20;
+        uint64_t bit = (uint64_t)1 << i;
+        if ((lower >= 'a' && lower <= 'z') || (x >= '0' && x <= '9')) c->alnum |= bit;
+        if (x == '\\') c->backslash |= bit;
+        if (x == ':' || x == '-') c->punct |= bit;
+    }
+}
+
+static void secret_starts(const uint8_t *text, size_t count, uint64_t *out, int bytewise) {
+    (void)bytewise;
+    uint64_t alnum_before = 0;
+    int escape_carry = 0;
+    uint8_t tail[64];
+    size_t blocks = (count + 63) / 64;
+    secret_classes c;
+    for (size_t k = 0; k < blocks; k++) {
+        size_t at = k * 64;
+        size_t left = count - at;
+        const uint8_t *p = text + at;
+        if (left < 64) {
+            memset(tail, 0, sizeof tail);
+            memcpy(tail, p, left);
+            p = tail;
+        }
+#if defined(__SSE2__)
+        if (!bytewise) secret_block(p, &c); else
+#endif
+        secret_block_bytewise(p, &c);
+        uint64_t valid = left >= 64 ? ~(uint64_t)0 : (((uint64_t)1 << left) - 1);
+        uint64_t escaped = escapes(c.backslash & valid, &escape_carry);
+        uint64_t alnum = c.alnum & ~escaped & valid;
+        out[k] = starts(alnum, alnum_before) | ((c.punct | c.backslash) & ~escaped & valid);
+        alnum_before = alnum;
+    }
+}
+
+void sb_scan_secret_starts(const uint8_t *text, size_t count, uint64_t *out) {
+    secret_starts(text, count, out, 0);
+}
+
+void sb_scan_secret_starts_bytewise(const uint8_t *text, size_t count, uint64_t *out) {
+    secret_starts(text, count, out, 1);
 }

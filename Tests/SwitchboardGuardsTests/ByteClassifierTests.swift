@@ -96,4 +96,30 @@ import Testing
             #expect(Self.same(masks, Self.reference(text, raw: true, pairs: [])))
         }
     }
+    /// The arguments' narrower classifier: its bits are the full one's `alnum_starts` and its
+    /// `other` bytes that are `:`, `-` or a backslash, with SSE2 and byte by byte.
+    @Test func secretStartsAreTheFullMasksNarrowed() {
+        var random = SeededRandom(state: 0x5EC2_E7)
+        for length in [0, 1, 2, 63, 64, 65, 127, 128, 129, 300, 1000] {
+            for _ in 0..<40 {
+                let text = (0..<length).map { _ in Self.alphabet.randomElement(using: &random)! }
+                let full = Self.classify(text, raw: true, pairs: [], bytewise: false)
+                let expected = full.enumerated().map { k, m in
+                    var punct: UInt64 = 0
+                    for j in 0..<64 where k * 64 + j < text.count && ":-\\".utf8.contains(text[k * 64 + j]) { punct |= 1 << UInt64(j) }
+                    return m.alnum_starts | (m.other & punct)
+                }
+                for bytewise in [false, true] {
+                    var out = [UInt64](repeating: 0, count: (text.count + 63) / 64)
+                    text.withUnsafeBufferPointer { bytes in
+                        out.withUnsafeMutableBufferPointer { starts in
+                            if bytewise { sb_scan_secret_starts_bytewise(bytes.baseAddress, bytes.count, starts.baseAddress) }
+                            else { sb_scan_secret_starts(bytes.baseAddress, bytes.count, starts.baseAddress) }
+                        }
+                    }
+                    #expect(out == expected, "length \(length), bytewise \(bytewise)")
+                }
+            }
+        }
+    }
 }

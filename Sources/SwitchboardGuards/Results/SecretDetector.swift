@@ -58,18 +58,18 @@ enum SecretDetector {
     }()
 
     /// Whether raw JSON may hold a secret: false only when `find` would find none. Only where
-    /// one can start is looked at — a run of letters and digits (a token starts a word), and
-    /// bytes that are no letter, digit or space (`:` of a URL's password, `-` of a key block)
-    /// — from `sb_scan_classify`'s masks, not every byte pair; a `\u` escape, which may spell
-    /// what comes before a token, sends the text to `find`.
+    /// one can start is looked at — where a run of letters and digits starts (a token starts a
+    /// word), `:` of a URL's password, `-` of a key block — from `sb_scan_secret_starts`, not
+    /// every byte pair; a `\u` escape, which may spell what comes before a token, sends the
+    /// text to `find`.
     static func mayHold(rawJSON text: UnsafeBufferPointer<UInt8>) -> Bool {
-        let blocks = (text.count + 63) / 64
         guard text.count >= 2 else { return false }
-        return withUnsafeTemporaryAllocation(of: sb_scan_masks.self, capacity: blocks) { masks in
-            sb_scan_classify(text.baseAddress, text.count, 1, nil, masks.baseAddress)
+        let blocks = (text.count + 63) / 64
+        return withUnsafeTemporaryAllocation(of: UInt64.self, capacity: blocks) { starts in
+            sb_scan_secret_starts(text.baseAddress, text.count, starts.baseAddress)
             return startPairs.withUnsafeBufferPointer { pairs in
                 for k in 0..<blocks {
-                    var bits = masks[k].alnum_starts | masks[k].other
+                    var bits = starts[k]
                     while bits != 0 {
                         let i = k << 6 | bits.trailingZeroBitCount
                         bits &= bits &- 1
