@@ -208,6 +208,23 @@ import Testing
         #expect(!Self.screen.readsEverything)
     }
 
+    /// Rules that turn the head test off (a two-letter prefix) still have every word start
+    /// looked at, numbers included: a substring that starts with a digit is found.
+    @Test func withoutTheHeadTestEveryWordStartIsLookedAt() {
+        var rules = GuardRuleSet.builtin
+        rules.rules.append(GuardRuleSet.Rule(id: "T-short-prefix", family: .override, severity: .high,
+                                             all: [GuardRuleSet.Matcher(words: ["zq*"]), GuardRuleSet.Matcher(words: ["unicorn"])]))
+        rules.rules.append(GuardRuleSet.Rule(id: "T-digit-led", family: .override, severity: .high, all: [GuardRuleSet.Matcher(text: ["2fa bypass"])]))
+        let screen = InjectionScreen(scanner: DefinitionScanner(rules: rules))
+        #expect(!screen.headsFilter)
+        let text = "Step three: 2fa bypass for the admin account."
+        #expect(screen.scanner.scan(resultText: text, path: "p", families: InjectionScreen.families).map(\.rule).contains("T-digit-led"))
+        var raw = JSONWriter.quoted(text)
+        #expect(raw.withUTF8 { screen.mightMatch($0) })
+        var decoded = text
+        #expect(decoded.withUTF8 { screen.mightMatch($0, raw: false) })
+    }
+
     /// Soundness: whatever the full read flags, the prefilter lets through, for every string
     /// a model sees in the corpora (5,000 and more, poisoned and honest).
     @Test func thePrefilterNeverClearsWhatTheRulesFlag() async throws {

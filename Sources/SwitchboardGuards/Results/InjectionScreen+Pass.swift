@@ -146,13 +146,13 @@ extension InjectionScreen {
                         guard screen.heads.contains(InjectionScreen.headKey(head, length: length))
                             || (length > 3 && screen.shortHeads.contains(InjectionScreen.headKey(head, length: 3)))
                         else { continue }
-                    } else if !screen.digitWords, SecretDetector.isDigit(b) {
-                        continue
                     }
                     var found = Groups()
                     var any = false
                     if c & ~InjectionScreen.piiClass != 0, start(i, c & ~InjectionScreen.piiClass, screen, into: &found, any: &any) { return true }
-                    if word(i, end, head: head, screen, into: &found) { any = true }
+                    // Without the head test, numbers are still no words unless a rule's word
+                    // starts with a digit (what starts at them was looked for just above).
+                    if screen.headsFilter || screen.digitWords || !SecretDetector.isDigit(b), word(i, end, head: head, screen, into: &found) { any = true }
                     if any { add(found, at: i, cursor: &sentence, into: seen) }
                 }
             }
