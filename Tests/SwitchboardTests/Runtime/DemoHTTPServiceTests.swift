@@ -36,11 +36,7 @@ import SwitchboardTesting
     /// dropped unclosed; this once crashed the test run).
     @Test func stopsCleanlyWhileConnectionsArrive() async throws {
         for _ in 0..<6 {
-            let port = try Self.freePort()
-            let listening = StartSignal()
-            let demo = DemoHTTPService(listen: ListenAddress(host: "127.0.0.1", port: port), logger: logger, listening: listening)
-            let task = Task { try await demo.run() }
-            await listening.wait()
+            let (port, task) = try await startOnAFreePort()
             let connecting = Task.detached {
                 while !Task.isCancelled {
                     _ = Self.connects(port: port)
@@ -53,6 +49,23 @@ import SwitchboardTesting
             connecting.cancel()
             await connecting.value
         }
+    }
+
+    /// The demo listening on a port found free, or on another when that one was taken before
+    /// the demo could bind it (another test's socket may get it in between: this once failed
+    /// a CI run with "Address already in use"). Nothing answering on the port after the
+    /// signal means the bind failed.
+    func startOnAFreePort() async throws -> (port: Int, task: Task<Void, any Error>) {
+        for _ in 0..<5 {
+            let port = try Self.freePort()
+            let listening = StartSignal()
+            let demo = DemoHTTPService(listen: ListenAddress(host: "127.0.0.1", port: port), logger: logger, listening: listening)
+            let task = Task { try await demo.run() }
+            await listening.wait()
+            if Self.connects(port: port) { return (port, task) }
+            _ = try? await task.value
+        }
+        throw POSIXError(.EADDRINUSE)
     }
 
     // MARK: Sockets
