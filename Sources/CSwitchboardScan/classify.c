@@ -86,6 +86,22 @@ static inline uint64_t escapes(uint64_t backslash, int *carry) {
     return escaped;
 }
 
+/// Block `k` of `text` (64 bytes from `k * 64`), the last one copied into `tail` with zeros
+/// after the text; `left` is set to the bytes of the text from the block's start.
+static inline const uint8_t *block_at(const uint8_t *text, size_t count, size_t k, uint8_t tail[64], size_t *left) {
+    size_t at = k * 64;
+    *left = count - at;
+    if (*left >= 64) return text + at;
+    memset(tail, 0, 64);
+    memcpy(tail, text + at, *left);
+    return tail;
+}
+
+/// The bits of a block's bytes that are text (`left` bytes from its start).
+static inline uint64_t valid_bits(size_t left) {
+    return left >= 64 ? ~(uint64_t)0 : (((uint64_t)1 << left) - 1);
+}
+
 /// The positions of `mask` that start a run of its bits, `before` being the previous block's.
 static inline uint64_t starts(uint64_t mask, uint64_t before) {
     return mask & ~(mask << 1 | before >> 63);
@@ -113,19 +129,13 @@ static void classify(const uint8_t *text, size_t count, int raw, const sb_scan_p
     size_t blocks = (count + 63) / 64;
     block_classes c;
     for (size_t k = 0; k < blocks; k++) {
-        size_t at = k * 64;
-        size_t left = count - at;
-        const uint8_t *p = text + at;
-        if (left < 64) {
-            memset(tail, 0, sizeof tail);
-            memcpy(tail, p, left);
-            p = tail;
-        }
+        size_t left;
+        const uint8_t *p = block_at(text, count, k, tail, &left);
 #if defined(__SSE2__)
         if (!bytewise) classify_block(p, bytes, nbytes, &c); else
 #endif
         classify_block_bytewise(p, bytes, nbytes, &c);
-        uint64_t valid = left >= 64 ? ~(uint64_t)0 : (((uint64_t)1 << left) - 1);
+        uint64_t valid = valid_bits(left);
         uint64_t escaped = raw ? escapes(c.backslash & valid, &escape_carry) : 0;
         uint64_t alnum = c.alnum & ~escaped & valid;
         uint64_t word = (alnum | (c.apostrophe & ~escaped)) & valid;
@@ -136,7 +146,7 @@ static void classify(const uint8_t *text, size_t count, int raw, const sb_scan_p
             // A pair starting at bit 63 ends in the next block: its first byte decides.
             int carry[16] = {0};
             if (left > 64) {
-                uint8_t b = text[at + 64] | 0x20;
+                uint8_t b = text[k * 64 + 64] | 0x20;
                 for (int j = 0; j < nbytes; j++) carry[j] = bytes[j] == b;
             }
             for (int j = 0; j < npairs; j++) {
@@ -201,19 +211,13 @@ static void secret_starts(const uint8_t *text, size_t count, uint64_t *out, int 
     size_t blocks = (count + 63) / 64;
     secret_classes c;
     for (size_t k = 0; k < blocks; k++) {
-        size_t at = k * 64;
-        size_t left = count - at;
-        const uint8_t *p = text + at;
-        if (left < 64) {
-            memset(tail, 0, sizeof tail);
-            memcpy(tail, p, left);
-            p = tail;
-        }
+        size_t left;
+        const uint8_t *p = block_at(text, count, k, tail, &left);
 #if defined(__SSE2__)
         if (!bytewise) secret_block(p, &c); else
 #endif
         secret_block_bytewise(p, &c);
-        uint64_t valid = left >= 64 ? ~(uint64_t)0 : (((uint64_t)1 << left) - 1);
+        uint64_t valid = valid_bits(left);
         uint64_t escaped = escapes(c.backslash & valid, &escape_carry);
         uint64_t alnum = c.alnum & ~escaped & valid;
         out[k] = starts(alnum, alnum_before) | ((c.punct | c.backslash) & ~escaped & valid);
