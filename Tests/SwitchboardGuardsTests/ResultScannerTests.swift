@@ -125,6 +125,7 @@ import Testing
                 let params = ByteBuffer(string: #"{"name":"acme__call","arguments":\#(arguments),"_meta":{"progressToken":7}}"#)
                 let found = ResultScanner.scan(arguments: try #require(try JSONView.parse(params)["arguments"]))
                 #expect(!found.isEmpty && ResultScanner.mayHoldSecrets(params), "\(arguments)")
+                #expect(ResultScanner.scan(argumentsOf: try JSONView.parse(params)) == found)
             }
         }
         #expect(!ResultScanner.mayHoldSecrets(ByteBuffer(string: #"{"name":"acme__search","arguments":{"query":"is:open label:bug","perPage":20}}"#)))

@@ -88,13 +88,12 @@ package final class ContentGuard: Sendable {
     }
 
     /// Secrets in the arguments of a `tools/call` (`params` is the call's): reported, or the
-    /// call refused. The whole of `params` is read first, as it came: most calls hold no
-    /// secret, and then `arguments` is never looked up (which would scan it once more).
+    /// call refused (`ResultScanner.scan(argumentsOf:)`).
     package func screen(params: JSONView?, server: String, tool: String) -> Verdict {
         guard let params else { return .pass }
         let action = treatment(server: server, tool: tool).arguments
-        guard action != .off, ResultScanner.mayHoldSecrets(params.bytes), let arguments = params["arguments"] else { return .pass }
-        let findings = ResultScanner.scan(arguments: arguments)
+        guard action != .off else { return .pass }
+        let findings = ResultScanner.scan(argumentsOf: params)
         guard !findings.isEmpty else { return .pass }
         Self.count(findings, server: server, direction: "arguments", action: action)
         if action == .block { return .blocked(GuardBlock(direction: .arguments, server: server, tool: tool, findings: findings), findings) }

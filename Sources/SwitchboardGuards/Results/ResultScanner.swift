@@ -75,17 +75,27 @@ public enum ResultScanner {
     /// Secrets in the arguments of a call: every string leaf is read (paths from
     /// `arguments`), nothing is rewritten.
     package static func scan(arguments: JSONView) -> [Finding] {
-        let screening = Screening(secrets: .find, pii: .off)
-        guard mayHoldFindings(arguments.bytes, screening) else { return [] }
+        guard mayHoldSecrets(arguments.bytes) else { return [] }
+        return walk(arguments: arguments)
+    }
+
+    /// Secrets in the `arguments` of a call's `params`, read first as a whole: most calls
+    /// hold none, and then `arguments` is never looked up (which would scan it once more).
+    package static func scan(argumentsOf params: JSONView) -> [Finding] {
+        guard mayHoldSecrets(params.bytes), let arguments = params["arguments"] else { return [] }
+        return walk(arguments: arguments)
+    }
+
+    private static func walk(arguments: JSONView) -> [Finding] {
         var findings: [Finding] = []
         var replaced = false
         var w = JSONWriter()
-        write(arguments, path: "arguments", into: &w, findings: &findings, replaced: &replaced, screening: screening, scanned: true)
+        write(arguments, path: "arguments", into: &w, findings: &findings, replaced: &replaced, screening: Screening(secrets: .find, pii: .off), scanned: true)
         return findings
     }
 
-    /// Whether raw JSON (a call's whole `params`) may hold a secret: false when `scan(arguments:)`
-    /// of any value inside it would find none, without looking the value up.
+    /// Whether raw JSON may hold a secret: false when `scan(arguments:)` of it, or of any
+    /// value inside it, would find none.
     package static func mayHoldSecrets(_ bytes: ByteBuffer) -> Bool {
         bytes.withUnsafeReadableBytes { SecretDetector.mayHold(rawJSON: $0.assumingMemoryBound(to: UInt8.self)) }
     }
