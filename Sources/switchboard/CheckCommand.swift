@@ -6,7 +6,8 @@ import SwitchboardCore
 
 /// Validates the config, starts every server once, and prints what a client would see:
 /// each server's state, its tools, prompts and resources under their federated names, and
-/// the findings (invalid names, duplicates, URI collisions). Exits 2 on a bad config, 1 when
+/// the names shown otherwise than `{server}__{name}` with why, and the findings (duplicates,
+/// URI collisions). Exits 2 on a bad config, 1 when
 /// a server is unavailable or a finding was made, 0 when all is well.
 struct CheckCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -54,6 +55,12 @@ struct CheckCommand: AsyncParsableCommand {
                 print("  \(item.identity)\(text)")
             }
         }
+        // Names clients see that are not `{server}__{name}`: not a fault, but an operator
+        // writing policy or reading audit wants to know which is which.
+        let shown = runtime.shownNames
+        print("\nnames shown differently (\(shown.count)):")
+        for line in shown { print("  \(line)") }
+        if shown.isEmpty { print("  none: every tool and prompt is shown as {server}__{name}") }
         let findings = runtime.findings
         print("\nfindings (\(findings.count)):")
         for f in findings { print("  \(f)") }

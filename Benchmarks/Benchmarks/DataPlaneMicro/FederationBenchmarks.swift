@@ -26,9 +26,28 @@ enum FederationBenchmarks {
                 for name in federated { blackHole(FederatedName.split(name)) }
             }
         }
-        MicroBenchmark.register("names.problem-x8", scalingFactor: .kilo) { benchmark in
+        // What a call pays to find its server and own name from the name it was shown.
+        let book = NameBook(
+            kind: .tools,
+            servers: Dictionary(grouping: names, by: \.server).map { NameBook.Listed(server: $0.key, settings: .init(), names: $0.value.map(\.name)) },
+            budget: 64
+        )
+        MicroBenchmark.register("names.route-x8", scalingFactor: .kilo) { benchmark in
             for _ in benchmark.scaledIterations {
-                for name in federated { blackHole(FederatedName.problem(name, maxLength: 64)) }
+                for name in federated { blackHole(book.route(name)) }
+            }
+        }
+        // What a changed list pays: the names of 20 servers × 100 tools made again, with
+        // dotted and long names and collisions among the `on_collision` servers.
+        let catalogue = (0..<20).map { s in
+            NameBook.Listed(
+                server: "server\(s)", settings: ServerNamesConfig(prefix: s % 4 == 0 ? .onCollision : .always),
+                names: (0..<100).map { t in t % 10 == 0 ? "group\(t % 7).action_with_a_rather_long_descriptive_name_\(t)" : "tool_\(t % 50)" }
+            )
+        }
+        MicroBenchmark.register("names.book-20x100") { benchmark in
+            for _ in benchmark.scaledIterations {
+                blackHole(NameBook(kind: .tools, servers: catalogue, budget: 64))
             }
         }
 
@@ -46,7 +65,7 @@ enum FederationBenchmarks {
             (server: server, result: try! JSONRPCMessage.parse(Fixtures.toolsListResponse(count: 100, id: index)).result!)
         }
         MicroBenchmark.register("merge.tools-3x100") { _ in
-            let merger = CatalogueMerger(kind: .tools, maxNameLength: 128)
+            let merger = CatalogueMerger(kind: .tools)
             blackHole(merger.merge(pages: pages, nextCursor: "eyJ2IjoxfQ", claimed: [:]).result)
         }
     }

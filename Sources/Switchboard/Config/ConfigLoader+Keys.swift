@@ -27,7 +27,7 @@ extension ConfigLoader {
     package static let auditOTLPSinkKeys = ["endpoint", "headers", "timeout"]
     package static let serverKeys = [
         "stdio", "url", "sse", "headers", "headers_from_files", "credentials", "enabled", "timeouts", "restart", "max_message_bytes",
-        "max_connections", "era", "tls", "proxy", "guards", "labels",
+        "max_connections", "era", "tls", "proxy", "guards", "labels", "names",
     ]
     /// `servers.NAME.tls` (https servers only).
     package static let upstreamTLSKeys = ["ca_file", "client_certificate", "client_key", "server_name", "min_version", "insecure_skip_verify"]
@@ -49,7 +49,7 @@ extension ConfigLoader {
     package static let stdioKeys = ["command", "args", "env", "cwd"]
     package static let timeoutKeys = ["connect", "initialize", "request"]
     package static let restartKeys = ["initial_backoff", "max_backoff"]
-    package static let limitsKeys = ["max_body_bytes", "max_json_depth", "max_tool_name_length", "max_concurrent_requests"]
+    package static let limitsKeys = ["max_body_bytes", "max_json_depth", "max_tool_name_length", "tool_name_reserve", "max_concurrent_requests"]
     package static let sessionsKeys = ["idle_timeout", "keepalive", "max_sessions", "seal_keys", "max_lifetime"]
     package static let securityKeys = ["allowed_origins"]
     package static let demoKeys = ["http"]

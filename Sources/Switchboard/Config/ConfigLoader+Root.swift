@@ -36,6 +36,7 @@ extension ConfigLoader {
         if let guards = root["guards"] { config.guards = try decodeGuards(guards) }
         if let approvals = root["approvals"] { config.approvals = try decodeApprovals(approvals) }
         try checkReferences(root, config: config)
+        try checkNames(root, config: config)
         try checkDelegatedCredentials(root, config: config)
         try checkOAuth(root, config: config)
         return config
@@ -62,6 +63,7 @@ extension ConfigLoader {
         if let value = section["max_body_bytes"] { limits.maxBodyBytes = try value.byteSize() }
         if let value = section["max_json_depth"] { limits.maxJSONDepth = try value.positiveInt() }
         if let value = section["max_tool_name_length"] { limits.maxToolNameLength = try value.positiveInt() }
+        if let value = section["tool_name_reserve"] { limits.toolNameReserve = try value.nonNegativeInt() }
         if let value = section["max_concurrent_requests"] { limits.maxConcurrentRequestsPerSession = try value.positiveInt() }
         return limits
     }

@@ -75,6 +75,7 @@ extension ConfigLoader {
         if let value = server["proxy"] { config.proxy = try decodeProxy(value, transport: transport) }
         if let value = server["guards"] { config.guards = try decodeServerGuards(value, keys: serverGuardsKeys) }
         if let value = server["labels"] { config.labels = try decodeLabels(value) }
+        if let value = server["names"] { config.names = try decodeServerNames(value) }
         if let value = server["era"] {
             let text = try value.string()
             guard let era = ServerEraSetting(rawValue: text) else {

@@ -367,6 +367,13 @@ public final class GatewayRuntime: Sendable {
 
     public var findings: [String] { gateway.catalogue.findings.map(\.description) }
 
+    /// Every tool and prompt whose shown name is not its canonical `{server}__{name}`, or was
+    /// prefixed for a collision, with why (`switchboard check`), as of the lists read so far.
+    public var shownNames: [String] {
+        gateway.catalogue.shownTools.book.mappings.map { "tool " + $0.description }
+            + gateway.catalogue.shownPrompts.book.mappings.map { "prompt " + $0.description }
+    }
+
     /// Every server's definitions as sent, before the guards (`switchboard scan --server`), and
     /// the servers that could not be listed, with why.
     package func definitions() async throws -> (catalogue: GuardCatalogue, leftOut: [String: String]) {

@@ -151,6 +151,8 @@ public struct ServerConfig: Sendable, Equatable {
     public var guards: ServerGuardsConfig = .init()
     /// `labels`: owner, environment, risk and any others (`ServerLabels`).
     public var labels: [String: String] = [:]
+    /// `names`: prefix mode, alias and renames of this server's tools and prompts.
+    public var names: ServerNamesConfig = .init()
 
     public init(
         name: String,
@@ -302,20 +304,29 @@ public struct LimitsConfig: Sendable, Equatable {
     public var maxBodyBytes: Int
     /// Deepest JSON nesting accepted from a client (`max_json_depth`).
     public var maxJSONDepth: Int
-    /// Longest federated name (`max_tool_name_length`): the spec allows 128; many model APIs 64.
+    /// Longest tool or prompt name shown to clients (`max_tool_name_length`): the spec allows
+    /// 128, Anthropic's and OpenAI's APIs 64. Longer names are shortened with a stable hash.
     public var maxToolNameLength: Int
+    /// Characters of that budget left free for a client's own prefix (`tool_name_reserve`):
+    /// Claude Code, for one, shows `mcp__{its name for the gateway}__` before every tool.
+    public var toolNameReserve: Int
     /// Concurrent in-flight requests per downstream session (`max_concurrent_requests`).
     public var maxConcurrentRequestsPerSession: Int
+
+    /// The length every shown name keeps within (`max_tool_name_length` − `tool_name_reserve`).
+    public var nameBudget: Int { maxToolNameLength - toolNameReserve }
 
     public init(
         maxBodyBytes: Int = 4 * 1024 * 1024,
         maxJSONDepth: Int = 64,
-        maxToolNameLength: Int = 128,
+        maxToolNameLength: Int = 64,
+        toolNameReserve: Int = 0,
         maxConcurrentRequestsPerSession: Int = 64
     ) {
         self.maxBodyBytes = maxBodyBytes
         self.maxJSONDepth = maxJSONDepth
         self.maxToolNameLength = maxToolNameLength
+        self.toolNameReserve = toolNameReserve
         self.maxConcurrentRequestsPerSession = maxConcurrentRequestsPerSession
     }
 }

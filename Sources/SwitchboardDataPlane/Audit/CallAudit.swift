@@ -181,7 +181,7 @@ package final class CallAudit: Sendable {
         record.server = server
         record.serverLabels = server.flatMap { serverLabels[$0] }
         let params = exchange.message.params
-        record.tool = exchange.method == MCPMethod.resourcesRead ? params?["uri"]?.string : params?["name"]?.string
+        record.tool = exchange.method == MCPMethod.resourcesRead ? params?["uri"]?.string : exchange.calledName ?? params?["name"]?.string
         record.method = exchange.method
         record.era = session.isModern ? "modern" : "legacy"
         record.traceID = exchange.trace()?.traceID

@@ -8,22 +8,32 @@ import SwitchboardUpstream
 /// Which server a request goes to: tools and prompts by their `{server}__` name, resources by
 /// the index of owners learned from the lists, tasks by the name the gateway gave them.
 extension CallRouter {
-    /// tools/call and prompts/get: `{server}__{name}` picks the server; the server sees its
-    /// own name.
+    /// tools/call and prompts/get: the name the client sees picks the server (`ShownNames`);
+    /// the server sees its own name. Policy, quotas, virtual servers and approvals judge the
+    /// canonical `{server}__{name}`, whatever the client was shown.
     /// `approved`: a human approved this call (`seekApproval`), which routes it again.
     func routeByName(_ exchange: MCPExchange, kind: ListKind, approved: Bool = false) {
         guard let params = exchange.message.params, let nameView = params["name"], let name = nameView.string else {
             exchange.fail(.invalidParams("params.name is required"))
             return
         }
-        guard let (serverName, local) = FederatedName.split(name), let server = servers.named(serverName) else {
-            refuse(exchange, kind == .tools ? .unknownTool(name) : .unknownPrompt(name), server: nil)
-            return
+        catalogue.route(kind, name, on: exchange.loop) { route in
+            guard let route, let server = self.servers.named(route.server) else {
+                self.refuse(exchange, kind == .tools ? .unknownTool(name) : .unknownPrompt(name), server: nil)
+                return
+            }
+            self.admit(exchange, kind: kind, shown: (nameView, name), route: route, server: server, approved: approved)
         }
+    }
+
+    private func admit(_ exchange: MCPExchange, kind: ListKind, shown: (view: JSONView, name: String), route: NameBook.Route, server: UpstreamServer, approved: Bool) {
+        let canonical = route.canonical
+        if canonical != shown.name { exchange.noteCanonicalName(canonical) }
         var ticket: QuotaTicket?
         if kind == .tools {
+            let params = exchange.message.params
             let admitted = admission.admit(
-                tool: name, server: serverName, arguments: params["arguments"], caller: exchange.caller.principal,
+                tool: canonical, server: route.server, arguments: params?["arguments"], caller: exchange.caller.principal,
                 virtualServer: exchange.session.virtualServer, approved: approved, context: { exchange.logMetadata }
             )
             switch admitted {
@@ -31,24 +41,24 @@ extension CallRouter {
                 ticket = admitted.ticket
                 if audit != nil { exchange.noteDecision(admitted.decision) }
             case .failure(.approvalRequired(let rule, let version)) where approvals != nil:
-                seekApproval(exchange, rule: rule, policyVersion: version, server: serverName, tool: name) {
+                seekApproval(exchange, rule: rule, policyVersion: version, server: route.server, tool: canonical) {
                     self.routeByName(exchange, kind: kind, approved: true)
                 }
                 return
             case .failure(let error):
-                refuse(exchange, error, server: serverName)
+                refuse(exchange, error, server: route.server)
                 return
             }
-        } else if !governance.current.virtualServers.includesPrompt(name, in: exchange.session.virtualServer) {
-            refuse(exchange, .unknownPrompt(name), server: nil)
+        } else if !governance.current.virtualServers.includesPrompt(canonical, in: exchange.session.virtualServer) {
+            refuse(exchange, .unknownPrompt(shown.name), server: nil)
             return
         }
-        let edits = [(nameView, JSONWriter.quoted(local))]
+        let edits = [(shown.view, JSONWriter.quoted(route.upstream))]
         guard kind == .tools else {
             forward(exchange, to: server, edits: edits, ticket: ticket)
             return
         }
-        checkListed(exchange, server: server, tool: local, name: name, edits: edits, ticket: ticket, listed: false, approved: approved)
+        checkListed(exchange, server: server, tool: route.upstream, name: shown.name, edits: edits, ticket: ticket, listed: false, approved: approved)
     }
 
     /// After policy (so a caller denied a tool learns nothing more of it): a name the server
@@ -82,7 +92,7 @@ extension CallRouter {
         case .approval(let record)? where !approved:
             // `approve` mode: a definition nobody approved runs only with a human's say-so.
             exchange.noteAuditDetail("pin \(record.state.rawValue) \(record.seen.id)")
-            askHuman(exchange, rule: DefinitionGuard.approvalRule, server: server.name, tool: name, ticket: ticket,
+            askHuman(exchange, rule: DefinitionGuard.approvalRule, server: server.name, tool: FederatedName.join(server: server.name, name: tool), ticket: ticket,
                      otherwise: .toolQuarantined(Quarantine(record, federatedName: name)))
             return
         default:
@@ -91,9 +101,9 @@ extension CallRouter {
         // A caller shown instructions in a result asks a human before acting outside (a call a
         // human approved, for this or for a policy rule, has been asked already).
         if !approved, let flow = content?.flow,
-            let taint = flow.taint(for: exchange, tool: catalogue.annotations.annotations(of: name), holding: approvals == nil ? .block : flow.action) {
+            let taint = flow.taint(for: exchange, tool: catalogue.annotations.annotations(of: FederatedName.join(server: server.name, name: tool)), holding: approvals == nil ? .block : flow.action) {
             exchange.noteAuditDetail("flow: earlier \(taint.reason)")
-            askHuman(exchange, rule: FlowGuard.rule, server: server.name, tool: name, ticket: ticket,
+            askHuman(exchange, rule: FlowGuard.rule, server: server.name, tool: FederatedName.join(server: server.name, name: tool), ticket: ticket,
                      otherwise: .guardBlocked(GuardBlock(flow: taint, server: server.name, tool: name)), ask: flow.action == .approve)
             return
         }
@@ -202,14 +212,19 @@ extension CallRouter {
         }
         switch type {
         case "ref/prompt":
-            guard let nameView = ref["name"], let name = nameView.string,
-                let (serverName, local) = FederatedName.split(name), let server = servers.named(serverName),
-                governance.current.virtualServers.includesPrompt(name, in: exchange.session.virtualServer)
-            else {
-                exchange.fail(.unknownPrompt(ref["name"]?.string ?? ""))
+            guard let nameView = ref["name"], let name = nameView.string else {
+                exchange.fail(.unknownPrompt(""))
                 return
             }
-            forward(exchange, to: server, edits: [(nameView, JSONWriter.quoted(local))])
+            catalogue.route(.prompts, name, on: exchange.loop) { route in
+                guard let route, let server = self.servers.named(route.server),
+                    self.governance.current.virtualServers.includesPrompt(route.canonical, in: exchange.session.virtualServer)
+                else {
+                    exchange.fail(.unknownPrompt(name))
+                    return
+                }
+                self.forward(exchange, to: server, edits: [(nameView, JSONWriter.quoted(route.upstream))])
+            }
         case "ref/resource":
             guard let uri = ref["uri"]?.string else {
                 exchange.fail(.invalidParams("ref.uri is required"))

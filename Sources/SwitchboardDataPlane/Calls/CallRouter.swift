@@ -165,7 +165,8 @@ package final class CallRouter: Sendable {
             case .success(let page):
                 let rules = self.governance.current
                 let shown = CallerView.page(
-                    page, kind: kind, principal: exchange.caller.principal, virtualServer: exchange.session.virtualServer, rules: rules
+                    page, kind: kind, principal: exchange.caller.principal, virtualServer: exchange.session.virtualServer, rules: rules,
+                    names: self.catalogue.shown(kind)?.book ?? NameBook()
                 )
                 // A list that depends on who asks must not sit in a shared cache (digest §7.2).
                 let scope = rules.listsDependOnCaller || self.catalogue.isPrivate(kind) ? "private" : "public"

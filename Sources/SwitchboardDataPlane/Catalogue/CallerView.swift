@@ -6,16 +6,17 @@ package import SwitchboardPolicy
 /// everything outside the virtual server are taken out. With no rules and no virtual servers
 /// every caller sees the shared page itself, at no cost.
 enum CallerView {
-    /// The merged `page` as `principal` may see it through `virtualServer`.
-    static func page(_ page: ByteBuffer, kind: ListKind, principal: Principal, virtualServer: String?, rules: Governance.Rules) -> ByteBuffer {
+    /// The merged `page` as `principal` may see it through `virtualServer`. `names` reads a
+    /// shown name back to its canonical one, which rules name.
+    static func page(_ page: ByteBuffer, kind: ListKind, principal: Principal, virtualServer: String?, rules: Governance.Rules, names: NameBook) -> ByteBuffer {
         guard rules.listsDependOnCaller else { return page }
         let filtered = ListFilter.filter(page: page, kind: kind) { item in
             switch kind {
             case .tools:
-                return showsTool(item, to: principal, through: virtualServer, rules: rules)
+                return showsTool(item, to: principal, through: virtualServer, rules: rules, names: names)
             case .prompts:
-                guard let name = item["name"]?.string else { return false }
-                return rules.virtualServers.includesPrompt(name, in: virtualServer)
+                guard let name = item["name"]?.string, let route = names.route(name) else { return false }
+                return rules.virtualServers.includesPrompt(route.canonical, in: virtualServer)
             case .resources:
                 guard let uri = item["uri"]?.string else { return false }
                 return rules.virtualServers.includesResource(uri: uri, in: virtualServer)
@@ -28,11 +29,11 @@ enum CallerView {
     }
 
     /// Whether a tool of the merged list (its item, with its hints) is shown to `principal`.
-    static func showsTool(_ item: JSONView, to principal: Principal, through virtualServer: String?, rules: Governance.Rules) -> Bool {
-        guard let name = item["name"]?.string, let (server, _) = FederatedName.split(name),
-            rules.virtualServers.includesTool(name, in: virtualServer)
+    static func showsTool(_ item: JSONView, to principal: Principal, through virtualServer: String?, rules: Governance.Rules, names: NameBook) -> Bool {
+        guard let name = item["name"]?.string, let route = names.route(name),
+            rules.virtualServers.includesTool(route.canonical, in: virtualServer)
         else { return false }
-        let tool = ToolFacts(federatedName: name, server: server, annotations: ToolAnnotations(parsing: item["annotations"]))
+        let tool = ToolFacts(federatedName: route.canonical, server: route.server, annotations: ToolAnnotations(parsing: item["annotations"]))
         return rules.policy.isVisible(principal: principal, virtualServer: virtualServer, tool: tool)
     }
 }
@@ -42,7 +43,8 @@ extension Catalogue {
     /// the pages fetched as for a client (`switchboard tools list --as`).
     package func visibleTools(principal: Principal, virtualServer: String?, rules: Governance.Rules, on loop: any EventLoop) -> EventLoopFuture<[JSONView]> {
         fullList(.tools, on: loop).map { tools in
-            tools.filter { CallerView.showsTool($0, to: principal, through: virtualServer, rules: rules) }
+            let names = self.shownTools.book
+            return tools.filter { CallerView.showsTool($0, to: principal, through: virtualServer, rules: rules, names: names) }
         }
     }
 }

@@ -6,14 +6,13 @@ package import SwitchboardCore
 import SwitchboardUpstream
 
 /// The merged catalogue: lists read from every server concurrently and merged into one, with
-/// `{server}__` names and a cursor over all servers (`CatalogueMerger`, `GatewayCursor`),
+/// the names clients see (`ShownNames`: `{server}__{name}` by default) and a cursor over all servers (`CatalogueMerger`, `GatewayCursor`),
 /// reused while the servers' own caches hold (`MergedListCache`), and the indexes learned from
 /// the lists as they pass: resource owners, tool hints, `x-mcp-header` arguments, findings.
 /// A server that fails or is slow is left out of that page (logged and counted) and never
 /// fails the whole list.
 package final class Catalogue: Sendable {
     let servers: UpstreamServers
-    private let maxNameLength: Int
     private let logger: Logger
     let resourceIndex = ResourceIndex()
     private let mergedLists = MergedListCache()
@@ -27,12 +26,17 @@ package final class Catalogue: Sendable {
     let annotations = ToolAnnotationIndex()
     /// Pins and scans tools as their lists pass, and hides the ones not approved (nil: off).
     package let guards: DefinitionGuard?
+    /// The names clients see for tools and prompts, both ways.
+    package let shownTools: ShownNames
+    package let shownPrompts: ShownNames
     /// The tool names each server listed last: calls to other names are unknown tools.
-    let toolNames = ListedToolNames()
+    var toolNames: ListedNames { shownTools.listed }
 
     package init(servers: UpstreamServers, limits: LimitsConfig, guards: DefinitionGuard? = nil, logger: Logger) {
         self.servers = servers
-        self.maxNameLength = limits.maxToolNameLength
+        let configs = servers.all.map(\.config)
+        shownTools = ShownNames(kind: .tools, servers: configs, budget: limits.nameBudget)
+        shownPrompts = ShownNames(kind: .prompts, servers: configs, budget: limits.nameBudget)
         self.guards = guards
         self.logger = logger
     }
@@ -66,7 +70,7 @@ package final class Catalogue: Sendable {
             targets = servers.offer(kind).map { ($0, nil) }
         }
         // Every contributor cached and unchanged since the last merge: the merge is reused.
-        let stampBefore = MergedListCache.stamp(targets, guards: guards?.generation)
+        let stampBefore = MergedListCache.stamp(targets, guards: guards?.generation, names: shown(kind)?.generation)
         if MergedListCache.allCached(kind, targets: targets), let merged = mergedLists.page(kind, cursor: cursor, stamp: stampBefore) {
             return loop.makeSucceededFuture(merged)
         }
@@ -75,7 +79,8 @@ package final class Catalogue: Sendable {
                 _ = self.privateLists.withLock { $0.insert(kind) }
             }
             let next = pages.compactMap { page in page.result["nextCursor"]?.string.map { (page.server, $0) } }
-            let merged = CatalogueMerger(kind: kind, maxNameLength: self.maxNameLength).merge(
+            let names = self.shown(kind)
+            let merged = CatalogueMerger(kind: kind) { names?.shown(server: $0, upstream: $1) ?? FederatedName.join(server: $0, name: $1) }.merge(
                 pages: pages,
                 nextCursor: next.isEmpty ? nil : GatewayCursor(positions: next).encoded,
                 claimed: kind == .resources ? self.resourceIndex.claimedURIs : [:]
@@ -85,7 +90,7 @@ package final class Catalogue: Sendable {
             // Kept only when every page came from (or went into) a server's cache and no list
             // changed while merging.
             if pages.count == targets.count, MergedListCache.allCached(kind, targets: targets),
-                MergedListCache.stamp(targets, guards: self.guards?.generation) == stampBefore
+                MergedListCache.stamp(targets, guards: self.guards?.generation, names: names?.generation) == stampBefore
             {
                 self.mergedLists.store(merged.result, list: kind, cursor: cursor, stamp: stampBefore)
             }
@@ -110,8 +115,13 @@ package final class Catalogue: Sendable {
     /// yet learns its names, and how the periodic refresh catches a server that changed its
     /// tools without announcing it (bounded to 1,000 pages).
     func listTools(of server: UpstreamServer, on loop: any EventLoop) -> EventLoopFuture<Void> {
+        listAll(.tools, of: server, on: loop)
+    }
+
+    /// Every page of one server's `kind` (tools or prompts), names recorded as they pass.
+    func listAll(_ kind: ListKind, of server: UpstreamServer, on loop: any EventLoop) -> EventLoopFuture<Void> {
         @Sendable func next(_ cursor: String?, _ pages: Int) -> EventLoopFuture<Void> {
-            fetchPage(.tools, from: server, cursor: cursor, on: loop).flatMap { outcome in
+            fetchPage(kind, from: server, cursor: cursor, on: loop).flatMap { outcome in
                 guard case .page(let page) = outcome, let cursor = page["nextCursor"]?.string, pages < 1000 else { return loop.makeSucceededVoidFuture() }
                 return next(cursor, pages + 1)
             }
@@ -135,6 +145,35 @@ package final class Catalogue: Sendable {
         return refresh.map {
             if let name = self.resourceIndex.owner(of: uri) { return self.servers.named(name) }
             return candidates.count == 1 ? candidates[0] : nil
+        }
+    }
+
+    /// The `x-mcp-header` arguments of the tool a client calls by `name` (front door).
+    package func headerParams(forShown name: String) -> [ParamHeaderIndex.Param] {
+        guard !paramHeaders.isEmpty, let route = shownTools.route(name) else { return [] }
+        return paramHeaders.params(for: route.canonical)
+    }
+
+    /// The shown names of `kind`, for the lists whose names the gateway maps.
+    func shown(_ kind: ListKind) -> ShownNames? {
+        switch kind {
+        case .tools: shownTools
+        case .prompts: shownPrompts
+        default: nil
+        }
+    }
+
+    /// The server and own name behind a tool's or prompt's shown name. A name no list showed
+    /// yet has every server not listed in full listed first (once: after a restart a client
+    /// may call a shortened name it kept); then `{prefix}__{name}` is read back, so a server
+    /// that could not be listed still answers for its own names.
+    func route(_ kind: ListKind, _ name: String, on loop: any EventLoop, _ body: @escaping @Sendable (NameBook.Route?) -> Void) {
+        guard let shown = shown(kind) else { return body(nil) }
+        if let route = shown.route(name) { return body(route) }
+        let unlisted = servers.offer(kind).filter { !shown.listed.isComplete($0.name) }
+        guard !unlisted.isEmpty else { return body(shown.guessRoute(name)) }
+        EventLoopFuture.whenAllComplete(unlisted.map { listAll(kind, of: $0, on: loop) }, on: loop).whenComplete { _ in
+            body(shown.route(name) ?? shown.guessRoute(name))
         }
     }
 
@@ -208,13 +247,14 @@ package final class Catalogue: Sendable {
 
     private func fetchPage(_ kind: ListKind, from server: UpstreamServer, cursor: String?, on loop: any EventLoop) -> EventLoopFuture<PageOutcome> {
         let fetched = fetchRawPage(kind, from: server, cursor: cursor, on: loop)
-        guard kind == .tools else { return fetched }
+        guard let shown = shown(kind) else { return fetched }
         // Names are learned, and tools pass the guards, whether the page came from the
         // server's cache or the server.
         return fetched.flatMap { outcome in
             guard case .page(let page) = outcome else { return loop.makeSucceededFuture(outcome) }
-            let names = page["tools"]?.elements.compactMap { $0["name"]?.string } ?? []
-            self.toolNames.record(names, server: server.name, first: cursor == nil, complete: page["nextCursor"] == nil)
+            let names = page[kind.arrayKey]?.elements.compactMap { $0["name"]?.string } ?? []
+            shown.record(names, server: server.name, first: cursor == nil, complete: page["nextCursor"] == nil)
+            guard kind == .tools else { return loop.makeSucceededFuture(outcome) }
             guard let guards = self.guards else { return loop.makeSucceededFuture(outcome) }
             return guards.screen(page, server: server.name, first: cursor == nil, others: self.toolNames.others(than: server.name), on: loop).map { .page($0) }
         }

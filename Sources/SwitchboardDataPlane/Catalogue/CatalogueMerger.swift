@@ -6,11 +6,16 @@ public import SwitchboardCore
 /// re-encoded: a tool's definition reaches the client byte for byte except its `name`.
 public struct CatalogueMerger {
     public let kind: ListKind
-    public let maxNameLength: Int
+    /// The name clients see for a server's own tool or prompt name (`ShownNames`).
+    let shown: (_ server: String, _ name: String) -> String
 
-    public init(kind: ListKind, maxNameLength: Int) {
+    public init(kind: ListKind) {
+        self.init(kind: kind) { FederatedName.join(server: $0, name: $1) }
+    }
+
+    init(kind: ListKind, shown: @escaping (_ server: String, _ name: String) -> String) {
         self.kind = kind
-        self.maxNameLength = maxNameLength
+        self.shown = shown
     }
 
     public struct Output {
@@ -34,7 +39,7 @@ public struct CatalogueMerger {
         for (server, result) in pages {
             var seenHere = Set<String>()
             for item in result[kind.arrayKey]?.elements ?? [] {
-                guard item.isObject, let identityView = item[kind.identityKey], let identity = identityView.string else {
+                guard item.isObject, let identityView = item[kind.identityKey], let identity = identityView.string, !identity.isEmpty else {
                     findings.append(CatalogueFinding(server: server, list: kind, item: "?", problem: .missingIdentity))
                     continue
                 }
@@ -43,12 +48,7 @@ public struct CatalogueMerger {
                     continue
                 }
                 if kind.isRenamed {
-                    let federated = FederatedName.join(server: server, name: identity)
-                    if let why = FederatedName.problem(federated, maxLength: maxNameLength) {
-                        findings.append(CatalogueFinding(server: server, list: kind, item: federated, problem: .invalidName(why)))
-                        continue
-                    }
-                    w.raw(JSONSplice.replacing(in: item, [(identityView, JSONWriter.quoted(federated))]))
+                    w.raw(JSONSplice.replacing(in: item, [(identityView, JSONWriter.quoted(shown(server, identity)))]))
                 } else {
                     if let other = seenAcrossServers[identity], other != server {
                         findings.append(CatalogueFinding(server: server, list: kind, item: identity, problem: .uriCollision(otherServer: other)))

@@ -26,11 +26,13 @@ package final class MergedListCache: Sendable {
     /// The targets' list-cache generations now (and the guards'). Read before a merge and again after it: when
     /// equal, no server's list changed in between, so the merge is as current as the caches.
     /// `guards`: the guards' generation, which moves when a tool is hidden or comes back.
-    package static func stamp(_ targets: [(UpstreamServer, String?)], guards: UInt64? = nil) -> Stamp {
+    /// `names`: the shown names' generation, which moves when a name clients see changes.
+    package static func stamp(_ targets: [(UpstreamServer, String?)], guards: UInt64? = nil, names: UInt64? = nil) -> Stamp {
         var generations: [String: UInt64] = [:]
         for (server, _) in targets { generations[server.name] = server.listCache.generation }
         // Server names never start with a NUL: this key cannot be a server's.
         if let guards { generations["\u{0}guards"] = guards }
+        if let names { generations["\u{0}names"] = names }
         return Stamp(generations: generations)
     }
 

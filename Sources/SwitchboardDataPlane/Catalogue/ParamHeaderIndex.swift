@@ -2,7 +2,7 @@ import NIOCore
 import SwitchboardCore
 import Synchronization
 
-/// Which tools declare `x-mcp-header` arguments (spec digest §1.4), by federated name, so the
+/// Which tools declare `x-mcp-header` arguments (spec digest §1.4), by canonical name, so the
 /// front door can check a 2026-07-28 client's `Mcp-Param-*` headers against the body. Filled
 /// from the tool pages servers return; a tool never listed through the gateway is not checked
 /// (the gateway cannot know its schema).
@@ -41,7 +41,11 @@ package final class ParamHeaderIndex: Sendable {
         }
     }
 
+    /// The annotated arguments of `tool` (canonical name).
     func params(for tool: String) -> [Param] {
         byTool.withLock { $0[tool] ?? [] }
     }
+
+    /// Whether any tool listed declares one: calls need no lookup otherwise.
+    var isEmpty: Bool { byTool.withLock { $0.isEmpty } }
 }

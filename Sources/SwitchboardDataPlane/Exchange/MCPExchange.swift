@@ -124,6 +124,19 @@ package final class MCPExchange: Sendable {
 
     var isApprovalRetry: Bool { record.withLock { $0.approvalRetry } }
 
+    /// The canonical `{server}__{name}` of a tool or prompt the client called by another
+    /// shown name (`NameBook`); noted only when the two differ.
+    func noteCanonicalName(_ name: String) {
+        record.withLock { $0.canonicalName = name }
+    }
+
+    /// The tool or prompt as policy and audit name it: canonical, whatever the client was
+    /// shown; nil for other methods.
+    var calledName: String? {
+        guard method == MCPMethod.toolsCall || method == MCPMethod.promptsGet else { return nil }
+        return record.withLock { $0.canonicalName } ?? message.params?["name"]?.string
+    }
+
     /// The server answered the call with `isError: true`.
     func noteToolError() {
         record.withLock { $0.toolError = true }
@@ -228,7 +241,7 @@ package final class MCPExchange: Sendable {
 
     private func recordMetrics(_ record: ExchangeRecord, errorType: String) {
         guard let metrics = session.metrics else { return }
-        let tool: String? = method == MCPMethod.toolsCall ? message.params?["name"]?.string : nil
+        let tool: String? = method == MCPMethod.toolsCall ? calledName : nil
         metrics.record(
             method: method, server: record.server, tool: tool, errorType: errorType, received: received,
             upstreamSent: upstreamSent.load(ordering: .relaxed), upstreamAnswered: upstreamAnswered.load(ordering: .relaxed),
@@ -293,6 +306,8 @@ struct ExchangeRecord: Sendable {
     var approvalRetry = false
     /// Its trace, once something asked for it (`MCPExchange.trace()`).
     var trace: ExchangeTrace?
+    /// The canonical name behind the shown one the client called (`noteCanonicalName`).
+    var canonicalName: String?
 
     /// The JSON-RPC error code of an error answer, as text ("error" when it has none).
     static func errorCode(_ final: ByteBuffer) -> String {

@@ -65,7 +65,7 @@ package final class Gateway: Sendable {
         guardsRefresh = config.guards.refresh
         listen = ListenHub(sessions: sessions, catalogue: catalogue, keepAlive: config.sessions.keepAlive.timeAmount, logger: logger)
         let input = InputBridge(
-            sealer: sessions.sealer, maxHeld: config.sessions.maxSessions, maxJSONDepth: config.limits.maxJSONDepth, loop: eventLoop, logger: logger
+            sealer: sessions.sealer, maxHeld: config.sessions.maxSessions, maxJSONDepth: config.limits.maxJSONDepth, names: catalogue, loop: eventLoop, logger: logger
         )
         refusals = audit.map { RefusalRecorder(audit: $0) }
         calls = CallRouter(

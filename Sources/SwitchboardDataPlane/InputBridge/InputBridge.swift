@@ -31,7 +31,11 @@ final class InputBridge: Sendable {
     let loop: any EventLoop
     let logger: Logger
 
-    init(sealer: Sealer, maxHeld: Int, maxJSONDepth: Int, loop: any EventLoop, logger: Logger) {
+    /// Where a held call's shown name is read back to the server's own (`rerun`).
+    private let names: Catalogue
+
+    init(sealer: Sealer, maxHeld: Int, maxJSONDepth: Int, names: Catalogue, loop: any EventLoop, logger: Logger) {
+        self.names = names
         self.sealer = sealer
         self.maxHeld = maxHeld
         self.maxJSONDepth = maxJSONDepth
@@ -226,10 +230,10 @@ final class InputBridge: Sendable {
         }
         logger.debug("held call not found; running it again", metadata: exchange.logMetadata.merging(["switchboard.server": "\(server.name)", "switchboard.answers": "\(prefilled.count)"]) { _, mine in mine })
         var edits: [(target: JSONView, json: String)] = []
-        if exchange.method == MCPMethod.promptsGet || exchange.method == MCPMethod.toolsCall, let nameView = fresh["name"],
-            let name = nameView.string, let (_, local) = FederatedName.split(name)
+        if exchange.method == MCPMethod.promptsGet || exchange.method == MCPMethod.toolsCall, let nameView = fresh["name"], let name = nameView.string,
+            let route = (exchange.method == MCPMethod.toolsCall ? names.shownTools : names.shownPrompts).route(name)
         {
-            edits = [(nameView, JSONWriter.quoted(local))]
+            edits = [(nameView, JSONWriter.quoted(route.upstream))]
         }
         return .rerun(params: fresh, edits: edits, prefilled: prefilled)
     }

@@ -70,16 +70,47 @@ import Testing
         #expect(gateway["a"].requests(MCPMethod.toolsList).count == 2)
     }
 
-    @Test func badNamesAreLeftOutAndReportedOnce() throws {
-        let gateway = try GatewayFixture([.init(name: "a", script: { _ in .result(Self.tools(["ok", "bad name", "ok"])) })])
+    /// A name no model API accepts is shown mapped, and called by that name reaches the server
+    /// under its own; a duplicate is reported once.
+    @Test func badNamesAreMappedAndDuplicatesReportedOnce() throws {
+        let gateway = try GatewayFixture([.init(name: "a", script: { request in
+            request.method == MCPMethod.toolsList ? .result(Self.tools(["ok", "bad name", "ok"])) : .result(#"{"content":[]}"#)
+        })])
         let session = try gateway.session()
         let answer = try gateway.send(Self.list, in: session)
-        #expect(try Self.names(answer) == ["a__ok"])
+        #expect(try Self.names(answer) == ["a__ok", "a__bad_name"])
         try gateway.send(Self.list, in: session)
         let findings = gateway.gateway.catalogue.findings.map(\.description)
-        #expect(findings.count == 2, "\(findings)")
-        #expect(findings.contains { $0.contains("a__bad name") })
+        #expect(findings.count == 1, "\(findings)")
         #expect(findings.contains { $0.contains("listed twice") })
+        try gateway.send(#"{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"a__bad_name","arguments":{}}}"#, in: session)
+        #expect(gateway["a"].requests(MCPMethod.toolsCall).first?.params?["name"]?.string == "bad name")
+    }
+
+    /// With an alias, a rename and `prefix: none`, lists show the chosen names and calls by them
+    /// reach the right server under its own names; policy still names the canonical tool.
+    @Test func configuredNamesAreShownAndReadBack() throws {
+        let gateway = try GatewayFixture([
+            .init(name: "github", script: { request in
+                request.method == MCPMethod.toolsList ? .result(Self.tools(["issues.create", "search"])) : .result(#"{"content":[]}"#)
+            }),
+            .init(name: "docs", script: { request in
+                request.method == MCPMethod.toolsList ? .result(Self.tools(["lookup", "search"])) : .result(#"{"content":[]}"#)
+            }),
+        ]) { config in
+            config.servers[0].names = ServerNamesConfig(alias: "gh", tools: ["issues.create": "new_issue"])
+            config.servers[1].names = ServerNamesConfig(prefix: .none)
+        }
+        let session = try gateway.session()
+        #expect(try Self.names(try gateway.send(Self.list, in: session)) == ["gh__new_issue", "gh__search", "lookup", "search"])
+        for (id, shown) in ["gh__new_issue", "search", "lookup"].enumerated() {
+            try gateway.send(#"{"jsonrpc":"2.0","id":"# + String(id + 10) + #","method":"tools/call","params":{"name":""# + shown + #"","arguments":{}}}"#, in: session)
+        }
+        #expect(gateway["github"].requests(MCPMethod.toolsCall).compactMap { $0.params?["name"]?.string } == ["issues.create"])
+        #expect(gateway["docs"].requests(MCPMethod.toolsCall).compactMap { $0.params?["name"]?.string } == ["search", "lookup"])
+        // The canonical name is not a shown one.
+        let unknown = try gateway.send(#"{"jsonrpc":"2.0","id":20,"method":"tools/call","params":{"name":"github__search","arguments":{}}}"#, in: session)
+        #expect(try unknown.finalView()["error"]?["message"]?.string?.contains("github__search") == true)
     }
 
     @Test func resourcesAreRoutedToTheServerThatListedThem() throws {

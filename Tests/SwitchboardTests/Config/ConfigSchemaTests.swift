@@ -47,6 +47,7 @@ import Testing
         (["$defs", "server", "properties", "timeouts"], ConfigLoader.timeoutKeys),
         (["$defs", "server", "properties", "restart"], ConfigLoader.restartKeys),
         (["$defs", "server", "properties", "tls"], ConfigLoader.upstreamTLSKeys),
+        (["$defs", "server", "properties", "names"], ConfigLoader.serverNamesKeys),
         (["$defs", "server", "properties", "credentials"], ConfigLoader.credentialsKeys),
         (["$defs", "server", "properties", "credentials", "properties", "oauth"], ConfigLoader.oauthKeys),
         (["$defs", "server", "properties", "proxy", "oneOf", "1"], ConfigLoader.proxyKeys),

@@ -3,7 +3,7 @@ import Testing
 
 @testable import Switchboard
 
-/// The YAML blocks in `docs/configuration.md`, `docs/security.md` and `docs/remote-servers.md` are complete configs an
+/// The YAML blocks in `docs/configuration.md`, `docs/security.md`, `docs/remote-servers.md` and `docs/catalogue.md` are complete configs an
 /// operator may copy; each must load, so the manuals cannot drift from the loader. (Fragments
 /// of a config are marked `yml` instead.)
 @Suite struct DocumentationExampleTests {
@@ -13,7 +13,7 @@ import Testing
         "SESSION_SEAL_KEY": "a documentation seal key of 32+ characters",
     ]
 
-    @Test(arguments: [("docs/configuration.md", 5), ("docs/security.md", 2), ("docs/remote-servers.md", 3)])
+    @Test(arguments: [("docs/configuration.md", 5), ("docs/security.md", 2), ("docs/remote-servers.md", 3), ("docs/catalogue.md", 1)])
     func everyYAMLBlockInTheManualLoads(_ path: String, _ least: Int) throws {
         let manual = try String(contentsOf: RepositoryFiles.url(path), encoding: .utf8)
         let blocks = manual.components(separatedBy: "```yaml\n").dropFirst().compactMap {

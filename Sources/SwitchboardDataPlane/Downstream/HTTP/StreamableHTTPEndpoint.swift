@@ -90,7 +90,7 @@ struct StreamableHTTPEndpoint: Sendable {
             break
         }
         let checked: ModernRequest
-        switch ModernRequest.check(message, headers: request.head.headers, annotated: gateway.catalogue.paramHeaders.params(for:)) {
+        switch ModernRequest.check(message, headers: request.head.headers, annotated: gateway.catalogue.headerParams(forShown:)) {
         case .success(let valid): checked = valid
         case .failure(let rejection): return .reply(HTTPRefusal.rejected(rejection))
         }

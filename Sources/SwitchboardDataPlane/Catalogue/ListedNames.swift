@@ -1,23 +1,31 @@
 import Synchronization
 
-/// The tool names each server listed last, kept whether the guards are on or off: a call to a
-/// name its server does not list is answered by the gateway as an unknown tool and never
-/// forwarded, so a caller cannot tell a tool hidden from it from one that does not exist by
-/// the server's own answer. The other servers' names are also the context of the guards'
-/// cross-server checks.
-final class ListedToolNames: Sendable {
+/// The names each server listed last (of its tools, or of its prompts), kept whether the
+/// guards are on or off. For tools: a call to a name its server does not list is answered by
+/// the gateway as an unknown tool and never forwarded, so a caller cannot tell a tool hidden
+/// from it from one that does not exist by the server's own answer; the other servers' names
+/// are the context of the guards' cross-server checks. For both: the names clients see are
+/// made from them (`ShownNames`).
+final class ListedNames: Sendable {
     private struct State {
         /// Complete listings only.
         var listed: [String: Set<String>] = [:]
         /// Names gathered from the pages of a listing being read.
         var listing: [String: Set<String>] = [:]
+
+        func known(_ server: String) -> Set<String> {
+            (listed[server] ?? []).union(listing[server] ?? [])
+        }
     }
     private let state = Mutex(State())
 
-    /// One page of `server`'s tools list. `first`: asked without a cursor (a listing begins);
-    /// `complete`: the page has no `nextCursor` (the listing ends).
-    func record(_ names: [String], server: String, first: Bool, complete: Bool) {
+    /// One page of `server`'s list. `first`: asked without a cursor (a listing begins);
+    /// `complete`: the page has no `nextCursor` (the listing ends). True when the names known
+    /// of the server (`known`) changed.
+    @discardableResult
+    func record(_ names: [String], server: String, first: Bool, complete: Bool) -> Bool {
         state.withLock { s in
+            let before = s.known(server)
             if first && complete {
                 s.listing[server] = nil
                 s.listed[server] = Set(names)
@@ -36,7 +44,23 @@ final class ListedToolNames: Sendable {
                     s.listing[server] = gathered
                 }
             }
+            return s.known(server) != before
         }
+    }
+
+    /// Every server's names, complete or still being gathered: what shown names are made of.
+    /// A removed name stays until its server's next listing completes.
+    func known() -> [String: Set<String>] {
+        state.withLock { s in
+            var all = s.listed
+            for (server, names) in s.listing { all[server, default: []].formUnion(names) }
+            return all
+        }
+    }
+
+    /// Whether a complete listing of `server` is known.
+    func isComplete(_ server: String) -> Bool {
+        state.withLock { $0.listed[server] != nil }
     }
 
     /// Whether `server` listed `tool`; nil when no complete listing of it is known yet.

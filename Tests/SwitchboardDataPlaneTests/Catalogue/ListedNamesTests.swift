@@ -4,9 +4,9 @@ import Testing
 
 /// The names each server listed: known only from complete listings, gathered across pages,
 /// never lost when two listings interleave, forgotten when the server's list changes.
-@Suite struct ListedToolNamesTests {
+@Suite struct ListedNamesTests {
     @Test func aWholeListInOnePageIsExactlyItsNames() {
-        let names = ListedToolNames()
+        let names = ListedNames()
         #expect(names.lists("search", server: "notes") == nil)
         names.record(["search", "fetch"], server: "notes", first: true, complete: true)
         #expect(names.lists("search", server: "notes") == true)
@@ -17,7 +17,7 @@ import Testing
     }
 
     @Test func namesAreKnownOnceTheLastPageCame() {
-        let names = ListedToolNames()
+        let names = ListedNames()
         names.record(["search"], server: "notes", first: true, complete: false)
         #expect(names.lists("search", server: "notes") == nil)
         names.record(["fetch"], server: "notes", first: false, complete: true)
@@ -26,7 +26,7 @@ import Testing
     }
 
     @Test func interleavedListingsLoseNoName() {
-        let names = ListedToolNames()
+        let names = ListedNames()
         names.record(["search"], server: "notes", first: true, complete: false)
         names.record(["search"], server: "notes", first: true, complete: false)
         names.record(["fetch"], server: "notes", first: false, complete: true)
@@ -36,7 +36,7 @@ import Testing
     }
 
     @Test func theOtherServersAreTheContextAndForgettingStartsOver() {
-        let names = ListedToolNames()
+        let names = ListedNames()
         names.record(["search"], server: "notes", first: true, complete: true)
         names.record(["send_email"], server: "mail", first: true, complete: true)
         #expect(names.others(than: "notes") == ["mail": ["send_email"]])
