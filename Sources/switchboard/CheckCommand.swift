@@ -55,12 +55,16 @@ struct CheckCommand: AsyncParsableCommand {
                 print("  \(item.identity)\(text)")
             }
         }
+        // Clients cap a request's tools (OpenAI and VS Code 128, Cursor 80) and pay for every
+        // token of the list: say how large each endpoint's list is.
+        print("\ntools list sizes:")
+        for size in try await runtime.toolListSizes() { print("  \(size.description)") }
         // Names clients see that are not `{server}__{name}`: not a fault, but an operator
         // writing policy or reading audit wants to know which is which.
         let shown = runtime.shownNames
         print("\nnames shown differently (\(shown.count)):")
         for line in shown { print("  \(line)") }
-        if shown.isEmpty { print("  none: every tool and prompt is shown as {server}__{name}") }
+        if shown.isEmpty { print("  none: every tool and prompt is shown as {server}__{name}, every resource by its own URI") }
         let findings = runtime.findings
         print("\nfindings (\(findings.count)):")
         for f in findings { print("  \(f)") }

@@ -4,12 +4,16 @@ import SwitchboardCore
 import Testing
 
 extension Interop {
-    /// Names every client accepts (issue 15): three Python SDK servers with dotted, over-long and
+    /// Names every client accepts (issue 15): Python SDK servers with dotted, over-long and
     /// shared tool names, in the three prefix modes, behind a gateway with a 64-character budget
-    /// less a 10-character reserve. The official SDK client, in both eras, lists the tools and
-    /// prompts and calls every one by the name it was shown.
+    /// less a 10-character reserve, three of them listing the same resource URI and two the
+    /// same template. The official SDK client, in both eras, lists the tools, prompts, resources
+    /// and templates and calls or reads every one by the name or URI it was shown; in legacy
+    /// mode it subscribes to every resource and gets each update under its own URI.
     @Suite struct NamingInteropTests {
         static let long = String(repeating: "summarize_the_quarterly_", count: 4)
+        /// One URI three servers list (issue 15 "Done when" 2).
+        static let shared = "file:///shared/readme.md"
         static let yaml = """
             limits:
               max_tool_name_length: 64
@@ -19,15 +23,21 @@ extension Interop {
                 - id: no-jira-delete
                   effect: deny
                   tools: [jira__delete.all]
+            virtual_servers:
+              finder:
+                tools: ["*"]
+                search: { always: [docs__lookup] }
             servers:
               github:
-                stdio: { command: PYTHON, args: [SERVER, --label, G, --tools, issues.create, issues_create, search, \(long)a, \(long)b, --prompts, sum.up] }
+                stdio: { command: PYTHON, args: [SERVER, --label, G, --tools, issues.create, issues_create, search, \(long)a, \(long)b, --prompts, sum.up, --resources, \(shared), "file:///gh.md", --templates, "notes://{id}"] }
                 names: { alias: gh }
+                era: legacy
               jira:
-                stdio: { command: PYTHON, args: [SERVER, --label, J, --tools, search, issues.create, create, delete.all, --prompts, sum.up] }
+                stdio: { command: PYTHON, args: [SERVER, --label, J, --tools, search, issues.create, create, delete.all, --prompts, sum.up, --resources, \(shared), --templates, "notes://{id}"] }
                 names: { prefix: on_collision, tools: { create: new_ticket } }
+                era: legacy
               docs:
-                stdio: { command: PYTHON, args: [SERVER, --label, D, --tools, search, lookup] }
+                stdio: { command: PYTHON, args: [SERVER, --label, D, --tools, search, lookup, --resources, \(shared), --templates, "docs://{id}"] }
                 names: { prefix: none }
               7zip:
                 stdio: { command: PYTHON, args: [SERVER, --label, Z, --tools, pack] }
@@ -54,8 +64,8 @@ extension Interop {
                 let status = await child.wait(seconds: 90)
                 #expect(status == 0, "\(child.standardOutput.suffix(3000))\n\(child.standardError.suffix(3000))")
                 let line = try #require(child.standardOutput.split(separator: "\n").last)
-                let seen = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: [String: String]])
-                let tools = try #require(seen["tools"])
+                let seen = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+                let tools = try #require(seen["tools"] as? [String: String])
                 // Each within the budget (64 less the reserve of 10) and the charset, with a letter first.
                 let rule = try Regex("^[A-Za-z][A-Za-z0-9_-]{0,53}$")
                 for name in tools.keys { #expect(name.wholeMatch(of: rule) != nil, "\(name)") }
@@ -72,15 +82,66 @@ extension Interop {
                 #expect(tools["new_ticket"] == "J:create")
                 #expect(tools["lookup"] == "D:lookup")
                 #expect(tools["x_7zip__pack"] == "Z:pack")
-                let prompts = try #require(seen["prompts"])
+                let prompts = try #require(seen["prompts"] as? [String: String])
                 #expect(Set(prompts.values) == ["G:sum.up", "J:sum.up"])
                 #expect(Set(prompts.keys) == ["gh__sum_up", "sum_up"])
+
+                // Each server's copy of the shared URI: listed once per server, read from it,
+                // its contents under the URI the client asked for.
+                let resources = try #require(seen["resources"] as? [String: String])
+                #expect(resources == [
+                    "switchboard://github/\(Self.shared)": "switchboard://github/\(Self.shared)=G:\(Self.shared);",
+                    "switchboard://jira/\(Self.shared)": "switchboard://jira/\(Self.shared)=J:\(Self.shared);",
+                    "switchboard://docs/\(Self.shared)": "switchboard://docs/\(Self.shared)=D:\(Self.shared);",
+                    "file:///gh.md": "file:///gh.md=G:file:///gh.md;",
+                ])
+                #expect(try #require(seen["templates"] as? [String: String]) == [
+                    "switchboard://github/notes://7": "switchboard://github/notes://7=G:notes://7;",
+                    "switchboard://jira/notes://7": "switchboard://jira/notes://7=J:notes://7;",
+                    "docs://7": "docs://7=D:docs://7;",
+                ])
+                // Updates reach the URI subscribed to: github's and jira's copies of the shared
+                // URI each get their own server's update, not the other's (both servers legacy,
+                // where the Python server sends one when subscribed; docs runs 2026-07-28 and
+                // sends none, so its copy gets none either).
+                if mode == "legacy" {
+                    #expect(try #require(seen["updated"] as? [String]) == ["file:///gh.md", "switchboard://github/\(Self.shared)", "switchboard://jira/\(Self.shared)"])
+                }
 
                 // `check`'s list: each mapped name with why.
                 let shown = gateway.runtime.shownNames
                 #expect(shown.contains { $0.hasPrefix("tool jira__search ← jira: search") && $0.contains("docs shows the same name") })
                 #expect(shown.contains { $0.hasPrefix("tool new_ticket ← jira: create") && $0.contains("renamed in names") })
                 #expect(shown.contains { $0.hasPrefix("tool gh__") && $0.contains("shortened with a hash") })
+                #expect(shown.contains("resource switchboard://docs/\(Self.shared) ← docs: \(Self.shared) (github, jira list it too)"), "\(shown)")
+            }
+        }
+
+        /// A virtual server in search mode: the SDK client sees `search_tools`, `call_tool` and
+        /// the one tool always listed, finds a tool by what it does, and calls it through
+        /// `call_tool`; a denied tool is neither found nor callable that way.
+        @Test(arguments: ["legacy", "2026-07-28"])
+        func searchModeFindsAndCallsTools(_ mode: String) async throws {
+            try PeerEnvironment.requirePeers()
+            let parsed = try Self.config()
+            try await GatewayHarness.with([], extra: parsed.servers, limits: parsed.limits, configure: { $0.policy = parsed.policy; $0.virtualServers = parsed.virtualServers }) { gateway in
+                func search(_ query: String) async throws -> (status: Int32, out: [String: Any]) {
+                    let child = try ChildProcessRunner(PeerEnvironment.python, [
+                        PeerEnvironment.path("Tests/Peers/clients/search_client.py"), "--mode", mode, "--url", gateway.url + "/finder", "--query", query,
+                    ])
+                    let status = await child.wait(seconds: 60)
+                    let line = child.standardOutput.split(separator: "\n").last.map(String.init) ?? "{}"
+                    let out = (try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]) ?? ["stderr": child.standardError.suffix(2000)]
+                    return (status, out)
+                }
+                let ticket = try await search("new ticket")
+                #expect(ticket.status == 0, "\(ticket.out)")
+                #expect(ticket.out["listed"] as? [String] == ["search_tools", "call_tool", "lookup"])
+                #expect(ticket.out["called"] as? String == "new_ticket")
+                #expect(ticket.out["answer"] as? String == "J:create")
+                let delete = try await search("delete all")
+                #expect(!((delete.out["found"] as? [String]) ?? []).contains("delete_all"), "\(delete.out)")
+                #expect(delete.out["answer"] as? String != "J:delete.all", "\(delete.out)")
             }
         }
 

@@ -103,11 +103,13 @@ class Measured(Item):
     load: tuple = ()
     tool: str | None = "echo"             # the upstream's tool called; None for tools/list
     arguments: str = ECHO_ARGUMENTS
+    gateway_tool: bool = False            # TOOL is the gateway's own (search_tools), not prefixed
 
     def sample(self, run):
         """Starts the stack, measures, stops it; the row (not added anywhere)."""
         with targets.start(run, self.stack) as stack:
-            tool = ["--tool", stack.tool_prefix + self.tool, "--arguments", self.arguments] if self.tool else []
+            name = self.tool if self.gateway_tool else stack.tool_prefix + (self.tool or "")
+            tool = ["--tool", name, "--arguments", self.arguments] if self.tool else []
             sample = loadgen.run_load(run, stack, self.scenario, self.target, tool + list(self.load))
         where = f"{self.scenario} / {self.target}"
         if sample.status != 0:
@@ -387,5 +389,22 @@ def guarded(plan):
                           pairs=1 if plan.smoke else plan.pairs)
 
 
+def searched(plan, servers=20, tools=100):
+    """search_tools at a virtual server in search mode over a 20 × 100-tool catalogue, with a
+    query every tool matches (each bench tool is "like echo" and takes "text"): the most a
+    search scores and sorts. The index is made at the first search and kept (30 s for servers
+    that do not announce list changes, as the bench upstreams do not). The smoke run searches 2 × 10
+    tools: a debug build takes longer than its second to index 2,000."""
+    if plan.smoke:
+        servers, tools = 2, 10
+    name = f"13. search_tools over {servers}×{tools} tools"
+    yaml = 'virtual_servers:\n  finder:\n    tools: ["*"]\n    search: true\n'
+    spec = StackSpec(GATEWAY, servers=tuple("s%02d" % i for i in range(1, servers + 1)), tools=tools, gateway_yaml=yaml, path="/mcp/finder")
+    if plan.nginx:
+        yield NotApplicable(name, "nginx", "not applicable: nginx has no catalogue to search")
+    yield Measured(name, GATEWAY, f"search_tools at /mcp/finder, query \"echo text\" matching all {servers * tools} tools, 1 connection, "
+                   "closed loop", spec, ("--connections", "1"), tool="search_tools", arguments='{"query":"echo text"}', gateway_tool=True)
+
+
 SCENARIOS = {1: echo_rates, 2: many_sessions, 3: idle_sessions, 4: merged_lists, 5: sse, 6: stdio_upstream,
-             7: modern_clients, 8: bridged, 9: governed, 10: https_upstream, 11: observed, 12: guarded}
+             7: modern_clients, 8: bridged, 9: governed, 10: https_upstream, 11: observed, 12: guarded, 13: searched}

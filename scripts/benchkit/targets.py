@@ -52,6 +52,7 @@ class StackSpec:
     tls: bool = False                  # the upstream serves https with a certificate from a throwaway CA
     oauth: bool = False                # with tls: the upstream wants OAuth tokens, the server is per_user, each call a caller's own
     traces: float | None = None        # switchboard sends spans, this share of traces sampled, to an OTLP sink of the bench's own
+    path: str = "/mcp"                 # switchboard's endpoint for the load (a virtual server's /mcp/NAME)
 
 
 @dataclass
@@ -221,7 +222,7 @@ def _start(run, spec, stack):
     if spec.stdio:
         gateway, port = start_gateway(run, [stdio_server(run, "bench")], spec.gateway_yaml)
         stack.procs.append(gateway)
-        stack.url, stack.box, stack.tool_prefix = f"http://127.0.0.1:{port}/mcp", gateway.pid, "bench__"
+        stack.url, stack.box, stack.tool_prefix = f"http://127.0.0.1:{port}{spec.path}", gateway.pid, "bench__"
         return
     upstreams = []
     ca, cert, key = bench_certificate(run) if spec.tls else (None, None, None)
@@ -257,4 +258,4 @@ def _start(run, spec, stack):
         servers = [http_server(name, port, ca, spec.oauth) for name, port in upstreams]
         gateway, port = start_gateway(run, servers, extra, before)
         stack.procs.append(gateway)
-        stack.url, stack.box, stack.tool_prefix = f"http://127.0.0.1:{port}/mcp", gateway.pid, f"{spec.servers[0]}__"
+        stack.url, stack.box, stack.tool_prefix = f"http://127.0.0.1:{port}{spec.path}", gateway.pid, f"{spec.servers[0]}__"

@@ -62,7 +62,7 @@ extension ConfigLoader {
     package static let argumentPredicateKeys = ["pointer", "regex", "min", "max", "equals", "one_of", "max_length"]
     package static let quotaKeys = ["costs", "limits"]
     package static let quotaLimitKeys = ["id", "per"] + callMatchKeys + ["rate", "burst", "concurrency", "daily_budget"]
-    package static let virtualServerKeys = ["description", "tools", "prompts", "resources"]
+    package static let virtualServerKeys = ["description", "tools", "prompts", "resources", "max_tools", "search"]
     package static let authKeys = [
         "anonymous", "anonymous_roles", "anonymous_tenant", "api_keys", "jwt", "resource", "authorization_servers", "scopes_supported",
         "certificates", "admin_roles",

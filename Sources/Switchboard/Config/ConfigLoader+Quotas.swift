@@ -72,9 +72,30 @@ extension ConfigLoader {
             if let value = section["tools"] { server.tools = try value.globList() }
             if let value = section["prompts"] { server.prompts = try value.globList() }
             if let value = section["resources"] { server.resources = try value.globList() }
+            if let value = section["max_tools"] { server.maxTools = try value.positiveInt() }
+            if let value = section["search"] { server.search = try decodeToolSearch(value) }
             servers.append(server)
         }
         return servers
+    }
+}
+
+extension ConfigLoader {
+    static let toolSearchKeys = ["enabled", "always", "results"]
+
+    /// `search`: `true`, or `{enabled, always, results}`; nil when off.
+    static func decodeToolSearch(_ node: ConfigNode) throws(ConfigError) -> ToolSearchConfig? {
+        if node.isScalar { return try node.bool() ? ToolSearchConfig() : nil }
+        let section = try ConfigMapping(node)
+        try section.rejectUnknownKeys(allowed: toolSearchKeys)
+        if let value = section["enabled"], try !value.bool() { return nil }
+        var search = ToolSearchConfig()
+        if let value = section["always"] { search.always = try value.globList() }
+        if let value = section["results"] {
+            search.results = try value.positiveInt()
+            guard search.results <= 50 else { throw value.error("a search returns at most 50 tools") }
+        }
+        return search
     }
 }
 

@@ -367,11 +367,32 @@ public final class GatewayRuntime: Sendable {
 
     public var findings: [String] { gateway.catalogue.findings.map(\.description) }
 
+    /// How large the tools list is at `/mcp` and at each virtual server (before per-caller
+    /// policy), in tools and in tokens (a list's JSON bytes / 4, the usual estimate), with each
+    /// virtual server's cap and search mode (`switchboard check`).
+    public func toolListSizes() async throws -> [ToolListSize] {
+        let items = try await gateway.catalogue.fullList(.tools, on: group.next()).get()
+        let names = gateway.catalogue.shownTools.book
+        let rules = gateway.governance.current
+        func size(_ included: [JSONView]) -> Int { included.reduce(2) { $0 + $1.bytes.readableBytes + 1 } / 4 }
+        var sizes = [ToolListSize(endpoint: "/mcp", tools: items.count, tokens: size(items), maxTools: nil, search: false)]
+        for name in rules.virtualServers.names {
+            guard let server = rules.virtualServers.server(named: name) else { continue }
+            let included = items.filter { item in
+                item["name"]?.string.flatMap(names.route).map { server.includesTool($0.canonical) } ?? false
+            }
+            sizes.append(ToolListSize(endpoint: "/mcp/" + name, tools: included.count, tokens: size(included), maxTools: server.maxTools, search: server.search != nil))
+        }
+        return sizes
+    }
+
     /// Every tool and prompt whose shown name is not its canonical `{server}__{name}`, or was
-    /// prefixed for a collision, with why (`switchboard check`), as of the lists read so far.
+    /// prefixed for a collision, and every resource URI or template several servers share,
+    /// with why (`switchboard check`), as of the lists read so far.
     public var shownNames: [String] {
         gateway.catalogue.shownTools.book.mappings.map { "tool " + $0.description }
             + gateway.catalogue.shownPrompts.book.mappings.map { "prompt " + $0.description }
+            + gateway.catalogue.resourceIndex.mappings.map(\.description)
     }
 
     /// Every server's definitions as sent, before the guards (`switchboard scan --server`), and
@@ -444,3 +465,25 @@ public struct ServerStatusLine: Sendable {
     /// For a `credentials.oauth` server: connected (issuer, expiry) or why not.
     public var oauth: String?
 }
+
+/// One endpoint's tools list, as `switchboard check` reports it.
+public struct ToolListSize: Sendable {
+    public var endpoint: String
+    public var tools: Int
+    /// About how many tokens the list takes in a model's context.
+    public var tokens: Int
+    public var maxTools: Int?
+    public var search: Bool
+
+    public var description: String {
+        var text = "\(endpoint): \(tools) tools, about \(tokens) tokens"
+        if search { text += "; search mode: clients see search_tools and call_tool" }
+        if let maxTools {
+            text += tools > maxTools && !search ? "; WARNING: over max_tools \(maxTools), the list is cut to \(maxTools)" : "; max_tools \(maxTools)"
+        } else if tools > 128 && !search {
+            text += "; WARNING: OpenAI and VS Code take at most 128 tools a request (a virtual server's max_tools or search helps)"
+        }
+        return text
+    }
+}
+

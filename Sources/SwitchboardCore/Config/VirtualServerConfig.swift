@@ -11,6 +11,11 @@ public struct VirtualServerConfig: Sendable, Equatable {
     public var prompts: [String]
     /// `resources`: globs over resource URIs and resource templates' `uriTemplate`.
     public var resources: [String]
+    /// `max_tools`: at most this many tools listed to a caller (nil: no cap).
+    public var maxTools: Int?
+    /// `search`: the list holds `search_tools` and `call_tool` (and the `always` tools) in
+    /// place of the whole catalogue (nil: off).
+    public var search: ToolSearchConfig?
 
     public init(name: String, description: String? = nil, tools: [String] = [], prompts: [String] = [], resources: [String] = []) {
         self.name = name
@@ -18,5 +23,18 @@ public struct VirtualServerConfig: Sendable, Equatable {
         self.tools = tools
         self.prompts = prompts
         self.resources = resources
+    }
+}
+
+/// `virtual_servers.NAME.search`: for clients that cannot hold or search a large catalogue.
+public struct ToolSearchConfig: Sendable, Equatable {
+    /// `always`: globs over canonical tool names listed besides the two search tools.
+    public var always: [String]
+    /// `results`: most tools one `search_tools` returns (default 10, at most 50).
+    public var results: Int
+
+    public init(always: [String] = [], results: Int = 10) {
+        self.always = always
+        self.results = results
     }
 }

@@ -199,18 +199,8 @@ extension CallRouter {
             exchange.answer(JSONRPCEncoding.error(id: exchange.message.id!, errorObject: w.buffer), isError: true)
             return
         }
-        var result = JSONWriter()
-        result.beginObject()
-        result.key("content")
-        result.beginArray()
-        result.beginObject()
-        result.field("type", "text")
-        result.field("text", message + " " + url)
-        result.endObject()
-        result.endArray()
-        result.field("isError", true)
-        result.endObject()
-        exchange.answer(JSONRPCEncoding.result(id: exchange.message.id!, result: result.buffer), isError: false)
+        let result = TextToolResult.make(message + " " + url, isError: true)
+        exchange.answer(JSONRPCEncoding.result(id: exchange.message.id!, result: result), isError: false)
     }
 
     /// The results whose text a model reads, screened by `ContentGuard`.
@@ -308,6 +298,17 @@ extension CallRouter {
         {
             shaped = named
         }
+        if method == MCPMethod.resourcesRead, let uri = target.shownURI { shaped = Self.showingURI(uri.shown, for: uri.own, in: shaped) }
         target.answer(JSONRPCEncoding.result(id: target.message.id!, result: shaped), isError: false)
+    }
+
+    /// A read result's contents under the gateway URI the client asked for, where the server
+    /// named them by its own.
+    static func showingURI(_ shown: String, for own: String, in result: ByteBuffer) -> ByteBuffer {
+        guard let view = try? JSONView.parse(result) else { return result }
+        let edits = (view["contents"]?.elements ?? []).compactMap { item in
+            item["uri"].flatMap { $0.string == own ? ($0, JSONWriter.quoted(shown)) : nil }
+        }
+        return edits.isEmpty ? result : JSONSplice.replacing(in: view, edits)
     }
 }

@@ -12,6 +12,7 @@ extension CallRouter {
     /// the server sees its own name. Policy, quotas, virtual servers and approvals judge the
     /// canonical `{server}__{name}`, whatever the client was shown.
     /// `approved`: a human approved this call (`seekApproval`), which routes it again.
+    /// `again` (in `admit`): how the call is routed again once a human approved it.
     func routeByName(_ exchange: MCPExchange, kind: ListKind, approved: Bool = false) {
         guard let params = exchange.message.params, let nameView = params["name"], let name = nameView.string else {
             exchange.fail(.invalidParams("params.name is required"))
@@ -22,18 +23,25 @@ extension CallRouter {
                 self.refuse(exchange, kind == .tools ? .unknownTool(name) : .unknownPrompt(name), server: nil)
                 return
             }
-            self.admit(exchange, kind: kind, shown: (nameView, name), route: route, server: server, approved: approved)
+            self.admit(
+                exchange, kind: kind, shown: name, route: route, server: server, arguments: params["arguments"],
+                edits: [(nameView, JSONWriter.quoted(route.upstream))], approved: approved
+            ) { self.routeByName(exchange, kind: kind, approved: true) }
         }
     }
 
-    private func admit(_ exchange: MCPExchange, kind: ListKind, shown: (view: JSONView, name: String), route: NameBook.Route, server: UpstreamServer, approved: Bool) {
+    /// Policy, quotas and the virtual server for a call of `route` that the client named
+    /// `shown`, with `arguments`; `edits` make the request the server's own.
+    func admit(
+        _ exchange: MCPExchange, kind: ListKind, shown: String, route: NameBook.Route, server: UpstreamServer, arguments: JSONView?,
+        edits: [(JSONView, String)], approved: Bool, again: @escaping @Sendable () -> Void
+    ) {
         let canonical = route.canonical
-        if canonical != shown.name { exchange.noteCanonicalName(canonical) }
+        if canonical != shown { exchange.noteCanonicalName(canonical) }
         var ticket: QuotaTicket?
         if kind == .tools {
-            let params = exchange.message.params
             let admitted = admission.admit(
-                tool: canonical, server: route.server, arguments: params?["arguments"], caller: exchange.caller.principal,
+                tool: canonical, server: route.server, arguments: arguments, caller: exchange.caller.principal,
                 virtualServer: exchange.session.virtualServer, approved: approved, context: { exchange.logMetadata }
             )
             switch admitted {
@@ -41,24 +49,25 @@ extension CallRouter {
                 ticket = admitted.ticket
                 if audit != nil { exchange.noteDecision(admitted.decision) }
             case .failure(.approvalRequired(let rule, let version)) where approvals != nil:
-                seekApproval(exchange, rule: rule, policyVersion: version, server: route.server, tool: canonical) {
-                    self.routeByName(exchange, kind: kind, approved: true)
-                }
+                seekApproval(exchange, rule: rule, policyVersion: version, server: route.server, tool: canonical, then: again)
+                return
+            case .failure(.unknownTool):
+                // Told under the name the client used, not the canonical one.
+                refuse(exchange, .unknownTool(shown), server: route.server)
                 return
             case .failure(let error):
                 refuse(exchange, error, server: route.server)
                 return
             }
         } else if !governance.current.virtualServers.includesPrompt(canonical, in: exchange.session.virtualServer) {
-            refuse(exchange, .unknownPrompt(shown.name), server: nil)
+            refuse(exchange, .unknownPrompt(shown), server: nil)
             return
         }
-        let edits = [(shown.view, JSONWriter.quoted(route.upstream))]
         guard kind == .tools else {
             forward(exchange, to: server, edits: edits, ticket: ticket)
             return
         }
-        checkListed(exchange, server: server, tool: route.upstream, name: shown.name, edits: edits, ticket: ticket, listed: false, approved: approved)
+        checkListed(exchange, server: server, tool: route.upstream, name: shown, edits: edits, ticket: ticket, listed: false, approved: approved, again: again)
     }
 
     /// After policy (so a caller denied a tool learns nothing more of it): a name the server
@@ -69,7 +78,7 @@ extension CallRouter {
     /// call a human approved (`approved`) has been asked already.
     private func checkListed(
         _ exchange: MCPExchange, server: UpstreamServer, tool: String, name: String, edits: [(JSONView, String)], ticket: QuotaTicket?, listed: Bool,
-        approved: Bool
+        approved: Bool, again: @escaping @Sendable () -> Void
     ) {
         switch catalogue.toolNames.lists(tool, server: server.name) {
         case false?:
@@ -78,7 +87,7 @@ extension CallRouter {
             return
         case nil where !listed:
             catalogue.listTools(of: server, on: exchange.loop).whenComplete { _ in
-                self.checkListed(exchange, server: server, tool: tool, name: name, edits: edits, ticket: ticket, listed: true, approved: approved)
+                self.checkListed(exchange, server: server, tool: tool, name: name, edits: edits, ticket: ticket, listed: true, approved: approved, again: again)
             }
             return
         default:
@@ -93,7 +102,7 @@ extension CallRouter {
             // `approve` mode: a definition nobody approved runs only with a human's say-so.
             exchange.noteAuditDetail("pin \(record.state.rawValue) \(record.seen.id)")
             askHuman(exchange, rule: DefinitionGuard.approvalRule, server: server.name, tool: FederatedName.join(server: server.name, name: tool), ticket: ticket,
-                     otherwise: .toolQuarantined(Quarantine(record, federatedName: name)))
+                     otherwise: .toolQuarantined(Quarantine(record, federatedName: name)), again: again)
             return
         default:
             break
@@ -104,7 +113,7 @@ extension CallRouter {
             let taint = flow.taint(for: exchange, tool: catalogue.annotations.annotations(of: FederatedName.join(server: server.name, name: tool)), holding: approvals == nil ? .block : flow.action) {
             exchange.noteAuditDetail("flow: earlier \(taint.reason)")
             askHuman(exchange, rule: FlowGuard.rule, server: server.name, tool: FederatedName.join(server: server.name, name: tool), ticket: ticket,
-                     otherwise: .guardBlocked(GuardBlock(flow: taint, server: server.name, tool: name)), ask: flow.action == .approve)
+                     otherwise: .guardBlocked(GuardBlock(flow: taint, server: server.name, tool: name)), ask: flow.action == .approve, again: again)
             return
         }
         screenArguments(exchange, server: server, tool: tool, edits: edits, ticket: ticket)
@@ -114,7 +123,8 @@ extension CallRouter {
     /// again, as approved), or refused with `refusal` when `ask` is false or the gateway has no
     /// approval queue. Its quota slot is given back meanwhile: a human may take minutes.
     private func askHuman(
-        _ exchange: MCPExchange, rule: String, server: String, tool name: String, ticket: QuotaTicket?, otherwise refusal: GatewayError, ask: Bool = true
+        _ exchange: MCPExchange, rule: String, server: String, tool name: String, ticket: QuotaTicket?, otherwise refusal: GatewayError, ask: Bool = true,
+        again: @escaping @Sendable () -> Void
     ) {
         ticket?.release()
         guard ask, approvals != nil else {
@@ -122,9 +132,7 @@ extension CallRouter {
             refuse(exchange, refusal, server: server)
             return
         }
-        seekApproval(exchange, rule: rule, policyVersion: governance.current.policy.version, server: server, tool: name) {
-            self.routeByName(exchange, kind: .tools, approved: true)
-        }
+        seekApproval(exchange, rule: rule, policyVersion: governance.current.policy.version, server: server, tool: name, then: again)
     }
 
     /// Last before a tool call goes out: secrets in its arguments are recorded, or the call
@@ -163,14 +171,16 @@ extension CallRouter {
         exchange.fail(error)
     }
 
-    /// resources/read, subscribe, unsubscribe: URIs are not rewritten; the index built from
-    /// the relayed lists says which server owns one.
+    /// resources/read, subscribe, unsubscribe: the index built from the relayed lists says
+    /// which server owns a URI; a gateway URI (one of several servers' copies of a shared URI)
+    /// goes to its server as the server's own URI. Subscriptions are kept under the URI the
+    /// client used, so updates reach it under that URI.
     func routeByURI(_ exchange: MCPExchange) {
-        guard let uri = exchange.message.params?["uri"]?.string else {
+        guard let uriView = exchange.message.params?["uri"], let uri = uriView.string else {
             exchange.fail(.invalidParams("params.uri is required"))
             return
         }
-        withOwner(of: uri, exchange) { server in
+        withOwner(of: uri, exchange) { server, own in
             switch exchange.method {
             case MCPMethod.resourcesSubscribe:
                 exchange.session.subscribe(uri)
@@ -181,10 +191,12 @@ extension CallRouter {
                     exchange.reply(ByteBuffer(string: "{}"))
                     return
                 }
+            case MCPMethod.resourcesRead where own != uri:
+                exchange.noteShownURI(uri, own: own)
             default:
                 break
             }
-            self.forward(exchange, to: server, edits: [])
+            self.forward(exchange, to: server, edits: own == uri ? [] : [(uriView, JSONWriter.quoted(own))])
         }
     }
 
@@ -226,29 +238,28 @@ extension CallRouter {
                 self.forward(exchange, to: server, edits: [(nameView, JSONWriter.quoted(route.upstream))])
             }
         case "ref/resource":
-            guard let uri = ref["uri"]?.string else {
+            guard let uriView = ref["uri"], let uri = uriView.string else {
                 exchange.fail(.invalidParams("ref.uri is required"))
                 return
             }
-            withOwner(of: uri, exchange) { server in self.forward(exchange, to: server, edits: []) }
+            withOwner(of: uri, exchange) { server, own in
+                self.forward(exchange, to: server, edits: own == uri ? [] : [(uriView, JSONWriter.quoted(own))])
+            }
         default:
             exchange.fail(.invalidParams("unknown ref type \(type)"))
         }
     }
 
-    /// Runs `body` with the server owning `uri`, once the URI is found inside the exchange's
-    /// virtual server and some server owns it; answers "not found" otherwise.
-    private func withOwner(of uri: String, _ exchange: MCPExchange, _ body: @escaping @Sendable (UpstreamServer) -> Void) {
-        guard governance.current.virtualServers.includesResource(uri: uri, in: exchange.session.virtualServer) else {
-            refuse(exchange, .resourceNotFound(uri), server: nil)
-            return
-        }
-        catalogue.owner(of: uri, on: exchange.loop).whenSuccess { server in
-            guard let server else {
+    /// Runs `body` with the server owning `uri` and the URI it knows it by, once some server
+    /// owns it and that URI is inside the exchange's virtual server; answers "not found"
+    /// otherwise.
+    private func withOwner(of uri: String, _ exchange: MCPExchange, _ body: @escaping @Sendable (UpstreamServer, String) -> Void) {
+        catalogue.owner(of: uri, on: exchange.loop).whenSuccess { found in
+            guard let found, self.governance.current.virtualServers.includesResource(uri: found.uri, in: exchange.session.virtualServer) else {
                 self.refuse(exchange, .resourceNotFound(uri), server: nil)
                 return
             }
-            body(server)
+            body(found.server, found.uri)
         }
     }
 }

@@ -2,6 +2,7 @@ import NIOCore
 import Metrics
 import Logging
 import SwitchboardCore
+import SwitchboardPolicy
 import SwitchboardUpstream
 
 /// What the gateway does with each message a client sends: requests are answered by the
@@ -100,9 +101,18 @@ package final class CallRouter: Sendable {
             exchange.reply(ByteBuffer(string: "{}"))
         case MCPMethod.initialize:
             exchange.fail(.invalidParams("the session is already initialized"))
+        case MCPMethod.toolsList where toolListShape(exchange) != nil:
+            listShapedTools(exchange, shape: toolListShape(exchange)!)
         case MCPMethod.toolsList, MCPMethod.promptsList, MCPMethod.resourcesList, MCPMethod.resourceTemplatesList:
             list(ListKind(method: method)!, exchange)
         case MCPMethod.toolsCall:
+            if let shape = toolListShape(exchange), let search = shape.search {
+                switch exchange.message.params?["name"]?.string {
+                case Self.searchTool: return searchTools(exchange, shape: shape, search: search)
+                case Self.callTool: return callThroughSearch(exchange)
+                default: break
+                }
+            }
             routeByName(exchange, kind: .tools)
         case MCPMethod.promptsGet:
             routeByName(exchange, kind: .prompts)

@@ -17,12 +17,13 @@ enum CallerView {
             case .prompts:
                 guard let name = item["name"]?.string, let route = names.route(name) else { return false }
                 return rules.virtualServers.includesPrompt(route.canonical, in: virtualServer)
+            // A shared URI is shown as a gateway URI; rules name the server's own.
             case .resources:
                 guard let uri = item["uri"]?.string else { return false }
-                return rules.virtualServers.includesResource(uri: uri, in: virtualServer)
+                return rules.virtualServers.includesResource(uri: GatewayURI.parse(uri)?.uri ?? uri, in: virtualServer)
             case .resourceTemplates:
                 guard let template = item["uriTemplate"]?.string else { return false }
-                return rules.virtualServers.includesResource(uri: template, in: virtualServer)
+                return rules.virtualServers.includesResource(uri: GatewayURI.parse(template)?.uri ?? template, in: virtualServer)
             }
         }
         return filtered ?? page

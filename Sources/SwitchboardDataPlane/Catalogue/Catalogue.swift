@@ -14,7 +14,7 @@ import SwitchboardUpstream
 package final class Catalogue: Sendable {
     let servers: UpstreamServers
     private let logger: Logger
-    let resourceIndex = ResourceIndex()
+    package let resourceIndex: ResourceIndex
     private let mergedLists = MergedListCache()
     /// Lists a server called `private` (2026-07-28 `cacheScope`): the merged list is private
     /// too from then on, never downgraded to public (digest §7.2).
@@ -31,10 +31,13 @@ package final class Catalogue: Sendable {
     package let shownPrompts: ShownNames
     /// The tool names each server listed last: calls to other names are unknown tools.
     var toolNames: ListedNames { shownTools.listed }
+    /// The search index of the whole tools list, and when it was made (`toolSearch`).
+    let toolSearchCache = Mutex<(stamp: MergedListCache.Stamp, made: NIODeadline, index: ToolSearch)?>(nil)
 
     package init(servers: UpstreamServers, limits: LimitsConfig, guards: DefinitionGuard? = nil, logger: Logger) {
         self.servers = servers
         let configs = servers.all.map(\.config)
+        resourceIndex = ResourceIndex(servers: Set(configs.map(\.name)))
         shownTools = ShownNames(kind: .tools, servers: configs, budget: limits.nameBudget)
         shownPrompts = ShownNames(kind: .prompts, servers: configs, budget: limits.nameBudget)
         self.guards = guards
@@ -70,7 +73,7 @@ package final class Catalogue: Sendable {
             targets = servers.offer(kind).map { ($0, nil) }
         }
         // Every contributor cached and unchanged since the last merge: the merge is reused.
-        let stampBefore = MergedListCache.stamp(targets, guards: guards?.generation, names: shown(kind)?.generation)
+        let stampBefore = MergedListCache.stamp(targets, guards: guards?.generation, names: namingGeneration(kind))
         if MergedListCache.allCached(kind, targets: targets), let merged = mergedLists.page(kind, cursor: cursor, stamp: stampBefore) {
             return loop.makeSucceededFuture(merged)
         }
@@ -80,17 +83,24 @@ package final class Catalogue: Sendable {
             }
             let next = pages.compactMap { page in page.result["nextCursor"]?.string.map { (page.server, $0) } }
             let names = self.shown(kind)
-            let merged = CatalogueMerger(kind: kind) { names?.shown(server: $0, upstream: $1) ?? FederatedName.join(server: $0, name: $1) }.merge(
-                pages: pages,
-                nextCursor: next.isEmpty ? nil : GatewayCursor(positions: next).encoded,
-                claimed: kind == .resources ? self.resourceIndex.claimedURIs : [:]
-            )
+            if !kind.isRenamed {
+                // Every page's URIs are known before any is shown: a URI two servers list
+                // is shown as a gateway URI for both.
+                let first = Dictionary(targets.map { ($0.0.name, $0.1 == nil) }, uniquingKeysWith: { a, _ in a })
+                for page in pages {
+                    let identities = page.result[kind.arrayKey]?.elements.compactMap { $0[kind.identityKey]?.string } ?? []
+                    self.resourceIndex.record(kind, server: page.server, identities: identities, first: first[page.server] ?? true)
+                }
+            }
+            let index = self.resourceIndex
+            let merged = CatalogueMerger(kind: kind) { server, identity in
+                names?.shown(server: server, upstream: identity) ?? index.shown(kind, server: server, identity: identity)
+            }.merge(pages: pages, nextCursor: next.isEmpty ? nil : GatewayCursor(positions: next).encoded)
             self.record(findings: merged.findings, kind: kind, servers: pages.map(\.server), firstPage: cursor == nil)
-            if !kind.isRenamed { self.resourceIndex.record(kind: kind, owners: merged.owners) }
             // Kept only when every page came from (or went into) a server's cache and no list
             // changed while merging.
             if pages.count == targets.count, MergedListCache.allCached(kind, targets: targets),
-                MergedListCache.stamp(targets, guards: self.guards?.generation, names: names?.generation) == stampBefore
+                MergedListCache.stamp(targets, guards: self.guards?.generation, names: self.namingGeneration(kind)) == stampBefore
             {
                 self.mergedLists.store(merged.result, list: kind, cursor: cursor, stamp: stampBefore)
             }
@@ -129,11 +139,11 @@ package final class Catalogue: Sendable {
         return next(nil, 1)
     }
 
-    /// The server that owns `uri`; the first time, the index is filled from every server's
-    /// lists. A single server offering resources owns every URI it did not list (servers may
-    /// serve URIs they never list).
-    func owner(of uri: String, on loop: any EventLoop) -> EventLoopFuture<UpstreamServer?> {
-        if let name = resourceIndex.owner(of: uri) { return loop.makeSucceededFuture(servers.named(name)) }
+    /// The server that owns `uri`, and the URI it knows it by (a gateway URI's own part); the
+    /// first time, the index is filled from every server's lists. A single server offering
+    /// resources owns every URI it did not list (servers may serve URIs they never list).
+    func owner(of uri: String, on loop: any EventLoop) -> EventLoopFuture<(server: UpstreamServer, uri: String)?> {
+        if let found = resourceIndex.owner(of: uri), let server = servers.named(found.server) { return loop.makeSucceededFuture((server, found.uri)) }
         let candidates = servers.offer(.resources)
         let refresh: EventLoopFuture<Void>
         if resourceIndex.isPopulated {
@@ -143,8 +153,8 @@ package final class Catalogue: Sendable {
             refresh = page(.resources, cursor: nil, on: loop).and(page(.resourceTemplates, cursor: nil, on: loop)).map { _ in }
         }
         return refresh.map {
-            if let name = self.resourceIndex.owner(of: uri) { return self.servers.named(name) }
-            return candidates.count == 1 ? candidates[0] : nil
+            if let found = self.resourceIndex.owner(of: uri), let server = self.servers.named(found.server) { return (server, found.uri) }
+            return candidates.count == 1 && !self.resourceIndex.isShared(uri) ? (candidates[0], uri) : nil
         }
     }
 
@@ -152,6 +162,11 @@ package final class Catalogue: Sendable {
     package func headerParams(forShown name: String) -> [ParamHeaderIndex.Param] {
         guard !paramHeaders.isEmpty, let route = shownTools.route(name) else { return [] }
         return paramHeaders.params(for: route.canonical)
+    }
+
+    /// Moves when what clients are shown for `kind` may have changed.
+    private func namingGeneration(_ kind: ListKind) -> UInt64 {
+        shown(kind)?.generation ?? resourceIndex.generation
     }
 
     /// The shown names of `kind`, for the lists whose names the gateway maps.

@@ -6,8 +6,6 @@ package struct CatalogueFinding: Sendable, Hashable, CustomStringConvertible {
     package enum Problem: Sendable, Hashable {
         /// The server listed the same name twice; the first one is kept.
         case duplicate
-        /// Two servers claim the same resource URI or template; the first server keeps it.
-        case uriCollision(otherServer: String)
         /// An item without its identifying member (or with an empty one).
         case missingIdentity
     }
@@ -20,7 +18,6 @@ package struct CatalogueFinding: Sendable, Hashable, CustomStringConvertible {
     package var description: String {
         switch problem {
         case .duplicate: "\(list.rawValue) \(item) listed twice by \(server); the first is kept"
-        case .uriCollision(let other): "\(list.rawValue) \(item) from \(server) collides with \(other); \(other) keeps it"
         case .missingIdentity: "\(list.rawValue) item from \(server) left out: no \(list.identityKey)"
         }
     }

@@ -1,19 +1,20 @@
-import Synchronization
 public import NIOCore
 public import SwitchboardCore
 
 /// Builds one merged list result from the pages servers returned. Items are spliced, not
-/// re-encoded: a tool's definition reaches the client byte for byte except its `name`.
+/// re-encoded: an item reaches the client byte for byte except its name (tools, prompts) or
+/// its URI when several servers share it (resources, templates).
 public struct CatalogueMerger {
     public let kind: ListKind
-    /// The name clients see for a server's own tool or prompt name (`ShownNames`).
-    let shown: (_ server: String, _ name: String) -> String
+    /// What a client sees for a server's own name or URI (`ShownNames`, `ResourceIndex`).
+    let shown: (_ server: String, _ identity: String) -> String
 
+    /// Tools and prompts as `{server}__{name}`, URIs as they are.
     public init(kind: ListKind) {
-        self.init(kind: kind) { FederatedName.join(server: $0, name: $1) }
+        self.init(kind: kind) { kind.isRenamed ? FederatedName.join(server: $0, name: $1) : $1 }
     }
 
-    init(kind: ListKind, shown: @escaping (_ server: String, _ name: String) -> String) {
+    init(kind: ListKind, shown: @escaping (_ server: String, _ identity: String) -> String) {
         self.kind = kind
         self.shown = shown
     }
@@ -22,17 +23,12 @@ public struct CatalogueMerger {
         /// The result object for the client.
         public var result: ByteBuffer
         package var findings: [CatalogueFinding]
-        /// Identity (URI or template) → server, for resources.
-        package var owners: [(identity: String, server: String)]
     }
 
-    /// `pages` in config order: each server's list result. `claimed` holds URIs already owned
-    /// by another server (resources only), to report collisions across pages.
-    public func merge(pages: [(server: String, result: JSONView)], nextCursor: String?, claimed: [String: String]) -> Output {
+    /// `pages` in config order: each server's list result.
+    public func merge(pages: [(server: String, result: JSONView)], nextCursor: String?) -> Output {
         var w = JSONWriter()
         var findings: [CatalogueFinding] = []
-        var owners: [(String, String)] = []
-        var seenAcrossServers = claimed
         w.beginObject()
         w.key(kind.arrayKey)
         w.beginArray()
@@ -47,22 +43,17 @@ public struct CatalogueMerger {
                     findings.append(CatalogueFinding(server: server, list: kind, item: identity, problem: .duplicate))
                     continue
                 }
-                if kind.isRenamed {
-                    w.raw(JSONSplice.replacing(in: item, [(identityView, JSONWriter.quoted(shown(server, identity)))]))
-                } else {
-                    if let other = seenAcrossServers[identity], other != server {
-                        findings.append(CatalogueFinding(server: server, list: kind, item: identity, problem: .uriCollision(otherServer: other)))
-                        continue
-                    }
-                    seenAcrossServers[identity] = server
-                    owners.append((identity, server))
+                let shown = shown(server, identity)
+                if shown == identity {
                     w.raw(item.bytes)
+                } else {
+                    w.raw(JSONSplice.replacing(in: item, [(identityView, JSONWriter.quoted(shown))]))
                 }
             }
         }
         w.endArray()
         if let nextCursor { w.field("nextCursor", nextCursor) }
         w.endObject()
-        return Output(result: w.buffer, findings: findings, owners: owners)
+        return Output(result: w.buffer, findings: findings)
     }
 }

@@ -26,7 +26,7 @@ package final class MergedListCache: Sendable {
     /// The targets' list-cache generations now (and the guards'). Read before a merge and again after it: when
     /// equal, no server's list changed in between, so the merge is as current as the caches.
     /// `guards`: the guards' generation, which moves when a tool is hidden or comes back.
-    /// `names`: the shown names' generation, which moves when a name clients see changes.
+    /// `names`: the shown names' (or URIs') generation, which moves when what clients see changes.
     package static func stamp(_ targets: [(UpstreamServer, String?)], guards: UInt64? = nil, names: UInt64? = nil) -> Stamp {
         var generations: [String: UInt64] = [:]
         for (server, _) in targets { generations[server.name] = server.listCache.generation }

@@ -2,36 +2,72 @@ package import SwitchboardCore
 import Synchronization
 
 /// Which server owns a resource URI or URI template, learned from the lists the gateway
-/// relays, so `resources/read` and `resources/subscribe` reach the right server without
-/// rewriting URIs (spec digest §3.1).
+/// relays, so `resources/read` and `resources/subscribe` reach the right server (spec digest
+/// §3.1). A URI or template one server lists is shown as it is; one that several servers list
+/// is shown, for each of them, as a gateway URI (`GatewayURI`: `switchboard://{server}/{uri}`),
+/// never as itself, so every server's copy stays reachable and none silently takes another's
+/// place when lists change. The plain form of a shared URI belongs to nobody.
 package final class ResourceIndex: Sendable {
+    /// What one server's copy of a shared URI or template is shown as (for `check`).
+    package struct Mapping: Sendable, Equatable, CustomStringConvertible {
+        package var kind: ListKind
+        package var server: String
+        package var identity: String
+        package var shown: String
+        package var others: [String]
+
+        package var description: String {
+            let what = kind == .resources ? "resource" : "resource template"
+            return "\(what) \(shown) ← \(server): \(identity) (\(others.joined(separator: ", ")) \(others.count == 1 ? "lists" : "list") it too)"
+        }
+    }
+
     private struct State {
-        var uris: [String: String] = [:]
-        /// In discovery order; the first matching template wins.
+        /// Each server's URIs (resources) or templates, from its latest lists.
+        var listed: [ListKind: [String: Set<String>]] = [:]
+        /// URI or template → the servers that list it.
+        var owners: [ListKind: [String: Set<String>]] = [:]
+        /// Templates in discovery order: the first one matching a URI wins.
         var templates: [(template: String, server: String)] = []
         var populated = false
+        /// Moves whenever what some server lists changes: merged pages made before are stale.
+        var generation: UInt64 = 0
+
+        func isShared(_ kind: ListKind, _ identity: String) -> Bool {
+            (owners[kind]?[identity]?.count ?? 0) > 1
+        }
     }
 
     private let state = Mutex(State())
+    /// The configured servers: a gateway URI names one of them.
+    private let servers: Set<String>
 
-    package init() {}
+    package init(servers: Set<String> = []) {
+        self.servers = servers
+    }
 
     package var isPopulated: Bool { state.withLock { $0.populated } }
 
-    /// URI → owner for URIs already claimed, to report collisions.
-    package var claimedURIs: [String: String] { state.withLock { $0.uris } }
+    package var generation: UInt64 { state.withLock { $0.generation } }
 
-    package func record(kind: ListKind, owners: [(identity: String, server: String)]) {
+    /// One page of `server`'s `kind` (resources or templates); `first`: the listing begins,
+    /// so what the server listed before is replaced.
+    package func record(_ kind: ListKind, server: String, identities: [String], first: Bool) {
         state.withLock { s in
             s.populated = true
-            for (identity, server) in owners {
-                switch kind {
-                case .resources:
-                    if s.uris[identity] == nil { s.uris[identity] = server }
-                case .resourceTemplates:
-                    if !s.templates.contains(where: { $0.template == identity }) { s.templates.append((identity, server)) }
-                default:
-                    break
+            let before = s.listed[kind]?[server] ?? []
+            let now = first ? Set(identities) : before.union(identities)
+            s.listed[kind, default: [:]][server] = now
+            for gone in before.subtracting(now) {
+                s.owners[kind]?[gone]?.remove(server)
+                if s.owners[kind]?[gone]?.isEmpty == true { s.owners[kind]?[gone] = nil }
+            }
+            for identity in now.subtracting(before) { s.owners[kind, default: [:]][identity, default: []].insert(server) }
+            if now != before { s.generation &+= 1 }
+            if kind == .resourceTemplates {
+                s.templates.removeAll { $0.server == server && !now.contains($0.template) }
+                for template in identities where !s.templates.contains(where: { $0.template == template && $0.server == server }) {
+                    s.templates.append((template, server))
                 }
             }
         }
@@ -39,17 +75,66 @@ package final class ResourceIndex: Sendable {
 
     /// Forgets what one server owned (its list changed or it restarted).
     package func forget(server: String) {
-        state.withLock { s in
-            s.uris = s.uris.filter { $0.value != server }
-            s.templates.removeAll { $0.server == server }
+        for kind in [ListKind.resources, .resourceTemplates] { record(kind, server: server, identities: [], first: true) }
+    }
+
+    /// What a client sees for `identity` of `server`.
+    package func shown(_ kind: ListKind, server: String, identity: String) -> String {
+        state.withLock { $0.isShared(kind, identity) } ? GatewayURI.make(server: server, uri: identity) : identity
+    }
+
+    /// The server a client's `uri` goes to, and the URI that server knows it by: a gateway URI
+    /// names both; a plain one is looked up among URIs and templates only one server lists.
+    package func owner(of uri: String) -> (server: String, uri: String)? {
+        if let parsed = GatewayURI.parse(uri), servers.contains(parsed.server) { return parsed }
+        return state.withLock { s in
+            if let owners = s.owners[.resources]?[uri] { return owners.count == 1 ? (owners.first!, uri) : nil }
+            return s.templates.first { !s.isShared(.resourceTemplates, $0.template) && URITemplateMatcher.matches(template: $0.template, uri: uri) }
+                .map { ($0.server, uri) }
         }
     }
 
-    package func owner(of uri: String) -> String? {
+    /// Whether some server's lists hold `uri` as a URI several servers share.
+    package func isShared(_ uri: String) -> Bool {
+        state.withLock { $0.isShared(.resources, uri) }
+    }
+
+    /// Every shared URI and template, per server, in a stable order (for `check`).
+    package var mappings: [Mapping] {
         state.withLock { s in
-            if let server = s.uris[uri] { return server }
-            return s.templates.first { URITemplateMatcher.matches(template: $0.template, uri: uri) }?.server
+            var found: [Mapping] = []
+            for kind in [ListKind.resources, .resourceTemplates] {
+                for (identity, owners) in s.owners[kind] ?? [:] where owners.count > 1 {
+                    for server in owners.sorted() {
+                        found.append(Mapping(kind: kind, server: server, identity: identity, shown: GatewayURI.make(server: server, uri: identity), others: owners.subtracting([server]).sorted()))
+                    }
+                }
+            }
+            return found.sorted { ($0.kind.rawValue, $0.shown) < ($1.kind.rawValue, $1.shown) }
         }
+    }
+}
+
+/// The address the gateway gives one server's copy of a URI or template several servers list:
+/// `switchboard://{server}/` then the server's own URI as it is. A template stays a template
+/// (its expressions are untouched), and what a client expands from it is read back by cutting
+/// the prefix, whatever the URI holds.
+package enum GatewayURI {
+    package static let prefix = "switchboard://"
+
+    package static func make(server: String, uri: String) -> String {
+        prefix + server + "/" + uri
+    }
+
+    /// The server key and its own URI, when `uri` is a gateway URI.
+    package static func parse(_ uri: String) -> (server: String, uri: String)? {
+        guard uri.hasPrefix(prefix) else { return nil }
+        let rest = uri.utf8.dropFirst(prefix.utf8.count)
+        guard let slash = rest.firstIndex(of: UInt8(ascii: "/")) else { return nil }
+        let server = String(decoding: rest[..<slash], as: UTF8.self)
+        let own = String(decoding: rest[rest.index(after: slash)...], as: UTF8.self)
+        guard !server.isEmpty, !own.isEmpty else { return nil }
+        return (server, own)
     }
 }
 

@@ -137,6 +137,14 @@ package final class MCPExchange: Sendable {
         return record.withLock { $0.canonicalName } ?? message.params?["name"]?.string
     }
 
+    /// A `resources/read` of a gateway URI (`own` is the server's URI): the contents the
+    /// server returns under `own` are shown under `shown`.
+    func noteShownURI(_ shown: String, own: String) {
+        record.withLock { $0.shownURI = (shown, own) }
+    }
+
+    var shownURI: (shown: String, own: String)? { record.withLock { $0.shownURI } }
+
     /// The server answered the call with `isError: true`.
     func noteToolError() {
         record.withLock { $0.toolError = true }
@@ -308,6 +316,8 @@ struct ExchangeRecord: Sendable {
     var trace: ExchangeTrace?
     /// The canonical name behind the shown one the client called (`noteCanonicalName`).
     var canonicalName: String?
+    /// The gateway URI a read asked for, and the server's own (`noteShownURI`).
+    var shownURI: (shown: String, own: String)?
 
     /// The JSON-RPC error code of an error answer, as text ("error" when it has none).
     static func errorCode(_ final: ByteBuffer) -> String {

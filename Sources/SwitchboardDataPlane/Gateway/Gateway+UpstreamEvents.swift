@@ -15,7 +15,7 @@ extension Gateway: UpstreamEventsDelegate {
             if method == MCPMethod.toolsListChanged { catalogue.toolNames.forget(server: server.name) }
             listen.broadcast(listChanged: method)
         case MCPMethod.resourceUpdated:
-            listen.resourceUpdated(message)
+            listen.resourceUpdated(message, from: server.name)
         case MCPMethod.message:
             listen.log(message)
         case MCPMethod.cancelled:

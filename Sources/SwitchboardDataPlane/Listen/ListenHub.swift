@@ -116,19 +116,33 @@ package final class ListenHub: Sendable {
         }
     }
 
-    /// `notifications/resources/updated`: the legacy sessions and the listeners subscribed to
-    /// its URI.
-    func resourceUpdated(_ message: JSONRPCMessage) {
-        guard let params = message.params, let uri = params["uri"]?.string else { return }
-        for session in sessions.all where session.isSubscribed(uri) {
-            session.sendOnStream(message.bytes, kind: .notification, method: MCPMethod.resourceUpdated)
+    /// `notifications/resources/updated` from `server`: the legacy sessions and the listeners
+    /// subscribed to its URI, each under the URI it subscribed with (the plain one, or the
+    /// gateway URI of this server's copy of a shared one).
+    func resourceUpdated(_ message: JSONRPCMessage, from server: String) {
+        guard let params = message.params, let uriView = params["uri"], let uri = uriView.string else { return }
+        let gatewayURI = GatewayURI.make(server: server, uri: uri)
+        var asGatewayURI: ByteBuffer?
+        func body(for subscribed: String) -> ByteBuffer {
+            guard subscribed != uri else { return params.bytes }
+            if asGatewayURI == nil { asGatewayURI = JSONSplice.replacing(in: params, [(uriView, JSONWriter.quoted(gatewayURI))]) }
+            return asGatewayURI!
+        }
+        for candidate in [uri, gatewayURI] {
+            let subscribers = sessions.all.filter { $0.isSubscribed(candidate) }
+            guard !subscribers.isEmpty else { continue }
+            let notification = candidate == uri ? message.bytes : JSONRPCEncoding.notification(method: MCPMethod.resourceUpdated, params: body(for: candidate))
+            for session in subscribers { session.sendOnStream(notification, kind: .notification, method: MCPMethod.resourceUpdated) }
         }
         let (open, gone) = listeners.live()
         release(gone)
-        for listener in open where listener.resourceURIs.contains(uri) {
-            let tagged = JSONSplice.setting("_meta", to: Self.subscriptionMeta(listener.subscriptionID), in: params)
-            let notification = JSONRPCEncoding.notification(method: MCPMethod.resourceUpdated, params: tagged)
-            listener.exchange.sendInterim(notification, kind: .notification, method: MCPMethod.resourceUpdated)
+        for listener in open {
+            for candidate in [uri, gatewayURI] where listener.resourceURIs.contains(candidate) {
+                guard let shown = try? JSONView.parse(body(for: candidate)) else { continue }
+                let tagged = JSONSplice.setting("_meta", to: Self.subscriptionMeta(listener.subscriptionID), in: shown)
+                let notification = JSONRPCEncoding.notification(method: MCPMethod.resourceUpdated, params: tagged)
+                listener.exchange.sendInterim(notification, kind: .notification, method: MCPMethod.resourceUpdated)
+            }
         }
     }
 
@@ -169,18 +183,18 @@ package final class ListenHub: Sendable {
     /// else wants them.
     private func release(_ gone: [ListenRegistry.Listener]) {
         for uri in Set(gone.flatMap(\.resourceURIs)) where !isWanted(uri) {
-            guard let name = catalogue.resourceIndex.owner(of: uri), let server = servers.named(name) else { continue }
+            guard let found = catalogue.resourceIndex.owner(of: uri), let server = servers.named(found.server) else { continue }
             _ = server.request(method: MCPMethod.resourcesUnsubscribe, observer: nil, on: server.eventLoop) { _ in
-                ByteBuffer(string: #"{"uri":"# + JSONWriter.quoted(uri) + "}")
+                ByteBuffer(string: #"{"uri":"# + JSONWriter.quoted(found.uri) + "}")
             }
         }
     }
 
     private func subscribeUpstream(_ uri: String, on loop: any EventLoop) {
-        catalogue.owner(of: uri, on: loop).whenSuccess { server in
-            guard let server, server.initializeResult?["capabilities"]?["resources"]?["subscribe"]?.bool == true else { return }
+        catalogue.owner(of: uri, on: loop).whenSuccess { found in
+            guard let (server, own) = found, server.initializeResult?["capabilities"]?["resources"]?["subscribe"]?.bool == true else { return }
             _ = server.request(method: MCPMethod.resourcesSubscribe, observer: nil, on: loop) { _ in
-                ByteBuffer(string: #"{"uri":"# + JSONWriter.quoted(uri) + "}")
+                ByteBuffer(string: #"{"uri":"# + JSONWriter.quoted(own) + "}")
             }
         }
     }

@@ -8,6 +8,25 @@ public struct VirtualServer: Sendable {
     private let tools: [Glob]
     private let prompts: [Glob]
     private let resources: [Glob]
+    /// At most this many tools listed to a caller (`max_tools`).
+    public let maxTools: Int?
+    /// The search mode (`search`), nil when off.
+    public let search: Search?
+
+    /// `search`: the list holds `search_tools` and `call_tool` and the tools `always` names.
+    public struct Search: Sendable {
+        private let always: [Glob]
+        /// Most tools one search returns.
+        public let results: Int
+
+        init(always: [Glob], results: Int) {
+            self.always = always
+            self.results = results
+        }
+
+        /// Whether the tool (canonical name) is listed besides the search tools.
+        public func alwaysLists(_ canonical: String) -> Bool { always.matchAny(canonical) }
+    }
 
     public init(_ config: VirtualServerConfig) {
         name = config.name
@@ -15,6 +34,8 @@ public struct VirtualServer: Sendable {
         tools = config.tools.map(Glob.init)
         prompts = config.prompts.map(Glob.init)
         resources = config.resources.map(Glob.init)
+        maxTools = config.maxTools
+        search = config.search.map { Search(always: $0.always.map(Glob.init), results: $0.results) }
     }
 
     /// `federatedName` is `{server}__{tool}`.

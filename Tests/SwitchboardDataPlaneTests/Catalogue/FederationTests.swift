@@ -37,7 +37,7 @@ import SwitchboardCore
         let book = NameBook(kind: .tools, servers: [
             .init(server: "a", settings: .init(), names: ["echo", "bad name"]), .init(server: "b", settings: .init(), names: ["echo"]),
         ], budget: 64)
-        let out = CatalogueMerger(kind: .tools) { book.shown(server: $0, upstream: $1)! }.merge(pages: [("a", a), ("b", b)], nextCursor: "NEXT", claimed: [:])
+        let out = CatalogueMerger(kind: .tools) { book.shown(server: $0, upstream: $1)! }.merge(pages: [("a", a), ("b", b)], nextCursor: "NEXT")
         let merged = try JSONView.parse(out.result)
         // A name outside the charset is mapped, not left out.
         #expect(merged["tools"]?.elements.map { $0["name"]?.string } == ["a__echo", "a__bad_name", "b__echo"])
@@ -46,14 +46,43 @@ import SwitchboardCore
         #expect(Set(out.findings.map(\.problem)) == [.duplicate, .missingIdentity])
     }
 
-    @Test func resourceMergeKeepsURIsAndReportsCollisions() throws {
+    /// A URI one server lists stays as it is; one two servers list is shown, for each, as a
+    /// gateway URI that reads back to that server and its own URI; the plain form is nobody's.
+    @Test func sharedURIsAreShownPerServerAndReadBack() throws {
         let a = try JSONView.parse(ByteBuffer(string: #"{"resources":[{"uri":"file:///x","name":"x"}]}"#))
         let b = try JSONView.parse(ByteBuffer(string: #"{"resources":[{"uri":"file:///x","name":"x2"},{"uri":"file:///y","name":"y"}]}"#))
-        let out = CatalogueMerger(kind: .resources).merge(pages: [("a", a), ("b", b)], nextCursor: nil, claimed: [:])
+        let index = ResourceIndex(servers: ["a", "b"])
+        index.record(.resources, server: "a", identities: ["file:///x"], first: true)
+        index.record(.resources, server: "b", identities: ["file:///x", "file:///y"], first: true)
+        let out = CatalogueMerger(kind: .resources) { index.shown(.resources, server: $0, identity: $1) }.merge(pages: [("a", a), ("b", b)], nextCursor: nil)
         let merged = try JSONView.parse(out.result)
-        #expect(merged["resources"]?.elements.map { $0["uri"]?.string } == ["file:///x", "file:///y"])
-        #expect(out.findings.map(\.problem) == [.uriCollision(otherServer: "a")])
-        #expect(out.owners.map(\.server) == ["a", "b"])
+        #expect(merged["resources"]?.elements.map { $0["uri"]?.string } == ["switchboard://a/file:///x", "switchboard://b/file:///x", "file:///y"])
+        #expect(merged["resources"]?.elements.map { $0["name"]?.string } == ["x", "x2", "y"])
+        #expect(out.findings.isEmpty)
+        #expect(index.owner(of: "switchboard://b/file:///x")! == ("b", "file:///x"))
+        #expect(index.owner(of: "file:///y")! == ("b", "file:///y"))
+        #expect(index.owner(of: "file:///x") == nil)
+        #expect(index.mappings.map(\.description) == [
+            "resource switchboard://a/file:///x ← a: file:///x (b lists it too)", "resource switchboard://b/file:///x ← b: file:///x (a lists it too)",
+        ])
+        // b stops listing it: a's copy is its own again.
+        index.record(.resources, server: "b", identities: ["file:///y"], first: true)
+        #expect(index.shown(.resources, server: "a", identity: "file:///x") == "file:///x")
+        #expect(index.owner(of: "file:///x")! == ("a", "file:///x"))
+    }
+
+    /// Shared templates too: what a client expands from a gateway template reads back to the
+    /// server and what the server's own template would have given.
+    @Test func sharedTemplatesExpandToGatewayURIs() throws {
+        let index = ResourceIndex(servers: ["a", "b"])
+        index.record(.resourceTemplates, server: "a", identities: ["notes://{id}"], first: true)
+        index.record(.resourceTemplates, server: "b", identities: ["notes://{id}", "docs://{+path}"], first: true)
+        #expect(index.shown(.resourceTemplates, server: "b", identity: "notes://{id}") == "switchboard://b/notes://{id}")
+        #expect(index.owner(of: "switchboard://b/notes://a%2Fb")! == ("b", "notes://a%2Fb"))
+        #expect(index.owner(of: "notes://7") == nil)
+        #expect(index.owner(of: "docs://x/y")! == ("b", "docs://x/y"))
+        // An unknown server in a gateway URI is no gateway URI.
+        #expect(index.owner(of: "switchboard://c/notes://7") == nil)
     }
 
     @Test(arguments: [

@@ -86,13 +86,14 @@ final class GatewayFixture {
         loop.advanceTime(by: amount)
     }
 
-    /// A legacy session opened with `initialize` at `revision`, declaring `capabilities`.
-    func session(revision: String = "2025-11-25", capabilities: String = "{}", caller: Principal = .anonymous()) throws -> DownstreamSession {
+    /// A legacy session opened with `initialize` at `revision`, declaring `capabilities`, at
+    /// `/mcp` or a virtual server's endpoint.
+    func session(revision: String = "2025-11-25", capabilities: String = "{}", caller: Principal = .anonymous(), virtualServer: String? = nil) throws -> DownstreamSession {
         let message = try Self.message(
             #"{"jsonrpc":"2.0","id":0,"method":"initialize","params":{"protocolVersion":""# + revision + #"","capabilities":"# + capabilities
                 + #","clientInfo":{"name":"fixture","version":"1"}}}"#
         )
-        let opened = gateway.initialize(message, caller: caller, on: loop)
+        let opened = gateway.initialize(message, caller: caller, virtualServer: virtualServer, on: loop)
         run()
         return try opened.wait().0
     }

@@ -58,6 +58,7 @@ import Testing
         (["properties", "quotas"], ConfigLoader.quotaKeys),
         (["properties", "quotas", "$defs", "limit"], ConfigLoader.quotaLimitKeys),
         (["properties", "virtual_servers", "$defs", "virtualServer"], ConfigLoader.virtualServerKeys),
+        (["properties", "virtual_servers", "$defs", "virtualServer", "properties", "search", "oneOf", "1"], ConfigLoader.toolSearchKeys),
         (["properties", "audit"], ConfigLoader.auditKeys),
         (["properties", "audit", "properties", "store", "oneOf", "1"], ConfigLoader.auditStoreKeys),
         (["properties", "audit", "$defs", "fileSink"], ConfigLoader.auditSinkCommonKeys + ConfigLoader.auditFileSinkKeys),

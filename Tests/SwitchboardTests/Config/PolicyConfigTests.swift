@@ -63,6 +63,13 @@ import Testing
             prompts: ["*"]
             resources: ["file:///srv/ops/*"]
           empty:
+          coding:
+            tools: ["*"]
+            max_tools: 80
+            search: { always: ["github__*"], results: 5 }
+          capped:
+            max_tools: 128
+            search: true
         """
 
     @Test func theFullExampleLoads() throws {
@@ -123,6 +130,18 @@ import Testing
                     resources: ["file:///srv/ops/*"]
                 ),
                 VirtualServerConfig(name: "empty"),
+                {
+                    var coding = VirtualServerConfig(name: "coding", tools: ["*"])
+                    coding.maxTools = 80
+                    coding.search = ToolSearchConfig(always: ["github__*"], results: 5)
+                    return coding
+                }(),
+                {
+                    var capped = VirtualServerConfig(name: "capped")
+                    capped.maxTools = 128
+                    capped.search = ToolSearchConfig()
+                    return capped
+                }(),
             ]
         )
 
@@ -164,6 +183,9 @@ import Testing
             prefix: "switchboard.yaml:6: quotas.limits[0].brust: ", says: #"did you mean "burst"?"#, code: .unknownKey
         ),
         Case(yaml: "virtual_servers:\n  ops:\n    tool: [x]\n", prefix: "switchboard.yaml:3: virtual_servers.ops.tool: ", says: #"did you mean "tools"?"#, code: .unknownKey),
+        Case(yaml: "virtual_servers:\n  ops:\n    search: { results: 80 }\n", prefix: "switchboard.yaml:3: virtual_servers.ops.search.results: ", says: "at most 50 tools"),
+        Case(yaml: "virtual_servers:\n  ops:\n    max_tools: 0\n", prefix: "switchboard.yaml:3: virtual_servers.ops.max_tools: ", says: "must be at least 1"),
+        Case(yaml: "virtual_servers:\n  ops:\n    search: maybe\n", prefix: "switchboard.yaml:3: virtual_servers.ops.search: ", says: "expected true or false"),
         // Keywords.
         Case(yaml: "policy:\n  rules:\n    - id: r\n      effect: block\n", prefix: "switchboard.yaml:4: policy.rules[0].effect: ", says: #"expected one of allow, deny, require_approval, got "block""#),
         Case(yaml: "policy:\n  default: require_approval\n", prefix: "switchboard.yaml:2: policy.default: ", says: #"expected one of allow, deny, got "require_approval""#),

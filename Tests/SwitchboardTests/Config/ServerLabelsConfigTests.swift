@@ -43,12 +43,6 @@ import Testing
         (servers + "quotas:\n  limits:\n    - { id: q, per: global, rate: 1/s, server_labels: { tier: [] } }\n", "switchboard.yaml:10: quotas.limits[0].server_labels.tier: ", "an empty list matches nothing"),
     ])
     func mistakesNameTheLineAndKey(_ yaml: String, _ prefix: String, _ says: String) {
-        do {
-            _ = try ConfigLoader.parse(yaml: yaml, path: "switchboard.yaml", environment: [:])
-            Issue.record("loaded: \(yaml)")
-        } catch {
-            #expect("\(error)".hasPrefix(prefix), "\(error)")
-            #expect("\(error)".contains(says), "\(error)")
-        }
+        expectConfigMistake(yaml, prefix, says)
     }
 }
