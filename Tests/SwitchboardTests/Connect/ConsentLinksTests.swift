@@ -1,4 +1,5 @@
 import SwitchboardControl
+import SwitchboardCore
 import SwitchboardDataPlane
 import Testing
 
@@ -36,5 +37,9 @@ import Testing
         #expect(QueryString.value("state", in: query) == "x y")
         #expect(QueryString.value("error", in: query) == "")
         #expect(QueryString.value("missing", in: query) == nil)
+        // A broken escape or bytes that are not UTF-8 do not decode; a path keeps its "+".
+        #expect(QueryString.value("x", in: "x=%zz") == nil)
+        #expect(QueryString.value("x", in: "x=%ff") == nil)
+        #expect(QueryString.decode("a+b%20c", plusIsSpace: false) == "a+b c")
     }
 }

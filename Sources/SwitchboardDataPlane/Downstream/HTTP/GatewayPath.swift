@@ -23,6 +23,11 @@ package enum GatewayPath: Equatable {
     case readiness
     /// `/metrics`: Prometheus text (`MetricsEndpoint`).
     case metrics
+    /// `GET /api/v1/tools`: the REST front door's catalogue (`RESTEndpoint`).
+    case restTools
+    /// `POST /api/v1/tools/{name}/call`: a tool call through the REST front door; `name` is
+    /// the path segment, still percent-encoded.
+    case restCall(name: Substring)
     case unknown
 
     static let resourceMetadataPrefix: Substring = "/.well-known/oauth-protected-resource"
@@ -50,6 +55,11 @@ package enum GatewayPath: Equatable {
             } else if path.hasPrefix("/connect/") {
                 let server = path.dropFirst("/connect/".count)
                 self = server.isEmpty || server.contains("/") ? .unknown : .connect(server: server)
+            } else if path == "/api/v1/tools" {
+                self = .restTools
+            } else if path.hasPrefix("/api/v1/tools/"), path.hasSuffix("/call"), path.count > "/api/v1/tools//call".count {
+                let name = path.dropFirst("/api/v1/tools/".count).dropLast("/call".count)
+                self = name.contains("/") ? .unknown : .restCall(name: name)
             } else if path == "/console" || path.hasPrefix("/console/") {
                 self = .console(asset: path.dropFirst("/console".count))
             } else if path.hasPrefix(Self.controlPrefix) {

@@ -16,6 +16,8 @@ struct MCPHTTPRoutes: Sendable {
     let consent: (any ConsentRoutes)?
     /// `/metrics` (nil: `metrics.enabled` is off).
     let metrics: MetricsEndpoint?
+    /// `/api/v1/tools…`.
+    let rest: RESTEndpoint
 
     enum Resolution {
         case reply(HTTPReply)
@@ -40,6 +42,12 @@ struct MCPHTTPRoutes: Sendable {
         case .admin:
             guard origins.permits(head.headers.first(name: "Origin")) else { return .refused(HTTPRefusal.originNotAllowed, reason: "origin") }
             return .authenticate(endpoint, path: path, virtualServer: nil)
+        case .restTools, .restCall:
+            guard origins.permits(head.headers.first(name: "Origin")) else { return .refused(HTTPRefusal.originNotAllowed, reason: "origin") }
+            // A virtual server's part of the catalogue, as at /mcp/{name}.
+            guard let name = QueryString.value("virtual_server", in: query) else { return .authenticate(endpoint, path: path, virtualServer: nil) }
+            guard let known = gateway.governance.virtualServer(named: Substring(name)) else { return .reply(HTTPRefusal.unknownVirtualServer) }
+            return .authenticate(endpoint, path: path, virtualServer: known)
         case .resourceMetadata(let resourcePath):
             guard head.method == .GET || head.method == .HEAD else { return .reply(HTTPRefusal.methodNotAllowed(allow: "GET")) }
             guard let document = resourceMetadata(resourcePath: resourcePath, head: head) else { return .reply(HTTPRefusal.notFound) }
@@ -82,6 +90,16 @@ struct MCPHTTPRoutes: Sendable {
             guard let control else { return .reply(HTTPRefusal.notFound) }
             let answer = control.serve(request.head, path: path, body: request.body, caller: request.caller.principal, on: connection.channel.eventLoop)
             return .later(answer.map { .reply($0) })
+        case .restTools, .restCall:
+            let query = request.head.uri.firstIndex(of: "?").map { request.head.uri[request.head.uri.index(after: $0)...] } ?? ""
+            var resolved = endpoint
+            if case .restCall(let encoded) = endpoint {
+                guard let name = QueryString.decode(encoded, plusIsSpace: false) else {
+                    return .reply(RESTProblem.reply(status: .badRequest, title: "Bad request", detail: "the tool name in the path does not decode"))
+                }
+                resolved = .restCall(name: Substring(name))
+            }
+            return .later(rest.serve(resolved, request, query: query, on: connection.channel.eventLoop).map { .reply($0) })
         case .metrics:
             guard let metrics else { return .reply(HTTPRefusal.notFound) }
             guard metrics.mayScrape(request.caller.principal, authentication: authentication) else {

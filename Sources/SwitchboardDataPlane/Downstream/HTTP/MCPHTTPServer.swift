@@ -20,7 +20,8 @@ package enum MCPHTTPServer {
             legacySSE: LegacySSEEndpoint(gateway: gateway, sessions: config.sessions, limits: config.limits),
             control: control,
             consent: consent,
-            metrics: metrics
+            metrics: metrics,
+            rest: RESTEndpoint(gateway: gateway, maxJSONDepth: config.limits.maxJSONDepth)
         )
         let maxBodyBytes = config.limits.maxBodyBytes
         let logger = gateway.logger

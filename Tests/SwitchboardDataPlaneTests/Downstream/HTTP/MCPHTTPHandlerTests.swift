@@ -25,7 +25,8 @@ import Testing
                 legacySSE: LegacySSEEndpoint(gateway: gateway, sessions: config.sessions, limits: config.limits),
                 control: nil,
                 consent: nil,
-                metrics: MetricsEndpoint(config: MetricsConfig(), contentType: "text/plain; version=0.0.4") { ByteBuffer(string: "up 1\n") }
+                metrics: MetricsEndpoint(config: MetricsConfig(), contentType: "text/plain; version=0.0.4") { ByteBuffer(string: "up 1\n") },
+                rest: RESTEndpoint(gateway: gateway, maxJSONDepth: 64)
             )
             channel = EmbeddedChannel(handler: MCPHTTPHandler(routes: routes, maxBodyBytes: maxBodyBytes), loop: fixture.loop)
             try channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 1)).wait()
@@ -95,6 +96,38 @@ import Testing
         #expect(responses.map(\.status) == [.ok, .ok])
         #expect(responses[0].body.contains(#""result":{"content":[]}"#))
         #expect(responses[1].body == "ok\n")
+    }
+
+    /// The REST front door: the catalogue in MCP's and OpenAI's shapes, a call with the body as
+    /// its arguments, and errors as problem+json with the status they stand for.
+    @Test func theRESTFrontDoorListsAndCalls() throws {
+        let fixture = try GatewayFixture([.init(name: "crm", script: { request in
+            request.method == MCPMethod.toolsCall ? .result(#"{"content":[{"type":"text","text":"ok"}]}"#) : .later
+        })])
+        let connection = try Connection(fixture)
+        try connection.send(.GET, "/api/v1/tools")
+        try connection.send(.GET, "/api/v1/tools?format=openai")
+        try connection.send(.POST, "/api/v1/tools/crm__echo/call", headers: [("Content-Type", "application/json")], body: #"{"x":1}"#)
+        try connection.send(.POST, "/api/v1/tools/crm__nope/call", body: "{}")
+        try connection.send(.POST, "/api/v1/tools/crm__echo/call", body: "[1]")
+        try connection.send(.GET, "/api/v1/tools/crm__echo/call")
+        try connection.send(.GET, "/api/v1/tools?format=xml")
+        let responses = try connection.responses()
+        #expect(responses.map(\.status) == [.ok, .ok, .ok, .notFound, .badRequest, .methodNotAllowed, .badRequest])
+        let listed = try JSONView.parse(ByteBuffer(string: responses[0].body))
+        #expect(listed["tools"]?.elements.compactMap { $0["name"]?.string }.contains("crm__echo") == true)
+        let openAI = try JSONView.parse(ByteBuffer(string: responses[1].body))
+        let first = try #require(openAI["tools"]?.elements.first)
+        #expect(first["type"]?.string == "function")
+        #expect(first["function"]?["parameters"]?["type"]?.string == "object")
+        #expect(responses[2].body == #"{"content":[{"type":"text","text":"ok"}]}"#)
+        let sent = try #require(fixture["crm"].requests(MCPMethod.toolsCall).first)
+        #expect(sent.params?["name"]?.string == "echo")
+        #expect(sent.params?["arguments"]?.rawText == #"{"x":1}"#)
+        #expect(responses[3].headers.first(name: "Content-Type") == "application/problem+json")
+        let problem = try JSONView.parse(ByteBuffer(string: responses[3].body))
+        #expect(problem["status"]?.int == 404)
+        #expect(problem["detail"]?.string?.contains("crm__nope") == true)
     }
 
     @Test func aBodyOverTheLimitIsRefusedAndTheConnectionClosed() throws {

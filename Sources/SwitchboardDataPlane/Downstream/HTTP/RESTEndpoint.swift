@@ -1,0 +1,146 @@
+import NIOCore
+import NIOHTTP1
+import Synchronization
+import SwitchboardCore
+
+/// The REST front door (PRODUCT.md): `GET /api/v1/tools` (the caller's catalogue, MCP's shape
+/// or `?format=openai`) and `POST /api/v1/tools/{name}/call` (the body is the arguments; the
+/// answer is the tool's result). Each request runs as a 2026-07-28 MCP request through the
+/// gateway itself, so identity, policy, quotas, guards, approvals and audit are exactly those
+/// of `/mcp`; errors come back as `application/problem+json` (RFC 9457) with the JSON-RPC code.
+/// `?virtual_server=NAME` serves a virtual server's part of the catalogue.
+struct RESTEndpoint: Sendable {
+    let gateway: Gateway
+    let maxJSONDepth: Int
+
+    func serve(_ endpoint: GatewayPath, _ request: HTTPRequest, query: Substring, on loop: any EventLoop) -> EventLoopFuture<HTTPReply> {
+        switch endpoint {
+        case .restTools:
+            guard request.head.method == .GET || request.head.method == .HEAD else {
+                return loop.makeSucceededFuture(HTTPRefusal.methodNotAllowed(allow: "GET"))
+            }
+            let format = QueryString.value("format", in: query)
+            guard format == nil || format == "mcp" || format == "openai" else {
+                return loop.makeSucceededFuture(RESTProblem.reply(status: .badRequest, title: "Bad request", detail: "format is mcp or openai"))
+            }
+            return tools(request, openAI: format == "openai", on: loop)
+        case .restCall(let name):
+            guard request.head.method == .POST else { return loop.makeSucceededFuture(HTTPRefusal.methodNotAllowed(allow: "POST")) }
+            return call(request, name: String(name), on: loop)
+        default:
+            return loop.makeSucceededFuture(HTTPRefusal.notFound)
+        }
+    }
+
+    /// Every page of the caller's `tools/list`.
+    private func tools(_ request: HTTPRequest, openAI: Bool, on loop: any EventLoop) -> EventLoopFuture<HTTPReply> {
+        @Sendable func next(_ cursor: String?, _ items: [ByteBuffer], _ pages: Int) -> EventLoopFuture<HTTPReply> {
+            let params = cursor.map { #"{"cursor":"# + JSONWriter.quoted($0) + "}" } ?? "{}"
+            return run(MCPMethod.toolsList, params: params, request, on: loop).flatMap { answer in
+                guard case .result(let result) = answer else { return loop.makeSucceededFuture(RESTProblem.reply(answer)) }
+                let collected = items + (result["tools"]?.elements.map(\.bytes) ?? [])
+                if let cursor = result["nextCursor"]?.string, pages < 1000 { return next(cursor, collected, pages + 1) }
+                return loop.makeSucceededFuture(HTTPReply(.ok, body: openAI ? OpenAITools.encode(collected) : Self.list(collected)))
+            }
+        }
+        return next(nil, [], 1)
+    }
+
+    private func call(_ request: HTTPRequest, name: String, on loop: any EventLoop) -> EventLoopFuture<HTTPReply> {
+        var arguments = "{}"
+        if request.body.readableBytes > 0 {
+            guard let body = try? JSONView.parse(request.body, maxDepth: maxJSONDepth), body.isObject else {
+                return loop.makeSucceededFuture(RESTProblem.reply(status: .badRequest, title: "Bad request", detail: "the body is the tool's arguments: a JSON object"))
+            }
+            arguments = String(buffer: body.bytes)
+        }
+        let params = #"{"name":"# + JSONWriter.quoted(name) + #","arguments":"# + arguments + "}"
+        return run(MCPMethod.toolsCall, params: params, request, on: loop).map { answer in
+            guard case .result(let result) = answer else { return RESTProblem.reply(answer) }
+            if result["resultType"]?.string == "input_required" {
+                return RESTProblem.reply(
+                    status: .conflict, title: "Input required",
+                    detail: "the tool asks the caller a question (elicitation), which the REST front door cannot answer; call it through /mcp"
+                )
+            }
+            return HTTPReply(.ok, body: Self.plain(result))
+        }
+    }
+
+    /// The result without what the 2026-07-28 envelope added (`resultType`, the gateway's
+    /// `serverInfo`): a REST caller gets the tool's result as the tool gave it.
+    static func plain(_ result: JSONView) -> ByteBuffer {
+        var drop: Set<String> = ["resultType"]
+        if let meta = result["_meta"], meta.members.allSatisfy({ $0.0 == MCPMeta.serverInfo }) { drop.insert("_meta") }
+        return JSONSplice.removing(drop, from: result) ?? result.bytes
+    }
+
+    /// `{"tools":[…]}` from the items of every page.
+    static func list(_ items: [ByteBuffer]) -> ByteBuffer {
+        var w = JSONWriter()
+        w.beginObject()
+        w.key("tools")
+        w.beginArray()
+        for item in items { w.raw(item) }
+        w.endArray()
+        w.endObject()
+        return w.buffer
+    }
+
+    /// What one MCP request through the gateway came to.
+    enum Answer: Sendable {
+        case result(JSONView)
+        case error(code: Int, message: String, httpStatus: Int, retryAfter: Int?)
+    }
+
+    /// `method` with `params` as a 2026-07-28 request of the caller, through the gateway.
+    private func run(_ method: String, params: String, _ request: HTTPRequest, on loop: any EventLoop) -> EventLoopFuture<Answer> {
+        let meta = #"{"\#(MCPMeta.protocolVersion)":"2026-07-28","\#(MCPMeta.clientInfo)":{"name":"switchboard-rest","version":"1"},"\#(MCPMeta.clientCapabilities)":{}}"#
+        let withMeta = params == "{}" ? #"{"_meta":"# + meta + "}" : #"{"_meta":"# + meta + "," + params.dropFirst()
+        let json = #"{"jsonrpc":"2.0","id":1,"method":""# + method + #"","params":"# + withMeta + "}"
+        guard let message = try? JSONRPCMessage.parse(ByteBuffer(string: json)),
+            case .success(let modern) = ModernRequest.check(message, headers: nil, annotated: { _ in [] })
+        else {
+            return loop.makeSucceededFuture(.error(code: JSONRPCErrorCode.internalError, message: "the request could not be made", httpStatus: 500, retryAfter: nil))
+        }
+        let promise = loop.makePromise(of: Answer.self)
+        let responder = CollectingResponder(promise)
+        _ = gateway.serveStateless(message, request: modern, caller: request.caller, virtualServer: request.virtualServer, responder: responder, on: loop)
+        return promise.futureResult
+    }
+}
+
+/// Takes a request's one answer (interim messages have nowhere to go on REST).
+private final class CollectingResponder: DownstreamResponder, Sendable {
+    private let promise: Mutex<EventLoopPromise<RESTEndpoint.Answer>?>
+
+    init(_ promise: EventLoopPromise<RESTEndpoint.Answer>) {
+        self.promise = Mutex(promise)
+    }
+
+    func sendInterim(_ message: ByteBuffer) -> Bool { false }
+
+    func sendFinal(_ message: ByteBuffer, httpStatus: Int, retryAfter: Int?) {
+        guard let promise = promise.withLock({ p -> EventLoopPromise<RESTEndpoint.Answer>? in defer { p = nil }; return p }) else { return }
+        guard let view = try? JSONView.parse(message) else {
+            promise.succeed(.error(code: JSONRPCErrorCode.internalError, message: "unreadable answer", httpStatus: 500, retryAfter: nil))
+            return
+        }
+        if let result = view["result"] {
+            promise.succeed(.result(result))
+        } else {
+            let error = view["error"]
+            promise.succeed(.error(
+                code: error?["code"]?.int ?? JSONRPCErrorCode.internalError, message: error?["message"]?.string ?? "error", httpStatus: httpStatus,
+                retryAfter: retryAfter
+            ))
+        }
+    }
+
+    func abandon() {
+        promise.withLock { p in
+            p?.succeed(.error(code: JSONRPCErrorCode.requestCancelled, message: "Request cancelled", httpStatus: 503, retryAfter: nil))
+            p = nil
+        }
+    }
+}
