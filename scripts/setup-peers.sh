@@ -17,7 +17,7 @@ PYTHON="${PYTHON:-python3}"
 MARKER="$VENV/.switchboard-peers"
 
 # Top-level pins, then the exact transitive set that was tested with them (pip constraints).
-REQUIREMENTS="mcp==2.3.0 mcp-server-time==2026.10.19 jsonschema==4.26.0 opentelemetry-proto==1.45.2 openapi-spec-validator==0.9.0 selenium==4.50.0"
+REQUIREMENTS="mcp==2.3.0 mcp-server-time==2026.10.19 jsonschema==4.26.0 opentelemetry-proto==1.45.2 openapi-spec-validator==0.9.0 selenium==4.50.0 openai==3.63.0"
 CONSTRAINTS="annotated-types==0.8.0
 anyio==4.16.0
 attrs==26.1.0
@@ -29,6 +29,7 @@ h11==0.16.0
 httpcore2==2.16.2
 httpx2==2.16.2
 idna==3.20
+jiter==0.19.0
 jsonschema-path==0.5.0
 jsonschema-specifications==2025.9.1
 lazy-object-proxy==1.13.0
@@ -74,7 +75,7 @@ PYVER="$("$PYTHON" -c 'import sys; print("%d.%d" % sys.version_info[:2])')"
 WANT="python=$PYVER $REQUIREMENTS $(printf '%s' "$CONSTRAINTS" | tr '\n' ' ')"
 
 imports_ok() {
-    "$VENV/bin/python" -c 'import mcp, mcp.server.mcpserver, jsonschema, mcp_server_time, opentelemetry.proto.collector.logs.v1.logs_service_pb2, openapi_spec_validator, selenium' >/dev/null 2>&1 \
+    "$VENV/bin/python" -c 'import mcp, mcp.server.mcpserver, jsonschema, mcp_server_time, opentelemetry.proto.collector.logs.v1.logs_service_pb2, openapi_spec_validator, selenium, openai' >/dev/null 2>&1 \
         && [ -x "$VENV/bin/mcp-server-time" ]
 }
 

@@ -28,6 +28,9 @@ package enum GatewayPath: Equatable {
     /// `POST /api/v1/tools/{name}/call`: a tool call through the REST front door; `name` is
     /// the path segment, still percent-encoded.
     case restCall(name: Substring)
+    /// `POST /api/v1/openai/tool_calls`: an assistant message's `tool_calls` run, the `tool`
+    /// messages returned (`RESTEndpoint`).
+    case openAIToolCalls
     case unknown
 
     static let resourceMetadataPrefix: Substring = "/.well-known/oauth-protected-resource"
@@ -57,6 +60,8 @@ package enum GatewayPath: Equatable {
                 self = server.isEmpty || server.contains("/") ? .unknown : .connect(server: server)
             } else if path == "/api/v1/tools" {
                 self = .restTools
+            } else if path == "/api/v1/openai/tool_calls" {
+                self = .openAIToolCalls
             } else if path.hasPrefix("/api/v1/tools/"), path.hasSuffix("/call"), path.count > "/api/v1/tools//call".count {
                 let name = path.dropFirst("/api/v1/tools/".count).dropLast("/call".count)
                 self = name.contains("/") ? .unknown : .restCall(name: name)

@@ -42,7 +42,7 @@ struct MCPHTTPRoutes: Sendable {
         case .admin:
             guard origins.permits(head.headers.first(name: "Origin")) else { return .refused(HTTPRefusal.originNotAllowed, reason: "origin") }
             return .authenticate(endpoint, path: path, virtualServer: nil)
-        case .restTools, .restCall:
+        case .restTools, .restCall, .openAIToolCalls:
             guard origins.permits(head.headers.first(name: "Origin")) else { return .refused(HTTPRefusal.originNotAllowed, reason: "origin") }
             // A virtual server's part of the catalogue, as at /mcp/{name}.
             guard let name = QueryString.value("virtual_server", in: query) else { return .authenticate(endpoint, path: path, virtualServer: nil) }
@@ -90,7 +90,7 @@ struct MCPHTTPRoutes: Sendable {
             guard let control else { return .reply(HTTPRefusal.notFound) }
             let answer = control.serve(request.head, path: path, body: request.body, caller: request.caller.principal, on: connection.channel.eventLoop)
             return .later(answer.map { .reply($0) })
-        case .restTools, .restCall:
+        case .restTools, .restCall, .openAIToolCalls:
             let query = request.head.uri.firstIndex(of: "?").map { request.head.uri[request.head.uri.index(after: $0)...] } ?? ""
             var resolved = endpoint
             if case .restCall(let encoded) = endpoint {

@@ -27,6 +27,9 @@ struct RESTEndpoint: Sendable {
         case .restCall(let name):
             guard request.head.method == .POST else { return loop.makeSucceededFuture(HTTPRefusal.methodNotAllowed(allow: "POST")) }
             return call(request, name: String(name), on: loop)
+        case .openAIToolCalls:
+            guard request.head.method == .POST else { return loop.makeSucceededFuture(HTTPRefusal.methodNotAllowed(allow: "POST")) }
+            return toolCalls(request, on: loop)
         default:
             return loop.makeSucceededFuture(HTTPRefusal.notFound)
         }
@@ -54,8 +57,7 @@ struct RESTEndpoint: Sendable {
             }
             arguments = String(buffer: body.bytes)
         }
-        let params = #"{"name":"# + JSONWriter.quoted(name) + #","arguments":"# + arguments + "}"
-        return run(MCPMethod.toolsCall, params: params, request, on: loop).map { answer in
+        return callTool(name, arguments: arguments, request, on: loop).map { answer in
             guard case .result(let result) = answer else { return RESTProblem.reply(answer) }
             if result["resultType"]?.string == "input_required" {
                 return RESTProblem.reply(
@@ -73,6 +75,62 @@ struct RESTEndpoint: Sendable {
         var drop: Set<String> = ["resultType"]
         if let meta = result["_meta"], meta.members.allSatisfy({ $0.0 == MCPMeta.serverInfo }) { drop.insert("_meta") }
         return JSONSplice.removing(drop, from: result) ?? result.bytes
+    }
+
+    private func callTool(_ name: String, arguments: String, _ request: HTTPRequest, on loop: any EventLoop) -> EventLoopFuture<Answer> {
+        run(MCPMethod.toolsCall, params: #"{"name":"# + JSONWriter.quoted(name) + #","arguments":"# + arguments + "}", request, on: loop)
+    }
+
+    /// An assistant message's (or `{"tool_calls":[…]}`'s) function calls, run at once, each
+    /// as a tool call of its own; the answer holds one `tool` message per call, in order, its
+    /// content the result's text (a failed call's says `Error: …`, so the model learns it).
+    private func toolCalls(_ request: HTTPRequest, on loop: any EventLoop) -> EventLoopFuture<HTTPReply> {
+        guard let body = try? JSONView.parse(request.body, maxDepth: maxJSONDepth), let calls = body["tool_calls"], calls.isArray else {
+            return loop.makeSucceededFuture(RESTProblem.reply(
+                status: .badRequest, title: "Bad request", detail: "the body is an assistant message with tool_calls (or {\"tool_calls\": […]})"
+            ))
+        }
+        let answers = calls.elements.map { call -> EventLoopFuture<(id: String, content: String)> in
+            let id = call["id"]?.string ?? ""
+            guard call["type"]?.string ?? "function" == "function", let function = call["function"], let name = function["name"]?.string else {
+                return loop.makeSucceededFuture((id, "Error: only function tool calls are run"))
+            }
+            let text = function["arguments"]?.string ?? "{}"
+            guard let arguments = try? JSONView.parse(ByteBuffer(string: text.isEmpty ? "{}" : text), maxDepth: maxJSONDepth), arguments.isObject else {
+                return loop.makeSucceededFuture((id, "Error: the arguments are not a JSON object"))
+            }
+            return callTool(name, arguments: String(buffer: arguments.bytes), request, on: loop).map { answer in
+                switch answer {
+                case .result(let result): (id, Self.text(of: result))
+                case .error(_, let message, _, _): (id, "Error: " + message)
+                }
+            }
+        }
+        return EventLoopFuture.whenAllSucceed(answers, on: loop).map { messages in
+            var w = JSONWriter()
+            w.beginObject()
+            w.key("messages")
+            w.beginArray()
+            for (id, content) in messages {
+                w.beginObject()
+                w.field("role", "tool")
+                w.field("tool_call_id", id)
+                w.field("content", content)
+                w.endObject()
+            }
+            w.endArray()
+            w.endObject()
+            return HTTPReply(.ok, body: w.buffer)
+        }
+    }
+
+    /// What a model reads of a tool result: its text blocks, else its structured content as
+    /// JSON; `Error: ` first when the tool said it failed.
+    static func text(of result: JSONView) -> String {
+        if result["resultType"]?.string == "input_required" { return "Error: the tool asks the caller a question, which this endpoint cannot answer" }
+        let texts = (result["content"]?.elements ?? []).compactMap { $0["type"]?.string == "text" ? $0["text"]?.string : nil }
+        let body = texts.isEmpty ? result["structuredContent"].map { String(buffer: $0.bytes) } ?? "" : texts.joined(separator: "\n")
+        return result["isError"]?.bool == true ? "Error: " + body : body
     }
 
     /// `{"tools":[…]}` from the items of every page.
