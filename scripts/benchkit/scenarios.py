@@ -406,5 +406,20 @@ def searched(plan, servers=20, tools=100):
                    "closed loop", spec, ("--connections", "1"), tool="search_tools", arguments='{"query":"echo text"}', gateway_tool=True)
 
 
+def rest_door(plan):
+    """Scenario 1's call through the REST front door (POST /api/v1/tools/bench__echo/call, the
+    arguments as the body, the result as the answer) set beside the same call through /mcp,
+    run alternately: the REST door runs each call as a 2026-07-28 request through the gateway."""
+    for rate in plan.rates(2000):
+        name = f"14. echo, REST front door, {rate.label}"
+        rest = StackSpec(GATEWAY, path="/api/v1/tools/bench__echo/call")
+        yield Interleaved(plain=Measured(name, GATEWAY, "", StackSpec(GATEWAY), rate.args),
+                          variant=Measured(name, GATEWAY, "", rest, rate.args + ("--era", "rest")),
+                          note=rate.note, what="REST",
+                          detail="POST /api/v1/tools/bench__echo/call with the arguments as the body; plain: the same call "
+                                 "as an MCP tools/call at /mcp",
+                          pairs=1 if plan.smoke else plan.pairs)
+
+
 SCENARIOS = {1: echo_rates, 2: many_sessions, 3: idle_sessions, 4: merged_lists, 5: sse, 6: stdio_upstream,
-             7: modern_clients, 8: bridged, 9: governed, 10: https_upstream, 11: observed, 12: guarded, 13: searched}
+             7: modern_clients, 8: bridged, 9: governed, 10: https_upstream, 11: observed, 12: guarded, 13: searched, 14: rest_door}

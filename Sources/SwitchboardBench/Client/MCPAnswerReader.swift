@@ -19,17 +19,20 @@ struct MCPAnswerReader {
 
     let status: Int
     let expectedID: Int?
+    /// The body is the result itself (the REST front door), not a JSON-RPC response.
+    let plain: Bool
     private var body: Body
     /// Set once the answer is known; later bytes are not read.
     private(set) var outcome: MCPAnswerOutcome?
 
-    init(head: HTTPResponseHead, expectedID: Int?) {
-        self.init(status: Int(head.status.code), contentType: head.headers.first(name: "content-type"), expectedID: expectedID)
+    init(head: HTTPResponseHead, expectedID: Int?, plain: Bool = false) {
+        self.init(status: Int(head.status.code), contentType: head.headers.first(name: "content-type"), expectedID: expectedID, plain: plain)
     }
 
-    init(status: Int, contentType: String?, expectedID: Int?) {
+    init(status: Int, contentType: String?, expectedID: Int?, plain: Bool = false) {
         self.status = status
         self.expectedID = expectedID
+        self.plain = plain
         if status >= 400 || status < 200 {
             body = .errorText(nil)
         } else if status == 202 || status == 204 {
@@ -99,6 +102,8 @@ struct MCPAnswerReader {
         let what = expectedID.map { "the response to request \($0)" } ?? "an answer"
         let result: MCPAnswerOutcome
         switch body {
+        case .json(let collected) where plain:
+            result = collected.flatMap { try? JSONView.parse($0) }.map { .response($0) } ?? .failure("HTTP \(status) body that is not JSON")
         case .json(let collected):
             if let collected, let found = Self.match(collected, expectedID: expectedID) {
                 result = found

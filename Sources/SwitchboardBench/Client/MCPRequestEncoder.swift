@@ -40,6 +40,17 @@ struct MCPRequestEncoder: Sendable {
         piecesBytes = pieces.reduce(0) { $0 + $1.readableBytes }
     }
 
+    /// The REST front door's call (`POST /api/v1/tools/{name}/call`): the body is `arguments`
+    /// alone, the same for every request (no id: the answer on a connection is its request's).
+    init(restCall url: BenchURL, headers: [HeaderArgument], arguments: String) {
+        var text = "POST \(url.path) HTTP/1.1\r\nHost: \(url.authority)\r\nContent-Type: application/json\r\nAccept: application/json\r\n"
+        for header in headers { text += "\(header.name): \(header.value)\r\n" }
+        text += "Content-Length: "
+        heads = [ByteBuffer(string: text)]
+        pieces = [ByteBuffer(string: arguments)]
+        piecesBytes = pieces[0].readableBytes
+    }
+
     var sessionCount: Int { heads.count }
 
     /// The whole request (head and body) for request `id` in session `session`.

@@ -26,6 +26,9 @@ struct LoadCommand: AsyncParsableCommand {
         case legacy
         /// 2026-07-28: stateless requests, each carrying its version and capabilities.
         case modern
+        /// Not MCP: the gateway's REST front door. `--url` is `…/api/v1/tools/{name}/call`,
+        /// every request POSTs `--arguments`, and the answer is the tool's result.
+        case rest
     }
 
     @Option(help: "The MCP endpoint, e.g. http://127.0.0.1:8080/mcp.")
@@ -59,7 +62,7 @@ struct LoadCommand: AsyncParsableCommand {
     var progressToken = false
 
     @Option(help: ArgumentHelp(
-        "legacy: initialize, then requests within the session; modern: stateless 2026-07-28 requests (no initialize, no session).",
+        "legacy: initialize, then requests within the session; modern: stateless 2026-07-28 requests (no initialize, no session); rest: the gateway's REST front door (--url …/api/v1/tools/NAME/call).",
         discussion: "Default: modern when --protocol-version names a 2026 revision, otherwise legacy."
     ))
     var era: Era?
@@ -88,6 +91,9 @@ struct LoadCommand: AsyncParsableCommand {
         if resolvedEra == .modern, sessions != 1 {
             throw ValidationError("--sessions: a 2026-07-28 client has no sessions")
         }
+        if resolvedEra == .rest, method != .toolsCall || sessions != 1 || progressToken {
+            throw ValidationError("--era rest makes tools/call requests only, without sessions or progress tokens")
+        }
     }
 
     private var resolvedEra: Era {
@@ -101,6 +107,7 @@ struct LoadCommand: AsyncParsableCommand {
     func run() async throws {
         let endpoint = try BenchURL(parsing: url)
         let headers = try header.map { (text: String) throws(BenchError) in try HeaderArgument(parsing: text) }
+        if resolvedEra == .rest { return try await runREST(endpoint, headers: headers) }
         let params = try requestParams()
         let modern = resolvedEra == .modern
         let envelope = modern ? ModernEnvelope(version: resolvedVersion, method: method.rawValue, name: method == .toolsCall ? tool : nil) : nil
@@ -130,6 +137,19 @@ struct LoadCommand: AsyncParsableCommand {
             cpu: outcome.cpu
         )
         print(json ? report.jsonLine : "switchboard-bench load \(url) \(method.rawValue)\(modern ? " (\(resolvedVersion), stateless)" : "")\n" + report.summary)
+    }
+
+    /// `--era rest`: the same load, each request the arguments POSTed to the REST call URL.
+    private func runREST(_ endpoint: BenchURL, headers: [HeaderArgument]) async throws {
+        guard let parsed = try? JSONView.parse(ByteBuffer(string: arguments)), parsed.isObject else {
+            throw ValidationError("--arguments must be a JSON object")
+        }
+        let encoder = MCPRequestEncoder(restCall: endpoint, headers: headers, arguments: parsed.rawText)
+        let plan = LoadPlan(url: endpoint, encoder: encoder, connections: connections, rate: rate, resultCheck: .legacyCall, plainAnswers: true)
+        let run = LoadRun(plan: plan, warmup: Self.time(warmup), duration: Self.time(duration), group: BenchEventLoops.group)
+        let outcome = try await run.run()
+        let report = LoadReport(tally: outcome.tally, durationSeconds: outcome.measuredSeconds, sessions: 0, connections: connections, rate: rate, cpu: outcome.cpu)
+        print(json ? report.jsonLine : "switchboard-bench load \(url) (REST)\n" + report.summary)
     }
 
     /// Opens `--sessions` sessions; the first also tells whether the server keeps sessions at

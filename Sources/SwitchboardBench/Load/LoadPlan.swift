@@ -12,6 +12,8 @@ struct LoadPlan: Sendable {
     let connectTimeout: TimeAmount
     /// What every answered call's result is checked for.
     let resultCheck: ResultShapeCheck
+    /// Answers are results as they are (the REST front door), not JSON-RPC responses.
+    let plainAnswers: Bool
 
     init(
         url: BenchURL,
@@ -19,6 +21,7 @@ struct LoadPlan: Sendable {
         connections: Int,
         rate: Double?,
         resultCheck: ResultShapeCheck = .none,
+        plainAnswers: Bool = false,
         requestTimeout: TimeAmount = .seconds(10),
         connectTimeout: TimeAmount = .seconds(5)
     ) {
@@ -27,6 +30,7 @@ struct LoadPlan: Sendable {
         self.connections = connections
         self.rate = rate
         self.resultCheck = resultCheck
+        self.plainAnswers = plainAnswers
         self.requestTimeout = requestTimeout
         self.connectTimeout = connectTimeout
     }

@@ -139,7 +139,7 @@ final class LoadWorker {
         switch part {
         case .head(let head):
             guard head.status.code >= 200 else { return }
-            reader = MCPAnswerReader(head: head, expectedID: flight.id)
+            reader = MCPAnswerReader(head: head, expectedID: flight.id, plain: plan.plainAnswers)
             keepAlive = head.isKeepAlive
         case .body(let bytes):
             if let outcome = reader?.feed(bytes) { answer(outcome) }
