@@ -48,14 +48,7 @@ extension CallRouter {
                 visible = Array(visible.prefix(room))
             }
             shown += visible.map(\.bytes)
-            var w = JSONWriter()
-            w.beginObject()
-            w.key("tools")
-            w.beginArray()
-            for item in shown { w.raw(item) }
-            w.endArray()
-            w.endObject()
-            exchange.reply(w.buffer, cacheScope: "private")
+            exchange.reply(ToolListJSON.encode(shown), cacheScope: "private")
         }
     }
 
@@ -83,14 +76,7 @@ extension CallRouter {
                 guard let item = try? JSONView.parse(index.item(at: i).item) else { return false }
                 return CallerView.showsTool(item, to: exchange.caller.principal, through: shape.name, rules: rules, names: names)
             }
-            var tools = JSONWriter()
-            tools.beginObject()
-            tools.key("tools")
-            tools.beginArray()
-            for tool in found { tools.raw(tool.item) }
-            tools.endArray()
-            tools.endObject()
-            let text = String(buffer: tools.buffer)
+            let text = String(buffer: ToolListJSON.encode(found.map(\.item)))
             exchange.reply(TextToolResult.make(text, structured: text))
         }
     }

@@ -43,7 +43,7 @@ struct RESTEndpoint: Sendable {
                 guard case .result(let result) = answer else { return loop.makeSucceededFuture(RESTProblem.reply(answer)) }
                 let collected = items + (result["tools"]?.elements.map(\.bytes) ?? [])
                 if let cursor = result["nextCursor"]?.string, pages < 1000 { return next(cursor, collected, pages + 1) }
-                return loop.makeSucceededFuture(HTTPReply(.ok, body: openAI ? OpenAITools.encode(collected) : Self.list(collected)))
+                return loop.makeSucceededFuture(HTTPReply(.ok, body: openAI ? OpenAITools.encode(collected) : ToolListJSON.encode(collected)))
             }
         }
         return next(nil, [], 1)
@@ -131,18 +131,6 @@ struct RESTEndpoint: Sendable {
         let texts = (result["content"]?.elements ?? []).compactMap { $0["type"]?.string == "text" ? $0["text"]?.string : nil }
         let body = texts.isEmpty ? result["structuredContent"].map { String(buffer: $0.bytes) } ?? "" : texts.joined(separator: "\n")
         return result["isError"]?.bool == true ? "Error: " + body : body
-    }
-
-    /// `{"tools":[…]}` from the items of every page.
-    static func list(_ items: [ByteBuffer]) -> ByteBuffer {
-        var w = JSONWriter()
-        w.beginObject()
-        w.key("tools")
-        w.beginArray()
-        for item in items { w.raw(item) }
-        w.endArray()
-        w.endObject()
-        return w.buffer
     }
 
     /// What one MCP request through the gateway came to.
