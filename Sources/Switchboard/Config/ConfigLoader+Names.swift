@@ -82,6 +82,10 @@ extension ConfigLoader {
             let namesNode = entry.flatMap { try? ConfigMapping($0) }?["names"]
             let aliasNode = namesNode.flatMap { try? ConfigMapping($0) }?["alias"]
             let prefix = server.names.shownPrefix(server: server.name)
+            // An alias that is another server's key would make `{key}__tool` mean two tools.
+            if server.names.alias != nil, let other = config.servers.first(where: { $0.name == prefix && $0.name != server.name }) {
+                throw (aliasNode ?? entry ?? root["servers"]!).error("\"\(prefix)\" is the name of server \(other.name); an alias is a prefix of its own")
+            }
             if let other = prefixes[prefix] {
                 throw (aliasNode ?? entry ?? root["servers"]!).error("server \(other) already shows the prefix \"\(prefix)\"; each server needs its own")
             }

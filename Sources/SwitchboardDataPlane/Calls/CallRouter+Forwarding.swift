@@ -211,7 +211,10 @@ extension CallRouter {
     private func screen(_ result: JSONView, with content: ContentGuard, method: String, for target: MCPExchange, from server: UpstreamServer) -> ByteBuffer? {
         // The tool's own name is read only for a server with per-tool settings, or for the
         // record of a finding.
-        let named = { method == MCPMethod.toolsCall ? target.message.params?["name"]?.string.flatMap(self.catalogue.shownTools.route)?.upstream : nil }
+        let named = {
+            method == MCPMethod.toolsCall
+                ? target.notedRoute?.upstream ?? target.message.params?["name"]?.string.flatMap(self.catalogue.shownTools.route)?.upstream : nil
+        }
         switch content.screen(result: result, method: method, server: server.name, tool: named) {
         case .pass:
             return result.bytes

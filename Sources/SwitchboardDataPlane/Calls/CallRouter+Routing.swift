@@ -32,12 +32,13 @@ extension CallRouter {
 
     /// Policy, quotas and the virtual server for a call of `route` that the client named
     /// `shown`, with `arguments`; `edits` make the request the server's own.
+    /// `wrapped`: the call came through `call_tool`, whose own name is not the tool's.
     func admit(
         _ exchange: MCPExchange, kind: ListKind, shown: String, route: NameBook.Route, server: UpstreamServer, arguments: JSONView?,
-        edits: [(JSONView, String)], approved: Bool, again: @escaping @Sendable () -> Void
+        edits: [(JSONView, String)], approved: Bool, wrapped: Bool = false, again: @escaping @Sendable () -> Void
     ) {
         let canonical = route.canonical
-        if canonical != shown { exchange.noteCanonicalName(canonical) }
+        if canonical != shown || wrapped { exchange.noteRoute(route, wrapped: wrapped) }
         var ticket: QuotaTicket?
         if kind == .tools {
             let admitted = admission.admit(

@@ -55,8 +55,8 @@ extension CallRouter {
     /// `search_tools`: the best tools for `query` among those the caller may call here.
     func searchTools(_ exchange: MCPExchange, shape: VirtualServer, search: VirtualServer.Search) {
         let arguments = exchange.message.params?["arguments"]
-        guard let query = arguments?["query"]?.string, !query.isEmpty else {
-            exchange.fail(.invalidParams("search_tools needs arguments.query, a non-empty string"))
+        guard let query = arguments?["query"]?.string, !query.isEmpty, query.utf8.count <= 1024 else {
+            exchange.fail(.invalidParams("search_tools needs arguments.query, a non-empty string of at most 1,024 bytes"))
             return
         }
         let given = arguments?["limit"]
@@ -102,7 +102,8 @@ extension CallRouter {
             }
             self.admit(
                 exchange, kind: .tools, shown: name, route: route, server: server, arguments: inner,
-                edits: [(outerName, JSONWriter.quoted(route.upstream)), (outer, inner.map { String(buffer: $0.bytes) } ?? "{}")], approved: approved
+                edits: [(outerName, JSONWriter.quoted(route.upstream)), (outer, inner.map { String(buffer: $0.bytes) } ?? "{}")], approved: approved,
+                wrapped: true
             ) { self.callThroughSearch(exchange, approved: true) }
         }
     }

@@ -31,6 +31,8 @@ package final class Catalogue: Sendable {
     package let shownPrompts: ShownNames
     /// The tool names each server listed last: calls to other names are unknown tools.
     var toolNames: ListedNames { shownTools.listed }
+    /// When a name no list showed last made a server be listed (`route`), by list and server.
+    private let missListings = Mutex<[String: NIODeadline]>([:])
     /// The search index of the whole tools list, and when it was made (`toolSearch`).
     let toolSearchCache = Mutex<(stamp: MergedListCache.Stamp, made: NIODeadline, index: ToolSearch)?>(nil)
 
@@ -179,13 +181,23 @@ package final class Catalogue: Sendable {
     }
 
     /// The server and own name behind a tool's or prompt's shown name. A name no list showed
-    /// yet has every server not listed in full listed first (once: after a restart a client
-    /// may call a shortened name it kept); then `{prefix}__{name}` is read back, so a server
-    /// that could not be listed still answers for its own names.
+    /// yet has the running servers not listed in full listed first (after a restart a client
+    /// may call a shortened name it kept), each at most once every 5 s whatever names callers
+    /// make up; then `{prefix}__{name}` is read back, so a server that could not be listed
+    /// still answers for its own names.
     func route(_ kind: ListKind, _ name: String, on loop: any EventLoop, _ body: @escaping @Sendable (NameBook.Route?) -> Void) {
         guard let shown = shown(kind) else { return body(nil) }
         if let route = shown.route(name) { return body(route) }
-        let unlisted = servers.offer(kind).filter { !shown.listed.isComplete($0.name) }
+        let now = NIODeadline.now()
+        let unlisted = servers.offer(kind).filter { server in
+            guard server.initializeResult != nil, !shown.listed.isComplete(server.name) else { return false }
+            let key = kind.rawValue + "\u{0}" + server.name
+            return missListings.withLock { attempts in
+                if let last = attempts[key], now < last + .seconds(5) { return false }
+                attempts[key] = now
+                return true
+            }
+        }
         guard !unlisted.isEmpty else { return body(shown.guessRoute(name)) }
         EventLoopFuture.whenAllComplete(unlisted.map { listAll(kind, of: $0, on: loop) }, on: loop).whenComplete { _ in
             body(shown.route(name) ?? shown.guessRoute(name))

@@ -12,6 +12,8 @@ final class ListedNames: Sendable {
         var listed: [String: Set<String>] = [:]
         /// Names gathered from the pages of a listing being read.
         var listing: [String: Set<String>] = [:]
+        /// Moves whenever the names known of some server change.
+        var version: UInt64 = 0
 
         func known(_ server: String) -> Set<String> {
             (listed[server] ?? []).union(listing[server] ?? [])
@@ -44,17 +46,20 @@ final class ListedNames: Sendable {
                     s.listing[server] = gathered
                 }
             }
-            return s.known(server) != before
+            let changed = s.known(server) != before
+            if changed { s.version &+= 1 }
+            return changed
         }
     }
 
     /// Every server's names, complete or still being gathered: what shown names are made of.
     /// A removed name stays until its server's next listing completes.
-    func known() -> [String: Set<String>] {
+    /// `version` tells two snapshots apart: the larger one is the newer.
+    func known() -> (names: [String: Set<String>], version: UInt64) {
         state.withLock { s in
             var all = s.listed
             for (server, names) in s.listing { all[server, default: []].formUnion(names) }
-            return all
+            return (all, s.version)
         }
     }
 

@@ -57,9 +57,10 @@ extension NameBook {
     }
 
     /// Step 5: one name per tool. Rounds with longer hashes settle the (unlikely) case of a
-    /// hashed name meeting another name.
+    /// hashed name meeting another name; what still clashes after them (only names made to
+    /// clash) is numbered in the order of server and own name, each number checked free.
     private static func separate(_ work: inout [Candidate], budget: Int) {
-        for hashLength in [6, 10, 16] {
+        for hashLength in [6, 10, 16] where hashLength <= budget - 2 {
             var byName: [String: [Int]] = [:]
             for i in work.indices { byName[work[i].shown, default: []].append(i) }
             let clashes = byName.values.filter { $0.count > 1 }
@@ -69,8 +70,25 @@ extension NameBook {
                 let keeper = untouched.count == 1 ? untouched[0] : nil
                 for i in indices where i != keeper {
                     work[i].hash(budget: budget, length: hashLength)
-                    work[i].reasons.append(.hashed)
+                    if work[i].reasons.last != .hashed { work[i].reasons.append(.hashed) }
                 }
+            }
+        }
+        var byName: [String: [Int]] = [:]
+        for i in work.indices { byName[work[i].shown, default: []].append(i) }
+        var taken = Set(byName.keys)
+        for (_, indices) in byName.sorted(by: { $0.key < $1.key }) where indices.count > 1 {
+            let ordered = indices.sorted { (work[$0].server, work[$0].upstream) < (work[$1].server, work[$1].upstream) }
+            for i in ordered.dropFirst() {
+                var number = 2
+                var candidate: String
+                repeat {
+                    let suffix = "_" + String(number)
+                    candidate = String(decoding: work[i].shown.utf8.prefix(budget - suffix.utf8.count), as: UTF8.self) + suffix
+                    number += 1
+                } while taken.contains(candidate)
+                taken.insert(candidate)
+                work[i].shown = candidate
             }
         }
     }
@@ -127,7 +145,7 @@ private struct Candidate {
     /// Cuts the name to leave room for `_` and `length` hex digits of a hash of the server's
     /// key and own name (FNV-1a: stable everywhere, not a secret), and adds them.
     mutating func hash(budget: Int, length: Int) {
-        var cut = Array(sanitized.name.utf8.prefix(budget - length - 1))
+        var cut = Array(sanitized.name.utf8.prefix(max(0, budget - length - 1)))
         while let last = cut.last, last == UInt8(ascii: "_") || last == UInt8(ascii: "-") { cut.removeLast() }
         var h: UInt64 = 0xcbf2_9ce4_8422_2325
         for byte in server.utf8 + [0] + upstream.utf8 {

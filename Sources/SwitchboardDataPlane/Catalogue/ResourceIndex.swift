@@ -83,12 +83,22 @@ package final class ResourceIndex: Sendable {
         state.withLock { $0.isShared(kind, identity) } ? GatewayURI.make(server: server, uri: identity) : identity
     }
 
-    /// The server a client's `uri` goes to, and the URI that server knows it by: a gateway URI
-    /// names both; a plain one is looked up among URIs and templates only one server lists.
+    /// The server a client's `uri` goes to, and the URI that server knows it by: a plain URI
+    /// one server lists is that server's (even one that looks like a gateway URI); a gateway
+    /// URI names both; else templates only one server lists.
+    /// A gateway URI reaches only what its server lists (a URI, or one of its templates), so
+    /// one server cannot list `switchboard://other/…` to send reads to another.
     package func owner(of uri: String) -> (server: String, uri: String)? {
-        if let parsed = GatewayURI.parse(uri), servers.contains(parsed.server) { return parsed }
-        return state.withLock { s in
-            if let owners = s.owners[.resources]?[uri] { return owners.count == 1 ? (owners.first!, uri) : nil }
+        state.withLock { s in
+            if let owners = s.owners[.resources]?[uri], let owner = owners.first {
+                return owners.count == 1 ? (owner, uri) : nil
+            }
+            if let parsed = GatewayURI.parse(uri), servers.contains(parsed.server),
+                s.listed[.resources]?[parsed.server]?.contains(parsed.uri) == true
+                    || s.templates.contains(where: { $0.server == parsed.server && URITemplateMatcher.matches(template: $0.template, uri: parsed.uri) })
+            {
+                return parsed
+            }
             return s.templates.first { !s.isShared(.resourceTemplates, $0.template) && URITemplateMatcher.matches(template: $0.template, uri: uri) }
                 .map { ($0.server, uri) }
         }

@@ -10,7 +10,8 @@ package final class ShownNames: Sendable {
     let listed = ListedNames()
     private let settings: [(server: String, settings: ServerNamesConfig)]
     private let budget: Int
-    private let state = Mutex<(book: NameBook, generation: UInt64)>((NameBook(), 0))
+    /// The book, how often it was made, and the `ListedNames` version it was made from.
+    private let state = Mutex<(book: NameBook, generation: UInt64, version: UInt64)>((NameBook(), 0, 0))
 
     init(kind: ListKind, servers: [ServerConfig], budget: Int) {
         self.kind = kind
@@ -18,16 +19,21 @@ package final class ShownNames: Sendable {
         self.budget = budget
     }
 
-    /// One page of `server`'s list; the book is made again when its names changed.
+    /// One page of `server`'s list; the book is made again when its names changed. Two
+    /// loops may record at once: a book is kept only if made from newer names than the one
+    /// it replaces, so the last names recorded always end up in the book.
     func record(_ names: [String], server: String, first: Bool, complete: Bool) {
         guard listed.record(names, server: server, first: first, complete: complete) else { return }
         let known = listed.known()
         let book = NameBook(
             kind: kind,
-            servers: settings.compactMap { entry in known[entry.server].map { NameBook.Listed(server: entry.server, settings: entry.settings, names: $0.sorted()) } },
+            servers: settings.compactMap { entry in known.names[entry.server].map { NameBook.Listed(server: entry.server, settings: entry.settings, names: $0.sorted()) } },
             budget: budget
         )
-        state.withLock { $0 = (book, $0.generation &+ 1) }
+        state.withLock { s in
+            guard known.version > s.version else { return }
+            s = (book, s.generation &+ 1, known.version)
+        }
     }
 
     /// The book now.

@@ -69,7 +69,8 @@ public struct ToolSearch: Sendable {
     public func search(_ query: String, limit: Int, visible: (Int) -> Bool = { _ in true }) -> [(name: String, item: ByteBuffer)] {
         var scores = [Double](repeating: 0, count: tools.count)
         let total = Double(tools.count)
-        for word in Set(Self.words(query)) {
+        // A query's first 32 distinct words count: each costs a lookup.
+        for word in Set(Self.words(query)).sorted().prefix(32) {
             var perTool: [Int: Double] = [:]
             for (token, closeness) in matches(of: word) {
                 for place in postings[token] ?? [] {

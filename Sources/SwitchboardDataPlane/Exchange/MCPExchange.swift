@@ -124,17 +124,27 @@ package final class MCPExchange: Sendable {
 
     var isApprovalRetry: Bool { record.withLock { $0.approvalRetry } }
 
-    /// The canonical `{server}__{name}` of a tool or prompt the client called by another
-    /// shown name (`NameBook`); noted only when the two differ.
-    func noteCanonicalName(_ name: String) {
-        record.withLock { $0.canonicalName = name }
+    /// The server and own name of a tool or prompt the client called by another name than
+    /// its canonical `{server}__{name}` (a shown name, or through `call_tool`); noted only then.
+    /// `wrapped`: through `call_tool`, the tool's arguments one level down.
+    func noteRoute(_ route: NameBook.Route, wrapped: Bool = false) {
+        record.withLock {
+            $0.route = route
+            $0.wrapped = wrapped
+        }
     }
+
+    /// What `noteRoute` noted.
+    var notedRoute: NameBook.Route? { record.withLock { $0.route } }
+
+    /// The call came through `call_tool` (`noteRoute`).
+    var isWrapped: Bool { record.withLock { $0.wrapped } }
 
     /// The tool or prompt as policy and audit name it: canonical, whatever the client was
     /// shown; nil for other methods.
     var calledName: String? {
         guard method == MCPMethod.toolsCall || method == MCPMethod.promptsGet else { return nil }
-        return record.withLock { $0.canonicalName } ?? message.params?["name"]?.string
+        return record.withLock { $0.route?.canonical } ?? message.params?["name"]?.string
     }
 
     /// A `resources/read` of a gateway URI (`own` is the server's URI): the contents the
@@ -314,8 +324,10 @@ struct ExchangeRecord: Sendable {
     var approvalRetry = false
     /// Its trace, once something asked for it (`MCPExchange.trace()`).
     var trace: ExchangeTrace?
-    /// The canonical name behind the shown one the client called (`noteCanonicalName`).
-    var canonicalName: String?
+    /// The tool or prompt behind the name the client called (`noteRoute`).
+    var route: NameBook.Route?
+    /// It came through `call_tool`.
+    var wrapped = false
     /// The gateway URI a read asked for, and the server's own (`noteShownURI`).
     var shownURI: (shown: String, own: String)?
 

@@ -231,9 +231,13 @@ final class InputBridge: Sendable {
         logger.debug("held call not found; running it again", metadata: exchange.logMetadata.merging(["switchboard.server": "\(server.name)", "switchboard.answers": "\(prefilled.count)"]) { _, mine in mine })
         var edits: [(target: JSONView, json: String)] = []
         if exchange.method == MCPMethod.promptsGet || exchange.method == MCPMethod.toolsCall, let nameView = fresh["name"], let name = nameView.string,
-            let route = (exchange.method == MCPMethod.toolsCall ? names.shownTools : names.shownPrompts).route(name)
+            let route = exchange.notedRoute ?? (exchange.method == MCPMethod.toolsCall ? names.shownTools : names.shownPrompts).route(name)
         {
             edits = [(nameView, JSONWriter.quoted(route.upstream))]
+            // A call through `call_tool` carries the tool's arguments one level down.
+            if exchange.isWrapped, let outer = fresh["arguments"] {
+                edits.append((outer, outer["arguments"].map { String(buffer: $0.bytes) } ?? "{}"))
+            }
         }
         return .rerun(params: fresh, edits: edits, prefilled: prefilled)
     }

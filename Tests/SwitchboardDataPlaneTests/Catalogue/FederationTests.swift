@@ -81,8 +81,13 @@ import SwitchboardCore
         #expect(index.owner(of: "switchboard://b/notes://a%2Fb")! == ("b", "notes://a%2Fb"))
         #expect(index.owner(of: "notes://7") == nil)
         #expect(index.owner(of: "docs://x/y")! == ("b", "docs://x/y"))
-        // An unknown server in a gateway URI is no gateway URI.
+        // An unknown server in a gateway URI is no gateway URI, and a gateway URI reaches
+        // only what its server lists.
         #expect(index.owner(of: "switchboard://c/notes://7") == nil)
+        #expect(index.owner(of: "switchboard://a/docs://x") == nil)
+        // A server that lists a URI looking like a gateway URI owns it as it is.
+        index.record(.resources, server: "a", identities: ["switchboard://b/secret"], first: true)
+        #expect(index.owner(of: "switchboard://b/secret")! == ("a", "switchboard://b/secret"))
     }
 
     @Test(arguments: [

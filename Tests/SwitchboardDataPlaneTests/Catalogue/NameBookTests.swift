@@ -110,6 +110,25 @@ import Testing
         #expect(shown.route("gh__new_issue") == nil)
     }
 
+    /// A server that lists the very names its others would be hashed to: every round of
+    /// hashes meets one, and the numbered last round still gives each tool a name of its own,
+    /// at the smallest budget too.
+    @Test(arguments: [16, 24, 64])
+    func namesMadeToClashStillGetNamesOfTheirOwn(budget: Int) throws {
+        var names = ["a.b", "a_b"]
+        for _ in 0..<4 {
+            let b = book([Listed(server: "s", settings: .init(prefix: .none), names: names)], budget: budget)
+            if let shown = b.shown(server: "s", upstream: "a.b"), !names.contains(shown) { names.append(shown) }
+        }
+        let b = book([Listed(server: "s", settings: .init(prefix: .none), names: names)], budget: budget)
+        let shown = try names.map { try #require(b.shown(server: "s", upstream: $0)) }
+        #expect(Set(shown).count == names.count, "\(shown)")
+        for (name, shownName) in zip(names, shown) {
+            #expect(shownName.utf8.count <= budget)
+            #expect(b.route(shownName) == .init(server: "s", upstream: name))
+        }
+    }
+
     @Test func randomCatalogues() throws {
         var rng = SplitMix(seed: 15)
         let pieces = ["search", "get", "list", "a.b", "issues.create", "issues_create", "x", "日", "-lead", "_u", "9", "very_long_name_of_a_tool_that_goes_on"]

@@ -45,7 +45,11 @@ struct MCPHTTPRoutes: Sendable {
         case .restTools, .restCall, .openAIToolCalls:
             guard origins.permits(head.headers.first(name: "Origin")) else { return .refused(HTTPRefusal.originNotAllowed, reason: "origin") }
             // A virtual server's part of the catalogue, as at /mcp/{name}.
-            guard let name = QueryString.value("virtual_server", in: query) else { return .authenticate(endpoint, path: path, virtualServer: nil) }
+            let given = query.split(separator: "&").contains { $0 == "virtual_server" || $0.hasPrefix("virtual_server=") }
+            guard let name = QueryString.value("virtual_server", in: query) else {
+                // Present but not decodable is a mistake to say, not a reason to serve /mcp.
+                return given ? .reply(HTTPRefusal.unknownVirtualServer) : .authenticate(endpoint, path: path, virtualServer: nil)
+            }
             guard let known = gateway.governance.virtualServer(named: Substring(name)) else { return .reply(HTTPRefusal.unknownVirtualServer) }
             return .authenticate(endpoint, path: path, virtualServer: known)
         case .resourceMetadata(let resourcePath):

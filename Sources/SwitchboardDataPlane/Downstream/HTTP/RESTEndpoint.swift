@@ -81,13 +81,16 @@ struct RESTEndpoint: Sendable {
         run(MCPMethod.toolsCall, params: #"{"name":"# + JSONWriter.quoted(name) + #","arguments":"# + arguments + "}", request, on: loop)
     }
 
+    /// Most tool calls one request may run (each is a request of its own through the gateway).
+    static let maxToolCalls = 64
+
     /// An assistant message's (or `{"tool_calls":[…]}`'s) function calls, run at once, each
     /// as a tool call of its own; the answer holds one `tool` message per call, in order, its
     /// content the result's text (a failed call's says `Error: …`, so the model learns it).
     private func toolCalls(_ request: HTTPRequest, on loop: any EventLoop) -> EventLoopFuture<HTTPReply> {
-        guard let body = try? JSONView.parse(request.body, maxDepth: maxJSONDepth), let calls = body["tool_calls"], calls.isArray else {
+        guard let body = try? JSONView.parse(request.body, maxDepth: maxJSONDepth), let calls = body["tool_calls"], calls.isArray, calls.elements.count <= Self.maxToolCalls else {
             return loop.makeSucceededFuture(RESTProblem.reply(
-                status: .badRequest, title: "Bad request", detail: "the body is an assistant message with tool_calls (or {\"tool_calls\": […]})"
+                status: .badRequest, title: "Bad request", detail: "the body is an assistant message with tool_calls (or {\"tool_calls\": […]}), at most \(Self.maxToolCalls) of them"
             ))
         }
         let answers = calls.elements.map { call -> EventLoopFuture<(id: String, content: String)> in
@@ -144,7 +147,8 @@ struct RESTEndpoint: Sendable {
         let meta = #"{"\#(MCPMeta.protocolVersion)":"2026-07-28","\#(MCPMeta.clientInfo)":{"name":"switchboard-rest","version":"1"},"\#(MCPMeta.clientCapabilities)":{}}"#
         let withMeta = params == "{}" ? #"{"_meta":"# + meta + "}" : #"{"_meta":"# + meta + "," + params.dropFirst()
         let json = #"{"jsonrpc":"2.0","id":1,"method":""# + method + #"","params":"# + withMeta + "}"
-        guard let message = try? JSONRPCMessage.parse(ByteBuffer(string: json)),
+        // The arguments sit two levels down: they may be as deep as a client's body may be.
+        guard let message = try? JSONRPCMessage.parse(ByteBuffer(string: json), maxDepth: maxJSONDepth + 2),
             case .success(let modern) = ModernRequest.check(message, headers: nil, annotated: { _ in [] })
         else {
             return loop.makeSucceededFuture(.error(code: JSONRPCErrorCode.internalError, message: "the request could not be made", httpStatus: 500, retryAfter: nil))
