@@ -1,9 +1,12 @@
 import Synchronization
+package import NIOCore
 package import SwitchboardCore
 
-/// The list pages a server returned, kept until the server says its list changed. Only for
-/// servers that promise to say so (`listChanged: true` for that list); another server's lists
-/// are fetched every time, since they may change unannounced. A restart clears everything.
+/// The list pages a server returned, kept until the server says its list changed, for servers
+/// that promise to say so (`listChanged: true` for that list), or until the `ttlMs` a
+/// 2026-07-28 server gave the page runs out (spec digest §7.2: fresh while
+/// `now < received + ttlMs`); any other server's lists are fetched every time, since they may
+/// change unannounced. A `list_changed` or a restart clears them either way.
 package final class UpstreamListCache: Sendable {
     private struct Key: Hashable {
         var list: ListKind
@@ -11,7 +14,8 @@ package final class UpstreamListCache: Sendable {
     }
 
     private struct State {
-        var pages: [Key: JSONView] = [:]
+        /// Each page, and when it goes stale (nil: when the server says so).
+        var pages: [Key: (page: JSONView, staleAt: NIODeadline?)] = [:]
         /// Bumped by every invalidation, so a fetch that started before one is not stored.
         var generation: UInt64 = 0
     }
@@ -20,17 +24,28 @@ package final class UpstreamListCache: Sendable {
 
     package init() {}
 
-    package func page(_ list: ListKind, cursor: String?) -> JSONView? {
-        state.withLock { $0.pages[Key(list: list, cursor: cursor)] }
+    /// The page while it is fresh at `now`.
+    package func page(_ list: ListKind, cursor: String?, now: NIODeadline = .now()) -> JSONView? {
+        state.withLock { s in
+            let key = Key(list: list, cursor: cursor)
+            guard let entry = s.pages[key] else { return nil }
+            if let staleAt = entry.staleAt, now >= staleAt {
+                s.pages[key] = nil
+                return nil
+            }
+            return entry.page
+        }
     }
 
     /// The generation to hand back to `store`, read before the fetch starts.
     package var generation: UInt64 { state.withLock { $0.generation } }
 
-    package func store(_ page: JSONView, for list: ListKind, cursor: String?, fetchedAt generation: UInt64) {
+    /// `freshFor`: how long the page stays fresh (a server's `ttlMs`); nil until the server
+    /// says its list changed.
+    package func store(_ page: JSONView, for list: ListKind, cursor: String?, fetchedAt generation: UInt64, freshFor: TimeAmount? = nil, now: NIODeadline = .now()) {
         state.withLock { s in
             guard s.generation == generation else { return }
-            s.pages[Key(list: list, cursor: cursor)] = page
+            s.pages[Key(list: list, cursor: cursor)] = (page, freshFor.map { now + $0 })
         }
     }
 

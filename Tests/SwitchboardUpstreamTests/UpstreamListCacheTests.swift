@@ -26,4 +26,15 @@ import Testing
         cache.store(page, for: .tools, cursor: nil, fetchedAt: before)
         #expect(cache.page(.tools, cursor: nil) == nil)
     }
+
+    /// A 2026-07-28 server's `ttlMs`: fresh while now < received + ttl, then fetched again.
+    @Test func keepsAPageWithATTLWhileItIsFresh() {
+        let cache = UpstreamListCache()
+        let received = NIODeadline.uptimeNanoseconds(1_000_000_000)
+        cache.store(page, for: .tools, cursor: nil, fetchedAt: cache.generation, freshFor: .milliseconds(500), now: received)
+        #expect(cache.page(.tools, cursor: nil, now: received + .milliseconds(499)) != nil)
+        #expect(cache.page(.tools, cursor: nil, now: received + .milliseconds(500)) == nil)
+        // Gone once stale, whatever the clock says next.
+        #expect(cache.page(.tools, cursor: nil, now: received) == nil)
+    }
 }

@@ -300,6 +300,8 @@ package final class Catalogue: Sendable {
             }
             if server.announcesChanges(of: kind) {
                 server.listCache.store(result, for: kind, cursor: cursor, fetchedAt: generation)
+            } else if let ttl = Self.freshness(of: result) {
+                server.listCache.store(result, for: kind, cursor: cursor, fetchedAt: generation, freshFor: ttl)
             }
             if kind == .tools {
                 self.paramHeaders.record(server: server.name, page: result)
@@ -307,6 +309,13 @@ package final class Catalogue: Sendable {
             }
             return .page(result)
         }.recover { .gap(UpstreamServer.describe($0)) }
+    }
+
+    /// How long a 2026-07-28 server said a page stays fresh (`ttlMs` > 0), at most an hour so
+    /// a typo upstream cannot pin a list for days; nil for none.
+    static func freshness(of result: JSONView) -> TimeAmount? {
+        guard let ttl = result["ttlMs"]?.int, ttl > 0 else { return nil }
+        return .milliseconds(Int64(min(ttl, 3_600_000)))
     }
 
     private func listGap(_ kind: ListKind, server: String, reason: String) {

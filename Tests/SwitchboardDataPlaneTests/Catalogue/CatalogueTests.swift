@@ -56,6 +56,20 @@ import Testing
         #expect(try bad.finalView()["error"]?["code"]?.int == JSONRPCErrorCode.invalidParams)
     }
 
+    /// A page with `ttlMs` (2026-07-28) is kept while fresh even from a server that does not
+    /// announce changes; one without is fetched every time.
+    @Test func aPageWithATTLIsKeptWhileFresh() throws {
+        let gateway = try GatewayFixture([
+            .init(name: "a", script: { _ in .result(#"{"tools":[{"name":"x","inputSchema":{"type":"object"}}],"ttlMs":60000}"#) }),
+            .init(name: "b", script: { _ in .result(Self.tools(["y"])) }),
+        ])
+        let session = try gateway.session()
+        try gateway.send(Self.list, in: session)
+        try gateway.send(Self.list, in: session)
+        #expect(gateway["a"].requests(MCPMethod.toolsList).count == 1)
+        #expect(gateway["b"].requests(MCPMethod.toolsList).count == 2)
+    }
+
     @Test func aServerThatAnnouncesChangesIsAskedAgainOnlyAfterOne() throws {
         let gateway = try GatewayFixture([
             .init(name: "a", capabilities: #"{"tools":{"listChanged":true}}"#, script: { _ in .result(Self.tools(["x"])) }),

@@ -75,6 +75,8 @@ import Testing
         let sent = try #require(gateway["gh"].requests(MCPMethod.toolsCall).first)
         #expect(sent.params?["name"]?.string == "create_issue")
         #expect(sent.params?["arguments"]?.rawText == #"{"repo":"a/b","title":"x"}"#)
+        // Audit and metrics name the tool called, not `call_tool`.
+        #expect(answer.exchange?.calledName == "gh__create_issue")
         let unknown = try gateway.send(Self.call("call_tool", #"{"name":"gh__nope"}"#), in: session).finalView()
         #expect(unknown["error"]?["message"]?.string?.contains("gh__nope") == true)
     }
