@@ -21,6 +21,8 @@ extension Interop {
                 let out = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
                 #expect(out["tools"] as? Int == 7)
                 #expect(out["openai_tools"] as? Int == 7)
+                // The feature server's schemas are plain objects of typed properties: all strict.
+                #expect(out["strict_tools"] as? Int == 7, "\(out)")
                 #expect(out["call"] as? String == "hello")
                 let messages = try #require(out["tool_messages"] as? [String])
                 #expect(messages.first == "hello")

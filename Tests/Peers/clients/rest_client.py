@@ -7,8 +7,8 @@ as MCP `Tool`s (mcp_types) and as OpenAI function tools (openai), a call as an M
 
   rest_client.py --url http://HOST:PORT --tool NAME --arguments JSON [--key KEY] [--virtual-server NAME]
 
-Prints one JSON line: {"tools": N, "openai_tools": N, "call": TEXT, "tool_messages": [CONTENT, …],
-"unknown": STATUS}. Exit 0 when every shape validated.
+Prints one JSON line: {"tools": N, "openai_tools": N, "strict_tools": N, "call": TEXT,
+"tool_messages": [CONTENT, …], "unknown": STATUS}. Exit 0 when every shape validated.
 """
 
 from __future__ import annotations
@@ -46,6 +46,13 @@ def main() -> int:
         functions = [ChatCompletionFunctionTool.model_validate(t) for t in openai.json()["tools"]]
         assert [f.function.name for f in functions] == [t.name for t in tools], "the two formats list the same tools"
         out["openai_tools"] = len(functions)
+
+        strict = http.get("/api/v1/tools", params={**query, "format": "openai", "strict": "true"})
+        strict.raise_for_status()
+        strict_tools = [ChatCompletionFunctionTool.model_validate(t) for t in strict.json()["tools"]]
+        left_out = {entry["name"] for entry in strict.json()["not_strict"]}
+        assert all(t.function.strict or t.function.name in left_out for t in strict_tools), "each tool is strict or said why not"
+        out["strict_tools"] = sum(1 for t in strict_tools if t.function.strict)
 
         called = http.post(f"/api/v1/tools/{args.tool}/call", params=query, json=json.loads(args.arguments))
         called.raise_for_status()

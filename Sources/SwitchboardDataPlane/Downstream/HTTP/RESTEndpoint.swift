@@ -23,27 +23,28 @@ struct RESTEndpoint: Sendable {
             guard format == nil || format == "mcp" || format == "openai" else {
                 return loop.makeSucceededFuture(RESTProblem.reply(status: .badRequest, title: "Bad request", detail: "format is mcp or openai"))
             }
-            return tools(request, openAI: format == "openai", on: loop)
+            let strict = QueryString.value("strict", in: query) == "true"
+            return tools(request, openAI: format == "openai", strict: strict, on: loop)
         case .restCall(let name):
             guard request.head.method == .POST else { return loop.makeSucceededFuture(HTTPRefusal.methodNotAllowed(allow: "POST")) }
             return call(request, name: String(name), on: loop)
         case .openAIToolCalls:
             guard request.head.method == .POST else { return loop.makeSucceededFuture(HTTPRefusal.methodNotAllowed(allow: "POST")) }
-            return toolCalls(request, on: loop)
+            return toolCalls(request, strict: QueryString.value("strict", in: query) == "true", on: loop)
         default:
             return loop.makeSucceededFuture(HTTPRefusal.notFound)
         }
     }
 
     /// Every page of the caller's `tools/list`.
-    private func tools(_ request: HTTPRequest, openAI: Bool, on loop: any EventLoop) -> EventLoopFuture<HTTPReply> {
+    private func tools(_ request: HTTPRequest, openAI: Bool, strict: Bool, on loop: any EventLoop) -> EventLoopFuture<HTTPReply> {
         @Sendable func next(_ cursor: String?, _ items: [ByteBuffer], _ pages: Int) -> EventLoopFuture<HTTPReply> {
             let params = cursor.map { #"{"cursor":"# + JSONWriter.quoted($0) + "}" } ?? "{}"
             return run(MCPMethod.toolsList, params: params, request, on: loop).flatMap { answer in
                 guard case .result(let result) = answer else { return loop.makeSucceededFuture(RESTProblem.reply(answer)) }
                 let collected = items + (result["tools"]?.elements.map(\.bytes) ?? [])
                 if let cursor = result["nextCursor"]?.string, pages < 1000 { return next(cursor, collected, pages + 1) }
-                return loop.makeSucceededFuture(HTTPReply(.ok, body: openAI ? OpenAITools.encode(collected) : ToolListJSON.encode(collected)))
+                return loop.makeSucceededFuture(HTTPReply(.ok, body: openAI ? OpenAITools.encode(collected, strict: strict) : ToolListJSON.encode(collected)))
             }
         }
         return next(nil, [], 1)
@@ -87,7 +88,8 @@ struct RESTEndpoint: Sendable {
     /// An assistant message's (or `{"tool_calls":[…]}`'s) function calls, run at once, each
     /// as a tool call of its own; the answer holds one `tool` message per call, in order, its
     /// content the result's text (a failed call's says `Error: …`, so the model learns it).
-    private func toolCalls(_ request: HTTPRequest, on loop: any EventLoop) -> EventLoopFuture<HTTPReply> {
+    /// `strict`: the calls come from a strict model, whose `null` means "left out".
+    private func toolCalls(_ request: HTTPRequest, strict: Bool, on loop: any EventLoop) -> EventLoopFuture<HTTPReply> {
         guard let body = try? JSONView.parse(request.body, maxDepth: maxJSONDepth), let calls = body["tool_calls"], calls.isArray, calls.elements.count <= Self.maxToolCalls else {
             return loop.makeSucceededFuture(RESTProblem.reply(
                 status: .badRequest, title: "Bad request", detail: "the body is an assistant message with tool_calls (or {\"tool_calls\": […]}), at most \(Self.maxToolCalls) of them"
@@ -102,7 +104,8 @@ struct RESTEndpoint: Sendable {
             guard let arguments = try? JSONView.parse(ByteBuffer(string: text.isEmpty ? "{}" : text), maxDepth: maxJSONDepth), arguments.isObject else {
                 return loop.makeSucceededFuture((id, "Error: the arguments are not a JSON object"))
             }
-            return callTool(name, arguments: String(buffer: arguments.bytes), request, on: loop).map { answer in
+            let sent = strict ? OpenAIStrictSchema.dropNulls(arguments) : arguments.bytes
+            return callTool(name, arguments: String(buffer: sent), request, on: loop).map { answer in
                 switch answer {
                 case .result(let result): (id, Self.text(of: result))
                 case .error(_, let message, _, _): (id, "Error: " + message)

@@ -57,9 +57,12 @@ enum RESTProblem {
 
 /// The catalogue in OpenAI's function-calling `tools` format: each MCP tool as
 /// `{"type":"function","function":{"name","description","parameters"}}`, its input schema as
-/// the parameters (an empty object schema when it has none).
+/// the parameters (an empty object schema when it has none). With `strict`, each schema that
+/// can be is made strict (`OpenAIStrictSchema`, `"strict": true`), and `not_strict` lists the
+/// others with why; they keep their own schema.
 enum OpenAITools {
-    static func encode(_ items: [ByteBuffer]) -> ByteBuffer {
+    static func encode(_ items: [ByteBuffer], strict: Bool = false) -> ByteBuffer {
+        var notStrict: [(name: String, reason: String)] = []
         var w = JSONWriter()
         w.beginObject()
         w.key("tools")
@@ -72,11 +75,34 @@ enum OpenAITools {
             w.beginObject()
             w.field("name", name)
             if let description = tool["description"]?.string { w.field("description", description) }
-            w.field("parameters", raw: tool["inputSchema"].map { String(buffer: $0.bytes) } ?? #"{"type":"object","properties":{}}"#)
+            let own = tool["inputSchema"].map { String(buffer: $0.bytes) } ?? #"{"type":"object","properties":{}}"#
+            if strict {
+                switch OpenAIStrictSchema.convert(tool["inputSchema"]) {
+                case .success(let schema):
+                    w.field("parameters", raw: schema)
+                    w.field("strict", true)
+                case .failure(let problem):
+                    w.field("parameters", raw: own)
+                    notStrict.append((name, problem.reason))
+                }
+            } else {
+                w.field("parameters", raw: own)
+            }
             w.endObject()
             w.endObject()
         }
         w.endArray()
+        if strict {
+            w.key("not_strict")
+            w.beginArray()
+            for (name, reason) in notStrict {
+                w.beginObject()
+                w.field("name", name)
+                w.field("reason", reason)
+                w.endObject()
+            }
+            w.endArray()
+        }
         w.endObject()
         return w.buffer
     }
