@@ -39,6 +39,35 @@ import Testing
         #expect(stream.sent.count == 2)
     }
 
+    /// A listen on one server's copy of a shared URI: that server is subscribed under its own
+    /// URI, and only its updates reach the listener, under the gateway URI.
+    @Test func aSharedURIIsListenedToOnOneServer() throws {
+        func server(_ name: String) -> GatewayFixture.Server {
+            .init(name: name, capabilities: #"{"resources":{"subscribe":true}}"#, script: { request in
+                switch request.method {
+                case MCPMethod.resourcesList: .result(#"{"resources":[{"uri":"file:///x","name":"x"}]}"#)
+                case MCPMethod.resourceTemplatesList: .result(#"{"resourceTemplates":[]}"#)
+                default: .result("{}")
+                }
+            })
+        }
+        let gateway = try GatewayFixture([server("a"), server("b")])
+        let listen = #"{"jsonrpc":"2.0","id":"l2","method":"subscriptions/listen","params":{"notifications":{"resourceSubscriptions":["switchboard://b/file:///x"]}}}"#
+        let listener = try gateway.sendStateless(listen)
+        #expect(gateway["b"].requests(MCPMethod.resourcesSubscribe).first?.params?["uri"]?.string == "file:///x")
+        #expect(gateway["a"].requests(MCPMethod.resourcesSubscribe).isEmpty)
+        let before = listener.interims.count
+        gateway["a"].deliver(#"{"jsonrpc":"2.0","method":"notifications/resources/updated","params":{"uri":"file:///x"}}"#)
+        gateway.run()
+        #expect(listener.interims.count == before, "a's copy is not the one listened to")
+        gateway["b"].deliver(#"{"jsonrpc":"2.0","method":"notifications/resources/updated","params":{"uri":"file:///x"}}"#)
+        gateway.run()
+        #expect(listener.interims.count == before + 1)
+        let update = try JSONView.parse(ByteBuffer(string: try #require(listener.interims.last)))
+        #expect(update["params"]?["uri"]?.string == "switchboard://b/file:///x")
+        #expect(update["params"]?["_meta"]?[MCPMeta.subscriptionID]?.string == "l2")
+    }
+
     @Test func shuttingDownEndsEveryListenWithAResult() throws {
         let gateway = try GatewayFixture([.init(name: "a", capabilities: #"{"tools":{"listChanged":true}}"#)])
         let listener = try gateway.sendStateless(Self.listen)
