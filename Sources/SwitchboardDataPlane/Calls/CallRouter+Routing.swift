@@ -187,8 +187,9 @@ extension CallRouter {
                 exchange.session.subscribe(uri)
             case MCPMethod.resourcesUnsubscribe:
                 exchange.session.unsubscribe(uri)
-                // Other sessions may still want updates for this URI from the shared upstream.
-                if self.listen.isWanted(uri) {
+                // Other sessions may still want updates for this URI from the shared upstream,
+                // under either of its forms.
+                if self.listen.isWanted(own, from: server.name) {
                     exchange.reply(ByteBuffer(string: "{}"))
                     return
                 }

@@ -179,11 +179,19 @@ package final class ListenHub: Sendable {
         listeners.isSubscribed(uri) || sessions.anySubscribed(to: uri)
     }
 
+    /// Whether anyone still wants updates of `own` from `server`, under its plain URI or its
+    /// gateway URI: both forms share the one upstream subscription.
+    func isWanted(_ own: String, from server: String) -> Bool {
+        isWanted(own) || isWanted(GatewayURI.make(server: server, uri: own))
+    }
+
     /// Listeners whose client left: their resource subscriptions upstream end when nobody
     /// else wants them.
     private func release(_ gone: [ListenRegistry.Listener]) {
-        for uri in Set(gone.flatMap(\.resourceURIs)) where !isWanted(uri) {
-            guard let found = catalogue.resourceIndex.owner(of: uri), let server = servers.named(found.server) else { continue }
+        for uri in Set(gone.flatMap(\.resourceURIs)) {
+            guard let found = catalogue.resourceIndex.owner(of: uri), !isWanted(found.uri, from: found.server),
+                let server = servers.named(found.server)
+            else { continue }
             _ = server.request(method: MCPMethod.resourcesUnsubscribe, observer: nil, on: server.eventLoop) { _ in
                 ByteBuffer(string: #"{"uri":"# + JSONWriter.quoted(found.uri) + "}")
             }

@@ -68,6 +68,30 @@ import Testing
         #expect(update["params"]?["_meta"]?[MCPMeta.subscriptionID]?.string == "l2")
     }
 
+    /// A URI's plain and gateway forms share one upstream subscription: it ends only when
+    /// nobody wants either.
+    @Test func bothFormsOfAURIKeepItsUpstreamSubscription() throws {
+        let gateway = try GatewayFixture([.init(name: "a", capabilities: #"{"resources":{"subscribe":true}}"#, script: { request in
+            switch request.method {
+            case MCPMethod.resourcesList: .result(#"{"resources":[{"uri":"file:///y","name":"y"}]}"#)
+            case MCPMethod.resourceTemplatesList: .result(#"{"resourceTemplates":[]}"#)
+            default: .result("{}")
+            }
+        })])
+        func request(_ method: String, _ uri: String, _ id: Int) -> String {
+            #"{"jsonrpc":"2.0","id":"# + String(id) + #","method":""# + method + #"","params":{"uri":""# + uri + #""}}"#
+        }
+        let plain = try gateway.session()
+        let mapped = try gateway.session()
+        try gateway.send(request(MCPMethod.resourcesSubscribe, "file:///y", 1), in: plain)
+        try gateway.send(request(MCPMethod.resourcesSubscribe, "switchboard://a/file:///y", 2), in: mapped)
+        #expect(gateway["a"].requests(MCPMethod.resourcesSubscribe).count == 2)
+        try gateway.send(request(MCPMethod.resourcesUnsubscribe, "switchboard://a/file:///y", 3), in: mapped)
+        #expect(gateway["a"].requests(MCPMethod.resourcesUnsubscribe).isEmpty, "the plain form is still wanted")
+        try gateway.send(request(MCPMethod.resourcesUnsubscribe, "file:///y", 4), in: plain)
+        #expect(gateway["a"].requests(MCPMethod.resourcesUnsubscribe).first?.params?["uri"]?.string == "file:///y")
+    }
+
     @Test func shuttingDownEndsEveryListenWithAResult() throws {
         let gateway = try GatewayFixture([.init(name: "a", capabilities: #"{"tools":{"listChanged":true}}"#)])
         let listener = try gateway.sendStateless(Self.listen)
