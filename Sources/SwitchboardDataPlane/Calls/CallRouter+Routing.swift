@@ -11,23 +11,36 @@ extension CallRouter {
     /// tools/call and prompts/get: the name the client sees picks the server (`ShownNames`);
     /// the server sees its own name. Policy, quotas, virtual servers and approvals judge the
     /// canonical `{server}__{name}`, whatever the client was shown.
-    /// `approved`: a human approved this call (`seekApproval`), which routes it again.
-    /// `again` (in `admit`): how the call is routed again once a human approved it.
+    /// `approved`: a human approved this call (`seekApproval`), which routes it again. A name
+    /// the book knows is routed at once, with no closure or future made for it.
     func routeByName(_ exchange: MCPExchange, kind: ListKind, approved: Bool = false) {
         guard let params = exchange.message.params, let nameView = params["name"], let name = nameView.string else {
             exchange.fail(.invalidParams("params.name is required"))
             return
         }
-        catalogue.route(kind, name, on: exchange.loop) { route in
-            guard let route, let server = self.servers.named(route.server) else {
-                self.refuse(exchange, kind == .tools ? .unknownTool(name) : .unknownPrompt(name), server: nil)
-                return
+        if let route = catalogue.knownRoute(kind, name) {
+            routed(exchange, kind: kind, nameView: nameView, name: name, route: route, approved: approved)
+        } else {
+            catalogue.learnRoute(kind, name, on: exchange.loop) { route in
+                self.routed(exchange, kind: kind, nameView: nameView, name: name, route: route, approved: approved)
             }
-            self.admit(
-                exchange, kind: kind, shown: name, route: route, server: server, arguments: params["arguments"],
-                edits: [(nameView, JSONWriter.quoted(route.upstream))], approved: approved
-            ) { self.routeByName(exchange, kind: kind, approved: true) }
         }
+    }
+
+    private func routed(_ exchange: MCPExchange, kind: ListKind, nameView: JSONView, name: String, route: NameBook.Route?, approved: Bool) {
+        guard let route, let server = servers.named(route.server) else {
+            refuse(exchange, kind == .tools ? .unknownTool(name) : .unknownPrompt(name), server: nil)
+            return
+        }
+        admit(
+            exchange, kind: kind, shown: name, route: route, server: server, arguments: exchange.message.params?["arguments"],
+            edits: [(nameView, JSONWriter.quoted(route.upstream))], approved: approved
+        )
+    }
+
+    /// How a call held for a human is routed again once approved: as it came.
+    private func again(_ exchange: MCPExchange, kind: ListKind, wrapped: Bool) -> @Sendable () -> Void {
+        { wrapped ? self.callThroughSearch(exchange, approved: true) : self.routeByName(exchange, kind: kind, approved: true) }
     }
 
     /// Policy, quotas and the virtual server for a call of `route` that the client named
@@ -35,7 +48,7 @@ extension CallRouter {
     /// `wrapped`: the call came through `call_tool`, whose own name is not the tool's.
     func admit(
         _ exchange: MCPExchange, kind: ListKind, shown: String, route: NameBook.Route, server: UpstreamServer, arguments: JSONView?,
-        edits: [(JSONView, String)], approved: Bool, wrapped: Bool = false, again: @escaping @Sendable () -> Void
+        edits: [(JSONView, String)], approved: Bool, wrapped: Bool = false
     ) {
         let canonical = route.canonical
         if canonical != shown || wrapped { exchange.noteRoute(route, wrapped: wrapped) }
@@ -50,7 +63,7 @@ extension CallRouter {
                 ticket = admitted.ticket
                 if audit != nil { exchange.noteDecision(admitted.decision) }
             case .failure(.approvalRequired(let rule, let version)) where approvals != nil:
-                seekApproval(exchange, rule: rule, policyVersion: version, server: route.server, tool: canonical, then: again)
+                seekApproval(exchange, rule: rule, policyVersion: version, server: route.server, tool: canonical, then: again(exchange, kind: kind, wrapped: wrapped))
                 return
             case .failure(.unknownTool):
                 // Told under the name the client used, not the canonical one.
@@ -68,7 +81,7 @@ extension CallRouter {
             forward(exchange, to: server, edits: edits, ticket: ticket)
             return
         }
-        checkListed(exchange, server: server, tool: route.upstream, name: shown, edits: edits, ticket: ticket, listed: false, approved: approved, again: again)
+        checkListed(exchange, server: server, tool: route.upstream, name: shown, edits: edits, ticket: ticket, listed: false, approved: approved, wrapped: wrapped)
     }
 
     /// After policy (so a caller denied a tool learns nothing more of it): a name the server
@@ -79,7 +92,7 @@ extension CallRouter {
     /// call a human approved (`approved`) has been asked already.
     private func checkListed(
         _ exchange: MCPExchange, server: UpstreamServer, tool: String, name: String, edits: [(JSONView, String)], ticket: QuotaTicket?, listed: Bool,
-        approved: Bool, again: @escaping @Sendable () -> Void
+        approved: Bool, wrapped: Bool
     ) {
         switch catalogue.toolNames.lists(tool, server: server.name) {
         case false?:
@@ -88,7 +101,7 @@ extension CallRouter {
             return
         case nil where !listed:
             catalogue.listTools(of: server, on: exchange.loop).whenComplete { _ in
-                self.checkListed(exchange, server: server, tool: tool, name: name, edits: edits, ticket: ticket, listed: true, approved: approved, again: again)
+                self.checkListed(exchange, server: server, tool: tool, name: name, edits: edits, ticket: ticket, listed: true, approved: approved, wrapped: wrapped)
             }
             return
         default:
@@ -103,7 +116,7 @@ extension CallRouter {
             // `approve` mode: a definition nobody approved runs only with a human's say-so.
             exchange.noteAuditDetail("pin \(record.state.rawValue) \(record.seen.id)")
             askHuman(exchange, rule: DefinitionGuard.approvalRule, server: server.name, tool: FederatedName.join(server: server.name, name: tool), ticket: ticket,
-                     otherwise: .toolQuarantined(Quarantine(record, federatedName: name)), again: again)
+                     otherwise: .toolQuarantined(Quarantine(record, federatedName: name)), again: again(exchange, kind: .tools, wrapped: wrapped))
             return
         default:
             break
@@ -114,7 +127,8 @@ extension CallRouter {
             let taint = flow.taint(for: exchange, tool: catalogue.annotations.annotations(of: FederatedName.join(server: server.name, name: tool)), holding: approvals == nil ? .block : flow.action) {
             exchange.noteAuditDetail("flow: earlier \(taint.reason)")
             askHuman(exchange, rule: FlowGuard.rule, server: server.name, tool: FederatedName.join(server: server.name, name: tool), ticket: ticket,
-                     otherwise: .guardBlocked(GuardBlock(flow: taint, server: server.name, tool: name)), ask: flow.action == .approve, again: again)
+                     otherwise: .guardBlocked(GuardBlock(flow: taint, server: server.name, tool: name)), ask: flow.action == .approve,
+                     again: again(exchange, kind: .tools, wrapped: wrapped))
             return
         }
         screenArguments(exchange, server: server, tool: tool, edits: edits, ticket: ticket)
@@ -230,7 +244,7 @@ extension CallRouter {
                 exchange.fail(.unknownPrompt(""))
                 return
             }
-            catalogue.route(.prompts, name, on: exchange.loop) { route in
+            catalogue.learnRoute(.prompts, name, on: exchange.loop) { route in
                 guard let route, let server = self.servers.named(route.server),
                     self.governance.current.virtualServers.includesPrompt(route.canonical, in: exchange.session.virtualServer)
                 else {

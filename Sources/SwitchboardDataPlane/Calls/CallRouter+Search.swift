@@ -95,17 +95,18 @@ extension CallRouter {
             exchange.fail(.invalidParams("call_tool's arguments.arguments is an object"))
             return
         }
-        catalogue.route(.tools, name, on: exchange.loop) { route in
+        let edit = (outer, inner.map { String(buffer: $0.bytes) } ?? "{}")
+        let proceed: @Sendable (NameBook.Route?) -> Void = { route in
             guard let route, let server = self.servers.named(route.server) else {
                 self.refuse(exchange, .unknownTool(name), server: nil)
                 return
             }
             self.admit(
                 exchange, kind: .tools, shown: name, route: route, server: server, arguments: inner,
-                edits: [(outerName, JSONWriter.quoted(route.upstream)), (outer, inner.map { String(buffer: $0.bytes) } ?? "{}")], approved: approved,
-                wrapped: true
-            ) { self.callThroughSearch(exchange, approved: true) }
+                edits: [(outerName, JSONWriter.quoted(route.upstream)), edit], approved: approved, wrapped: true
+            )
         }
+        if let route = catalogue.knownRoute(.tools, name) { proceed(route) } else { catalogue.learnRoute(.tools, name, on: exchange.loop, proceed) }
     }
 
     static func searchToolDefinition(results: Int) -> ByteBuffer {

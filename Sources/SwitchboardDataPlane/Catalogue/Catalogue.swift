@@ -180,12 +180,18 @@ package final class Catalogue: Sendable {
         }
     }
 
+    /// The server and own name behind `name`, when a list showed it.
+    func knownRoute(_ kind: ListKind, _ name: String) -> NameBook.Route? {
+        shown(kind)?.route(name)
+    }
+
     /// The server and own name behind a tool's or prompt's shown name. A name no list showed
     /// yet has the running servers not listed in full listed first (after a restart a client
     /// may call a shortened name it kept), each at most once every 5 s whatever names callers
     /// make up; then `{prefix}__{name}` is read back, so a server that could not be listed
     /// still answers for its own names.
-    func route(_ kind: ListKind, _ name: String, on loop: any EventLoop, _ body: @escaping @Sendable (NameBook.Route?) -> Void) {
+    /// `knownRoute` is the lookup alone, for the call path: most names are in the book.
+    func learnRoute(_ kind: ListKind, _ name: String, on loop: any EventLoop, _ body: @escaping @Sendable (NameBook.Route?) -> Void) {
         guard let shown = shown(kind) else { return body(nil) }
         if let route = shown.route(name) { return body(route) }
         let now = NIODeadline.now()

@@ -1,4 +1,5 @@
 import Crypto
+import SwitchboardCore
 
 /// SHA-256 of a key's whole text: what the store keeps instead of the key, and what the
 /// directory looks presented keys up by. Held as four words so that hashing it for a
@@ -24,7 +25,7 @@ package struct APIKeyDigest: Hashable, Sendable {
         guard utf8.count == 64 else { return nil }
         var words = [UInt64](repeating: 0, count: 4)
         for (index, byte) in utf8.enumerated() {
-            guard let nibble = Self.nibble(byte) else { return nil }
+            guard let nibble = HexDigit.value(byte) else { return nil }
             words[index / 16] = words[index / 16] << 4 | UInt64(nibble)
         }
         self.init(words[0], words[1], words[2], words[3])
@@ -51,15 +52,6 @@ package struct APIKeyDigest: Hashable, Sendable {
         return hasher.finalize().withUnsafeBytes { raw in
             func word(_ at: Int) -> UInt64 { UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: at * 8, as: UInt64.self)) }
             return APIKeyDigest(word(0), word(1), word(2), word(3))
-        }
-    }
-
-    private static func nibble(_ byte: UInt8) -> UInt8? {
-        switch byte {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
-        default: nil
         }
     }
 }
