@@ -259,7 +259,8 @@ package final class MCPExchange: Sendable {
 
     private func recordMetrics(_ record: ExchangeRecord, errorType: String) {
         guard let metrics = session.metrics else { return }
-        let tool: String? = method == MCPMethod.toolsCall ? calledName : nil
+        // From the record already read, not `calledName` (which takes the lock again).
+        let tool: String? = method == MCPMethod.toolsCall ? record.route?.canonical ?? message.params?["name"]?.string : nil
         metrics.record(
             method: method, server: record.server, tool: tool, errorType: errorType, received: received,
             upstreamSent: upstreamSent.load(ordering: .relaxed), upstreamAnswered: upstreamAnswered.load(ordering: .relaxed),
