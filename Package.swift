@@ -30,6 +30,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-certificates.git", from: "1.21.1"),
         .package(url: "https://github.com/apple/swift-asn1.git", from: "1.7.4"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        // OpenAPI 3.0/3.1 documents read into tools. No traits: external loading (async, slower
+        // to build) is not used; a `$ref` to another file is a finding.
+        .package(url: "https://github.com/mattpolzin/OpenAPIKit.git", from: "6.4.0", traits: []),
     ],
     targets: [
         // Envelope scanning, JSON writing, JSON-RPC ids and errors, SSE and line framing.
@@ -202,6 +205,20 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // REST APIs described by OpenAPI 3.0/3.1, compiled into MCP tools and the plans to call
+        // them (`servers.NAME.openapi`). Runs when the config is loaded, never per call.
+        .target(
+            name: "SwitchboardOpenAPI",
+            dependencies: [
+                "SwitchboardCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "OpenAPIKit", package: "OpenAPIKit"),
+                .product(name: "OpenAPIKit30", package: "OpenAPIKit"),
+                .product(name: "OpenAPIKitCompat", package: "OpenAPIKit"),
+                .product(name: "Yams", package: "Yams"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // The built-in demo MCP server (stdio and Streamable HTTP) used by the quick start and tests.
         .target(
             name: "SwitchboardDemo",
@@ -227,6 +244,7 @@ let package = Package(
                 "SwitchboardIdentity",
                 "SwitchboardStore",
                 "SwitchboardDemo",
+                "SwitchboardOpenAPI",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -298,6 +316,11 @@ let package = Package(
             dependencies: ["SwitchboardGuards", "SwitchboardCore", .product(name: "NIOCore", package: "swift-nio")],
             // Read from the source tree by GuardCorpusTests.
             exclude: ["Corpus"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "SwitchboardOpenAPITests",
+            dependencies: ["SwitchboardOpenAPI", "SwitchboardCore", .product(name: "NIOCore", package: "swift-nio")],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -7,13 +7,15 @@ cd "$(dirname "$0")/.."
 
 scripts/setup-peers.sh
 # From Debian: a real forward proxy (tinyproxy) for the proxy tests, a real Prometheus and
-# promtool for the metrics tests, Chromium and its driver for the console's tests. Nothing is
-# started here; the tests run what they need.
+# promtool for the metrics tests, Chromium and its driver for the console's tests, kin-openapi's
+# test documents (Petstore 3.0, a 3.1 document, recursive references) for the OpenAPI tests.
+# Nothing is started here; the tests run what they need.
 missing=()
 command -v tinyproxy >/dev/null || [ -x /usr/sbin/tinyproxy ] || missing+=(tinyproxy)
 command -v prometheus >/dev/null && command -v promtool >/dev/null || missing+=(prometheus)
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 [ -x /usr/bin/chromedriver ] || missing+=(chromium-driver)
+[ -d /usr/share/gocode/src/github.com/getkin/kin-openapi ] || missing+=(golang-github-getkin-kin-openapi-dev)
 if [ "${#missing[@]}" -gt 0 ]; then
     if command -v apt-get >/dev/null; then
         as_root=""; [ "$(id -u)" -eq 0 ] || as_root="sudo"

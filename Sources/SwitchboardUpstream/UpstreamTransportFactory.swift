@@ -29,6 +29,12 @@ package enum UpstreamTransportFactory {
                 credentials: UpstreamCredentialProvider.make(for: config, eventLoop: eventLoop, logger: logger, oauthTokens: oauthTokens, principal: principal), timeouts: config.timeouts,
                 maxMessageBytes: config.maxMessageBytes, maxConnections: config.maxConnections, eventLoop: eventLoop, logger: logger
             )
+        case .openAPI(let api):
+            return OpenAPIUpstreamTransport(
+                serverName: config.name, api: api, route: known ?? route(config, api.baseURL, logger), headers: config.headers,
+                credentials: UpstreamCredentialProvider.make(for: config, eventLoop: eventLoop, logger: logger, oauthTokens: oauthTokens, principal: principal), timeouts: config.timeouts,
+                maxMessageBytes: config.maxMessageBytes, maxConnections: config.maxConnections, eventLoop: eventLoop, logger: logger
+            )
         }
     }
 

@@ -28,7 +28,12 @@ extension ConfigLoader {
     package static let serverKeys = [
         "stdio", "url", "sse", "headers", "headers_from_files", "credentials", "enabled", "timeouts", "restart", "max_message_bytes",
         "max_connections", "era", "tls", "proxy", "guards", "labels", "names",
-    ]
+    ] + openAPIServerKeys
+    /// Keys of an `openapi` server only.
+    package static let openAPIServerKeys = ["base_url", "operations", "security", "structured_output"]
+    package static let openAPISelectionKeys = ["include", "exclude"]
+    package static let openAPIFilterKeys = ["tags", "paths", "operations"]
+    package static let openAPIBasicKeys = ["username", "password"]
     /// `servers.NAME.tls` (https servers only).
     package static let upstreamTLSKeys = ["ca_file", "client_certificate", "client_key", "server_name", "min_version", "insecure_skip_verify"]
     /// `servers.NAME.proxy` as a mapping; it may also be a URL or `none`.
@@ -43,9 +48,7 @@ extension ConfigLoader {
     /// `delegated` takes no keys (`{}`): the tokens are in the store.
     package static let delegatedKeys: [String] = []
     /// Exactly one of these per server.
-    package static let transportKeys = ["stdio", "url", "sse"]
-    /// Described in the product but not built: rejected with their own message, not "unknown key".
-    package static let unavailableServerKeys = ["openapi", "base_url"]
+    package static let transportKeys = ["stdio", "url", "sse", "openapi"]
     package static let stdioKeys = ["command", "args", "env", "cwd"]
     package static let timeoutKeys = ["connect", "initialize", "request"]
     package static let restartKeys = ["initial_backoff", "max_backoff"]

@@ -15,19 +15,10 @@ extension ConfigLoader {
     }
 
     static func decodeServer(named name: String, _ node: ConfigNode) throws(ConfigError) -> ServerConfig {
-        let oneOf = "set exactly one of stdio, url or sse"
+        let oneOf = "set exactly one of stdio, url, sse or openapi"
         if node.isNull { throw node.error("a server needs a transport: \(oneOf)", code: .missingKey, atKey: true) }
         let server = try ConfigMapping(node)
 
-        for key in unavailableServerKeys {
-            if let value = server[key] {
-                throw value.error(
-                    "OpenAPI servers are not available in this version; put the REST API behind an MCP server "
-                        + "and connect it with stdio, url or sse",
-                    code: .unsupported, atKey: true
-                )
-            }
-        }
         try server.rejectUnknownKeys(allowed: serverKeys, hint: serverKeyHint)
 
         let transports = server.entries.filter { transportKeys.contains($0.key) }
@@ -43,14 +34,18 @@ extension ConfigLoader {
             switch chosen.key {
             case "stdio": .stdio(try decodeStdio(chosen.value))
             case "url": .streamableHTTP(try chosen.value.parsed(HTTPURLSyntax.parse))
+            case "openapi": .openAPI(try decodeOpenAPI(chosen.value, server: server))
             default: .sse(try chosen.value.parsed(HTTPURLSyntax.parse))
             }
+        if chosen.key != "openapi", let stray = server.entries.first(where: { openAPIServerKeys.contains($0.key) }) {
+            throw stray.value.error("\(stray.key) applies to openapi servers", atKey: true)
+        }
 
         var config = ServerConfig(name: name, transport: transport)
         if let headers = server["headers"] {
             if case .stdio = transport {
                 throw headers.error(
-                    "headers apply to url and sse servers; give a stdio server its settings with stdio.env",
+                    "headers apply to url, sse and openapi servers; give a stdio server its settings with stdio.env",
                     atKey: true
                 )
             }
@@ -59,7 +54,7 @@ extension ConfigLoader {
         if let files = server["headers_from_files"] {
             if case .stdio = transport {
                 throw files.error(
-                    "headers_from_files apply to url and sse servers; give a stdio server its secrets with stdio.env",
+                    "headers_from_files apply to url, sse and openapi servers; give a stdio server its secrets with stdio.env",
                     atKey: true
                 )
             }
@@ -76,6 +71,13 @@ extension ConfigLoader {
         if let value = server["guards"] { config.guards = try decodeServerGuards(value, keys: serverGuardsKeys) }
         if let value = server["labels"] { config.labels = try decodeLabels(value) }
         if let value = server["names"] { config.names = try decodeServerNames(value) }
+        if case .openAPI = transport {
+            // The gateway itself answers for the document, as a 2025-11-25 server.
+            config.era = .legacy
+            if let value = server["era"] ?? server["restart"] {
+                throw value.error("an openapi server is served by the gateway itself; \(server["era"] != nil ? "era" : "restart") does not apply", atKey: true)
+            }
+        }
         if let value = server["era"] {
             let text = try value.string()
             guard let era = ServerEraSetting(rawValue: text) else {
@@ -108,7 +110,7 @@ extension ConfigLoader {
             return "\"\(key)\" belongs under stdio, as in stdio: { command: …, \(example) }"
         }
         if ["transport", "type", "http", "streamable_http"].contains(key) {
-            return "choose the transport by key: set exactly one of stdio, url or sse"
+            return "choose the transport by key: set exactly one of stdio, url, sse or openapi"
         }
         return nil
     }

@@ -42,7 +42,7 @@ extension ConfigLoader {
 
     static func decodeProxy(_ node: ConfigNode, transport: ServerTransport) throws(ConfigError) -> UpstreamProxyConfig {
         guard transport.endpoint != nil else {
-            throw node.error("proxy applies to url and sse servers", atKey: true)
+            throw node.error("proxy applies to url, sse and openapi servers", atKey: true)
         }
         if node.isScalar, !node.isNull {
             let text = try node.string()
@@ -65,6 +65,7 @@ extension ServerTransport {
         switch self {
         case .stdio: nil
         case .streamableHTTP(let endpoint), .sse(let endpoint): endpoint
+        case .openAPI(let api): api.baseURL
         }
     }
 }

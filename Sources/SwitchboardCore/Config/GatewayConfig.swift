@@ -191,7 +191,7 @@ public enum ServerEraSetting: String, Sendable, Equatable, CaseIterable {
     case auto, legacy, modern
 }
 
-/// How the gateway reaches a server: exactly one of `stdio`, `url`, `sse` is set in the file.
+/// How the gateway reaches a server: exactly one of `stdio`, `url`, `sse`, `openapi` is set in the file.
 public enum ServerTransport: Sendable, Equatable {
     /// A child process spoken to over stdin/stdout (`stdio`).
     case stdio(StdioLaunch)
@@ -199,12 +199,15 @@ public enum ServerTransport: Sendable, Equatable {
     case streamableHTTP(HTTPEndpoint)
     /// The 2024-11-05 HTTP+SSE transport (`sse`): the GET endpoint that announces the POST target.
     case sse(HTTPEndpoint)
+    /// A REST API described by OpenAPI (`openapi`), its operations served as tools by the gateway.
+    case openAPI(OpenAPIServerConfig)
 
     public var kindName: String {
         switch self {
         case .stdio: "stdio"
         case .streamableHTTP: "http"
         case .sse: "sse"
+        case .openAPI: "openapi"
         }
     }
 }

@@ -85,10 +85,9 @@ struct TokenEndpointClient: Sendable {
             case UInt8(ascii: " "):
                 out += "+"
             default:
-                let hex = Array("0123456789ABCDEF".unicodeScalars)
                 out.unicodeScalars.append("%")
-                out.unicodeScalars.append(hex[Int(byte >> 4)])
-                out.unicodeScalars.append(hex[Int(byte & 0x0F)])
+                out.unicodeScalars.append(Unicode.Scalar(HexDigit.upper(byte >> 4)))
+                out.unicodeScalars.append(Unicode.Scalar(HexDigit.upper(byte & 0x0F)))
             }
         }
         return out

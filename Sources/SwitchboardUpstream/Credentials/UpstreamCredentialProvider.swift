@@ -55,6 +55,7 @@ package final class UpstreamCredentialProvider: Sendable {
         switch config.transport {
         case .stdio: return nil
         case .streamableHTTP(let endpoint), .sse(let endpoint): serverURL = endpoint.description
+        case .openAPI(let api): serverURL = api.baseURL.description
         }
         guard !config.headersFromFiles.isEmpty || config.credentials != nil else { return nil }
         let files = config.headersFromFiles.map { field in

@@ -15,8 +15,10 @@ enum ConfigFile {
                 yaml += "    url: \(endpoint)\n"
             case .sse(let endpoint):
                 yaml += "    sse: \(endpoint)\n"
+            case .openAPI(let api):
+                yaml += "    openapi: \(quote(api.document))\n    base_url: \(api.baseURL)\n"
             }
-            yaml += "    restart: {initial_backoff: 100ms, max_backoff: 2s}\n"
+            if case .openAPI = server.transport {} else { yaml += "    restart: {initial_backoff: 100ms, max_backoff: 2s}\n" }
             if !server.labels.isEmpty {
                 yaml += "    labels: {" + server.labels.sorted { $0.key < $1.key }.map { "\($0.key): \(quote($0.value))" }.joined(separator: ", ") + "}\n"
             }

@@ -1,0 +1,243 @@
+package import NIOCore
+package import SwitchboardCore
+
+/// A call's arguments into the HTTP request of its operation, following OpenAPI's
+/// serialization rules (`style`, `explode`, percent-encoding). Values are read from the
+/// arguments' bytes and a JSON body is spliced from them, never re-encoded.
+package enum OpenAPIRequestBuilder {
+    package struct Built {
+        /// Path and query, starting with `/`.
+        package var target: String
+        package var headers: [(name: String, value: String)]
+        package var body: ByteBuffer?
+        package var contentType: String?
+    }
+
+    /// Arguments the operation cannot be called with; the model is told, as a tool error.
+    package struct ArgumentError: Error, Equatable {
+        package var message: String
+    }
+
+    /// - Parameter basePath: the base URL's path, without a trailing `/`.
+    package static func build(_ operation: OpenAPIOperation, basePath: String, arguments: JSONView?) throws(ArgumentError) -> Built {
+        if let arguments, !arguments.isObject, !arguments.isNull { throw ArgumentError(message: "arguments must be an object") }
+        let given = arguments?.isObject == true ? arguments : nil
+        try rejectUnknown(given, operation)
+
+        var target = basePath
+        for piece in operation.path {
+            switch piece {
+            case .literal(let text):
+                target += text
+            case .parameter(let parameter):
+                guard let value = present(given?[parameter.argument]) else { throw missing(parameter.argument) }
+                target += try pathValue(parameter, value)
+            }
+        }
+        var query: [String] = []
+        var headers: [(name: String, value: String)] = []
+        var cookies: [String] = []
+        for parameter in operation.parameters {
+            guard let value = present(given?[parameter.argument]) else {
+                if parameter.required { throw missing(parameter.argument) }
+                continue
+            }
+            switch parameter.location {
+            case .query: query.append(contentsOf: queryPairs(parameter, value))
+            case .header: headers.append((parameter.name, try headerValue(parameter, value)))
+            case .cookie: cookies.append("\(parameter.name)=\(encoded(scalarOrJoined(value, separator: ","), keeping: []))")
+            case .path: break
+            }
+        }
+        for credential in operation.credentials {
+            switch credential.location {
+            case .header: headers.append((credential.name, credential.value))
+            case .query: query.append(encoded(credential.name, keeping: []) + "=" + encoded(credential.value, keeping: []))
+            case .cookie: cookies.append("\(credential.name)=\(credential.value)")
+            }
+        }
+        if !cookies.isEmpty { headers.append(("Cookie", cookies.joined(separator: "; "))) }
+        if !query.isEmpty { target += "?" + query.joined(separator: "&") }
+
+        var built = Built(target: target, headers: headers)
+        switch operation.body {
+        case nil:
+            break
+        case .whole(let argument, let type, let required)?:
+            guard let value = present(given?[argument]) else {
+                if required { throw missing(argument) }
+                break
+            }
+            built.contentType = type.rawValue
+            if type == .json {
+                built.body = value.bytes
+            } else {
+                guard value.isObject else { throw ArgumentError(message: "\(argument) must be an object (the body is a form)") }
+                built.body = ByteBuffer(string: formBody(value.members.map { ($0.key, $0.value) }))
+            }
+        case .flattened(let names, let type)?:
+            let members = names.compactMap { name in present(given?[name]).map { (name, $0) } }
+            built.contentType = type.rawValue
+            if type == .json {
+                var writer = JSONWriter()
+                writer.beginObject()
+                for (name, value) in members { writer.field(name, raw: value.bytes) }
+                writer.endObject()
+                built.body = writer.buffer
+            } else {
+                built.body = ByteBuffer(string: formBody(members))
+            }
+        }
+        return built
+    }
+
+    // MARK: Checks
+
+    private static func missing(_ argument: String) -> ArgumentError {
+        ArgumentError(message: "missing required argument \"\(argument)\"")
+    }
+
+    /// A value that is there and not `null`.
+    private static func present(_ value: JSONView?) -> JSONView? {
+        guard let value, !value.isNull else { return nil }
+        return value
+    }
+
+    /// A name the tool does not take is refused rather than dropped: the model meant something.
+    private static func rejectUnknown(_ arguments: JSONView?, _ operation: OpenAPIOperation) throws(ArgumentError) {
+        guard let arguments else { return }
+        var unknown: String?
+        arguments.forEachMember { key, _ in
+            let name = key.decoded()
+            if !knows(operation, name) {
+                unknown = name
+                return false
+            }
+            return true
+        }
+        if let unknown { throw ArgumentError(message: "unknown argument \"\(unknown)\"") }
+    }
+
+    private static func knows(_ operation: OpenAPIOperation, _ name: String) -> Bool {
+        if operation.parameters.contains(where: { $0.argument == name }) { return true }
+        for case .parameter(let parameter) in operation.path where parameter.argument == name { return true }
+        switch operation.body {
+        case .whole(let argument, _, _)?: return argument == name
+        case .flattened(let names, _)?: return names.contains(name)
+        case nil: return false
+        }
+    }
+
+    // MARK: Serialization (OpenAPI 3.1 §4.8.12.4, RFC 6570)
+
+    private static func pathValue(_ parameter: OpenAPIParameter, _ value: JSONView) throws(ArgumentError) -> String {
+        let items = parts(value)
+        let joined: String
+        switch items {
+        case .scalar(let text):
+            joined = encoded(text, keeping: [])
+        case .list(let values):
+            joined = values.map { encoded($0, keeping: []) }.joined(separator: parameter.style == .label && parameter.explode ? "." : ",")
+        case .pairs(let pairs):
+            joined = pairs.map { encoded($0.0, keeping: []) + (parameter.explode ? "=" : ",") + encoded($0.1, keeping: []) }
+                .joined(separator: parameter.style == .label && parameter.explode ? "." : ",")
+        }
+        if joined.isEmpty { throw ArgumentError(message: "\"\(parameter.argument)\" is empty, and a path segment cannot be") }
+        switch parameter.style {
+        case .label: return "." + joined
+        case .matrix: return ";" + encoded(parameter.name, keeping: []) + "=" + joined
+        default: return joined
+        }
+    }
+
+    private static func queryPairs(_ parameter: OpenAPIParameter, _ value: JSONView) -> [String] {
+        let keep: Set<UInt8> = parameter.allowReserved ? reserved : []
+        let name = encoded(parameter.name, keeping: [])
+        switch parts(value) {
+        case .scalar(let text):
+            return ["\(name)=\(encoded(text, keeping: keep))"]
+        case .list(let values):
+            if parameter.explode, parameter.style == .form { return values.map { "\(name)=\(encoded($0, keeping: keep))" } }
+            let separator = parameter.style == .spaceDelimited ? "%20" : parameter.style == .pipeDelimited ? "|" : ","
+            return ["\(name)=" + values.map { encoded($0, keeping: keep) }.joined(separator: separator)]
+        case .pairs(let pairs):
+            if parameter.style == .deepObject {
+                return pairs.map { "\(name)%5B\(encoded($0.0, keeping: []))%5D=\(encoded($0.1, keeping: keep))" }
+            }
+            if parameter.explode { return pairs.map { "\(encoded($0.0, keeping: []))=\(encoded($0.1, keeping: keep))" } }
+            return ["\(name)=" + pairs.map { encoded($0.0, keeping: []) + "," + encoded($0.1, keeping: keep) }.joined(separator: ",")]
+        }
+    }
+
+    private static func headerValue(_ parameter: OpenAPIParameter, _ value: JSONView) throws(ArgumentError) -> String {
+        let text: String
+        switch parts(value) {
+        case .scalar(let scalar): text = scalar
+        case .list(let values): text = values.joined(separator: ",")
+        case .pairs(let pairs): text = pairs.map { $0.0 + (parameter.explode ? "=" : ",") + $0.1 }.joined(separator: ",")
+        }
+        if text.unicodeScalars.contains(where: { $0 == "\r" || $0 == "\n" || $0 == "\0" }) {
+            throw ArgumentError(message: "\"\(parameter.argument)\" cannot contain line breaks (it is sent as a header)")
+        }
+        return text
+    }
+
+    private static func formBody(_ members: [(String, JSONView)]) -> String {
+        members.map { TokenEndpointClient.formEncode($0.0) + "=" + TokenEndpointClient.formEncode(scalarOrJoined($0.1, separator: ",")) }.joined(separator: "&")
+    }
+
+    private enum Parts {
+        case scalar(String)
+        case list([String])
+        case pairs([(String, String)])
+    }
+
+    /// A value as text pieces: nested arrays and objects inside are written as JSON.
+    private static func parts(_ value: JSONView) -> Parts {
+        switch value.kind {
+        case .array: return .list(value.elements.map(scalarText))
+        case .object: return .pairs(value.members.map { ($0.key, scalarText($0.value)) })
+        default: return .scalar(scalarText(value))
+        }
+    }
+
+    private static func scalarOrJoined(_ value: JSONView, separator: String) -> String {
+        switch parts(value) {
+        case .scalar(let text): text
+        case .list(let values): values.joined(separator: separator)
+        case .pairs(let pairs): pairs.map { $0.0 + separator + $0.1 }.joined(separator: separator)
+        }
+    }
+
+    private static func scalarText(_ value: JSONView) -> String {
+        switch value.kind {
+        case .string: value.string ?? ""
+        case .null: ""
+        default: value.rawText
+        }
+    }
+
+    /// RFC 3986 reserved characters, kept by `allowReserved`.
+    private static let reserved = Set(":/?#[]@!$&'()*+,;=".utf8)
+
+    /// Percent-encodes all but unreserved characters (and `keeping`).
+    package static func encoded(_ text: String, keeping: Set<UInt8>) -> String {
+        var out: [UInt8] = []
+        out.reserveCapacity(text.utf8.count)
+        for byte in text.utf8 {
+            if isUnreserved(byte) || keeping.contains(byte) {
+                out.append(byte)
+            } else {
+                out.append(UInt8(ascii: "%"))
+                out.append(HexDigit.upper(byte >> 4))
+                out.append(HexDigit.upper(byte & 0x0F))
+            }
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    private static func isUnreserved(_ byte: UInt8) -> Bool {
+        (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x30 && byte <= 0x39)
+            || byte == UInt8(ascii: "-") || byte == UInt8(ascii: ".") || byte == UInt8(ascii: "_") || byte == UInt8(ascii: "~")
+    }
+}
