@@ -26,7 +26,7 @@ extension ConfigLoader {
     package static let auditWebhookSinkKeys = ["url", "headers", "secret_file", "batch", "timeout"]
     package static let auditOTLPSinkKeys = ["endpoint", "headers", "timeout"]
     package static let serverKeys = [
-        "stdio", "url", "sse", "headers", "headers_from_files", "credentials", "enabled", "timeouts", "restart", "max_message_bytes",
+        "stdio", "url", "sse", "openapi", "headers", "headers_from_files", "credentials", "enabled", "timeouts", "restart", "max_message_bytes",
         "max_connections", "era", "tls", "proxy", "guards", "labels", "names",
     ] + openAPIServerKeys
     /// Keys of an `openapi` server only.

@@ -131,6 +131,13 @@ public final class GatewayRuntime: Sendable {
                     "switchboard.trace_inbound": "\(traces.inbound.rawValue)",
                 ])
             }
+            for server in config.servers where server.enabled {
+                guard case .openAPI(let api) = server.transport else { continue }
+                logger.info("OpenAPI document compiled", metadata: [
+                    "switchboard.server": "\(server.name)", "switchboard.document": "\(api.document)", "switchboard.tools": "\(api.service.operations.count)",
+                ])
+            }
+            for finding in config.openAPIFindings { logger.warning("OpenAPI operation: \(finding)") }
             guardService = try store.flatMap { store in
                 guarded ? try GuardService(config: config, store: store, audit: audit, persists: recordsAudit, logger: logger) : nil
             }

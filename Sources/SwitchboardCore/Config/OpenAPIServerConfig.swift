@@ -104,3 +104,14 @@ public enum OpenAPISecret: Sendable, Equatable, CustomStringConvertible, CustomD
     public var debugDescription: String { description }
     public var customMirror: Mirror { Mirror(self, children: [:]) }
 }
+
+extension GatewayConfig {
+    /// The OpenAPI servers' findings, each as `SERVER: METHOD /path: message`, for `check` and
+    /// the log at start.
+    public var openAPIFindings: [String] {
+        servers.flatMap { server -> [String] in
+            guard server.enabled, case .openAPI(let api) = server.transport else { return [] }
+            return api.service.findings.map { "\(server.name): \($0)" }
+        }
+    }
+}
