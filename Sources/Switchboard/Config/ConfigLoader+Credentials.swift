@@ -22,7 +22,7 @@ extension ConfigLoader {
     /// At most one kind. `server` is the server decoded so far (transport, headers).
     static func decodeCredentials(_ node: ConfigNode, server: ServerConfig) throws(ConfigError) -> ServerCredentialsConfig? {
         if case .stdio = server.transport {
-            throw node.error("credentials apply to url and sse servers; give a stdio server its secrets with stdio.env", atKey: true)
+            throw node.error("credentials apply to url, sse and openapi servers; give a stdio server its secrets with stdio.env", atKey: true)
         }
         let section = try ConfigMapping(node)
         try section.rejectUnknownKeys(allowed: credentialsKeys)

@@ -62,20 +62,21 @@ import Testing
             yaml: "servers:\n  crm:\n    url: http://a/mcp\n    sse: http://a/sse\n",
             prefix: "switchboard.yaml:4: servers.crm.sse: ", says: #"exactly one transport, and "url" is already set"#
         ),
-        Case(yaml: "servers:\n  crm:\n    enabled: true\n", prefix: "switchboard.yaml:2: servers.crm: ", says: "set exactly one of stdio, url or sse", code: .missingKey),
-        Case(yaml: "servers:\n  crm:\n", prefix: "switchboard.yaml:2: servers.crm: ", says: "set exactly one of stdio, url or sse", code: .missingKey),
+        Case(yaml: "servers:\n  crm:\n    enabled: true\n", prefix: "switchboard.yaml:2: servers.crm: ", says: "set exactly one of stdio, url, sse or openapi", code: .missingKey),
+        Case(yaml: "servers:\n  crm:\n", prefix: "switchboard.yaml:2: servers.crm: ", says: "set exactly one of stdio, url, sse or openapi", code: .missingKey),
         Case(
-            yaml: "servers:\n  pets:\n    openapi: ./petstore.yaml\n    base_url: http://127.0.0.1:9003\n",
-            prefix: "switchboard.yaml:3: servers.pets.openapi: ", says: "OpenAPI servers are not available in this version", code: .unsupported
+            yaml: "servers:\n  pets:\n    openapi: ./no-such-petstore.yaml\n    base_url: http://127.0.0.1:9003\n",
+            prefix: "switchboard.yaml:3: servers.pets.openapi: ", says: "no-such-petstore.yaml: no such file"
         ),
-        Case(yaml: "servers:\n  pets:\n    base_url: http://x\n", prefix: "switchboard.yaml:3: servers.pets.base_url: ", says: "OpenAPI servers are not available", code: .unsupported),
+        Case(yaml: "servers:\n  pets:\n    base_url: http://x\n", prefix: "switchboard.yaml:2: servers.pets: ", says: "set exactly one of stdio, url, sse or openapi", code: .missingKey),
+        Case(yaml: "servers:\n  pets:\n    url: http://x\n    base_url: http://x\n", prefix: "switchboard.yaml:4: servers.pets.base_url: ", says: "base_url applies to openapi servers"),
         Case(yaml: "servers:\n  t:\n    stdio: {args: [x]}\n", prefix: "switchboard.yaml:3: servers.t.stdio: ", says: #"missing required key "command""#, code: .missingKey),
         Case(yaml: "servers:\n  t:\n    stdio: python3 -m x\n", prefix: "switchboard.yaml:3: servers.t.stdio: ", says: "expected a mapping such as"),
         Case(yaml: "servers:\n  t:\n    stdio:\n      command: x\n      args: -m x\n", prefix: "switchboard.yaml:5: servers.t.stdio.args: ", says: "expected a list, got a single value"),
         Case(yaml: "servers:\n  t:\n    stdio: {command: \"\"}\n", prefix: "switchboard.yaml:3: servers.t.stdio.command: ", says: "expected a non-empty string"),
         Case(
             yaml: "servers:\n  t:\n    stdio: {command: x}\n    headers: {A: b}\n",
-            prefix: "switchboard.yaml:4: servers.t.headers: ", says: "headers apply to url and sse servers"
+            prefix: "switchboard.yaml:4: servers.t.headers: ", says: "headers apply to url, sse and openapi servers"
         ),
         Case(yaml: "servers:\n  c:\n    url: http://h/\n    headers: {Host: x}\n", prefix: "switchboard.yaml:4: servers.c.headers.Host: ", says: "set by the gateway"),
         Case(yaml: "servers:\n  c:\n    url: http://h/\n    headers: {\"Bad Name\": x}\n", prefix: "switchboard.yaml:4: servers.c.headers.Bad Name: ", says: "not a valid HTTP header name"),

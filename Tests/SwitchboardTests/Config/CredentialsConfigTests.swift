@@ -123,11 +123,11 @@ import Testing
         ),
         (
             "  a:\n    stdio: { command: x }\n    credentials:\n      bearer_file: token\n",
-            "switchboard.yaml:4: servers.a.credentials: credentials apply to url and sse servers"
+            "switchboard.yaml:4: servers.a.credentials: credentials apply to url, sse and openapi servers"
         ),
         (
             "  a:\n    stdio: { command: x }\n    headers_from_files: { X-Key: token }\n",
-            "switchboard.yaml:4: servers.a.headers_from_files: headers_from_files apply to url and sse servers"
+            "switchboard.yaml:4: servers.a.headers_from_files: headers_from_files apply to url, sse and openapi servers"
         ),
         (
             "  a:\n    url: http://h/mcp\n    headers: { authorization: \"Bearer x\" }\n    credentials:\n" + oauth,

@@ -50,7 +50,7 @@ import Testing
         ),
         (
             sessions + "servers:\n  crm:\n    stdio: { command: x }\n    credentials:\n      delegated: {}\n",
-            "switchboard.yaml:6: servers.crm.credentials: credentials apply to url and sse servers"
+            "switchboard.yaml:6: servers.crm.credentials: credentials apply to url, sse and openapi servers"
         ),
         (
             sessions + "servers:\n  crm:\n    url: http://h/mcp\n    headers: { Authorization: \"Bearer x\" }\n    credentials:\n      delegated: {}\n",

@@ -53,7 +53,7 @@ import Testing
 
     static let refusals: [(yaml: String, prefix: String)] = [
         ("servers:\n  crm:\n    url: http://crm/mcp\n    tls: {ca_file: /ca.pem}\n", "\(file):4: servers.crm.tls: tls applies to https:// servers"),
-        ("servers:\n  crm:\n    stdio: {command: x}\n    proxy: none\n", "\(file):4: servers.crm.proxy: proxy applies to url and sse servers"),
+        ("servers:\n  crm:\n    stdio: {command: x}\n    proxy: none\n", "\(file):4: servers.crm.proxy: proxy applies to url, sse and openapi servers"),
         (https + "    tls: {client_certificate: /a.pem}\n", "\(file):4: servers.crm.tls.client_certificate: client_certificate needs client_key"),
         (https + "    tls: {client_key: /a.key}\n", "\(file):4: servers.crm.tls.client_key: client_key needs client_certificate"),
         (https + "    tls: {server_name: \"https://x\"}\n", "\(file):4: servers.crm.tls.server_name: expected a host name"),
