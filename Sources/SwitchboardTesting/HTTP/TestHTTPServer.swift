@@ -34,6 +34,9 @@ public final class TestHTTPServer: Sendable {
     /// Connections accepted so far.
     public var connectionCount: Int { shared.state.withLock { $0.connections.count } }
 
+    /// Connections accepted and not yet closed (by either side).
+    public var openConnections: Int { shared.state.withLock { $0.connections.filter(\.isActive).count } }
+
     public static func start(group: any EventLoopGroup, handler: @escaping Handler) async throws -> TestHTTPServer {
         let shared = Shared()
         let channel = try await ServerBootstrap(group: group)
