@@ -421,5 +421,22 @@ def rest_door(plan):
                           pairs=1 if plan.smoke else plan.pairs)
 
 
+def openapi_upstream(plan):
+    """Scenario 1's call to a REST API instead of an MCP server: the bench upstream's POST
+    /rest/echo described by an OpenAPI document (one operation, echo), so rest__echo is
+    compiled from it and each call is the gateway's own HTTP request, its JSON answer the
+    result's structuredContent; set beside the same call to the MCP echo, run alternately."""
+    for rate in plan.rates(2000):
+        name = f"15. echo, OpenAPI server (REST upstream), {rate.label}"
+        yield Interleaved(plain=Measured(name, GATEWAY, "", StackSpec(GATEWAY), rate.args),
+                          # Its own server name: its echo is another tool, which the guards would
+                          # quarantine as bench__echo changed since it was pinned.
+                          variant=Measured(name, GATEWAY, "", StackSpec(GATEWAY, openapi=True, servers=("rest",)), rate.args),
+                          note=rate.note, what="OpenAPI",
+                          detail="rest__echo compiled from an OpenAPI document: {\"text\"} sent as the JSON body of POST /rest/echo, "
+                                 "the answer returned as text and structuredContent; plain: the same call to the upstream's MCP echo",
+                          pairs=1 if plan.smoke else plan.pairs)
+
+
 SCENARIOS = {1: echo_rates, 2: many_sessions, 3: idle_sessions, 4: merged_lists, 5: sse, 6: stdio_upstream,
-             7: modern_clients, 8: bridged, 9: governed, 10: https_upstream, 11: observed, 12: guarded, 13: searched, 14: rest_door}
+             7: modern_clients, 8: bridged, 9: governed, 10: https_upstream, 11: observed, 12: guarded, 13: searched, 14: rest_door, 15: openapi_upstream}

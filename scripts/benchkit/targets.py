@@ -53,6 +53,7 @@ class StackSpec:
     oauth: bool = False                # with tls: the upstream wants OAuth tokens, the server is per_user, each call a caller's own
     traces: float | None = None        # switchboard sends spans, this share of traces sampled, to an OTLP sink of the bench's own
     path: str = "/mcp"                 # switchboard's endpoint for the load (a virtual server's /mcp/NAME)
+    openapi: bool = False              # switchboard reaches the upstream's REST echo through an OpenAPI document
 
 
 @dataclass
@@ -126,6 +127,35 @@ def http_server(name, port, ca=None, oauth=False):
     if ca:
         return f'  {name}: {{ url: "https://127.0.0.1:{port}/mcp", tls: {{ ca_file: "{ca}" }} }}'
     return f'  {name}: {{ url: "http://127.0.0.1:{port}/mcp" }}'
+
+
+# Scenario 15: the bench upstream's POST /rest/echo described as one operation, echo, whose
+# body is {text} and whose answer is the same object.
+BENCH_OPENAPI = """openapi: 3.1.0
+info: {title: bench REST echo, version: '1'}
+paths:
+  /rest/echo:
+    post:
+      operationId: echo
+      summary: Echo the text back
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: {type: object, required: [text], properties: {text: {type: string}}}
+      responses:
+        '200':
+          description: the same object
+          content:
+            application/json:
+              schema: {type: object, properties: {text: {type: string}}}
+"""
+
+
+def openapi_server(run, name, port):
+    document = run.dir / "bench-openapi.yaml"
+    document.write_text(BENCH_OPENAPI)
+    return f'  {name}: {{ openapi: "{document}", base_url: "http://127.0.0.1:{port}" }}'
 
 
 def stdio_server(run, name):
@@ -255,7 +285,7 @@ def _start(run, spec, stack):
                 # Else every call would be answered with a consent link, cheaply and wrongly.
                 if "1 caller(s) connected" not in (waits.get(f"http://127.0.0.1:{port}/readyz", 1) or ""):
                     die("the bench caller's OAuth connection is not in force after its consent")
-        servers = [http_server(name, port, ca, spec.oauth) for name, port in upstreams]
+        servers = [openapi_server(run, name, port) if spec.openapi else http_server(name, port, ca, spec.oauth) for name, port in upstreams]
         gateway, port = start_gateway(run, servers, extra, before)
         stack.procs.append(gateway)
         stack.url, stack.box, stack.tool_prefix = f"http://127.0.0.1:{port}{spec.path}", gateway.pid, f"{spec.servers[0]}__"

@@ -2,7 +2,8 @@ import NIOCore
 import NIOHTTP1
 import SwitchboardCore
 
-/// Streamable HTTP on `/mcp` for the bench upstream, one connection per instance. Sits right
+/// Streamable HTTP on `/mcp` for the bench upstream (and `POST /rest/echo`, a REST echo for
+/// the OpenAPI row), one connection per instance. Sits right
 /// after NIO's request decoder and writes whole raw responses (`BenchHTTPResponse`): every
 /// answer is ready as soon as its request is read, so responses leave in request order even
 /// when a client pipelines, and no response encoder or pipelining handler is needed. Which
@@ -75,6 +76,9 @@ final class BenchHTTPHandler: ChannelInboundHandler {
         let sessionID = gate.era == .modern ? nil : head.headers.first(name: "mcp-session-id")
         if oauth, path != "/mcp", let answer = BenchOAuth.answer(head, path: path, connection: connection, allocator: allocator) {
             out = answer
+        } else if path == "/rest/echo", head.method == .POST {
+            // The REST API of scenario 15 (an OpenAPI server): the JSON body, back as it came.
+            out = BenchHTTPResponse.json(body, connection: connection, allocator: allocator)
         } else if path != "/mcp" {
             out = BenchHTTPResponse.status("404 Not Found", connection: connection, allocator: allocator)
         } else if oauth, !BenchOAuth.authorized(head.headers) {

@@ -2,11 +2,13 @@ import Logging
 import NIOCore
 import NIOHTTP1
 
-/// Serves the HTTP/1.1 requests of one connection, one at a time, on the `/mcp` endpoint.
+/// Serves the HTTP/1.1 requests of one connection, one at a time, on the `/mcp` endpoint (and
+/// the small REST API under `/api`, `DemoRESTAPI`).
 struct HTTPConnection: Sendable {
     let core: DemoServerCore
     let sessions: HTTPSessionRegistry
     let logger: Logger
+    let rest = DemoRESTAPI()
 
     private enum Incoming {
         case request(HTTPRequestHead, ByteBuffer)
@@ -62,13 +64,17 @@ struct HTTPConnection: Sendable {
     private func route(_ head: HTTPRequestHead, _ body: ByteBuffer, _ outbound: HTTPOutbound) async throws {
         let keepAlive = head.isKeepAlive
         let path = head.uri.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
-        guard path == "/mcp" else {
+        guard path == "/mcp" || DemoRESTAPI.handles(path) else {
             let error = JSONRPCError.invalidRequest("Not found: the MCP endpoint is /mcp")
             return try await outbound.write(contentsOf: HTTPResponses.refusal(.notFound, error, keepAlive: keepAlive))
         }
         guard HTTPRequestChecks.isAllowedOrigin(head.headers) else {
             let error = JSONRPCError.invalidRequest("Forbidden: Origin is not a loopback origin")
             return try await outbound.write(contentsOf: HTTPResponses.refusal(.forbidden, error, keepAlive: keepAlive))
+        }
+        if path != "/mcp" {
+            let answer = rest.answer(head.method, uri: head.uri, body: Array(body.readableBytesView))
+            return try await outbound.write(contentsOf: HTTPResponses.json(answer.status, answer.body, keepAlive: keepAlive))
         }
         switch head.method {
         case .POST:
