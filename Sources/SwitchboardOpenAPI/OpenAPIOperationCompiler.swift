@@ -74,8 +74,6 @@ struct OpenAPIOperationCompiler {
         let name = uniqueName(&takenNames)
         var input: [String: Any] = ["type": "object", "properties": Dictionary(properties, uniquingKeysWith: { first, _ in first })]
         if !required.isEmpty { input["required"] = required }
-        let inputDefinitions = schemas.definitions(for: input)
-        if !inputDefinitions.isEmpty { input["$defs"] = inputDefinitions }
         notes.append(contentsOf: Set(inputReach.problems + outputReach.problems).sorted())
 
         var writer = JSONWriter()
@@ -83,12 +81,8 @@ struct OpenAPIOperationCompiler {
         writer.field("name", name)
         if let summary = operation.summary, !summary.isEmpty { writer.field("title", summary) }
         writer.field("description", description)
-        writer.field("inputSchema", raw: Self.json(input))
-        if var schema = output.schema {
-            let outputDefinitions = schemas.definitions(for: schema)
-            if !outputDefinitions.isEmpty { schema["$defs"] = outputDefinitions }
-            writer.field("outputSchema", raw: Self.json(schema))
-        }
+        writer.field("inputSchema", raw: schemas.withDefinitions(input))
+        if let schema = output.schema { writer.field("outputSchema", raw: schemas.withDefinitions(schema)) }
         writer.key("annotations")
         writer.beginObject()
         let readOnly = ["GET", "HEAD", "OPTIONS"].contains(method)
@@ -343,8 +337,4 @@ struct OpenAPIOperationCompiler {
         return text.count > 4096 ? String(text.prefix(4095)) + "…" : text
     }
 
-    static func json(_ value: Any) -> String {
-        guard let data = try? JSONSerialization.data(withJSONObject: value, options: [.sortedKeys, .withoutEscapingSlashes, .fragmentsAllowed]) else { return "{}" }
-        return String(decoding: data, as: UTF8.self)
-    }
 }

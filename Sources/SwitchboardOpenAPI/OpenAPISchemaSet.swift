@@ -1,5 +1,6 @@
 import Foundation
 import OpenAPIKit
+import SwitchboardCore
 
 /// A document's schemas as JSON Schema for tool definitions. OpenAPIKit's model is written back
 /// to JSON (3.1's dialect is JSON Schema 2020-12; 3.0 arrives converted), `#/components/schemas/X`
@@ -14,6 +15,8 @@ struct OpenAPISchemaSet {
 
     /// Each component, rewritten, and the components it refers to.
     private var components: [String: (json: Any, refers: Set<String>)] = [:]
+    /// Each component as JSON text, for `$defs`.
+    private var componentTexts: [String: String] = [:]
     private static let componentPrefix = "#/components/schemas/"
 
     init(_ document: OpenAPI.Document) {
@@ -21,6 +24,7 @@ struct OpenAPISchemaSet {
             var reach = Reach()
             let json = Self.rewritten(Self.encoded(schema), into: &reach)
             components[key.rawValue] = (json, reach.components)
+            componentTexts[key.rawValue] = Self.text(json)
         }
     }
 
@@ -33,18 +37,36 @@ struct OpenAPISchemaSet {
         Self.rewritten(Self.encoded(schema), into: &reach)
     }
 
-    /// `$defs` for the components `schema` refers to, and everything those refer to in turn.
-    /// Read from the finished schema, so a component whose properties were spread into
-    /// arguments is not carried unless something still refers to it.
-    func definitions(for schema: Any) -> [String: Any] {
-        var done: [String: Any] = [:]
+    /// `schema` as JSON text with `$defs` for the components it refers to, and everything those
+    /// refer to in turn. Read from the finished schema, so a component whose properties were
+    /// spread into arguments is not carried unless something still refers to it. Each
+    /// component is written once per document, not once per tool that carries it: a large
+    /// document's tools share most of their components.
+    func withDefinitions(_ schema: [String: Any]) -> String {
+        var done = Set<String>()
         var pending = Array(Self.references(in: schema))
         while let name = pending.popLast() {
-            guard done[name] == nil, let component = components[name] else { continue }
-            done[name] = component.json
-            pending.append(contentsOf: component.refers.filter { done[$0] == nil })
+            guard !done.contains(name), let component = components[name] else { continue }
+            done.insert(name)
+            pending.append(contentsOf: component.refers.filter { !done.contains($0) })
         }
-        return done
+        let text = Self.text(schema)
+        guard !done.isEmpty, text.hasSuffix("}") else { return text }
+        var definitions = #""$defs":{"#
+        for (index, name) in done.sorted().enumerated() {
+            if index > 0 { definitions += "," }
+            definitions += JSONWriter.quoted(name) + ":" + (componentTexts[name] ?? "{}")
+        }
+        definitions += "}"
+        return String(text.dropLast()) + (text == "{}" ? "" : ",") + definitions + "}"
+    }
+
+    /// Compact JSON, keys sorted: the same document always compiles to the same bytes.
+    static func text(_ value: Any) -> String {
+        guard let data = try? JSONSerialization.data(withJSONObject: value, options: [.sortedKeys, .withoutEscapingSlashes, .fragmentsAllowed]) else {
+            return "{}"
+        }
+        return String(decoding: data, as: UTF8.self)
     }
 
     /// The schema itself when `json` is a `$ref` to a component (one step; chains followed a
