@@ -2,7 +2,8 @@
 # Create/refresh the Python venv holding the real MCP peers used by the interop tests:
 # the official MCP Python SDK (client + our test servers), mcp-server-time, jsonschema, and
 # opentelemetry-proto (the OTLP receiver's decoder), openapi-spec-validator (the admin API's
-# description checked), selenium (drives Debian's chromium through the web console).
+# description checked), selenium (drives Debian's chromium through the web console), openai
+# (its types check the OpenAI front door), a2a-sdk (the official A2A client, 1.0 and 0.3).
 #
 #   scripts/setup-peers.sh            # venv at <repo>/.build-venv (override: SWITCHBOARD_PEERS_VENV=DIR)
 #
@@ -17,19 +18,31 @@ PYTHON="${PYTHON:-python3}"
 MARKER="$VENV/.switchboard-peers"
 
 # Top-level pins, then the exact transitive set that was tested with them (pip constraints).
-REQUIREMENTS="mcp==2.3.0 mcp-server-time==2026.10.19 jsonschema==4.26.0 opentelemetry-proto==1.45.2 openapi-spec-validator==0.9.0 selenium==4.50.0 openai==3.63.0"
-CONSTRAINTS="annotated-types==0.8.0
+REQUIREMENTS="mcp==2.3.0 mcp-server-time==2026.10.19 jsonschema==4.26.0 opentelemetry-proto==1.45.2 openapi-spec-validator==0.9.0 selenium==4.50.0 openai==3.63.0 a2a-sdk==1.3.0"
+CONSTRAINTS="PyJWT==2.15.1
+PySocks==1.7.1
+PyYAML==6.0.4
+aiologic==0.17.1
+annotated-types==0.8.0
 anyio==4.16.0
 attrs==26.1.0
 certifi==2026.10.19.post1
 cffi==2.1.1
+charset-normalizer==3.5.3
 click==8.5.1
 cryptography==50.0.2
+culsans==0.11.0
+google-api-core==2.44.0
+google-auth==2.63.1
+googleapis-common-protos==1.76.0
 h11==0.16.0
 httpcore2==2.16.2
+httpcore==1.0.9
 httpx2==2.16.2
+httpx==0.29.0
 idna==3.20
 jiter==0.19.0
+json-rpc==1.15.0
 jsonschema-path==0.5.0
 jsonschema-specifications==2025.9.1
 lazy-object-proxy==1.13.0
@@ -37,18 +50,20 @@ mcp-types==2.3.0
 openapi-schema-validator==0.9.0
 opentelemetry-api==1.45.2
 outcome==1.3.0.post0
+packaging==26.4
 pathable==0.6.0
+proto-plus==1.29.0
 protobuf==7.36.2
+pyasn1==0.6.5
+pyasn1_modules==0.4.2
 pycparser==3.12
 pydantic-settings==2.16.3
 pydantic==2.14.3
 pydantic_core==2.50.4
-PyJWT==2.15.1
-PySocks==1.7.1
 python-dotenv==1.2.4
 python-multipart==0.0.34
-PyYAML==6.0.4
 referencing==0.37.0
+requests==2.34.2
 rfc3339-validator==0.1.4
 rpds-py==2026.9.1
 six==1.17.0
@@ -66,6 +81,7 @@ tzlocal==5.4.5
 urllib3==2.8.0
 uvicorn==0.54.0
 websocket-client==1.9.2
+wrapt==2.5.2
 wsproto==1.3.2"
 
 die() { echo "setup-peers: ERROR: $*" >&2; exit 1; }
@@ -75,7 +91,7 @@ PYVER="$("$PYTHON" -c 'import sys; print("%d.%d" % sys.version_info[:2])')"
 WANT="python=$PYVER $REQUIREMENTS $(printf '%s' "$CONSTRAINTS" | tr '\n' ' ')"
 
 imports_ok() {
-    "$VENV/bin/python" -c 'import mcp, mcp.server.mcpserver, jsonschema, mcp_server_time, opentelemetry.proto.collector.logs.v1.logs_service_pb2, openapi_spec_validator, selenium, openai' >/dev/null 2>&1 \
+    "$VENV/bin/python" -c 'import mcp, mcp.server.mcpserver, jsonschema, mcp_server_time, opentelemetry.proto.collector.logs.v1.logs_service_pb2, openapi_spec_validator, selenium, openai, a2a.client, a2a.compat.v0_3.jsonrpc_transport' >/dev/null 2>&1 \
         && [ -x "$VENV/bin/mcp-server-time" ]
 }
 

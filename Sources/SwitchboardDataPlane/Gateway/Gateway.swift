@@ -34,6 +34,8 @@ package final class Gateway: Sendable {
     private let guardsRefresh: Duration
     private let refreshTask = Mutex<RepeatedTask?>(nil)
     let logger: Logger
+    /// The gateway's own version, as `serverInfo` and agent cards give it.
+    package let version: String
 
     /// `makeTransport` builds each server's transport; tests put a recording one in.
     package init(
@@ -53,6 +55,7 @@ package final class Gateway: Sendable {
         makeTransport: (ServerConfig, any EventLoop, Logger) -> any UpstreamTransport = { UpstreamTransportFactory.make($0, $1, $2) }
     ) {
         self.logger = logger
+        self.version = version
         self.governance = governance
         self.eventLoop = group.next()
         servers = UpstreamServers(config.servers, group: group, clientVersion: version, logger: logger, makeTransport: makeTransport)

@@ -31,9 +31,15 @@ package enum GatewayPath: Equatable {
     /// `POST /api/v1/openai/tool_calls`: an assistant message's `tool_calls` run, the `tool`
     /// messages returned (`RESTEndpoint`).
     case openAIToolCalls
+    /// `POST /a2a` and `/a2a/{name}`: the A2A front door's JSON-RPC endpoint (`A2AEndpoint`).
+    case a2a(virtualServer: Substring?)
+    /// `/.well-known/agent-card.json`, `/a2a/.well-known/agent-card.json` and
+    /// `/a2a/{name}/.well-known/agent-card.json`: agent cards.
+    case agentCard(virtualServer: Substring?)
     case unknown
 
     static let resourceMetadataPrefix: Substring = "/.well-known/oauth-protected-resource"
+    static let agentCardSuffix: Substring = "/.well-known/agent-card.json"
     package static let controlPrefix: Substring = "/admin/v1/"
 
     init(_ path: Substring) {
@@ -45,6 +51,8 @@ package enum GatewayPath: Equatable {
         case "/readyz": self = .readiness
         case "/metrics": self = .metrics
         case "/oauth/callback": self = .oauthCallback
+        case "/a2a": self = .a2a(virtualServer: nil)
+        case Self.agentCardSuffix, "/a2a" + Self.agentCardSuffix: self = .agentCard(virtualServer: nil)
         default:
             if path.hasPrefix("/mcp/") {
                 let rest = path.dropFirst("/mcp/".count)
@@ -54,6 +62,14 @@ package enum GatewayPath: Equatable {
                 case (2, "sse") where !parts[0].isEmpty: self = .legacyStream(virtualServer: parts[0])
                 case (2, "messages") where !parts[0].isEmpty: self = .legacyMessages(virtualServer: parts[0])
                 default: self = .unknown
+                }
+            } else if path.hasPrefix("/a2a/") {
+                let rest = path.dropFirst("/a2a/".count)
+                if rest.hasSuffix(Self.agentCardSuffix) {
+                    let name = rest.dropLast(Self.agentCardSuffix.count)
+                    self = name.isEmpty || name.contains("/") ? .unknown : .agentCard(virtualServer: name)
+                } else {
+                    self = rest.isEmpty || rest.contains("/") ? .unknown : .a2a(virtualServer: rest)
                 }
             } else if path.hasPrefix("/connect/") {
                 let server = path.dropFirst("/connect/".count)
@@ -81,5 +97,9 @@ package enum GatewayPath: Equatable {
     /// The MCP path a virtual server's endpoints hang off (`/mcp` or `/mcp/{name}`).
     static func mcpPath(virtualServer: String?) -> String {
         virtualServer.map { "/mcp/" + $0 } ?? "/mcp"
+    }
+
+    static func a2aPath(virtualServer: String?) -> String {
+        virtualServer.map { "/a2a/" + $0 } ?? "/a2a"
     }
 }

@@ -18,6 +18,8 @@ struct MCPHTTPRoutes: Sendable {
     let metrics: MetricsEndpoint?
     /// `/api/v1/tools…`.
     let rest: RESTEndpoint
+    /// `/a2a…` and the agent cards.
+    let a2a: A2AEndpoint
 
     enum Resolution {
         case reply(HTTPReply)
@@ -51,6 +53,20 @@ struct MCPHTTPRoutes: Sendable {
                 return given ? .reply(HTTPRefusal.unknownVirtualServer) : .authenticate(endpoint, path: path, virtualServer: nil)
             }
             guard let known = gateway.governance.virtualServer(named: Substring(name)) else { return .reply(HTTPRefusal.unknownVirtualServer) }
+            return .authenticate(endpoint, path: path, virtualServer: known)
+        case .a2a(let name), .agentCard(let name):
+            guard origins.permits(head.headers.first(name: "Origin")) else { return .refused(HTTPRefusal.originNotAllowed, reason: "origin") }
+            var known: String?
+            if let name {
+                guard let found = gateway.governance.virtualServer(named: name) else { return .reply(HTTPRefusal.unknownVirtualServer) }
+                known = found
+            }
+            if case .agentCard = endpoint {
+                guard head.method == .GET || head.method == .HEAD else { return .reply(HTTPRefusal.methodNotAllowed(allow: "GET")) }
+                // The public card: without a credential, a gateway that wants one lists no skills.
+                let presented = head.headers.contains(name: "Authorization") || head.headers.contains(name: "X-API-Key")
+                if authentication.anonymous == nil, !presented { return .later(a2a.card(head, caller: nil, virtualServer: known, on: loop)) }
+            }
             return .authenticate(endpoint, path: path, virtualServer: known)
         case .resourceMetadata(let resourcePath):
             guard head.method == .GET || head.method == .HEAD else { return .reply(HTTPRefusal.methodNotAllowed(allow: "GET")) }
@@ -104,6 +120,10 @@ struct MCPHTTPRoutes: Sendable {
                 resolved = .restCall(name: Substring(name))
             }
             return .later(rest.serve(resolved, request, query: query, on: connection.channel.eventLoop).map { .reply($0) })
+        case .a2a:
+            return a2a.serve(request, on: connection)
+        case .agentCard:
+            return .later(a2a.card(request.head, caller: request.caller, virtualServer: request.virtualServer, on: connection.channel.eventLoop).map { .reply($0) })
         case .metrics:
             guard let metrics else { return .reply(HTTPRefusal.notFound) }
             guard metrics.mayScrape(request.caller.principal, authentication: authentication) else {

@@ -21,7 +21,13 @@ package enum MCPHTTPServer {
             control: control,
             consent: consent,
             metrics: metrics,
-            rest: RESTEndpoint(gateway: gateway, maxJSONDepth: config.limits.maxJSONDepth)
+            rest: RESTEndpoint(gateway: gateway, maxJSONDepth: config.limits.maxJSONDepth),
+            a2a: A2AEndpoint(
+                gateway: gateway, maxJSONDepth: config.limits.maxJSONDepth, tasks: A2ATasks(),
+                publicOrigin: config.publicURL.map { $0.scheme + "://" + $0.authority },
+                descriptions: Dictionary(config.virtualServers.compactMap { vs in vs.description.map { (vs.name, $0) } }, uniquingKeysWith: { first, _ in first }),
+                wantsCredentials: authentication.anonymous == nil, acceptsAPIKeys: config.auth?.apiKeys ?? false, isTLS: authentication.isTLS
+            )
         )
         let maxBodyBytes = config.limits.maxBodyBytes
         let logger = gateway.logger

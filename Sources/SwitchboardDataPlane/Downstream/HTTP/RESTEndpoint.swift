@@ -1,6 +1,5 @@
 import NIOCore
 import NIOHTTP1
-import Synchronization
 import SwitchboardCore
 
 /// The REST front door (PRODUCT.md): `GET /api/v1/tools` (the caller's catalogue, MCP's shape
@@ -79,7 +78,7 @@ struct RESTEndpoint: Sendable {
     }
 
     private func callTool(_ name: String, arguments: String, _ request: HTTPRequest, on loop: any EventLoop) -> EventLoopFuture<Answer> {
-        run(MCPMethod.toolsCall, params: #"{"name":"# + JSONWriter.quoted(name) + #","arguments":"# + arguments + "}", request, on: loop)
+        run(MCPMethod.toolsCall, params: InternalCall.callParams(name: name, arguments: arguments), request, on: loop)
     }
 
     /// Most tool calls one request may run (each is a request of its own through the gateway).
@@ -139,61 +138,11 @@ struct RESTEndpoint: Sendable {
         return result["isError"]?.bool == true ? "Error: " + body : body
     }
 
-    /// What one MCP request through the gateway came to.
-    enum Answer: Sendable {
-        case result(JSONView)
-        case error(code: Int, message: String, httpStatus: Int, retryAfter: Int?)
-    }
+    typealias Answer = InternalCall.Answer
 
     /// `method` with `params` as a 2026-07-28 request of the caller, through the gateway.
     private func run(_ method: String, params: String, _ request: HTTPRequest, on loop: any EventLoop) -> EventLoopFuture<Answer> {
-        let meta = #"{"\#(MCPMeta.protocolVersion)":"2026-07-28","\#(MCPMeta.clientInfo)":{"name":"switchboard-rest","version":"1"},"\#(MCPMeta.clientCapabilities)":{}}"#
-        let withMeta = params == "{}" ? #"{"_meta":"# + meta + "}" : #"{"_meta":"# + meta + "," + params.dropFirst()
-        let json = #"{"jsonrpc":"2.0","id":1,"method":""# + method + #"","params":"# + withMeta + "}"
-        // The arguments sit two levels down: they may be as deep as a client's body may be.
-        guard let message = try? JSONRPCMessage.parse(ByteBuffer(string: json), maxDepth: maxJSONDepth + 2),
-            case .success(let modern) = ModernRequest.check(message, headers: nil, annotated: { _ in [] })
-        else {
-            return loop.makeSucceededFuture(.error(code: JSONRPCErrorCode.internalError, message: "the request could not be made", httpStatus: 500, retryAfter: nil))
-        }
-        let promise = loop.makePromise(of: Answer.self)
-        let responder = CollectingResponder(promise)
-        _ = gateway.serveStateless(message, request: modern, caller: request.caller, virtualServer: request.virtualServer, responder: responder, on: loop)
-        return promise.futureResult
-    }
-}
-
-/// Takes a request's one answer (interim messages have nowhere to go on REST).
-private final class CollectingResponder: DownstreamResponder, Sendable {
-    private let promise: Mutex<EventLoopPromise<RESTEndpoint.Answer>?>
-
-    init(_ promise: EventLoopPromise<RESTEndpoint.Answer>) {
-        self.promise = Mutex(promise)
-    }
-
-    func sendInterim(_ message: ByteBuffer) -> Bool { false }
-
-    func sendFinal(_ message: ByteBuffer, httpStatus: Int, retryAfter: Int?) {
-        guard let promise = promise.withLock({ p -> EventLoopPromise<RESTEndpoint.Answer>? in defer { p = nil }; return p }) else { return }
-        guard let view = try? JSONView.parse(message) else {
-            promise.succeed(.error(code: JSONRPCErrorCode.internalError, message: "unreadable answer", httpStatus: 500, retryAfter: nil))
-            return
-        }
-        if let result = view["result"] {
-            promise.succeed(.result(result))
-        } else {
-            let error = view["error"]
-            promise.succeed(.error(
-                code: error?["code"]?.int ?? JSONRPCErrorCode.internalError, message: error?["message"]?.string ?? "error", httpStatus: httpStatus,
-                retryAfter: retryAfter
-            ))
-        }
-    }
-
-    func abandon() {
-        promise.withLock { p in
-            p?.succeed(.error(code: JSONRPCErrorCode.requestCancelled, message: "Request cancelled", httpStatus: 503, retryAfter: nil))
-            p = nil
-        }
+        InternalCall(gateway: gateway, maxJSONDepth: maxJSONDepth, clientName: "switchboard-rest")
+            .run(method, params: params, caller: request.caller, virtualServer: request.virtualServer, on: loop).answer
     }
 }

@@ -26,7 +26,11 @@ import Testing
                 control: nil,
                 consent: nil,
                 metrics: MetricsEndpoint(config: MetricsConfig(), contentType: "text/plain; version=0.0.4") { ByteBuffer(string: "up 1\n") },
-                rest: RESTEndpoint(gateway: gateway, maxJSONDepth: 64)
+                rest: RESTEndpoint(gateway: gateway, maxJSONDepth: 64),
+                a2a: A2AEndpoint(
+                    gateway: gateway, maxJSONDepth: 64, tasks: A2ATasks(), publicOrigin: nil, descriptions: [:], wantsCredentials: false, acceptsAPIKeys: false,
+                    isTLS: false
+                )
             )
             channel = EmbeddedChannel(handler: MCPHTTPHandler(routes: routes, maxBodyBytes: maxBodyBytes), loop: fixture.loop)
             try channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 1)).wait()
