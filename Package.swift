@@ -378,7 +378,7 @@ let package = Package(
         .testTarget(
             name: "SwitchboardDataPlaneTests",
             dependencies: [
-                "SwitchboardDataPlane", "SwitchboardUpstream", "SwitchboardCore", "SwitchboardTesting", "SwitchboardAudit",
+                "SwitchboardDataPlane", "SwitchboardUpstream", "SwitchboardCore", "SwitchboardTesting", "SwitchboardAudit", "SwitchboardPolicy",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 // EmbeddedChannel and the TLS events for the handshake handler's tests.
