@@ -55,8 +55,8 @@ def parse(argv):
         # gateway only (one 2026-07-28 path and both bridges), 9 with authentication, policy and
         # quotas on, 10 to an https upstream, 11 with the audit trail off and on, 12 with guards off and on,
         # 13 searching a virtual server in search mode, 14 the REST front door and /mcp, 15 an
-        # OpenAPI server.
-        vars(options).update(build=False, scenarios=[1, 5, 7, 8, 9, 10, 11, 12, 13, 14, 15], duration=1.0, warmup=0.5, cpu_inset=0.25,
+        # OpenAPI server, 16 the A2A front door.
+        vars(options).update(build=False, scenarios=[1, 5, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16], duration=1.0, warmup=0.5, cpu_inset=0.25,
                              sse_count=20, ready_secs=15.0)
     else:
         vars(options).update(cpu_inset=CPU_INSET, sse_count=1000, ready_secs=READY_SECS)

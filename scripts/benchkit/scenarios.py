@@ -438,5 +438,21 @@ def openapi_upstream(plan):
                           pairs=1 if plan.smoke else plan.pairs)
 
 
+def a2a_door(plan):
+    """Scenario 1's call through the A2A front door (SendMessage at /a2a, a data part calling
+    bench__echo, the completed task as the answer) set beside the same call through /mcp, run
+    alternately: each message is a task kept in the gateway's table and one 2026-07-28 request
+    through the gateway."""
+    for rate in plan.rates(2000):
+        name = f"16. echo, A2A front door, {rate.label}"
+        a2a = StackSpec(GATEWAY, path="/a2a")
+        yield Interleaved(plain=Measured(name, GATEWAY, "", StackSpec(GATEWAY), rate.args),
+                          variant=Measured(name, GATEWAY, "", a2a, rate.args + ("--era", "a2a")),
+                          note=rate.note, what="A2A",
+                          detail="SendMessage at /a2a with a data part {skill: bench__echo, arguments}, answered with the "
+                                 "completed task; plain: the same call as an MCP tools/call at /mcp",
+                          pairs=1 if plan.smoke else plan.pairs)
+
+
 SCENARIOS = {1: echo_rates, 2: many_sessions, 3: idle_sessions, 4: merged_lists, 5: sse, 6: stdio_upstream,
-             7: modern_clients, 8: bridged, 9: governed, 10: https_upstream, 11: observed, 12: guarded, 13: searched, 14: rest_door, 15: openapi_upstream}
+             7: modern_clients, 8: bridged, 9: governed, 10: https_upstream, 11: observed, 12: guarded, 13: searched, 14: rest_door, 15: openapi_upstream, 16: a2a_door}

@@ -29,6 +29,10 @@ struct LoadCommand: AsyncParsableCommand {
         /// Not MCP: the gateway's REST front door. `--url` is `…/api/v1/tools/{name}/call`,
         /// every request POSTs `--arguments`, and the answer is the tool's result.
         case rest
+        /// Not MCP: the gateway's A2A front door. `--url` is `…/a2a`, every request is a
+        /// `SendMessage` whose data part calls `--tool` with `--arguments`, and the answer is
+        /// the completed task.
+        case a2a
     }
 
     @Option(help: "The MCP endpoint, e.g. http://127.0.0.1:8080/mcp.")
@@ -62,7 +66,7 @@ struct LoadCommand: AsyncParsableCommand {
     var progressToken = false
 
     @Option(help: ArgumentHelp(
-        "legacy: initialize, then requests within the session; modern: stateless 2026-07-28 requests (no initialize, no session); rest: the gateway's REST front door (--url …/api/v1/tools/NAME/call).",
+        "legacy: initialize, then requests within the session; modern: stateless 2026-07-28 requests (no initialize, no session); rest: the gateway's REST front door (--url …/api/v1/tools/NAME/call); a2a: its A2A front door (--url …/a2a, SendMessage calling --tool).",
         discussion: "Default: modern when --protocol-version names a 2026 revision, otherwise legacy."
     ))
     var era: Era?
@@ -91,8 +95,8 @@ struct LoadCommand: AsyncParsableCommand {
         if resolvedEra == .modern, sessions != 1 {
             throw ValidationError("--sessions: a 2026-07-28 client has no sessions")
         }
-        if resolvedEra == .rest, method != .toolsCall || sessions != 1 || progressToken {
-            throw ValidationError("--era rest makes tools/call requests only, without sessions or progress tokens")
+        if resolvedEra == .rest || resolvedEra == .a2a, method != .toolsCall || sessions != 1 || progressToken {
+            throw ValidationError("--era \(resolvedEra.rawValue) makes tools/call requests only, without sessions or progress tokens")
         }
     }
 
@@ -107,7 +111,7 @@ struct LoadCommand: AsyncParsableCommand {
     func run() async throws {
         let endpoint = try BenchURL(parsing: url)
         let headers = try header.map { (text: String) throws(BenchError) in try HeaderArgument(parsing: text) }
-        if resolvedEra == .rest { return try await runREST(endpoint, headers: headers) }
+        if resolvedEra == .rest || resolvedEra == .a2a { return try await runPlain(endpoint, headers: headers) }
         let params = try requestParams()
         let modern = resolvedEra == .modern
         let envelope = modern ? ModernEnvelope(version: resolvedVersion, method: method.rawValue, name: method == .toolsCall ? tool : nil) : nil
@@ -139,17 +143,25 @@ struct LoadCommand: AsyncParsableCommand {
         print(json ? report.jsonLine : "switchboard-bench load \(url) \(method.rawValue)\(modern ? " (\(resolvedVersion), stateless)" : "")\n" + report.summary)
     }
 
-    /// `--era rest`: the same load, each request the arguments POSTed to the REST call URL.
-    private func runREST(_ endpoint: BenchURL, headers: [HeaderArgument]) async throws {
+    /// `--era rest` and `--era a2a`: the same load, each request the arguments POSTed to the
+    /// REST call URL, or a `SendMessage` calling the tool POSTed to the A2A endpoint; the same
+    /// body every time (the answer on a connection is its request's).
+    private func runPlain(_ endpoint: BenchURL, headers: [HeaderArgument]) async throws {
         guard let parsed = try? JSONView.parse(ByteBuffer(string: arguments)), parsed.isObject else {
             throw ValidationError("--arguments must be a JSON object")
         }
-        let encoder = MCPRequestEncoder(restCall: endpoint, headers: headers, arguments: parsed.rawText)
-        let plan = LoadPlan(url: endpoint, encoder: encoder, connections: connections, rate: rate, resultCheck: .legacyCall, plainAnswers: true)
+        let a2a = resolvedEra == .a2a
+        let body =
+            a2a
+            ? #"{"jsonrpc":"2.0","id":1,"method":"SendMessage","params":{"message":{"messageId":"bench","role":"ROLE_USER","parts":[{"data":{"skill":"#
+                + JSONWriter.quoted(tool) + #","arguments":"# + parsed.rawText + "}}]}}}"
+            : parsed.rawText
+        let encoder = MCPRequestEncoder(restCall: endpoint, headers: headers, arguments: body)
+        let plan = LoadPlan(url: endpoint, encoder: encoder, connections: connections, rate: rate, resultCheck: a2a ? .a2aTask : .legacyCall, plainAnswers: true)
         let run = LoadRun(plan: plan, warmup: Self.time(warmup), duration: Self.time(duration), group: BenchEventLoops.group)
         let outcome = try await run.run()
         let report = LoadReport(tally: outcome.tally, durationSeconds: outcome.measuredSeconds, sessions: 0, connections: connections, rate: rate, cpu: outcome.cpu)
-        print(json ? report.jsonLine : "switchboard-bench load \(url) (REST)\n" + report.summary)
+        print(json ? report.jsonLine : "switchboard-bench load \(url) (\(a2a ? "A2A" : "REST"))\n" + report.summary)
     }
 
     /// Opens `--sessions` sessions; the first also tells whether the server keeps sessions at

@@ -11,6 +11,8 @@ enum ResultShapeCheck: Sendable {
     /// Legacy tools/call: no `resultType`. Lists are not looked at: finding a member of a
     /// result that holds thousands of tools would cost the load generator a scan per call.
     case legacyCall
+    /// An A2A `SendMessage` answer (the whole JSON-RPC response): a completed task.
+    case a2aTask
     case none
 
     static func forRun(modern: Bool, method: String) -> ResultShapeCheck {
@@ -28,6 +30,10 @@ enum ResultShapeCheck: Sendable {
             return type.string == "complete" ? nil : "2026-07-28 result with resultType \(type.rawText.prefix(40))"
         case .legacyCall:
             return result["resultType"] == nil ? nil : "legacy result carries resultType (a 2026-07-28 member)"
+        case .a2aTask:
+            if let error = result["error"] { return "A2A error \(error.rawText.prefix(120))" }
+            let state = result["result"]?["task"]?["status"]?["state"]?.string
+            return state == "TASK_STATE_COMPLETED" ? nil : "A2A task \(state ?? "missing")"
         }
     }
 }

@@ -174,13 +174,17 @@ package final class CallRouter: Sendable {
             switch result {
             case .success(let page):
                 let rules = self.governance.current
-                let shown = CallerView.page(
-                    page, kind: kind, principal: exchange.caller.principal, virtualServer: exchange.session.virtualServer, rules: rules,
-                    names: self.catalogue.shown(kind)?.book ?? NameBook()
-                )
+                let principal = exchange.caller.principal
+                let virtualServer = exchange.session.virtualServer
+                let shown =
+                    rules.listsDependOnCaller
+                    ? self.catalogue.callerViews.page(page, kind: kind, cursor: cursor ?? nil, principal: principal, virtualServer: virtualServer, rules: rules) {
+                        CallerView.page(page, kind: kind, principal: principal, virtualServer: virtualServer, rules: rules, names: self.catalogue.shown(kind)?.book ?? NameBook())
+                    }
+                    : page
                 // A list that depends on who asks must not sit in a shared cache (digest §7.2).
                 let scope = rules.listsDependOnCaller || self.catalogue.isPrivate(kind) ? "private" : "public"
-                exchange.reply(shown, cacheScope: scope)
+                exchange.reply(shown, cacheScope: scope, ttlMs: self.catalogue.freshFor(kind))
             case .failure(let error):
                 exchange.fail(GatewayError(error))
             }

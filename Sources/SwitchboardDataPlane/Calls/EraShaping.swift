@@ -26,7 +26,10 @@ enum EraShaping {
     ///   private for all once lists depend on who asks (policy).
     /// - For a legacy client: a 2026-07-28 server's `resultType`, `ttlMs` and `cacheScope`
     ///   dropped.
-    static func result(_ result: ByteBuffer, method: String, for session: DownstreamSession, fromModernServer: Bool, cacheScope: String = "public") -> ByteBuffer {
+    /// `ttlMs` is how long a list the gateway merged stays fresh (`Catalogue.freshFor`).
+    static func result(
+        _ result: ByteBuffer, method: String, for session: DownstreamSession, fromModernServer: Bool, cacheScope: String = "public", ttlMs: Int = 0
+    ) -> ByteBuffer {
         if session.isModern {
             // A 2026-07-28 server's result is already in the client's era (its `resultType`,
             // cache hints and `serverInfo` are the server's duty): relayed untouched.
@@ -34,7 +37,7 @@ enum EraShaping {
             // Members the result may already have are not added twice; looking costs a byte
             // search, and a parse only when a key's name occurs at all.
             var members = has("resultType", in: result) ? "" : #""resultType":"complete","#
-            if isCacheable(method), !has("ttlMs", in: result) { members += #""ttlMs":0,"cacheScope":""# + cacheScope + #"","# }
+            if isCacheable(method), !has("ttlMs", in: result) { members += #""ttlMs":"# + String(ttlMs) + #","cacheScope":""# + cacheScope + #"","# }
             if !has("_meta", in: result) { members += #""_meta":{""# + MCPMeta.serverInfo + #"":"# + session.serverInfo + "}," }
             guard !members.isEmpty else { return result }
             return JSONSplice.inserting(String(members.dropLast()), into: result)

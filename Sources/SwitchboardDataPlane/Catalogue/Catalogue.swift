@@ -16,6 +16,11 @@ package final class Catalogue: Sendable {
     private let logger: Logger
     package let resourceIndex: ResourceIndex
     private let mergedLists = MergedListCache()
+    /// Each caller's filtered pages (`CallerView`), while page and rules stand.
+    let callerViews = CallerViewCache()
+    /// How long the last merge of each list stays fresh: the shortest `ttlMs` of its pages
+    /// when every server gave one (2026-07-28 servers), from when it was merged.
+    private let listFreshness = Mutex<[String: (ttlMs: Int, merged: NIODeadline)]>([:])
     /// Lists a server called `private` (2026-07-28 `cacheScope`): the merged list is private
     /// too from then on, never downgraded to public (digest §7.2).
     private let privateLists = Mutex<Set<ListKind>>([])
@@ -83,6 +88,7 @@ package final class Catalogue: Sendable {
             if pages.contains(where: { $0.result["cacheScope"]?.string == "private" }) {
                 _ = self.privateLists.withLock { $0.insert(kind) }
             }
+            self.recordFreshness(kind, pages.map { $0.result["ttlMs"]?.int ?? 0 })
             let next = pages.compactMap { page in page.result["nextCursor"]?.string.map { (page.server, $0) } }
             let names = self.shown(kind)
             if !kind.isRenamed {
@@ -107,6 +113,24 @@ package final class Catalogue: Sendable {
                 self.mergedLists.store(merged.result, list: kind, cursor: cursor, stamp: stampBefore)
             }
             return merged.result
+        }
+    }
+
+    /// `ttlMs` for a client of the merged `kind` list: what is left of the shortest freshness
+    /// its servers promised, 0 when any server promised none (a legacy server, or 0).
+    package func freshFor(_ kind: ListKind) -> Int {
+        guard let entry = listFreshness.withLock({ $0[kind.arrayKey] }) else { return 0 }
+        let elapsed = Int((NIODeadline.now() - entry.merged).nanoseconds / 1_000_000)
+        return max(0, entry.ttlMs - elapsed)
+    }
+
+    private func recordFreshness(_ kind: ListKind, _ ttls: [Int]) {
+        listFreshness.withLock { entries in
+            if let least = ttls.min(), least > 0 {
+                entries[kind.arrayKey] = (min(least, 3_600_000), .now())
+            } else {
+                entries[kind.arrayKey] = nil
+            }
         }
     }
 

@@ -191,9 +191,9 @@ package final class MCPExchange: Sendable {
     // MARK: Answering
 
     /// Answers with a result the gateway made, shaped for the client's era.
-    package func reply(_ result: ByteBuffer, cacheScope: String = "public") {
+    package func reply(_ result: ByteBuffer, cacheScope: String = "public", ttlMs: Int = 0) {
         let shaped = session.isModern
-            ? EraShaping.result(result, method: method, for: session, fromModernServer: false, cacheScope: cacheScope)
+            ? EraShaping.result(result, method: method, for: session, fromModernServer: false, cacheScope: cacheScope, ttlMs: ttlMs)
             : result
         answer(JSONRPCEncoding.result(id: message.id!, result: shaped), isError: false)
     }

@@ -202,37 +202,88 @@ final class A2ATask: Sendable {
 
 /// The tasks of one gateway process, bounded: at most `capacity`, the oldest that ended
 /// making room, and an ended task forgotten after `retention`. Not shared between replicas:
-/// a task is read where it was made.
+/// a task is read where it was made. Tasks are kept in the order they were made, so making
+/// room looks at the oldest few, not at all of them.
 final class A2ATasks: Sendable {
     static let capacity = 10_000
     /// An hour, in microseconds.
     static let retention: Int64 = 3_600_000_000
+    /// Running tasks passed over when making room, at most, before the table is called full.
+    static let scanLimit = 64
 
-    private let tasks = Mutex<[String: A2ATask]>([:])
+    private struct State {
+        var tasks: [String: A2ATask] = [:]
+        /// Ids, oldest first; `head` is where the live part starts.
+        var order: [String] = []
+        var head = 0
+    }
+
+    private let state = Mutex(State())
+    private let capacity: Int
+
+    init(capacity: Int = A2ATasks.capacity) {
+        self.capacity = capacity
+    }
+
+    var count: Int { state.withLock { $0.tasks.count } }
 
     func task(_ id: String, for caller: RequestCaller, virtualServer: String?) -> A2ATask? {
-        guard let task = tasks.withLock({ $0[id] }), task.isOwned(by: caller, virtualServer: virtualServer) else { return nil }
+        guard let task = state.withLock({ $0.tasks[id] }), task.isOwned(by: caller, virtualServer: virtualServer) else { return nil }
         return task
     }
 
     func list(for caller: RequestCaller, virtualServer: String?) -> [A2ATask] {
-        tasks.withLock { Array($0.values) }.filter { $0.isOwned(by: caller, virtualServer: virtualServer) }
+        state.withLock { Array($0.tasks.values) }.filter { $0.isOwned(by: caller, virtualServer: virtualServer) }
     }
 
     /// Keeps `task`; false when the table is full of tasks still running.
     func add(_ task: A2ATask) -> Bool {
         let now = AuditTime.nowMicroseconds()
-        return tasks.withLock { tasks in
-            if tasks.count >= Self.capacity {
-                let ended = tasks.values.filter { $0.current.isTerminal }
-                for old in ended where now - old.updatedAt > Self.retention { tasks[old.id] = nil }
-                if tasks.count >= Self.capacity, let oldest = ended.filter({ tasks[$0.id] != nil }).min(by: { $0.updatedAt < $1.updatedAt }) {
-                    tasks[oldest.id] = nil
-                }
-                guard tasks.count < Self.capacity else { return false }
-            }
-            tasks[task.id] = task
+        return state.withLock { state in
+            Self.forgetExpired(&state, now: now)
+            if state.tasks.count >= capacity, !Self.makeRoom(&state) { return false }
+            state.tasks[task.id] = task
+            state.order.append(task.id)
+            Self.compact(&state)
             return true
         }
+    }
+
+    /// Ended tasks past their retention, from the oldest on.
+    private static func forgetExpired(_ state: inout State, now: Int64) {
+        while state.head < state.order.count {
+            let id = state.order[state.head]
+            guard let task = state.tasks[id] else {
+                state.head += 1
+                continue
+            }
+            guard task.current.isTerminal, now - task.updatedAt > retention else { return }
+            state.tasks[id] = nil
+            state.head += 1
+        }
+    }
+
+    /// Forgets the oldest ended task; running ones met on the way go to the back.
+    private static func makeRoom(_ state: inout State) -> Bool {
+        var passed = 0
+        while state.head < state.order.count, passed < scanLimit {
+            let id = state.order[state.head]
+            state.head += 1
+            guard let task = state.tasks[id] else { continue }
+            if task.current.isTerminal {
+                state.tasks[id] = nil
+                return true
+            }
+            state.order.append(id)
+            passed += 1
+        }
+        return false
+    }
+
+    /// Drops the consumed front of `order` once it is most of it.
+    private static func compact(_ state: inout State) {
+        guard state.head > 1024, state.head * 2 > state.order.count else { return }
+        state.order.removeFirst(state.head)
+        state.head = 0
     }
 }

@@ -28,6 +28,21 @@ import Testing
         #expect(tasks.list(for: Self.bob, virtualServer: nil).isEmpty)
     }
 
+    @Test func aFullTableForgetsTheOldestEndedTaskAndRefusesWhenAllRun() {
+        let tasks = A2ATasks(capacity: 3)
+        let made = (1...3).map { Self.task("t\($0)") }
+        for task in made { #expect(tasks.add(task)) }
+        #expect(!tasks.add(Self.task("t4")), "three running tasks: no room")
+        made[1].finished(.completed, parts: nil, message: nil)
+        #expect(tasks.add(Self.task("t4")), "the ended one makes room")
+        #expect(tasks.task("t2", for: Self.alice, virtualServer: nil) == nil)
+        #expect(tasks.task("t1", for: Self.alice, virtualServer: nil) != nil, "a running task is kept")
+        #expect(tasks.count == 3)
+        made[0].cancel()
+        #expect(tasks.add(Self.task("t5")))
+        #expect(tasks.task("t1", for: Self.alice, virtualServer: nil) == nil)
+    }
+
     @Test func followersHearEachChangeUntilTheTaskIsInterrupted() {
         let task = Self.task()
         let heard = Mutex<[String]>([])
