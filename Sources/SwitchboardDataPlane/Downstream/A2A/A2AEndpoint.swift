@@ -1,4 +1,3 @@
-import Foundation
 import NIOCore
 import NIOHTTP1
 import SwitchboardCore
@@ -178,7 +177,7 @@ struct A2AEndpoint: Sendable {
 
     private func begin(_ context: Context, on loop: any EventLoop) throws(A2AError) -> Begun {
         let incoming = try A2AIncoming(context.params, context.version)
-        let message = A2AMessage(messageID: incoming.messageID.isEmpty ? UUID().uuidString.lowercased() : incoming.messageID, fromAgent: false, parts: incoming.parts)
+        let message = A2AMessage(messageID: incoming.messageID.isEmpty ? SessionID.generate() : incoming.messageID, fromAgent: false, parts: incoming.parts)
         if let taskID = incoming.taskID {
             guard let task = tasks.task(taskID, for: context.caller, virtualServer: context.virtualServer) else { throw .notFound(taskID) }
             let answer = try incoming.elicitationAnswer()
@@ -192,7 +191,7 @@ struct A2AEndpoint: Sendable {
         }
         let (skill, arguments) = try incoming.invocation()
         let task = A2ATask(
-            id: UUID().uuidString.lowercased(), contextID: incoming.contextID ?? UUID().uuidString.lowercased(), owner: context.caller.principal.id,
+            id: SessionID.generate(), contextID: incoming.contextID ?? SessionID.generate(), owner: context.caller.principal.id,
             virtualServer: context.virtualServer, skill: skill
         )
         task.received(message)

@@ -191,6 +191,7 @@ final class A2ATask: Sendable {
         let (changed, snapshot, listeners) = state.withLock { state -> (Bool, A2ATaskSnapshot?, [Listener]) in
             guard change(&state) else { return (false, nil, []) }
             state.timestamp = AuditTime.nowMicroseconds()
+            guard !state.listeners.isEmpty else { return (true, nil, []) }
             let listeners = Array(state.listeners.values)
             if state.state.isInterrupted { state.listeners.removeAll() }
             return (true, Self.snapshot(of: state, self), listeners)
