@@ -85,7 +85,7 @@ import Testing
             try await Self.send(transport, #"{"jsonrpc":"2.0","id":7,"method":"tools/call","params":{"name":"getNote","arguments":{}}}"#, correlation: 13)
             try await Self.send(transport, #"{"jsonrpc":"2.0","id":8,"method":"tools/call","params":{"name":"nope","arguments":{}}}"#, correlation: 14)
             let messages = try await recorder.waitForMessages(4)
-            let byID = { (id: Int) in messages.first { $0.text.contains(#""id":\#(id),"#) } }
+            let byID = { (id: Int) in messages.first { $0.text.hasPrefix(#"{"jsonrpc":"2.0","id":\#(id),"#) } }
             #expect(byID(5)?.text == #"{"jsonrpc":"2.0","id":5,"result":{"content":[{"type":"text","text":"{\"id\":7,\"title\":\"seven\"}"}],"structuredContent":{"id":7,"title":"seven"}}}"#)
             #expect(byID(5)?.origin == .postStream(correlation: 11))
             #expect(byID(6)?.text.contains(#"HTTP 500 Internal Server Error from GET /notes/{id}: broken at /v1/notes/8"#) == true)
