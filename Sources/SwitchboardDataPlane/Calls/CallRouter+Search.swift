@@ -37,7 +37,18 @@ extension CallRouter {
             var visible = items.filter { CallerView.showsTool($0, to: exchange.caller.principal, through: shape.name, rules: rules, names: names) }
             if let search = shape.search {
                 shown = [Self.searchToolDefinition(results: search.results), Self.callToolDefinition]
-                visible = visible.filter { item in item["name"]?.string.flatMap(names.route).map { search.alwaysLists($0.canonical) } ?? false }
+                visible = visible.filter { item in
+                    guard let name = item["name"]?.string, let route = names.route(name), search.alwaysLists(route.canonical) else { return false }
+                    // A server's tool shown under one of the gateway's own names (`prefix: none`)
+                    // would be listed twice and never reached: the gateway's stays.
+                    guard name != Self.searchTool, name != Self.callTool else {
+                        self.logger.warning("an always-listed tool is shown under a name search mode uses; it is left out of the list", metadata: [
+                            "switchboard.virtual_server": "\(shape.name)", "switchboard.tool": "\(route.canonical)",
+                        ])
+                        return false
+                    }
+                    return true
+                }
             }
             let room = max(0, (shape.maxTools ?? Int.max) - shown.count)
             if visible.count > room {

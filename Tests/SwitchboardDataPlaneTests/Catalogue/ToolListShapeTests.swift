@@ -67,6 +67,19 @@ import Testing
         #expect(bad["error"]?["code"]?.int == -32602)
     }
 
+    /// A `prefix: none` server's own `search_tools`, always listed, would shadow nothing and be
+    /// listed twice: the gateway's stays, the server's is left out of the list.
+    @Test func aServerToolUnderASearchModeNameIsNotListedTwice() throws {
+        let gateway = try GatewayFixture([Self.answering(["search_tools", "star"])]) { config in
+            config.servers[0].names.prefix = .none
+            var coding = VirtualServerConfig(name: "coding", tools: ["*"])
+            coding.search = ToolSearchConfig(always: ["gh__search_tools", "gh__star"], results: 2)
+            config.virtualServers = [coding]
+        }
+        let session = try gateway.session(virtualServer: "coding")
+        #expect(try Self.names(try gateway.send(Self.list, in: session)) == ["search_tools", "call_tool", "star"])
+    }
+
     @Test func callToolReachesTheServerAsADirectCall() throws {
         let gateway = try Self.fixture(search: ToolSearchConfig())
         let session = try gateway.session(virtualServer: "coding")
