@@ -172,6 +172,15 @@ enum StoreMigrations {
             let bump = "BEGIN UPDATE store_generation SET value = value + 1 WHERE id = 1; END"
             try db.execute(sql: "CREATE TRIGGER approvals_seconded AFTER UPDATE OF approved_by ON approvals \(bump)")
         }
+        migrator.registerMigration("v8 seal_keys") { db in
+            // The session seal keys when the config names none: made at the first start, so
+            // sessions survive a restart and open on every process that shares the store.
+            try db.create(table: "seal_keys") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("secret", .text).notNull()
+                t.column("created_at", .datetime).notNull()
+            }
+        }
         return migrator
     }
 }

@@ -76,6 +76,34 @@ extension Interop {
             }
         }
 
+        /// With nothing configured (no `seal_keys`), the gateway keeps a key in its store:
+        /// a 2025-11-25 session survives a `kill -9` and restart of `switchboard serve`.
+        @Test func defaultConfigKeepsSessionsAcrossARestart() async throws {
+            try PeerEnvironment.requirePeers()
+            let port = try FreePort.next()
+            let store = PeerEnvironment.temporaryFile("sealing.db")
+            let config = try ConfigFile.write([Self.servers[0].serverConfig(port: nil)], listen: "127.0.0.1:\(port)", extra: "store: sqlite:\(store)\n")
+            func launch() async throws -> ChildProcessRunner {
+                let process = try ChildProcessRunner(PeerEnvironment.switchboardBinary, ["serve", "--config", config, "--log-level", "error"])
+                let health = RawHTTP(url: "http://127.0.0.1:\(port)/readyz")
+                let ready: Void? = try? await eventually("ready", timeout: .seconds(10), every: .milliseconds(50)) {
+                    (try? await health.request("GET"))?.body.contains(#""state":"ready""#) == true
+                }
+                if ready != nil { return process }
+                process.stop()
+                throw HarnessError("gateway on \(port) did not become ready: \(process.standardError.suffix(2000))")
+            }
+            var gateway = try await launch()
+            defer { gateway.stop() }
+            let http = RawHTTP(url: "http://127.0.0.1:\(port)/mcp")
+            let session = try await initialize(http)
+            expectEcho(try await echo(http, session, "before"), "before")
+            gateway.kill()
+            _ = await gateway.wait(seconds: 5)
+            gateway = try await launch()
+            expectEcho(try await echo(http, session, "after a restart with nothing configured"), "after a restart with nothing configured")
+        }
+
         /// (b) Two gateways at once with one key: initialize on A, call on B. (c) A gateway
         /// with another key does not know the id: 404, and the client re-initializes.
         @Test func anyReplicaWithTheKeyServesTheSession() async throws {

@@ -65,8 +65,8 @@ public final class GatewayRuntime: Sendable {
     ///
     /// `recordsAudit` false leaves the audit trail closed (commands that make no calls, such
     /// as `check`, while a gateway may be writing the same journal).
-    public init(config: GatewayConfig, logger: Logger, threads: Int = System.coreCount, wireLog: String? = nil, recordsAudit: Bool = true) throws {
-        self.config = config
+    public init(config given: GatewayConfig, logger: Logger, threads: Int = System.coreCount, wireLog: String? = nil, recordsAudit: Bool = true) throws {
+        var config = given
         self.logger = logger
         // Before any metric handle is made: one made earlier would count nowhere.
         MetricsExporter.bootstrap()
@@ -82,7 +82,12 @@ public final class GatewayRuntime: Sendable {
             let indexesAudit = recordsAudit && config.audit.enabled && config.audit.storeIndex
             // One store object for all: its change token is shared by the pollers.
             let guarded = config.guards.enabled && config.servers.contains { $0.enabled }
-            let store: SQLiteStore? = try acceptsKeys || delegates || !oauthServers.isEmpty || indexesAudit || guarded ? SQLiteStore(url: config.store) : nil
+            // Without configured seal keys the store keeps them (`SealKeysFromStore`).
+            let sealsFromStore = config.sessions.sealKeys.isEmpty
+            let store: SQLiteStore? =
+                try acceptsKeys || delegates || !oauthServers.isEmpty || indexesAudit || guarded || sealsFromStore ? SQLiteStore(url: config.store) : nil
+            if let store { config.sessions.sealKeys = SealKeysFromStore.keys(configured: config.sessions.sealKeys, store: store, logger: logger) }
+            self.config = config
             // Opened first: the key directory records the key changes it sees.
             let audit = recordsAudit && config.audit.enabled ? try AuditTrail.open(config.audit, serverLabels: config.serverLabels, logger: logger) : nil
             opened = audit
@@ -97,7 +102,7 @@ public final class GatewayRuntime: Sendable {
             var adminCredentials: StoreAdminCredentials?
             if delegates, let store {
                 guard let sealer = DelegatedCredentialSealer(sealKeys: config.sessions.sealKeys.map(\.value)) else {
-                    throw RuntimeError(message: "delegated credentials are encrypted with sessions.seal_keys; set at least one")
+                    throw RuntimeError(message: "delegated credentials are encrypted with the session seal keys, and neither sessions.seal_keys nor the store gave one; set sessions.seal_keys")
                 }
                 let service = try DelegatedCredentialService(store: store, sealer: sealer, logger: logger)
                 delegatedService = service
@@ -430,8 +435,13 @@ public final class GatewayRuntime: Sendable {
         if principal != nil, entry.credentials?.isPerUserOAuth != true {
             throw RuntimeError(message: "server \(server) connects once for the whole gateway (credentials.oauth.mode: shared); leave out --as")
         }
-        guard let ring = SealKeyRing(secrets: config.sessions.sealKeys.map(\.value)) else {
-            throw RuntimeError(message: "consent links are sealed with sessions.seal_keys; set at least one")
+        // The keys the gateway seals with: configured ones, else the one its store keeps.
+        var keys = config.sessions.sealKeys
+        if let store = try? SQLiteStore(url: config.store) {
+            keys = SealKeysFromStore.keys(configured: keys, store: store, logger: Logger(label: "switchboard.connect"))
+        }
+        guard let ring = SealKeyRing(secrets: keys.map(\.value)) else {
+            throw RuntimeError(message: "consent links are sealed with the session seal keys, and neither sessions.seal_keys nor the store gave one; set sessions.seal_keys")
         }
         return ConsentLinks(sealer: Sealer(keyRing: ring), origin: publicOrigin(config)).link(server: server, by: principal ?? OAuthConnections.principal)
     }

@@ -167,9 +167,9 @@ package final class SessionRegistry: Sendable {
     /// Says once, when the listener opens, whether sessions outlive the process.
     package func logSealing() {
         if tokens.isEphemeral {
-            logger.info("sessions.seal_keys is not set: session ids are sealed with a random key, so sessions end when the gateway stops and work on this replica only")
+            logger.info("no session seal key (sessions.seal_keys, or one kept in the store): session ids are sealed with a random key, so sessions end when the gateway stops and work on this replica only")
         } else {
-            logger.debug("session ids are sealed with the configured keys", metadata: ["switchboard.keys": "\(tokens.sealer.keyRing.keys.count)"])
+            logger.debug("session ids are sealed with the configured or stored keys", metadata: ["switchboard.keys": "\(tokens.sealer.keyRing.keys.count)"])
         }
     }
 
