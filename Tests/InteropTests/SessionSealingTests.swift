@@ -18,6 +18,18 @@ extension Interop {
             SessionsConfig(sealKeys: [key])
         }
 
+        /// `switchboard serve` with `config`, once it is ready on `port`.
+        private static func serve(_ config: String, port: Int, environment: [String: String] = [:]) async throws -> ChildProcessRunner {
+            let process = try ChildProcessRunner(PeerEnvironment.switchboardBinary, ["serve", "--config", config, "--log-level", "error"], environment: environment)
+            let health = RawHTTP(url: "http://127.0.0.1:\(port)/readyz")
+            let ready: Void? = try? await eventually("ready", timeout: .seconds(10), every: .milliseconds(50)) {
+                (try? await health.request("GET"))?.body.contains(#""state":"ready""#) == true
+            }
+            if ready != nil { return process }
+            process.stop()
+            throw HarnessError("gateway on \(port) did not become ready: \(process.standardError.suffix(2000))")
+        }
+
         /// `initialize` then `notifications/initialized`; the session's headers.
         private func initialize(_ http: RawHTTP) async throws -> [String: String] {
             let response = try await http.post(#"{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"\#(Self.revision)","capabilities":{"sampling":{}},"clientInfo":{"name":"sealing-test","version":"1"}}}"#)
@@ -83,16 +95,7 @@ extension Interop {
             let port = try FreePort.next()
             let store = PeerEnvironment.temporaryFile("sealing.db")
             let config = try ConfigFile.write([Self.servers[0].serverConfig(port: nil)], listen: "127.0.0.1:\(port)", extra: "store: sqlite:\(store)\n")
-            func launch() async throws -> ChildProcessRunner {
-                let process = try ChildProcessRunner(PeerEnvironment.switchboardBinary, ["serve", "--config", config, "--log-level", "error"])
-                let health = RawHTTP(url: "http://127.0.0.1:\(port)/readyz")
-                let ready: Void? = try? await eventually("ready", timeout: .seconds(10), every: .milliseconds(50)) {
-                    (try? await health.request("GET"))?.body.contains(#""state":"ready""#) == true
-                }
-                if ready != nil { return process }
-                process.stop()
-                throw HarnessError("gateway on \(port) did not become ready: \(process.standardError.suffix(2000))")
-            }
+            func launch() async throws -> ChildProcessRunner { try await Self.serve(config, port: port) }
             var gateway = try await launch()
             defer { gateway.stop() }
             let http = RawHTTP(url: "http://127.0.0.1:\(port)/mcp")
@@ -194,14 +197,7 @@ extension Interop {
                 let config = try ConfigFile.write(
                     [Self.servers[0].serverConfig(port: nil)], listen: "127.0.0.1:\(port)", extra: "sessions:\n  seal_keys: [\"${SEAL}\"]\n"
                 )
-                let process = try ChildProcessRunner(PeerEnvironment.switchboardBinary, ["serve", "--config", config, "--log-level", "error"], environment: ["SEAL": key])
-                let health = RawHTTP(url: "http://127.0.0.1:\(port)/readyz")
-                let ready: Void? = try? await eventually("ready", timeout: .seconds(10), every: .milliseconds(50)) {
-                    (try? await health.request("GET"))?.body.contains(#""state":"ready""#) == true
-                }
-                if ready != nil { return process }
-                process.stop()
-                throw HarnessError("gateway on \(port) did not become ready: \(process.standardError.suffix(2000))")
+                return try await Self.serve(config, port: port, environment: ["SEAL": key])
             }
             var a = try await launch(portA)
             let b: ChildProcessRunner

@@ -66,7 +66,7 @@ import SwitchboardPolicy
             let reopened = try SQLiteStore(url: url)
             #expect(try reopened.listKeys() == [created.record])
             let migrations = try reopened.writer.read { db in try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations") }
-            #expect(migrations == ["v1 api_keys", "v2 delegated_credentials", "v3 store_generation", "v4 audit_records", "v5 guard_pins", "v6 approvals", "v7 approval_terms"])
+            #expect(migrations == ["v1 api_keys", "v2 delegated_credentials", "v3 store_generation", "v4 audit_records", "v5 guard_pins", "v6 approvals", "v7 approval_terms", "v8 seal_keys"])
         }
     }
 
