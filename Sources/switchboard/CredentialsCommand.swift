@@ -1,4 +1,6 @@
 import ArgumentParser
+import Logging
+import Switchboard
 import Foundation
 import SwitchboardCore
 import SwitchboardDataPlane
@@ -114,7 +116,7 @@ struct CredentialsCommand: ParsableCommand {
             let store = try KeysCommand.openStore(config)
             let records = try KeysCommand.orFail { try store.listDelegated() }
             let sealed = try KeysCommand.orFail { try store.delegatedEntries() }
-            let sealer = DelegatedCredentialSealer(sealKeys: config.sessions.sealKeys.map(\.value))
+            let sealer = DelegatedCredentialSealer(sealKeys: CredentialsCommand.sealKeys(config, store: store))
             let now = Date()
             let views = records.map { record in
                 let row = sealed.first { $0.principal == record.principal && $0.server == record.server }
@@ -200,12 +202,21 @@ struct CredentialsCommand: ParsableCommand {
     /// `credentials.delegated`.
     static func delegatedServer(_ server: String, in config: GatewayConfig) throws -> DelegatedCredentialSealer? {
         guard config.servers.contains(where: { $0.name == server && $0.credentials?.isDelegated == true }) else { return nil }
-        guard let sealer = DelegatedCredentialSealer(sealKeys: config.sessions.sealKeys.map(\.value)) else {
-            // The loader refuses such a config; a built-in one cannot have a delegated server.
-            KeysCommand.warn("delegated credentials are encrypted with sessions.seal_keys; set at least one", prefix: "error")
+        let store = try KeysCommand.openStore(config)
+        guard let sealer = DelegatedCredentialSealer(sealKeys: sealKeys(config, store: store)) else {
+            KeysCommand.warn(
+                "delegated credentials are encrypted with the session seal keys, and neither sessions.seal_keys nor the store gave one; set sessions.seal_keys",
+                prefix: "error"
+            )
             throw ExitCode(2)
         }
         return sealer
+    }
+
+    /// The keys the gateway seals with: `sessions.seal_keys`, then the store's own key (made
+    /// here if the gateway has not made it yet: both then use the same one).
+    static func sealKeys(_ config: GatewayConfig, store: SQLiteStore) -> [String] {
+        SealKeysFromStore.keys(configured: config.sessions.sealKeys, store: store, logger: Logger(label: "switchboard.credentials")).map(\.value)
     }
 
     static func notDelegated(_ server: String, in config: GatewayConfig) -> String {

@@ -123,30 +123,6 @@ extension ConfigLoader {
         return config
     }
 
-    /// OAuth tokens are sealed with `sessions.seal_keys`, like delegated ones, and the consent
-    /// links and their `state` are sealed with them too.
-    static func checkOAuth(_ root: ConfigMapping, config: GatewayConfig) throws(ConfigError) {
-        guard config.sessions.sealKeys.isEmpty,
-            let server = config.servers.first(where: { if case .oauth? = $0.credentials { true } else { false } }),
-            let servers = root["servers"].flatMap({ try? ConfigMapping($0) }),
-            let section = servers[server.name].flatMap({ try? ConfigMapping($0) })?["credentials"].flatMap({ try? ConfigMapping($0) }),
-            let oauth = section["oauth"]
-        else { return }
-        throw oauth.error("OAuth tokens and consent links are sealed with sessions.seal_keys; set at least one", atKey: true)
-    }
-
-    /// Delegated tokens are sealed with `sessions.seal_keys`: without one they could not be
-    /// opened after a restart, nor by another replica, nor by `switchboard credentials`.
-    static func checkDelegatedCredentials(_ root: ConfigMapping, config: GatewayConfig) throws(ConfigError) {
-        guard config.sessions.sealKeys.isEmpty,
-            let server = config.servers.first(where: { $0.credentials?.isDelegated == true }),
-            let servers = root["servers"].flatMap({ try? ConfigMapping($0) }),
-            let section = servers[server.name].flatMap({ try? ConfigMapping($0) })?["credentials"].flatMap({ try? ConfigMapping($0) }),
-            let delegated = section["delegated"]
-        else { return }
-        throw delegated.error("delegated credentials are encrypted with sessions.seal_keys; set at least one", atKey: true)
-    }
-
     static func decodePassthrough(_ node: ConfigNode) throws(ConfigError) -> String {
         if node.isNull {
             throw node.error("missing required key \"audience\" (the aud a caller's token must name)", code: .missingKey, atKey: true)

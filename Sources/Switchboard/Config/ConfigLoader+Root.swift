@@ -37,8 +37,6 @@ extension ConfigLoader {
         if let approvals = root["approvals"] { config.approvals = try decodeApprovals(approvals) }
         try checkReferences(root, config: config)
         try checkNames(root, config: config)
-        try checkDelegatedCredentials(root, config: config)
-        try checkOAuth(root, config: config)
         return config
     }
 

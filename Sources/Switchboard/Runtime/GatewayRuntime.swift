@@ -157,7 +157,7 @@ public final class GatewayRuntime: Sendable {
             )
             if !oauthServers.isEmpty, let store {
                 guard let links, let sealer = DelegatedCredentialSealer(sealKeys: keys) else {
-                    throw RuntimeError(message: "OAuth tokens and consent links are sealed with sessions.seal_keys; set at least one")
+                    throw RuntimeError(message: "OAuth tokens and consent links are sealed with the session seal keys, and neither sessions.seal_keys nor the store gave one; set sessions.seal_keys")
                 }
                 let connections = OAuthConnections(
                     servers: oauthServers, holders: holders, links: links, store: store, sealer: sealer, group: group, gateway: gateway, logger: logger

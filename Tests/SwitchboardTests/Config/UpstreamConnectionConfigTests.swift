@@ -116,7 +116,6 @@ import Testing
     }
 
     static let oauthRefusals: [(yaml: String, prefix: String)] = [
-        (https + "    credentials:\n      oauth: {}\n", "\(file):5: servers.crm.credentials.oauth: OAuth tokens and consent links are sealed with sessions.seal_keys"),
         (seal + https + "    credentials:\n      oauth: {client_secret: x}\n", "\(file):7: servers.crm.credentials.oauth.client_secret: a client secret needs the client_id"),
         (seal + https + "    credentials:\n      oauth: {authorization_server: http://idp.example.com}\n", "\(file):7: servers.crm.credentials.oauth.authorization_server: must be https://"),
         (seal + https + "    credentials:\n      oauth: {mode: personal}\n", "\(file):7: servers.crm.credentials.oauth.mode: expected one of shared, per_user"),
