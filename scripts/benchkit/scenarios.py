@@ -325,15 +325,20 @@ def bridged(plan):
                            ("--era", client) + rate.args)
 
 
+def beside_plain(plan, name, rate, variant, what, detail, plain=StackSpec(GATEWAY), load=(), arguments=ECHO_ARGUMENTS):
+    """Scenarios 9 to 12 and 14 to 16: the echo through VARIANT (a stack, and LOAD for the load generator)
+    and through PLAIN (the plain gateway unless given), run alternately (`Interleaved`)."""
+    return Interleaved(plain=Measured(name, GATEWAY, "", plain, rate.args, arguments=arguments),
+                       variant=Measured(name, GATEWAY, "", variant, rate.args + tuple(load), arguments=arguments),
+                       note=rate.note, what=what, detail=detail, pairs=1 if plan.smoke else plan.pairs)
+
+
 def governed(plan):
     """Scenario 1's call with authentication, policy and quotas on (targets.GOVERNANCE_YAML),
     set beside the plain gateway run alternately with it."""
     for rate in plan.rates(2000):
-        name = f"9. echo, auth + policy + quota on, {rate.label}"
-        yield Interleaved(plain=Measured(name, GATEWAY, "", StackSpec(GATEWAY), rate.args),
-                          variant=Measured(name, GATEWAY, "", StackSpec(GATEWAY, governed=True), rate.args),
-                          note=rate.note, what="governance", detail="API key, 5 policy rules, 2 quota limits",
-                          pairs=1 if plan.smoke else plan.pairs)
+        yield beside_plain(plan, f"9. echo, auth + policy + quota on, {rate.label}", rate, StackSpec(GATEWAY, governed=True),
+                           "governance", "API key, 5 policy rules, 2 quota limits")
 
 
 def https_upstream(plan):
@@ -347,10 +352,7 @@ def https_upstream(plan):
     ]
     for rate in plan.rates(2000):
         for label, spec, what, detail in variants:
-            name = f"10. echo, {label}, {rate.label}"
-            yield Interleaved(plain=Measured(name, GATEWAY, "", StackSpec(GATEWAY), rate.args),
-                              variant=Measured(name, GATEWAY, "", spec, rate.args),
-                              note=rate.note, what=what, detail=detail, pairs=1 if plan.smoke else plan.pairs)
+            yield beside_plain(plan, f"10. echo, {label}, {rate.label}", rate, spec, what, detail)
 
 
 # Scenario 11's baseline: the gateway with what it records off (both on by default).
@@ -363,14 +365,12 @@ def observed(plan):
     of traces to an OTLP endpoint), set beside the same gateway with all of it off, run
     alternately."""
     for rate in plan.rates(2000):
-        name = f"11. echo, audit + metrics + traces on, {rate.label}"
-        yield Interleaved(plain=Measured(name, GATEWAY, "", StackSpec(GATEWAY, gateway_yaml=OBSERVABILITY_OFF), rate.args),
-                          variant=Measured(name, GATEWAY, "", StackSpec(GATEWAY, traces=0.1), rate.args),
-                          note=rate.note, what="audit + metrics + traces",
-                          detail="call.begin and call.end written to the journal per call and indexed in the store (audit.store, on by default), "
-                                 "request durations recorded for /metrics, traces sampled at 10 % sent over OTLP/HTTP to a local sink; "
-                                 "plain: audit.enabled and metrics.enabled false, no traces",
-                          pairs=1 if plan.smoke else plan.pairs)
+        yield beside_plain(plan, f"11. echo, audit + metrics + traces on, {rate.label}", rate, StackSpec(GATEWAY, traces=0.1),
+                           "audit + metrics + traces",
+                           "call.begin and call.end written to the journal per call and indexed in the store (audit.store, on by default), "
+                           "request durations recorded for /metrics, traces sampled at 10 % sent over OTLP/HTTP to a local sink; "
+                           "plain: audit.enabled and metrics.enabled false, no traces",
+                           plain=StackSpec(GATEWAY, gateway_yaml=OBSERVABILITY_OFF))
 
 
 def guarded(plan):
@@ -378,15 +378,11 @@ def guarded(plan):
     pinned and scanned, every tools/call checked against the pins and the server's names),
     set beside the same gateway with guards.enabled false, run alternately."""
     for rate in plan.rates(2000):
-        name = f"12. echo 1 KB, guards on, {rate.label}"
-        yield Interleaved(plain=Measured(name, GATEWAY, "", StackSpec(GATEWAY, gateway_yaml="guards:\n  enabled: false\n"), rate.args,
-                                         arguments=KILOBYTE_ARGUMENTS),
-                          variant=Measured(name, GATEWAY, "", StackSpec(GATEWAY), rate.args, arguments=KILOBYTE_ARGUMENTS),
-                          note=rate.note, what="guards",
-                          detail="tools pinned and scanned at their first list, each tools/call checked against its pin and the "
-                                 "server's listed names, its 1 KB of arguments read for secrets and its 1 KB result for secrets, "
-                                 "personal data and instructions; plain: guards.enabled false",
-                          pairs=1 if plan.smoke else plan.pairs)
+        yield beside_plain(plan, f"12. echo 1 KB, guards on, {rate.label}", rate, StackSpec(GATEWAY), "guards",
+                           "tools pinned and scanned at their first list, each tools/call checked against its pin and the "
+                           "server's listed names, its 1 KB of arguments read for secrets and its 1 KB result for secrets, "
+                           "personal data and instructions; plain: guards.enabled false",
+                           plain=StackSpec(GATEWAY, gateway_yaml="guards:\n  enabled: false\n"), arguments=KILOBYTE_ARGUMENTS)
 
 
 def searched(plan, servers=20, tools=100):
@@ -411,31 +407,22 @@ def rest_door(plan):
     arguments as the body, the result as the answer) set beside the same call through /mcp,
     run alternately: the REST door runs each call as a 2026-07-28 request through the gateway."""
     for rate in plan.rates(2000):
-        name = f"14. echo, REST front door, {rate.label}"
-        rest = StackSpec(GATEWAY, path="/api/v1/tools/bench__echo/call")
-        yield Interleaved(plain=Measured(name, GATEWAY, "", StackSpec(GATEWAY), rate.args),
-                          variant=Measured(name, GATEWAY, "", rest, rate.args + ("--era", "rest")),
-                          note=rate.note, what="REST",
-                          detail="POST /api/v1/tools/bench__echo/call with the arguments as the body; plain: the same call "
-                                 "as an MCP tools/call at /mcp",
-                          pairs=1 if plan.smoke else plan.pairs)
+        yield beside_plain(plan, f"14. echo, REST front door, {rate.label}", rate, StackSpec(GATEWAY, path="/api/v1/tools/bench__echo/call"),
+                           "REST", "POST /api/v1/tools/bench__echo/call with the arguments as the body; plain: the same call "
+                           "as an MCP tools/call at /mcp", load=("--era", "rest"))
 
 
 def openapi_upstream(plan):
     """Scenario 1's call to a REST API instead of an MCP server: the bench upstream's POST
     /rest/echo described by an OpenAPI document (one operation, echo), so rest__echo is
     compiled from it and each call is the gateway's own HTTP request, its JSON answer the
-    result's structuredContent; set beside the same call to the MCP echo, run alternately."""
+    result's structuredContent; set beside the same call to the MCP echo, run alternately.
+    The server has its own name: its echo is another tool, which the guards would quarantine
+    as bench__echo changed since it was pinned."""
     for rate in plan.rates(2000):
-        name = f"15. echo, OpenAPI server (REST upstream), {rate.label}"
-        yield Interleaved(plain=Measured(name, GATEWAY, "", StackSpec(GATEWAY), rate.args),
-                          # Its own server name: its echo is another tool, which the guards would
-                          # quarantine as bench__echo changed since it was pinned.
-                          variant=Measured(name, GATEWAY, "", StackSpec(GATEWAY, openapi=True, servers=("rest",)), rate.args),
-                          note=rate.note, what="OpenAPI",
-                          detail="rest__echo compiled from an OpenAPI document: {\"text\"} sent as the JSON body of POST /rest/echo, "
-                                 "the answer returned as text and structuredContent; plain: the same call to the upstream's MCP echo",
-                          pairs=1 if plan.smoke else plan.pairs)
+        yield beside_plain(plan, f"15. echo, OpenAPI server (REST upstream), {rate.label}", rate, StackSpec(GATEWAY, openapi=True, servers=("rest",)),
+                           "OpenAPI", "rest__echo compiled from an OpenAPI document: {\"text\"} sent as the JSON body of POST /rest/echo, "
+                           "the answer returned as text and structuredContent; plain: the same call to the upstream's MCP echo")
 
 
 def a2a_door(plan):
@@ -444,14 +431,9 @@ def a2a_door(plan):
     alternately: each message is a task kept in the gateway's table and one 2026-07-28 request
     through the gateway."""
     for rate in plan.rates(2000):
-        name = f"16. echo, A2A front door, {rate.label}"
-        a2a = StackSpec(GATEWAY, path="/a2a")
-        yield Interleaved(plain=Measured(name, GATEWAY, "", StackSpec(GATEWAY), rate.args),
-                          variant=Measured(name, GATEWAY, "", a2a, rate.args + ("--era", "a2a")),
-                          note=rate.note, what="A2A",
-                          detail="SendMessage at /a2a with a data part {skill: bench__echo, arguments}, answered with the "
-                                 "completed task; plain: the same call as an MCP tools/call at /mcp",
-                          pairs=1 if plan.smoke else plan.pairs)
+        yield beside_plain(plan, f"16. echo, A2A front door, {rate.label}", rate, StackSpec(GATEWAY, path="/a2a"), "A2A",
+                           "SendMessage at /a2a with a data part {skill: bench__echo, arguments}, answered with the "
+                           "completed task; plain: the same call as an MCP tools/call at /mcp", load=("--era", "a2a"))
 
 
 SCENARIOS = {1: echo_rates, 2: many_sessions, 3: idle_sessions, 4: merged_lists, 5: sse, 6: stdio_upstream,

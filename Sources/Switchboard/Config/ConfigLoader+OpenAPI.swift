@@ -45,7 +45,7 @@ extension ConfigLoader {
                 "the document names no absolute server URL (servers[0].url): set base_url, e.g. base_url: https://api.example.com/v1", code: .missingKey, atKey: true
             )
         }
-        return OpenAPIServerConfig(document: path, baseURL: baseURL, selection: options.selection, secrets: options.secrets, service: service)
+        return OpenAPIServerConfig(document: path, baseURL: baseURL, service: service)
     }
 
     /// `operations: {include: {tags, paths, operations}, exclude: {…}}`.

@@ -8,19 +8,13 @@ public struct OpenAPIServerConfig: Sendable, Equatable {
     /// Where requests go: `base_url`, or the document's first absolute `servers` URL. Its path
     /// is put before every operation's path.
     public var baseURL: HTTPEndpoint
-    /// `operations.include` / `operations.exclude`.
-    public var selection: OpenAPISelection
-    /// `security`: a value for each of the document's security schemes the gateway fills, by
-    /// scheme name. Never the caller's: these are the gateway's own credentials.
-    public var secrets: [String: OpenAPISecret]
-    /// The compiled operations, findings included.
+    /// The compiled operations, findings included: `operations` selected them, and the values
+    /// of `security` (the gateway's own credentials, never the caller's) are in their plans.
     public var service: OpenAPIService
 
-    public init(document: String, baseURL: HTTPEndpoint, selection: OpenAPISelection = .init(), secrets: [String: OpenAPISecret] = [:], service: OpenAPIService) {
+    public init(document: String, baseURL: HTTPEndpoint, service: OpenAPIService) {
         self.document = document
         self.baseURL = baseURL
-        self.selection = selection
-        self.secrets = secrets
         self.service = service
     }
 }

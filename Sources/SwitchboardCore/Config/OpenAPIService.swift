@@ -48,15 +48,17 @@ public struct OpenAPIOperation: Sendable, Equatable {
     /// The path as the document writes it, for messages.
     public var pathTemplate: String
     /// The path, literal pieces and the parameters put between them.
-    public var path: [OpenAPIPathPiece]
+    public let path: [OpenAPIPathPiece]
     /// Query, header and cookie parameters.
-    public var parameters: [OpenAPIParameter]
-    public var body: OpenAPIBody?
+    public let parameters: [OpenAPIParameter]
+    public let body: OpenAPIBody?
     /// The security scheme values this operation sends (from `security`).
     public var credentials: [OpenAPICredential]
     /// The tool object of `tools/list`, JSON.
     public var definition: String
     public var result: OpenAPIResultShape
+    /// Every argument the tool takes, made once: a call's arguments are checked against it.
+    public let arguments: Set<String>
 
     public init(
         name: String, method: String, pathTemplate: String, path: [OpenAPIPathPiece], parameters: [OpenAPIParameter], body: OpenAPIBody?,
@@ -71,6 +73,14 @@ public struct OpenAPIOperation: Sendable, Equatable {
         self.credentials = credentials
         self.definition = definition
         self.result = result
+        var arguments = Set(parameters.map(\.argument))
+        for case .parameter(let parameter) in path { arguments.insert(parameter.argument) }
+        switch body {
+        case .whole(let argument, _, _)?: arguments.insert(argument)
+        case .flattened(let names, _)?: arguments.formUnion(names)
+        case nil: break
+        }
+        self.arguments = arguments
     }
 }
 

@@ -9,8 +9,8 @@ import SwitchboardPolicy
 /// `search_tools` and `call_tool` and the `always` tools; `call_tool` is routed exactly as a
 /// direct call of the tool it names (policy, quotas, guards, approvals, audit).
 extension CallRouter {
-    static let searchTool = "search_tools"
-    static let callTool = "call_tool"
+    static let searchTool = NameBook.searchTool
+    static let callTool = NameBook.callTool
 
     /// The caller's virtual server when it shapes the tools list.
     func toolListShape(_ exchange: MCPExchange) -> VirtualServer? {
@@ -37,18 +37,7 @@ extension CallRouter {
             var visible = items.filter { CallerView.showsTool($0, to: exchange.caller.principal, through: shape.name, rules: rules, names: names) }
             if let search = shape.search {
                 shown = [Self.searchToolDefinition(results: search.results), Self.callToolDefinition]
-                visible = visible.filter { item in
-                    guard let name = item["name"]?.string, let route = names.route(name), search.alwaysLists(route.canonical) else { return false }
-                    // A server's tool shown under one of the gateway's own names (`prefix: none`)
-                    // would be listed twice and never reached: the gateway's stays.
-                    guard name != Self.searchTool, name != Self.callTool else {
-                        self.logger.warning("an always-listed tool is shown under a name search mode uses; it is left out of the list", metadata: [
-                            "switchboard.virtual_server": "\(shape.name)", "switchboard.tool": "\(route.canonical)",
-                        ])
-                        return false
-                    }
-                    return true
-                }
+                visible = visible.filter { item in item["name"]?.string.flatMap(names.route).map { search.alwaysLists($0.canonical) } ?? false }
             }
             let room = max(0, (shape.maxTools ?? Int.max) - shown.count)
             if visible.count > room {

@@ -4,13 +4,22 @@ public import SwitchboardCore
 /// order lists arrived in, so the same catalogue always gets the same names:
 /// 1. the own name, or its rename (`names.tools` / `names.prompts`);
 /// 2. the prefix (`names.alias` or the key) for `prefix: always`; for `on_collision` only
-///    when another server shows the same name, then for `none` when that is still so;
+///    when another server shows the same name (or the name is one of the gateway's own tools,
+///    `gatewayTools`), then for `none` when that is still so;
 /// 3. characters outside `[A-Za-z0-9_-]` become `_`, and `x_` leads a name that does not
 ///    start with a letter;
 /// 4. a name over the budget is cut and ends in `_` and a hash of the server and own name;
 /// 5. names that still come out the same get that hash too, except one that needed no
 ///    change at all (a server's own valid name is never the one renamed).
 extension NameBook {
+    /// The gateway's own tools in a search-mode virtual server (`CallRouter+Search`).
+    static let searchTool = "search_tools"
+    static let callTool = "call_tool"
+    /// Names no server's tool is shown bare under: they are the gateway's.
+    static let gatewayTools: Set<String> = [searchTool, callTool]
+    /// What a reason names as showing a gateway tool's name.
+    static let gatewayShowing = "the gateway (its own tool)"
+
     public init(kind: ListKind, servers: [Listed], budget: Int) {
         var work: [Candidate] = []
         for server in servers {
@@ -20,7 +29,7 @@ extension NameBook {
                 work.append(Candidate(server: server.server, settings: server.settings, upstream: name, renamed: renames[name]))
             }
         }
-        Self.prefixCollisions(&work)
+        Self.prefixCollisions(&work, reserved: kind == .tools ? Self.gatewayTools : [])
         for i in work.indices { work[i].fit(budget: budget) }
         Self.separate(&work, budget: budget)
         for candidate in work {
@@ -35,17 +44,19 @@ extension NameBook {
         mappings.sort { $0.shown < $1.shown }
     }
 
-    /// Step 2: bare names two servers show are prefixed, `on_collision` servers' first.
-    private static func prefixCollisions(_ work: inout [Candidate]) {
+    /// Step 2: bare names two servers show, or one that is `reserved`, are prefixed,
+    /// `on_collision` servers' first.
+    private static func prefixCollisions(_ work: inout [Candidate], reserved: Set<String>) {
         for pass in [NamePrefixMode.onCollision, .none] where work.contains(where: { $0.settings.prefix == pass }) {
             // A prefixed name may itself meet another bare one: a few rounds settle it.
             for _ in 0..<4 {
                 var byName: [String: [Int]] = [:]
                 for i in work.indices { byName[work[i].sanitized.name, default: []].append(i) }
                 var changed = false
-                for indices in byName.values where Set(indices.map { work[$0].server }).count > 1 {
+                for (name, indices) in byName where Set(indices.map { work[$0].server }).count > 1 || reserved.contains(name) {
                     for i in indices where !work[i].prefixed && work[i].settings.prefix == pass {
-                        let others = Set(indices.map { work[$0].server }).subtracting([work[i].server]).sorted()
+                        var others = Set(indices.map { work[$0].server }).subtracting([work[i].server]).sorted()
+                        if reserved.contains(name) { others.append(gatewayShowing) }
                         work[i].prefixed = true
                         work[i].collidedWith = others
                         changed = true

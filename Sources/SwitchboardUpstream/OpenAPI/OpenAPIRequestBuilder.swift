@@ -109,23 +109,13 @@ package enum OpenAPIRequestBuilder {
         var unknown: String?
         arguments.forEachMember { key, _ in
             let name = key.decoded()
-            if !knows(operation, name) {
+            if !operation.arguments.contains(name) {
                 unknown = name
                 return false
             }
             return true
         }
         if let unknown { throw ArgumentError(message: "unknown argument \"\(unknown)\"") }
-    }
-
-    private static func knows(_ operation: OpenAPIOperation, _ name: String) -> Bool {
-        if operation.parameters.contains(where: { $0.argument == name }) { return true }
-        for case .parameter(let parameter) in operation.path where parameter.argument == name { return true }
-        switch operation.body {
-        case .whole(let argument, _, _)?: return argument == name
-        case .flattened(let names, _)?: return names.contains(name)
-        case nil: return false
-        }
     }
 
     // MARK: Serialization (OpenAPI 3.1 §4.8.12.4, RFC 6570)

@@ -66,7 +66,19 @@ import Testing
         #expect(api.baseURL.description == "http://127.0.0.1:9003/v2")
         #expect(api.service.operations.map(\.name) == ["listOrders"])
         #expect(api.service.operations[0].credentials == [.init(location: .header, name: "X-Key", value: "k-123")])
-        #expect(api.secrets["basic"] == .basic(username: "gateway", password: "pw"))
+        // The basic pair reaches the request of an operation that asks for it.
+        try """
+            openapi: 3.1.0
+            info: {title: Basic, version: '1'}
+            paths:
+              /me: {get: {operationId: me, security: [{basic: []}], responses: {'200': {description: ok}}}}
+            components:
+              securitySchemes:
+                basic: {type: http, scheme: basic}
+            """.write(toFile: folder + "/basic.yaml", atomically: true, encoding: .utf8)
+        let basic = try parse("    openapi: basic.yaml\n    base_url: http://127.0.0.1:1\n    security:\n      basic: {username: gateway, password: pw}\n")
+        guard case .openAPI(let basicAPI) = basic.transport else { Issue.record("not openapi"); return }
+        #expect(basicAPI.service.operations[0].credentials == [.init(location: .header, name: "Authorization", value: "Basic Z2F0ZXdheTpwdw==")])
         #expect(shop.headers.map(\.name) == ["X-Tenant"])
         #expect(!String(describing: shop).contains("k-123"), "a printed config shows no secret")
     }

@@ -164,15 +164,12 @@ struct A2AEndpoint: Sendable {
 
     // MARK: Sending
 
-    /// A task begun by a message (new, or resumed by an answer), with how to run it.
-    final class Begun: Sendable {
+    /// A task begun by a message (new, or resumed by an answer), with how to run it and what
+    /// the message asked of the answer.
+    struct Begun: Sendable {
         let task: A2ATask
+        let incoming: A2AIncoming
         let run: @Sendable () -> Void
-
-        init(task: A2ATask, run: @escaping @Sendable () -> Void) {
-            self.task = task
-            self.run = run
-        }
     }
 
     private func begin(_ context: Context, on loop: any EventLoop) throws(A2AError) -> Begun {
@@ -187,7 +184,7 @@ struct A2AEndpoint: Sendable {
             task.received(message)
             let extra = #","inputResponses":{"# + JSONWriter.quoted(pending.inputKey) + ":" + answer + "}"
                 + (pending.requestState.map { #","requestState":"# + JSONWriter.quoted($0) } ?? "")
-            return Begun(task: task) { self.run(task, arguments: pending.arguments, extra: extra, context, on: loop) }
+            return Begun(task: task, incoming: incoming) { self.run(task, arguments: pending.arguments, extra: extra, context, on: loop) }
         }
         let (skill, arguments) = try incoming.invocation()
         let task = A2ATask(
@@ -196,17 +193,17 @@ struct A2AEndpoint: Sendable {
         )
         task.received(message)
         guard tasks.add(task) else { throw A2AError(code: JSONRPCErrorCode.internalError, message: "too many tasks in progress: try again later") }
-        return Begun(task: task) { self.run(task, arguments: arguments, extra: "", context, on: loop) }
+        return Begun(task: task, incoming: incoming) { self.run(task, arguments: arguments, extra: "", context, on: loop) }
     }
 
     /// `SendMessage`: the task once it ends or asks, or at once when the client will poll.
     private func send(_ context: Context, on loop: any EventLoop) throws(A2AError) -> EventLoopFuture<ByteBuffer> {
         let begun = try begin(context, on: loop)
-        let incoming = try? A2AIncoming(context.params, context.version)
+        let historyLength = begun.incoming.historyLength
         let render: @Sendable (A2ATaskSnapshot) -> ByteBuffer = { snapshot in
-            context.version == .v1 ? A2AWire.taskEvent(snapshot, .v1) : A2AWire.task(snapshot, .v03, historyLength: incoming?.historyLength)
+            context.version == .v1 ? A2AWire.taskEvent(snapshot, .v1) : A2AWire.task(snapshot, .v03, historyLength: historyLength)
         }
-        guard incoming?.blocking ?? true else {
+        guard begun.incoming.blocking else {
             begun.run()
             return loop.makeSucceededFuture(render(begun.task.snapshot))
         }

@@ -190,41 +190,39 @@ enum A2AWire {
 
     /// The task's status now; `final` (0.3) when it will not change without new input.
     static func statusEvent(_ task: A2ATaskSnapshot, _ version: A2AVersion) -> ByteBuffer {
-        var w = JSONWriter()
-        w.beginObject()
-        if version == .v1 {
-            w.key("statusUpdate")
-            w.beginObject()
-        } else {
-            w.field("kind", "status-update")
+        event("statusUpdate", "status-update", task, version) { w in
+            w.key("status")
+            writeStatus(&w, task, version)
+            if version == .v03 { w.field("final", task.state.isInterrupted) }
         }
-        w.field("taskId", task.id)
-        w.field("contextId", task.contextID)
-        w.key("status")
-        writeStatus(&w, task, version)
-        if version == .v03 { w.field("final", task.state.isInterrupted) }
-        if version == .v1 { w.endObject() }
-        w.endObject()
-        return w.buffer
     }
 
     /// The result as the task's one artifact, whole.
     static func artifactEvent(_ task: A2ATaskSnapshot, _ version: A2AVersion) -> ByteBuffer? {
         guard let artifact = task.artifact else { return nil }
+        return event("artifactUpdate", "artifact-update", task, version) { w in
+            w.key("artifact")
+            writeArtifact(&w, artifact, version)
+            w.field("append", false)
+            w.field("lastChunk", true)
+        }
+    }
+
+    /// A task's stream event: 1.0 wraps it in `{"statusUpdate": …}` (or another member), 0.3
+    /// tags it with `kind`; either way it names the task and its context, then `body`.
+    private static func event(_ member: String, _ kind: String, _ task: A2ATaskSnapshot, _ version: A2AVersion, _ body: (inout JSONWriter) -> Void) -> ByteBuffer {
         var w = JSONWriter()
         w.beginObject()
-        if version == .v1 {
-            w.key("artifactUpdate")
+        switch version {
+        case .v1:
+            w.key(member)
             w.beginObject()
-        } else {
-            w.field("kind", "artifact-update")
+        case .v03:
+            w.field("kind", kind)
         }
         w.field("taskId", task.id)
         w.field("contextId", task.contextID)
-        w.key("artifact")
-        writeArtifact(&w, artifact, version)
-        w.field("append", false)
-        w.field("lastChunk", true)
+        body(&w)
         if version == .v1 { w.endObject() }
         w.endObject()
         return w.buffer
