@@ -104,7 +104,7 @@ package final class ConsoleSignIn: Sendable {
                 )
                 let tokens = try await OAuthTokenEndpoint(url: metadata.tokenEndpoint, client: client, http: http)
                     .exchange(code: code, verifier: started.verifier, redirectURI: redirectURI, resource: resource)
-                return Self.redirect("/console#token=" + OAuthAuthorizationRequest.percentEncode(tokens.accessToken), cookie: Self.expiredCookie)
+                return Self.redirect("/console#token=" + PercentEncoding.encode(tokens.accessToken), cookie: Self.expiredCookie)
             } catch {
                 return Self.failed("\(error)")
             }
@@ -126,7 +126,7 @@ package final class ConsoleSignIn: Sendable {
     }
 
     static func failed(_ message: String) -> HTTPReply {
-        redirect("/console#sign-in-error=" + OAuthAuthorizationRequest.percentEncode("Single sign-on failed: " + message), cookie: expiredCookie)
+        redirect("/console#sign-in-error=" + PercentEncoding.encode("Single sign-on failed: " + message), cookie: expiredCookie)
     }
 
     static func cookieValue(_ headers: HTTPHeaders, name: String) -> String? {

@@ -45,14 +45,14 @@ package enum OpenAPIRequestBuilder {
             switch parameter.location {
             case .query: query.append(contentsOf: queryPairs(parameter, value))
             case .header: headers.append((parameter.name, try headerValue(parameter, value)))
-            case .cookie: cookies.append("\(parameter.name)=\(encoded(scalarOrJoined(value, separator: ","), keeping: []))")
+            case .cookie: cookies.append("\(parameter.name)=\(PercentEncoding.encode(scalarOrJoined(value, separator: ",")))")
             case .path: break
             }
         }
         for credential in operation.credentials {
             switch credential.location {
             case .header: headers.append((credential.name, credential.value))
-            case .query: query.append(encoded(credential.name, keeping: []) + "=" + encoded(credential.value, keeping: []))
+            case .query: query.append(PercentEncoding.encode(credential.name) + "=" + PercentEncoding.encode(credential.value))
             case .cookie: cookies.append("\(credential.name)=\(credential.value)")
             }
         }
@@ -125,37 +125,37 @@ package enum OpenAPIRequestBuilder {
         let joined: String
         switch items {
         case .scalar(let text):
-            joined = encoded(text, keeping: [])
+            joined = PercentEncoding.encode(text)
         case .list(let values):
-            joined = values.map { encoded($0, keeping: []) }.joined(separator: parameter.style == .label && parameter.explode ? "." : ",")
+            joined = values.map { PercentEncoding.encode($0) }.joined(separator: parameter.style == .label && parameter.explode ? "." : ",")
         case .pairs(let pairs):
-            joined = pairs.map { encoded($0.0, keeping: []) + (parameter.explode ? "=" : ",") + encoded($0.1, keeping: []) }
+            joined = pairs.map { PercentEncoding.encode($0.0) + (parameter.explode ? "=" : ",") + PercentEncoding.encode($0.1) }
                 .joined(separator: parameter.style == .label && parameter.explode ? "." : ",")
         }
         if joined.isEmpty { throw ArgumentError(message: "\"\(parameter.argument)\" is empty, and a path segment cannot be") }
         switch parameter.style {
         case .label: return "." + joined
-        case .matrix: return ";" + encoded(parameter.name, keeping: []) + "=" + joined
+        case .matrix: return ";" + PercentEncoding.encode(parameter.name) + "=" + joined
         default: return joined
         }
     }
 
     private static func queryPairs(_ parameter: OpenAPIParameter, _ value: JSONView) -> [String] {
-        let keep: Set<UInt8> = parameter.allowReserved ? reserved : []
-        let name = encoded(parameter.name, keeping: [])
+        let keep: Set<UInt8> = parameter.allowReserved ? PercentEncoding.reserved : []
+        let name = PercentEncoding.encode(parameter.name)
         switch parts(value) {
         case .scalar(let text):
-            return ["\(name)=\(encoded(text, keeping: keep))"]
+            return ["\(name)=\(PercentEncoding.encode(text, keeping: keep))"]
         case .list(let values):
-            if parameter.explode, parameter.style == .form { return values.map { "\(name)=\(encoded($0, keeping: keep))" } }
+            if parameter.explode, parameter.style == .form { return values.map { "\(name)=\(PercentEncoding.encode($0, keeping: keep))" } }
             let separator = parameter.style == .spaceDelimited ? "%20" : parameter.style == .pipeDelimited ? "|" : ","
-            return ["\(name)=" + values.map { encoded($0, keeping: keep) }.joined(separator: separator)]
+            return ["\(name)=" + values.map { PercentEncoding.encode($0, keeping: keep) }.joined(separator: separator)]
         case .pairs(let pairs):
             if parameter.style == .deepObject {
-                return pairs.map { "\(name)%5B\(encoded($0.0, keeping: []))%5D=\(encoded($0.1, keeping: keep))" }
+                return pairs.map { "\(name)%5B\(PercentEncoding.encode($0.0))%5D=\(PercentEncoding.encode($0.1, keeping: keep))" }
             }
-            if parameter.explode { return pairs.map { "\(encoded($0.0, keeping: []))=\(encoded($0.1, keeping: keep))" } }
-            return ["\(name)=" + pairs.map { encoded($0.0, keeping: []) + "," + encoded($0.1, keeping: keep) }.joined(separator: ",")]
+            if parameter.explode { return pairs.map { "\(PercentEncoding.encode($0.0))=\(PercentEncoding.encode($0.1, keeping: keep))" } }
+            return ["\(name)=" + pairs.map { PercentEncoding.encode($0.0) + "," + PercentEncoding.encode($0.1, keeping: keep) }.joined(separator: ",")]
         }
     }
 
@@ -205,29 +205,5 @@ package enum OpenAPIRequestBuilder {
         case .null: ""
         default: value.rawText
         }
-    }
-
-    /// RFC 3986 reserved characters, kept by `allowReserved`.
-    private static let reserved = Set(":/?#[]@!$&'()*+,;=".utf8)
-
-    /// Percent-encodes all but unreserved characters (and `keeping`).
-    package static func encoded(_ text: String, keeping: Set<UInt8>) -> String {
-        var out: [UInt8] = []
-        out.reserveCapacity(text.utf8.count)
-        for byte in text.utf8 {
-            if isUnreserved(byte) || keeping.contains(byte) {
-                out.append(byte)
-            } else {
-                out.append(UInt8(ascii: "%"))
-                out.append(HexDigit.upper(byte >> 4))
-                out.append(HexDigit.upper(byte & 0x0F))
-            }
-        }
-        return String(decoding: out, as: UTF8.self)
-    }
-
-    private static func isUnreserved(_ byte: UInt8) -> Bool {
-        (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x30 && byte <= 0x39)
-            || byte == UInt8(ascii: "-") || byte == UInt8(ascii: ".") || byte == UInt8(ascii: "_") || byte == UInt8(ascii: "~")
     }
 }

@@ -29,15 +29,8 @@ package struct OAuthAuthorizationRequest: Sendable {
         ]
         if !scopes.isEmpty { fields.append(("scope", scopes.joined(separator: " "))) }
         // A URL's query: RFC 3986 percent-encoding, not the form encoding of token bodies.
-        let query = fields.map { Self.percentEncode($0.0) + "=" + Self.percentEncode($0.1) }.joined(separator: "&")
+        let query = fields.map { PercentEncoding.encode($0.0) + "=" + PercentEncoding.encode($0.1) }.joined(separator: "&")
         let separator = endpoint.pathAndQuery.contains("?") ? "&" : "?"
         return endpoint.description + separator + query
     }
-
-    /// Everything but RFC 3986's unreserved characters percent-encoded.
-    package static func percentEncode(_ text: String) -> String {
-        text.addingPercentEncoding(withAllowedCharacters: unreserved) ?? text
-    }
-
-    private static let unreserved = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
 }
